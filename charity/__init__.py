@@ -1,0 +1,78 @@
+"""Songtan (送炭): the district's hardship-relief fund and pairing platform.
+
+`create_app` reads like a table of contents: configuration, extensions, blueprints, error
+handlers, commands. Nothing app-specific happens at import time.
+"""
+
+from flask import Flask
+
+from charity.config import ROOT, Config, finish
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    finish(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from charity import models  # noqa: F401  (the whole schema, for Alembic)
+    from charity.auth.models import Role, User
+    from charity.extensions import babel, csrf, db, limiter, migrate, security
+    from charity.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    from charity.database import configure_engine
+
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from flask_security import SQLAlchemyUserDatastore
+
+    security.init_app(app, SQLAlchemyUserDatastore(db, User, Role))
+
+
+def register_blueprints(app: Flask) -> None:
+    from charity.audit.views import bp as audit_bp
+    from charity.district.views import bp as district_bp
+    from charity.main.views import bp as main_bp
+    from charity.registry import roster_views  # noqa: F401  (routes on the registry bp)
+    from charity.registry.views import bp as registry_bp
+
+    for blueprint in (main_bp, district_bp, registry_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from charity.main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from charity.main.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from charity.demo.commands import demo
+    from charity.main.commands import report
+
+    app.cli.add_command(demo)
+    app.cli.add_command(report)

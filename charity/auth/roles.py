@@ -1,0 +1,19 @@
+"""The platform's roles, with their names in both languages."""
+
+from flask_babel import lazy_gettext as _l
+
+ROLES = {
+    "admin": _l("Administrator"),
+    "fund_manager": _l("Fund manager"),
+    "approver": _l("Approver"),
+    "street_officer": _l("Street officer"),
+    "cadre": _l("Cadre"),
+    "volunteer": _l("Volunteer"),
+    "donor": _l("Donor"),
+    "auditor": _l("Auditor"),
+}
+
+#: Roles that work with the registry; donors and the public never see it.
+REGISTRY_ROLES = ("admin", "fund_manager", "approver", "street_officer", "auditor")
+#: Roles that may change registry records.
+REGISTRY_EDITORS = ("admin", "street_officer")

@@ -1,0 +1,115 @@
+"""Loading the demo: reference data, population, helpers and accounts; idempotent."""
+
+from datetime import date
+
+from sqlalchemy import func, insert, select
+
+from charity.auth.models import User
+from charity.auth.operations import create_user, ensure_roles
+from charity.demo import helpers, population
+from charity.demo.places import COMMUNITIES
+from charity.district.models import Community, Department, DepartmentGroup, Street
+from charity.district.operations import load_reference
+from charity.extensions import db
+from charity.pairing.models import Cadre, Volunteer
+from charity.registry import ids
+from charity.registry.models import Household, Person, StatusChange
+
+DEMO_PASSWORD = "songtan-demo-2026"
+
+
+def load_communities(streets: dict[str, Street]) -> None:
+    known = {(c.street_id, c.name) for c in db.session.scalars(select(Community))}
+    for street_name, names in COMMUNITIES.items():
+        street = streets[street_name]
+        for name in names:
+            if (street.id, name) not in known:
+                db.session.add(Community(street_id=street.id, name=name))
+    db.session.flush()
+
+
+def load_population(today: date, seed: int = 2019) -> int:
+    """Write the seeded population unless people are already on the roster; return the count."""
+    if db.session.scalar(select(func.count(Person.id))):
+        return 0
+    streets = {s.name: s for s in db.session.scalars(select(Street))}
+    communities = {(c.street_id, c.name): c.id for c in db.session.scalars(select(Community))}
+    demo = population.generate(today, seed)
+    household_rows = []
+    for h in demo:
+        street_id = streets[h.street].id
+        household_rows.append({"code": h.code, "street_id": street_id, "address": h.address,
+                               "community_id": communities[(street_id, h.community)]})
+    db.session.execute(insert(Household), household_rows)
+    household_ids = dict(db.session.execute(select(Household.code, Household.id)).all())
+    people = []
+    for h in demo:
+        for member in h.members:
+            number = member.pop("id_number")
+            born = ids.check(number, today).birth_date
+            people.append({**member, **ids.sealed(number), "birth_date": born,
+                           "household_id": household_ids[h.code], "status": "enrolled"})
+    db.session.execute(insert(Person), people)
+    person_ids = db.session.scalars(select(Person.id)).all()
+    db.session.execute(insert(StatusChange), [
+        {"person_id": pid, "status": "enrolled", "reason": "建档入册（演示数据）",
+         "effective_date": date(2019, 4, 12)} for pid in person_ids])
+    return len(people)
+
+
+def load_helpers() -> int:
+    if db.session.scalar(select(func.count(Cadre.id))):
+        return 0
+    departments = db.session.execute(
+        select(Department.id, DepartmentGroup.number).join(DepartmentGroup)
+        .order_by(DepartmentGroup.number, Department.position)).all()
+    community_streets = dict(db.session.execute(select(Community.id, Community.street_id)).all())
+    street_ids = db.session.scalars(select(Street.id).where(Street.kind == "street")).all()
+    cadre_rows = helpers.cadres([tuple(d) for d in departments], sorted(community_streets))
+    db.session.execute(insert(Cadre), cadre_rows)
+    db.session.execute(insert(Volunteer), helpers.volunteers(community_streets, list(street_ids)))
+    return len(cadre_rows)
+
+
+def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
+    """(email, role, street) of every demo account."""
+    accounts = [("admin@songtan.test", "admin", ""), ("fund@songtan.test", "fund_manager", ""),
+                ("approver@songtan.test", "approver", ""), ("cadre@songtan.test", "cadre", ""),
+                ("volunteer@songtan.test", "volunteer", ""), ("donor@songtan.test", "donor", ""),
+                ("auditor@songtan.test", "auditor", "")]
+    for street in sorted(streets.values(), key=lambda s: s.position):
+        slug = street.name_en.lower().replace(" ", "-")
+        accounts.append((f"officer-{slug}@songtan.test", "street_officer", street.name))
+    return accounts
+
+
+def load_accounts(streets: dict[str, Street]) -> int:
+    ensure_roles()
+    existing = set(db.session.scalars(select(User.email)))
+    created = 0
+    for email, role, street in demo_accounts(streets):
+        if email in existing:
+            continue
+        user = create_user(email, DEMO_PASSWORD, [role], name=email.split("@")[0],
+                           street_id=streets[street].id if street else None)
+        created += 1
+        if role == "cadre":
+            cadre = db.session.scalar(select(Cadre).where(Cadre.rank == "division_leader")
+                                      .order_by(Cadre.id))
+            cadre.user_id = user.id
+        elif role == "volunteer":
+            volunteer = db.session.scalar(select(Volunteer).where(Volunteer.kind == "volunteer")
+                                          .order_by(Volunteer.id))
+            volunteer.user_id = user.id
+    db.session.flush()
+    return created
+
+
+def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
+    """Everything the demo needs; a second call adds nothing."""
+    streets = load_reference()
+    load_communities(streets)
+    people = load_population(today, seed)
+    cadres = load_helpers()
+    accounts = load_accounts(streets)
+    return {"people": people, "cadres": cadres, "accounts": accounts}

@@ -1,0 +1,1 @@
+"""The district: streets, communities, department groups and departments (the plan's attachment)."""

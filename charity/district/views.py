@@ -1,0 +1,34 @@
+"""The district page: counts per street and category beside the plan's table."""
+
+from flask import Blueprint, render_template
+from flask_security import auth_required, roles_accepted
+
+from charity.auth.roles import REGISTRY_ROLES
+from charity.district import queries as district_queries
+from charity.district.reference import CATEGORIES, attachment_counts
+from charity.extensions import db
+from charity.registry.queries import counts_by_street
+
+bp = Blueprint("district", __name__, url_prefix="/district")
+
+
+def street_counts() -> dict[str, dict[str, int]]:
+    """Per street: enrolled people by category and subtotal, zeros included."""
+    streets = db.session.scalars(district_queries.streets()).all()
+    counts = {s.name: dict.fromkeys(CATEGORIES, 0) for s in streets}
+    for street, category, count in db.session.execute(counts_by_street()):
+        counts[street][category] = count
+    for row in counts.values():
+        row["subtotal"] = sum(row[c] for c in CATEGORIES)
+    return counts
+
+
+@bp.get("/")
+@auth_required()
+@roles_accepted(*REGISTRY_ROLES)
+def overview():
+    streets = db.session.scalars(district_queries.streets()).all()
+    groups = {g.street_id: g for g in db.session.scalars(district_queries.groups())}
+    return render_template("district/overview.html", streets=streets, groups=groups,
+                           counts=street_counts(), plan=attachment_counts(),
+                           categories=CATEGORIES)

@@ -1,0 +1,18 @@
+"""Unbound extensions; `create_app` binds them."""
+
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_security import Security
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from charity.database import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+security = Security()
+limiter = Limiter(key_func=get_remote_address)

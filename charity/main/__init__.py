@@ -1,0 +1,1 @@
+"""The home page, the language switch, error pages and template helpers."""

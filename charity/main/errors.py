@@ -1,0 +1,23 @@
+"""Error pages in the user's language."""
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+
+
+def register(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You do not have permission to see this page."),
+        404: lambda: _("This page does not exist, or you cannot see it."),
+        413: lambda: _("The file is too large."),
+        429: lambda: _("Too many requests. Please wait a moment and try again."),
+        500: lambda: _("Something went wrong on our side. Nothing was changed."),
+    }
+
+    def handler(error):
+        code = getattr(error, "code", 500) or 500
+        message = messages.get(code, messages[500])()
+        return render_template("errors/error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)

@@ -1,0 +1,44 @@
+"""Jinja filters and globals: local time, money in fen, labels for code names."""
+
+from datetime import date, datetime
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, get_locale
+
+from charity.labels import label
+
+
+def fen(amount: int | None) -> str:
+    """Integer fen shown as yuan with two decimals, e.g. 123456 -> '¥1,234.56'."""
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    yuan, cents = divmod(abs(int(amount)), 100)
+    return f"{sign}¥{yuan:,}.{cents:02d}"
+
+
+def local_datetime(value: datetime | None) -> str:
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+def local_date(value: date | None) -> str:
+    return format_date(value, "yyyy-MM-dd") if value else ""
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (for pagination and filters)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    from urllib.parse import urlencode
+
+    return request.path + "?" + urlencode(args)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
+                                 label=label)
+    app.jinja_env.globals.update(url_with=url_with)
+
+    @app.context_processor
+    def languages():
+        return {"languages": app.config["LANGUAGES"], "current_locale": str(get_locale())}

@@ -1,0 +1,1 @@
+"""Helpers (cadres, volunteers, organisations) and their pairings with people in hardship."""

@@ -1,0 +1,148 @@
+"""Registry forms; validation messages go through Flask-Babel."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from charity.labels import label
+from charity.registry.models import (
+    CATEGORIES,
+    DIBAO_CLASSES,
+    EMPLOYMENT,
+    HUKOU,
+    SCHOOL_LEVELS,
+    SPECIAL_DISEASES,
+    STATUSES,
+)
+
+
+def choices(codes, blank: bool = True):
+    options = [(c, label(c)) for c in codes]
+    return ([("", "—")] if blank else []) + options
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or household number"), validators=[Optional(), Length(max=40)])
+    street = SelectField(_l("Street"), coerce=str, validators=[Optional()])
+    community = SelectField(_l("Community"), coerce=str, validators=[Optional()])
+    category = SelectField(_l("Category"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    flag = SelectField(_l("Flag"), validators=[Optional()])
+
+
+class PersonFieldsForm(FlaskForm):
+    """The attributes of a person, shared by the create and edit forms."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
+    category = SelectField(_l("Category"), choices=[], validators=[DataRequired()])
+    dibao_class = SelectField(_l("Dibao class"), validators=[Optional()])
+    orphan = BooleanField(_l("Orphan"))
+    disabled = BooleanField(_l("Disabled"))
+    disability_grade = IntegerField(_l("Disability grade (1–4)"),
+                                    validators=[Optional(), NumberRange(1, 4)])
+    seriously_ill = BooleanField(_l("Seriously ill"))
+    special_disease = SelectField(_l("Special disease"), validators=[Optional()])
+    lives_alone = BooleanField(_l("Lives alone"))
+    student = BooleanField(_l("Student"))
+    school_level = SelectField(_l("School level"), validators=[Optional()])
+    college_entry_year = IntegerField(_l("College entry year"),
+                                      validators=[Optional(), NumberRange(1950, 2100)])
+    hukou = SelectField(_l("Hukou"), validators=[DataRequired()])
+    residence_permit_start = DateField(_l("Residence permit since"), validators=[Optional()])
+    monthly_income = DecimalField(_l("Monthly income (yuan)"), places=2,
+                                  validators=[Optional(), NumberRange(min=0)])
+    employment_status = SelectField(_l("Employment"), validators=[DataRequired()])
+    able_to_work = BooleanField(_l("Able to work"))
+    willing_to_work = BooleanField(_l("Willing to work"))
+    family_doctor = BooleanField(_l("Family-doctor contract"))
+    health_record = BooleanField(_l("Health record"))
+    centralised_care = BooleanField(_l("In centralised care"))
+    next_review_date = DateField(_l("Next review"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category.choices = choices(CATEGORIES, blank=False)
+        self.dibao_class.choices = [("", "—")] + [(c, c) for c in DIBAO_CLASSES]
+        self.special_disease.choices = choices(SPECIAL_DISEASES)
+        self.school_level.choices = choices(SCHOOL_LEVELS)
+        self.hukou.choices = choices(HUKOU, blank=False)
+        self.employment_status.choices = choices(EMPLOYMENT, blank=False)
+
+    def validate_dibao_class(self, field):
+        if field.data and self.category.data != "dibao":
+            raise ValidationError(_l("Only dibao recipients have a dibao class."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the rules that tie fields together (empty optional fields skip
+        their own validators, so these live here)."""
+        valid = super().validate(extra_validators)
+        if self.hukou.data == "other" and not self.residence_permit_start.data:
+            self.residence_permit_start.errors = [
+                _l("A person without Yuzhong hukou needs the permit's date.")]
+            valid = False
+        if self.student.data and not self.school_level.data:
+            self.school_level.errors = [_l("Choose the student's school level.")]
+            valid = False
+        return valid
+
+    def person_fields(self) -> dict:
+        """The form's values as Person column values (money in integer fen)."""
+        data = {name: self[name].data for name in PERSON_FIELDS}
+        for name in ("dibao_class", "special_disease", "school_level"):
+            data[name] = data[name] or None
+        income = self.monthly_income.data
+        data["monthly_income_fen"] = int(round(income * 100)) if income is not None else 0
+        return data
+
+
+PERSON_FIELDS = (
+    "name", "category", "dibao_class", "orphan", "disabled", "disability_grade", "seriously_ill",
+    "special_disease", "lives_alone", "student", "school_level", "college_entry_year", "hukou",
+    "residence_permit_start", "employment_status", "able_to_work", "willing_to_work",
+    "family_doctor", "health_record", "centralised_care", "next_review_date",
+)
+
+
+class NewPersonForm(PersonFieldsForm):
+    id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=20)])
+
+
+class NewHouseholdForm(NewPersonForm):
+    code = StringField(_l("Household number"), validators=[DataRequired(), Length(max=20)])
+    community = SelectField(_l("Community"), coerce=int, validators=[DataRequired()])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("New status"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
+    effective_date = DateField(_l("Effective date"), validators=[DataRequired()])
+    next_review_date = DateField(_l("Next review"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = choices(STATUSES, blank=False)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Roster file (.xlsx)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["xlsx"], _l("Only .xlsx files can be imported.")),
+    ])
+
+
+class ConfirmImportForm(FlaskForm):
+    token = StringField(validators=[DataRequired(), Length(max=64)])

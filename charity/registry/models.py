@@ -1,0 +1,144 @@
+"""Households, people and the history of their status."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charity.database import UTCDateTime, utcnow
+from charity.extensions import db
+
+CATEGORIES = ("dibao", "tekun", "filed_hardship")
+STATUSES = ("enrolled", "suspended", "exited")
+DIBAO_CLASSES = ("A", "B", "C")
+SPECIAL_DISEASES = ("thalassemia", "cml", "pneumoconiosis", "childhood_leukaemia")
+SCHOOL_LEVELS = ("preschool", "primary", "junior", "senior_high", "vocational", "college")
+EMPLOYMENT = ("employed", "unemployed", "unable", "retired", "student", "child")
+HUKOU = ("yuzhong", "other")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Household(db.Model):
+    """A family on the roster; its street and community are those of all its members."""
+
+    __tablename__ = "household"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["community_id", "street_id"],
+            ["community.id", "community.street_id"],
+            name="fk_household_community_street",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The roster's household number (户编号), unique in the district.
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
+    community_id: Mapped[int] = mapped_column(index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    street = relationship("Street")
+    community = relationship("Community", foreign_keys=[community_id],
+                             primaryjoin="Household.community_id == Community.id")
+    members: Mapped[list["Person"]] = relationship(back_populates="household",
+                                                   order_by="Person.id")
+
+
+class Person(db.Model):
+    """A person in hardship on the roster."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        CheckConstraint(_in("category", CATEGORIES), name="category"),
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint("sex IN ('M', 'F')", name="sex"),
+        CheckConstraint(f"dibao_class IS NULL OR {_in('dibao_class', DIBAO_CLASSES)}",
+                        name="dibao_class"),
+        CheckConstraint("disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4",
+                        name="disability_grade"),
+        CheckConstraint(f"special_disease IS NULL OR {_in('special_disease', SPECIAL_DISEASES)}",
+                        name="special_disease"),
+        CheckConstraint(f"school_level IS NULL OR {_in('school_level', SCHOOL_LEVELS)}",
+                        name="school_level"),
+        CheckConstraint(_in("employment_status", EMPLOYMENT), name="employment_status"),
+        CheckConstraint(_in("hukou", HUKOU), name="hukou"),
+        CheckConstraint("monthly_income_fen >= 0", name="income"),
+        Index("ix_person_category_status", "category", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    sex: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date]
+    #: The ID number, Fernet-encrypted; read it only through `registry.ids.reveal`.
+    id_number_encrypted: Mapped[str] = mapped_column(Text)
+    #: HMAC of the ID number: finds duplicates without decrypting.
+    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: First 4 and last 2 digits, the rest starred: what most roles see.
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    category: Mapped[str] = mapped_column(String(20))
+    dibao_class: Mapped[str | None] = mapped_column(String(1))
+    orphan: Mapped[bool] = mapped_column(default=False)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    disability_grade: Mapped[int | None]
+    seriously_ill: Mapped[bool] = mapped_column(default=False)
+    special_disease: Mapped[str | None] = mapped_column(String(30))
+    lives_alone: Mapped[bool] = mapped_column(default=False)
+    student: Mapped[bool] = mapped_column(default=False)
+    school_level: Mapped[str | None] = mapped_column(String(20))
+    #: Year a college student entered college (the autumn grant is for this year's entrants).
+    college_entry_year: Mapped[int | None]
+    hukou: Mapped[str] = mapped_column(String(10), default="yuzhong")
+    #: Start of a residence permit, for people whose hukou is elsewhere (measure 4).
+    residence_permit_start: Mapped[date | None]
+    monthly_income_fen: Mapped[int] = mapped_column(default=0)
+    employment_status: Mapped[str] = mapped_column(String(20), default="unemployed")
+    able_to_work: Mapped[bool] = mapped_column(default=False)
+    willing_to_work: Mapped[bool] = mapped_column(default=False)
+    family_doctor: Mapped[bool] = mapped_column(default=False)
+    health_record: Mapped[bool] = mapped_column(default=False)
+    #: Tekun in centralised care (集中供养), measure 2.
+    centralised_care: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(20), default="enrolled")
+    next_review_date: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    household: Mapped[Household] = relationship(back_populates="members")
+    history: Mapped[list["StatusChange"]] = relationship(
+        back_populates="person", order_by="StatusChange.id.desc()"
+    )
+
+    def age_on(self, day: date) -> int:
+        years = day.year - self.birth_date.year
+        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class StatusChange(db.Model):
+    """One entry in a person's status history (enrolled, suspended, exited)."""
+
+    __tablename__ = "status_change"
+    __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200))
+    effective_date: Mapped[date]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="history")
+    changed_by = relationship("User")

@@ -1,0 +1,83 @@
+"""Changing the registry. Operations flush; the request or command commits once."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from charity.audit.operations import record
+from charity.extensions import db
+from charity.registry import ids
+from charity.registry.models import Household, Person, StatusChange
+
+
+class RegistryError(ValueError):
+    """A change that the registry refuses; the message is shown to the user."""
+
+
+def create_household(code: str, street_id: int, community_id: int, address: str = "") -> Household:
+    """Open a household on the roster; the code must be new."""
+    if db.session.scalar(select(Household.id).where(Household.code == code)):
+        raise RegistryError(_l("Household number %(code)s is already on the roster.", code=code))
+    household = Household(code=code, street_id=street_id, community_id=community_id,
+                          address=address)
+    db.session.add(household)
+    db.session.flush()
+    record("household.create", "household", household.id, code=code)
+    return household
+
+
+def duplicate_of(number: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.id_number_hash == ids.keyed_hash(number)))
+
+
+def enrol(household: Household, id_number: str, today: date, reason: str, user=None,
+          **fields) -> Person:
+    """Put a person on the roster: validate and seal the ID, refuse a duplicate, start history."""
+    checked = ids.check(id_number, today)
+    if duplicate_of(checked.number) is not None:
+        raise RegistryError(_l("This ID number is already on the roster."))
+    person = Person(household=household, birth_date=checked.birth_date,
+                    sex=fields.pop("sex", None) or checked.sex, status="enrolled",
+                    **ids.sealed(checked.number), **fields)
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(StatusChange(person=person, status="enrolled", reason=reason,
+                                effective_date=today, changed_by_id=getattr(user, "id", None)))
+    record("person.create", "person", person.id, user=user)
+    return person
+
+
+def update(person: Person, user=None, **fields) -> Person:
+    """Change a person's attributes (not their ID number or status); audited by field name."""
+    changed = sorted(k for k, v in fields.items() if getattr(person, k) != v)
+    for key in changed:
+        setattr(person, key, fields[key])
+    db.session.flush()
+    if changed:
+        record("person.update", "person", person.id, user=user, fields=changed)
+    return person
+
+
+def change_status(person: Person, status: str, reason: str, effective: date,
+                  next_review: date | None = None, user=None) -> StatusChange:
+    """Enrol, suspend or exit a person, keeping the history with the reason and date."""
+    if not reason.strip():
+        raise RegistryError(_l("A status change needs a reason."))
+    if status == person.status:
+        raise RegistryError(_l("The person already has this status."))
+    change = StatusChange(person=person, status=status, reason=reason.strip(),
+                          effective_date=effective, changed_by_id=getattr(user, "id", None))
+    person.status = status
+    if next_review is not None:
+        person.next_review_date = next_review
+    db.session.add(change)
+    db.session.flush()
+    record("person.status", "person", person.id, user=user, status=status)
+    return change
+
+
+def reveal_id(person: Person, user) -> str:
+    """The full ID number, for a role allowed to see it; each view is audited."""
+    record("person.view_id", "person", person.id, user=user)
+    return ids.decrypt(person.id_number_encrypted)

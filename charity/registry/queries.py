@@ -1,0 +1,82 @@
+"""Reading the registry; every query takes the viewer's street scope."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from charity.district.models import Community, Street
+from charity.registry.models import Household, Person
+
+FLAGS = ("orphan", "disabled", "seriously_ill", "lives_alone", "student")
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    street_id: int | None = None
+    community_id: int | None = None
+    category: str | None = None
+    status: str | None = None
+    flag: str | None = None
+    text: str | None = None
+
+
+def scoped(query: Select, street_id: int | None) -> Select:
+    """Limit a query that joins Household to one street when the viewer is a street officer."""
+    return query if street_id is None else query.where(Household.street_id == street_id)
+
+
+def people(filters: PersonFilter, scope: int | None) -> Select:
+    """People matching the filters within the viewer's scope, ordered by street and id."""
+    query = (
+        select(Person)
+        .join(Household)
+        .join(Street, Street.id == Household.street_id)
+        .options(joinedload(Person.household).joinedload(Household.community),
+                 joinedload(Person.household).joinedload(Household.street))
+        .order_by(Street.position, Person.id)
+    )
+    query = scoped(query, scope)
+    if filters.street_id:
+        query = query.where(Household.street_id == filters.street_id)
+    if filters.community_id:
+        query = query.where(Household.community_id == filters.community_id)
+    if filters.category:
+        query = query.where(Person.category == filters.category)
+    if filters.status:
+        query = query.where(Person.status == filters.status)
+    if filters.flag in FLAGS:
+        query = query.where(getattr(Person, filters.flag).is_(True))
+    if filters.text:
+        text = filters.text.strip()
+        query = query.where(Person.name.contains(text) | (Household.code == text))
+    return query
+
+
+def person(person_id: int, scope: int | None) -> Select:
+    return scoped(select(Person).join(Household).where(Person.id == person_id), scope)
+
+
+def household(household_id: int, scope: int | None) -> Select:
+    return scoped(select(Household).where(Household.id == household_id), scope)
+
+
+def household_by_code(code: str) -> Select:
+    return select(Household).where(Household.code == code)
+
+
+def counts_by_street(include_inactive: bool = False) -> Select:
+    """(street name, category, count) for everyone on the roster (enrolled only by default)."""
+    query = (
+        select(Street.name, Person.category, func.count(Person.id))
+        .join(Household, Household.street_id == Street.id)
+        .join(Person, Person.household_id == Household.id)
+        .group_by(Street.name, Person.category)
+    )
+    if not include_inactive:
+        query = query.where(Person.status == "enrolled")
+    return query
+
+
+def community_for(street_id: int, name: str) -> Select:
+    return select(Community).where(Community.street_id == street_id, Community.name == name)

@@ -1,0 +1,31 @@
+"""Songtan pairing optimiser: pairs cadres, volunteers, organisations and sponsors with people.
+
+Pure Python (numpy + OR-Tools); it imports neither Flask nor SQLAlchemy. Public API::
+
+    solve(problem) -> Result
+    rematch(problem, current, beneficiary_id, declined=(kind, helper_id)) -> Rematch
+    evaluate(problem, pairs) -> {"cadre": int, "volunteer": int, "sponsor": int}
+    district_instance(scale=1.0, seed=0) -> Problem
+"""
+
+from .generate import district_instance
+from .model import (
+    DEFAULT_QUOTAS,
+    WELFARE_HOME,
+    Beneficiary,
+    Cadre,
+    Pair,
+    Problem,
+    Rematch,
+    Result,
+    Sponsor,
+    Volunteer,
+)
+from .rematch import rematch
+from .scoring import evaluate
+from .solver import solve
+
+__all__ = [
+    "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "Pair", "Problem", "Rematch",
+    "Result", "Sponsor", "Volunteer", "district_instance", "evaluate", "rematch", "solve",
+]

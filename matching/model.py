@@ -1,0 +1,167 @@
+"""Frozen dataclasses that describe a pairing problem and its result.
+
+The solver takes a :class:`Problem` and returns a :class:`Result`; nothing here knows about
+Flask or SQLAlchemy. Collections are tuples and frozensets so that instances stay immutable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+CATEGORIES = ("dibao", "tekun", "filed_hardship")
+FLAGS = ("orphan", "disabled", "seriously_ill", "elderly_alone", "student")
+NEEDS = ("medical", "education", "employment", "elderly_care", "housing", "psychological")
+RANKS = ("district_leader", "division_leader", "staff")
+RANK_CN = {"district_leader": "区级领导", "division_leader": "处级领导", "staff": "其他干部"}
+HELPER_KINDS = ("cadre", "volunteer", "sponsor")
+DEFAULT_QUOTAS = (("district_leader", (2, 3)), ("division_leader", (1, 2)), ("staff", (1, 1)))
+WELFARE_HOME = "福利院"
+
+
+@dataclass(frozen=True)
+class Beneficiary:
+    """A person in hardship, registered in one street (or the welfare home)."""
+
+    id: int
+    street: str
+    community: str
+    category: str = "dibao"
+    flags: frozenset[str] = frozenset()
+    needs: frozenset[str] = frozenset()
+    required_skills: frozenset[str] = frozenset()
+    current_cadre_id: int | None = None
+    current_volunteer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Cadre:
+    """An official of a district department; the group is paired with ``group_street``."""
+
+    id: int
+    rank: str
+    group_street: str
+    home_community: str | None = None
+    cross_street_allowed: frozenset[str] = frozenset()
+    skills: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Volunteer:
+    """A volunteer (``kind="volunteer"``) or a social organisation (``kind="organisation"``)."""
+
+    id: int
+    kind: str = "volunteer"
+    skills: frozenset[str] = frozenset()
+    capacity: int = 1
+    home_community: str | None = None
+    home_street: str = ""
+    travel_streets: frozenset[str] = frozenset()
+
+    @property
+    def streets(self) -> frozenset[str]:
+        """Streets this helper may serve; the home street is always included."""
+        return self.travel_streets | {self.home_street}
+
+
+@dataclass(frozen=True)
+class Sponsor:
+    """A donor's pledge: ``budget_fen`` funds people at ``unit_fen`` each.
+
+    ``designation`` is None (where most needed), a street name, or a need such as "education".
+    """
+
+    id: int
+    budget_fen: int
+    unit_fen: int
+    designation: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the solver needs; pairs are ``(helper_kind, helper_id, beneficiary_id)``.
+
+    ``candidate_limit`` keeps, per person, that many best eligible helpers of each kind (and per
+    helper a few best people) as candidate arcs; None keeps every eligible arc (exact over the
+    full rule set, slower on large streets).
+    """
+
+    beneficiaries: tuple[Beneficiary, ...]
+    cadres: tuple[Cadre, ...] = ()
+    volunteers: tuple[Volunteer, ...] = ()
+    sponsors: tuple[Sponsor, ...] = ()
+    locked: tuple[tuple[str, int, int], ...] = ()
+    forbidden: frozenset[tuple[str, int, int]] = frozenset()
+    quotas: tuple[tuple[str, tuple[int, int]], ...] = DEFAULT_QUOTAS
+    balance_tolerance: int = 5
+    time_limit_s: float = 60.0
+    welfare_home_street: str = WELFARE_HOME
+    seed: int = 0
+    candidate_limit: int | None = 12
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "forbidden", frozenset(self.forbidden))
+        object.__setattr__(self, "locked", tuple(self.locked))
+
+    def quota(self, rank: str) -> tuple[int, int]:
+        """(minimum, maximum) number of people a cadre of ``rank`` pairs with."""
+        return dict(self.quotas)[rank]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One pairing, with the reasons it was chosen (e.g. "priority: tekun", "continuity")."""
+
+    helper_kind: str
+    helper_id: int
+    beneficiary_id: int
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """``(helper_kind, helper_id, beneficiary_id)`` without the reasons."""
+        return (self.helper_kind, self.helper_id, self.beneficiary_id)
+
+
+def _frozen_map(value: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True)
+class Result:
+    """Outcome of :func:`matching.solve`.
+
+    ``coverage`` and ``volunteer_coverage`` map street -> (covered, total); coverage means a cadre
+    pairing. ``unmatched`` lists (beneficiary_id, reason) for people without a cadre.
+    ``quota_violations`` lists (cadre_id, rank, assigned, minimum, maximum).
+    ``parts`` splits the objective into "cadre", "volunteer" and "sponsor".
+    """
+
+    status: str
+    objective: int
+    bound: int
+    seconds: float
+    pairs: tuple[Pair, ...]
+    coverage: Mapping[str, tuple[int, int]] = field(default_factory=_frozen_map)
+    volunteer_coverage: Mapping[str, tuple[int, int]] = field(default_factory=_frozen_map)
+    unmatched: tuple[tuple[int, str], ...] = ()
+    conflicts: tuple[str, ...] = ()
+    quota_violations: tuple[tuple[int, str, int, int, int], ...] = ()
+    parts: Mapping[str, int] = field(default_factory=_frozen_map)
+
+
+@dataclass(frozen=True)
+class Rematch:
+    """Outcome of :func:`matching.rematch` for one person after a decline.
+
+    ``pair`` is the new pairing or None (then ``reason`` says why); ``pairs`` is the whole new
+    pair set, identical to the old one except for the declined pair and the new one.
+    """
+
+    beneficiary_id: int
+    pair: Pair | None
+    reason: str
+    pairs: tuple[Pair, ...]
+    seconds: float
+    notes: tuple[str, ...] = ()

@@ -1,0 +1,122 @@
+"""Fixtures: one database per session (migrated from empty), one rolled-back transaction per test.
+
+`DATABASE_URL` selects PostgreSQL; otherwise a temporary SQLite file is used.
+"""
+
+import os
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from charity import create_app
+from charity.demo.operations import load_communities
+from charity.district.operations import load_reference
+from charity.extensions import db
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__rounds": 1, "argon2__memory_cost": 1024,
+                                               "argon2__parallelism": 1},
+}
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class BoundSession(FlaskSession):
+    """Uses the test's connection for every table (Flask-SQLAlchemy's picks the engine)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets a fresh app context (and so a fresh `g`), as in production, even
+    though the test itself holds one open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def reset_schema(app) -> None:
+    """An empty database: PostgreSQL's public schema dropped and made anew."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(TEST_CONFIG | {
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+        "INSTANCE_TMP": str(tmp_path_factory.mktemp("instance")),
+    })
+    app.instance_path = app.config["INSTANCE_TMP"]
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        reset_schema(app)
+        flask_migrate.upgrade()
+        streets = load_reference()
+        load_communities(streets)
+        db.session.commit()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def session(app):
+    """A session whose commits are savepoints inside one transaction, rolled back after."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint",
+             "class_": BoundSession})
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, session):
+    return app.test_cli_runner()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password="correct-horse-battery"):
+        response = self.client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
