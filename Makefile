@@ -21,7 +21,7 @@ translations: $(STAMP)
 
 db: install translations
 	mkdir -p instance
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 demo: db
 	$(FLASK) demo load

@@ -67,7 +67,7 @@ def app(tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         reset_schema(app)
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
         streets = load_reference()
         load_communities(streets)
         db.session.commit()

@@ -1,8 +1,20 @@
 """Cadres of the district departments, and volunteers, organisations and enterprises."""
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from charity.database import UTCDateTime, utcnow
 from charity.extensions import db
 
 RANKS = ("district_leader", "division_leader", "staff")
@@ -56,3 +68,99 @@ class Volunteer(db.Model):
 
     user = relationship("User")
     home_community = relationship("Community")
+
+
+PAIRING_STATUSES = ("proposed", "active", "declined", "ended")
+
+
+class MatchRun(db.Model):
+    """One run of the pairing optimiser, for the district or one street."""
+
+    __tablename__ = "match_run"
+    __table_args__ = (
+        CheckConstraint("state IN ('preview', 'published', 'discarded')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"))
+    #: 'preview' until staff publish it; published pairs become proposals to helpers.
+    state: Mapped[str] = mapped_column(String(20), default="preview")
+    #: Solver status: OPTIMAL, FEASIBLE or INFEASIBLE.
+    status: Mapped[str] = mapped_column(String(20))
+    objective: Mapped[int] = mapped_column(BigInteger)
+    bound: Mapped[int] = mapped_column(BigInteger)
+    seconds: Mapped[float]
+    #: Per-street coverage, unmatched people with reasons, conflicts, the proposed pairs.
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    street = relationship("Street")
+
+
+class Pairing(db.Model):
+    """A helper (cadre, or volunteer/organisation/enterprise) paired with a person."""
+
+    __tablename__ = "pairing"
+    __table_args__ = (
+        CheckConstraint("helper_kind IN ('cadre', 'volunteer')", name="helper_kind"),
+        CheckConstraint("status IN ('proposed', 'active', 'declined', 'ended')", name="status"),
+        CheckConstraint("(helper_kind = 'cadre' AND cadre_id IS NOT NULL AND volunteer_id IS NULL)"
+                        " OR (helper_kind = 'volunteer' AND volunteer_id IS NOT NULL"
+                        " AND cadre_id IS NULL)", name="one_helper"),
+        #: At most one live cadre and one live volunteer per person.
+        Index("uq_pairing_live_helper", "person_id", "helper_kind", unique=True,
+              sqlite_where=text("status IN ('proposed', 'active')"),
+              postgresql_where=text("status IN ('proposed', 'active')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    helper_kind: Mapped[str] = mapped_column(String(20))
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    #: Staff locked the pair: the optimiser keeps it.
+    locked: Mapped[bool] = mapped_column(default=False)
+    match_run_id: Mapped[int | None] = mapped_column(ForeignKey("match_run.id"))
+    #: Why the optimiser chose it (priority, continuity, proximity, skill).
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    decline_reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person = relationship("Person")
+    cadre = relationship("Cadre")
+    volunteer = relationship("Volunteer")
+    match_run = relationship("MatchRun")
+
+
+class ForbiddenPair(db.Model):
+    """A pair the optimiser must never produce: declined, or a conflict of interest."""
+
+    __tablename__ = "forbidden_pair"
+    __table_args__ = (
+        CheckConstraint("helper_kind IN ('cadre', 'volunteer')", name="helper_kind"),
+        UniqueConstraint("helper_kind", "helper_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    helper_kind: Mapped[str] = mapped_column(String(20))
+    helper_id: Mapped[int]
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: 'declined' or 'conflict'.
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CrossStreetPermission(db.Model):
+    """Staff allow a department group's cadres to pair in another street."""
+
+    __tablename__ = "cross_street_permission"
+    __table_args__ = (UniqueConstraint("group_id", "street_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("department_group.id"))
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"))
