@@ -88,7 +88,9 @@ def test_income_test_and_per_capita():
     members = [P(monthly_income_fen=300000), P(monthly_income_fen=0), P(monthly_income_fen=1)]
     assert rules.household_income_per_capita(members) == 100000
     assert rules.income_below_local(100000, STANDARDS)
-    assert not rules.income_below_local(STANDARDS["local_disposable_income_fen"] // 12, STANDARDS)
+    at_line = -(-STANDARDS["local_disposable_income_fen"] // 12)
+    assert not rules.income_below_local(at_line, STANDARDS)
+    assert rules.income_below_local(at_line - 1, STANDARDS)
 
 
 def test_disabled_tekun_and_medical_cover():
