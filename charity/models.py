@@ -2,6 +2,14 @@
 
 from charity.audit.models import AuditEntry
 from charity.auth.models import Role, User
+from charity.casework.models import (
+    EmploymentService,
+    Grant,
+    MedicalCost,
+    Referral,
+    Review,
+    ReviewCycle,
+)
 from charity.district.models import Community, Department, DepartmentGroup, Street
 from charity.pairing.models import (
     Cadre,
@@ -12,9 +20,12 @@ from charity.pairing.models import (
     Volunteer,
 )
 from charity.registry.models import Household, Person, StatusChange
+from charity.visits.models import Campaign, SpotCheck, SpotCheckItem, VisitTask
 
 __all__ = [
     "AuditEntry", "Cadre", "Community", "CrossStreetPermission", "ForbiddenPair", "MatchRun",
     "Pairing", "Department", "DepartmentGroup", "Household", "Person",
     "Role", "StatusChange", "Street", "User", "Volunteer",
+    "Campaign", "EmploymentService", "Grant", "MedicalCost", "Referral", "Review",
+    "ReviewCycle", "SpotCheck", "SpotCheckItem", "VisitTask",
 ]

@@ -1,0 +1,1 @@
+"""Casework: who is owed which measure, employment, medical costs and periodic review."""

@@ -1,0 +1,148 @@
+"""Casework records: measures granted, referrals, employment services, medical costs, reviews."""
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charity.database import UTCDateTime, utcnow
+from charity.extensions import db
+
+#: Measures a person is granted and the registry has no flag for (recorded here until the
+#: relief fund's applications take over the fund-paid ones).
+GRANTED = ("classified_supplement", "special_disease_aid", "temporary_assistance",
+           "free_textbooks", "autumn_grant", "encouragement_award", "rent_subsidy")
+#: Every measure of the coverage-gap matrix (and what a referral or a visit's need names).
+MEASURES = ("classified_supplement", "centralised_care", "medical_cover", "special_disease_aid",
+            "temporary_assistance", "free_textbooks", "autumn_grant", "encouragement_award",
+            "rent_subsidy", "employment_services", "household_employment", "pairing")
+#: Free services of measure 7; a public-welfare job is a placement, not a service.
+SERVICE_KINDS = ("training", "job_referral", "job_fair", "public_welfare_job")
+COUNTED_SERVICES = ("training", "job_referral", "job_fair")
+REVIEW_OUTCOMES = ("confirmed", "suspended", "exited", "enrolled")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Grant(db.Model):
+    """A measure a person receives, from `starts_on` to `ends_on` (open-ended when empty)."""
+
+    __tablename__ = "measure_grant"
+    __table_args__ = (
+        CheckConstraint(_in("measure", GRANTED), name="measure"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    measure: Mapped[str] = mapped_column(String(30))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    note: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person = relationship("Person")
+
+
+class Referral(db.Model):
+    """A gap handed to the department that closes it; opened by staff or by a visit's needs."""
+
+    __tablename__ = "referral"
+    __table_args__ = (
+        CheckConstraint(_in("measure", MEASURES), name="measure"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    measure: Mapped[str] = mapped_column(String(30))
+    #: The department or service the case is referred to.
+    to_whom: Mapped[str] = mapped_column(String(80), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    #: The festival visit whose needs opened it, if any.
+    visit_task_id: Mapped[int | None] = mapped_column(ForeignKey("visit_task.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person = relationship("Person")
+
+
+class EmploymentService(db.Model):
+    """A free training, job referral or job fair given to a person, or a public-welfare job."""
+
+    __tablename__ = "employment_service"
+    __table_args__ = (CheckConstraint(_in("kind", SERVICE_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    given_on: Mapped[date]
+    provider: Mapped[str] = mapped_column(String(80), default="")
+    notes: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person = relationship("Person")
+
+
+class MedicalCost(db.Model):
+    """One inpatient stay at a designated hospital: total and out-of-catalogue cost (measure 3)."""
+
+    __tablename__ = "medical_cost"
+    __table_args__ = (
+        CheckConstraint("total_fen > 0", name="total"),
+        CheckConstraint("out_of_catalogue_fen >= 0 AND out_of_catalogue_fen <= total_fen",
+                        name="out_of_catalogue"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    admitted_on: Mapped[date]
+    hospital: Mapped[str] = mapped_column(String(80))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    #: Costs outside the medical-insurance catalogue (医保目录外); the plan wants ≤ 15%.
+    out_of_catalogue_fen: Mapped[int] = mapped_column(BigInteger)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person = relationship("Person")
+
+
+class ReviewCycle(db.Model):
+    """A periodic review (定期普查): everyone whose next review falls on or before `due_by`."""
+
+    __tablename__ = "review_cycle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    due_by: Mapped[date]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Review(db.Model):
+    """One person's review in a cycle; a changed status also goes into the status history."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "person_id"),
+        CheckConstraint(_in("outcome", REVIEW_OUTCOMES), name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycle.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: 'confirmed' keeps the status; the others are the status the person moves to.
+    outcome: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200))
+    reviewed_on: Mapped[date]
+    next_review_date: Mapped[date]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person = relationship("Person")
+    cycle = relationship("ReviewCycle")

@@ -1,0 +1,1 @@
+"""Festival visit campaigns, visit logs and random spot checks (随机暗访)."""

@@ -1,0 +1,96 @@
+"""Accounts (argon2, two-factor available), the append-only audit log, the language switch."""
+
+import pytest
+from sqlalchemy import select, text
+
+from charity.audit.models import AppendOnlyError, AuditEntry
+from charity.audit.operations import record
+from charity.extensions import db
+from tests import factories
+
+
+def test_passwords_are_hashed_with_argon2(session):
+    user = factories.user("admin")
+    assert user.password.startswith("$argon2")
+    assert factories.PASSWORD not in user.password
+
+
+def test_wrong_password_does_not_log_in(client):
+    user = factories.user("admin")
+    client.get("/lang/en")
+    response = client.post("/login", data={"email": user.email, "password": "wrong-password"})
+    assert response.status_code == 200
+    assert client.get("/registry/people").status_code == 302
+
+
+def test_staff_can_open_two_factor_setup(client, auth):
+    auth.login(factories.user("fund_manager"))
+    page = client.get("/tf-setup")
+    assert page.status_code == 200
+    assert "authenticator" in page.get_data(as_text=True)
+
+
+def test_audit_entries_cannot_be_changed_through_the_orm(session):
+    entry = record("test.action", "thing", 1)
+    entry.action = "changed"
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+    db.session.rollback()
+    entry = record("test.action", "thing", 2)
+    db.session.delete(entry)
+    with pytest.raises(AppendOnlyError):
+        db.session.flush()
+
+
+def test_postgres_refuses_raw_update_and_delete(session):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's; run with DATABASE_URL=postgresql://")
+    record("test.action", "thing", 3)
+    db.session.flush()
+    for statement in ("UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry"):
+        with pytest.raises(Exception, match="append-only"):
+            with db.session.begin_nested():
+                db.session.execute(text(statement))
+
+
+def test_auditor_reads_the_audit_log_but_officers_cannot(client, auth):
+    record("person.view_id", "person", 42)
+    db.session.flush()
+    auth.login(factories.user("auditor"))
+    page = client.get("/audit/?action=person.view_id")
+    assert page.status_code == 200 and "person.view_id" in page.get_data(as_text=True)
+    auth.logout()
+    auth.login(factories.user("street_officer", "七星岗"))
+    assert client.get("/audit/").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/", "/login"])
+def test_public_pages_in_both_languages(client, path):
+    chinese = client.get(path).get_data(as_text=True)
+    assert 'lang="zh-Hans"' in chinese
+    client.get("/lang/en")
+    english = client.get(path).get_data(as_text=True)
+    assert 'lang="en"' in english and "Songtan" in english
+
+
+def test_language_switch_returns_to_the_page_and_refuses_other_hosts(client):
+    response = client.get("/lang/en?next=/registry/people")
+    assert response.headers["Location"] == "/registry/people"
+    elsewhere = client.get("/lang/en?next=https://evil.example/")
+    assert elsewhere.headers["Location"] == "/"
+
+
+def test_every_registry_page_renders_in_both_languages(client, auth):
+    person = factories.PersonFactory()
+    auth.login(factories.user("admin"))
+    pages = ["/", "/district/", "/registry/people", f"/registry/people/{person.id}",
+             f"/registry/people/{person.id}/edit", f"/registry/households/{person.household_id}",
+             "/registry/households/new", f"/registry/households/{person.household_id}/members/new",
+             "/registry/import", "/audit/"]
+    for language in ("zh_Hans_CN", "en"):
+        client.get(f"/lang/{language}")
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code == 200, (language, page)
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person.view_id")) \
+        is None

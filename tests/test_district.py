@@ -1,0 +1,86 @@
+"""The attachment's reference data, the demo population, the district page and its CLI report."""
+
+import json
+from datetime import date
+
+from sqlalchemy import func, select
+
+from charity.demo.operations import load_demo
+from charity.district.models import Department, DepartmentGroup, Street
+from charity.district.reference import ATTACHMENT, TOTALS, attachment_counts
+from charity.extensions import db
+from charity.pairing.models import Cadre
+from charity.registry import ids
+from charity.registry.models import Household, Person
+from tests import factories
+
+TODAY = date(2026, 11, 29)
+
+
+def test_reference_has_every_street_group_and_department(session):
+    streets = db.session.scalars(select(Street).order_by(Street.position)).all()
+    assert [s.name for s in streets] == [row.street for row in ATTACHMENT]
+    assert streets[-1].kind == "welfare_home"
+    groups = db.session.scalars(select(DepartmentGroup).order_by(DepartmentGroup.number)).all()
+    assert [g.street.name for g in groups] == [row.street for row in ATTACHMENT[:11]]
+    for group, row in zip(groups, ATTACHMENT, strict=False):
+        assert tuple(d.name for d in group.departments) == row.departments
+    assert db.session.scalar(select(func.count(Department.id))) == 66
+    assert "区委办公室" in ATTACHMENT[0].departments and "区残联" in ATTACHMENT[10].departments
+
+
+def test_attachment_totals_are_the_plans():
+    counts = attachment_counts()
+    for key, total in TOTALS.items():
+        assert sum(row[key] for row in counts.values()) == total
+
+
+def test_demo_population_reproduces_the_attachment(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "officer-qixinggang@songtan.test" in result.output
+    report = runner.invoke(args=["report", "streets", "--json"])
+    assert report.exit_code == 0
+    assert json.loads(report.output) == attachment_counts()
+    again = runner.invoke(args=["demo", "load"])
+    assert "people added: 0" in again.output
+    assert db.session.scalar(select(func.count(Person.id))) == 12018
+
+
+def test_demo_people_are_plausible(session):
+    load_demo(TODAY)
+    people = db.session.scalars(select(Person).limit(400)).all()
+    for person in people:
+        number = ids.decrypt(person.id_number_encrypted)
+        checked = ids.check(number, TODAY)
+        assert number.startswith("500103")
+        assert checked.birth_date == person.birth_date and checked.sex == person.sex
+        assert (person.dibao_class is not None) == (person.category == "dibao")
+        if person.student:
+            assert person.school_level is not None
+    households = db.session.scalar(select(func.count(Household.id)))
+    assert 6000 < households < 12018
+    cadres = dict(db.session.execute(select(Cadre.rank, func.count()).group_by(Cadre.rank)).all())
+    assert sum(cadres.values()) == 3578
+    assert 0 < cadres["district_leader"] < cadres["division_leader"] < cadres["staff"]
+
+
+def test_district_page_compares_roster_with_plan(client, auth):
+    factories.PersonFactory(category="tekun", household__street_name="大坪")
+    auth.login(factories.user("fund_manager"))
+    page = client.get("/district/?lang=en").get_data(as_text=True)
+    assert "七星岗" in page and "1658" in page and "区委机要保密局" in page
+    assert 'class="num diff">1<' in page
+
+
+def test_street_officer_scope_applies_to_export(client, auth):
+    factories.PersonFactory(name="外街", household__street_name="解放碑")
+    auth.login(factories.user("street_officer", "七星岗"))
+    other = factories.street("解放碑")
+    response = client.get(f"/registry/export?street={other.id}")
+    assert response.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert all(row[1] == "七星岗" for row in rows[1:])
