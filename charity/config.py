@@ -48,12 +48,27 @@ class Config:
     SECURITY_TOTP_ISSUER = "Songtan"
     SECURITY_POST_LOGIN_VIEW = "/"
     SECURITY_POST_LOGOUT_VIEW = "/"
-    SECURITY_MSG_LOGIN = ("Please log in to see this page.", "info")
     SECURITY_I18N_DIRNAME = ["builtin"]
     SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False, "test_environment": True}
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_DEFAULT = "600 per minute"
+
+    #: Stripe, by Stripe's names. The defaults talk to localstripe (`make run` starts it);
+    #: with real keys, leave STRIPE_API_BASE empty and the same code talks to Stripe.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_songtan_localstripe")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY",
+                                            "pk_test_songtan_localstripe")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_songtan_localstripe")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    #: Stripe.js; empty = `<STRIPE_API_BASE>/js.stripe.com/v3/` or https://js.stripe.com/v3/.
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "")
+    #: Comma-separated; e.g. "card,wechat_pay,alipay" where the account offers them.
+    STRIPE_PAYMENT_METHOD_TYPES = os.environ.get("STRIPE_PAYMENT_METHOD_TYPES", "card")
+    STRIPE_WEBHOOK_TOLERANCE = int(os.environ.get("STRIPE_WEBHOOK_TOLERANCE", "300"))
+    #: Offline gifts at or above this many fen need a second person to confirm them.
+    OFFLINE_CONFIRM_THRESHOLD_FEN = int(os.environ.get("OFFLINE_CONFIRM_THRESHOLD_FEN",
+                                                       "1000000"))
 
     #: Roles that may see a full ID number (each view is audited).
     FULL_ID_ROLES = ("admin", "street_officer", "approver")
