@@ -45,17 +45,35 @@ def register_extensions(app: Flask) -> None:
     from flask_security import SQLAlchemyUserDatastore
 
     security.init_app(app, SQLAlchemyUserDatastore(db, User, Role))
+    #: Password guessing is slowed at the door: a login attempt budget per address.
+    login = app.view_functions["security.login"]
+    app.view_functions["security.login"] = limiter.limit(
+        lambda: app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(login)
 
 
 def register_blueprints(app: Flask) -> None:
     from charity.audit.views import bp as audit_bp
+    from charity.casework import overview_views, record_views, review_views  # noqa: F401
+    from charity.casework.views import bp as casework_bp
+    from charity.dashboard.views import bp as dashboard_bp
     from charity.district.views import bp as district_bp
     from charity.main.views import bp as main_bp
+    from charity.pairing.helper_views import bp as my_pairings_bp
+    from charity.pairing.views import bp as pairing_bp
     from charity.registry import roster_views  # noqa: F401  (routes on the registry bp)
     from charity.registry.views import bp as registry_bp
+    from charity.relief.views import bp as relief_bp
+    from charity.visits import campaign_views  # noqa: F401  (routes on the visits bp)
+    from charity.visits.views import bp as visits_bp
 
-    for blueprint in (main_bp, district_bp, registry_bp, audit_bp):
+    for blueprint in (main_bp, district_bp, registry_bp, audit_bp, casework_bp, visits_bp,
+                      dashboard_bp, pairing_bp, my_pairings_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(relief_bp)
+    from donations import portal_views, staff_views  # noqa: F401  (routes on the donations bp)
+    from donations.views import bp as donations_bp
+
+    app.register_blueprint(donations_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -72,7 +90,15 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from charity.demo.commands import demo
+    from charity.fund.commands import fund, ledger
     from charity.main.commands import report
+    from charity.pairing.commands import match
 
     app.cli.add_command(demo)
     app.cli.add_command(report)
+    app.cli.add_command(match)
+    app.cli.add_command(ledger)
+    app.cli.add_command(fund)
+    from donations.commands import donations
+
+    app.cli.add_command(donations)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from charity.auth.operations import create_user
 from charity.district.models import Community, Street
 from charity.extensions import db
+from charity.pairing.models import Cadre, Volunteer
 from charity.registry import ids
 from charity.registry.models import Household, Person
 
@@ -70,3 +71,38 @@ class PersonFactory(BaseFactory):
     id_number_masked = factory.LazyAttribute(lambda o: ids.mask(o.number))
     category = "dibao"
     status = "enrolled"
+
+
+def department(street_name: str = "七星岗"):
+    """The first department of the group paired with a street."""
+    from charity.district.models import Department, DepartmentGroup
+
+    return db.session.scalar(select(Department).join(DepartmentGroup)
+                             .where(DepartmentGroup.street_id == street(street_name).id)
+                             .order_by(Department.position))
+
+
+class CadreFactory(BaseFactory):
+    class Meta:
+        model = Cadre
+        exclude = ("street_name",)
+
+    street_name = "七星岗"
+    department_id = factory.LazyAttribute(lambda o: department(o.street_name).id)
+    name = factory.Sequence(lambda n: f"干部{n}")
+    rank = "staff"
+    skills = factory.LazyFunction(list)
+
+
+class VolunteerFactory(BaseFactory):
+    class Meta:
+        model = Volunteer
+        exclude = ("street_name",)
+
+    street_name = "七星岗"
+    kind = "volunteer"
+    name = factory.Sequence(lambda n: f"志愿者{n}")
+    home_community_id = factory.LazyAttribute(lambda o: community(o.street_name).id)
+    capacity = 1
+    skills = factory.LazyFunction(list)
+    travel_street_ids = factory.LazyFunction(list)

@@ -6,11 +6,13 @@ from sqlalchemy import func, insert, select
 
 from charity.auth.models import User
 from charity.auth.operations import create_user, ensure_roles
+from charity.casework.demo import load_casework
 from charity.demo import helpers, population
 from charity.demo.places import COMMUNITIES
 from charity.district.models import Community, Department, DepartmentGroup, Street
 from charity.district.operations import load_reference
 from charity.extensions import db
+from charity.pairing.demo import load_pairings
 from charity.pairing.models import Cadre, Volunteer
 from charity.registry import ids
 from charity.registry.models import Household, Person, StatusChange
@@ -112,4 +114,6 @@ def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
     people = load_population(today, seed)
     cadres = load_helpers()
     accounts = load_accounts(streets)
+    load_pairings()
+    load_casework(today)  # after the accounts: the demo cadre and volunteer get pairings
     return {"people": people, "cadres": cadres, "accounts": accounts}

@@ -1,0 +1,174 @@
+"""Rows to a matching problem, and a result back to rows: the only place `matching/` meets the
+database. `matching` itself knows nothing of Flask or SQLAlchemy."""
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+import matching
+from charity import eligibility as rules
+from charity.district.models import Community, Department, DepartmentGroup, Street
+from charity.extensions import db
+from charity.pairing.models import Cadre, CrossStreetPermission, ForbiddenPair, Pairing, Volunteer
+from charity.registry.models import Household, Person
+
+LIVE = ("proposed", "active")
+
+
+def solver_kind(volunteer: Volunteer) -> str:
+    """The optimiser knows volunteers and organisations; an enterprise helps as an organisation."""
+    return "volunteer" if volunteer.kind == "volunteer" else "organisation"
+
+
+def needs_of(person: Person, today: date, standards: dict) -> frozenset[str]:
+    """What a helper should bring, read from the person's record and the plan's rules."""
+    years = rules.age(person, today)
+    needs = set()
+    if person.seriously_ill or person.special_disease or person.disabled:
+        needs.add("medical")
+    if person.student:
+        needs.add("education")
+    if rules.owed_employment_services(person, today, standards):
+        needs.add("employment")
+    if years >= 70:
+        needs.add("elderly_care")
+    if person.dibao_class == "A":
+        needs.add("housing")
+    if person.orphan or person.lives_alone:
+        needs.add("psychological")
+    return frozenset(needs)
+
+
+def flags_of(person: Person, today: date) -> frozenset[str]:
+    flags = {f for f in ("orphan", "disabled", "seriously_ill", "student") if getattr(person, f)}
+    if person.lives_alone and rules.age(person, today) >= 70:
+        flags.add("elderly_alone")
+    return frozenset(flags)
+
+
+def _people(street_id: int | None):
+    query = (select(Person, Street.name, Community.name)
+             .join(Household, Person.household_id == Household.id)
+             .join(Street, Street.id == Household.street_id)
+             .join(Community, Community.id == Household.community_id)
+             .where(Person.status == "enrolled").order_by(Person.id))
+    if street_id is not None:
+        query = query.where(Household.street_id == street_id)
+    return db.session.execute(query).all()
+
+
+def live_pairs() -> list[Pairing]:
+    return db.session.scalars(select(Pairing).where(Pairing.status.in_(LIVE))
+                              .options(joinedload(Pairing.volunteer))).all()
+
+
+def beneficiaries(rows, live: list[Pairing], today: date, standards: dict):
+    current = defaultdict(dict)
+    for pairing in live:
+        current[pairing.person_id][pairing.helper_kind] = pairing.cadre_id or pairing.volunteer_id
+    out = []
+    for person, street, community in rows:
+        required = frozenset({"medical"}) if person.special_disease else frozenset()
+        out.append(matching.Beneficiary(
+            id=person.id, street=street, community=community, category=person.category,
+            flags=flags_of(person, today), needs=needs_of(person, today, standards),
+            required_skills=required, current_cadre_id=current[person.id].get("cadre"),
+            current_volunteer_id=current[person.id].get("volunteer")))
+    return out
+
+
+def cadres(street: str | None):
+    permissions = defaultdict(set)
+    for group_id, name in db.session.execute(
+            select(CrossStreetPermission.group_id, Street.name).join(Street)):
+        permissions[group_id].add(name)
+    query = (select(Cadre, DepartmentGroup.id, Street.name, Community.name)
+             .join(Department, Department.id == Cadre.department_id)
+             .join(DepartmentGroup, DepartmentGroup.id == Department.group_id)
+             .join(Street, Street.id == DepartmentGroup.street_id)
+             .outerjoin(Community, Community.id == Cadre.home_community_id)
+             .where(Cadre.active.is_(True)).order_by(Cadre.id))
+    out = []
+    for cadre, group_id, group_street, home in db.session.execute(query):
+        if street is not None and street != group_street:
+            continue
+        out.append(matching.Cadre(
+            id=cadre.id, rank=cadre.rank, group_street=group_street, home_community=home,
+            cross_street_allowed=frozenset(permissions[group_id]), skills=frozenset(cadre.skills)))
+    return out
+
+
+def volunteers(street: str | None, outside_load: dict[int, int]):
+    names = dict(db.session.execute(select(Street.id, Street.name)).all())
+    query = (select(Volunteer, Community.name, Community.street_id)
+             .outerjoin(Community, Community.id == Volunteer.home_community_id)
+             .where(Volunteer.active.is_(True)).order_by(Volunteer.id))
+    out = []
+    for volunteer, home, home_street_id in db.session.execute(query):
+        travel = frozenset(names[s] for s in volunteer.travel_street_ids if s in names)
+        helper = matching.Volunteer(
+            id=volunteer.id, kind=solver_kind(volunteer), skills=frozenset(volunteer.skills),
+            capacity=max(0, volunteer.capacity - outside_load.get(volunteer.id, 0)),
+            home_community=home, home_street=names.get(home_street_id, ""),
+            travel_streets=travel)
+        if street is None or street in helper.streets:
+            out.append(helper)
+    return out
+
+
+def forbidden_pairs() -> frozenset:
+    kinds = dict(db.session.execute(select(Volunteer.id, Volunteer.kind)).all())
+    out = set()
+    for row in db.session.scalars(select(ForbiddenPair)):
+        if row.helper_kind == "cadre":
+            out.add(("cadre", row.helper_id, row.person_id))
+        elif row.helper_id in kinds:
+            kind = "volunteer" if kinds[row.helper_id] == "volunteer" else "organisation"
+            out.add((kind, row.helper_id, row.person_id))
+    return frozenset(out)
+
+
+def as_pair(pairing: Pairing) -> matching.Pair:
+    if pairing.helper_kind == "cadre":
+        return matching.Pair("cadre", pairing.cadre_id, pairing.person_id)
+    return matching.Pair(solver_kind(pairing.volunteer), pairing.volunteer_id, pairing.person_id)
+
+
+def build_problem(today: date, standards: dict, street: Street | None = None,
+                  time_limit: float = 30.0) -> matching.Problem:
+    """The district (or one street) as a problem; live pairs feed continuity, locked ones stay."""
+    rows = _people(street.id if street else None)
+    in_scope = {person.id for person, _s, _c in rows}
+    live = live_pairs()
+    outside = defaultdict(int)
+    for p in live:
+        if p.helper_kind == "volunteer" and p.person_id not in in_scope:
+            outside[p.volunteer_id] += 1
+    locked = tuple(as_pair(p).key for p in live if p.locked and p.person_id in in_scope)
+    return matching.Problem(
+        beneficiaries=tuple(beneficiaries(rows, live, today, standards)),
+        cadres=tuple(cadres(street.name if street else None)),
+        volunteers=tuple(volunteers(street.name if street else None, outside)),
+        locked=locked, forbidden=forbidden_pairs(), time_limit_s=time_limit)
+
+
+def rematch_problem(person: Person, today: date, standards: dict):
+    """A small problem for one person's re-match: that person, the helpers who may serve their
+    street, and every live pair of those helpers (so quotas and capacities count them)."""
+    street = person.household.street
+    row = [(person, street.name, person.household.community.name)]
+    live = live_pairs()
+    problem = matching.Problem(
+        beneficiaries=tuple(beneficiaries(row, live, today, standards)),
+        cadres=tuple(c for c in cadres(None) if street.name in c.cross_street_allowed | {
+            c.group_street}),
+        volunteers=tuple(volunteers(street.name, {})),
+        forbidden=forbidden_pairs())
+    ids = {("cadre", c.id) for c in problem.cadres} | {
+        ("volunteer", v.id) for v in problem.volunteers}
+    current = [as_pair(p) for p in live
+               if (p.helper_kind, p.cadre_id or p.volunteer_id) in ids]
+    return problem, current
+

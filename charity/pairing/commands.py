@@ -1,0 +1,76 @@
+"""`flask match run` and `flask match export`: the pairing workflow from the command line."""
+
+import json
+
+import click
+from flask.cli import with_appcontext
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from charity.district.models import Street
+from charity.extensions import db
+from charity.pairing import operations, queries
+from charity.pairing.views import EXPORT_COLUMNS, roster_csv
+
+
+@click.group("match")
+def match():
+    """Pairing: run the optimiser, export the roster."""
+
+
+@match.command("run")
+@click.option("--street", help="Run for one street (Chinese name), e.g. 七星岗.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@with_appcontext
+def run(street, as_json):
+    """Run matching and publish it (unless infeasible); print the run summary."""
+    scope = None
+    if street:
+        scope = db.session.scalar(select(Street).where(Street.name == street))
+        if scope is None:
+            raise click.BadParameter(f"unknown street: {street}", param_hint="--street")
+    match_run = operations.run(scope)
+    published = None
+    if match_run.status != "INFEASIBLE":
+        published = operations.publish(match_run)
+    db.session.commit()
+    s = match_run.summary
+    summary = {
+        "run": match_run.id, "status": match_run.status, "objective": match_run.objective,
+        "bound": match_run.bound, "seconds": match_run.seconds,
+        "coverage": {k: {"covered": v[0], "total": v[1]} for k, v in s["coverage"].items()},
+        "quota_violations": s["quota_violations"], "conflicts": s["conflicts"],
+        "unmatched": len(s["unmatched"]), "published": published,
+    }
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"run {match_run.id}: {match_run.status} objective={match_run.objective} "
+                   f"bound={match_run.bound} in {match_run.seconds}s; published: {published}")
+    if match_run.status == "INFEASIBLE":
+        raise SystemExit(1)
+
+
+@match.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="File to write (xlsx needs one).")
+@with_appcontext
+def export(fmt, output):
+    """The pairing roster: beneficiary id, street, helper kind, helper id, rank, group street."""
+    rows = db.session.execute(queries.roster(None)).all()
+    if fmt == "csv":
+        text = roster_csv(rows)
+        if output:
+            with open(output, "w", encoding="utf-8-sig", newline="") as handle:
+                handle.write(text)
+        else:
+            click.echo(text, nl=False)
+        return
+    if not output:
+        raise click.UsageError("--output is needed for xlsx")
+    book = Workbook()
+    book.active.append(EXPORT_COLUMNS)
+    for row in rows:
+        book.active.append(list(row))
+    book.save(output)

@@ -1,0 +1,161 @@
+"""The pairing workflow: run, preview, publish, lock, forbid, accept, decline and re-match.
+Operations flush; the request or command commits."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+import matching
+from charity import eligibility as rules
+from charity.audit.operations import record
+from charity.database import utcnow
+from charity.extensions import db
+from charity.pairing import adapter
+from charity.pairing.models import ForbiddenPair, MatchRun, Pairing
+from charity.timeutil import local_today
+
+
+class PairingError(ValueError):
+    """A workflow step that is refused; the message is shown to the user."""
+
+
+def _key(kind: str, helper_id: int, person_id: int) -> tuple[str, int, int]:
+    return ("cadre" if kind == "cadre" else "volunteer", helper_id, person_id)
+
+
+def run(street=None, user=None) -> MatchRun:
+    """Solve the district (or one street) and keep the result as a preview with its diff."""
+    standards = rules.standards(current_app.config)
+    problem = adapter.build_problem(local_today(), standards, street)
+    result = matching.solve(problem)
+    in_scope = {b.id for b in problem.beneficiaries}
+    live = {_key(*adapter.as_pair(p).key): p.id for p in adapter.live_pairs()
+            if p.person_id in in_scope}
+    proposed = {_key(*p.key): p for p in result.pairs}
+    summary = {
+        "pairs": [[*_key(*p.key), list(p.reasons)] for p in result.pairs],
+        "coverage": {s: list(v) for s, v in result.coverage.items()},
+        "volunteer_coverage": {s: list(v) for s, v in result.volunteer_coverage.items()},
+        "unmatched": [list(u) for u in result.unmatched],
+        "conflicts": list(result.conflicts),
+        "quota_violations": [list(v) for v in result.quota_violations],
+        "notes": list(result.notes),
+        "added": sorted(list(k) for k in proposed.keys() - live.keys()),
+        "removed": sorted(list(k) for k in live.keys() - proposed.keys()),
+        "kept": len(proposed.keys() & live.keys()),
+    }
+    match_run = MatchRun(street_id=street.id if street else None, status=result.status,
+                         objective=result.objective, bound=result.bound,
+                         seconds=round(result.seconds, 3), summary=summary,
+                         created_by_id=getattr(user, "id", None))
+    db.session.add(match_run)
+    db.session.flush()
+    record("match.run", "match_run", match_run.id, user=user, status=result.status)
+    return match_run
+
+
+def publish(match_run: MatchRun, user=None) -> dict[str, int]:
+    """Make a preview real: new pairs are proposed to their helpers, pairs the run dropped end,
+    locked pairs and pairs the run kept stay as they are."""
+    if match_run.state != "preview":
+        raise PairingError(_l("This run was already published or discarded."))
+    if match_run.status == "INFEASIBLE":
+        raise PairingError(_l("An infeasible run cannot be published; resolve the conflicts."))
+    reasons = {tuple(k): r for *k, r in match_run.summary["pairs"]}
+    live = {_key(*adapter.as_pair(p).key): p for p in adapter.live_pairs()}
+    now = utcnow()
+    for kind, helper_id, person_id in map(tuple, match_run.summary["removed"]):
+        pairing = live.get((kind, helper_id, person_id))
+        if pairing is not None and not pairing.locked:
+            pairing.status, pairing.ended_at = "ended", now
+    db.session.flush()
+    for kind, helper_id, person_id in map(tuple, match_run.summary["added"]):
+        db.session.add(Pairing(
+            person_id=person_id, helper_kind=kind, match_run_id=match_run.id,
+            cadre_id=helper_id if kind == "cadre" else None,
+            volunteer_id=helper_id if kind == "volunteer" else None,
+            reasons=reasons.get((kind, helper_id, person_id), [])))
+    match_run.state, match_run.published_at = "published", now
+    db.session.flush()
+    counts = {"added": len(match_run.summary["added"]),
+              "ended": len(match_run.summary["removed"]), "kept": match_run.summary["kept"]}
+    record("match.publish", "match_run", match_run.id, user=user, **counts)
+    return counts
+
+
+def set_locked(pairing: Pairing, locked: bool, user=None) -> None:
+    """Lock a live pair so every later run keeps it, or unlock it."""
+    if pairing.status not in adapter.LIVE:
+        raise PairingError(_l("Only a live pairing can be locked."))
+    pairing.locked = locked
+    db.session.flush()
+    record("pairing.lock" if locked else "pairing.unlock", "pairing", pairing.id, user=user)
+
+
+def forbid(pairing: Pairing, reason: str, user=None) -> ForbiddenPair:
+    """Record a conflict of interest: the pair ends and no run will ever produce it again."""
+    helper_id = pairing.cadre_id or pairing.volunteer_id
+    forbidden = _forbidden(pairing.helper_kind, helper_id, pairing.person_id, reason)
+    if pairing.status in adapter.LIVE:
+        pairing.status, pairing.ended_at, pairing.locked = "ended", utcnow(), False
+    db.session.flush()
+    record("pairing.forbid", "pairing", pairing.id, user=user, reason=reason)
+    return forbidden
+
+
+def _forbidden(kind: str, helper_id: int, person_id: int, reason: str) -> ForbiddenPair:
+    existing = db.session.scalar(select(ForbiddenPair).filter_by(
+        helper_kind=kind, helper_id=helper_id, person_id=person_id))
+    if existing is None:
+        existing = ForbiddenPair(helper_kind=kind, helper_id=helper_id, person_id=person_id,
+                                 reason=reason)
+        db.session.add(existing)
+    return existing
+
+
+def accept(pairing: Pairing, user=None) -> None:
+    """The helper takes the person on."""
+    if pairing.status != "proposed":
+        raise PairingError(_l("Only a proposed pairing can be accepted."))
+    pairing.status, pairing.accepted_at = "active", utcnow()
+    db.session.flush()
+    record("pairing.accept", "pairing", pairing.id, user=user)
+
+
+def decline(pairing: Pairing, reason: str, user=None) -> Pairing | None:
+    """The helper declines: the pair is forbidden from now on and the person is re-matched at
+    once with the best helper left, changing no other pair. Returns the new pairing, if any."""
+    if pairing.status not in adapter.LIVE:
+        raise PairingError(_l("Only a live pairing can be declined."))
+    if not reason.strip():
+        raise PairingError(_l("Please give a reason for declining."))
+    helper_id = pairing.cadre_id or pairing.volunteer_id
+    pairing.status, pairing.decline_reason, pairing.ended_at = "declined", reason.strip(), utcnow()
+    pairing.locked = False
+    _forbidden(pairing.helper_kind, helper_id, pairing.person_id, "declined")
+    db.session.flush()
+    record("pairing.decline", "pairing", pairing.id, user=user, reason=reason.strip())
+    return rematch(pairing, user)
+
+
+def rematch(declined: Pairing, user=None) -> Pairing | None:
+    """Offer the person of a declined pairing to the next best helper of the same kind."""
+    standards = rules.standards(current_app.config)
+    problem, current = adapter.rematch_problem(declined.person, local_today(), standards)
+    kind = "cadre" if declined.helper_kind == "cadre" else (
+        adapter.solver_kind(declined.volunteer))
+    helper_id = declined.cadre_id or declined.volunteer_id
+    outcome = matching.rematch(problem, current, declined.person_id, (kind, helper_id))
+    if outcome.pair is None:
+        record("pairing.rematch", "person", declined.person_id, user=user,
+               result=outcome.reason)
+        return None
+    new_kind = "cadre" if outcome.pair.helper_kind == "cadre" else "volunteer"
+    pairing = Pairing(person_id=declined.person_id, helper_kind=new_kind,
+                      cadre_id=outcome.pair.helper_id if new_kind == "cadre" else None,
+                      volunteer_id=outcome.pair.helper_id if new_kind == "volunteer" else None,
+                      reasons=list(outcome.pair.reasons))
+    db.session.add(pairing)
+    db.session.flush()
+    record("pairing.rematch", "pairing", pairing.id, user=user, replaces=declined.id)
+    return pairing

@@ -1,0 +1,92 @@
+"""Reading pairings: by scope, by helper, coverage per street, the roster for export."""
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from charity.district.models import Department, DepartmentGroup, Street
+from charity.pairing.models import Cadre, MatchRun, Pairing, Volunteer
+from charity.registry.models import Household, Person
+
+LIVE = ("proposed", "active")
+
+
+def live(scope: int | None, street_id: int | None = None) -> Select:
+    """Live pairings (proposed or active) with person, helper and household loaded."""
+    query = (select(Pairing).join(Person, Person.id == Pairing.person_id)
+             .join(Household, Household.id == Person.household_id)
+             .where(Pairing.status.in_(LIVE))
+             .options(joinedload(Pairing.person).joinedload(Person.household),
+                      joinedload(Pairing.cadre), joinedload(Pairing.volunteer))
+             .order_by(Household.street_id, Pairing.person_id, Pairing.helper_kind))
+    if scope is not None:
+        query = query.where(Household.street_id == scope)
+    if street_id is not None:
+        query = query.where(Household.street_id == street_id)
+    return query
+
+
+def pairing(pairing_id: int, scope: int | None) -> Select:
+    query = (select(Pairing).join(Person, Person.id == Pairing.person_id)
+             .join(Household, Household.id == Person.household_id)
+             .where(Pairing.id == pairing_id))
+    return query if scope is None else query.where(Household.street_id == scope)
+
+
+def helper_of(user) -> tuple[str, int] | None:
+    """('cadre', id) or ('volunteer', id) for the account, if it is a helper's."""
+    from charity.extensions import db
+
+    cadre = db.session.scalar(select(Cadre.id).where(Cadre.user_id == user.id))
+    if cadre:
+        return "cadre", cadre
+    volunteer = db.session.scalar(select(Volunteer.id).where(Volunteer.user_id == user.id))
+    return ("volunteer", volunteer) if volunteer else None
+
+
+def mine(kind: str, helper_id: int) -> Select:
+    """A helper's pairings that are live, newest proposals first."""
+    column = Pairing.cadre_id if kind == "cadre" else Pairing.volunteer_id
+    return (select(Pairing).where(column == helper_id, Pairing.status.in_(LIVE))
+            .options(joinedload(Pairing.person).joinedload(Person.household))
+            .order_by(Pairing.status.desc(), Pairing.created_at.desc(), Pairing.id))
+
+
+def coverage() -> Select:
+    """(street, enrolled people, with a live cadre, with a live volunteer) per street."""
+    cadre = (select(func.count(func.distinct(Pairing.person_id)))
+             .join(Person, Person.id == Pairing.person_id)
+             .join(Household, Household.id == Person.household_id)
+             .where(Household.street_id == Street.id, Pairing.helper_kind == "cadre",
+                    Pairing.status.in_(LIVE)).scalar_subquery())
+    volunteer = (select(func.count(func.distinct(Pairing.person_id)))
+                 .join(Person, Person.id == Pairing.person_id)
+                 .join(Household, Household.id == Person.household_id)
+                 .where(Household.street_id == Street.id, Pairing.helper_kind == "volunteer",
+                        Pairing.status.in_(LIVE)).scalar_subquery())
+    people = (select(func.count(Person.id)).join(Household)
+              .where(Household.street_id == Street.id, Person.status == "enrolled")
+              .scalar_subquery())
+    return select(Street, people, cadre, volunteer).order_by(Street.position)
+
+
+def runs(scope: int | None) -> Select:
+    query = select(MatchRun).order_by(MatchRun.id.desc()).limit(20)
+    return query if scope is None else query.where(MatchRun.street_id == scope)
+
+
+def roster(scope: int | None) -> Select:
+    """Rows for the pairing roster export: beneficiary id, street, helper kind, helper id,
+    helper rank (cadres) or kind (others), the helper's group street (cadres)."""
+    group_street = select(Street.name).join(DepartmentGroup).join(Department).where(
+        Department.id == Cadre.department_id).scalar_subquery()
+    query = (select(Pairing.person_id, Street.name, Pairing.helper_kind,
+                    func.coalesce(Pairing.cadre_id, Pairing.volunteer_id),
+                    func.coalesce(Cadre.rank, Volunteer.kind), group_street, Pairing.status)
+             .join(Person, Person.id == Pairing.person_id)
+             .join(Household, Household.id == Person.household_id)
+             .join(Street, Street.id == Household.street_id)
+             .outerjoin(Cadre, Cadre.id == Pairing.cadre_id)
+             .outerjoin(Volunteer, Volunteer.id == Pairing.volunteer_id)
+             .where(Pairing.status.in_(LIVE))
+             .order_by(Street.position, Pairing.person_id, Pairing.helper_kind))
+    return query if scope is None else query.where(Household.street_id == scope)

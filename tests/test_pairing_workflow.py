@@ -1,0 +1,168 @@
+"""The pairing workflow end to end: run, preview, publish, accept, decline and re-match, lock,
+forbid, export; street officers see only their street."""
+
+import csv
+import io
+import json
+
+from sqlalchemy import select
+
+from charity.extensions import db
+from charity.pairing import operations
+from charity.pairing.models import ForbiddenPair, MatchRun, Pairing
+from tests import factories
+from tests.factories import CadreFactory, PersonFactory, VolunteerFactory
+
+
+def small_district():
+    """Four people in 七星岗, two in 解放碑; three staff cadres of 七星岗's group, one of
+    解放碑's; a volunteer in 七星岗."""
+    people = [PersonFactory(household__street_name="七星岗", category=c)
+              for c in ("tekun", "dibao", "dibao", "filed_hardship")]
+    others = [PersonFactory(household__street_name="解放碑") for _ in range(2)]
+    cadres = [CadreFactory(street_name="七星岗") for _ in range(3)]
+    far = CadreFactory(street_name="解放碑")
+    volunteer = VolunteerFactory(street_name="七星岗", capacity=2)
+    return people, others, cadres, far, volunteer
+
+
+def live(person_id=None, kind=None):
+    query = select(Pairing).where(Pairing.status.in_(("proposed", "active")))
+    if person_id:
+        query = query.where(Pairing.person_id == person_id)
+    if kind:
+        query = query.where(Pairing.helper_kind == kind)
+    return db.session.scalars(query).all()
+
+
+def test_run_preview_and_publish(client, auth):
+    people, others, cadres, far, volunteer = small_district()
+    auth.login(factories.user("admin"))
+    response = client.post("/pairing/runs", data={"street": ""})
+    assert response.status_code == 302
+    match_run = db.session.scalar(select(MatchRun))
+    page = client.get(f"/pairing/runs/{match_run.id}?lang=en").get_data(as_text=True)
+    assert "OPTIMAL" in page and "4 new" not in page
+    assert match_run.summary["kept"] == 0 and match_run.bound == match_run.objective
+    assert live() == []
+    assert client.post(f"/pairing/runs/{match_run.id}/publish").status_code == 302
+    cadre_pairs = live(kind="cadre")
+    assert len(cadre_pairs) == 4
+    assert sorted(p.cadre_id for p in cadre_pairs) == sorted(c.id for c in [*cadres, far])
+    assert {p.person_id for p in cadre_pairs if p.cadre_id == far.id} <= {o.id for o in others}
+    tekun = next(p for p in cadre_pairs if p.person_id == people[0].id)
+    assert any("tekun" in r for r in tekun.reasons)
+    assert len(live(kind="volunteer")) == 2
+    assert client.post(f"/pairing/runs/{match_run.id}/publish").status_code == 302
+    assert len(live()) == 6
+
+
+def test_rerun_keeps_locked_pairs_and_never_proposes_forbidden_ones(session):
+    people, others, cadres, far, volunteer = small_district()
+    operations.publish(operations.run())
+    pair, conflicted = sorted(live(kind="cadre"), key=lambda p: p.person_id)[:2]
+    operations.set_locked(pair, True)
+    operations.forbid(conflicted, "relative of the cadre")
+    assert conflicted.status == "ended"
+    again = operations.run()
+    pairs = {tuple(p[:3]) for p in again.summary["pairs"]}
+    assert ("cadre", pair.cadre_id, pair.person_id) in pairs
+    assert ("cadre", conflicted.cadre_id, conflicted.person_id) not in pairs
+    operations.publish(again)
+    assert live(pair.person_id, "cadre")[0].id == pair.id
+
+
+def test_helper_accepts_and_declines_and_the_person_is_rematched(client, auth):
+    people, others, cadres, far, volunteer = small_district()
+    spare = CadreFactory(street_name="七星岗", rank="division_leader")
+    operations.publish(operations.run())
+    user = factories.user("cadre")
+    pair = next(p for p in live(kind="cadre") if p.cadre.rank == "staff"
+                and p.person.household.street.name == "七星岗")
+    pair.cadre.user_id = user.id
+    before = {p.id: (p.person_id, p.cadre_id, p.volunteer_id) for p in live()}
+    db.session.flush()
+    auth.login(user)
+    page = client.get("/my/pairings?lang=en").get_data(as_text=True)
+    assert pair.person.name in pair.person.name and "please accept" in page
+    assert client.post(f"/my/pairings/{pair.id}/decline", data={"reason": ""}).status_code == 400
+    assert live(pair.person_id, "cadre")[0].id == pair.id
+    response = client.post(f"/my/pairings/{pair.id}/decline", data={"reason": "住得太远"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    new = live(pair.person_id, "cadre")
+    assert len(new) == 1 and new[0].cadre_id != pair.cadre_id
+    assert db.session.scalar(select(ForbiddenPair).filter_by(
+        helper_id=pair.cadre_id, person_id=pair.person_id, reason="declined"))
+    after = {p.id: (p.person_id, p.cadre_id, p.volunteer_id) for p in live()}
+    del before[pair.id]
+    assert {k: v for k, v in after.items() if k != new[0].id} == before
+    assert new[0].cadre_id == spare.id
+
+
+def test_accept_makes_the_pairing_active_and_others_cannot_touch_it(client, auth):
+    small_district()
+    operations.publish(operations.run())
+    pairs = live(kind="cadre")
+    owner, stranger = factories.user("cadre"), factories.user("cadre")
+    pairs[0].cadre.user_id, pairs[1].cadre.user_id = owner.id, stranger.id
+    db.session.flush()
+    auth.login(stranger)
+    assert client.post(f"/my/pairings/{pairs[0].id}/accept").status_code == 404
+    auth.logout()
+    auth.login(owner)
+    assert client.post(f"/my/pairings/{pairs[0].id}/accept").status_code == 302
+    db.session.refresh(pairs[0])
+    assert pairs[0].status == "active" and pairs[0].accepted_at is not None
+
+
+def test_street_officer_sees_and_runs_only_their_street(client, auth):
+    people, others, *_ = small_district()
+    operations.publish(operations.run())
+    district_run = db.session.scalar(select(MatchRun))
+    auth.login(factories.user("street_officer", "解放碑"))
+    assert client.get(f"/pairing/runs/{district_run.id}").status_code == 404
+    qixinggang = factories.street("七星岗")
+    assert client.post("/pairing/runs", data={"street": qixinggang.id}).status_code == 400
+    assert db.session.scalar(select(MatchRun).where(MatchRun.street_id == qixinggang.id)) is None
+    listing = client.get("/pairing/pairings").get_data(as_text=True)
+    assert others[0].name in listing or others[1].name in listing
+    assert all(p.name not in listing for p in people)
+    mine = factories.street("解放碑")
+    assert client.post("/pairing/runs", data={"street": mine.id}).status_code == 302
+    rows = list(csv.reader(io.StringIO(client.get("/pairing/export.csv").data.decode(
+        "utf-8-sig"))))
+    assert rows[0] == ["beneficiary_id", "street", "helper_kind", "helper_id", "helper_rank",
+                       "helper_group_street", "status"]
+    assert {r[1] for r in rows[1:]} == {"解放碑"}
+
+
+def test_infeasible_quota_names_the_street_and_cannot_be_published(session):
+    PersonFactory(household__street_name="上清寺")
+    CadreFactory(street_name="上清寺", rank="district_leader")
+    match_run = operations.run()
+    assert match_run.status == "INFEASIBLE"
+    assert any("上清寺" in c and "区级领导" in c for c in match_run.summary["conflicts"])
+    try:
+        operations.publish(match_run)
+    except operations.PairingError:
+        pass
+    else:
+        raise AssertionError("an infeasible run was published")
+
+
+def test_cli_run_and_export(runner):
+    small_district()
+    result = runner.invoke(args=["match", "run", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["status"] == "OPTIMAL" and summary["quota_violations"] == []
+    assert summary["coverage"]["七星岗"] == {"covered": 3, "total": 4}
+    assert summary["published"]["added"] == 6
+    exported = runner.invoke(args=["match", "export", "--format", "csv"])
+    lines = exported.output.strip().splitlines()
+    assert len(lines) == 7 and lines[0].lstrip("\ufeff").startswith("beneficiary_id,street")
+    one = runner.invoke(args=["match", "run", "--street", "解放碑", "--json"])
+    assert json.loads(one.output)["coverage"] == {"解放碑": {"covered": 1, "total": 2}}
+    bad = runner.invoke(args=["match", "run", "--street", "火星"])
+    assert bad.exit_code != 0
