@@ -8,8 +8,8 @@ import os
 import flask_migrate
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
 from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import text
 
 from charity import create_app
 from charity.demo.operations import load_communities
@@ -20,7 +20,10 @@ TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,
-    "RATELIMIT_ENABLED": False,
+    # The limiter is one object shared by every app, so it stays on, with budgets no test hits
+    # unless it lowers them (see test_login_attempts_are_rate_limited).
+    "RATELIMIT_DEFAULT": "100000 per minute",
+    "LOGIN_RATE_LIMIT": "100000 per minute",
     "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__rounds": 1, "argon2__memory_cost": 1024,
                                                "argon2__parallelism": 1},
 }

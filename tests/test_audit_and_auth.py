@@ -94,3 +94,20 @@ def test_every_registry_page_renders_in_both_languages(client, auth):
             assert response.status_code == 200, (language, page)
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person.view_id")) \
         is None
+
+
+def test_login_attempts_are_rate_limited(app, client):
+    """The suite's budget is lowered for this test, then restored."""
+    from charity.extensions import limiter
+
+    budget = app.config["LOGIN_RATE_LIMIT"]
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    limiter.reset()
+    try:
+        codes = [client.post("/login", data={"email": "x@songtan.test", "password": "nope"})
+                 .status_code for _ in range(4)]
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = budget
+        limiter.reset()
+    assert codes[-1] == 429
+    assert codes[0] != 429

@@ -19,7 +19,8 @@ def prepare(app):
     load_communities(streets)
     factories.user("street_officer", "七星岗", email="officer@songtan.test")
     community = streets["七星岗"].communities[0]
-    household = operations.create_household("B0001", streets["七星岗"].id, community.id, "金汤街1号")
+    household = operations.create_household("B0001", streets["七星岗"].id, community.id,
+                                            "金汤街1号")
     operations.enrol(household, factories.id_number(date(1956, 3, 2), "F"), date(2026, 11, 1),
                      "测试", name="李秀英", category="dibao", dibao_class="A")
 

@@ -58,6 +58,16 @@ def test_rent_subsidy_window_last_day():
     assert not rules.rent_subsidy(P(dibao_class="A", status="suspended"), TODAY)
 
 
+def test_rent_window_ending_counts_down_to_its_last_day():
+    granted = date(2025, 11, 30)
+    assert rules.rent_window_last_day(granted) == date(2026, 11, 29)
+    assert rules.rent_window_ending(granted, date(2026, 11, 29), STANDARDS)
+    assert not rules.rent_window_ending(granted, date(2026, 11, 30), STANDARDS)
+    assert rules.rent_window_ending(granted, date(2026, 10, 31), STANDARDS)
+    assert not rules.rent_window_ending(granted, date(2026, 10, 30), STANDARDS)
+    assert not rules.rent_window_ending(None, TODAY, STANDARDS)
+
+
 def test_household_with_one_working_age_member_unable_to_work_is_not_zero_employment():
     unable = P(able_to_work=False, employment_status="unable")
     retired = P(birth_date=date(1950, 1, 1), employment_status="retired")
@@ -102,3 +112,10 @@ def test_disabled_tekun_and_medical_cover():
 def test_add_months_clips_to_month_end():
     assert rules.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert rules.add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
+
+
+def test_medical_assistance_for_the_ill_the_disabled_and_special_diseases():
+    assert rules.medical_assistance(P(seriously_ill=True))
+    assert rules.medical_assistance(P(disabled=True))
+    assert not rules.medical_assistance(P())
+    assert not rules.medical_assistance(P(seriously_ill=True, status="exited"))

@@ -41,12 +41,14 @@ def test_malformed_numbers_are_refused(app, number, message):
 def test_wrong_check_digit_is_an_error(app):
     number = valid("50010319800517001")
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
-    with app.test_request_context("/?lang=en"), pytest.raises(ids.IdNumberError, match="check digit"):
+    with app.test_request_context("/?lang=en"), \
+            pytest.raises(ids.IdNumberError, match="check digit"):
         ids.check(wrong, TODAY)
 
 
 def test_impossible_birth_date_is_an_error(app):
-    with app.test_request_context("/?lang=en"), pytest.raises(ids.IdNumberError, match="does not exist"):
+    with app.test_request_context("/?lang=en"), \
+            pytest.raises(ids.IdNumberError, match="does not exist"):
         ids.check(valid("50010319810229001"), TODAY)
 
 

@@ -12,9 +12,9 @@ from charity.pairing.models import Cadre, Pairing, Volunteer
 
 
 def load_pairings(seed: int = 9) -> int:
-    """Run and publish matching for the district once; helpers other than the demo accounts
-    have accepted four in five of their proposals. Returns the pairs published (0 if any
-    pairing existed already)."""
+    """Run and publish matching for the district once; helpers have accepted four in five of
+    their proposals, and the demo accounts their first one (the rest wait for them to accept
+    or decline). Returns the pairs published (0 if any pairing existed already)."""
     if db.session.scalar(select(func.count(Pairing.id))):
         return 0
     counts = operations.publish(operations.run())
@@ -24,10 +24,16 @@ def load_pairings(seed: int = 9) -> int:
         select(Volunteer.id).join(User, User.id == Volunteer.user_id)))
     rng = random.Random(seed)
     now = utcnow()
+    first_seen = set()
     for pairing in db.session.scalars(select(Pairing).order_by(Pairing.id)):
-        if pairing.cadre_id in demo_helpers or pairing.volunteer_id in demo_volunteers:
-            continue
-        if rng.random() < 0.8:
+        demo = pairing.cadre_id in demo_helpers or pairing.volunteer_id in demo_volunteers
+        if demo:
+            helper = (pairing.helper_kind, pairing.cadre_id or pairing.volunteer_id)
+            accept = helper not in first_seen
+            first_seen.add(helper)
+        else:
+            accept = rng.random() < 0.8
+        if accept:
             pairing.status, pairing.accepted_at = "active", now
     db.session.flush()
     return counts["added"]

@@ -228,7 +228,8 @@ def export(people: list[Person], full_ids: bool) -> bytes:
             p.disability_grade or "", _yes(p.seriously_ill), _yes(p.lives_alone),
             _yes(p.student), reverse.get(p.school_level, ""), reverse[p.hukou],
             p.residence_permit_start.isoformat() if p.residence_permit_start else "",
-            f"{p.monthly_income_fen // 100}.{p.monthly_income_fen % 100:02d}", reverse[p.employment_status],
+            f"{p.monthly_income_fen // 100}.{p.monthly_income_fen % 100:02d}",
+            reverse[p.employment_status],
         ])
     buffer = BytesIO()
     book.save(buffer)

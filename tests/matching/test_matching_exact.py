@@ -16,7 +16,7 @@ tiny = st.builds(small_instance, seed=st.integers(0, 10**6), people=st.integers(
                  sponsors=st.integers(0, 2))
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=150)
 @given(tiny)
 def test_flow_equals_exact_cpsat(problem):
     result = solve(problem)
@@ -36,7 +36,7 @@ def _ratio(cov, street):
     return covered / total
 
 
-@settings(deadline=None, max_examples=120)
+@settings(deadline=None, max_examples=300)
 @given(st.builds(small_instance, seed=st.integers(0, 10**6), people=st.integers(4, 24),
                  cadres=st.integers(1, 8), volunteers=st.just(0), sponsors=st.just(0)))
 def test_balance_where_capacity_allows(problem):

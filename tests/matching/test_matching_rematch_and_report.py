@@ -2,15 +2,16 @@
 
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import Beneficiary, Cadre, Problem, district_instance, rematch, solve
+from matching import Beneficiary, Cadre, Problem, Sponsor, district_instance, rematch, solve
 from matching.generate import small_instance
 from matching.scoring import layer_of
 
 
-@settings(deadline=None, max_examples=80)
+@settings(deadline=None, max_examples=200)
 @given(st.builds(small_instance, seed=st.integers(0, 10**6), people=st.integers(2, 16),
                  cadres=st.integers(1, 6), volunteers=st.integers(0, 3)),
        st.integers(0, 10**6))
@@ -72,3 +73,25 @@ def test_district_instance_and_fast_rematch():
     out = rematch(problem, result, pair.beneficiary_id, ("volunteer", pair.helper_id))
     assert time.perf_counter() - start < 0.5
     assert out.pair is None or out.pair.helper_id != pair.helper_id
+
+
+def test_rematch_uses_spare_capacity_and_keeps_the_rest():
+    people = _street("大坪", 5)
+    problem = Problem(people, (Cadre(1, "district_leader", "大坪"),
+                               Cadre(2, "district_leader", "大坪")))
+    result = solve(problem)
+    assert result.status == "OPTIMAL" and len(result.pairs) == 5
+    full = max((1, 2), key=lambda c: sum(p.helper_id == c for p in result.pairs))
+    old = next(p for p in result.pairs if p.helper_id == full)
+    out = rematch(problem, result, old.beneficiary_id, ("cadre", full))
+    assert out.pair is not None and out.pair.helper_id == 3 - full
+    assert "rematch" in out.pair.reasons
+    assert {p.key for p in out.pairs} == {p.key for p in result.pairs} - {old.key} | {
+        out.pair.key}
+
+
+def test_money_is_integer_fen():
+    with pytest.raises(TypeError):
+        Sponsor(1, budget_fen=100.0, unit_fen=10)
+    with pytest.raises(ValueError):
+        Sponsor(1, budget_fen=100, unit_fen=0)

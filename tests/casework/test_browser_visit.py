@@ -1,0 +1,51 @@
+"""In a browser, on a phone: a cadre logs a festival visit with a need found, in Chinese,
+and the log shows in English."""
+
+from datetime import timedelta
+
+import pytest
+
+from charity.demo.operations import load_communities
+from charity.district.operations import load_reference
+from charity.timeutil import local_today
+from charity.visits import operations
+from tests import factories
+from tests.casework.conftest import cadre_in, pair
+from tests.factories import PersonFactory
+from tests.live import browser_page, live_server, require_browser
+
+pytestmark = pytest.mark.browser
+
+
+def prepare(app):
+    load_communities(load_reference())
+    cadre = cadre_in("七星岗", with_user=True, name="王干部")
+    cadre.user.email = "cadre-live@songtan.test"
+    pair(PersonFactory(name="陈秀兰", lives_alone=True, monthly_income_fen=88800), cadre)
+    today = local_today()
+    operations.open_campaign("spring_festival", today.year, today - timedelta(days=3),
+                             today + timedelta(days=10))
+
+
+def test_cadre_logs_a_festival_visit_on_a_phone(tmp_path):
+    require_browser()
+    with live_server(tmp_path, prepare) as base, browser_page() as page:
+        page.goto(f"{base}/login")
+        page.fill("input[name=email]", "cadre-live@songtan.test")
+        page.fill("input[name=password]", factories.PASSWORD)
+        page.click("input[type=submit], button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.goto(f"{base}/visits/")
+        assert "陈秀兰" in page.content() and "888" not in page.content()
+        page.click("article.task a[role=button]")
+        page.fill("textarea[name=notes]", "送去米油和春联，老人身体尚可。")
+        page.check("input[name=needs][value=medical_cover]")
+        page.screenshot(path=str(tmp_path / "visit-form-zh.png"), full_page=True)
+        page.click("form[action*='/visits/tasks/'] button[type=submit]")
+        page.wait_for_url(lambda url: url.rstrip("/").endswith("/visits"))
+        assert page.locator(".flash-success").count() == 1
+        page.goto(f"{base}/lang/en?next=/visits/")
+        assert "Visited on" in page.content() and "Log the visit" not in page.content()
+        page.screenshot(path=str(tmp_path / "visits-en.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390

@@ -1,0 +1,36 @@
+"""The dashboard: targets per street against their lines, the offline charts and the PDF."""
+
+from charity.eligibility import add_years
+from charity.timeutil import local_today
+from tests import factories
+from tests.factories import PersonFactory
+
+
+def test_dashboard_shows_each_target_with_vendored_echarts(client, auth, session):
+    today = local_today()
+    PersonFactory(category="tekun", disabled=True, disability_grade=1, centralised_care=True)
+    PersonFactory(category="tekun", disabled=True, disability_grade=2)
+    PersonFactory(birth_date=add_years(today, -72), household__street_name="解放碑")
+    auth.login(factories.user("admin"))
+    page = client.get("/dashboard/?lang=en").get_data(as_text=True)
+    assert "/static/vendor/echarts.min.js" in page and "cdn" not in page.lower()
+    assert "Disabled tekun in centralised care" in page and "≥80%" in page
+    assert "50.0%" in page
+    script = client.get("/static/vendor/echarts.min.js")
+    assert script.status_code == 200 and b"echarts" in script.data
+    script.close()
+
+
+def test_dashboard_is_scoped_and_the_pdf_is_a_pdf(client, auth, session):
+    auth.login(factories.user("street_officer", "七星岗"))
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "七星岗" in page and "解放碑" not in page
+    response = client.get("/dashboard/dashboard.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF") and len(response.data) > 1000
+
+
+def test_public_and_helpers_cannot_see_the_dashboard(client, auth, session):
+    assert client.get("/dashboard/").status_code == 302
+    auth.login(factories.user("cadre"))
+    assert client.get("/dashboard/").status_code == 403

@@ -1,0 +1,70 @@
+"""Monthly giving against localstripe: save a card (SetupIntent), subscribe, the paid invoice
+credits the fund through the signed webhook, then change and cancel."""
+
+import json
+from urllib.request import Request, urlopen
+
+from sqlalchemy import select
+
+from charity.fund.queries import balance
+from donations.models import Donation
+from donations.pledge_models import RecurringGift
+from tests import factories
+from tests.donations.test_online import HOOK
+
+
+def confirm_setup(localstripe: str, client_secret: str) -> None:
+    """What localstripe's Stripe.js confirmCardSetup sends for a typed card."""
+    seti = client_secret.split("_secret_")[0]
+    body = json.dumps({"key": "pk_test_x", "client_secret": client_secret, "use_stripe_sdk": True,
+                       "payment_method_data": {"type": "card", "card": {
+                           "number": "4242424242424242", "exp_month": "12",
+                           "exp_year": "2030", "cvc": "123"}}}).encode()
+    request = Request(f"{localstripe}/v1/setup_intents/{seti}/confirm", data=body,
+                      headers={"Content-Type": "application/json"})
+    urlopen(request, timeout=5).close()
+
+
+def wait_for_invoice(capture, subscription: str):
+    import time
+
+    for _ in range(100):
+        for body, header in list(capture.deliveries):
+            event = json.loads(body)
+            obj = event["data"]["object"]
+            if event["type"] == "invoice.payment_succeeded" and \
+                    obj.get("subscription") == subscription:
+                return body, header
+        time.sleep(0.1)
+    raise AssertionError("no paid invoice")
+
+
+def test_monthly_gift_start_pay_change_cancel(client, session, auth, localstripe, capture):
+    donor = factories.user("donor")
+    auth.login(donor)
+    started = client.post("/donations/portal/monthly",
+                          data={"amount": "30", "designation": "measure:1"})
+    assert started.status_code == 200, started.get_json()
+    confirm_setup(localstripe, started.get_json()["client_secret"])
+    assert client.post(started.get_json()["activate_url"]).status_code == 302
+    gift = session.scalar(select(RecurringGift))
+    assert gift.status == "active" and gift.subscription.startswith("sub_")
+
+    body, header = wait_for_invoice(capture, gift.subscription)
+    response = client.post(HOOK, data=body, headers={"Stripe-Signature": header})
+    assert response.get_json() == {"outcome": "credited"}
+    paid = session.scalar(select(Donation).where(Donation.recurring_id == gift.id))
+    assert paid.amount_fen == 3000 and paid.donor_id == donor.id
+    assert balance("restricted:measure:1") == 3000
+    assert client.post(HOOK, data=body, headers={"Stripe-Signature": header}).get_json() \
+        == {"outcome": "duplicate"}
+
+    changed = client.post(f"/donations/portal/monthly/{gift.id}/change", data={"amount": "50"})
+    with client.session_transaction() as flashed:
+        assert changed.status_code == 302, flashed.get("_flashes")
+    session.refresh(gift)
+    assert gift.amount_fen == 5000
+    assert client.post(f"/donations/portal/monthly/{gift.id}/cancel").status_code == 302
+    session.refresh(gift)
+    assert gift.status == "canceled"
+    assert client.post(f"/donations/portal/monthly/{gift.id}/cancel").status_code == 400

@@ -1,0 +1,59 @@
+"""The public disclosure page, the auditor's read-only views and the annual workbook."""
+
+from io import BytesIO
+
+from openpyxl import load_workbook
+
+from charity.fund import operations as ledger
+from charity.relief import operations as relief
+from charity.timeutil import local_today
+from tests.factories import PASSWORD, user
+from tests.fund.test_relief import TODAY, login
+
+
+def _history(person, maker, checker):
+    ledger.record_budget_transfer(amount_fen=1_000_000, reference="budget-1")
+    for _ in range(2):
+        application = relief.submit(person, "temporary_emergency", "病", TODAY, maker, grade=1)
+        relief.approve(application, checker)
+        relief.pay(application, maker)
+
+
+def test_public_page_has_totals_and_no_personal_data(client, session, person, maker, checker,
+                                                      funded):
+    _history(person, maker, checker)
+    session.commit()
+    client.get("/lang/en")
+    page = client.get("/fund/disclosure").get_data(as_text=True)
+    assert "¥2,000.00" in page          # two payments of 1,000 yuan each
+    assert "<5" in page.replace("&lt;", "<")
+    assert person.name not in page and person.household.address not in page
+    assert "Journal head" in page
+
+
+def test_auditor_reads_journal_and_approvals_but_cannot_decide(client, session, person, maker,
+                                                                checker, funded):
+    _history(person, maker, checker)
+    session.commit()
+    auditor = user("auditor")
+    client.post("/login", data={"email": auditor.email, "password": PASSWORD})
+    assert client.get("/fund/journal").status_code == 200
+    assert client.get("/fund/approvals").status_code == 200
+    assert client.get("/fund/verify").status_code == 200
+    assert client.post("/relief/1/approve").status_code == 403
+
+
+def test_annual_workbook(client, session, person, maker, checker, funded):
+    _history(person, maker, checker)
+    session.commit()
+    login(client, maker)
+    client.get("/lang/en")
+    response = client.get(f"/fund/annual-report.xlsx?year={local_today().year}")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.data))
+    assert book.sheetnames == ["Summary", "Income and spending by month", "Projects by measure",
+                               "Payments by street"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert summary["Spending (yuan)"] == 2_000.0
+    measures = list(book["Projects by measure"].iter_rows(values_only=True))
+    assert any(row[0] == 4 and row[3] == 2_000.0 for row in measures)

@@ -1,0 +1,112 @@
+"""Concurrency on PostgreSQL: many workers reserving from one fund at once never spend more
+than it holds. Each worker has its own app context, session and connection; the data is
+committed, so the test cleans the ledger tables up itself."""
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from charity.extensions import db
+from charity.fund import chain, queries
+from charity.fund import operations as ops
+from charity.fund.verify import verify
+
+
+def clean_ledger() -> None:
+    db.session.execute(text("TRUNCATE committee_vote, relief_application, audit_entry, "
+                            "journal_line, journal_entry, fund_account RESTART IDENTITY"))
+    db.session.execute(text("DELETE FROM person WHERE name LIKE 'concurrent%'"))
+    db.session.execute(text("DELETE FROM household WHERE code LIKE 'CC%'"))
+    db.session.execute(text("DELETE FROM \"user\" WHERE email LIKE 'concurrent-%'"))
+    db.session.execute(text("UPDATE ledger_head SET seq = 0, hash = :h"), {"h": chain.GENESIS})
+    db.session.commit()
+
+
+@pytest.fixture
+def committed(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("concurrency needs PostgreSQL (SQLite has one writer)")
+        clean_ledger()
+        try:
+            yield
+        finally:
+            db.session.rollback()
+            clean_ledger()
+
+
+def run_concurrently(app, count: int, work) -> list[str]:
+    """Run `work(i)` in `count` threads, each in its own context; return the outcomes."""
+    outcomes = [""] * count
+    barrier = threading.Barrier(count)
+
+    def worker(i):
+        # A request context: refusal messages are lazy strings translated per request.
+        with app.test_request_context("/?lang=en"):
+            barrier.wait()
+            try:
+                work(i)
+                db.session.commit()
+                outcomes[i] = "ok"
+            except ValueError as error:
+                db.session.rollback()
+                outcomes[i] = str(error)
+            except Exception as error:  # noqa: BLE001  (reported in the assertion)
+                db.session.rollback()
+                outcomes[i] = repr(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_fifty_reservations_against_a_fund_for_ten(app, committed):
+    ops.record_gift(amount_fen=10 * 1_000, designation="measure:4", reference="g")
+    db.session.commit()
+    purpose = ops.Purpose(4, "七星岗")
+    outcomes = run_concurrently(
+        app, 50, lambda i: ops.reserve(i + 1, [("restricted:measure:4", 1_000)], purpose))
+    assert outcomes.count("ok") == 10
+    refusals = [o for o in outcomes if o != "ok"]
+    assert len(refusals) == 40 and all("Not enough money" in o for o in refusals)
+    db.session.expire_all()
+    assert queries.balance("restricted:measure:4") == 0
+    assert verify().ok
+
+
+def test_fifty_concurrent_approvals_against_a_fund_for_ten(app, committed):
+    from charity.relief import operations as relief
+    from charity.relief.models import Application
+    from tests.factories import HouseholdFactory, PersonFactory, user
+
+    with app.test_request_context("/?lang=en"):
+        maker = user("fund_manager", email="concurrent-maker@songtan.test")
+        checker = user("approver", email="concurrent-checker@songtan.test")
+        person = PersonFactory(name="concurrent", seriously_ill=True,
+                               household=HouseholdFactory(code="CC0001"))
+        ids = [relief.submit(person, "temporary_emergency", "突发", date(2026, 11, 29), maker,
+                             grade=2).id for _ in range(50)]
+        ops.record_gift(amount_fen=10 * 200_000, designation="measure:4", reference="g")
+        db.session.commit()
+        checker_id = checker.id
+
+    def approve(i):
+        from charity.auth.models import User
+
+        relief.approve(db.session.get(Application, ids[i]), db.session.get(User, checker_id))
+
+    outcomes = run_concurrently(app, 50, approve)
+    assert outcomes.count("ok") == 10, outcomes
+    assert all("enough money" in o for o in outcomes if o != "ok")
+    db.session.expire_all()
+    states = db.session.scalars(select(Application.state)).all()
+    assert states.count("approved") == 10 and states.count("submitted") == 40
+    assert queries.balance("restricted:measure:4") == 0
+    assert verify().ok

@@ -1,0 +1,123 @@
+"""Property-based: any sequence of gifts, transfers, reservations, payments, releases, refunds,
+disputes and reversals keeps the journal at zero, every account on its side of zero, every
+balance equal to a replay, and restricted money on its designation."""
+
+from collections import defaultdict
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from charity.extensions import db
+from charity.fund import accounts, queries
+from charity.fund import operations as ops
+from charity.fund.models import JournalEntry
+from charity.fund.verify import verify
+
+DESIGNATIONS = [None, "measure:4", "measure:5", "street:七星岗", "campaign:3"]
+PURPOSES = [ops.Purpose(4, "七星岗"), ops.Purpose(5, "解放碑"), ops.Purpose(4, "解放碑", 3)]
+SOURCES = ["unrestricted", "budget", "restricted:measure:4", "restricted:measure:5",
+           "restricted:street:七星岗", "restricted:campaign:3"]
+amounts = st.integers(min_value=1, max_value=50_000)
+
+steps = st.lists(st.one_of(
+    st.tuples(st.just("gift"), amounts, st.integers(0, 300), st.sampled_from(DESIGNATIONS)),
+    st.tuples(st.just("budget"), amounts),
+    st.tuples(st.just("transfer"), st.sampled_from(["unrestricted", "budget"]),
+              st.sampled_from(SOURCES), amounts),
+    st.tuples(st.just("reserve"), st.integers(0, 2), st.sampled_from(SOURCES), amounts),
+    st.tuples(st.just("pay"), st.integers(0, 20)),
+    st.tuples(st.just("release"), st.integers(0, 20)),
+    st.tuples(st.just("refund"), st.integers(0, 20), amounts),
+    st.tuples(st.just("hold"), st.integers(0, 20), amounts, st.integers(0, 200)),
+    st.tuples(st.just("close"), st.integers(0, 20), st.booleans()),
+    st.tuples(st.just("reverse"), st.integers(0, 40)),
+), min_size=1, max_size=25)
+
+
+def apply(step, state):
+    """Run one step; the model remembers gifts and applications by position."""
+    kind, *args = step
+    n = state["n"] = state["n"] + 1
+    pick = lambda items, i: items[i % len(items)] if items else None  # noqa: E731
+    if kind == "gift":
+        amount, fee, designation = args
+        ops.record_gift(amount_fen=amount, fee_fen=min(fee, amount - 1),
+                        designation=designation, reference=f"g{n}")
+        state["gifts"].append(f"g{n}")
+    elif kind == "budget":
+        ops.record_budget_transfer(amount_fen=args[0], reference=f"b{n}")
+    elif kind == "transfer":
+        ops.transfer(source=args[0], target=args[1], amount_fen=args[2])
+    elif kind == "reserve":
+        purpose, source, amount = PURPOSES[args[0]], args[1], args[2]
+        ops.reserve(n, [(source, amount)], purpose)
+        state["apps"][n] = (purpose, source)
+    elif kind in ("pay", "release"):
+        app = pick(sorted(state["apps"]), args[0])
+        if app is None:
+            return
+        if kind == "pay":
+            ops.pay(app, state["apps"][app][0].measure)
+        else:
+            ops.release(app, reason="released")
+    elif kind in ("refund", "hold", "close"):
+        gift = pick(state["gifts"], args[0])
+        if gift is None:
+            return
+        if kind == "refund":
+            ops.record_refund(gift_reference=gift, amount_fen=args[1], reference=f"r{n}")
+        elif kind == "hold":
+            ops.record_dispute_hold(gift_reference=gift, amount_fen=args[1], fee_fen=args[2],
+                                    reference=f"h{n}")
+        else:
+            ops.record_dispute_close(gift_reference=gift, won=args[1], reference=f"c{n}")
+    else:
+        entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
+        entry = pick(entries, args[0])
+        if entry is not None:
+            ops.reverse(entry, reason="test")
+
+
+def replay() -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for entry in db.session.scalars(select(JournalEntry)):
+        assert sum(line.amount for line in entry.lines) == 0
+        for line in entry.lines:
+            totals[line.account.code] += line.amount
+    return {code: accounts.natural(code, v) for code, v in totals.items()}
+
+
+def check_invariants(state):
+    found = queries.balances()
+    assert all(amount >= 0 for amount in found.values()), found
+    assert {k: v for k, v in found.items() if v} == {k: v for k, v in replay().items() if v}
+    for entry in db.session.scalars(select(JournalEntry).where(JournalEntry.kind == "reserve")):
+        app = int(entry.reference.split(":")[1])
+        purpose = state["apps"][app][0]
+        for line in entry.lines:
+            if line.amount > 0:
+                assert accounts.may_fund(line.account.code, purpose)
+    assert verify().ok
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=steps)
+def test_any_sequence_keeps_the_ledger_sound(session, steps):
+    outer = db.session.begin_nested()
+    state = {"n": 0, "gifts": [], "apps": {}}
+    try:
+        for step in steps:
+            before = queries.balances()
+            savepoint = db.session.begin_nested()
+            try:
+                apply(step, state)
+            except ops.LedgerError:
+                savepoint.rollback()
+                assert queries.balances() == before
+            else:
+                savepoint.commit()
+            check_invariants(state)
+    finally:
+        outer.rollback()
