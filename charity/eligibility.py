@@ -5,7 +5,7 @@ names its measure. `person` is anything with Person's attributes; nothing here t
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 #: Defaults; the app's `RELIEF_STANDARDS` config overrides them.
 DEFAULTS = {
@@ -19,6 +19,8 @@ DEFAULTS = {
     "centralised_care_target_pct": 80,
     #: Out-of-catalogue share of inpatient costs not to exceed (measure 3).
     "out_of_catalogue_limit_pct": 15,
+    #: Days before a rent-subsidy window ends that casework flags it (measure 6).
+    "rent_window_warning_days": 30,
 }
 
 
@@ -120,6 +122,20 @@ def rent_subsidy(person, today: date, temporary_assistance_on: date | None = Non
         temporary_assistance_on <= today < add_months(temporary_assistance_on, 12)
 
 
+def rent_window_last_day(temporary_assistance_on: date) -> date:
+    """Measure 6: the last day of the 12 months of rent subsidy after temporary assistance."""
+    return add_months(temporary_assistance_on, 12) - timedelta(days=1)
+
+
+def rent_window_ending(temporary_assistance_on: date | None, today: date, standards: dict) -> bool:
+    """Measure 6: the window is still open and closes within the warning days (last day
+    included), so the family's housing must be planned before the subsidy stops."""
+    if temporary_assistance_on is None or today < temporary_assistance_on:
+        return False
+    left = (rent_window_last_day(temporary_assistance_on) - today).days
+    return 0 <= left < standards["rent_window_warning_days"]
+
+
 def working_age(person, today: date, standards: dict) -> bool:
     until = standards["working_age_until_m" if person.sex == "M" else "working_age_until_f"]
     return standards["working_age_from"] <= age(person, today) < until
@@ -143,6 +159,13 @@ def zero_employment(members, today: date, standards: dict) -> bool:
 def needs_medical_cover(person) -> bool:
     """Measure 3: everyone should have a family-doctor contract and a health record."""
     return not (person.family_doctor and person.health_record)
+
+
+def medical_assistance(person) -> bool:
+    """Measure 3: medical assistance from the fund for an active person who is seriously ill,
+    has one of the plan's special diseases, or is disabled."""
+    return is_active(person) and (person.seriously_ill or person.disabled
+                                  or getattr(person, "special_disease", None) is not None)
 
 
 def standards(config: dict | None = None) -> dict:

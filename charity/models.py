@@ -11,6 +11,7 @@ from charity.casework.models import (
     ReviewCycle,
 )
 from charity.district.models import Community, Department, DepartmentGroup, Street
+from charity.fund.models import Account, JournalEntry, JournalLine, LedgerHead
 from charity.pairing.models import (
     Cadre,
     CrossStreetPermission,
@@ -20,7 +21,16 @@ from charity.pairing.models import (
     Volunteer,
 )
 from charity.registry.models import Household, Person, StatusChange
+from charity.relief.models import Application, CommitteeVote
 from charity.visits.models import Campaign, SpotCheck, SpotCheckItem, VisitTask
+from donations.models import (
+    Donation,
+    FundraisingCampaign,
+    MatchCredit,
+    MatchingPool,
+    StripeEvent,
+)
+from donations.pledge_models import RecurringGift, Sponsorship
 
 __all__ = [
     "AuditEntry", "Cadre", "Community", "CrossStreetPermission", "ForbiddenPair", "MatchRun",
@@ -28,4 +38,7 @@ __all__ = [
     "Role", "StatusChange", "Street", "User", "Volunteer",
     "Campaign", "EmploymentService", "Grant", "MedicalCost", "Referral", "Review",
     "ReviewCycle", "SpotCheck", "SpotCheckItem", "VisitTask",
+    "Account", "JournalEntry", "JournalLine", "LedgerHead", "Application", "CommitteeVote",
+    "Donation", "FundraisingCampaign", "MatchCredit", "MatchingPool", "RecurringGift",
+    "Sponsorship", "StripeEvent",
 ]

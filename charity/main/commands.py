@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from charity.district.views import street_counts
+from charity.timeutil import local_today
 
 
 @click.group()
@@ -27,3 +28,21 @@ def streets(as_json):
     for name, row in counts.items():
         click.echo(f"{name:8} {row['dibao']:>6} {row['tekun']:>6} {row['filed_hardship']:>6} "
                    f"{row['subtotal']:>6}")
+
+
+@report.command("gaps")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@with_appcontext
+def gaps(as_json):
+    """Per street (Chinese name) and measure: how many are owed it, receive it, have a gap."""
+    from charity.casework.queries import street_summary
+
+    summary = street_summary(None, local_today())
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    for name, measures in summary.items():
+        click.echo(name)
+        for measure, row in measures.items():
+            click.echo(f"  {measure:24} owed {row['owed']:>6}  receiving {row['receiving']:>6}"
+                       f"  gaps {row['gaps']:>6}")
