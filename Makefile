@@ -5,6 +5,7 @@ FLASK := $(VENV)/bin/flask --app charity
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
+LOCALSTRIPE_PORT ?= 8420
 
 .PHONY: run test lint translations install db demo serve clean
 
@@ -27,7 +28,7 @@ demo: db
 	$(FLASK) demo load
 
 serve:
-	$(PY) -m charity.serve --host $(HOST) --port $(PORT)
+	$(PY) -m charity.serve --host $(HOST) --port $(PORT) --localstripe-port $(LOCALSTRIPE_PORT)
 
 run: demo serve
 

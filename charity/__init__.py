@@ -57,6 +57,8 @@ def register_blueprints(app: Flask) -> None:
     from charity.casework.views import bp as casework_bp
     from charity.dashboard.views import bp as dashboard_bp
     from charity.district.views import bp as district_bp
+    from charity.fund import public_views  # noqa: F401  (public routes on the fund bp)
+    from charity.fund.views import bp as fund_bp
     from charity.main.views import bp as main_bp
     from charity.pairing.helper_views import bp as my_pairings_bp
     from charity.pairing.views import bp as pairing_bp
@@ -70,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
                       dashboard_bp, pairing_bp, my_pairings_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(relief_bp)
+    app.register_blueprint(fund_bp)
     from donations import portal_views, staff_views  # noqa: F401  (routes on the donations bp)
     from donations.views import bp as donations_bp
 
@@ -93,12 +96,14 @@ def register_commands(app: Flask) -> None:
     from charity.fund.commands import fund, ledger
     from charity.main.commands import report
     from charity.pairing.commands import match
+    from charity.relief.commands import relief
 
     app.cli.add_command(demo)
     app.cli.add_command(report)
     app.cli.add_command(match)
     app.cli.add_command(ledger)
     app.cli.add_command(fund)
+    app.cli.add_command(relief)
     from donations.commands import donations
 
     app.cli.add_command(donations)

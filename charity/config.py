@@ -53,6 +53,7 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_DEFAULT = "600 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"
 
     #: Stripe, by Stripe's names. The defaults talk to localstripe (`make run` starts it);
     #: with real keys, leave STRIPE_API_BASE empty and the same code talks to Stripe.

@@ -12,10 +12,12 @@ from charity.demo.places import COMMUNITIES
 from charity.district.models import Community, Department, DepartmentGroup, Street
 from charity.district.operations import load_reference
 from charity.extensions import db
+from charity.fund.demo import load_fund
 from charity.pairing.demo import load_pairings
 from charity.pairing.models import Cadre, Volunteer
 from charity.registry import ids
 from charity.registry.models import Household, Person, StatusChange
+from donations.demo import load_donations
 
 DEMO_PASSWORD = "songtan-demo-2026"
 
@@ -116,4 +118,6 @@ def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
     accounts = load_accounts(streets)
     load_pairings()
     load_casework(today)  # after the accounts: the demo cadre and volunteer get pairings
+    load_donations(today)  # after the accounts: the demo donor gives
+    load_fund(today)  # after the gifts and accounts: a year of fund history
     return {"people": people, "cadres": cadres, "accounts": accounts}

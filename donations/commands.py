@@ -1,0 +1,48 @@
+"""`flask donations ...`: wire localstripe's webhook to the app, pair pending sponsorships."""
+
+from urllib.error import URLError
+from urllib.parse import urlencode
+from urllib.request import urlopen
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from charity.extensions import db
+from charity.timeutil import local_today
+from donations import sponsorship
+from donations.pledge_models import Sponsorship
+
+
+@click.group()
+def donations():
+    """Donations: Stripe wiring and sponsorship pairing."""
+
+
+@donations.command("wire-localstripe")
+@click.option("--app-url", required=True, help="Where the app listens, e.g. http://127.0.0.1:5000")
+@with_appcontext
+def wire_localstripe(app_url):
+    """Register the app's webhook with localstripe (POST /_config/webhooks/songtan)."""
+    base = current_app.config["STRIPE_API_BASE"]
+    if not base:
+        raise click.ClickException("STRIPE_API_BASE is empty: this is for localstripe only.")
+    body = urlencode({"url": f"{app_url.rstrip('/')}/donations/stripe/webhook",
+                      "secret": current_app.config["STRIPE_WEBHOOK_SECRET"]}).encode()
+    try:
+        urlopen(f"{base.rstrip('/')}/_config/webhooks/songtan", data=body, timeout=10).close()
+    except (URLError, OSError) as error:
+        raise click.ClickException(f"localstripe refused: {error}") from None
+    click.echo(f"localstripe at {base} now sends its events to {app_url}/donations/stripe/webhook")
+
+
+@donations.command("pair-sponsorships")
+@with_appcontext
+def pair_sponsorships():
+    """Pair every pledged sponsorship with a person who fits, where one exists."""
+    pledged = db.session.scalars(select(Sponsorship).where(Sponsorship.status == "pledged")
+                                 .order_by(Sponsorship.id)).all()
+    paired = sum(sponsorship.pair(s, local_today().year).status == "paired" for s in pledged)
+    db.session.commit()
+    click.echo(f"{paired} of {len(pledged)} pledges paired")

@@ -1,0 +1,72 @@
+"""The one place that talks to Stripe (or localstripe): a client, signature checks, and the
+few calls the platform makes. Configuration follows Stripe's names."""
+
+import json
+
+import stripe
+from flask import current_app
+
+REAL_STRIPE_JS = "https://js.stripe.com/v3/"
+
+
+class BadSignature(ValueError):
+    """The webhook's body does not carry a valid, recent Stripe signature."""
+
+
+def client() -> stripe.StripeClient:
+    """A Stripe client for the configured keys; `STRIPE_API_BASE` points it at localstripe."""
+    config = current_app.config
+    base = config.get("STRIPE_API_BASE")
+    return stripe.StripeClient(config["STRIPE_SECRET_KEY"], max_network_retries=1,
+                               base_addresses={"api": base} if base else None)
+
+
+def publishable_key() -> str:
+    return current_app.config["STRIPE_PUBLISHABLE_KEY"]
+
+
+def uses_localstripe() -> bool:
+    return bool(current_app.config.get("STRIPE_API_BASE"))
+
+
+def js_url() -> str:
+    """Where the page loads Stripe.js from: configured, or localstripe's fake, or Stripe's."""
+    config = current_app.config
+    if config.get("STRIPE_JS_URL"):
+        return config["STRIPE_JS_URL"]
+    base = config.get("STRIPE_API_BASE")
+    return f"{base.rstrip('/')}/js.stripe.com/v3/" if base else REAL_STRIPE_JS
+
+
+def verify(payload: bytes, header: str | None) -> dict:
+    """The event in a webhook body, once its signature and timestamp check out."""
+    config = current_app.config
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload, header, config["STRIPE_WEBHOOK_SECRET"], config["STRIPE_WEBHOOK_TOLERANCE"])
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as error:
+        raise BadSignature(str(error)) from None
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str) \
+            or not isinstance(event.get("data"), dict):
+        raise BadSignature("not a Stripe event")
+    return event
+
+
+def payment_method_types() -> list[str]:
+    raw = current_app.config["STRIPE_PAYMENT_METHOD_TYPES"]
+    return [t.strip() for t in raw.split(",") if t.strip()]
+
+
+def create_payment_intent(amount_fen: int, currency: str, metadata: dict,
+                          card: str | None = None) -> dict:
+    """A PaymentIntent for a gift. With `card` (localstripe's tokenised test card) it is also
+    confirmed here; otherwise Stripe.js confirms it on the page."""
+    types = payment_method_types()
+    params: dict = {"amount": amount_fen, "currency": currency, "metadata": metadata,
+                    "payment_method_types": types}
+    if "wechat_pay" in types:
+        params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
+    if card:
+        params.update(payment_method=card, confirm=True)
+    return client().v1.payment_intents.create(params=params).to_dict()

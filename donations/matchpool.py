@@ -1,0 +1,85 @@
+"""配捐: a sponsor's pool matches campaign gifts 1:1 within caps; a burst of gifts withholds it.
+
+The burst rule: more than `BURST_LIMIT` gifts within `BURST_WINDOW` from one donor, one card
+or one address withholds matching from the gift and flags every gift of the burst for review.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from charity.extensions import db
+from charity.fund import operations as ledger
+from charity.timeutil import SHANGHAI
+from donations.models import Donation, MatchCredit, MatchingPool
+
+BURST_LIMIT = 5
+BURST_WINDOW = timedelta(minutes=1)
+BURST_FLAG = "burst"
+
+
+def donor_key(donation: Donation) -> str:
+    """Whom the per-donor cap counts against: the account, else the e-mail, else the address."""
+    if donation.donor_id:
+        return f"user:{donation.donor_id}"
+    if donation.donor_email:
+        return f"email:{donation.donor_email}"
+    return f"ip:{donation.client_ip}" if donation.client_ip else f"gift:{donation.id}"
+
+
+def burst(donation: Donation) -> list[Donation]:
+    """The gifts of a burst this gift belongs to, or [] when there is none."""
+    dimensions = [(Donation.donor_id, donation.donor_id),
+                  (Donation.donor_email, donation.donor_email or None),
+                  (Donation.card_fingerprint, donation.card_fingerprint),
+                  (Donation.client_ip, donation.client_ip)]
+    start = donation.given_at - BURST_WINDOW
+    for column, value in dimensions:
+        if value is None:
+            continue
+        gifts = db.session.scalars(
+            select(Donation).where(column == value, Donation.status != "failed",
+                                   Donation.given_at.between(start, donation.given_at))
+            .order_by(Donation.id)).all()
+        if len(gifts) > BURST_LIMIT:
+            return gifts
+    return []
+
+
+def _used(pool: MatchingPool, *conditions) -> int:
+    return int(db.session.scalar(
+        select(func.coalesce(func.sum(MatchCredit.amount_fen), 0))
+        .where(MatchCredit.pool_id == pool.id, MatchCredit.status == "credited", *conditions)))
+
+
+def apply(pool: MatchingPool, donation: Donation) -> MatchCredit:
+    """Match one credited gift from the pool (1:1, within the caps), or withhold it."""
+    db.session.execute(select(MatchingPool.id).where(MatchingPool.id == pool.id)
+                       .with_for_update())  # one matcher per pool at a time (PostgreSQL)
+    key, day = donor_key(donation), donation.given_at.astimezone(SHANGHAI).date()
+    gifts = burst(donation)
+    if gifts:
+        for gift in gifts:
+            gift.review_flag = gift.review_flag or BURST_FLAG
+        credit = MatchCredit(pool_id=pool.id, donation=donation, amount_fen=0,
+                             status="withheld", donor_key=key, day=day)
+        db.session.add(credit)
+        db.session.flush()
+        return credit
+    amount = max(0, min(donation.amount_fen,
+                        pool.total_fen - _used(pool),
+                        pool.per_donor_cap_fen - _used(pool, MatchCredit.donor_key == key),
+                        pool.per_day_cap_fen - _used(pool, MatchCredit.day == day)))
+    credit = MatchCredit(pool_id=pool.id, donation=donation, amount_fen=amount,
+                         status="credited", donor_key=key, day=day)
+    db.session.add(credit)
+    db.session.flush()
+    if amount:
+        ledger.record_gift(amount_fen=amount, designation=donation.designation,
+                           reference=f"match:{donation.id}", memo=f"配捐 {pool.sponsor_name}")
+    return credit
+
+
+def matched_total(pool: MatchingPool | None) -> int:
+    """Fen the pool has matched so far (shown apart from what donors gave)."""
+    return _used(pool) if pool is not None else 0

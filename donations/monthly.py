@@ -1,0 +1,127 @@
+"""Monthly giving through Stripe subscriptions: start (card saved with a SetupIntent),
+change the amount, cancel; every paid invoice becomes a credited gift."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from charity.database import utcnow
+from charity.extensions import db
+from donations import designations, gateway
+from donations.pledge_models import RecurringGift
+
+
+class MonthlyError(ValueError):
+    """A change to a monthly gift that cannot be made; the message is shown to the user."""
+
+
+def _stripe_call(call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except Exception as error:  # stripe.StripeError and network errors alike
+        raise MonthlyError(_l("The payment service refused: %(why)s",
+                              why=getattr(error, "user_message", None) or error)) from None
+
+
+def start(donor, amount_fen: int, designation: str | None) -> tuple[RecurringGift, str]:
+    """Open a monthly gift and a SetupIntent for its card; return (gift, client_secret)."""
+    from donations.operations import check_amount
+
+    check_amount(amount_fen)
+    try:
+        designation = designations.check(designation)
+    except designations.DesignationError as error:
+        raise MonthlyError(str(error)) from None
+    stripe = gateway.client().v1
+    customer = _stripe_call(stripe.customers.create,
+                            params={"email": donor.email, "metadata": {"user": str(donor.id)}})
+    intent = _stripe_call(stripe.setup_intents.create,
+                          params={"customer": customer.id, "payment_method_types": ["card"]})
+    gift = RecurringGift(donor_id=donor.id, amount_fen=amount_fen, designation=designation,
+                         stripe_customer=customer.id, setup_intent=intent.id)
+    db.session.add(gift)
+    db.session.flush()
+    return gift, intent.client_secret
+
+
+def _plan(amount_fen: int) -> str:
+    plan = _stripe_call(gateway.client().v1.plans.create, params={
+        "amount": amount_fen, "currency": "cny", "interval": "month",
+        "product": {"name": f"送炭 每月捐赠 ¥{amount_fen / 100:.2f}"}})
+    return plan.id
+
+
+def activate(gift: RecurringGift) -> RecurringGift:
+    """Subscribe once the donor's card is saved: it becomes the customer's default."""
+    if gift.status != "incomplete":
+        raise MonthlyError(_l("This monthly gift has already started."))
+    stripe = gateway.client().v1
+    intent = _stripe_call(stripe.setup_intents.retrieve, gift.setup_intent)
+    if intent.status != "succeeded" or not intent.payment_method:
+        raise MonthlyError(_l("The card has not been saved yet."))
+    _stripe_call(stripe.customers.update, gift.stripe_customer, params={
+        "invoice_settings": {"default_payment_method": intent.payment_method}})
+    subscription = _stripe_call(stripe.subscriptions.create, params={
+        "customer": gift.stripe_customer, "items": [{"plan": _plan(gift.amount_fen)}],
+        "metadata": {"recurring_gift": str(gift.id)}})
+    gift.subscription, gift.status = subscription.id, "active"
+    db.session.flush()
+    return gift
+
+
+def change(gift: RecurringGift, amount_fen: int) -> RecurringGift:
+    """A new monthly amount from the next invoice on."""
+    from donations.operations import check_amount
+
+    check_amount(amount_fen)
+    if gift.status != "active":
+        raise MonthlyError(_l("Only an active monthly gift can be changed."))
+    stripe = gateway.client().v1
+    subscription = _stripe_call(stripe.subscriptions.retrieve, gift.subscription)
+    item = subscription["items"]["data"][0]["id"]
+    _stripe_call(stripe.subscriptions.update, gift.subscription, params={
+        "items": [{"id": item, "plan": _plan(amount_fen)}]})
+    gift.amount_fen = amount_fen
+    db.session.flush()
+    return gift
+
+
+def cancel(gift: RecurringGift) -> RecurringGift:
+    """Stop the monthly gift now; gifts already made stay."""
+    if gift.status == "canceled":
+        raise MonthlyError(_l("This monthly gift is already cancelled."))
+    if gift.subscription:
+        _stripe_call(gateway.client().v1.subscriptions.cancel, gift.subscription)
+    gift.status, gift.canceled_at = "canceled", utcnow()
+    db.session.flush()
+    return gift
+
+
+def invoice_paid(event: dict, invoice: dict):
+    """A paid invoice of a monthly gift: one more gift, credited (webhook handler)."""
+    from donations import operations
+    from donations.models import Donation
+
+    gift = db.session.scalar(select(RecurringGift).where(
+        RecurringGift.subscription == invoice.get("subscription")).with_for_update())
+    amount = int(invoice.get("amount_paid") or 0)
+    if gift is None or amount <= 0:
+        return None, "ignored"
+    if db.session.scalar(select(Donation).where(Donation.invoice == invoice["id"])):
+        return None, "ignored: invoice already credited"
+    intent = invoice.get("payment_intent")
+    donation = operations.new_donation(
+        amount_fen=amount, designation=gift.designation, channel="online",
+        recurring_id=gift.id, donor_id=gift.donor_id, donor_email=gift.donor.email,
+        donor_name=gift.donor.name, invoice=invoice["id"],
+        payment_intent=intent if isinstance(intent, str) else None)
+    operations.credit(donation)
+    return donation, "credited"
+
+
+def subscription_deleted(event: dict, subscription: dict):
+    gift = db.session.scalar(select(RecurringGift).where(
+        RecurringGift.subscription == subscription.get("id")))
+    if gift is None or gift.status == "canceled":
+        return None, "ignored"
+    gift.status, gift.canceled_at = "canceled", utcnow()
+    return None, "canceled"

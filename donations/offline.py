@@ -1,0 +1,84 @@
+"""Offline gifts recorded by staff: cash, bank transfer, payroll; single or in a batch.
+At or above the threshold a second person confirms before the fund is credited."""
+
+import csv
+from datetime import date, datetime, time
+from io import StringIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from charity.audit.operations import record
+from charity.extensions import db
+from charity.timeutil import SHANGHAI
+from donations import operations
+from donations.forms import yuan_to_fen
+from donations.models import OFFLINE_CHANNELS, Donation
+
+MAX_OFFLINE_GIFT_FEN = 10_000_000_000
+
+
+def record_offline(*, channel: str, amount_fen: int, receipt_number: str, donor_name: str,
+                   designation: str | None, given_on: date, user, anonymous: bool = False,
+                   memo: str = "") -> Donation:
+    """Record one offline gift; credit it now, or hold it for a second person's confirmation
+    when it reaches OFFLINE_CONFIRM_THRESHOLD_FEN."""
+    if channel not in OFFLINE_CHANNELS:
+        raise operations.DonationError(_l("Unknown channel."))
+    operations.check_amount(amount_fen, MAX_OFFLINE_GIFT_FEN)
+    receipt_number = receipt_number.strip()
+    if not receipt_number or db.session.scalar(
+            select(Donation.id).where(Donation.receipt_number == receipt_number)):
+        raise operations.DonationError(
+            _l("Receipt number %(n)s is missing or already used.", n=receipt_number))
+    donation = operations.new_donation(
+        amount_fen=amount_fen, designation=designation, channel=channel,
+        receipt_number=receipt_number, donor_name=donor_name.strip(), anonymous=anonymous,
+        memo=memo, recorded_by_id=user.id,
+        given_at=datetime.combine(given_on, time(12), SHANGHAI))
+    record("donation.offline", "donation", donation.id, user=user, amount_fen=amount_fen)
+    if amount_fen >= current_app.config["OFFLINE_CONFIRM_THRESHOLD_FEN"]:
+        donation.status = "awaiting_confirmation"
+        db.session.flush()
+    else:
+        operations.credit(donation, user=user)
+    return donation
+
+
+def confirm(donation: Donation, user) -> Donation:
+    """The second person confirms a large offline gift; then the fund is credited."""
+    if donation.status != "awaiting_confirmation":
+        raise operations.DonationError(_l("This gift is not waiting for confirmation."))
+    if donation.recorded_by_id == user.id:
+        raise operations.DonationError(_l("A second person must confirm a gift you recorded."))
+    donation.confirmed_by_id = user.id
+    operations.credit(donation, user=user)
+    return donation
+
+
+def record_batch(text: str, user) -> list[Donation]:
+    """Record every line of a batch, or none: any bad line raises with its line number."""
+    gifts = []
+    for number, row in enumerate(csv.reader(StringIO(text.strip())), start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            if len(row) != 6:
+                raise operations.DonationError(_l("A line has six fields."))
+            channel, amount, receipt, donor, designation, given = (c.strip() for c in row)
+            try:
+                amount_fen, given_on = yuan_to_fen(amount), date.fromisoformat(given)
+            except ValueError:
+                raise operations.DonationError(
+                    _l("Write amounts in yuan and dates as YYYY-MM-DD.")) from None
+            gifts.append(record_offline(
+                channel=channel, amount_fen=amount_fen, receipt_number=receipt,
+                donor_name=donor, designation=designation or None, given_on=given_on,
+                user=user))
+        except (operations.DonationError, ValueError) as error:
+            raise operations.DonationError(
+                _l("Line %(n)s: %(why)s", n=number, why=str(error))) from None
+    if not gifts:
+        raise operations.DonationError(_l("The batch has no gifts."))
+    return gifts

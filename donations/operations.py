@@ -1,0 +1,121 @@
+"""Gifts changing state, and their ledger entries. Operations flush; the caller commits once."""
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+
+from charity.audit.operations import record
+from charity.database import utcnow
+from charity.extensions import db
+from charity.fund import operations as ledger
+from donations import designations, gateway, matchpool
+from donations.models import Donation, FundraisingCampaign
+
+MIN_GIFT_FEN = 100
+MAX_ONLINE_GIFT_FEN = 100_000_000
+
+
+class DonationError(ValueError):
+    """A gift the platform refuses; the message is shown to the user."""
+
+
+def check_amount(amount_fen: int, maximum: int = MAX_ONLINE_GIFT_FEN) -> int:
+    if not isinstance(amount_fen, int) or not MIN_GIFT_FEN <= amount_fen <= maximum:
+        raise DonationError(_l("A gift is between ¥1 and ¥%(max)s.", max=f"{maximum // 100:,}"))
+    return amount_fen
+
+
+def new_donation(*, amount_fen: int, designation: str | None,
+                 campaign: FundraisingCampaign | None = None, **fields) -> Donation:
+    """A Donation row with a fresh token and a checked designation; flushed."""
+    if campaign is not None:
+        designation = f"campaign:{campaign.id}"
+    try:
+        designation = designations.check(designation)
+    except designations.DesignationError as error:
+        raise DonationError(str(error)) from None
+    donation = Donation(token=secrets.token_urlsafe(18), amount_fen=amount_fen,
+                        designation=designation, campaign=campaign, **fields)
+    db.session.add(donation)
+    db.session.flush()
+    return donation
+
+
+def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
+                      campaign: FundraisingCampaign | None = None, donor_name: str = "",
+                      donor_email: str = "", anonymous: bool = False,
+                      client_ip: str | None = None, card: str | None = None) -> tuple:
+    """Open a pending online gift and its PaymentIntent; return (donation, intent).
+    Nothing is credited here: only the webhook credits."""
+    check_amount(amount_fen)
+    donation = new_donation(
+        amount_fen=amount_fen, designation=designation, campaign=campaign, channel="online",
+        donor_id=getattr(donor, "id", None), donor_name=donor_name.strip(),
+        donor_email=(donor_email or getattr(donor, "email", "") or "").strip().lower(),
+        anonymous=anonymous, client_ip=client_ip)
+    try:
+        intent = gateway.create_payment_intent(
+            amount_fen, donation.currency,
+            {"donation": str(donation.id), "token": donation.token}, card=card)
+    except Exception as error:  # stripe.StripeError and network errors alike
+        raise DonationError(_l("The payment service refused the gift: %(why)s",
+                               why=getattr(error, "user_message", None) or error)) from None
+    donation.payment_intent = intent["id"]
+    db.session.flush()
+    return donation, intent
+
+
+def credit(donation: Donation, user=None) -> None:
+    """Mark a gift paid and post it to the fund, then apply any matching pool."""
+    donation.status = "succeeded"
+    donation.paid_at = utcnow()
+    if not donation.receipt_number:
+        donation.receipt_number = f"ST{donation.given_at:%Y}{donation.id:08d}"
+    db.session.flush()
+    ledger.record_gift(amount_fen=donation.amount_fen, designation=donation.designation,
+                       reference=donation.reference, memo=f"捐赠 {donation.receipt_number}",
+                       user=user)
+    if donation.campaign is not None and donation.campaign.pool is not None:
+        matchpool.apply(donation.campaign.pool, donation)
+    record("donation.credit", "donation", donation.id, user=user, amount_fen=donation.amount_fen)
+
+
+def flag(donation: Donation, reason: str) -> None:
+    """Hold a gift for staff review without crediting it."""
+    donation.status = "flagged" if donation.status == "pending" else donation.status
+    donation.review_flag = reason[:200]
+    db.session.flush()
+
+
+def refund(donation: Donation, refunded_total_fen: int, reference: str) -> int:
+    """Bring the gift's refunds up to `refunded_total_fen` (Stripe reports the running total);
+    post the difference as a refund and return it."""
+    delta = refunded_total_fen - donation.refunded_fen
+    if delta <= 0:
+        return 0
+    if refunded_total_fen > donation.amount_fen:
+        raise ledger.LedgerError(_l("A refund cannot exceed the gift."))
+    ledger.record_refund(gift_reference=donation.reference, amount_fen=delta,
+                         reference=reference, memo=f"退款 {donation.receipt_number}")
+    donation.refunded_fen = refunded_total_fen
+    full = refunded_total_fen == donation.amount_fen
+    donation.status = "refunded" if full else "partially_refunded"
+    db.session.flush()
+    return delta
+
+
+def dispute_opened(donation: Donation, amount_fen: int, fee_fen: int, dispute: str) -> None:
+    """The bank took the money back pending a dispute: hold it, with Stripe's fee."""
+    ledger.record_dispute_hold(gift_reference=donation.reference, amount_fen=amount_fen,
+                               fee_fen=fee_fen, reference=f"stripe:{dispute}:hold")
+    donation.status = "disputed"
+    db.session.flush()
+
+
+def dispute_closed(donation: Donation, won: bool, dispute: str) -> None:
+    """The dispute ended: the held money returns (won) or is gone with the fee (lost)."""
+    ledger.record_dispute_close(gift_reference=donation.reference, won=won,
+                                reference=f"stripe:{dispute}:close")
+    donation.status = ("partially_refunded" if donation.refunded_fen else "succeeded") \
+        if won else "dispute_lost"
+    db.session.flush()

@@ -1,0 +1,114 @@
+"""Stripe events into domain calls. Boring on purpose: the view verified the signature; here
+the event id is claimed once, the amount is checked, and one operation runs."""
+
+from sqlalchemy import select
+
+from charity.extensions import db
+from charity.fund.operations import LedgerError
+from donations import monthly, operations
+from donations.models import Donation, StripeEvent
+
+
+def handle(event: dict) -> str:
+    """Claim the event id and apply it; return the outcome. A duplicate id raises
+    IntegrityError at the flush (concurrent deliveries wait on the unique key)."""
+    seen = StripeEvent(id=event["id"], type=str(event.get("type", ""))[:60], outcome="received")
+    db.session.add(seen)
+    db.session.flush()
+    handler = HANDLERS.get(seen.type)
+    obj = event["data"].get("object") or {}
+    if handler is None:
+        seen.outcome = "ignored"
+        return seen.outcome
+    savepoint = db.session.begin_nested()
+    try:
+        donation, seen.outcome = handler(event, obj)
+        savepoint.commit()
+    except LedgerError as error:
+        savepoint.rollback()
+        donation = _donation(obj)
+        seen.outcome = f"refused: {error}"[:200]
+        if donation is not None:
+            operations.flag(donation, seen.outcome)
+    seen.donation_id = donation.id if donation is not None else None
+    db.session.flush()
+    return seen.outcome
+
+
+def _donation(obj: dict, lock: bool = False) -> Donation | None:
+    """The gift an object (PaymentIntent, Charge, Dispute) belongs to, row-locked if asked."""
+    intent = obj.get("payment_intent") if obj.get("object") != "payment_intent" else obj["id"]
+    query = select(Donation).where(Donation.payment_intent == intent) if intent \
+        else select(Donation).where(Donation.charge == obj.get("charge"))
+    return db.session.scalar(query.with_for_update() if lock else query)
+
+
+def _charge(intent: dict) -> dict:
+    charge = intent.get("latest_charge")
+    return charge if isinstance(charge, dict) else {"id": charge}
+
+
+def payment_succeeded(event: dict, intent: dict):
+    donation = _donation(intent, lock=True)
+    if donation is None:
+        return None, "ignored"
+    if donation.status != "pending":
+        return donation, f"ignored: already {donation.status}"
+    charge = _charge(intent)
+    donation.charge = charge.get("id")
+    card = (charge.get("payment_method_details") or {}).get("card") or {}
+    donation.card_fingerprint = card.get("fingerprint")
+    received = intent.get("amount_received", intent.get("amount"))
+    if received != donation.amount_fen or intent.get("currency") != donation.currency:
+        operations.flag(donation, f"amount_mismatch: {received} {intent.get('currency')}")
+        return donation, "flagged"
+    operations.credit(donation)
+    return donation, "credited"
+
+
+def payment_failed(event: dict, intent: dict):
+    donation = _donation(intent, lock=True)
+    if donation is None or donation.status != "pending":
+        return donation, "ignored"
+    donation.status = "failed"
+    return donation, "failed"
+
+
+def charge_refunded(event: dict, charge: dict):
+    donation = _donation(charge, lock=True)
+    if donation is None or not donation.credited:
+        return donation, "ignored"
+    delta = operations.refund(donation, int(charge.get("amount_refunded", 0)),
+                              reference=f"stripe:{event['id']}")
+    return donation, f"refunded {delta}"
+
+
+def dispute_created(event: dict, dispute: dict):
+    donation = _donation(dispute, lock=True)
+    if donation is None or not donation.credited:
+        return donation, "ignored"
+    fee = sum(int(t.get("fee", 0)) for t in dispute.get("balance_transactions") or []
+              if isinstance(t, dict))
+    operations.dispute_opened(donation, int(dispute["amount"]), fee, dispute["id"])
+    return donation, "disputed"
+
+
+def dispute_closed(event: dict, dispute: dict):
+    donation = _donation(dispute, lock=True)
+    if donation is None or donation.status != "disputed":
+        return donation, "ignored"
+    won = dispute.get("status") == "won"
+    operations.dispute_closed(donation, won, dispute["id"])
+    return donation, "dispute won" if won else "dispute lost"
+
+
+HANDLERS = {
+    "payment_intent.succeeded": payment_succeeded,
+    "payment_intent.payment_failed": payment_failed,
+    "charge.refunded": charge_refunded,
+    "charge.dispute.created": dispute_created,
+    "charge.dispute.closed": dispute_closed,
+    "invoice.payment_succeeded": monthly.invoice_paid,
+    "invoice.paid": monthly.invoice_paid,
+    "customer.subscription.deleted": monthly.subscription_deleted,
+}
