@@ -1,10 +1,12 @@
 """Language and time zone: Simplified Chinese first, English on a switch."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 
 
 def select_locale() -> str:
-    """The session's choice, else `?lang=`, else Chinese."""
+    """`?lang=`, else the session's choice, else Chinese (also outside a request: the CLI)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in languages:

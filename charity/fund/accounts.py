@@ -1,0 +1,95 @@
+"""The chart of accounts as pure rules: what a code means, its side, and what it may fund.
+
+Amounts are signed, debit positive. Assets and expenses carry debit balances; fund accounts
+(the money's owners: unrestricted, restricted sub-funds, the budget, reservations, disputes,
+spent) carry credit balances, and neither side may cross zero.
+"""
+
+from dataclasses import dataclass
+
+MEASURES = range(1, 11)
+#: Restriction kinds a designation may name.
+RESTRICTIONS = ("measure", "street", "campaign", "sponsorship")
+
+ASSET, EXPENSE, FUND = "asset", "expense", "fund"
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What a payment is for: its measure, the beneficiary's street, and any campaign or
+    sponsorship it belongs to. Restricted money is spent only on a matching purpose."""
+
+    measure: int
+    street: str
+    campaign_id: int | None = None
+    sponsorship_id: int | None = None
+
+
+def _valid_restriction(kind: str, value: str) -> bool:
+    if kind == "measure":
+        return value.isdigit() and int(value) in MEASURES
+    if kind in ("campaign", "sponsorship"):
+        return value.isdigit() and int(value) > 0
+    return kind == "street" and 0 < len(value) <= 40
+
+
+def kind_of(code: str) -> str | None:
+    """The side of an account code (asset, expense or fund), or None for a code we refuse."""
+    head, _, rest = code.partition(":")
+    if code == "cash":
+        return ASSET
+    if code == "fees":
+        return EXPENSE
+    if code in ("budget", "unrestricted", "disputed"):
+        return FUND
+    if head == "restricted":
+        kind, _, value = rest.partition(":")
+        return FUND if kind in RESTRICTIONS and _valid_restriction(kind, value) else None
+    if head == "reserved":
+        return FUND if rest.isdigit() and int(rest) > 0 else None
+    if head in ("disbursed", "spent"):
+        kind, _, value = rest.partition(":")
+        if kind == "measure" and _valid_restriction(kind, value):
+            return EXPENSE if head == "disbursed" else FUND
+    return None
+
+
+def account_for(designation: str | None) -> str | None:
+    """The fund account a gift's designation credits: None is 'where most needed'."""
+    if designation is None or designation == "":
+        return "unrestricted"
+    code = f"restricted:{designation}"
+    return code if kind_of(code) == FUND else None
+
+
+def natural(code: str, signed_balance: int) -> int:
+    """A balance as people read it: positive for money held (or spent, for expenses)."""
+    return -signed_balance if kind_of(code) == FUND else signed_balance
+
+
+def is_spendable(code: str) -> bool:
+    """Fund accounts that an application may draw on (not reservations, disputes or spent)."""
+    return code in ("unrestricted", "budget") or code.startswith("restricted:")
+
+
+def may_fund(code: str, purpose: Purpose) -> bool:
+    """Whether money in `code` may be spent on `purpose` (专款专用: restricted money only on
+    its designation)."""
+    if code in ("unrestricted", "budget"):
+        return True
+    if not code.startswith("restricted:"):
+        return False
+    kind, _, value = code.removeprefix("restricted:").partition(":")
+    return {
+        "measure": str(purpose.measure) == value,
+        "street": purpose.street == value,
+        "campaign": str(purpose.campaign_id) == value,
+        "sponsorship": str(purpose.sponsorship_id) == value,
+    }[kind]
+
+
+def may_transfer(source: str, target: str) -> bool:
+    """Staff may move undesignated money (unrestricted, the budget) into a restricted fund or
+    between the two; restricted money never moves to another designation."""
+    return source in ("unrestricted", "budget") and target != source and \
+        (target in ("unrestricted", "budget") or target.startswith("restricted:"))

@@ -1,0 +1,97 @@
+"""What the public sees of the fund: money in and out by month, measure, street and campaign,
+campaign progress, and the journal's head hash. Only totals; a count below 5 is shown as
+"<5" so that no one can be picked out."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from charity.district.models import Street
+from charity.extensions import db
+from charity.fund import queries
+from charity.fund.models import Account, JournalEntry, JournalLine
+from charity.relief.models import Application
+from charity.timeutil import SHANGHAI
+
+#: Entries that bring money in (or take it back out, for refunds and lost disputes).
+INFLOW_KINDS = ("gift", "budget_transfer", "refund", "dispute_hold", "dispute_close")
+SMALL = 5
+
+
+def small(count: int) -> str:
+    """A count as published: '<5' below five, so small groups stay anonymous."""
+    return "<5" if 0 < count < SMALL else str(count)
+
+
+@dataclass
+class Disclosure:
+    months: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    measures: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    streets: dict[str, list] = field(default_factory=dict)
+    campaigns: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    total_in: int = 0
+    total_out: int = 0
+    head: tuple[int, str] = (0, "")
+
+
+def _rows(year: int | None):
+    query = (select(JournalEntry.kind, JournalEntry.posted_at, JournalEntry.reverses_id,
+                    Account.code, JournalLine.amount)
+             .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+             .join(Account, Account.id == JournalLine.account_id))
+    original = dict(db.session.execute(select(JournalEntry.id, JournalEntry.kind)).all())
+    for kind, posted_at, reverses_id, code, amount in db.session.execute(query):
+        local = posted_at.astimezone(SHANGHAI).date()
+        if year is None or local.year == year:
+            yield (original.get(reverses_id, kind) if kind == "reversal" else kind), local, \
+                code, int(amount)
+
+
+def _restriction(code: str, prefix: str) -> str | None:
+    return code.removeprefix(prefix) if code.startswith(prefix) else None
+
+
+def build(year: int | None = None) -> Disclosure:
+    """Aggregate the journal (and paid applications, for streets) into the public report."""
+    report = Disclosure(head=queries.head())
+    for kind, day, code, amount in _rows(year):
+        month = f"{day:%Y-%m}"
+        if kind in INFLOW_KINDS and (code.startswith(("restricted:", "unrestricted", "budget"))):
+            report.months[month][0] -= amount
+            report.total_in -= amount
+            if (m := _restriction(code, "restricted:measure:")) is not None:
+                report.measures[int(m)][0] -= amount
+            if (c := _restriction(code, "restricted:campaign:")) is not None:
+                report.campaigns[int(c)] -= amount
+        elif kind == "payment" and code.startswith("disbursed:measure:"):
+            report.months[month][1] += amount
+            report.total_out += amount
+            report.measures[int(code.rsplit(":", 1)[1])][1] += amount
+    report.streets = street_payments(year)
+    return report
+
+
+def street_payments(year: int | None) -> dict[str, list]:
+    """Paid applications per street: [number shown ('<5' when small), amount]."""
+    query = (select(Street.name, func.count(Application.id), func.sum(Application.amount_fen))
+             .join(Application, Application.street_id == Street.id)
+             .where(Application.state == "paid").group_by(Street.name, Street.position)
+             .order_by(Street.position))
+    if year is not None:
+        query = query.where(Application.paid_at >= datetime(year, 1, 1, tzinfo=SHANGHAI),
+                            Application.paid_at < datetime(year + 1, 1, 1, tzinfo=SHANGHAI))
+    return {name: [small(count), int(total or 0)] for name, count, total in
+            db.session.execute(query)}
+
+
+def campaign_progress(raised: dict[int, int]) -> list[dict]:
+    """Each fundraising campaign's goal and what its gifts have raised, net of refunds."""
+    from donations.models import FundraisingCampaign
+
+    campaigns = db.session.scalars(select(FundraisingCampaign)
+                                   .order_by(FundraisingCampaign.starts_on.desc())).all()
+    return [{"id": c.id, "title": c.title, "title_en": c.title_en, "goal": c.goal_fen,
+             "raised": raised.get(c.id, 0),
+             "percent": min(100, raised.get(c.id, 0) * 100 // c.goal_fen)} for c in campaigns]

@@ -1,0 +1,163 @@
+"""The ledger's operations: gifts, refunds, disputes, budget transfers, reservations,
+payments and releases. Each posts one entry through `journal.post`, flushes, and raises
+`LedgerError` (a ValueError with a user-facing message) on any refusal."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from charity.extensions import db
+from charity.fund import accounts
+from charity.fund.accounts import Purpose
+from charity.fund.journal import LedgerError, lock_accounts, post, reverse
+from charity.fund.models import Account, JournalEntry, JournalLine
+
+__all__ = [
+    "LedgerError", "Purpose", "post", "reverse", "record_gift", "record_refund",
+    "record_dispute_hold", "record_dispute_close", "record_budget_transfer", "transfer",
+    "reserve", "release", "pay",
+]
+
+
+def _positive(amount: int, what) -> None:
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise LedgerError(_l("%(what)s must be a positive number of fen.", what=what))
+
+
+def _gift(reference: str) -> JournalEntry:
+    gift = db.session.scalar(select(JournalEntry).where(
+        JournalEntry.reference == reference, JournalEntry.kind == "gift"))
+    if gift is None:
+        raise LedgerError(_l("No gift with reference %(ref)s.", ref=reference))
+    return gift
+
+
+def _fund_line(gift: JournalEntry) -> tuple[str, int]:
+    """The gift's fund account and the amount credited to it (positive)."""
+    line = next(li for li in gift.lines if li.account.kind == accounts.FUND)
+    return line.account.code, -line.amount
+
+
+def gift_remaining(gift_reference: str) -> int:
+    """What is left of a gift after its refunds, dispute holds and their reversals."""
+    gift = _gift(gift_reference)
+    code, _ = _fund_line(gift)
+    moved = db.session.scalar(
+        select(func.coalesce(func.sum(JournalLine.amount), 0)).join(JournalEntry).join(Account)
+        .where(Account.code == code,
+               (JournalEntry.id == gift.id) | (JournalEntry.subject == gift_reference)))
+    return -int(moved)
+
+
+def record_gift(*, amount_fen: int, fee_fen: int = 0, designation: str | None, reference: str,
+                memo: str = "", user=None) -> JournalEntry:
+    """A gift that arrived: Dr cash (amount − fee), Dr fees (fee), Cr its fund account."""
+    _positive(amount_fen, _l("A gift"))
+    if not isinstance(fee_fen, int) or fee_fen < 0 or fee_fen >= amount_fen:
+        raise LedgerError(_l("The fee must be at least zero and less than the gift."))
+    code = accounts.account_for(designation)
+    if code is None:
+        raise LedgerError(_l("Unknown designation %(d)s.", d=designation))
+    lines = [("cash", amount_fen - fee_fen), ("fees", fee_fen), (code, -amount_fen)]
+    return post(lines, kind="gift", memo=memo, reference=reference, user=user)
+
+
+def record_refund(*, gift_reference: str, amount_fen: int, reference: str, memo: str = "",
+                  user=None) -> JournalEntry:
+    """Give back part or all of a gift: its fund account pays it out of cash. Refuses more
+    than is left of the gift, or more than its fund still holds (spent money stays spent)."""
+    _positive(amount_fen, _l("A refund"))
+    code, _ = _fund_line(_gift(gift_reference))
+    if amount_fen > gift_remaining(gift_reference):
+        raise LedgerError(_l("The refund is more than what is left of this gift."))
+    return post([(code, amount_fen), ("cash", -amount_fen)], kind="refund", memo=memo,
+                reference=reference, user=user, subject=gift_reference)
+
+
+def record_dispute_hold(*, gift_reference: str, amount_fen: int, fee_fen: int,
+                        reference: str) -> JournalEntry:
+    """A card dispute holds money: from the gift's fund account into `disputed`; the
+    dispute fee leaves cash as a fee."""
+    _positive(amount_fen, _l("A disputed amount"))
+    if not isinstance(fee_fen, int) or fee_fen < 0:
+        raise LedgerError(_l("The fee must be at least zero."))
+    code, _ = _fund_line(_gift(gift_reference))
+    if amount_fen > gift_remaining(gift_reference):
+        raise LedgerError(_l("The dispute is for more than what is left of this gift."))
+    lines = [(code, amount_fen), ("disputed", -amount_fen), ("fees", fee_fen), ("cash", -fee_fen)]
+    return post(lines, kind="dispute_hold", reference=reference, subject=gift_reference)
+
+
+def record_dispute_close(*, gift_reference: str, won: bool, reference: str) -> JournalEntry:
+    """Close a gift's open dispute: won returns the held money to the fund account, lost
+    pays it out of cash."""
+    code, _ = _fund_line(_gift(gift_reference))
+    entries = db.session.scalars(select(JournalEntry).where(
+        JournalEntry.subject == gift_reference,
+        JournalEntry.kind.in_(("dispute_hold", "dispute_close")))).all()
+    held = sum(-li.amount for e in entries for li in e.lines if li.account.code == "disputed")
+    if held <= 0:
+        raise LedgerError(_l("This gift has no open dispute."))
+    target = code if won else "cash"
+    return post([("disputed", held), (target, -held)], kind="dispute_close",
+                memo="won" if won else "lost", reference=reference, subject=gift_reference)
+
+
+def record_budget_transfer(*, amount_fen: int, reference: str, memo: str = "",
+                           user=None) -> JournalEntry:
+    """Money from the district budget arrives: Dr cash, Cr the `budget` fund account."""
+    _positive(amount_fen, _l("A transfer"))
+    return post([("cash", amount_fen), ("budget", -amount_fen)], kind="budget_transfer",
+                memo=memo, reference=reference, user=user)
+
+
+def transfer(*, source: str, target: str, amount_fen: int, memo: str = "",
+             reference: str | None = None, user=None) -> JournalEntry:
+    """Move undesignated money (unrestricted or the budget) into a restricted fund."""
+    _positive(amount_fen, _l("A transfer"))
+    if not accounts.may_transfer(source, target) or accounts.kind_of(target) is None:
+        raise LedgerError(_l("Money cannot move from %(s)s to %(t)s.", s=source, t=target))
+    return post([(source, amount_fen), (target, -amount_fen)], kind="transfer", memo=memo,
+                reference=reference, user=user)
+
+
+def reserve(application_id: int, sources: list[tuple[str, int]], purpose: Purpose, *,
+            user=None, memo: str = "") -> JournalEntry:
+    """Set money aside for an approved application, from one or more fund accounts that may
+    pay for its purpose, into `reserved:<application id>`."""
+    total = 0
+    for code, amount in sources:
+        _positive(amount, _l("A reservation"))
+        if not accounts.may_fund(code, purpose):
+            raise LedgerError(_l("Money in %(code)s may not be spent on this application.",
+                                 code=code))
+        total += amount
+    lines = [(code, amount) for code, amount in sources]
+    lines.append((f"reserved:{application_id}", -total))
+    return post(lines, kind="reserve", memo=memo, reference=f"reserve:{application_id}",
+                user=user)
+
+
+def reservation(application_id: int) -> JournalEntry | None:
+    return db.session.scalar(select(JournalEntry).where(
+        JournalEntry.reference == f"reserve:{application_id}"))
+
+
+def release(application_id: int, *, reason: str, user=None) -> JournalEntry:
+    """Return an unpaid reservation to the accounts it came from (rejected or expired)."""
+    entry = reservation(application_id)
+    if entry is None:
+        raise LedgerError(_l("Nothing is reserved for this application."))
+    return reverse(entry, reason=reason, user=user)
+
+
+def pay(application_id: int, measure: int, *, user=None, memo: str = "") -> JournalEntry:
+    """Pay a reservation out: the money leaves cash as a disbursement under its measure, and
+    the reservation becomes money spent on that measure."""
+    code = f"reserved:{application_id}"
+    held = accounts.natural(code, lock_accounts([code])[code].balance)
+    if held <= 0:
+        raise LedgerError(_l("Nothing is reserved for this application."))
+    lines = [(code, held), ("cash", -held), (f"disbursed:measure:{measure}", held),
+             (f"spent:measure:{measure}", -held)]
+    return post(lines, kind="payment", memo=memo, reference=f"pay:{application_id}",
+                user=user)

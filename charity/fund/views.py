@@ -1,0 +1,64 @@
+"""Fund screens for staff and auditors: balances, the journal (read-only) and approvals."""
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_security import auth_required, roles_accepted
+
+from charity.extensions import db
+from charity.fund import queries
+from charity.fund.verify import verify
+from charity.relief import queries as relief_queries
+
+bp = Blueprint("fund", __name__, url_prefix="/fund")
+
+STAFF = ("admin", "fund_manager", "approver", "auditor")
+
+
+def group_label(code: str) -> str:
+    """A heading for an account code's group."""
+    head = code.split(":")[0]
+    return {"cash": _("Cash in the bank"), "fees": _("Fees"), "budget": _("District budget"),
+            "unrestricted": _("Where most needed"), "restricted": _("Restricted funds"),
+            "reserved": _("Reserved for approved applications"),
+            "disbursed": _("Disbursed by measure"), "spent": _("Spent by measure"),
+            "disputed": _("Held by disputes")}.get(head, head)
+
+
+@bp.get("/")
+@auth_required()
+@roles_accepted(*STAFF, "street_officer")
+def overview():
+    found = queries.balances()
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for code, amount in found.items():
+        if code.startswith("reserved:") and amount == 0:
+            continue
+        groups.setdefault(group_label(code), []).append((code, amount))
+    reserved = sum(v for c, v in found.items() if c.startswith("reserved:"))
+    return render_template("fund/overview.html", groups=groups, reserved=reserved,
+                           head=queries.head())
+
+
+@bp.get("/journal")
+@auth_required()
+@roles_accepted(*STAFF)
+def journal():
+    kind = request.args.get("kind") or None
+    page = db.paginate(queries.entries(kind), per_page=50, error_out=False)
+    return render_template("fund/journal.html", page=page, kind=kind)
+
+
+@bp.get("/verify")
+@auth_required()
+@roles_accepted(*STAFF)
+def check():
+    return render_template("fund/verify.html", report=verify())
+
+
+@bp.get("/approvals")
+@auth_required()
+@roles_accepted(*STAFF)
+def approvals():
+    """The auditor's view of decided applications: maker, checker, committee, payment."""
+    page = db.paginate(relief_queries.applications(None), per_page=50, error_out=False)
+    return render_template("fund/approvals.html", page=page)

@@ -1,0 +1,89 @@
+"""Eligibility of an application, explained rule by rule, from the plan's pure rules in
+`charity.eligibility`. Nothing here writes."""
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from charity import eligibility as rules
+from charity.extensions import db
+from charity.registry.models import Person
+
+#: Each rule's explanation, shown (in the reader's language) beside whether it holds.
+EXPLANATIONS = {
+    "active": _l("On the roster and enrolled."),
+    "residency": _l("Yuzhong hukou, or another hukou with a residence permit of a year or more."),
+    "income": _l("Household income per person below last year's local figure."),
+    "free_textbooks": _l("A dibao or tekun student at senior-high level."),
+    "autumn_grant": _l("Entered college this year."),
+    "encouragement_award": _l("A college student who entered in an earlier year."),
+    "medical": _l("Seriously ill, disabled, or with a special disease."),
+    "rent_subsidy": _l("Dibao class A while valid, or within 12 months of temporary assistance."),
+}
+
+
+class Explained:
+    """The explanations of some rules, joined when shown (so in the reader's language)."""
+
+    def __init__(self, codes):
+        self.codes = list(codes)
+
+    def __str__(self) -> str:
+        return "; ".join(str(EXPLANATIONS[code]) for code in self.codes)
+
+
+def _rule(code: str, measure: int, holds: bool) -> dict:
+    return {"code": code, "measure": measure, "holds": bool(holds)}
+
+
+def last_temporary_assistance(person: Person) -> date | None:
+    """The day the person's household was last paid temporary assistance (measure 6)."""
+    from charity.relief.models import Application
+
+    household = [m.id for m in person.household.members]
+    paid = db.session.scalar(
+        select(Application.paid_at).where(
+            Application.person_id.in_(household), Application.state == "paid",
+            Application.kind.in_(("temporary_emergency", "temporary_expenditure")))
+        .order_by(Application.paid_at.desc()).limit(1))
+    return paid.date() if paid else None
+
+
+def _temporary(person: Person, today: date, standards: dict) -> list[dict]:
+    per_capita = rules.household_income_per_capita(person.household.members)
+    return [_rule("residency", 4, rules.temporary_assistance_residency(person, today)),
+            _rule("income", 4, rules.income_below_local(per_capita, standards))]
+
+
+def check(person: Person, kind: str, today: date) -> list[dict]:
+    """The rules that decide whether `person` may get `kind`, each with whether it holds
+    (explained by `EXPLANATIONS[code]`)."""
+    standards = rules.standards(current_app.config)
+    active = _rule("active", 0, rules.is_active(person))
+    if kind in ("temporary_emergency", "temporary_expenditure"):
+        return [active, *_temporary(person, today, standards)]
+    specific = {
+        "free_textbooks": lambda: (5, rules.free_textbooks(person)),
+        "autumn_grant": lambda: (5, rules.autumn_grant(person, today)),
+        "encouragement_award": lambda: (5, rules.encouragement_award(person, today)),
+        "medical": lambda: (3, rules.medical_assistance(person)),
+        "rent_subsidy": lambda: (6, rules.rent_subsidy(person, today,
+                                                       last_temporary_assistance(person))),
+    }
+    if kind not in specific:
+        return [active]
+    return [active, _rule(kind, *specific[kind]())]
+
+
+def priority(person: Person, today: date) -> int:
+    """Priority weight for allocation: tekun and orphans, disabled, seriously ill, 70+ living
+    alone, students each add to a base of 1."""
+    weight = 1
+    weight += 3 if person.category == "tekun" or person.orphan else 0
+    weight += 2 if person.disabled else 0
+    weight += 2 if person.seriously_ill or person.special_disease else 0
+    weight += 2 if rules.age(person, today) >= 70 and person.lives_alone else 0
+    weight += 1 if person.student else 0
+    return weight

@@ -1,0 +1,49 @@
+"""Forms for applications and decisions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from charity.relief.standards import DEFAULT_CAPS, KIND_LABELS
+
+
+class ApplicationForm(FlaskForm):
+    person_id = IntegerField(_l("Person number on the roster"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind of relief"), validators=[DataRequired()],
+                       choices=[(k, v) for k, v in KIND_LABELS.items()])
+    grade = SelectField(_l("Grade (temporary assistance)"), validators=[Optional()],
+                        choices=[("", "—"), ("1", _l("1 light")), ("2", _l("2 serious")),
+                                 ("3", _l("3 severe"))])
+    assessed = DecimalField(_l("Assessed amount in yuan (medical, rent, disaster)"), places=2,
+                            validators=[Optional(), NumberRange(min=0.01)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    one_case_one_discussion = BooleanField(_l("One case, one discussion (case committee)"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the rules that tie the kind to a grade or an assessed amount
+        (empty optional fields skip their own validators, so these live here)."""
+        valid = super().validate(extra_validators)
+        if (self.kind.data or "").startswith("temporary_") and not self.grade.data:
+            self.grade.errors = [_l("Temporary assistance needs a grade.")]
+            valid = False
+        if self.kind.data in DEFAULT_CAPS and self.assessed.data is None:
+            self.assessed.errors = [_l("This kind of relief needs an assessed amount.")]
+            valid = False
+        return valid
+
+    def assessed_fen(self) -> int | None:
+        return None if self.assessed.data is None else int(self.assessed.data * 100)
+
+
+class DecisionForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=300)])
+
+
+class VoteForm(FlaskForm):
+    vote = SelectField(_l("Vote"), choices=[("yes", _l("Approve")), ("no", _l("Reject"))])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=300)])
+
+
+class MinutesForm(FlaskForm):
+    minutes = TextAreaField(_l("Minutes"), validators=[DataRequired(), Length(max=10_000)])

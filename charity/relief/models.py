@@ -1,0 +1,99 @@
+"""Applications for relief and the case committee's votes."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from charity.database import UTCDateTime, utcnow
+from charity.extensions import db
+from charity.relief.standards import KINDS
+
+STATES = ("submitted", "committee", "approved", "paid", "rejected", "expired")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Application(db.Model):
+    """One application for relief for one person under one measure."""
+
+    __tablename__ = "relief_application"
+    __table_args__ = (
+        CheckConstraint(_in("kind", KINDS), name="kind"),
+        CheckConstraint(_in("state", STATES), name="state"),
+        CheckConstraint("measure BETWEEN 1 AND 10", name="measure"),
+        CheckConstraint("amount_fen > 0", name="amount"),
+        #: Four eyes: whoever decides is never whoever made the application.
+        CheckConstraint("decided_by_id IS NULL OR decided_by_id <> created_by_id",
+                        name="four_eyes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    measure: Mapped[int]
+    #: Grade 1–3 for temporary assistance.
+    grade: Mapped[int | None]
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    #: Priority for the allocation optimiser (higher first), from the person's flags.
+    priority: Mapped[int] = mapped_column(default=1)
+    #: 一事一议: the maker sends the case to the committee whatever its amount.
+    one_case_one_discussion: Mapped[bool] = mapped_column(Boolean, default=False)
+    campaign_id: Mapped[int | None]
+    sponsorship_id: Mapped[int | None]
+    #: The eligibility rules as checked at submission: [{code, measure, holds, why}].
+    eligibility: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(String(300), default="")
+    #: The reservation lapses (and the money returns) if not paid by this day.
+    expires_on: Mapped[date | None]
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The case committee's minutes, kept with the case.
+    minutes: Mapped[str] = mapped_column(Text, default="")
+
+    person = relationship("Person")
+    street = relationship("Street")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    paid_by = relationship("User", foreign_keys=[paid_by_id])
+    votes: Mapped[list["CommitteeVote"]] = relationship(back_populates="application",
+                                                        order_by="CommitteeVote.id")
+
+    @property
+    def eligible(self) -> bool:
+        return all(rule["holds"] for rule in self.eligibility)
+
+
+class CommitteeVote(db.Model):
+    """A case-committee member's vote on a case; one per member."""
+
+    __tablename__ = "committee_vote"
+    __table_args__ = (UniqueConstraint("application_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("relief_application.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    approve: Mapped[bool]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="votes")
+    member = relationship("User")

@@ -1,0 +1,197 @@
+"""Changing applications. Each operation flushes; the request or command commits once.
+
+The maker and the checker are different people (refused here, and by a CHECK in the
+database); approval reserves the money, payment posts it, rejection or expiry releases it."""
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from charity.audit.operations import record
+from charity.database import utcnow
+from charity.extensions import db
+from charity.fund import operations as ledger
+from charity.fund import queries as fund_queries
+from charity.fund.accounts import Purpose, may_fund
+from charity.relief import checks, standards
+from charity.relief.models import Application, CommitteeVote
+
+
+class ReliefError(ValueError):
+    """A change the relief process refuses; the message is shown to the user."""
+
+
+class FourEyesError(ReliefError):
+    """The maker of an application tried to decide it (HTTP 403)."""
+
+
+def submit(person, kind: str, reason: str, today: date, user, *, grade: int | None = None,
+           assessed_fen: int | None = None, one_case_one_discussion: bool = False,
+           campaign_id: int | None = None, sponsorship_id: int | None = None) -> Application:
+    """Open an application after checking the person's eligibility and the standard amount."""
+    if kind not in standards.KINDS:
+        raise ReliefError(_l("Unknown kind of relief."))
+    amount = standards.amount_for(kind, grade, assessed_fen, current_app.config)
+    if amount is None:
+        raise ReliefError(_l("The amount does not follow the standard for this kind of relief."))
+    if not reason.strip():
+        raise ReliefError(_l("An application needs a reason."))
+    found = checks.check(person, kind, today)
+    if not all(rule["holds"] for rule in found):
+        failed = checks.Explained(rule["code"] for rule in found if not rule["holds"])
+        raise ReliefError(_l("Not eligible: %(rules)s", rules=failed))
+    application = Application(
+        person_id=person.id, street_id=person.household.street_id, kind=kind,
+        measure=standards.KINDS[kind], grade=grade, amount_fen=amount, reason=reason.strip(),
+        priority=checks.priority(person, today), eligibility=found,
+        one_case_one_discussion=one_case_one_discussion, campaign_id=campaign_id,
+        sponsorship_id=sponsorship_id, created_by_id=user.id, state="submitted")
+    db.session.add(application)
+    db.session.flush()
+    record("relief.submit", "relief_application", application.id, user=user, kind=kind)
+    return application
+
+
+def purpose_of(application: Application) -> Purpose:
+    return Purpose(measure=application.measure, street=application.street.name,
+                   campaign_id=application.campaign_id,
+                   sponsorship_id=application.sponsorship_id)
+
+
+def choose_sources(application: Application) -> list[tuple[str, int]]:
+    """Where the money comes from: the narrowest matching restricted funds first, then the
+    budget, then unrestricted money. Refuses when all of them together fall short."""
+    purpose, left, sources = purpose_of(application), application.amount_fen, []
+    available = fund_queries.spendable()
+    order = sorted((c for c in available if may_fund(c, purpose)),
+                   key=lambda c: (c == "unrestricted", c == "budget", c))
+    for code in order:
+        take = min(left, available[code])
+        if take > 0:
+            sources.append((code, take))
+            left -= take
+        if left == 0:
+            return sources
+    raise ReliefError(_l("The fund does not hold enough money for this purpose."))
+
+
+def _locked(application: Application) -> Application:
+    query = select(Application).where(Application.id == application.id).with_for_update()
+    return db.session.scalar(query.execution_options(populate_existing=True))
+
+
+def _check_decider(application: Application, user, *states) -> None:
+    if application.created_by_id == user.id:
+        raise FourEyesError(_l("The maker of an application cannot decide it."))
+    if application.state not in states:
+        raise ReliefError(_l("This application cannot be decided in its present state."))
+
+
+def needs_committee(application: Application) -> bool:
+    threshold = standards.setting(current_app.config, "RELIEF_COMMITTEE_THRESHOLD_FEN")
+    return application.one_case_one_discussion or application.amount_fen > threshold
+
+
+def _reserve(application: Application, user, sources=None) -> None:
+    try:
+        ledger.reserve(application.id, sources or choose_sources(application),
+                       purpose_of(application), user=user, memo=f"{application.kind}")
+    except ledger.LedgerError as error:
+        raise ReliefError(str(error)) from error
+    days = standards.setting(current_app.config, "RELIEF_RESERVATION_DAYS")
+    application.state = "approved"
+    application.expires_on = utcnow().date() + timedelta(days=days)
+
+
+def approve(application: Application, user, note: str = "", sources=None) -> Application:
+    """The checker approves: a large or 一事一议 case goes to the committee, any other
+    reserves its money from funds that may pay for it."""
+    application = _locked(application)
+    _check_decider(application, user, "submitted")
+    application.decided_by_id, application.decided_at = user.id, utcnow()
+    application.decision_note = note.strip()[:300]
+    if needs_committee(application):
+        application.state = "committee"
+    else:
+        _reserve(application, user, sources)
+    db.session.flush()
+    record("relief.approve", "relief_application", application.id, user=user,
+           state=application.state)
+    return application
+
+
+def reject(application: Application, user, note: str) -> Application:
+    """The checker rejects; any reserved money returns to where it came from."""
+    application = _locked(application)
+    _check_decider(application, user, "submitted", "committee", "approved")
+    if not note.strip():
+        raise ReliefError(_l("A rejection needs a reason."))
+    if application.state == "approved":
+        ledger.release(application.id, reason=note, user=user)
+    application.state, application.decided_by_id = "rejected", user.id
+    application.decided_at, application.decision_note = utcnow(), note.strip()[:300]
+    db.session.flush()
+    record("relief.reject", "relief_application", application.id, user=user)
+    return application
+
+
+def pay(application: Application, user) -> Application:
+    """Pay an approved application: the reservation leaves the fund as a disbursement."""
+    application = _locked(application)
+    if application.state != "approved":
+        raise ReliefError(_l("Only an approved application can be paid."))
+    ledger.pay(application.id, application.measure, user=user, memo=application.kind)
+    application.state, application.paid_by_id, application.paid_at = "paid", user.id, utcnow()
+    db.session.flush()
+    record("relief.pay", "relief_application", application.id, user=user)
+    return application
+
+
+def expire(today: date) -> int:
+    """Release every reservation not paid by its day; return how many lapsed."""
+    lapsed = db.session.scalars(select(Application).where(
+        Application.state == "approved", Application.expires_on < today)).all()
+    for application in lapsed:
+        ledger.release(application.id, reason="expired")
+        application.state = "expired"
+    db.session.flush()
+    return len(lapsed)
+
+
+def vote(application: Application, user, approve_case: bool, note: str = "") -> Application:
+    """A committee member votes; at quorum the majority decides (a tie rejects)."""
+    application = _locked(application)
+    if application.state != "committee":
+        raise ReliefError(_l("This case is not before the committee."))
+    if application.created_by_id == user.id:
+        raise FourEyesError(_l("The maker of an application cannot vote on it."))
+    if any(v.member_id == user.id for v in application.votes):
+        raise ReliefError(_l("You have already voted on this case."))
+    db.session.add(CommitteeVote(application=application, member_id=user.id,
+                                 approve=approve_case, note=note.strip()[:300]))
+    db.session.flush()
+    record("relief.vote", "relief_application", application.id, user=user, approve=approve_case)
+    quorum = standards.setting(current_app.config, "RELIEF_COMMITTEE_QUORUM")
+    if len(application.votes) >= quorum:
+        ayes = sum(v.approve for v in application.votes)
+        if ayes * 2 > len(application.votes):
+            _reserve(application, user)
+        else:
+            application.state = "rejected"
+        application.decided_by_id, application.decided_at = user.id, utcnow()
+        db.session.flush()
+    return application
+
+
+def keep_minutes(application: Application, user, minutes: str) -> Application:
+    """Keep the committee's minutes with the case (only while or after it sat)."""
+    if not application.votes and application.state != "committee":
+        raise ReliefError(_l("Minutes belong to a case the committee has heard."))
+    if not minutes.strip():
+        raise ReliefError(_l("The minutes are empty."))
+    application.minutes = minutes.strip()
+    db.session.flush()
+    record("relief.minutes", "relief_application", application.id, user=user)
+    return application
