@@ -1,8 +1,11 @@
 """Candidate arcs helper -> beneficiary, built street by street with numpy.
 
-An arc exists only when every hard rule of the pair holds. With a ``candidate_limit`` each
-person keeps the best ``limit`` helpers and each helper its best ``ub + 2`` people, ranked by
-score and then by a deterministic rotation so that helpers of equal score are spread out.
+An arc exists only when every hard rule of the pair holds. Without a limit every eligible
+pair is an arc. With a ``candidate_limit`` arcs are drawn within each community: its resident
+helpers plus an even share of the street's other helpers; there each person keeps the best
+``limit`` helpers and each helper its best ``ub + 2`` people (by score, then a deterministic
+rotation that spreads helpers of equal score). Continuity arcs are always kept, and a person who
+needs a skill is offered every skilled helper of the street.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ def _top(key: np.ndarray, k: int, axis: int) -> np.ndarray:
     return key >= kth
 
 
-def _street_arcs(lay, hids, h, b, banned, limit):
+def _street_arcs(lay, hids, h, b, banned, limit, per_helper=True):
+    """Arcs between helpers ``h`` and people ``b``, in blocks of at most ``CELLS`` pairs."""
     out = []
     nh, nb = len(h), len(b)
     step = max(1, CELLS // max(nh, 1))
@@ -71,7 +75,7 @@ def _street_arcs(lay, hids, h, b, banned, limit):
             keep &= _top(score * nh + rot, limit, axis=0)
         r, c = np.nonzero(keep)
         out.append((h[r], bb[c], score[r, c]))
-    if limit is None:
+    if limit is None or not per_helper:
         return out
     stride = max(1, nb // max(nh, 1))
     step = max(1, CELLS // max(nb, 1))
@@ -108,7 +112,7 @@ def _neighbourhood_arcs(lay, hids, h, b, ban, limit):
         out.append((ch[sc >= 0], cb[sc >= 0], sc[sc >= 0]))
     skilled = b[np.any(lay.b_req[b] != 0, axis=-1)]
     if len(skilled):
-        out += _street_arcs(lay, hids, h, skilled, ban, limit)
+        out += _street_arcs(lay, hids, h, skilled, ban, limit, per_helper=False)
     return out
 
 
@@ -123,9 +127,8 @@ def arcs(lay: Layer, street_codes: dict[str, int], forbidden, limit: int | None)
             banned.setdefault(pos_b[bid], set()).add((pos_h[hid], pos_b[bid]))
     people = np.nonzero(lay.b_free)[0]
     parts = []
-    for name, code in street_codes.items():
-        h = np.array([i for i, s in enumerate(lay.h_streets) if name in s and lay.ub[i] > 0],
-                     dtype=np.int64)  # a helper only within the streets it may serve
+    for code in street_codes.values():
+        h = np.flatnonzero(lay.h_allowed[code] & (lay.ub > 0))  # only streets it may serve
         b = people[lay.b_street[people] == code]
         if len(h) == 0 or len(b) == 0:
             continue

@@ -82,10 +82,10 @@ def unmatched_reasons(problem, lay: Layer, covered: set[int], codes) -> list[tup
               if k == "cadre" and h in pos_h and b in pos_b}
     n_banned = Counter(b for _, b in banned)
     out = []
-    for name, code in codes["street"].items():
+    for code in codes["street"].values():
         b_all = np.array([i for i in np.flatnonzero(lay.b_street == code)
                           if int(lay.b_ids[i]) not in covered], dtype=np.int64)
-        h = np.array([i for i, s in enumerate(lay.h_streets) if name in s], dtype=np.int64)
+        h = np.flatnonzero(lay.h_allowed[code])
         if len(b_all) and not len(h):
             out += [(int(lay.b_ids[i]), "no cadre serves this street") for i in b_all]
             continue

@@ -39,8 +39,12 @@ def reward_runs(base: int, size: int, top: int, num: int, den: int):
     return [(int(e - s), int(r[s])) for s, e in zip(starts, ends, strict=True)]
 
 
-def solve_layer(lay: Layer, arcs, b_group: np.ndarray, sched: list[tuple[int, int, int]]):
-    """Solve the flow of ``lay`` over candidate ``arcs``; returns a :class:`LayerFlow`."""
+def _network(lay: Layer, arcs, b_group, sched, huge: int | None):
+    """Arc arrays (tail, head, capacity, cost) and node supplies.
+
+    ``huge=None`` forces quota minimums exactly through node supplies; otherwise a first arc of
+    capacity = minimum with reward ``huge`` meets as many minimums as possible.
+    """
     ah, ab, ascore = arcs
     nh, nb, ng = len(lay.helpers), len(lay.b_street), len(sched)
     h0, b0 = 2, 2 + nh
@@ -49,19 +53,16 @@ def solve_layer(lay: Layer, arcs, b_group: np.ndarray, sched: list[tuple[int, in
     base = np.bincount(b_group[[b for _, b in lay.locked]], minlength=ng) if lay.locked \
         else np.zeros(ng, dtype=np.int64)
     total = int(lay.ub.sum())
-    huge = (STEP * BALANCE_STEPS + STEP) * (min(total, nb) + 1) + 1
-    tails, heads, caps, costs = [], [], [], []
+    parts = []
 
     def add(t, hd, c, w):
-        tails.append(np.asarray(t, dtype=np.int64))
-        heads.append(np.asarray(hd, dtype=np.int64))
-        caps.append(np.asarray(c, dtype=np.int64))
-        costs.append(np.asarray(w, dtype=np.int64))
+        parts.append([np.asarray(x, dtype=np.int64) for x in (t, hd, c, w)])
 
+    lows = np.flatnonzero(lay.lb > 0) if huge else np.zeros(0, dtype=np.int64)
+    add(np.zeros(len(lows)), h0 + lows, lay.lb[lows], np.full(len(lows), -(huge or 0)))
     idx = np.arange(nh)
-    add(np.zeros(nh), h0 + idx, lay.lb, np.full(nh, -huge))  # quota minimum, forced first
     add(np.zeros(nh), h0 + idx, lay.ub - lay.lb, np.zeros(nh))  # up to the quota maximum
-    add(h0 + ah, b0 + ab, np.ones(len(ah)), -ascore)  # cadre only to eligible people
+    add(h0 + ah, b0 + ab, np.ones(len(ah)), -ascore)  # a helper only to eligible people
     people = np.unique(ab)
     add(b0 + people, g0 + b_group[people], np.ones(len(people)),
         -lay.b_priority[people])  # at most one helper of this layer per person
@@ -71,16 +72,36 @@ def solve_layer(lay: Layer, arcs, b_group: np.ndarray, sched: list[tuple[int, in
             cap, rew = zip(*runs, strict=True)
             add(np.full(len(runs), g0 + g), np.ones(len(runs)), cap, -np.array(rew))
     add([0], [1], [total], [0])  # unused capacity bypasses
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    arc_ids = smcf.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps),
-        np.concatenate(costs))
-    smcf.set_nodes_supplies(np.array([0, 1]), np.array([total, -total]))
-    status = smcf.solve()
-    if status != smcf.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status}")
+    nodes, supply = np.array([0, 1]), np.array([total, -total])
+    if not huge:  # quota minimum: each helper must send at least lb
+        nodes = np.concatenate((nodes, h0 + idx))
+        supply = np.concatenate(([total - int(lay.lb.sum()), -total], lay.lb))
+    return [np.concatenate(x) for x in zip(*parts, strict=True)], (nodes, supply), len(lows)
+
+
+def solve_layer(lay: Layer, arcs, b_group: np.ndarray, sched: list[tuple[int, int, int]]):
+    """Solve the flow of ``lay`` over candidate ``arcs``; returns a :class:`LayerFlow`.
+
+    First with quota minimums as hard supplies; if they cannot all be met, again with a reward
+    ``huge`` on each unit of minimum that outweighs every other term of the objective.
+    """
+    nh = len(lay.helpers)
+    total = int(lay.ub.sum())
+    huge = (STEP * BALANCE_STEPS + STEP) * (min(total, len(lay.b_street)) + 1) + 1
+    for penalty in (None, huge):
+        (tail, head, cap, cost), supplies, n_lb = _network(lay, arcs, b_group, sched, penalty)
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        arc_ids = smcf.add_arcs_with_capacity_and_unit_cost(tail, head, cap, cost)
+        smcf.set_nodes_supplies(*supplies)
+        status = smcf.solve()
+        if status == smcf.OPTIMAL:
+            break
+        if status != smcf.INFEASIBLE or penalty:
+            raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = smcf.flows(arc_ids)
-    lb_flow = flows[:nh]
-    arc_flow = flows[2 * nh:2 * nh + len(ah)]
+    lb_flow = lay.lb.copy()
+    if penalty:
+        lb_flow[lay.lb > 0] = flows[:n_lb]
+    arc_flow = flows[n_lb + nh:n_lb + nh + len(arcs[0])]
     chosen = np.flatnonzero(arc_flow > 0)
-    return LayerFlow(h=ah[chosen], b=ab[chosen], unmet=lay.lb - lb_flow)
+    return LayerFlow(h=arcs[0][chosen], b=arcs[1][chosen], unmet=lay.lb - lb_flow)

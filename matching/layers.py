@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import NEEDS, Problem
-from .scoring import W_PRIORITY, group_of, helper_home, layer_of, level
+from .scoring import W_PRIORITY, helper_home, layer_of, level
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Layer:
     h_comm: np.ndarray
     h_skills: np.ndarray
     h_needs: np.ndarray
-    h_streets: list[frozenset[str]]
+    h_allowed: np.ndarray  #: street code x helper: may serve that street
     b_ids: np.ndarray
     b_free: np.ndarray
     b_street: np.ndarray
@@ -53,11 +53,11 @@ def _masks(sets, vocab: dict[str, int], words: int) -> np.ndarray:
 
 def _bounds(problem: Problem, layer: str, helper, n_locked: int) -> tuple[int, int, int, int]:
     if layer == "cadre":
-        low, high = problem.quota(helper.rank)
+        low, high = problem.quota(helper.rank)  # each cadre within the quota of their rank
     elif layer == "volunteer":
-        low, high = 0, helper.capacity
+        low, high = 0, helper.capacity  # capacities
     else:
-        low, high = 0, helper.budget_fen // helper.unit_fen
+        low, high = 0, helper.budget_fen // helper.unit_fen  # sum of unit costs <= budget
     return max(low - n_locked, 0), max(high - n_locked, 0), low, high
 
 
@@ -75,6 +75,13 @@ def _allowed(problem: Problem, layer: str, h, streets: list[str]) -> frozenset[s
     if h.designation is None or h.designation in NEEDS:  # designation respected
         return frozenset(streets)
     return frozenset({h.designation})
+
+
+def _allowed_matrix(problem: Problem, layer: str, helpers: list, sc: dict) -> np.ndarray:
+    out = np.zeros((len(sc), len(helpers)), dtype=bool)
+    for i, h in enumerate(helpers):
+        out[[sc[s] for s in _allowed(problem, layer, h, list(sc)) if s in sc], i] = True
+    return out
 
 
 def _locked(problem: Problem, layer: str, helpers: list, people: list):
@@ -97,7 +104,7 @@ def _locked(problem: Problem, layer: str, helpers: list, people: list):
 
 def build_layer(problem: Problem, layer: str, codes: dict) -> Layer:
     """Arrays of ``layer``; ``codes`` is shared vocabulary built by :func:`vocabulary`."""
-    people = sorted(problem.beneficiaries, key=lambda b: b.id)
+    people = codes["people"]
     helpers = _helpers(problem, layer)
     kinds = ["cadre" if layer == "cadre" else ("sponsor" if layer == "sponsor" else h.kind)
              for h in helpers]
@@ -117,7 +124,6 @@ def build_layer(problem: Problem, layer: str, codes: dict) -> Layer:
     designated = [{h.designation} & set(NEEDS) if layer == "sponsor" else set()
                   for h in helpers]
     every_skill = set(vocab) if layer == "sponsor" else None
-    current = {"cadre": "current_cadre_id", "volunteer": "current_volunteer_id"}.get(layer)
     free = np.ones(len(people), dtype=bool)
     free[[b for _, b in locked]] = False
     return Layer(
@@ -127,15 +133,10 @@ def build_layer(problem: Problem, layer: str, codes: dict) -> Layer:
         h_comm=np.array([cc.get((s, c), -2) for s, c in homes], dtype=np.int64),
         h_skills=_masks([every_skill or h.skills for h in helpers], vocab, words),
         h_needs=_masks(designated, vocab, words),
-        h_streets=[_allowed(problem, layer, h, list(sc)) for h in helpers],
-        b_ids=np.array([b.id for b in people], dtype=np.int64),
-        b_free=free,
-        b_street=np.array([sc[b.street] for b in people], dtype=np.int64),
-        b_comm=np.array([cc[(b.street, b.community)] for b in people], dtype=np.int64),
-        b_needs=_masks([b.needs for b in people], vocab, words),
-        b_req=_masks([b.required_skills for b in people], vocab, words),
-        b_current=np.array([_current(b, current) for b in people], dtype=np.int64),
-        b_priority=np.array([W_PRIORITY * level(b) for b in people], dtype=np.int64),
+        h_allowed=_allowed_matrix(problem, layer, helpers, sc),
+        b_free=free, b_current=codes["current"].get(layer, codes["current"]["none"]),
+        **{k: codes[k] for k in ("b_ids", "b_street", "b_comm", "b_needs", "b_req",
+                                 "b_priority")},
         locked=locked, conflicts=conflicts, violations=violations,
     )
 
@@ -146,8 +147,9 @@ def _current(b, attr: str | None) -> int:
 
 
 def vocabulary(problem: Problem) -> dict:
-    """Shared integer codes for streets, (street, community) pairs, skills and needs."""
-    people = problem.beneficiaries
+    """Shared integer codes for streets, (street, community) pairs, skills and needs, and the
+    per-person arrays every layer shares (people sorted by id)."""
+    people = sorted(problem.beneficiaries, key=lambda b: b.id)
     streets = sorted({b.street for b in people})
     comms = sorted({(b.street, b.community) for b in people})
     names = set(NEEDS)
@@ -156,11 +158,19 @@ def vocabulary(problem: Problem) -> dict:
     for h in (*problem.cadres, *problem.volunteers):
         names |= h.skills
     vocab = {name: i for i, name in enumerate(sorted(names))}
-    return {"street": {s: i for i, s in enumerate(streets)},
-            "community": {c: i for i, c in enumerate(comms)},
-            "vocab": vocab, "words": max(1, (len(vocab) + 63) // 64)}
+    sc, cc = {s: i for i, s in enumerate(streets)}, {c: i for i, c in enumerate(comms)}
+    words = max(1, (len(vocab) + 63) // 64)
+    ints = np.int64
+    return {"street": sc, "community": cc, "vocab": vocab, "words": words, "people": people,
+            "b_ids": np.array([b.id for b in people], dtype=ints),
+            "b_street": np.array([sc[b.street] for b in people], dtype=ints),
+            "b_comm": np.array([cc[(b.street, b.community)] for b in people], dtype=ints),
+            "b_needs": _masks([b.needs for b in people], vocab, words),
+            "b_req": _masks([b.required_skills for b in people], vocab, words),
+            "b_priority": np.array([W_PRIORITY * level(b) for b in people], dtype=ints),
+            "current": {"cadre": np.array([_current(b, "current_cadre_id") for b in people],
+                                          dtype=ints),
+                        "volunteer": np.array([_current(b, "current_volunteer_id")
+                                               for b in people], dtype=ints),
+                        "none": np.full(len(people), -1, dtype=ints)}}
 
-
-def groups(problem: Problem, layer: str) -> list[str]:
-    """Reward group of every beneficiary, in id order."""
-    return [group_of(layer, b) for b in sorted(problem.beneficiaries, key=lambda b: b.id)]

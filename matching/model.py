@@ -77,14 +77,22 @@ class Sponsor:
     unit_fen: int
     designation: str | None = None
 
+    def __post_init__(self) -> None:
+        if not all(isinstance(x, int) for x in (self.budget_fen, self.unit_fen)):
+            raise TypeError("money is an integer count of fen, never a float")
+        if self.unit_fen <= 0 or self.budget_fen < 0:
+            raise ValueError("unit_fen must be positive and budget_fen not negative")
+
 
 @dataclass(frozen=True)
 class Problem:
     """Everything the solver needs; pairs are ``(helper_kind, helper_id, beneficiary_id)``.
 
-    ``candidate_limit`` keeps, per person, that many best eligible helpers of each kind (and per
-    helper a few best people) as candidate arcs; None keeps every eligible arc (exact over the
-    full rule set, slower on large streets).
+    ``candidate_limit`` keeps, per person, that many best eligible helpers of each kind from the
+    person's community neighbourhood (see ``matching.candidates``) as candidate arcs; None keeps
+    every eligible arc (exact over the full rule set, slower on large streets). The flows are
+    exact and need no time limit; ``time_limit_s`` bounds the CP-SAT baseline. Results are
+    deterministic; ``seed`` is recorded for the generator only.
     """
 
     beneficiaries: tuple[Beneficiary, ...]
@@ -135,7 +143,8 @@ class Result:
     ``coverage`` and ``volunteer_coverage`` map street -> (covered, total); coverage means a cadre
     pairing. ``unmatched`` lists (beneficiary_id, reason) for people without a cadre.
     ``quota_violations`` lists (cadre_id, rank, assigned, minimum, maximum).
-    ``parts`` splits the objective into "cadre", "volunteer" and "sponsor".
+    ``parts`` splits the objective into "cadre", "volunteer" and "sponsor". ``notes`` names
+    streets left below district coverage minus the tolerance (capacity does not allow more).
     """
 
     status: str
@@ -149,6 +158,7 @@ class Result:
     conflicts: tuple[str, ...] = ()
     quota_violations: tuple[tuple[int, str, int, int, int], ...] = ()
     parts: Mapping[str, int] = field(default_factory=_frozen_map)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

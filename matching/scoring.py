@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .model import Beneficiary, Pair, Problem
 
@@ -25,7 +26,12 @@ PRIORITY_LEVELS = (("tekun", 5), ("orphan", 5), ("disabled", 4), ("seriously_ill
 
 def level(b: Beneficiary) -> int:
     """Priority level 0..5: tekun and orphans highest, then disabled, ill, 70+ alone, students."""
-    marks = b.flags | {b.category}
+    return _level(b.category, b.flags)
+
+
+@lru_cache(maxsize=1024)
+def _level(category: str, flags: frozenset[str]) -> int:
+    marks = flags | {category}
     return max((lv for name, lv in PRIORITY_LEVELS if name in marks), default=0)
 
 

@@ -62,6 +62,16 @@ def _coverage(problem: Problem, pairs: list[Pair]) -> dict[str, tuple[int, int]]
     return {s: (done[s], total[s]) for s in sorted(total)}
 
 
+def balance_notes(problem: Problem, coverage: dict[str, tuple[int, int]]) -> list[str]:
+    """Streets whose cadre coverage stays below district coverage minus the tolerance."""
+    total = sum(n for _, n in coverage.values())
+    district = sum(c for c, _ in coverage.values()) / max(total, 1)
+    tol = problem.balance_tolerance
+    return [f"{s}: 覆盖率 {c / n:.1%}，低于全区 {district:.1%} 减 {tol} 个百分点；"
+            "可服务该街道的干部已满额" for s, (c, n) in coverage.items()
+            if c / n < district - tol / 100]
+
+
 def solve(problem: Problem) -> Result:
     """Pair helpers with beneficiaries under the hard rules; see ``DESIGN.md`` "Matching".
 
@@ -71,7 +81,7 @@ def solve(problem: Problem) -> Result:
     """
     start = time.perf_counter()
     codes = vocabulary(problem)
-    by_layer, conflicts, violations, unmet_any = {}, [], [], False
+    by_layer, conflicts, violations = {}, [], []
     for name in LAYERS:
         lay, flow = _run_layer(problem, name, codes)
         by_layer[name] = _pairs(problem, lay, flow)
@@ -80,24 +90,25 @@ def solve(problem: Problem) -> Result:
         if name == "cadre":
             cadre_lay, unmet = lay, flow.unmet
     pairs = [p for name in LAYERS for p in by_layer[name]]
-    if (unmet > 0).any():
-        unmet_any = True
+    if (unmet > 0).any():  # quota minimums cannot all be met: name street and rank
         conflicts += diagnose.quota_conflicts(problem, cadre_lay, unmet, codes)
         assigned = Counter(p.helper_id for p in by_layer["cadre"])
         violations += diagnose.violations(problem, cadre_lay, unmet, assigned)
     covered = {p.beneficiary_id for p in by_layer["cadre"]}
+    coverage = _coverage(problem, by_layer["cadre"])
     parts = evaluate(problem, pairs)
     objective = sum(parts.values())
-    infeasible = unmet_any or bool(violations) or bool(conflicts)
+    infeasible = bool(violations) or bool(conflicts)
     return Result(
         status="INFEASIBLE" if infeasible else "OPTIMAL",
         objective=objective, bound=objective,
         seconds=time.perf_counter() - start,
         pairs=tuple(sorted(pairs, key=lambda p: p.key)),
-        coverage=MappingProxyType(_coverage(problem, by_layer["cadre"])),
+        coverage=MappingProxyType(coverage),
         volunteer_coverage=MappingProxyType(_coverage(problem, by_layer["volunteer"])),
         unmatched=tuple(diagnose.unmatched_reasons(problem, cadre_lay, covered, codes)),
         conflicts=tuple(conflicts),
         quota_violations=tuple(sorted(set(violations))),
         parts=MappingProxyType(parts),
+        notes=tuple(balance_notes(problem, coverage)),
     )
