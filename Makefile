@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d charity/translations
+	$(VENV)/bin/pybabel -q compile -d charity/translations
 
 db: install translations
 	mkdir -p instance
