@@ -71,3 +71,12 @@ def browser_page(width=390, height=844):
             yield page
         finally:
             browser.close()
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Sign in through the login form and wait until the app has let the user in."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -9,7 +9,7 @@ from charity.district.operations import load_reference
 from charity.extensions import db
 from charity.pairing.models import Pairing
 from tests import factories
-from tests.live import browser_page, live_server, require_browser
+from tests.live import browser_page, live_server, log_in, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +34,7 @@ def test_volunteer_accepts_and_declines(tmp_path):
         seen["app"] = app
 
     with live_server(tmp_path, check) as base, browser_page() as page:
-        page.goto(f"{base}/login?lang=en")
-        page.fill("input[name=email]", "helper@songtan.test")
-        page.fill("input[name=password]", factories.PASSWORD)
-        page.click("input[type=submit], button[type=submit]")
-        page.wait_for_url(lambda url: "/login" not in url)
+        log_in(page, base, "helper@songtan.test", factories.PASSWORD)
         page.goto(f"{base}/my/pairings")
         first = page.locator("article.pairing", has_text="张大爷")
         first.locator("button.accept").click()

@@ -9,7 +9,7 @@ from charity.demo.operations import load_communities
 from charity.district.operations import load_reference
 from charity.registry import operations
 from tests import factories
-from tests.live import browser_page, live_server, require_browser
+from tests.live import browser_page, live_server, log_in, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,7 @@ def prepare(app):
 def test_street_officer_finds_person_sees_masked_id_and_switches_language(tmp_path):
     require_browser()
     with live_server(tmp_path, prepare) as base, browser_page() as page:
-        page.goto(f"{base}/login")
-        page.fill("input[name=email]", "officer@songtan.test")
-        page.fill("input[name=password]", factories.PASSWORD)
-        page.click("input[type=submit], button[type=submit]")
-        page.wait_for_url(lambda url: "/login" not in url)
+        log_in(page, base, "officer@songtan.test", factories.PASSWORD)
         page.goto(f"{base}/registry/people")
         assert "困难群众" in page.content() or "名册" in page.content()
         page.fill("input[name=q]", "李秀英")

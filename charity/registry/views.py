@@ -138,6 +138,24 @@ def _community_choices(form, scope):
     return {c.id: c for c in communities}
 
 
+def _save_person(form, write, done: str):
+    """Run `write` (which enrols someone) and commit, or roll back and put the refusal on the
+    form: a bad ID number on its field, anything else as a flash. Returns the person or None."""
+    try:
+        person = write()
+    except IdNumberError as error:
+        db.session.rollback()
+        form.id_number.errors.append(str(error))
+    except operations.RegistryError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+        return person
+    return None
+
+
 @bp.route("/households/new", methods=["GET", "POST"])
 @roles_accepted(*REGISTRY_EDITORS)
 def new_household():
@@ -146,21 +164,15 @@ def new_household():
     communities = _community_choices(form, scope)
     if form.validate_on_submit():
         community = communities[form.community.data]
-        try:
+
+        def write():
             household = operations.create_household(form.code.data.strip(), community.street_id,
                                                     community.id, form.address.data or "")
-            person = operations.enrol(household, form.id_number.data, local_today(),
-                                      _("New household"), user=current_user,
-                                      **form.person_fields())
-        except IdNumberError as error:
-            db.session.rollback()
-            form.id_number.errors.append(str(error))
-        except operations.RegistryError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Household and first member added."), "success")
+            return operations.enrol(household, form.id_number.data, local_today(),
+                                    _("New household"), user=current_user, **form.person_fields())
+
+        person = _save_person(form, write, _("Household and first member added."))
+        if person is not None:
             return redirect(url_for(".person", person_id=person.id))
     status = 400 if request.method == "POST" else 200
     return render_template("registry/household_form.html", form=form), status
@@ -183,19 +195,10 @@ def new_member(household_id):
         abort(404)
     form = NewPersonForm()
     if form.validate_on_submit():
-        try:
-            person = operations.enrol(household, form.id_number.data, local_today(),
-                                      _("Added to household"), user=current_user,
-                                      **form.person_fields())
-        except IdNumberError as error:
-            db.session.rollback()
-            form.id_number.errors.append(str(error))
-        except operations.RegistryError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Member added."), "success")
+        person = _save_person(form, lambda: operations.enrol(
+            household, form.id_number.data, local_today(), _("Added to household"),
+            user=current_user, **form.person_fields()), _("Member added."))
+        if person is not None:
             return redirect(url_for(".person", person_id=person.id))
     status = 400 if request.method == "POST" else 200
     return render_template("registry/member_form.html", form=form,

@@ -12,7 +12,7 @@ from charity.visits import operations
 from tests import factories
 from tests.casework.conftest import cadre_in, pair
 from tests.factories import PersonFactory
-from tests.live import browser_page, live_server, require_browser
+from tests.live import browser_page, live_server, log_in, require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +30,7 @@ def prepare(app):
 def test_cadre_logs_a_festival_visit_on_a_phone(tmp_path):
     require_browser()
     with live_server(tmp_path, prepare) as base, browser_page() as page:
-        page.goto(f"{base}/login")
-        page.fill("input[name=email]", "cadre-live@songtan.test")
-        page.fill("input[name=password]", factories.PASSWORD)
-        page.click("input[type=submit], button[type=submit]")
-        page.wait_for_url(lambda url: "/login" not in url)
+        log_in(page, base, "cadre-live@songtan.test", factories.PASSWORD)
         page.goto(f"{base}/visits/")
         assert "陈秀兰" in page.content() and "888" not in page.content()
         page.click("article.task a[role=button]")
