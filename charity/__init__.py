@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from charity.pairing.views import bp as pairing_bp
     from charity.registry import roster_views  # noqa: F401  (routes on the registry bp)
     from charity.registry.views import bp as registry_bp
+    from charity.relief import proposal_views  # noqa: F401  (allocation routes on the relief bp)
     from charity.relief.views import bp as relief_bp
     from charity.visits import campaign_views  # noqa: F401  (routes on the visits bp)
     from charity.visits.views import bp as visits_bp
@@ -73,7 +74,12 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(relief_bp)
     app.register_blueprint(fund_bp)
-    from donations import portal_views, staff_views  # noqa: F401  (routes on the donations bp)
+    from donations import (  # noqa: F401  (routes on the donations bp)
+        gift_review_views,
+        pool_views,
+        portal_views,
+        staff_views,
+    )
     from donations.views import bp as donations_bp
 
     app.register_blueprint(donations_bp)

@@ -21,7 +21,12 @@ from charity.pairing.models import (
     Volunteer,
 )
 from charity.registry.models import Household, Person, StatusChange
-from charity.relief.models import Application, CommitteeVote
+from charity.relief.models import (
+    AllocationProposal,
+    Application,
+    CommitteeVote,
+    ProposalItem,
+)
 from charity.visits.models import Campaign, SpotCheck, SpotCheckItem, VisitTask
 from donations.models import (
     Donation,
@@ -30,7 +35,8 @@ from donations.models import (
     MatchingPool,
     StripeEvent,
 )
-from donations.pledge_models import RecurringGift, Sponsorship
+from donations.pledge_models import RecurringGift, SponsoredPerson, Sponsorship
+from donations.review_models import GiftReview
 
 __all__ = [
     "AuditEntry", "Cadre", "Community", "CrossStreetPermission", "ForbiddenPair", "MatchRun",
@@ -39,6 +45,7 @@ __all__ = [
     "Campaign", "EmploymentService", "Grant", "MedicalCost", "Referral", "Review",
     "ReviewCycle", "SpotCheck", "SpotCheckItem", "VisitTask",
     "Account", "JournalEntry", "JournalLine", "LedgerHead", "Application", "CommitteeVote",
+    "AllocationProposal", "ProposalItem",
     "Donation", "FundraisingCampaign", "MatchCredit", "MatchingPool", "RecurringGift",
-    "Sponsorship", "StripeEvent",
+    "Sponsorship", "StripeEvent", "SponsoredPerson", "GiftReview",
 ]

@@ -118,6 +118,6 @@ def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
     accounts = load_accounts(streets)
     load_pairings()
     load_casework(today)  # after the accounts: the demo cadre and volunteer get pairings
+    load_fund(today)  # after the accounts, before today's gifts: a year of fund history
     load_donations(today)  # after the accounts: the demo donor gives
-    load_fund(today)  # after the gifts and accounts: a year of fund history
     return {"people": people, "cadres": cadres, "accounts": accounts}

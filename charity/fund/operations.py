@@ -1,6 +1,7 @@
 """The ledger's operations: gifts, refunds, disputes, budget transfers, reservations,
 payments and releases. Each posts one entry through `journal.post`, flushes, and raises
-`LedgerError` (a ValueError with a user-facing message) on any refusal."""
+`LedgerError` (a ValueError with a user-facing message) on any refusal. A `posted_at` (loading
+history) is passed on to `post`."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -62,7 +63,7 @@ def record_gift(*, amount_fen: int, fee_fen: int = 0, designation: str | None, r
 
 
 def record_refund(*, gift_reference: str, amount_fen: int, reference: str, memo: str = "",
-                  user=None) -> JournalEntry:
+                  user=None, posted_at=None) -> JournalEntry:
     """Give back part or all of a gift: its fund account pays it out of cash. Refuses more
     than is left of the gift, or more than its fund still holds (spent money stays spent)."""
     _positive(amount_fen, _l("A refund"))
@@ -70,7 +71,7 @@ def record_refund(*, gift_reference: str, amount_fen: int, reference: str, memo:
     if amount_fen > gift_remaining(gift_reference):
         raise LedgerError(_l("The refund is more than what is left of this gift."))
     return post([(code, amount_fen), ("cash", -amount_fen)], kind="refund", memo=memo,
-                reference=reference, user=user, subject=gift_reference)
+                reference=reference, user=user, subject=gift_reference, posted_at=posted_at)
 
 
 def record_dispute_hold(*, gift_reference: str, amount_fen: int, fee_fen: int,
@@ -121,7 +122,7 @@ def transfer(*, source: str, target: str, amount_fen: int, memo: str = "",
 
 
 def reserve(application_id: int, sources: list[tuple[str, int]], purpose: Purpose, *,
-            user=None, memo: str = "") -> JournalEntry:
+            user=None, memo: str = "", posted_at=None) -> JournalEntry:
     """Set money aside for an approved application, from one or more fund accounts that may
     pay for its purpose, into `reserved:<application id>`."""
     total = 0
@@ -134,7 +135,7 @@ def reserve(application_id: int, sources: list[tuple[str, int]], purpose: Purpos
     lines = [(code, amount) for code, amount in sources]
     lines.append((f"reserved:{application_id}", -total))
     return post(lines, kind="reserve", memo=memo, reference=f"reserve:{application_id}",
-                user=user)
+                user=user, posted_at=posted_at)
 
 
 def reservation(application_id: int) -> JournalEntry | None:
@@ -142,15 +143,16 @@ def reservation(application_id: int) -> JournalEntry | None:
         JournalEntry.reference == f"reserve:{application_id}"))
 
 
-def release(application_id: int, *, reason: str, user=None) -> JournalEntry:
+def release(application_id: int, *, reason: str, user=None, posted_at=None) -> JournalEntry:
     """Return an unpaid reservation to the accounts it came from (rejected or expired)."""
     entry = reservation(application_id)
     if entry is None:
         raise LedgerError(_l("Nothing is reserved for this application."))
-    return reverse(entry, reason=reason, user=user)
+    return reverse(entry, reason=reason, user=user, posted_at=posted_at)
 
 
-def pay(application_id: int, measure: int, *, user=None, memo: str = "") -> JournalEntry:
+def pay(application_id: int, measure: int, *, user=None, memo: str = "",
+        posted_at=None) -> JournalEntry:
     """Pay a reservation out: the money leaves cash as a disbursement under its measure, and
     the reservation becomes money spent on that measure."""
     code = f"reserved:{application_id}"
@@ -160,4 +162,4 @@ def pay(application_id: int, measure: int, *, user=None, memo: str = "") -> Jour
     lines = [(code, held), ("cash", -held), (f"disbursed:measure:{measure}", held),
              (f"spent:measure:{measure}", -held)]
     return post(lines, kind="payment", memo=memo, reference=f"pay:{application_id}",
-                user=user)
+                user=user, posted_at=posted_at)

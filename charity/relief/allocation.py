@@ -1,13 +1,22 @@
-"""The adapter between the database and `matching.allocation`: submitted applications and the
-fund's spendable balances in, a proposal out (which staff review and approve case by case)."""
+"""The adapter between the database and `matching.allocation`: open applications and the money
+free to allocate in, a result out (which `relief.proposals` saves for staff to review).
 
-from sqlalchemy import select
+Money already promised by a proposal sent for approval, whose cases are not yet decided, is not
+free: a second run, a change to a draft, or an approval outside a proposal cannot take it."""
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from charity.extensions import db
 from charity.fund import queries as fund_queries
-from charity.relief.models import Application
+from charity.fund.accounts import Purpose
+from charity.relief.models import AllocationProposal, Application, ProposalItem
 from matching.allocation import Allocation, Fund, Need, allocate
+
+#: Application states whose money a sent proposal still holds on to (not yet reserved).
+UNDECIDED = ("submitted", "committee")
 
 
 def fund_of(code: str, available: int) -> Fund:
@@ -18,13 +27,89 @@ def fund_of(code: str, available: int) -> Fund:
     return Fund(code, available, kind, value)
 
 
-def propose(time_limit: float = 30.0, tolerance_pct: int = 5) -> tuple[Allocation, dict]:
-    """Run the optimiser on every submitted application; return it with the applications."""
-    applications = {a.id: a for a in db.session.scalars(
+def purpose_of(application: Application) -> Purpose:
+    """What a case's money is for, as restrictions read it."""
+    return Purpose(measure=application.measure, street=application.street.name,
+                   campaign_id=application.campaign_id,
+                   sponsorship_id=application.sponsorship_id)
+
+
+def need_of(application: Application) -> Need:
+    """An application as the model sees it."""
+    return Need(application.id, application.street.name, application.measure,
+                application.amount_fen, application.priority, application.campaign_id,
+                application.sponsorship_id)
+
+
+def promised() -> dict[str, int]:
+    """Fen per fund account that sent proposals hold for cases not yet decided."""
+    rows = db.session.execute(
+        select(ProposalItem.fund_code, func.sum(ProposalItem.amount_fen))
+        .join(AllocationProposal).join(Application)
+        .where(AllocationProposal.state == "sent", Application.state.in_(UNDECIDED),
+               ProposalItem.fund_code.is_not(None))
+        .group_by(ProposalItem.fund_code))
+    return {code: int(total) for code, total in rows}
+
+
+def available() -> dict[str, int]:
+    """Spendable fund accounts with the money free to allocate (more than zero)."""
+    held = promised()
+    free = {code: amount - held.get(code, 0)
+            for code, amount in fund_queries.spendable().items()}
+    return {code: amount for code, amount in free.items() if amount > 0}
+
+
+def open_applications() -> list[Application]:
+    """Eligible submitted applications that no sent proposal has taken up yet."""
+    taken = (select(ProposalItem.application_id).join(AllocationProposal)
+             .where(AllocationProposal.state == "sent", ProposalItem.fund_code.is_not(None)))
+    found = db.session.scalars(
         select(Application).options(joinedload(Application.street))
-        .where(Application.state == "submitted"))}
-    needs = [Need(a.id, a.street.name, a.measure, a.amount_fen, a.priority, a.campaign_id,
-                  a.sponsorship_id) for a in applications.values()]
-    funds = [fund_of(code, amount) for code, amount in fund_queries.spendable().items()]
+        .where(Application.state == "submitted", Application.id.not_in(taken))
+        .order_by(Application.id)).all()
+    return [a for a in found if a.eligible]
+
+
+def propose(time_limit: float = 30.0, tolerance_pct: int = 5) -> tuple[Allocation, dict]:
+    """Run the optimiser on the open applications and the free money; return the result
+    with the applications by id."""
+    applications = {a.id: a for a in open_applications()}
+    needs = [need_of(a) for a in applications.values()]
+    funds = [fund_of(code, amount) for code, amount in available().items()]
     return allocate(needs, funds, tolerance_pct=tolerance_pct, time_limit=time_limit), \
         applications
+
+
+def street_figures(proposal: AllocationProposal) -> list[dict]:
+    """Per street of a proposal: cases, cases funded, money, and weighted need funded
+    against weighted need (a case funded in part counts for its part)."""
+    streets: dict[str, dict] = defaultdict(lambda: {"cases": 0, "funded": 0, "fen": 0,
+                                                    "weight": 0, "covered": 0})
+    paid: dict[int, int] = defaultdict(int)
+    for item in proposal.items:
+        paid[item.application_id] += item.amount_fen
+    for application in {item.application for item in proposal.items}:
+        row = streets[application.street.name]
+        need = need_of(application)
+        row["cases"] += 1
+        row["weight"] += need.weight
+        if paid[application.id]:
+            row["funded"] += 1
+            row["fen"] += paid[application.id]
+            row["covered"] += Need(0, "", 0, paid[application.id], need.priority).weight
+    return [{"street": name, **row,
+             "percent": row["covered"] * 100 // row["weight"] if row["weight"] else 0}
+            for name, row in sorted(streets.items())]
+
+
+def proposed(application_id: int) -> tuple[int | None, list[tuple[str, int]]]:
+    """Who sent a case for approval in a proposal, and the money it proposes for it
+    ((None, []) for a case no proposal sent)."""
+    rows = db.session.execute(
+        select(AllocationProposal.sent_by_id, ProposalItem.fund_code, ProposalItem.amount_fen)
+        .join(AllocationProposal)
+        .where(ProposalItem.application_id == application_id,
+               AllocationProposal.state == "sent", ProposalItem.fund_code.is_not(None))
+        .order_by(ProposalItem.id)).all()
+    return (rows[0].sent_by_id if rows else None), [(r.fund_code, r.amount_fen) for r in rows]

@@ -4,9 +4,11 @@ import json
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from charity.auth.models import User
 from charity.extensions import db
-from charity.relief import allocation, operations
+from charity.relief import allocation, operations, proposals
 from charity.timeutil import local_today
 
 
@@ -26,9 +28,22 @@ def expire():
 
 @relief.command("allocate")
 @click.option("--time-limit", default=30.0, show_default=True, help="Seconds for the solver.")
+@click.option("--save-as", "email", help="Save the result as a draft proposal by this user.")
 @with_appcontext
-def allocate(time_limit):
-    """Propose an allocation of the fund to submitted applications (prints JSON)."""
+def allocate(time_limit, email):
+    """Propose an allocation of the fund to open applications (prints JSON); with --save-as,
+    save it as a draft proposal to review at /relief/allocations."""
+    if email:
+        maker = db.session.scalar(select(User).where(User.email == email))
+        if maker is None:
+            raise click.UsageError(f"no user {email}")
+        try:
+            proposal = proposals.run(maker, time_limit=time_limit)
+        except operations.ReliefError as error:
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"proposal {proposal.id}: {proposal.status}")
+        return
     result, _ = allocation.propose(time_limit=time_limit)
     click.echo(json.dumps({
         "status": result.status, "objective": result.objective, "bound": result.bound,

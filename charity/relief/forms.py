@@ -2,8 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from charity.relief.standards import DEFAULT_CAPS, KIND_LABELS
 
@@ -47,3 +54,19 @@ class VoteForm(FlaskForm):
 
 class MinutesForm(FlaskForm):
     minutes = TextAreaField(_l("Minutes"), validators=[DataRequired(), Length(max=10_000)])
+
+
+class AllocationRunForm(FlaskForm):
+    tolerance = IntegerField(_l("Street balance tolerance (percentage points)"), default=5,
+                             validators=[InputRequired(), NumberRange(min=0, max=100)])
+
+
+class AllocationCaseForm(FlaskForm):
+    """Fund one case of a draft proposal from one fund with an amount in yuan."""
+
+    fund = StringField(_l("Fund account"), validators=[DataRequired(), Length(max=80)])
+    amount = DecimalField(_l("Amount in yuan"), places=2,
+                          validators=[DataRequired(), NumberRange(min=0.01)])
+
+    def amount_fen(self) -> int:
+        return int(self.amount.data.scaleb(2).to_integral_value())

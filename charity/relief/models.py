@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     String,
     Text,
@@ -19,6 +20,9 @@ from charity.extensions import db
 from charity.relief.standards import KINDS
 
 STATES = ("submitted", "committee", "approved", "paid", "rejected", "expired")
+PROPOSAL_STATES = ("draft", "sent")
+#: Why a case in a proposal gets nothing: the optimiser's reasons, or staff dropped it.
+UNFUNDED_REASONS = ("no_fund_may_pay", "funds_exhausted", "dropped")
 
 
 def _in(column: str, values) -> str:
@@ -97,3 +101,56 @@ class CommitteeVote(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="votes")
     member = relationship("User")
+
+
+class AllocationProposal(db.Model):
+    """One run of the allocation optimiser: staff review it, change it, and send it for
+    approval, after which it no longer changes."""
+
+    __tablename__ = "allocation_proposal"
+    __table_args__ = (CheckConstraint(_in("state", PROPOSAL_STATES), name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    #: The solver's status (OPTIMAL, FEASIBLE), objective and proven bound.
+    status: Mapped[str] = mapped_column(String(20))
+    objective: Mapped[int] = mapped_column(BigInteger)
+    bound: Mapped[int] = mapped_column(BigInteger)
+    seconds: Mapped[float] = mapped_column(Float)
+    #: The street-balance tolerance in percentage points the run used.
+    tolerance_pct: Mapped[int]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    sent_by = relationship("User", foreign_keys=[sent_by_id])
+    items: Mapped[list["ProposalItem"]] = relationship(
+        back_populates="proposal", order_by="ProposalItem.id", cascade="all, delete-orphan")
+
+
+class ProposalItem(db.Model):
+    """One case in a proposal: money from one fund account, or nothing with the reason. A
+    case paid from several funds has a row per fund."""
+
+    __tablename__ = "allocation_item"
+    __table_args__ = (
+        CheckConstraint(_in("reason", UNFUNDED_REASONS), name="reason"),
+        #: Either money from a fund, or no fund, no money and a reason.
+        CheckConstraint("(fund_code IS NOT NULL AND amount_fen > 0 AND reason IS NULL) OR "
+                        "(fund_code IS NULL AND amount_fen = 0 AND reason IS NOT NULL)",
+                        name="funded_or_reason"),
+        UniqueConstraint("proposal_id", "application_id", "fund_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("allocation_proposal.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("relief_application.id"),
+                                                index=True)
+    fund_code: Mapped[str | None] = mapped_column(String(80))
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    reason: Mapped[str | None] = mapped_column(String(20))
+
+    proposal: Mapped[AllocationProposal] = relationship(back_populates="items")
+    application: Mapped[Application] = relationship()

@@ -1,7 +1,8 @@
 """Changing applications. Each operation flushes; the request or command commits once.
 
-The maker and the checker are different people (refused here, and by a CHECK in the
-database); approval reserves the money, payment posts it, rejection or expiry releases it."""
+The maker (or whoever sent the case in an allocation proposal) and the checker are different
+people (refused here, and for the maker by a CHECK in the database); approval reserves the
+money, payment posts it, rejection or expiry releases it."""
 
 from datetime import date, timedelta
 
@@ -13,9 +14,9 @@ from charity.audit.operations import record
 from charity.database import utcnow
 from charity.extensions import db
 from charity.fund import operations as ledger
-from charity.fund import queries as fund_queries
-from charity.fund.accounts import Purpose, may_fund
-from charity.relief import checks, standards
+from charity.fund.accounts import may_fund
+from charity.relief import allocation, checks, standards
+from charity.relief.allocation import purpose_of
 from charity.relief.models import Application, CommitteeVote
 
 
@@ -54,17 +55,12 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
     return application
 
 
-def purpose_of(application: Application) -> Purpose:
-    return Purpose(measure=application.measure, street=application.street.name,
-                   campaign_id=application.campaign_id,
-                   sponsorship_id=application.sponsorship_id)
-
-
 def choose_sources(application: Application) -> list[tuple[str, int]]:
     """Where the money comes from: the narrowest matching restricted funds first, then the
-    budget, then unrestricted money. Refuses when all of them together fall short."""
+    budget, then unrestricted money, leaving alone what sent proposals promised to other
+    cases. Refuses when all of them together fall short."""
     purpose, left, sources = purpose_of(application), application.amount_fen, []
-    available = fund_queries.spendable()
+    available = allocation.available()
     order = sorted((c for c in available if may_fund(c, purpose)),
                    key=lambda c: (c == "unrestricted", c == "budget", c))
     for code in order:
@@ -82,8 +78,12 @@ def _locked(application: Application) -> Application:
     return db.session.scalar(query.execution_options(populate_existing=True))
 
 
+def _is_maker(application: Application, user) -> bool:
+    return user.id in (application.created_by_id, allocation.proposed(application.id)[0])
+
+
 def _check_decider(application: Application, user, *states) -> None:
-    if application.created_by_id == user.id:
+    if _is_maker(application, user):
         raise FourEyesError(_l("The maker of an application cannot decide it."))
     if application.state not in states:
         raise ReliefError(_l("This application cannot be decided in its present state."))
@@ -95,6 +95,8 @@ def needs_committee(application: Application) -> bool:
 
 
 def _reserve(application: Application, user, sources=None) -> None:
+    """Reserve from `sources`, else the case's sent proposal, else `choose_sources`."""
+    sources = sources or allocation.proposed(application.id)[1]
     try:
         ledger.reserve(application.id, sources or choose_sources(application),
                        purpose_of(application), user=user, memo=f"{application.kind}")
@@ -165,7 +167,7 @@ def vote(application: Application, user, approve_case: bool, note: str = "") -> 
     application = _locked(application)
     if application.state != "committee":
         raise ReliefError(_l("This case is not before the committee."))
-    if application.created_by_id == user.id:
+    if _is_maker(application, user):
         raise FourEyesError(_l("The maker of an application cannot vote on it."))
     if any(v.member_id == user.id for v in application.votes):
         raise ReliefError(_l("You have already voted on this case."))

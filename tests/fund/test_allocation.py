@@ -112,3 +112,28 @@ def test_cli_proposes_from_submitted_applications(runner, session, person, maker
     report = json.loads(result.output)
     assert report["status"] == "OPTIMAL"
     assert len(report["funded"]) == 4 and report["unfunded"] == {}
+
+
+def test_aggregated_model_splits_back_into_whole_valid_applications():
+    """At a few hundred applications (many alike, so classes aggregate), the solve is proven
+    optimal, every funded one gets its whole amount from funds that may pay it, and no fund
+    overspends."""
+    rng = random.Random(7)
+    streets = ["七星岗", "解放碑", "大坪", "石油路"]
+    needs = [Need(i, rng.choice(streets), rng.choice([3, 4, 5, 9]),
+                  rng.choice([50_000, 100_000, 300_000]), rng.randint(1, 4)) for i in range(400)]
+    funds = [Fund("unrestricted", 5_000_000), Fund("budget", 8_000_000),
+             Fund("restricted:measure:4", 6_000_000, "measure", "4"),
+             Fund("restricted:street:大坪", 3_000_000, "street", "大坪")]
+    result = allocate(needs, funds, time_limit=20)
+    assert result.status == "OPTIMAL" and result.objective == result.bound
+    by_id = {n.id: n for n in needs}
+    spent = {f.code: 0 for f in funds}
+    for need_id, parts in result.funded.items():
+        assert sum(a for _, a in parts) == by_id[need_id].amount_fen
+        for code, amount in parts:
+            assert next(f for f in funds if f.code == code).may_pay(by_id[need_id])
+            spent[code] += amount
+    assert all(spent[f.code] <= f.available_fen for f in funds)
+    assert len(result.funded) + len(result.unfunded) == 400 and result.unfunded
+    assert set(result.unfunded.values()) == {"funds_exhausted"}

@@ -15,7 +15,8 @@ from charity.fund.verify import verify
 
 
 def clean_ledger() -> None:
-    db.session.execute(text("TRUNCATE committee_vote, relief_application, audit_entry, "
+    db.session.execute(text("TRUNCATE allocation_item, allocation_proposal, committee_vote, "
+                            "relief_application, audit_entry, "
                             "journal_line, journal_entry, fund_account RESTART IDENTITY"))
     db.session.execute(text("DELETE FROM person WHERE name LIKE 'concurrent%'"))
     db.session.execute(text("DELETE FROM household WHERE code LIKE 'CC%'"))

@@ -1,0 +1,153 @@
+"""Allocation screens (on the relief blueprint): run the optimiser, review and change a
+proposal case by case, and send it for approval."""
+
+from collections import defaultdict
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_security import roles_accepted
+from sqlalchemy import select
+
+from charity.extensions import db
+from charity.fund.accounts import is_spendable, may_fund
+from charity.relief import allocation, proposals
+from charity.relief.allocation import purpose_of
+from charity.relief.forms import AllocationCaseForm, AllocationRunForm
+from charity.relief.models import AllocationProposal, ProposalItem
+from charity.relief.operations import ReliefError
+from charity.relief.views import bp
+
+VIEWERS = ("admin", "fund_manager", "approver", "auditor")
+ALLOCATORS = ("admin", "fund_manager")
+REASONS = {"no_fund_may_pay": _l("No fund may pay for it (restrictions)"),
+           "funds_exhausted": _l("The funds that may pay for it are used up"),
+           "dropped": _l("Dropped by staff")}
+
+
+@bp.app_template_filter("allocation_reason")
+def allocation_reason(reason: str) -> str:
+    return str(REASONS.get(reason, reason))
+
+
+@bp.app_template_global("sent_proposal")
+def sent_proposal(application_id: int) -> dict | None:
+    """The sent proposal a case came from, with whoever sent it and the money it proposes."""
+    sender, sources = allocation.proposed(application_id)
+    if sender is None:
+        return None
+    proposal = db.session.scalar(select(AllocationProposal).join(AllocationProposal.items).where(
+        AllocationProposal.state == "sent", ProposalItem.application_id == application_id))
+    return {"proposal": proposal, "sources": sources}
+
+
+def review(proposal: AllocationProposal) -> dict:
+    """What the proposal page shows: funded and unfunded cases with the funds each may take,
+    the streets, and every fund's money free, planned and left."""
+    items = defaultdict(list)
+    for item in proposal.items:
+        items[item.application].append(item)
+    free = allocation.available() if proposal.state == "draft" else {}
+    planned: dict[str, int] = defaultdict(int)
+    for item in proposal.items:
+        if item.fund_code:
+            planned[item.fund_code] += item.amount_fen
+    cases = [{"application": a, "items": rows, "funded": rows[0].fund_code is not None,
+              "payers": [c for c in sorted(free) if is_spendable(c)
+                         and may_fund(c, purpose_of(a))]}
+             for a, rows in sorted(items.items(), key=lambda kv: (-kv[0].priority, kv[0].id))]
+    funds = [(code, free.get(code, 0), planned.get(code, 0))
+             for code in sorted(set(free) | set(planned))]
+    return {"funded": [c for c in cases if c["funded"]],
+            "unfunded": [c for c in cases if not c["funded"]],
+            "streets": allocation.street_figures(proposal), "funds": funds}
+
+
+def _proposal_or_404(proposal_id: int) -> AllocationProposal:
+    proposal = db.session.get(AllocationProposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _page(proposal: AllocationProposal, status: int = 200, form=None):
+    return render_template("relief/allocation.html", proposal=proposal,
+                           form=form or AllocationCaseForm(), **review(proposal)), status
+
+
+def _list(form, status: int = 200):
+    found = db.session.scalars(select(AllocationProposal)
+                               .order_by(AllocationProposal.id.desc()).limit(50)).all()
+    return render_template("relief/allocations.html", proposals=found, form=form,
+                           open_count=len(allocation.open_applications())), status
+
+
+@bp.get("/allocations")
+@roles_accepted(*VIEWERS)
+def allocations():
+    return _list(AllocationRunForm())
+
+
+@bp.post("/allocations")
+@roles_accepted(*ALLOCATORS)
+def run_allocation():
+    form = AllocationRunForm()
+    if form.validate_on_submit():
+        try:
+            proposal = proposals.run(current_user, tolerance_pct=form.tolerance.data)
+        except ReliefError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The optimiser proposed an allocation; review it before sending it."),
+                  "success")
+            return redirect(url_for(".proposal", proposal_id=proposal.id))
+    return _list(form, 400)
+
+
+@bp.get("/allocations/<int:proposal_id>")
+@roles_accepted(*VIEWERS)
+def proposal(proposal_id):
+    return _page(_proposal_or_404(proposal_id))
+
+
+def _change(proposal_id: int, action, success: str):
+    """Run one change on a proposal: 400 with the reason (and nothing written) if refused."""
+    proposal = _proposal_or_404(proposal_id)
+    try:
+        action(proposal)
+    except ReliefError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _page(_proposal_or_404(proposal_id), 400)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for(".proposal", proposal_id=proposal_id))
+
+
+@bp.post("/allocations/<int:proposal_id>/cases/<int:application_id>")
+@roles_accepted(*ALLOCATORS)
+def change_case(proposal_id, application_id):
+    form = AllocationCaseForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a fund and an amount in yuan above zero."), "error")
+        return _page(_proposal_or_404(proposal_id), 400, form)
+    return _change(proposal_id, lambda p: proposals.change(
+        p, application_id, form.fund.data.strip(), form.amount_fen(), current_user),
+        _("Case %(id)s changed.", id=application_id))
+
+
+@bp.post("/allocations/<int:proposal_id>/cases/<int:application_id>/drop")
+@roles_accepted(*ALLOCATORS)
+def drop_case(proposal_id, application_id):
+    return _change(proposal_id, lambda p: proposals.drop(p, application_id, current_user),
+                   _("Case %(id)s dropped from the proposal.", id=application_id))
+
+
+@bp.post("/allocations/<int:proposal_id>/send")
+@roles_accepted(*ALLOCATORS)
+def send_allocation(proposal_id):
+    return _change(proposal_id, lambda p: proposals.send(p, current_user),
+                   _("Sent for approval: another person approves each case."))

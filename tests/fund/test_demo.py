@@ -1,0 +1,34 @@
+"""The demo's fund history: a year of dated events, in time order, that verify."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from charity.fund.demo import load_fund
+from charity.fund.disclosure import build
+from charity.fund.models import JournalEntry
+from charity.fund.verify import verify
+from tests.factories import PersonFactory, user
+
+TODAY = date(2026, 11, 29)
+
+
+def test_demo_history_spreads_over_a_year_in_time_order(session):
+    for role, email in (("fund_manager", "fund@songtan.test"),
+                        ("approver", "approver@songtan.test"), ("admin", "admin@songtan.test")):
+        user(role, email=email)
+    for _ in range(18):
+        PersonFactory(seriously_ill=True, monthly_income_fen=80_000)
+    added = load_fund(TODAY)
+    entries = session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
+    assert added == len(entries) > 100
+    times = [e.posted_at for e in entries]
+    assert times == sorted(times)
+    kinds = {e.kind for e in entries}
+    assert {"refund", "reversal", "reserve", "payment"} <= kinds
+    assert any(e.kind == "reversal" and e.reverses.kind == "gift" for e in entries)
+    paid_months = {f"{e.posted_at:%Y-%m}" for e in entries if e.kind == "payment"}
+    assert len(paid_months) >= 4
+    assert len([m for m, (_, out) in build().months.items() if out]) >= 4
+    assert verify().ok
+    assert load_fund(TODAY) == 0
