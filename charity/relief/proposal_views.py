@@ -64,6 +64,10 @@ def review(proposal: AllocationProposal) -> dict:
             "streets": allocation.street_figures(proposal), "funds": funds}
 
 
+#: Cases per page on a proposal page (a district-sized proposal has thousands).
+CASES_PER_PAGE = 100
+
+
 def _proposal_or_404(proposal_id: int) -> AllocationProposal:
     proposal = db.session.get(AllocationProposal, proposal_id)
     if proposal is None:
@@ -72,7 +76,7 @@ def _proposal_or_404(proposal_id: int) -> AllocationProposal:
 
 
 def _page(proposal: AllocationProposal, status: int = 200, form=None):
-    return render_template("relief/allocation.html", proposal=proposal,
+    return render_template("relief/allocation.html", proposal=proposal, per_page=CASES_PER_PAGE,
                            form=form or AllocationCaseForm(), **review(proposal)), status
 
 

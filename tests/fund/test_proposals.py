@@ -133,3 +133,18 @@ def test_cli_saves_a_draft_proposal(runner, session, cases, sender):
     assert result.exit_code == 0 and "OPTIMAL" in result.output
     result = runner.invoke(args=["relief", "allocate", "--save-as", "nobody@songtan.test"])
     assert result.exit_code != 0 and "no user" in result.output
+
+
+def test_proposal_pages_its_cases(client, auth, session, cases, sender, monkeypatch):
+    """A long proposal is shown a page of cases at a time."""
+    from charity.relief import proposal_views
+
+    monkeypatch.setattr(proposal_views, "CASES_PER_PAGE", 2)
+    proposal = proposals.run(sender, time_limit=5)
+    session.commit()
+    auth.login(sender)
+    page = f"/relief/allocations/{proposal.id}?lang=en"
+    first = client.get(page).get_data(as_text=True)
+    assert "Page 1 of 2" in first and first.count('class="case-card"') == 3
+    second = client.get(page + "&funded_page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second
