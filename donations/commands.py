@@ -1,4 +1,4 @@
-"""`flask donations ...`: wire localstripe's webhook to the app, pair pending sponsorships."""
+"""`flask donations ...`: wire localstripe's webhook to the app, pair waiting sponsorships."""
 
 from urllib.error import URLError
 from urllib.parse import urlencode
@@ -7,12 +7,10 @@ from urllib.request import urlopen
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from charity.extensions import db
 from charity.timeutil import local_today
 from donations import sponsorship
-from donations.pledge_models import Sponsorship
 
 
 @click.group()
@@ -40,9 +38,9 @@ def wire_localstripe(app_url):
 @donations.command("pair-sponsorships")
 @with_appcontext
 def pair_sponsorships():
-    """Pair every pledged sponsorship with a person who fits, where one exists."""
-    pledged = db.session.scalars(select(Sponsorship).where(Sponsorship.status == "pledged")
-                                 .order_by(Sponsorship.id)).all()
-    paired = sum(sponsorship.pair(s, local_today().year).status == "paired" for s in pledged)
+    """Pair waiting sponsorship pledges with people who fit, through the optimiser."""
+    today = local_today()
+    pledges = len(sponsorship.waiting())
+    paired = sponsorship.pair_waiting(today.year, today)
     db.session.commit()
-    click.echo(f"{paired} of {len(pledged)} pledges paired")
+    click.echo(f"{paired} people paired with {pledges} waiting pledges")

@@ -1,5 +1,6 @@
 """Demo gifts: the two charity days and a winter appeal with a matching pool, past gifts online
-and offline, a monthly donor and a sponsorship. Idempotent: a second call adds nothing."""
+and offline, a monthly donor (a bank standing order) and a sponsorship. Idempotent: a second
+call adds nothing."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from charity.auth.models import User
 from charity.extensions import db
 from charity.timeutil import SHANGHAI
-from donations import offline, operations, sponsorship
+from donations import campaigns, offline, operations, sponsorship
 from donations.models import Donation, FundraisingCampaign, MatchingPool
 from donations.pledge_models import RecurringGift
 
@@ -19,29 +20,21 @@ def _charity_year(today: date) -> int:
 
 
 def _campaigns(today: date) -> list[FundraisingCampaign]:
-    year = _charity_year(today)
-    rows = [
-        ("china-charity-day", "中华慈善日 · 雪中送炭", "China Charity Day", "charity_day",
-         5_000_000, date(year, 9, 5), date(year, 9, 5)),
-        ("99-giving-day", "99公益日 · 城市解困", "99 Giving Day", "giving_day_99",
-         20_000_000, date(year, 9, 7), date(year, 9, 9)),
-        ("winter-warmth", "冬日送炭 · 困难群众过冬", "Winter warmth for people in hardship",
-         "general", 10_000_000, today - timedelta(days=10), today + timedelta(days=60)),
-    ]
-    found = []
-    for slug, title, title_en, kind, goal, starts, ends in rows:
-        campaign = FundraisingCampaign(slug=f"{slug}-{starts.year}", title=title,
-                                       title_en=title_en, kind=kind, goal_fen=goal,
-                                       starts_on=starts, ends_on=ends)
-        db.session.add(campaign)
-        found.append(campaign)
+    china_day, giving_day = campaigns.charity_days(_charity_year(today))
+    starts = today - timedelta(days=10)
+    winter = FundraisingCampaign(slug=f"winter-warmth-{starts.year}",
+                                 title="冬日送炭 · 困难群众过冬",
+                                 title_en="Winter warmth for people in hardship", kind="general",
+                                 goal_fen=10_000_000, starts_on=starts,
+                                 ends_on=today + timedelta(days=60))
+    db.session.add(winter)
     db.session.flush()
-    for campaign in found[1:]:
+    for campaign in (giving_day, winter):
         db.session.add(MatchingPool(campaign_id=campaign.id, sponsor_name="渝中区某爱心企业",
                                     total_fen=2_000_000, per_donor_cap_fen=50_000,
                                     per_day_cap_fen=500_000))
     db.session.flush()
-    return found
+    return [china_day, giving_day, winter]
 
 
 def _online(donor, amount_fen: int, when: datetime, designation=None, campaign=None, **extra):
@@ -74,14 +67,18 @@ def load_donations(today: date) -> int:
                                receipt_number=f"YZ-{today.year}-{number + 1:04d}",
                                designation=designation, given_on=today - timedelta(days=30),
                                user=fund)
+    # The demo's monthly donor pays by bank standing order: no made-up Stripe ids, so the
+    # portal offers no Stripe actions on it; its gifts are bank transfers the fund recorded.
     monthly = RecurringGift(donor_id=donor.id, amount_fen=10_000, designation="measure:1",
-                            status="active", stripe_customer="cus_demo",
-                            setup_intent="seti_demo", subscription="sub_demo")
+                            status="active", kind="standing_order")
     db.session.add(monthly)
     db.session.flush()
     for month in (1, 2):
-        _online(donor, 10_000, noon - timedelta(days=30 * month), "measure:1",
-                recurring_id=monthly.id, invoice=f"in_demo_{month}")
-    pledge = sponsorship.pledge(donor, "household_support", 60_000, None, today.year)
+        gift = offline.record_offline(
+            channel="bank_transfer", amount_fen=10_000, donor_name=donor.name,
+            receipt_number=f"YZ-{today.year}-SO{month:02d}", designation="measure:1",
+            given_on=today - timedelta(days=30 * month), user=fund)
+        gift.donor_id, gift.recurring_id = donor.id, monthly.id
+    pledge = sponsorship.pledge(donor, "household_support", 60_000, None, today.year, today)
     _online(donor, 60_000, noon - timedelta(days=2), pledge.designation)
     return db.session.scalar(select(db.func.count(Donation.id)))

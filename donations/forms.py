@@ -7,14 +7,22 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from charity.labels import label
-from donations.models import OFFLINE_CHANNELS
+from donations.models import CAMPAIGN_KINDS, OFFLINE_CHANNELS
 from donations.pledge_models import SPONSORSHIP_KINDS
 
 PRESETS_YUAN = (50, 100, 200, 500)
@@ -53,6 +61,8 @@ class GiveForm(FlaskForm):
     email = StringField(_l("E-mail (for the receipt)"),
                         validators=[Optional(), Email(), Length(max=255)])
     anonymous = BooleanField(_l("Give anonymously (your name is never shown publicly)"))
+    #: The payment method the donor chose among those offered (card, wechat_pay, alipay).
+    method = StringField(validators=[Optional(), Length(max=20)])
     #: localstripe only: the tokenised test card, confirmed by the server.
     card = StringField(validators=[Optional(), Length(max=80)])
 
@@ -93,3 +103,39 @@ class SponsorshipForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k, label(k)) for k in SPONSORSHIP_KINDS]
+
+
+class CampaignForm(FlaskForm):
+    slug = StringField(_l("Web address (small letters, digits, hyphens)"),
+                       validators=[Optional(), Length(max=40)])
+    title = StringField(_l("Title in Chinese"), validators=[DataRequired(), Length(max=100)])
+    title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=100)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    designation = SelectField(_l("Raises for"), validators=[Optional()], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k, label(k)) for k in CAMPAIGN_KINDS]
+
+
+class PoolForm(FlaskForm):
+    sponsor_name = StringField(_l("Sponsor"), validators=[DataRequired(), Length(max=100)])
+    total = YuanField(_l("Pool (yuan)"), validators=[DataRequired()])
+    per_donor_cap = YuanField(_l("Cap per donor (yuan)"), validators=[DataRequired()])
+    per_day_cap = YuanField(_l("Cap per day (yuan)"), validators=[DataRequired()])
+
+
+class CharityDaysForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(_l("Decision"), validators=[DataRequired()],
+                           choices=[("release", _l("Release the match")),
+                                    ("withhold", _l("Keep the match withheld")),
+                                    ("clear", _l("Clear the flag"))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])

@@ -7,6 +7,8 @@ import stripe
 from flask import current_app
 
 REAL_STRIPE_JS = "https://js.stripe.com/v3/"
+#: Payment methods the giving page knows how to confirm with Stripe.js.
+METHODS = ("card", "wechat_pay", "alipay")
 
 
 class BadSignature(ValueError):
@@ -58,11 +60,26 @@ def payment_method_types() -> list[str]:
     return [t.strip() for t in raw.split(",") if t.strip()]
 
 
+def real_keys() -> bool:
+    """Real Stripe: no localstripe base and a secret key other than the demo's default."""
+    return not uses_localstripe() and \
+        not current_app.config["STRIPE_SECRET_KEY"].endswith("_songtan_localstripe")
+
+
+def offered_methods() -> list[str]:
+    """The methods the giving page offers: the configured ones the page can confirm, with
+    real keys; localstripe (and the demo's keys) confirm cards only."""
+    if not real_keys():
+        return ["card"]
+    return [t for t in payment_method_types() if t in METHODS] or ["card"]
+
+
 def create_payment_intent(amount_fen: int, currency: str, metadata: dict,
-                          card: str | None = None) -> dict:
-    """A PaymentIntent for a gift. With `card` (localstripe's tokenised test card) it is also
-    confirmed here; otherwise Stripe.js confirms it on the page."""
-    types = payment_method_types()
+                          card: str | None = None, method: str = "card") -> dict:
+    """A PaymentIntent for a gift, for the one method the donor chose. With `card`
+    (localstripe's tokenised test card) it is also confirmed here; otherwise Stripe.js
+    confirms it on the page."""
+    types = [method]
     params: dict = {"amount": amount_fen, "currency": currency, "metadata": metadata,
                     "payment_method_types": types}
     if "wechat_pay" in types:
@@ -70,3 +87,19 @@ def create_payment_intent(amount_fen: int, currency: str, metadata: dict,
     if card:
         params.update(payment_method=card, confirm=True)
     return client().v1.payment_intents.create(params=params).to_dict()
+
+
+def charge_fee(intent: dict, currency: str) -> int:
+    """Stripe's fee on a PaymentIntent's charge, from the charge's balance transaction, in
+    fen. Real Stripe sends the charge unexpanded, so it is fetched with the balance
+    transaction expanded; localstripe has no balance transactions, so its fee is 0. A fee in
+    another currency than the gift's is not ours to convert: 0, and the bank statement tells."""
+    charge = intent.get("latest_charge")
+    if isinstance(charge, str) and not uses_localstripe():
+        fetched = client().v1.payment_intents.retrieve(
+            intent["id"], params={"expand": ["latest_charge.balance_transaction"]})
+        charge = fetched.to_dict().get("latest_charge")
+    balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
+    if not isinstance(balance, dict) or balance.get("currency", currency) != currency:
+        return 0
+    return int(balance.get("fee") or 0)

@@ -52,10 +52,24 @@ def _used(pool: MatchingPool, *conditions) -> int:
         .where(MatchCredit.pool_id == pool.id, MatchCredit.status == "credited", *conditions)))
 
 
-def apply(pool: MatchingPool, donation: Donation) -> MatchCredit:
-    """Match one credited gift from the pool (1:1, within the caps), or withhold it."""
+def lock(pool: MatchingPool) -> None:
+    """One matcher per pool at a time (PostgreSQL; SQLite has one writer anyway)."""
     db.session.execute(select(MatchingPool.id).where(MatchingPool.id == pool.id)
-                       .with_for_update())  # one matcher per pool at a time (PostgreSQL)
+                       .with_for_update())
+
+
+def room(pool: MatchingPool, wanted_fen: int, key: str, day) -> int:
+    """How much of `wanted_fen` the pool may still match for this donor on this day."""
+    return max(0, min(wanted_fen,
+                      pool.total_fen - _used(pool),
+                      pool.per_donor_cap_fen - _used(pool, MatchCredit.donor_key == key),
+                      pool.per_day_cap_fen - _used(pool, MatchCredit.day == day)))
+
+
+def apply(pool: MatchingPool, donation: Donation) -> MatchCredit:
+    """Decide one credited gift's match from the pool (1:1, within the caps), or withhold it.
+    The match reaches the fund through `post`, after the gift itself."""
+    lock(pool)
     key, day = donor_key(donation), donation.given_at.astimezone(SHANGHAI).date()
     gifts = burst(donation)
     if gifts:
@@ -63,21 +77,21 @@ def apply(pool: MatchingPool, donation: Donation) -> MatchCredit:
             gift.review_flag = gift.review_flag or BURST_FLAG
         credit = MatchCredit(pool_id=pool.id, donation=donation, amount_fen=0,
                              status="withheld", donor_key=key, day=day)
-        db.session.add(credit)
-        db.session.flush()
-        return credit
-    amount = max(0, min(donation.amount_fen,
-                        pool.total_fen - _used(pool),
-                        pool.per_donor_cap_fen - _used(pool, MatchCredit.donor_key == key),
-                        pool.per_day_cap_fen - _used(pool, MatchCredit.day == day)))
-    credit = MatchCredit(pool_id=pool.id, donation=donation, amount_fen=amount,
-                         status="credited", donor_key=key, day=day)
+    else:
+        credit = MatchCredit(pool_id=pool.id, donation=donation,
+                             amount_fen=room(pool, donation.amount_fen, key, day),
+                             status="credited", donor_key=key, day=day)
     db.session.add(credit)
     db.session.flush()
-    if amount:
-        ledger.record_gift(amount_fen=amount, designation=donation.designation,
-                           reference=f"match:{donation.id}", memo=f"配捐 {pool.sponsor_name}")
     return credit
+
+
+def post(pool: MatchingPool, donation: Donation, credit: MatchCredit, user=None) -> None:
+    """Post a credited match into the gift's fund account (nothing for a zero match)."""
+    if credit.status == "credited" and credit.amount_fen:
+        ledger.record_gift(amount_fen=credit.amount_fen, designation=donation.designation,
+                           reference=f"match:{donation.id}", memo=f"配捐 {pool.sponsor_name}",
+                           user=user)
 
 
 def matched_total(pool: MatchingPool | None) -> int:

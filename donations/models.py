@@ -38,6 +38,8 @@ class FundraisingCampaign(db.Model):
     goal_fen: Mapped[int] = mapped_column(BigInteger)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    #: What the campaign raises for ('measure:5', 'street:七星岗'); NULL = the fund's work.
+    designation: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pool: Mapped["MatchingPool | None"] = relationship(back_populates="campaign")
@@ -70,6 +72,7 @@ class Donation(db.Model):
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount"),
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= amount_fen", name="refunded"),
+        CheckConstraint("fee_fen >= 0 AND fee_fen < amount_fen", name="fee"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
         CheckConstraint(_in("status", STATUSES), name="status"),
         CheckConstraint("channel = 'online' OR receipt_number IS NOT NULL", name="offline_receipt"),
@@ -86,6 +89,8 @@ class Donation(db.Model):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="cny")
     refunded_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Stripe's processing fee from the charge's balance transaction (0 offline, localstripe).
+    fee_fen: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     #: 'measure:4', 'street:七星岗', 'campaign:12', 'sponsorship:7'; NULL = where most needed.
     designation: Mapped[str | None] = mapped_column(String(60))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)

@@ -52,6 +52,7 @@ def _plan(amount_fen: int) -> str:
 
 def activate(gift: RecurringGift) -> RecurringGift:
     """Subscribe once the donor's card is saved: it becomes the customer's default."""
+    _online_only(gift)
     if gift.status != "incomplete":
         raise MonthlyError(_l("This monthly gift has already started."))
     stripe = gateway.client().v1
@@ -68,10 +69,17 @@ def activate(gift: RecurringGift) -> RecurringGift:
     return gift
 
 
+def _online_only(gift: RecurringGift) -> None:
+    if gift.kind == "standing_order":
+        raise MonthlyError(_l("A bank standing order is changed at your bank or by the "
+                              "charity's staff, not here."))
+
+
 def change(gift: RecurringGift, amount_fen: int) -> RecurringGift:
     """A new monthly amount from the next invoice on."""
     from donations.operations import check_amount
 
+    _online_only(gift)
     check_amount(amount_fen)
     if gift.status != "active":
         raise MonthlyError(_l("Only an active monthly gift can be changed."))
@@ -87,6 +95,7 @@ def change(gift: RecurringGift, amount_fen: int) -> RecurringGift:
 
 def cancel(gift: RecurringGift) -> RecurringGift:
     """Stop the monthly gift now; gifts already made stay."""
+    _online_only(gift)
     if gift.status == "canceled":
         raise MonthlyError(_l("This monthly gift is already cancelled."))
     if gift.subscription:
@@ -105,23 +114,22 @@ def invoice_paid(event: dict, invoice: dict):
         RecurringGift.subscription == invoice.get("subscription")).with_for_update())
     amount = int(invoice.get("amount_paid") or 0)
     if gift is None or amount <= 0:
-        return None, "ignored"
+        return None, "ignored", None
     if db.session.scalar(select(Donation).where(Donation.invoice == invoice["id"])):
-        return None, "ignored: invoice already credited"
+        return None, "ignored: invoice already credited", None
     intent = invoice.get("payment_intent")
     donation = operations.new_donation(
         amount_fen=amount, designation=gift.designation, channel="online",
         recurring_id=gift.id, donor_id=gift.donor_id, donor_email=gift.donor.email,
         donor_name=gift.donor.name, invoice=invoice["id"],
         payment_intent=intent if isinstance(intent, str) else None)
-    operations.credit(donation)
-    return donation, "credited"
+    return donation, "credited", lambda: operations.credit(donation)
 
 
 def subscription_deleted(event: dict, subscription: dict):
     gift = db.session.scalar(select(RecurringGift).where(
         RecurringGift.subscription == subscription.get("id")))
     if gift is None or gift.status == "canceled":
-        return None, "ignored"
+        return None, "ignored", None
     gift.status, gift.canceled_at = "canceled", utcnow()
-    return None, "canceled"
+    return None, "canceled", None

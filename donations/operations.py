@@ -44,7 +44,8 @@ def new_donation(*, amount_fen: int, designation: str | None,
 def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
                       campaign: FundraisingCampaign | None = None, donor_name: str = "",
                       donor_email: str = "", anonymous: bool = False,
-                      client_ip: str | None = None, card: str | None = None) -> tuple:
+                      client_ip: str | None = None, card: str | None = None,
+                      method: str = "card") -> tuple:
     """Open a pending online gift and its PaymentIntent; return (donation, intent).
     Nothing is credited here: only the webhook credits."""
     check_amount(amount_fen)
@@ -56,7 +57,7 @@ def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
     try:
         intent = gateway.create_payment_intent(
             amount_fen, donation.currency,
-            {"donation": str(donation.id), "token": donation.token}, card=card)
+            {"donation": str(donation.id), "token": donation.token}, card=card, method=method)
     except Exception as error:  # stripe.StripeError and network errors alike
         raise DonationError(_l("The payment service refused the gift: %(why)s",
                                why=getattr(error, "user_message", None) or error)) from None
@@ -65,19 +66,22 @@ def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
     return donation, intent
 
 
-def credit(donation: Donation, user=None) -> None:
-    """Mark a gift paid and post it to the fund, then apply any matching pool."""
-    donation.status = "succeeded"
+def credit(donation: Donation, user=None, fee_fen: int = 0) -> None:
+    """Mark a gift paid and post it to the fund (less the payment fee, which the fund pays as
+    an expense), with any matching pool's match. Everything else is written first, so the
+    ledger's head lock is held only for the postings and the commit that follows."""
+    donation.status, donation.fee_fen = "succeeded", fee_fen
     donation.paid_at = utcnow()
     if not donation.receipt_number:
         donation.receipt_number = f"ST{donation.given_at:%Y}{donation.id:08d}"
-    db.session.flush()
-    ledger.record_gift(amount_fen=donation.amount_fen, designation=donation.designation,
-                       reference=donation.reference, memo=f"捐赠 {donation.receipt_number}",
-                       user=user)
-    if donation.campaign is not None and donation.campaign.pool is not None:
-        matchpool.apply(donation.campaign.pool, donation)
     record("donation.credit", "donation", donation.id, user=user, amount_fen=donation.amount_fen)
+    pool = donation.campaign.pool if donation.campaign is not None else None
+    match = matchpool.apply(pool, donation) if pool is not None else None
+    ledger.record_gift(amount_fen=donation.amount_fen, fee_fen=fee_fen,
+                       designation=donation.designation, reference=donation.reference,
+                       memo=f"捐赠 {donation.receipt_number}", user=user)
+    if match is not None:
+        matchpool.post(pool, donation, match, user=user)
 
 
 def flag(donation: Donation, reason: str) -> None:

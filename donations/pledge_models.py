@@ -1,4 +1,5 @@
-"""Standing commitments: monthly gifts (Stripe subscriptions) and sponsorship pledges."""
+"""Standing commitments: monthly gifts (Stripe subscriptions or bank standing orders) and
+sponsorship pledges with the people they fund."""
 
 from datetime import datetime
 
@@ -9,15 +10,21 @@ from charity.database import UTCDateTime, utcnow
 from charity.extensions import db
 
 SPONSORSHIP_KINDS = ("autumn_grant", "textbooks", "household_support")
+RECURRING_KINDS = ("stripe", "standing_order")
 
 
 class RecurringGift(db.Model):
-    """A donor's monthly gift; each paid invoice becomes a Donation."""
+    """A donor's monthly gift: a Stripe subscription (each paid invoice becomes a Donation)
+    or a bank standing order the charity records by hand (no Stripe ids, no Stripe actions)."""
 
     __tablename__ = "recurring_gift"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount"),
         CheckConstraint("status IN ('incomplete', 'active', 'canceled')", name="status"),
+        CheckConstraint("kind IN ('stripe', 'standing_order')", name="kind"),
+        CheckConstraint("kind = 'standing_order' OR "
+                        "(stripe_customer IS NOT NULL AND setup_intent IS NOT NULL)",
+                        name="stripe_ids"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,9 +32,10 @@ class RecurringGift(db.Model):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     designation: Mapped[str | None] = mapped_column(String(60))
     status: Mapped[str] = mapped_column(String(20), default="incomplete")
-    stripe_customer: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20), default="stripe", server_default="stripe")
+    stripe_customer: Mapped[str | None] = mapped_column(String(80))
     #: The SetupIntent whose card the subscription charges.
-    setup_intent: Mapped[str] = mapped_column(String(80), unique=True)
+    setup_intent: Mapped[str | None] = mapped_column(String(80), unique=True)
     subscription: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -36,7 +44,8 @@ class RecurringGift(db.Model):
 
 
 class Sponsorship(db.Model):
-    """A donor's pledge to fund one need; paired with one person who is sponsored once."""
+    """A donor's pledge to fund one need: `amount_fen` is the budget; the optimiser pairs it
+    with as many people as the budget covers at the need's unit cost."""
 
     __tablename__ = "sponsorship"
     __table_args__ = (
@@ -52,16 +61,32 @@ class Sponsorship(db.Model):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     #: Street the donor wants to help, or NULL for anywhere in the district.
     street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"))
-    #: The person the pledge pays for; unique, so no one is sponsored twice.
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="pledged")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     donor = relationship("User")
-    person = relationship("Person")
     street = relationship("Street")
+    people: Mapped[list["SponsoredPerson"]] = relationship(
+        back_populates="sponsorship", order_by="SponsoredPerson.id")
 
     @property
     def designation(self) -> str:
         return f"sponsorship:{self.id}"
+
+
+class SponsoredPerson(db.Model):
+    """One person a sponsorship pays for; `person_id` is unique, so no one is sponsored twice."""
+
+    __tablename__ = "sponsored_person"
+    __table_args__ = (CheckConstraint("unit_fen > 0", name="unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sponsorship_id: Mapped[int] = mapped_column(ForeignKey("sponsorship.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    #: What this person's need costs the pledge's budget.
+    unit_fen: Mapped[int] = mapped_column(BigInteger)
+    paired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sponsorship: Mapped[Sponsorship] = relationship(back_populates="people")
+    person = relationship("Person")

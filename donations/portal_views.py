@@ -137,7 +137,7 @@ def pledge():
                       if s.name == street), None)
     try:
         found = sponsorship.pledge(current_user, form.kind.data, form.amount.fen, street_id,
-                                   local_today().year)
+                                   local_today().year, local_today())
     except (sponsorship.SponsorshipError, DonationError) as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -156,6 +156,8 @@ def sponsorship_page(sponsorship_id):
         Donation.designation == found.designation, Donation.status.in_(queries.CREDITED))).all()
     given = sum(g.amount_fen - g.refunded_fen for g in gifts)
     held = fund_queries.balance(f"restricted:{found.designation}")
-    profile = sponsorship.profile(found.person, local_today()) if found.person else None
-    return render_template("donations/sponsorship.html", sponsorship=found, profile=profile,
-                           given=given, held=held, spent=max(0, given - held))
+    profiles = [sponsorship.profile(p.person, local_today()) for p in found.people]
+    return render_template("donations/sponsorship.html", sponsorship=found, profiles=profiles,
+                           given=given, held=held, spent=max(0, given - held),
+                           entries=queries.fund_entries(f"restricted:{found.designation}"),
+                           unit=sponsorship.unit_fen(found.kind))

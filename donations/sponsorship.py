@@ -1,68 +1,121 @@
-"""Sponsorship pledges: a donor funds one need; the pledge is paired with a person in need
-who fits it and is not yet sponsored. The donor sees an anonymised profile only."""
+"""Sponsorship pledges paired by the optimiser: each waiting pledge is a `matching.Sponsor`
+(budget left, unit cost of its need, designation: the street asked for, else the need), the
+enrolled people who fit a pledge's need and are not yet sponsored are the beneficiaries (built
+by `charity.pairing.adapter`), and `matching.solve` pairs them: budgets never exceeded,
+designations respected, no one sponsored twice. The donor sees an anonymised profile only."""
 
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+import matching
+from charity import eligibility as rules
 from charity.database import utcnow
+from charity.district.models import Community, Street
 from charity.extensions import db
+from charity.pairing import adapter
 from charity.registry.models import Household, Person
-from donations.pledge_models import SPONSORSHIP_KINDS, Sponsorship
+from donations.pledge_models import SPONSORSHIP_KINDS, SponsoredPerson, Sponsorship
+
+#: What one person's need costs a pledge, in fen; `SPONSORSHIP_UNIT_FEN` overrides per kind.
+UNIT_FEN = {"autumn_grant": 500_000, "textbooks": 80_000, "household_support": 60_000}
+#: The optimiser's need for a kind, when the donor named no street.
+NEED = {"autumn_grant": "education", "textbooks": "education", "household_support": None}
 
 
 class SponsorshipError(ValueError):
     """A pledge that cannot be made; the message is shown to the user."""
 
 
+def unit_fen(kind: str) -> int:
+    return int(current_app.config.get("SPONSORSHIP_UNIT_FEN", {}).get(kind, UNIT_FEN[kind]))
+
+
 def _fits(kind: str, year: int):
     """Who a kind of need is for (measure 5 for students, measures 1-2 for households)."""
     if kind == "autumn_grant":
-        return [Person.school_level == "college", Person.college_entry_year == year]
+        return (Person.student.is_(True) & (Person.school_level == "college")
+                & (Person.college_entry_year == year))
     if kind == "textbooks":
-        return [Person.school_level == "senior_high", Person.category.in_(("dibao", "tekun"))]
-    return [Person.category == "tekun"]
+        return (Person.student.is_(True) & (Person.school_level == "senior_high")
+                & Person.category.in_(("dibao", "tekun")))
+    return Person.category == "tekun"
 
 
-def candidate(sponsorship: Sponsorship, year: int) -> Person | None:
-    """The first enrolled, unsponsored person who fits: orphans and tekun first, then by id
-    (deterministic, so a rerun pairs the same person)."""
-    taken = select(Sponsorship.person_id).where(Sponsorship.person_id.is_not(None))
-    query = (select(Person).join(Household)
-             .where(Person.status == "enrolled", Person.id.not_in(taken),
-                    *_fits(sponsorship.kind, year))
-             .order_by(Person.orphan.desc(), (Person.category == "tekun").desc(), Person.id)
-             .limit(1))
-    if sponsorship.street_id:
-        query = query.where(Household.street_id == sponsorship.street_id)
-    return db.session.scalar(query)
+def _left(sponsorship: Sponsorship) -> int:
+    """Budget the pledge has not yet spent on people."""
+    return sponsorship.amount_fen - sum(p.unit_fen for p in sponsorship.people)
 
 
-def pledge(donor, kind: str, amount_fen: int, street_id: int | None, year: int) -> Sponsorship:
-    """Record a pledge and pair it at once when someone fits."""
+def waiting() -> list[Sponsorship]:
+    """Open pledges with budget left for at least one more person."""
+    pledges = db.session.scalars(select(Sponsorship).where(Sponsorship.status != "closed")
+                                 .order_by(Sponsorship.id)).all()
+    return [s for s in pledges if _left(s) >= unit_fen(s.kind)]
+
+
+def _problem(pledges: list[Sponsorship], year: int, today) -> matching.Problem:
+    kinds = {s.kind for s in pledges}
+    taken = select(SponsoredPerson.person_id)
+    fit = {kind: _fits(kind, year) for kind in kinds}
+    rows = db.session.execute(
+        select(Person, Street.name, Community.name, *fit.values())
+        .join(Household, Person.household_id == Household.id)
+        .join(Street, Street.id == Household.street_id)
+        .join(Community, Community.id == Household.community_id)
+        .where(Person.status == "enrolled", Person.id.not_in(taken), db.or_(*fit.values()))
+        .order_by(Person.id)).all()
+    fits_kind = {row[0].id: dict(zip(fit, row[3:], strict=True)) for row in rows}
+    people = adapter.beneficiaries([row[:3] for row in rows], [], today,
+                                   rules.standards(current_app.config))
+    sponsors = tuple(matching.Sponsor(
+        id=s.id, budget_fen=_left(s), unit_fen=unit_fen(s.kind),
+        designation=s.street.name if s.street else NEED[s.kind]) for s in pledges)
+    forbidden = frozenset(("sponsor", s.id, person) for s in pledges
+                          for person, kinds_ok in fits_kind.items() if not kinds_ok[s.kind])
+    return matching.Problem(beneficiaries=tuple(people), sponsors=sponsors,
+                            forbidden=forbidden, candidate_limit=None, time_limit_s=10)
+
+
+def pair_waiting(year: int, today) -> int:
+    """Pair every waiting pledge through the optimiser; return how many people were paired."""
+    pledges = waiting()
+    if not pledges:
+        return 0
+    result = matching.solve(_problem(pledges, year, today))
+    by_id = {s.id: s for s in pledges}
+    made = 0
+    for pair in result.pairs:
+        if pair.helper_kind != "sponsor":
+            continue
+        sponsorship = by_id[pair.helper_id]
+        db.session.add(SponsoredPerson(sponsorship=sponsorship, person_id=pair.beneficiary_id,
+                                       unit_fen=unit_fen(sponsorship.kind)))
+        sponsorship.status = "paired"
+        sponsorship.paired_at = sponsorship.paired_at or utcnow()
+        made += 1
+    db.session.flush()
+    return made
+
+
+def pledge(donor, kind: str, amount_fen: int, street_id: int | None, year: int,
+           today) -> Sponsorship:
+    """Record a pledge (at least one person's unit cost) and pair what is waiting."""
     from donations.operations import check_amount
 
     if kind not in SPONSORSHIP_KINDS:
         raise SponsorshipError(_l("Choose a need from the list."))
     check_amount(amount_fen)
+    if amount_fen < unit_fen(kind):
+        raise SponsorshipError(_l("This need costs %(cost)s per person; pledge at least that.",
+                                  cost=f"¥{unit_fen(kind) // 100:,}"))
     sponsorship = Sponsorship(donor_id=donor.id, kind=kind, amount_fen=amount_fen,
                               street_id=street_id)
     db.session.add(sponsorship)
     db.session.flush()
-    pair(sponsorship, year)
-    return sponsorship
-
-
-def pair(sponsorship: Sponsorship, year: int) -> Sponsorship:
-    """Pair a pledged sponsorship with a person, if one fits; unchanged otherwise."""
-    if sponsorship.status != "pledged":
-        return sponsorship
-    person = candidate(sponsorship, year)
-    if person is not None:
-        sponsorship.person_id, sponsorship.status = person.id, "paired"
-        sponsorship.paired_at = utcnow()
-        db.session.flush()
+    pair_waiting(year, today)
     return sponsorship
 
 

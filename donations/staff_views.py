@@ -1,4 +1,5 @@
-"""Staff screens: record offline gifts (one or a batch), confirm large ones, review flags."""
+"""Staff screens: record offline gifts (one or a batch), confirm large ones; links to the
+review queue and the campaigns."""
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -8,7 +9,7 @@ from flask_security import auth_required, roles_accepted
 from charity.extensions import db
 from charity.fund.operations import LedgerError
 from charity.timeutil import local_today
-from donations import designations, offline, queries
+from donations import designations, offline, queries, review
 from donations.forms import BatchForm, OfflineGiftForm
 from donations.models import Donation
 from donations.operations import DonationError
@@ -23,7 +24,7 @@ def _render(form=None, batch=None, status=200):
     return render_template(
         "donations/staff.html", form=form, batch=batch or BatchForm(formdata=None),
         awaiting=db.session.scalars(queries.awaiting_confirmation()).all(),
-        flagged=db.session.scalars(queries.for_review().limit(50)).all(),
+        flagged=db.session.scalars(review.queue()).all(),
         threshold=current_app.config["OFFLINE_CONFIRM_THRESHOLD_FEN"]), status
 
 

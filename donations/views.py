@@ -33,6 +33,7 @@ def _page(form: GiveForm, campaign: FundraisingCampaign | None, status: int = 20
         campaigns=db.session.scalars(queries.campaigns(local_today())).all(),
         recent=queries.recent_public(campaign.id if campaign else None),
         stripe_js=gateway.js_url(), localstripe=gateway.uses_localstripe(),
+        methods=gateway.offered_methods(),
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"]), status
 
 
@@ -64,6 +65,9 @@ def start():
         return _error(" ".join(str(e) for errors in form.errors.values() for e in errors))
     if form.designation.data and form.designation.data not in dict(form.designation.choices):
         return _error(_("Choose what the gift is for from the list."))
+    method = form.method.data or "card"
+    if method not in gateway.offered_methods():
+        return _error(_("Choose a payment method from the list."))
     campaign = None
     if form.campaign.data:
         campaign = db.session.get(FundraisingCampaign, int(form.campaign.data)) \
@@ -76,7 +80,7 @@ def start():
             amount_fen=form.amount.fen, designation=form.designation.data or None,
             campaign=campaign, donor=user, donor_name=form.name.data or "",
             donor_email=form.email.data or "", anonymous=form.anonymous.data,
-            client_ip=request.remote_addr,
+            client_ip=request.remote_addr, method=method,
             card=form.card.data if gateway.uses_localstripe() else None)
     except operations.DonationError as error:
         db.session.rollback()
@@ -84,7 +88,7 @@ def start():
     db.session.commit()
     # The page confirms on Stripe.js unless the server already did (localstripe's test card).
     confirm = not gateway.uses_localstripe() or intent["status"] == "requires_action"
-    return jsonify(client_secret=intent["client_secret"], confirm=confirm,
+    return jsonify(client_secret=intent["client_secret"], confirm=confirm, method=method,
                    status_url=url_for(".gift", token=donation.token))
 
 
@@ -123,7 +127,9 @@ def stripe_webhook():
     try:
         outcome = webhook.handle(event)
         db.session.commit()
-    except IntegrityError:  # the same event, delivered concurrently, won the race
+    except IntegrityError:
         db.session.rollback()
-        return jsonify(outcome="duplicate")
+        if db.session.get(webhook.StripeEvent, event["id"]) is None:
+            raise  # not a duplicate: a 500, and Stripe delivers again
+        return jsonify(outcome="duplicate")  # the same event, delivered concurrently, won
     return jsonify(outcome=outcome)

@@ -1,11 +1,17 @@
 """Stripe events into domain calls. Boring on purpose: the view verified the signature; here
-the event id is claimed once, the amount is checked, and one operation runs."""
+the event id is claimed once, the amount is checked, and one operation runs.
+
+A handler looks and decides, returning (gift, outcome, action): `action` is the one domain
+call that posts to the ledger, run last, after the event row and every other write are
+flushed, so the ledger's head lock is held only for the posting and the commit. A posting the
+ledger refuses rolls the whole delivery back; the event is then claimed again, refused, and
+its gift flagged for review."""
 
 from sqlalchemy import select
 
 from charity.extensions import db
 from charity.fund.operations import LedgerError
-from donations import monthly, operations
+from donations import gateway, monthly, operations
 from donations.models import Donation, StripeEvent
 
 
@@ -20,19 +26,28 @@ def handle(event: dict) -> str:
     if handler is None:
         seen.outcome = "ignored"
         return seen.outcome
-    savepoint = db.session.begin_nested()
-    try:
-        donation, seen.outcome = handler(event, obj)
-        savepoint.commit()
-    except LedgerError as error:
-        savepoint.rollback()
-        donation = _donation(obj)
-        seen.outcome = f"refused: {error}"[:200]
-        if donation is not None:
-            operations.flag(donation, seen.outcome)
+    donation, seen.outcome, action = handler(event, obj)
     seen.donation_id = donation.id if donation is not None else None
     db.session.flush()
+    if action is None:
+        return seen.outcome
+    try:
+        action()
+    except LedgerError as error:
+        db.session.rollback()
+        return _refused(event, obj, f"refused: {error}"[:200])
     return seen.outcome
+
+
+def _refused(event: dict, obj: dict, outcome: str) -> str:
+    """After a rolled-back delivery: the event claimed as refused, its gift flagged."""
+    donation = _donation(obj, lock=True)
+    if donation is not None:
+        operations.flag(donation, outcome)
+    db.session.add(StripeEvent(id=event["id"], type=str(event.get("type", ""))[:60],
+                               outcome=outcome, donation_id=getattr(donation, "id", None)))
+    db.session.flush()
+    return outcome
 
 
 def _donation(obj: dict, lock: bool = False) -> Donation | None:
@@ -49,11 +64,12 @@ def _charge(intent: dict) -> dict:
 
 
 def payment_succeeded(event: dict, intent: dict):
+    fee = gateway.charge_fee(intent, str(intent.get("currency")))  # before any row lock
     donation = _donation(intent, lock=True)
     if donation is None:
-        return None, "ignored"
+        return None, "ignored", None
     if donation.status != "pending":
-        return donation, f"ignored: already {donation.status}"
+        return donation, f"ignored: already {donation.status}", None
     charge = _charge(intent)
     donation.charge = charge.get("id")
     card = (charge.get("payment_method_details") or {}).get("card") or {}
@@ -61,45 +77,47 @@ def payment_succeeded(event: dict, intent: dict):
     received = intent.get("amount_received", intent.get("amount"))
     if received != donation.amount_fen or intent.get("currency") != donation.currency:
         operations.flag(donation, f"amount_mismatch: {received} {intent.get('currency')}")
-        return donation, "flagged"
-    operations.credit(donation)
-    return donation, "credited"
+        return donation, "flagged", None
+    if not 0 <= fee < donation.amount_fen:
+        operations.flag(donation, f"fee_out_of_range: {fee}")
+        return donation, "flagged", None
+    return donation, "credited", lambda: operations.credit(donation, fee_fen=fee)
 
 
 def payment_failed(event: dict, intent: dict):
     donation = _donation(intent, lock=True)
     if donation is None or donation.status != "pending":
-        return donation, "ignored"
+        return donation, "ignored", None
     donation.status = "failed"
-    return donation, "failed"
+    return donation, "failed", None
 
 
 def charge_refunded(event: dict, charge: dict):
     donation = _donation(charge, lock=True)
     if donation is None or not donation.credited:
-        return donation, "ignored"
-    delta = operations.refund(donation, int(charge.get("amount_refunded", 0)),
-                              reference=f"stripe:{event['id']}")
-    return donation, f"refunded {delta}"
+        return donation, "ignored", None
+    total = int(charge.get("amount_refunded", 0))
+    return donation, f"refunded {max(0, total - donation.refunded_fen)}", \
+        lambda: operations.refund(donation, total, reference=f"stripe:{event['id']}")
 
 
 def dispute_created(event: dict, dispute: dict):
     donation = _donation(dispute, lock=True)
     if donation is None or not donation.credited:
-        return donation, "ignored"
+        return donation, "ignored", None
     fee = sum(int(t.get("fee", 0)) for t in dispute.get("balance_transactions") or []
               if isinstance(t, dict))
-    operations.dispute_opened(donation, int(dispute["amount"]), fee, dispute["id"])
-    return donation, "disputed"
+    return donation, "disputed", lambda: operations.dispute_opened(
+        donation, int(dispute["amount"]), fee, dispute["id"])
 
 
 def dispute_closed(event: dict, dispute: dict):
     donation = _donation(dispute, lock=True)
     if donation is None or donation.status != "disputed":
-        return donation, "ignored"
+        return donation, "ignored", None
     won = dispute.get("status") == "won"
-    operations.dispute_closed(donation, won, dispute["id"])
-    return donation, "dispute won" if won else "dispute lost"
+    return donation, "dispute won" if won else "dispute lost", \
+        lambda: operations.dispute_closed(donation, won, dispute["id"])
 
 
 HANDLERS = {

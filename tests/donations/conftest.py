@@ -117,3 +117,12 @@ def card_token(localstripe: str, number: str = "4242424242424242") -> str:
                       "card[cvc]": "123", "key": "pk_test_x"}).encode()
     with urlopen(f"{localstripe}/v1/tokens", data=data, timeout=5) as response:
         return json.loads(response.read())["card"]["id"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(app):
+    """Each test starts with the giving page's rate limit unspent (tests give many gifts)."""
+    from charity.extensions import limiter
+
+    with app.app_context():
+        limiter.reset()

@@ -68,3 +68,37 @@ def test_monthly_gift_start_pay_change_cancel(client, session, auth, localstripe
     session.refresh(gift)
     assert gift.status == "canceled"
     assert client.post(f"/donations/portal/monthly/{gift.id}/cancel").status_code == 400
+
+
+def test_standing_order_offers_no_stripe_actions_and_refuses_them_clearly(client, session,
+                                                                          auth):
+    donor = factories.user("donor")
+    order = RecurringGift(donor_id=donor.id, amount_fen=10_000, designation="measure:1",
+                          status="active", kind="standing_order")
+    session.add(order)
+    session.flush()
+    auth.login(donor)
+    client.get("/lang/en")
+    page = client.get("/donations/portal").get_data(as_text=True)
+    assert "Bank standing order" in page
+    assert f"/monthly/{order.id}/cancel" not in page and f"/monthly/{order.id}/change" not in page
+    for action, data in (("change", {"amount": "50"}), ("cancel", {}), ("activate", {})):
+        response = client.post(f"/donations/portal/monthly/{order.id}/{action}", data=data)
+        assert response.status_code == 400, action
+        with client.session_transaction() as flashed:
+            assert "standing order" in str(flashed.get("_flashes"))
+    session.refresh(order)
+    assert (order.status, order.amount_fen) == ("active", 10_000)
+
+
+def test_demo_monthly_gift_is_a_standing_order_without_made_up_stripe_ids(app, session):
+    from charity.demo.operations import load_demo
+    from charity.timeutil import local_today
+
+    load_demo(local_today())
+    order = session.scalar(select(RecurringGift))
+    assert order.kind == "standing_order" and order.subscription is None
+    assert order.stripe_customer is None and order.setup_intent is None
+    gifts = session.scalars(select(Donation).where(Donation.recurring_id == order.id)).all()
+    assert [g.channel for g in gifts] == ["bank_transfer"] * 2
+    assert all(g.status == "succeeded" and g.receipt_number for g in gifts)
