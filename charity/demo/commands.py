@@ -2,9 +2,10 @@
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
-from charity.demo.operations import DEMO_PASSWORD, demo_accounts, load_demo
-from charity.district.operations import load_reference
+from charity.auth.models import User
+from charity.demo.operations import DEMO_PASSWORD, load_demo
 from charity.extensions import db
 from charity.timeutil import local_today
 
@@ -24,5 +25,6 @@ def load(seed):
     click.echo(f"people added: {added['people']}, cadres added: {added['cadres']}, "
                f"accounts added: {added['accounts']}")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
-    for email, role, street in demo_accounts(load_reference()):
-        click.echo(f"  {role:15} {email}{'  ' + street if street else ''}")
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        roles = ",".join(r.name for r in user.roles)
+        click.echo(f"  {roles:15} {user.email}{'  ' + user.street.name if user.street else ''}")
