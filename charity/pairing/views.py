@@ -107,10 +107,7 @@ def pairings():
 
 
 def _pairing_or_404(pairing_id):
-    pairing = db.session.scalar(queries.pairing(pairing_id, street_scope()))
-    if pairing is None:
-        abort(404)
-    return pairing
+    return db.first_or_404(queries.pairing(pairing_id, street_scope()))
 
 
 @bp.post("/pairings/<int:pairing_id>/lock")

@@ -69,10 +69,7 @@ def people():
 
 
 def _person_or_404(person_id):
-    person = db.session.scalar(queries.person(person_id, street_scope()))
-    if person is None:
-        abort(404)
-    return person
+    return db.first_or_404(queries.person(person_id, street_scope()))
 
 
 @bp.get("/people/<int:person_id>")

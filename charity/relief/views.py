@@ -76,10 +76,7 @@ def new():
 
 
 def _case_or_404(application_id):
-    application = db.session.scalar(queries.application(application_id, street_scope()))
-    if application is None:
-        abort(404)
-    return application
+    return db.first_or_404(queries.application(application_id, street_scope()))
 
 
 @bp.get("/<int:application_id>")

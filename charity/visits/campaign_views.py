@@ -117,10 +117,7 @@ def draw_spot_check(campaign_id):
 
 
 def _check_or_404(check_id):
-    check = db.session.scalar(queries.spot_check(check_id, street_scope()))
-    if check is None:
-        abort(404)
-    return check
+    return db.first_or_404(queries.spot_check(check_id, street_scope()))
 
 
 @bp.get("/spot-checks/<int:check_id>")
