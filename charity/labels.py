@@ -43,6 +43,11 @@ LABELS = {
     "preview": _l("Preview"),
     "published": _l("Published"),
     "discarded": _l("Discarded"),
+    "elderly_alone": _l("70+ living alone"),
+    "orphan": _l("Orphan"),
+    "disabled": _l("Disabled"),
+    "seriously_ill": _l("Seriously ill"),
+    "where most needed": _l("Where most needed"),
     "medical": _l("Medical"),
     "education": _l("Education"),
     "employment": _l("Employment"),
@@ -124,3 +129,28 @@ def label(code) -> str:
     if code is None:
         return ""
     return str(LABELS.get(code) or _roles().get(code, code))
+
+
+REASONS = {
+    "locked": _l("Locked by staff"),
+    "continuity": _l("Continues an existing pair"),
+    "cross street": _l("Serves across streets (allowed)"),
+    "same street": _l("Same street"),
+    "same community": _l("Same community"),
+    "rematch": _l("Re-matched after a decline"),
+}
+REASON_PREFIXES = {
+    "priority": _l("Priority: %(what)s"),
+    "skill": _l("Skill: %(what)s"),
+    "designation": _l("Designation: %(what)s"),
+}
+
+
+def pair_reason(reason: str) -> str:
+    """An optimiser's reason ('priority: tekun', 'same community', …) in the current language."""
+    if reason in REASONS:
+        return str(REASONS[reason])
+    prefix, _sep, value = reason.partition(": ")
+    if prefix in REASON_PREFIXES:
+        return str(REASON_PREFIXES[prefix]) % {"what": label(value)}
+    return reason

@@ -84,7 +84,8 @@ def test_helper_accepts_and_declines_and_the_person_is_rematched(client, auth):
     db.session.flush()
     auth.login(user)
     page = client.get("/my/pairings?lang=en").get_data(as_text=True)
-    assert pair.person.name in pair.person.name and "please accept" in page
+    assert pair.person.name in page and "please accept" in page
+    assert "Same street" in page or "Same community" in page
     assert client.post(f"/my/pairings/{pair.id}/decline", data={"reason": ""}).status_code == 400
     assert live(pair.person_id, "cadre")[0].id == pair.id
     response = client.post(f"/my/pairings/{pair.id}/decline", data={"reason": "住得太远"})
@@ -166,3 +167,15 @@ def test_cli_run_and_export(runner):
     assert json.loads(one.output)["coverage"] == {"解放碑": {"covered": 1, "total": 2}}
     bad = runner.invoke(args=["match", "run", "--street", "火星"])
     assert bad.exit_code != 0
+
+
+def test_reasons_read_in_the_users_language(app):
+    from charity.labels import pair_reason
+
+    with app.test_request_context("/?lang=en"):
+        assert pair_reason("priority: tekun") == "Priority: Tekun (extremely poor)"
+        assert pair_reason("skill: medical") == "Skill: Medical"
+        assert pair_reason("continuity") == "Continues an existing pair"
+        assert pair_reason("something new") == "something new"
+    with app.test_request_context("/"):
+        assert pair_reason("same community") != "same community"

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
-from charity.labels import label
+from charity.labels import label, pair_reason
 
 
 def fen(amount: int | None) -> str:
@@ -36,7 +36,7 @@ def url_with(**changes) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
-                                 label=label)
+                                 label=label, pair_reason=pair_reason)
     app.jinja_env.globals.update(url_with=url_with)
 
     @app.context_processor
