@@ -138,11 +138,18 @@ REASONS = {
     "same street": _l("Same street"),
     "same community": _l("Same community"),
     "rematch": _l("Re-matched after a decline"),
+    "no cadre serves this street": _l("No cadre serves this street"),
+    "forbidden with all eligible helpers": _l("Every eligible helper is forbidden for this person"),
+    "no eligible cadre left in street": _l("Every eligible cadre in the street is at their quota"),
+    "no eligible volunteer or organisation with capacity left":
+        _l("No eligible volunteer or organisation has room left"),
+    "already paired in this layer": _l("Already paired"),
 }
 REASON_PREFIXES = {
     "priority": _l("Priority: %(what)s"),
     "skill": _l("Skill: %(what)s"),
     "designation": _l("Designation: %(what)s"),
+    "no helper with skill": _l("No helper has the skill: %(what)s"),
 }
 
 
@@ -153,4 +160,8 @@ def pair_reason(reason: str) -> str:
     prefix, _sep, value = reason.partition(": ")
     if prefix in REASON_PREFIXES:
         return str(REASON_PREFIXES[prefix]) % {"what": label(value)}
+    if reason.startswith("no helper with skill "):
+        skills = reason.removeprefix("no helper with skill ").split(", ")
+        what = "、".join(label(skill) for skill in skills)
+        return str(REASON_PREFIXES["no helper with skill"]) % {"what": what}
     return reason

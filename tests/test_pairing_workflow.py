@@ -177,5 +177,6 @@ def test_reasons_read_in_the_users_language(app):
         assert pair_reason("skill: medical") == "Skill: Medical"
         assert pair_reason("continuity") == "Continues an existing pair"
         assert pair_reason("something new") == "something new"
+        assert pair_reason("no helper with skill medical") == "No helper has the skill: Medical"
     with app.test_request_context("/"):
         assert pair_reason("same community") != "same community"
