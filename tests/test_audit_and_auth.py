@@ -111,3 +111,26 @@ def test_login_attempts_are_rate_limited(app, client):
         limiter.reset()
     assert codes[-1] == 429
     assert codes[0] != 429
+
+
+def test_staff_turn_on_authenticator_two_factor_and_then_need_a_code(app, client, auth):
+    from charity.extensions import security
+
+    user = factories.user("fund_manager")
+    auth.login(user)
+    assert client.post("/tf-setup", data={"setup": "authenticator"}).status_code == 200
+    with client.session_transaction() as session_data:
+        secret = session_data["tf_totp_secret"]
+    code = security.totp_factory.generate_totp_password(secret)
+    assert client.post("/tf-validate", data={"code": code}).status_code == 302
+    db.session.refresh(user)
+    assert user.tf_primary_method == "authenticator"
+    auth.logout()
+    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert "/tf-validate" in response.headers.get("Location", "") or response.status_code == 200
+    assert client.get("/registry/people").status_code == 302
+    wrong = client.post("/tf-validate", data={"code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 200
+    code = security.totp_factory.generate_totp_password(secret)
+    assert client.post("/tf-validate", data={"code": code}).status_code == 302
+    assert client.get("/registry/people").status_code == 200
