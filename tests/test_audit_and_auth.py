@@ -76,8 +76,12 @@ def test_public_pages_in_both_languages(client, path):
 def test_language_switch_returns_to_the_page_and_refuses_other_hosts(client):
     response = client.get("/lang/en?next=/registry/people")
     assert response.headers["Location"] == "/registry/people"
-    elsewhere = client.get("/lang/en?next=https://evil.example/")
-    assert elsewhere.headers["Location"] == "/"
+    for bad in ("https://evil.example/", "//evil.example/", "/\t/evil.example/",
+                "/\\evil.example/", "javascript:alert(1)", "http://localhost.evil/"):
+        elsewhere = client.get("/lang/en", query_string={"next": bad})
+        assert elsewhere.headers["Location"] == "/", bad
+    same_host = client.get("/lang/en", headers={"Referer": "http://localhost/registry/people?q=1"})
+    assert same_host.headers["Location"] == "/registry/people?q=1"
 
 
 def test_every_registry_page_renders_in_both_languages(client, auth):

@@ -62,12 +62,17 @@ def test_masked_id_shown_and_full_view_audited(client, auth):
     assert entry.user_id == user.id and entry.object_id == str(person.id)
 
 
-def test_auditor_sees_masked_only(client, auth):
+def test_auditor_reads_the_ledger_not_the_registry(client, auth):
+    """Auditors read the ledger, the approvals and the audit log; nothing else."""
     person = PersonFactory()
     auth.login(factories.user("auditor"))
-    page = client.get(f"/registry/people/{person.id}").get_data(as_text=True)
-    assert "Show full number" not in page and "显示完整号码" not in page
+    for page in (f"/registry/people/{person.id}", "/registry/people", "/district/",
+                 f"/registry/export?street={person.household.street_id}", "/pairing/",
+                 "/pairing/export.csv", "/casework/gaps"):
+        assert client.get(page).status_code == 403, page
     assert client.post(f"/registry/people/{person.id}/id-number").status_code == 403
+    for page in ("/fund/journal", "/audit/", "/relief/"):
+        assert client.get(page).status_code == 200, page
     assert db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "person.view_id")) is None
 

@@ -13,7 +13,8 @@ ROLES = {
     "auditor": _l("Auditor"),
 }
 
-#: Roles that work with the registry; donors and the public never see it.
-REGISTRY_ROLES = ("admin", "fund_manager", "approver", "street_officer", "auditor")
+#: Roles that work with the registry; donors, the public and auditors (who read the ledger,
+#: the approvals and the audit log, nothing else) never see it.
+REGISTRY_ROLES = ("admin", "fund_manager", "approver", "street_officer")
 #: Roles that may change registry records.
 REGISTRY_EDITORS = ("admin", "street_officer")

@@ -19,7 +19,7 @@ from charity.pairing.models import MatchRun
 from charity.timeutil import local_today
 
 bp = Blueprint("pairing", __name__, url_prefix="/pairing")
-STAFF = ("admin", "street_officer", "fund_manager", "approver", "auditor")
+STAFF = ("admin", "street_officer", "fund_manager", "approver")
 WRITERS = ("admin", "street_officer")
 EXPORT_COLUMNS = ("beneficiary_id", "street", "helper_kind", "helper_id", "helper_rank",
                   "helper_group_street", "status")

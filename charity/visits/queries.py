@@ -1,6 +1,6 @@
 """Reading visits: a helper's own tasks, completion per street and department, samples."""
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from charity.district.models import Department
@@ -15,9 +15,12 @@ def campaigns() -> Select:
 
 
 def _helped_by(user_id: int):
+    """Pairings of the helper behind this account that are still active: a helper whose pair
+    ended, was declined or forbidden no longer sees that person."""
     cadre = select(Cadre.id).where(Cadre.user_id == user_id)
     volunteer = select(Volunteer.id).where(Volunteer.user_id == user_id)
-    return or_(Pairing.cadre_id.in_(cadre), Pairing.volunteer_id.in_(volunteer))
+    return and_(Pairing.status == "active",
+                or_(Pairing.cadre_id.in_(cadre), Pairing.volunteer_id.in_(volunteer)))
 
 
 def my_tasks(user_id: int) -> Select:

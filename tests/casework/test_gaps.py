@@ -112,10 +112,10 @@ def test_recording_a_grant_closes_the_gap_and_bad_input_writes_nothing(client, a
     assert "Record the supplement" not in page and "Receives" in page
 
 
-def test_auditor_reads_but_cannot_write(client, auth, session):
+def test_auditors_and_donors_stay_out_of_casework(client, auth, session):
     person = PersonFactory()
     auth.login(factories.user("auditor"))
-    assert client.get(f"/casework/people/{person.id}").status_code == 200
+    assert client.get(f"/casework/people/{person.id}").status_code == 403
     assert client.post(f"/casework/people/{person.id}/referrals", data={
         "measure": "pairing", "to_whom": "街道"}).status_code == 403
     auth.logout()

@@ -94,6 +94,21 @@ def test_a_helper_sees_only_their_own_tasks(client, auth, session):
     assert client.get("/casework/gaps").status_code == 403
 
 
+def test_a_helper_whose_pairing_ended_loses_the_task(client, auth, session):
+    from charity.pairing import operations as pairing_operations
+
+    mine = cadre_in("七星岗", with_user=True)
+    pairing = pair(PersonFactory(name="已结束"), mine)
+    task = campaign().tasks[0]
+    pairing_operations.forbid(pairing, "conflict of interest")
+    auth.login(mine.user)
+    assert "已结束" not in client.get("/visits/").get_data(as_text=True)
+    assert client.get(f"/visits/tasks/{task.id}").status_code == 404
+    logged = client.post(f"/visits/tasks/{task.id}", data={
+        "visited_on": local_today().isoformat(), "notes": "x"})
+    assert logged.status_code == 404
+
+
 def log_all(opened):
     for task in opened.tasks:
         operations.log_visit(task, local_today(), "ok", [], local_today())
