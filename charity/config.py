@@ -15,7 +15,7 @@ def _derived_key(secret: str, purpose: str) -> str:
 class Config:
     """Defaults for development and `make run`; every value can come from the environment."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", "songtan-development-secret-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "songtan-development-secret-change-me")  # demo
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'songtan.db'}"
     )
@@ -31,6 +31,8 @@ class Config:
     LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
     WTF_CSRF_TIME_LIMIT = None
+    #: Uploads (roster workbooks) larger than this are refused with 413.
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     PAGE_SIZE = 50
 
     SECURITY_PASSWORD_HASH = "argon2"
@@ -75,8 +77,29 @@ class Config:
     FULL_ID_ROLES = ("admin", "street_officer", "approver")
 
 
+DEMO_SECRETS = {
+    "SECRET_KEY": "songtan-development-secret-change-me",
+    "STRIPE_WEBHOOK_SECRET": "whsec_songtan_localstripe",
+}
+
+
+def refuse_demo_secrets(config: dict) -> None:
+    """With real Stripe keys the platform takes real money: it will not start on the demo's
+    public secrets (a forged webhook could credit unpaid gifts, a forged session sign anyone
+    in), nor with ID keys derived from such a secret."""
+    real = not config.get("STRIPE_API_BASE") and \
+        not config["STRIPE_SECRET_KEY"].endswith("_songtan_localstripe")
+    if not real:
+        return
+    weak = [name for name, value in DEMO_SECRETS.items() if config.get(name) == value]
+    weak += [name for name in ("ID_ENCRYPTION_KEY", "ID_HASH_KEY") if not config.get(name)]
+    if weak:
+        raise RuntimeError("Real Stripe keys are set; set these too: " + ", ".join(weak))
+
+
 def finish(config: dict) -> None:
     """Fill the keys that derive from others once test or environment overrides are in."""
+    refuse_demo_secrets(config)
     secret = config["SECRET_KEY"]
     if not config.get("ID_HASH_KEY"):
         config["ID_HASH_KEY"] = _derived_key(secret, "id-hash")

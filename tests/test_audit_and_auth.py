@@ -138,3 +138,14 @@ def test_staff_turn_on_authenticator_two_factor_and_then_need_a_code(app, client
     code = security.totp_factory.generate_totp_password(secret)
     assert client.post("/tf-validate", data={"code": code}).status_code == 302
     assert client.get("/registry/people").status_code == 200
+
+
+def test_real_stripe_keys_refuse_the_demo_secrets():
+    from charity import create_app
+
+    real = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_API_BASE": "",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    with pytest.raises(RuntimeError, match="SECRET_KEY.*STRIPE_WEBHOOK_SECRET.*ID_ENCRYPTION_KEY"):
+        create_app(real)
+    create_app(real | {"SECRET_KEY": "s3cret", "STRIPE_WEBHOOK_SECRET": "whsec_real",
+                       "ID_ENCRYPTION_KEY": "k" * 43 + "=", "ID_HASH_KEY": "h"})

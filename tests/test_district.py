@@ -84,3 +84,10 @@ def test_street_officer_scope_applies_to_export(client, auth):
     from openpyxl import load_workbook
     rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
     assert all(row[1] == "七星岗" for row in rows[1:])
+
+
+def test_street_officer_sees_only_their_streets_figures(client, auth):
+    auth.login(factories.user("street_officer", "解放碑"))
+    page = client.get("/district/").get_data(as_text=True)
+    assert "解放碑" in page and "1452" in page
+    assert "七星岗" not in page and "1658" not in page

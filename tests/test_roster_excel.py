@@ -130,3 +130,48 @@ def test_export_round_trips_through_import_columns(client, auth):
     exports = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "roster.export")).all()
     assert [e.detail["full_ids"] for e in exports] == [False, True]
+
+
+def test_checked_file_waits_encrypted_and_only_for_its_uploader(app, client, auth):
+    from pathlib import Path
+
+    auth.login(factories.user("admin"))
+    good = row()
+    response = upload(client, [good])
+    token = response.get_data(as_text=True).split('name="token" value="')[1].split('"')[0]
+    [stored] = (Path(app.instance_path) / "imports").glob(f"{token}-*")
+    assert good["身份证号"].encode() not in stored.read_bytes()
+    assert good["姓名"].encode("utf-8") not in stored.read_bytes()
+    auth.logout()
+    auth.login(factories.user("admin"))
+    before = count_people()
+    assert client.post("/registry/import/confirm", data={"token": token}).status_code == 302
+    assert count_people() == before
+
+
+def test_abandoned_files_are_swept(app, session):
+    import os
+    import time
+    from pathlib import Path
+
+    from charity.registry import uploads
+
+    with app.test_request_context():
+        token = uploads.keep(b"roster", 1)
+        path = Path(app.instance_path) / "imports" / f"{token}-1.enc"
+        old = time.time() - uploads.TTL - 5
+        os.utime(path, (old, old))
+        assert uploads.sweep() >= 1
+        assert not path.exists() and uploads.take(token, 1) is None
+
+
+def test_oversized_upload_is_refused(app, client, auth):
+    auth.login(factories.user("admin"))
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    try:
+        response = client.post("/registry/import", data={
+            "file": (BytesIO(b"x" * 5000), "roster.xlsx")}, content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert response.status_code == 413

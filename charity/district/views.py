@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_security import auth_required, roles_accepted
 
+from charity.auth.access import street_scope
 from charity.auth.roles import REGISTRY_ROLES
 from charity.district import queries as district_queries
 from charity.district.reference import CATEGORIES, attachment_counts
@@ -27,8 +28,13 @@ def street_counts() -> dict[str, dict[str, int]]:
 @auth_required()
 @roles_accepted(*REGISTRY_ROLES)
 def overview():
-    streets = db.session.scalars(district_queries.streets()).all()
+    """The district for district-wide roles; a street officer sees their own street's row."""
+    scope = street_scope()
+    streets = [s for s in db.session.scalars(district_queries.streets())
+               if scope is None or s.id == scope]
+    names = {s.name for s in streets}
     groups = {g.street_id: g for g in db.session.scalars(district_queries.groups())}
+    counts = {k: v for k, v in street_counts().items() if k in names}
+    plan = {k: v for k, v in attachment_counts().items() if k in names}
     return render_template("district/overview.html", streets=streets, groups=groups,
-                           counts=street_counts(), plan=attachment_counts(),
-                           categories=CATEGORIES)
+                           counts=counts, plan=plan, categories=CATEGORIES)

@@ -1,9 +1,6 @@
 """Roster import (dry run, then confirm) and export, on the registry blueprint."""
 
-import secrets
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import roles_accepted
@@ -13,18 +10,10 @@ from charity.auth.access import can_see_full_id, street_scope
 from charity.auth.roles import REGISTRY_EDITORS
 from charity.district.models import Street
 from charity.extensions import db
-from charity.registry import excel, queries
+from charity.registry import excel, queries, uploads
 from charity.registry.forms import ConfirmImportForm, ImportForm
 from charity.registry.views import bp
 from charity.timeutil import local_today
-
-
-def _upload_path(token: str) -> Path:
-    if not token.isalnum():
-        abort(400)
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{token}-{current_user.id}.xlsx"
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -38,10 +27,7 @@ def import_roster():
         return render_template("registry/import.html", form=form, result=None), status
     content = form.file.data.read()
     result = excel.dry_run(content, local_today(), scope)
-    token = None
-    if not result.errors:
-        token = secrets.token_hex(16)
-        _upload_path(token).write_bytes(content)
+    token = None if result.errors else uploads.keep(content, current_user.id)
     return render_template("registry/import.html", form=form, result=result, token=token,
                            confirm=ConfirmImportForm(formdata=None, token=token))
 
@@ -53,11 +39,11 @@ def confirm_import():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
-    path = _upload_path(form.token.data)
-    if not path.exists():
+    content = uploads.take(form.token.data, current_user.id)
+    if content is None:
         flash(_("That upload has expired. Please upload the file again."), "error")
         return redirect(url_for(".import_roster"))
-    result = excel.dry_run(path.read_bytes(), local_today(), street_scope())
+    result = excel.dry_run(content, local_today(), street_scope())
     if result.errors:
         flash(_("The roster changed since the dry run; nothing was imported."), "error")
         return render_template("registry/import.html", form=ImportForm(formdata=None),
@@ -65,7 +51,6 @@ def confirm_import():
     count = excel.apply(result, local_today(), user=current_user)
     record("roster.import", "roster", None, rows=count)
     db.session.commit()
-    path.unlink()
     flash(_("%(count)s people imported.", count=count), "success")
     return redirect(url_for(".people"))
 
