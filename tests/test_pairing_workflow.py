@@ -180,3 +180,19 @@ def test_reasons_read_in_the_users_language(app):
         assert pair_reason("no helper with skill medical") == "No helper has the skill: Medical"
     with app.test_request_context("/"):
         assert pair_reason("same community") != "same community"
+
+
+def test_run_messages_read_in_the_users_language(app):
+    from charity.pairing.messages import run_message
+
+    conflict = "上清寺: 3 名区级领导至少需要 6 人，仅 2 人可结对"
+    note = "七星岗: 覆盖率 26.2%，低于全区 34.2% 减 5 个百分点；可服务该街道的干部已满额"
+    mixed = "化龙桥: 4 名干部至少需要 5 人，仅 3 人可结对（未达下限: 区级领导 1 名、其他干部 2 名）"
+    with app.test_request_context("/?lang=en"):
+        assert run_message(conflict) == \
+            "上清寺: 3 × District leader need at least 6 people, 2 are eligible"
+        assert run_message(note).startswith("七星岗: coverage 26.2%, below the district's 34.2%")
+        assert "District leader × 1, Staff cadre × 2" in run_message(mixed)
+    with app.test_request_context("/"):
+        assert run_message(conflict) == conflict
+        assert run_message(note) == note

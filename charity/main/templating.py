@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
 from charity.labels import label, pair_reason
+from charity.pairing.messages import run_message
 
 
 def fen(amount: int | None) -> str:
@@ -36,7 +37,8 @@ def url_with(**changes) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
-                                 label=label, pair_reason=pair_reason)
+                                 label=label, pair_reason=pair_reason,
+                                 run_message=run_message)
     app.jinja_env.globals.update(url_with=url_with)
 
     @app.context_processor
