@@ -72,6 +72,8 @@ class Config:
     #: Offline gifts at or above this many fen need a second person to confirm them.
     OFFLINE_CONFIRM_THRESHOLD_FEN = int(os.environ.get("OFFLINE_CONFIRM_THRESHOLD_FEN",
                                                        "1000000"))
+    #: Days a sponsorship pledge waits for its first gift; then it expires and pairs nobody.
+    SPONSORSHIP_PLEDGE_DAYS = int(os.environ.get("SPONSORSHIP_PLEDGE_DAYS", "30"))
 
     #: Roles that may see a full ID number (each view is audited).
     FULL_ID_ROLES = ("admin", "street_officer", "approver")

@@ -89,6 +89,14 @@ def income_below_local(monthly_income_fen_per_capita: int, standards: dict) -> b
     return monthly_income_fen_per_capita * 12 < standards["local_disposable_income_fen"]
 
 
+def household_income_below_local(members, standards: dict) -> bool:
+    """Measure 4: the household's yearly income per member strictly below last year's local
+    figure, compared exactly (total × 12 against the figure × members, nothing rounded)."""
+    members = list(members)
+    yearly = sum(m.monthly_income_fen for m in members) * 12
+    return yearly < standards["local_disposable_income_fen"] * max(1, len(members))
+
+
 def household_income_per_capita(members) -> int:
     """Monthly income per member of a household, in fen (rounded down)."""
     members = list(members)

@@ -77,8 +77,8 @@ def load_donations(today: date) -> int:
         gift = offline.record_offline(
             channel="bank_transfer", amount_fen=10_000, donor_name=donor.name,
             receipt_number=f"YZ-{today.year}-SO{month:02d}", designation="measure:1",
-            given_on=today - timedelta(days=30 * month), user=fund)
+            given_on=today - timedelta(days=30 * month), user=fund, anonymous=True)
         gift.donor_id, gift.recurring_id = donor.id, monthly.id
-    pledge = sponsorship.pledge(donor, "household_support", 60_000, None, today.year, today)
+    pledge = sponsorship.pledge(donor, "household_support", 60_000, None)
     _online(donor, 60_000, noon - timedelta(days=2), pledge.designation)
     return db.session.scalar(select(db.func.count(Donation.id)))

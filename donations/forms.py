@@ -85,7 +85,8 @@ class OfflineGiftForm(FlaskForm):
 
 class BatchForm(FlaskForm):
     rows = TextAreaField(_l("One gift per line: channel, amount, receipt number, donor, "
-                            "designation (may be empty), date (YYYY-MM-DD)"),
+                            "designation (may be empty), date (YYYY-MM-DD), and 'show' if "
+                            "the donor agreed to show their name (otherwise anonymous)"),
                          validators=[DataRequired(), Length(max=200_000)])
 
 
@@ -93,6 +94,7 @@ class MonthlyForm(FlaskForm):
     amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()])
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
+    show_name = BooleanField(_l("Show my name with my gifts (otherwise they are anonymous)"))
 
 
 class SponsorshipForm(FlaskForm):

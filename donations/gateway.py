@@ -103,3 +103,16 @@ def charge_fee(intent: dict, currency: str) -> int:
     if not isinstance(balance, dict) or balance.get("currency", currency) != currency:
         return 0
     return int(balance.get("fee") or 0)
+
+
+def invoice_fee(invoice: dict, currency: str) -> int:
+    """Stripe's fee on a paid invoice, from its PaymentIntent's charge (fetched with real
+    Stripe, as `charge_fee` does); 0 with localstripe or without a PaymentIntent."""
+    intent = invoice.get("payment_intent")
+    if isinstance(intent, dict):
+        return charge_fee(intent, currency)
+    if not isinstance(intent, str) or uses_localstripe():
+        return 0
+    fetched = client().v1.payment_intents.retrieve(
+        intent, params={"expand": ["latest_charge.balance_transaction"]})
+    return charge_fee(fetched.to_dict(), currency)

@@ -19,11 +19,13 @@ BURST_FLAG = "burst"
 
 
 def donor_key(donation: Donation) -> str:
-    """Whom the per-donor cap counts against: the account, else the e-mail, else the address."""
-    if donation.donor_id:
-        return f"user:{donation.donor_id}"
-    if donation.donor_email:
-        return f"email:{donation.donor_email}"
+    """Whom the per-donor cap counts against: the normalised e-mail (a signed-in donor's
+    account e-mail, else the one typed), so signing in or not makes one donor; else the
+    address, else the gift."""
+    email = donation.donor.email if donation.donor is not None else donation.donor_email
+    email = (email or "").strip().lower()
+    if email:
+        return f"email:{email}"
     return f"ip:{donation.client_ip}" if donation.client_ip else f"gift:{donation.id}"
 
 

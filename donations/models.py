@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charity.database import UTCDateTime, utcnow
@@ -100,6 +100,9 @@ class Donation(db.Model):
     donor_email: Mapped[str] = mapped_column(String(255), default="")
     #: Anonymous gifts never show the donor's name publicly (staff and the donor still see it).
     anonymous: Mapped[bool] = mapped_column(default=False)
+    #: A card dispute holds part of this gift until Stripe closes it; kept apart from `status`,
+    #: which a refund delivered meanwhile may change (Stripe does not order its events).
+    dispute_open: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Paper or bank receipt number for offline gifts; the receipt serial for online ones.
     receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     payment_intent: Mapped[str | None] = mapped_column(String(80), unique=True)
@@ -148,7 +151,8 @@ class MatchCredit(db.Model):
     donation_id: Mapped[int] = mapped_column(ForeignKey("donation.id"), unique=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(10))
-    #: The donor key the per-donor cap counts against (user id or e-mail).
+    #: The donor key the per-donor cap counts against: 'email:<address>', else the client's
+    #: address or the gift (see `matchpool.donor_key`).
     donor_key: Mapped[str] = mapped_column(String(255), index=True)
     #: The Asia/Shanghai day the per-day cap counts against.
     day: Mapped[date] = mapped_column(index=True)

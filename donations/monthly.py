@@ -22,8 +22,10 @@ def _stripe_call(call, *args, **kwargs):
                               why=getattr(error, "user_message", None) or error)) from None
 
 
-def start(donor, amount_fen: int, designation: str | None) -> tuple[RecurringGift, str]:
-    """Open a monthly gift and a SetupIntent for its card; return (gift, client_secret)."""
+def start(donor, amount_fen: int, designation: str | None,
+          show_name: bool = False) -> tuple[RecurringGift, str]:
+    """Open a monthly gift and a SetupIntent for its card; return (gift, client_secret). Its
+    gifts are anonymous unless the donor chose to show their name."""
     from donations.operations import check_amount
 
     check_amount(amount_fen)
@@ -37,7 +39,8 @@ def start(donor, amount_fen: int, designation: str | None) -> tuple[RecurringGif
     intent = _stripe_call(stripe.setup_intents.create,
                           params={"customer": customer.id, "payment_method_types": ["card"]})
     gift = RecurringGift(donor_id=donor.id, amount_fen=amount_fen, designation=designation,
-                         stripe_customer=customer.id, setup_intent=intent.id)
+                         show_name=bool(show_name), stripe_customer=customer.id,
+                         setup_intent=intent.id)
     db.session.add(gift)
     db.session.flush()
     return gift, intent.client_secret
@@ -86,8 +89,10 @@ def change(gift: RecurringGift, amount_fen: int) -> RecurringGift:
     stripe = gateway.client().v1
     subscription = _stripe_call(stripe.subscriptions.retrieve, gift.subscription)
     item = subscription["items"]["data"][0]["id"]
-    _stripe_call(stripe.subscriptions.update, gift.subscription, params={
-        "items": [{"id": item, "plan": _plan(amount_fen)}]})
+    params: dict = {"items": [{"id": item, "plan": _plan(amount_fen)}]}
+    if not gateway.uses_localstripe():  # no proration invoice: the next one is the new amount
+        params["proration_behavior"] = "none"
+    _stripe_call(stripe.subscriptions.update, gift.subscription, params=params)
     gift.amount_fen = amount_fen
     db.session.flush()
     return gift
@@ -106,24 +111,36 @@ def cancel(gift: RecurringGift) -> RecurringGift:
 
 
 def invoice_paid(event: dict, invoice: dict):
-    """A paid invoice of a monthly gift: one more gift, credited (webhook handler)."""
+    """A paid invoice of a monthly gift: one more gift, credited when it is the gift's amount
+    in yuan, else recorded and flagged for review (webhook handler)."""
     from donations import operations
     from donations.models import Donation
 
+    subscription = invoice.get("subscription")
+    if not subscription or db.session.scalar(select(Donation.id).where(
+            Donation.invoice == invoice.get("id"))):
+        return None, "ignored", None
+    fee = gateway.invoice_fee(invoice, "cny")  # before any row lock
     gift = db.session.scalar(select(RecurringGift).where(
-        RecurringGift.subscription == invoice.get("subscription")).with_for_update())
-    amount = int(invoice.get("amount_paid") or 0)
+        RecurringGift.subscription == subscription).with_for_update())
+    amount, currency = int(invoice.get("amount_paid") or 0), str(invoice.get("currency"))[:3]
     if gift is None or amount <= 0:
         return None, "ignored", None
     if db.session.scalar(select(Donation).where(Donation.invoice == invoice["id"])):
-        return None, "ignored: invoice already credited", None
+        return None, "ignored: invoice already recorded", None
     intent = invoice.get("payment_intent")
     donation = operations.new_donation(
-        amount_fen=amount, designation=gift.designation, channel="online",
+        amount_fen=amount, currency=currency, designation=gift.designation, channel="online",
         recurring_id=gift.id, donor_id=gift.donor_id, donor_email=gift.donor.email,
-        donor_name=gift.donor.name, invoice=invoice["id"],
+        donor_name=gift.donor.name, anonymous=not gift.show_name, invoice=invoice["id"],
         payment_intent=intent if isinstance(intent, str) else None)
-    return donation, "credited", lambda: operations.credit(donation)
+    if amount != gift.amount_fen or currency != "cny":
+        operations.flag(donation, f"amount_mismatch: {amount} {currency}")
+        return donation, "flagged", None
+    if not 0 <= fee < amount:
+        operations.flag(donation, f"fee_out_of_range: {fee}")
+        return donation, "flagged", None
+    return donation, "credited", lambda: operations.credit(donation, fee_fen=fee)
 
 
 def subscription_deleted(event: dict, subscription: dict):

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from charity.audit.operations import record
 from charity.extensions import db
+from charity.fund import accounts, journal
 from charity.timeutil import SHANGHAI
-from donations import operations
+from donations import designations, operations
 from donations.forms import yuan_to_fen
 from donations.models import OFFLINE_CHANNELS, Donation
 
@@ -57,28 +58,59 @@ def confirm(donation: Donation, user) -> Donation:
     return donation
 
 
+#: What the optional seventh field of a batch line may say: show the donor's name, or not.
+SHOW_NAME = {"show", "yes", "y", "1", "显名", "公开", "是"}
+HIDE_NAME = {"", "anonymous", "no", "n", "0", "匿名", "否"}
+
+
+def _batch_line(row: list[str]) -> dict:
+    """One batch line as `record_offline` arguments; DonationError if it is malformed."""
+    if len(row) not in (6, 7):
+        raise operations.DonationError(_l("A line has six fields, and may have a seventh."))
+    channel, amount, receipt, donor, designation, given = (c.strip() for c in row[:6])
+    show = row[6].strip().lower() if len(row) == 7 else ""
+    if show not in SHOW_NAME | HIDE_NAME:
+        raise operations.DonationError(
+            _l("The seventh field is 'show' to show the donor's name, or empty."))
+    try:
+        amount_fen, given_on = yuan_to_fen(amount), date.fromisoformat(given)
+        designation = designations.check(designation or None)
+    except designations.DesignationError as error:
+        raise operations.DonationError(str(error)) from None
+    except ValueError:
+        raise operations.DonationError(
+            _l("Write amounts in yuan and dates as YYYY-MM-DD.")) from None
+    return dict(channel=channel, amount_fen=amount_fen, receipt_number=receipt,
+                donor_name=donor, designation=designation, given_on=given_on,
+                anonymous=show not in SHOW_NAME)
+
+
+def _numbered(number: int, error: Exception) -> operations.DonationError:
+    return operations.DonationError(_l("Line %(n)s: %(why)s", n=number, why=str(error)))
+
+
 def record_batch(text: str, user) -> list[Donation]:
-    """Record every line of a batch, or none: any bad line raises with its line number."""
-    gifts = []
+    """Record every line of a batch, or none: any bad line raises with its line number. A
+    line's donor is anonymous unless its seventh field says 'show'. The ledger's locks for
+    every fund account the batch posts to are taken before its first posting, so it never
+    waits for the ledger midway while holding what another posting needs (a deadlock on
+    PostgreSQL)."""
+    lines = []
     for number, row in enumerate(csv.reader(StringIO(text.strip())), start=1):
         if not any(cell.strip() for cell in row):
             continue
         try:
-            if len(row) != 6:
-                raise operations.DonationError(_l("A line has six fields."))
-            channel, amount, receipt, donor, designation, given = (c.strip() for c in row)
-            try:
-                amount_fen, given_on = yuan_to_fen(amount), date.fromisoformat(given)
-            except ValueError:
-                raise operations.DonationError(
-                    _l("Write amounts in yuan and dates as YYYY-MM-DD.")) from None
-            gifts.append(record_offline(
-                channel=channel, amount_fen=amount_fen, receipt_number=receipt,
-                donor_name=donor, designation=designation or None, given_on=given_on,
-                user=user))
-        except (operations.DonationError, ValueError) as error:
-            raise operations.DonationError(
-                _l("Line %(n)s: %(why)s", n=number, why=str(error))) from None
-    if not gifts:
+            lines.append((number, _batch_line(row)))
+        except operations.DonationError as error:
+            raise _numbered(number, error) from None
+    if not lines:
         raise operations.DonationError(_l("The batch has no gifts."))
+    journal.lock_accounts({"cash"} | {code for _n, line in lines
+                                      if (code := accounts.account_for(line["designation"]))})
+    gifts = []
+    for number, line in lines:
+        try:
+            gifts.append(record_offline(**line, user=user))
+        except (operations.DonationError, ValueError) as error:
+            raise _numbered(number, error) from None
     return gifts

@@ -1,6 +1,7 @@
 """Gifts changing state, and their ledger entries. Operations flush; the caller commits once."""
 
 import secrets
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -8,7 +9,8 @@ from charity.audit.operations import record
 from charity.database import utcnow
 from charity.extensions import db
 from charity.fund import operations as ledger
-from donations import designations, gateway, matchpool
+from charity.timeutil import SHANGHAI
+from donations import designations, gateway, matchpool, sponsorship
 from donations.models import Donation, FundraisingCampaign
 
 MIN_GIFT_FEN = 100
@@ -66,17 +68,25 @@ def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
     return donation, intent
 
 
+def local_year(moment: datetime) -> int:
+    """The Asia/Shanghai year of a moment (a naive one is taken to be UTC, as stored)."""
+    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    return aware.astimezone(SHANGHAI).year
+
+
 def credit(donation: Donation, user=None, fee_fen: int = 0) -> None:
     """Mark a gift paid and post it to the fund (less the payment fee, which the fund pays as
-    an expense), with any matching pool's match. Everything else is written first, so the
-    ledger's head lock is held only for the postings and the commit that follows."""
+    an expense), with any matching pool's match; a gift to a sponsorship pairs the people its
+    money now covers. Everything else is written first, so the ledger's head lock is held
+    only for the postings and the commit that follows."""
     donation.status, donation.fee_fen = "succeeded", fee_fen
     donation.paid_at = utcnow()
     if not donation.receipt_number:
-        donation.receipt_number = f"ST{donation.given_at:%Y}{donation.id:08d}"
+        donation.receipt_number = f"ST{local_year(donation.given_at)}{donation.id:08d}"
     record("donation.credit", "donation", donation.id, user=user, amount_fen=donation.amount_fen)
     pool = donation.campaign.pool if donation.campaign is not None else None
     match = matchpool.apply(pool, donation) if pool is not None else None
+    sponsorship.money_arrived(donation.designation)
     ledger.record_gift(amount_fen=donation.amount_fen, fee_fen=fee_fen,
                        designation=donation.designation, reference=donation.reference,
                        memo=f"捐赠 {donation.receipt_number}", user=user)
@@ -102,24 +112,37 @@ def refund(donation: Donation, refunded_total_fen: int, reference: str) -> int:
     ledger.record_refund(gift_reference=donation.reference, amount_fen=delta,
                          reference=reference, memo=f"退款 {donation.receipt_number}")
     donation.refunded_fen = refunded_total_fen
-    full = refunded_total_fen == donation.amount_fen
-    donation.status = "refunded" if full else "partially_refunded"
+    donation.status = _settled_status(donation)
     db.session.flush()
     return delta
+
+
+def _settled_status(donation: Donation) -> str:
+    """A credited gift's state from its facts: an open dispute shows first, then a lost one,
+    then its refunds."""
+    if donation.dispute_open:
+        return "disputed"
+    if donation.status == "dispute_lost":
+        return "dispute_lost"
+    if donation.refunded_fen:
+        return "refunded" if donation.refunded_fen == donation.amount_fen \
+            else "partially_refunded"
+    return "succeeded"
 
 
 def dispute_opened(donation: Donation, amount_fen: int, fee_fen: int, dispute: str) -> None:
     """The bank took the money back pending a dispute: hold it, with Stripe's fee."""
     ledger.record_dispute_hold(gift_reference=donation.reference, amount_fen=amount_fen,
                                fee_fen=fee_fen, reference=f"stripe:{dispute}:hold")
-    donation.status = "disputed"
+    donation.dispute_open, donation.status = True, "disputed"
     db.session.flush()
 
 
 def dispute_closed(donation: Donation, won: bool, dispute: str) -> None:
-    """The dispute ended: the held money returns (won) or is gone with the fee (lost)."""
+    """The dispute ended: the held money returns (won) or is gone with the fee (lost). Refunds
+    delivered while it was open stay counted."""
     ledger.record_dispute_close(gift_reference=donation.reference, won=won,
                                 reference=f"stripe:{dispute}:close")
-    donation.status = ("partially_refunded" if donation.refunded_fen else "succeeded") \
-        if won else "dispute_lost"
+    donation.dispute_open = False
+    donation.status = _settled_status(donation) if won else "dispute_lost"
     db.session.flush()

@@ -3,13 +3,14 @@ sponsorship pledges with the people they fund."""
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charity.database import UTCDateTime, utcnow
 from charity.extensions import db
 
 SPONSORSHIP_KINDS = ("autumn_grant", "textbooks", "household_support")
+SPONSORSHIP_STATUSES = ("pledged", "paired", "closed", "expired")
 RECURRING_KINDS = ("stripe", "standing_order")
 
 
@@ -31,6 +32,8 @@ class RecurringGift(db.Model):
     donor_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     designation: Mapped[str | None] = mapped_column(String(60))
+    #: The donor agreed to show their name with these gifts; otherwise they are anonymous.
+    show_name: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20), default="incomplete")
     kind: Mapped[str] = mapped_column(String(20), default="stripe", server_default="stripe")
     stripe_customer: Mapped[str | None] = mapped_column(String(80))
@@ -44,15 +47,18 @@ class RecurringGift(db.Model):
 
 
 class Sponsorship(db.Model):
-    """A donor's pledge to fund one need: `amount_fen` is the budget; the optimiser pairs it
-    with as many people as the budget covers at the need's unit cost."""
+    """A donor's pledge to fund one need: `amount_fen` is the most it will pay. The optimiser
+    pairs it with as many people as the money received for it (gifts designated
+    `sponsorship:<id>`, up to the pledge) covers at the need's unit cost, person by person as
+    the money arrives. A pledge that received nothing in time expires and pairs nobody."""
 
     __tablename__ = "sponsorship"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount"),
         CheckConstraint(
             f"kind IN ({', '.join(repr(k) for k in SPONSORSHIP_KINDS)})", name="kind"),
-        CheckConstraint("status IN ('pledged', 'paired', 'closed')", name="status"),
+        CheckConstraint(
+            f"status IN ({', '.join(repr(s) for s in SPONSORSHIP_STATUSES)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,7 +3,7 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_security import auth_required
+from flask_security import auth_required, roles_accepted
 from sqlalchemy import select
 
 from charity.extensions import db
@@ -17,6 +17,8 @@ from donations.pledge_models import RecurringGift, Sponsorship
 from donations.views import bp
 
 STAFF = ("admin", "fund_manager", "approver", "auditor")
+#: Who may give from the portal: donors only (staff and auditors only read it).
+GIVERS = ("donor",)
 
 
 def _pdf(content: bytes, name: str):
@@ -41,6 +43,7 @@ def portal():
         years=queries.donor_years(current_user), recurring=queries.recurring_of(current_user),
         sponsorships=queries.sponsorships_of(current_user), monthly_form=monthly_form,
         sponsor_form=sponsor_form, describe=designations.describe,
+        may_give=current_user.has_any_role(*GIVERS),
         stripe_js=gateway.js_url(), publishable_key=gateway.publishable_key())
 
 
@@ -72,6 +75,7 @@ def _own_recurring(gift_id) -> RecurringGift:
 
 @bp.post("/portal/monthly")
 @auth_required()
+@roles_accepted(*GIVERS)
 def start_monthly():
     """Open a monthly gift; the page saves the card with Stripe.js, then activates (JSON)."""
     form = MonthlyForm()
@@ -79,7 +83,8 @@ def start_monthly():
     if not form.validate_on_submit():
         return jsonify(error=" ".join(str(e) for es in form.errors.values() for e in es)), 400
     try:
-        gift, secret = monthly.start(current_user, form.amount.fen, form.designation.data)
+        gift, secret = monthly.start(current_user, form.amount.fen, form.designation.data,
+                                     show_name=form.show_name.data)
     except (monthly.MonthlyError, DonationError) as error:
         db.session.rollback()
         return jsonify(error=str(error)), 400
@@ -103,12 +108,14 @@ def _monthly_action(gift_id, action, *args):
 
 @bp.post("/portal/monthly/<int:gift_id>/activate")
 @auth_required()
+@roles_accepted(*GIVERS)
 def activate_monthly(gift_id):
     return _monthly_action(gift_id, monthly.activate)
 
 
 @bp.post("/portal/monthly/<int:gift_id>/change")
 @auth_required()
+@roles_accepted(*GIVERS)
 def change_monthly(gift_id):
     form = MonthlyForm()
     form.designation.choices = designations.fund_choices()
@@ -120,12 +127,14 @@ def change_monthly(gift_id):
 
 @bp.post("/portal/monthly/<int:gift_id>/cancel")
 @auth_required()
+@roles_accepted(*GIVERS)
 def cancel_monthly(gift_id):
     return _monthly_action(gift_id, monthly.cancel)
 
 
 @bp.post("/portal/sponsorships")
 @auth_required()
+@roles_accepted(*GIVERS)
 def pledge():
     _monthly, form = _forms()
     form.process(request.form)
@@ -136,8 +145,7 @@ def pledge():
     street_id = next((s.id for s in db.session.scalars(select(designations.Street))
                       if s.name == street), None)
     try:
-        found = sponsorship.pledge(current_user, form.kind.data, form.amount.fen, street_id,
-                                   local_today().year, local_today())
+        found = sponsorship.pledge(current_user, form.kind.data, form.amount.fen, street_id)
     except (sponsorship.SponsorshipError, DonationError) as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -159,5 +167,6 @@ def sponsorship_page(sponsorship_id):
     profiles = [sponsorship.profile(p.person, local_today()) for p in found.people]
     return render_template("donations/sponsorship.html", sponsorship=found, profiles=profiles,
                            given=given, held=held, spent=max(0, given - held),
+                           deadline=sponsorship.deadline(found),
                            entries=queries.fund_entries(f"restricted:{found.designation}"),
                            unit=sponsorship.unit_fen(found.kind))

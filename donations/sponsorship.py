@@ -1,14 +1,18 @@
 """Sponsorship pledges paired by the optimiser: each waiting pledge is a `matching.Sponsor`
-(budget left, unit cost of its need, designation: the street asked for, else the need), the
-enrolled people who fit a pledge's need and are not yet sponsored are the beneficiaries (built
-by `charity.pairing.adapter`), and `matching.solve` pairs them: budgets never exceeded,
-designations respected, no one sponsored twice. The donor sees an anonymised profile only."""
+(budget: the money received for it, up to the pledge, not yet spent on people; unit cost of
+its need; designation: the street asked for, else the need), the enrolled people who fit a
+pledge's need and are not yet sponsored are the beneficiaries (built by
+`charity.pairing.adapter`), and `matching.solve` pairs them: budgets never exceeded,
+designations respected, no one sponsored twice. A pledge pairs nobody until money for it is
+credited, and expires if none comes in time. The donor sees an anonymised profile only."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 import matching
 from charity import eligibility as rules
@@ -17,6 +21,8 @@ from charity.district.models import Community, Street
 from charity.extensions import db
 from charity.pairing import adapter
 from charity.registry.models import Household, Person
+from charity.timeutil import local_today
+from donations.models import Donation
 from donations.pledge_models import SPONSORSHIP_KINDS, SponsoredPerson, Sponsorship
 
 #: What one person's need costs a pledge, in fen; `SPONSORSHIP_UNIT_FEN` overrides per kind.
@@ -44,19 +50,70 @@ def _fits(kind: str, year: int):
     return Person.category == "tekun"
 
 
-def _left(sponsorship: Sponsorship) -> int:
-    """Budget the pledge has not yet spent on people."""
-    return sponsorship.amount_fen - sum(p.unit_fen for p in sponsorship.people)
+#: Gift states whose money (net of refunds) has reached the fund; a dispute's hold does not.
+RECEIVED = ("succeeded", "partially_refunded", "refunded")
+#: Pledges that may still pair people.
+LIVE = ("pledged", "paired")
 
 
-def waiting() -> list[Sponsorship]:
-    """Open pledges with budget left for at least one more person."""
-    pledges = db.session.scalars(select(Sponsorship).where(Sponsorship.status != "closed")
-                                 .order_by(Sponsorship.id)).all()
-    return [s for s in pledges if _left(s) >= unit_fen(s.kind)]
+def pledge_days() -> int:
+    """Days a pledge waits for its first money before it expires."""
+    return int(current_app.config["SPONSORSHIP_PLEDGE_DAYS"])
+
+
+def deadline(sponsorship: Sponsorship) -> datetime:
+    return sponsorship.created_at + timedelta(days=pledge_days())
+
+
+def received(codes: list[str], by: datetime | None = None) -> dict[str, int]:
+    """Fen received so far (or paid by `by`) for each sponsorship designation."""
+    query = (select(Donation.designation, func.sum(Donation.amount_fen - Donation.refunded_fen))
+             .where(Donation.designation.in_(codes), Donation.status.in_(RECEIVED))
+             .group_by(Donation.designation))
+    if by is not None:
+        query = query.where(Donation.paid_at <= by)
+    found = dict(db.session.execute(query).all())
+    return {code: int(found.get(code) or 0) for code in codes}
+
+
+def _budgets(pledges: list[Sponsorship]) -> dict[int, int]:
+    """What each pledge may still spend on people: the money received for it, up to the
+    pledge, less the people already paired."""
+    got = received([s.designation for s in pledges])
+    return {s.id: min(s.amount_fen, got[s.designation]) - sum(p.unit_fen for p in s.people)
+            for s in pledges}
+
+
+def expire_unpaid(now: datetime | None = None, only: list[int] | None = None) -> int:
+    """Pledges that received no money within `SPONSORSHIP_PLEDGE_DAYS` expire and pair
+    nobody, even if money comes later; return how many expired."""
+    now = now or utcnow()
+    query = select(Sponsorship).where(
+        Sponsorship.status == "pledged",
+        Sponsorship.created_at < now - timedelta(days=pledge_days()))
+    if only is not None:
+        query = query.where(Sponsorship.id.in_(only))
+    expired = 0
+    for pledge_ in db.session.scalars(query).all():
+        if not received([pledge_.designation], by=deadline(pledge_))[pledge_.designation]:
+            pledge_.status = "expired"
+            expired += 1
+    db.session.flush()
+    return expired
+
+
+def waiting(only: list[int] | None = None) -> list[Sponsorship]:
+    """Live pledges whose money received covers at least one more person."""
+    query = select(Sponsorship).where(Sponsorship.status.in_(LIVE)).order_by(Sponsorship.id)
+    if only is not None:
+        query = query.where(Sponsorship.id.in_(only))
+    pledges = db.session.scalars(query).all()
+    budgets = _budgets(pledges)
+    return [s for s in pledges if budgets[s.id] >= unit_fen(s.kind)]
 
 
 def _problem(pledges: list[Sponsorship], year: int, today) -> matching.Problem:
+    budgets = _budgets(pledges)
     kinds = {s.kind for s in pledges}
     taken = select(SponsoredPerson.person_id)
     fit = {kind: _fits(kind, year) for kind in kinds}
@@ -71,7 +128,7 @@ def _problem(pledges: list[Sponsorship], year: int, today) -> matching.Problem:
     people = adapter.beneficiaries([row[:3] for row in rows], [], today,
                                    rules.standards(current_app.config))
     sponsors = tuple(matching.Sponsor(
-        id=s.id, budget_fen=_left(s), unit_fen=unit_fen(s.kind),
+        id=s.id, budget_fen=budgets[s.id], unit_fen=unit_fen(s.kind),
         designation=s.street.name if s.street else NEED[s.kind]) for s in pledges)
     forbidden = frozenset(("sponsor", s.id, person) for s in pledges
                           for person, kinds_ok in fits_kind.items() if not kinds_ok[s.kind])
@@ -79,9 +136,11 @@ def _problem(pledges: list[Sponsorship], year: int, today) -> matching.Problem:
                             forbidden=forbidden, candidate_limit=None, time_limit_s=10)
 
 
-def pair_waiting(year: int, today) -> int:
-    """Pair every waiting pledge through the optimiser; return how many people were paired."""
-    pledges = waiting()
+def pair_waiting(year: int, today, only: list[int] | None = None) -> int:
+    """Expire unpaid pledges, then pair every waiting pledge (or only these) through the
+    optimiser; return how many people were paired."""
+    expire_unpaid(only=only)
+    pledges = waiting(only)
     if not pledges:
         return 0
     result = matching.solve(_problem(pledges, year, today))
@@ -100,9 +159,9 @@ def pair_waiting(year: int, today) -> int:
     return made
 
 
-def pledge(donor, kind: str, amount_fen: int, street_id: int | None, year: int,
-           today) -> Sponsorship:
-    """Record a pledge (at least one person's unit cost) and pair what is waiting."""
+def pledge(donor, kind: str, amount_fen: int, street_id: int | None) -> Sponsorship:
+    """Record a pledge (at least one person's unit cost). It pairs nobody yet: people are
+    paired as gifts designated to it are credited (`money_arrived`)."""
     from donations.operations import check_amount
 
     if kind not in SPONSORSHIP_KINDS:
@@ -115,8 +174,22 @@ def pledge(donor, kind: str, amount_fen: int, street_id: int | None, year: int,
                               street_id=street_id)
     db.session.add(sponsorship)
     db.session.flush()
-    pair_waiting(year, today)
     return sponsorship
+
+
+def money_arrived(designation: str | None) -> int:
+    """A gift was credited: if it is for a live sponsorship, pair the people its money now
+    covers; return how many. In a savepoint, so a person paired concurrently by another
+    pledge costs this gift nothing: `pair_waiting` (the CLI) pairs it later."""
+    kind, _sep, value = (designation or "").partition(":")
+    if kind != "sponsorship" or not value.isdigit():
+        return 0
+    today = local_today()
+    try:
+        with db.session.begin_nested():
+            return pair_waiting(today.year, today, only=[int(value)])
+    except IntegrityError:
+        return 0
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from charity.extensions import csrf, db, limiter
 from charity.labels import label
 from charity.timeutil import local_today
-from donations import designations, gateway, operations, queries, webhook
+from donations import designations, gateway, operations, queries, sponsorship, webhook
 from donations.forms import PRESETS_YUAN, GiveForm
 from donations.models import Donation, FundraisingCampaign
 
@@ -17,11 +17,12 @@ bp = Blueprint("donations", __name__, url_prefix="/donations")
 
 
 def _choices() -> list[tuple[str, str]]:
-    """The fund's designations, and the signed-in donor's own sponsorships."""
+    """The fund's designations, and the signed-in donor's own live sponsorships."""
     choices = designations.fund_choices()
     if current_user.is_authenticated:
         choices += [(s.designation, f"{designations.describe(s.designation)} · {label(s.kind)}")
-                    for s in queries.sponsorships_of(current_user)]
+                    for s in queries.sponsorships_of(current_user)
+                    if s.status in sponsorship.LIVE]
     return choices
 
 

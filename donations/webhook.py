@@ -105,6 +105,8 @@ def dispute_created(event: dict, dispute: dict):
     donation = _donation(dispute, lock=True)
     if donation is None or not donation.credited:
         return donation, "ignored", None
+    if donation.dispute_open:
+        return donation, "ignored: a dispute is already open", None
     fee = sum(int(t.get("fee", 0)) for t in dispute.get("balance_transactions") or []
               if isinstance(t, dict))
     return donation, "disputed", lambda: operations.dispute_opened(
@@ -113,7 +115,7 @@ def dispute_created(event: dict, dispute: dict):
 
 def dispute_closed(event: dict, dispute: dict):
     donation = _donation(dispute, lock=True)
-    if donation is None or donation.status != "disputed":
+    if donation is None or not donation.dispute_open:  # not the status: a refund may change it
         return donation, "ignored", None
     won = dispute.get("status") == "won"
     return donation, "dispute won" if won else "dispute lost", \

@@ -103,6 +103,17 @@ def test_income_test_and_per_capita():
     assert rules.income_below_local(at_line - 1, STANDARDS)
 
 
+def test_household_income_exactly_at_the_local_figure_is_not_below():
+    # three members earning 1,300,000 fen a month together: 5,200,000 fen a year each
+    at_line = [P(monthly_income_fen=433_334), P(monthly_income_fen=433_333),
+               P(monthly_income_fen=433_333)]
+    assert not rules.household_income_below_local(at_line, STANDARDS)
+    below = [replace(at_line[0], monthly_income_fen=433_333), *at_line[1:]]
+    assert rules.household_income_below_local(below, STANDARDS)
+    assert not rules.household_income_below_local([], STANDARDS | {
+        "local_disposable_income_fen": 0})
+
+
 def test_disabled_tekun_and_medical_cover():
     assert rules.disabled_tekun(P(category="tekun", disabled=True, disability_grade=2))
     assert not rules.disabled_tekun(P(category="tekun", disabled=True, disability_grade=3))

@@ -2,7 +2,9 @@
 
 Amounts are signed, debit positive. Assets and expenses carry debit balances; fund accounts
 (the money's owners: unrestricted, restricted sub-funds, the budget, reservations, disputes,
-spent) carry credit balances, and neither side may cross zero.
+spent) carry credit balances, and neither side may cross zero. Every expense has its fund-side
+twin (`disbursed:measure:N` and `spent:measure:N`, `fees` and `spent:fees`), so the money the
+fund accounts hold, less what they spent, is always the cash in the bank.
 """
 
 from dataclasses import dataclass
@@ -14,14 +16,19 @@ RESTRICTIONS = ("measure", "street", "campaign", "sponsorship")
 ASSET, EXPENSE, FUND = "asset", "expense", "fund"
 
 
+#: The fund-side twin of the `fees` expense: payment and dispute fees the funds bore.
+FEES_BORNE = "spent:fees"
+
+
 @dataclass(frozen=True)
 class Purpose:
-    """What a payment is for: its measure, the beneficiary's street, and any campaign or
-    sponsorship it belongs to. Restricted money is spent only on a matching purpose."""
+    """What a payment is for: its measure and the beneficiary's street, the campaigns whose
+    designation covers it, and the sponsorship that sponsors the beneficiary. Restricted
+    money is spent only on a matching purpose."""
 
     measure: int
     street: str
-    campaign_id: int | None = None
+    campaigns: frozenset[int] = frozenset()
     sponsorship_id: int | None = None
 
 
@@ -47,6 +54,8 @@ def kind_of(code: str) -> str | None:
         return FUND if kind in RESTRICTIONS and _valid_restriction(kind, value) else None
     if head == "reserved":
         return FUND if rest.isdigit() and int(rest) > 0 else None
+    if code == FEES_BORNE:
+        return FUND
     if head in ("disbursed", "spent"):
         kind, _, value = rest.partition(":")
         if kind == "measure" and _valid_restriction(kind, value):
@@ -83,9 +92,18 @@ def may_fund(code: str, purpose: Purpose) -> bool:
     return {
         "measure": str(purpose.measure) == value,
         "street": purpose.street == value,
-        "campaign": str(purpose.campaign_id) == value,
+        "campaign": value in {str(c) for c in purpose.campaigns},
         "sponsorship": str(purpose.sponsorship_id) == value,
     }[kind]
+
+
+def covers(designation: str | None, measure: int, street: str) -> bool:
+    """Whether a campaign's designation (None, 'measure:N' or 'street:<name>') lets its money
+    pay for a case of this measure on this street; None pays what unrestricted money may."""
+    if designation is None or designation == "":
+        return True
+    kind, _, value = designation.partition(":")
+    return (kind == "measure" and value == str(measure)) or (kind == "street" and value == street)
 
 
 def may_transfer(source: str, target: str) -> bool:

@@ -1,4 +1,5 @@
-"""The journal's hash chain: each entry's hash covers its content and the hash before it."""
+"""The journal's hash chain: each entry's hash covers its content (what, how much, for which
+gift, by whom) and the hash before it."""
 
 import hashlib
 import json
@@ -8,7 +9,8 @@ GENESIS = "0" * 64
 
 
 def entry_hash(*, seq: int, posted_at: datetime, kind: str, memo: str, reference: str | None,
-               reverses_seq: int | None, lines: list[tuple[str, int]], prev_hash: str) -> str:
+               subject: str | None, user_id: int | None, reverses_seq: int | None,
+               lines: list[tuple[str, int]], prev_hash: str) -> str:
     """SHA-256 of an entry's canonical JSON (lines sorted) and the previous entry's hash."""
     body = {
         "seq": seq,
@@ -16,6 +18,8 @@ def entry_hash(*, seq: int, posted_at: datetime, kind: str, memo: str, reference
         "kind": kind,
         "memo": memo,
         "reference": reference,
+        "subject": subject,
+        "user": user_id,
         "reverses": reverses_seq,
         "lines": sorted([code, amount] for code, amount in lines),
         "prev": prev_hash,

@@ -16,11 +16,11 @@ from charity.auth.models import User
 from charity.auth.operations import create_user
 from charity.extensions import db
 from charity.fund import operations as ledger
-from charity.fund.accounts import account_for
 from charity.fund.models import JournalEntry
 from charity.registry.models import Person
 from charity.relief import operations as relief
 from charity.relief.allocation import purpose_of
+from charity.timeutil import SHANGHAI
 
 DESIGNATIONS = [None, None, None, "measure:4", "measure:5", "measure:3", "measure:6",
                 "street:七星岗", "street:解放碑", "street:大坪"]
@@ -45,12 +45,12 @@ def _money(today: date, rng: random.Random, events: list) -> None:
             memo="区财政专项拨款", reference=f"demo-budget-{m:02d}", posted_at=at)))
         for n in range(rng.randint(6, 12)):
             amount = rng.choice([10_000, 20_000, 50_000, 100_000, 500_000, 2_000_000])
-            code = account_for(rng.choice(DESIGNATIONS))
-            lines = [("cash", amount - amount * 6 // 1000), ("fees", amount * 6 // 1000),
-                     (code, -amount)]
-            events.append((_at(day + timedelta(days=n), 1), lambda at, li=lines, m=months_back,
-                           n=n: ledger.post(li, kind="gift", memo="捐赠（演示）", posted_at=at,
-                                            reference=f"demo-gift-{m:02d}-{n}")))
+            designation = rng.choice(DESIGNATIONS)
+            events.append((_at(day + timedelta(days=n), 1), lambda at, a=amount, d=designation,
+                           m=months_back, n=n: ledger.record_gift(
+                               amount_fen=a, fee_fen=a * 6 // 1000, designation=d,
+                               reference=f"demo-gift-{m:02d}-{n}", memo="捐赠（演示）",
+                               posted_at=at)))
     refunded, reversed_ = today - timedelta(days=30 * 9), today - timedelta(days=30 * 5)
     events.append((_at(refunded + timedelta(days=3), 2), lambda at: ledger.record_refund(
         gift_reference="demo-gift-09-0", amount_fen=5_000, reference="demo-refund-09-0",
@@ -88,7 +88,7 @@ def _story(application, stage: str, start: datetime, maker, checker) -> list:
                        memo=application.kind, posted_at=at)
         application.state, application.decided_by_id, application.decided_at = \
             "approved", checker.id, at
-        application.expires_on = at.date() + timedelta(days=60)
+        application.expires_on = at.astimezone(SHANGHAI).date() + timedelta(days=60)
 
     def pay(at):
         if application.state == "approved":

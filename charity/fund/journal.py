@@ -1,11 +1,16 @@
 """Posting to the journal: the primitive every fund operation goes through.
 
 Posting first does everything it can without a lock (netting, checks, the reference), then
-locks the accounts it touches in code order, checks that none crosses zero and moves their
-balances in one UPDATE, and only then locks the chain's head row (so entries form one line,
-and concurrent posts queue) to append the entry and all its lines with the hash of the entry
-before. The hot path is plain SQL statements, few and short, because the head is held until
-the caller commits. It flushes; the caller commits.
+locks the chain's head row (so entries form one line, and concurrent posts queue), then the
+accounts it touches in code order, checks that none crosses zero, and appends the entry, its
+lines and the new balances with the hash of the entry before. The hot path is plain SQL
+statements, few and short, because the head is held until the caller commits. It flushes;
+the caller commits.
+
+The head is always the first ledger lock a transaction takes (`lock_ledger`, `lock_accounts`
+and `post` all take it before any account), so a transaction that posts twice never waits
+for an account another transaction holds while that one waits for the head. A caller that
+locks its own rows (applications, donations) does so before its first posting.
 """
 
 from collections import defaultdict
@@ -39,9 +44,17 @@ def _known(codes) -> list[str]:
     return codes
 
 
+def lock_ledger() -> None:
+    """Take the ledger's lock (its head row) now, held until the transaction ends: for a
+    transaction that will post several entries, before it locks anything else it posts for."""
+    _locked_head()
+
+
 def lock_accounts(codes) -> dict[str, Account]:
-    """The accounts with these codes, row-locked and fresh, created on first use."""
+    """The accounts with these codes, row-locked and fresh, created on first use; the
+    ledger's lock is taken first."""
     codes = _known(codes)
+    _locked_head()
     _locked_balances(codes)
     query = select(Account).where(Account.code.in_(codes))
     return {a.code: a for a in db.session.scalars(
@@ -119,16 +132,18 @@ def post(lines: list[tuple[str, int]], *, kind: str, memo: str = "",
     if reference is not None and db.session.scalar(
             select(exists().where(ENTRY.c.reference == reference))):
         raise LedgerError(reused)
-    ids = _lock_and_check(netted)
     seq, prev_hash = _locked_head()
+    ids = _lock_and_check(netted)
     posted_at, ordered = posted_at or utcnow(), sorted(netted.items())
+    user_id = getattr(user, "id", None)
     entry_hash = chain.entry_hash(
         seq=seq + 1, posted_at=posted_at, kind=kind, memo=memo, reference=reference,
-        reverses_seq=reverses.seq if reverses else None, lines=ordered, prev_hash=prev_hash)
+        subject=subject, user_id=user_id, reverses_seq=reverses.seq if reverses else None,
+        lines=ordered, prev_hash=prev_hash)
     values = {"seq": seq + 1, "posted_at": posted_at, "kind": kind, "memo": memo,
               "reference": reference, "subject": subject,
               "reverses_id": reverses.id if reverses else None,
-              "user_id": getattr(user, "id", None), "prev_hash": prev_hash, "hash": entry_hash}
+              "user_id": user_id, "prev_hash": prev_hash, "hash": entry_hash}
     try:
         entry_id = _append(values, [(ids[c], a) for c, a in ordered])
     except IntegrityError as error:  # the same reference posted concurrently

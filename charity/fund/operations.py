@@ -33,33 +33,42 @@ def _gift(reference: str) -> JournalEntry:
 
 
 def _fund_line(gift: JournalEntry) -> tuple[str, int]:
-    """The gift's fund account and the amount credited to it (positive)."""
-    line = next(li for li in gift.lines if li.account.kind == accounts.FUND)
+    """The gift's fund account and what it keeps of the gift, net of the fee (positive)."""
+    line = next(li for li in gift.lines if accounts.is_spendable(li.account.code))
     return line.account.code, -line.amount
 
 
 def gift_remaining(gift_reference: str) -> int:
-    """What is left of a gift after its refunds, dispute holds and their reversals."""
+    """What is left of a gift after its refunds, dispute holds and their reversals: what it
+    brought into cash (its fee included), less what left cash or is held by a dispute for it
+    (a dispute's fee, in and out in one entry, takes nothing from the gift)."""
     gift = _gift(gift_reference)
-    code, _ = _fund_line(gift)
     moved = db.session.scalar(
         select(func.coalesce(func.sum(JournalLine.amount), 0)).join(JournalEntry).join(Account)
-        .where(Account.code == code,
+        .where(Account.code.in_(("cash", "fees", "disputed")),
                (JournalEntry.id == gift.id) | (JournalEntry.subject == gift_reference)))
-    return -int(moved)
+    return int(moved)
+
+
+def _fee_lines(code: str, fee_fen: int) -> list[tuple[str, int]]:
+    """A fee leaves cash as an expense, and the fund account `code` bears it."""
+    return [("fees", fee_fen), ("cash", -fee_fen), (code, fee_fen),
+            (accounts.FEES_BORNE, -fee_fen)]
 
 
 def record_gift(*, amount_fen: int, fee_fen: int = 0, designation: str | None, reference: str,
-                memo: str = "", user=None) -> JournalEntry:
-    """A gift that arrived: Dr cash (amount − fee), Dr fees (fee), Cr its fund account."""
+                memo: str = "", user=None, posted_at=None) -> JournalEntry:
+    """A gift that arrived: Dr cash, Cr its fund account; the payment fee then leaves cash
+    as an expense borne by that same fund account (so the funds hold what cash holds)."""
     _positive(amount_fen, _l("A gift"))
     if not isinstance(fee_fen, int) or fee_fen < 0 or fee_fen >= amount_fen:
         raise LedgerError(_l("The fee must be at least zero and less than the gift."))
     code = accounts.account_for(designation)
     if code is None:
         raise LedgerError(_l("Unknown designation %(d)s.", d=designation))
-    lines = [("cash", amount_fen - fee_fen), ("fees", fee_fen), (code, -amount_fen)]
-    return post(lines, kind="gift", memo=memo, reference=reference, user=user)
+    lines = [("cash", amount_fen), (code, -amount_fen), *_fee_lines(code, fee_fen)]
+    return post(lines, kind="gift", memo=memo, reference=reference, user=user,
+                posted_at=posted_at)
 
 
 def record_refund(*, gift_reference: str, amount_fen: int, reference: str, memo: str = "",
@@ -77,14 +86,18 @@ def record_refund(*, gift_reference: str, amount_fen: int, reference: str, memo:
 def record_dispute_hold(*, gift_reference: str, amount_fen: int, fee_fen: int,
                         reference: str) -> JournalEntry:
     """A card dispute holds money: from the gift's fund account into `disputed`; the
-    dispute fee leaves cash as a fee."""
+    dispute fee leaves cash as an expense borne by the gift's fund account, or, for what it
+    no longer holds after the hold, by unrestricted money. Refused when neither holds it."""
     _positive(amount_fen, _l("A disputed amount"))
     if not isinstance(fee_fen, int) or fee_fen < 0:
         raise LedgerError(_l("The fee must be at least zero."))
     code, _ = _fund_line(_gift(gift_reference))
     if amount_fen > gift_remaining(gift_reference):
         raise LedgerError(_l("The dispute is for more than what is left of this gift."))
-    lines = [(code, amount_fen), ("disputed", -amount_fen), ("fees", fee_fen), ("cash", -fee_fen)]
+    held = accounts.natural(code, lock_accounts([code])[code].balance)
+    own = min(fee_fen, max(0, held - amount_fen))
+    lines = [(code, amount_fen), ("disputed", -amount_fen), *_fee_lines(code, own),
+             *_fee_lines("unrestricted", fee_fen - own)]
     return post(lines, kind="dispute_hold", reference=reference, subject=gift_reference)
 
 

@@ -55,7 +55,8 @@ def verify() -> Report:
             report.errors.append(f"entry {entry.seq}: previous hash does not link")
         expected = chain.entry_hash(
             seq=entry.seq, posted_at=entry.posted_at, kind=entry.kind, memo=entry.memo,
-            reference=entry.reference, reverses_seq=seq_of.get(entry.reverses_id),
+            reference=entry.reference, subject=entry.subject, user_id=entry.user_id,
+            reverses_seq=seq_of.get(entry.reverses_id),
             lines=entry_lines, prev_hash=entry.prev_hash)
         if expected != entry.hash:
             report.errors.append(f"entry {entry.seq}: hash does not match its content")

@@ -5,13 +5,14 @@ Money already promised by a proposal sent for approval, whose cases are not yet 
 free: a second run, a change to a draft, or an approval outside a proposal cannot take it."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import joinedload
 
 from charity.extensions import db
 from charity.fund import queries as fund_queries
-from charity.fund.accounts import Purpose
+from charity.fund.accounts import Purpose, covers
 from charity.relief.models import AllocationProposal, Application, ProposalItem
 from matching.allocation import Allocation, Fund, Need, allocate
 
@@ -19,35 +20,68 @@ from matching.allocation import Allocation, Fund, Need, allocate
 UNDECIDED = ("submitted", "committee")
 
 
-def fund_of(code: str, available: int) -> Fund:
-    """A spendable account as the model sees it: its restriction kind and value."""
+#: The donations package's tables, read (never written) for what their money may pay.
+CAMPAIGN = table("campaign", column("id"), column("designation"))
+SPONSORED = table("sponsored_person", column("sponsorship_id"), column("person_id"))
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """What campaign and sponsorship money may pay: each campaign's designation, and the
+    sponsorship (pledge) that sponsors each sponsored person."""
+
+    campaigns: dict[int, str | None]
+    sponsors: dict[int, int]
+
+
+def restrictions() -> Restrictions:
+    """Campaign designations and sponsored people as they stand now."""
+    return Restrictions(dict(db.session.execute(select(CAMPAIGN.c.id, CAMPAIGN.c.designation))
+                             .all()),
+                        dict(db.session.execute(select(SPONSORED.c.person_id,
+                                                       SPONSORED.c.sponsorship_id)).all()))
+
+
+def fund_of(code: str, available: int, known: Restrictions) -> Fund:
+    """A spendable account as the model sees it: its restriction kind and value. A campaign's
+    money is restricted as its designation is (none: as unrestricted money)."""
     if not code.startswith("restricted:"):
         return Fund(code, available)
     kind, _, value = code.removeprefix("restricted:").partition(":")
+    if kind == "campaign" and int(value) in known.campaigns:
+        designation = known.campaigns[int(value)]
+        if not designation:
+            return Fund(code, available)
+        kind, _, value = designation.partition(":")
     return Fund(code, available, kind, value)
 
 
-def purpose_of(application: Application) -> Purpose:
-    """What a case's money is for, as restrictions read it."""
-    return Purpose(measure=application.measure, street=application.street.name,
-                   campaign_id=application.campaign_id,
-                   sponsorship_id=application.sponsorship_id)
+def purpose_of(application: Application, known: Restrictions | None = None) -> Purpose:
+    """What a case's money is for, as restrictions read it: its measure and street, the
+    campaigns whose designation covers them, and the sponsorship of its beneficiary."""
+    known = known or restrictions()
+    street = application.street.name
+    return Purpose(measure=application.measure, street=street,
+                   campaigns=frozenset(c for c, designation in known.campaigns.items()
+                                       if covers(designation, application.measure, street)),
+                   sponsorship_id=known.sponsors.get(application.person_id))
 
 
-def need_of(application: Application) -> Need:
-    """An application as the model sees it."""
+def need_of(application: Application, known: Restrictions | None = None) -> Need:
+    """An application as the model sees it (campaign funds are read as their designation,
+    so a need carries no campaign)."""
+    sponsorship = (known or restrictions()).sponsors.get(application.person_id)
     return Need(application.id, application.street.name, application.measure,
-                application.amount_fen, application.priority, application.campaign_id,
-                application.sponsorship_id)
+                application.amount_fen, application.priority, None, sponsorship)
 
 
 def promised() -> dict[str, int]:
     """Fen per fund account that sent proposals hold for cases not yet decided."""
     rows = db.session.execute(
         select(ProposalItem.fund_code, func.sum(ProposalItem.amount_fen))
-        .join(AllocationProposal).join(Application)
-        .where(AllocationProposal.state == "sent", Application.state.in_(UNDECIDED),
-               ProposalItem.fund_code.is_not(None))
+        .join(Application, (Application.id == ProposalItem.application_id)
+              & (Application.proposal_id == ProposalItem.proposal_id))
+        .where(Application.state.in_(UNDECIDED), ProposalItem.fund_code.is_not(None))
         .group_by(ProposalItem.fund_code))
     return {code: int(total) for code, total in rows}
 
@@ -62,11 +96,9 @@ def available() -> dict[str, int]:
 
 def open_applications() -> list[Application]:
     """Eligible submitted applications that no sent proposal has taken up yet."""
-    taken = (select(ProposalItem.application_id).join(AllocationProposal)
-             .where(AllocationProposal.state == "sent", ProposalItem.fund_code.is_not(None)))
     found = db.session.scalars(
         select(Application).options(joinedload(Application.street))
-        .where(Application.state == "submitted", Application.id.not_in(taken))
+        .where(Application.state == "submitted", Application.proposal_id.is_(None))
         .order_by(Application.id)).all()
     return [a for a in found if a.eligible]
 
@@ -74,9 +106,9 @@ def open_applications() -> list[Application]:
 def propose(time_limit: float = 30.0, tolerance_pct: int = 5) -> tuple[Allocation, dict]:
     """Run the optimiser on the open applications and the free money; return the result
     with the applications by id."""
-    applications = {a.id: a for a in open_applications()}
-    needs = [need_of(a) for a in applications.values()]
-    funds = [fund_of(code, amount) for code, amount in available().items()]
+    applications, known = {a.id: a for a in open_applications()}, restrictions()
+    needs = [need_of(a, known) for a in applications.values()]
+    funds = [fund_of(code, amount, known) for code, amount in available().items()]
     return allocate(needs, funds, tolerance_pct=tolerance_pct, time_limit=time_limit), \
         applications
 
@@ -89,9 +121,10 @@ def street_figures(proposal: AllocationProposal) -> list[dict]:
     paid: dict[int, int] = defaultdict(int)
     for item in proposal.items:
         paid[item.application_id] += item.amount_fen
+    known = restrictions()
     for application in {item.application for item in proposal.items}:
         row = streets[application.street.name]
-        need = need_of(application)
+        need = need_of(application, known)
         row["cases"] += 1
         row["weight"] += need.weight
         if paid[application.id]:
@@ -109,7 +142,9 @@ def proposed(application_id: int) -> tuple[int | None, list[tuple[str, int]]]:
     rows = db.session.execute(
         select(AllocationProposal.sent_by_id, ProposalItem.fund_code, ProposalItem.amount_fen)
         .join(AllocationProposal)
+        .join(Application, (Application.id == ProposalItem.application_id)
+              & (Application.proposal_id == ProposalItem.proposal_id))
         .where(ProposalItem.application_id == application_id,
-               AllocationProposal.state == "sent", ProposalItem.fund_code.is_not(None))
+               ProposalItem.fund_code.is_not(None))
         .order_by(ProposalItem.id)).all()
     return (rows[0].sent_by_id if rows else None), [(r.fund_code, r.amount_fen) for r in rows]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from charity import eligibility as rules
 from charity.extensions import db
 from charity.registry.models import Person
+from charity.timeutil import SHANGHAI
 
 #: Each rule's explanation, shown (in the reader's language) beside whether it holds.
 EXPLANATIONS = {
@@ -48,13 +49,13 @@ def last_temporary_assistance(person: Person) -> date | None:
             Application.person_id.in_(household), Application.state == "paid",
             Application.kind.in_(("temporary_emergency", "temporary_expenditure")))
         .order_by(Application.paid_at.desc()).limit(1))
-    return paid.date() if paid else None
+    return paid.astimezone(SHANGHAI).date() if paid else None
 
 
 def _temporary(person: Person, today: date, standards: dict) -> list[dict]:
-    per_capita = rules.household_income_per_capita(person.household.members)
     return [_rule("residency", 4, rules.temporary_assistance_residency(person, today)),
-            _rule("income", 4, rules.income_below_local(per_capita, standards))]
+            _rule("income", 4, rules.household_income_below_local(person.household.members,
+                                                                   standards))]
 
 
 def check(person: Person, kind: str, today: date) -> list[dict]:

@@ -1,5 +1,7 @@
 """Forms for applications and decisions."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -10,9 +12,23 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from charity.relief.standards import DEFAULT_CAPS, KIND_LABELS
+
+
+def whole_fen(form, field) -> None:
+    """Yuan with at most two decimals: a fen is the smallest amount (never silently cut)."""
+    if field.data is not None and (not field.data.is_finite()
+                                   or field.data != field.data.quantize(Decimal("0.01"))):
+        raise ValidationError(_l("Write the amount in yuan with at most two decimals."))
 
 
 class ApplicationForm(FlaskForm):
@@ -23,7 +39,7 @@ class ApplicationForm(FlaskForm):
                         choices=[("", "—"), ("1", _l("1 light")), ("2", _l("2 serious")),
                                  ("3", _l("3 severe"))])
     assessed = DecimalField(_l("Assessed amount in yuan (medical, rent, disaster)"), places=2,
-                            validators=[Optional(), NumberRange(min=0.01)])
+                            validators=[Optional(), NumberRange(min=0.01), whole_fen])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     one_case_one_discussion = BooleanField(_l("One case, one discussion (case committee)"))
 
@@ -40,7 +56,7 @@ class ApplicationForm(FlaskForm):
         return valid
 
     def assessed_fen(self) -> int | None:
-        return None if self.assessed.data is None else int(self.assessed.data * 100)
+        return None if self.assessed.data is None else int(self.assessed.data.scaleb(2))
 
 
 class DecisionForm(FlaskForm):
@@ -66,7 +82,7 @@ class AllocationCaseForm(FlaskForm):
 
     fund = StringField(_l("Fund account"), validators=[DataRequired(), Length(max=80)])
     amount = DecimalField(_l("Amount in yuan"), places=2,
-                          validators=[DataRequired(), NumberRange(min=0.01)])
+                          validators=[DataRequired(), NumberRange(min=0.01), whole_fen])
 
     def amount_fen(self) -> int:
         return int(self.amount.data.scaleb(2).to_integral_value())

@@ -29,6 +29,10 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def _amount_at_submission(context) -> int:
+    return context.get_current_parameters()["amount_fen"]
+
+
 class Application(db.Model):
     """One application for relief for one person under one measure."""
 
@@ -38,6 +42,8 @@ class Application(db.Model):
         CheckConstraint(_in("state", STATES), name="state"),
         CheckConstraint("measure BETWEEN 1 AND 10", name="measure"),
         CheckConstraint("amount_fen > 0", name="amount"),
+        #: A proposal may fund a case below its standard amount, never above.
+        CheckConstraint("amount_fen <= standard_fen", name="within_standard"),
         #: Four eyes: whoever decides is never whoever made the application.
         CheckConstraint("decided_by_id IS NULL OR decided_by_id <> created_by_id",
                         name="four_eyes"),
@@ -51,6 +57,9 @@ class Application(db.Model):
     #: Grade 1–3 for temporary assistance.
     grade: Mapped[int | None]
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+    #: What the standard (or the assessment) gives the case at submission; the committee
+    #: threshold reads this, whatever a proposal later funds.
+    standard_fen: Mapped[int] = mapped_column(BigInteger, default=_amount_at_submission)
     reason: Mapped[str] = mapped_column(Text)
     #: Priority for the allocation optimiser (higher first), from the person's flags.
     priority: Mapped[int] = mapped_column(default=1)
@@ -72,6 +81,9 @@ class Application(db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The case committee's minutes, kept with the case.
     minutes: Mapped[str] = mapped_column(Text, default="")
+    #: The allocation proposal that sent the case for approval; a case is sent at most once.
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("allocation_proposal.id"),
+                                                    index=True)
 
     person = relationship("Person")
     street = relationship("Street")

@@ -18,6 +18,7 @@ from charity.fund.accounts import may_fund
 from charity.relief import allocation, checks, standards
 from charity.relief.allocation import purpose_of
 from charity.relief.models import Application, CommitteeVote
+from charity.timeutil import local_today
 
 
 class ReliefError(ValueError):
@@ -45,7 +46,8 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
         raise ReliefError(_l("Not eligible: %(rules)s", rules=failed))
     application = Application(
         person_id=person.id, street_id=person.household.street_id, kind=kind,
-        measure=standards.KINDS[kind], grade=grade, amount_fen=amount, reason=reason.strip(),
+        measure=standards.KINDS[kind], grade=grade, amount_fen=amount, standard_fen=amount,
+        reason=reason.strip(),
         priority=checks.priority(person, today), eligibility=found,
         one_case_one_discussion=one_case_one_discussion, campaign_id=campaign_id,
         sponsorship_id=sponsorship_id, created_by_id=user.id, state="submitted")
@@ -90,8 +92,10 @@ def _check_decider(application: Application, user, *states) -> None:
 
 
 def needs_committee(application: Application) -> bool:
+    """一事一议, or a standard amount above the threshold (however little a proposal funds)."""
     threshold = standards.setting(current_app.config, "RELIEF_COMMITTEE_THRESHOLD_FEN")
-    return application.one_case_one_discussion or application.amount_fen > threshold
+    return application.one_case_one_discussion or \
+        max(application.standard_fen, application.amount_fen) > threshold
 
 
 def _reserve(application: Application, user, sources=None) -> None:
@@ -104,7 +108,7 @@ def _reserve(application: Application, user, sources=None) -> None:
         raise ReliefError(str(error)) from error
     days = standards.setting(current_app.config, "RELIEF_RESERVATION_DAYS")
     application.state = "approved"
-    application.expires_on = utcnow().date() + timedelta(days=days)
+    application.expires_on = local_today() + timedelta(days=days)
 
 
 def approve(application: Application, user, note: str = "", sources=None) -> Application:
@@ -152,9 +156,13 @@ def pay(application: Application, user) -> Application:
 
 
 def expire(today: date) -> int:
-    """Release every reservation not paid by its day; return how many lapsed."""
+    """Release every reservation not paid by its day; return how many lapsed. The lapsed
+    applications are locked (in id order) before the ledger is: a checker paying or rejecting
+    one of them meanwhile either goes first (and it is no longer lapsed) or waits."""
     lapsed = db.session.scalars(select(Application).where(
-        Application.state == "approved", Application.expires_on < today)).all()
+        Application.state == "approved", Application.expires_on < today)
+        .order_by(Application.id).with_for_update()
+        .execution_options(populate_existing=True)).all()
     for application in lapsed:
         ledger.release(application.id, reason="expired")
         application.state = "expired"

@@ -53,10 +53,12 @@ def review(proposal: AllocationProposal) -> dict:
     for item in proposal.items:
         if item.fund_code:
             planned[item.fund_code] += item.amount_fen
+    known = allocation.restrictions()
     cases = [{"application": a, "items": rows, "funded": rows[0].fund_code is not None,
               "payers": [c for c in sorted(free) if is_spendable(c)
-                         and may_fund(c, purpose_of(a))]}
-             for a, rows in sorted(items.items(), key=lambda kv: (-kv[0].priority, kv[0].id))]
+                         and may_fund(c, purpose)]}
+             for a, rows in sorted(items.items(), key=lambda kv: (-kv[0].priority, kv[0].id))
+             for purpose in [purpose_of(a, known)]]
     funds = [(code, free.get(code, 0), planned.get(code, 0))
              for code in sorted(set(free) | set(planned))]
     return {"funded": [c for c in cases if c["funded"]],

@@ -9,6 +9,7 @@ who sent it (four eyes)."""
 from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from charity.audit.operations import record
 from charity.database import utcnow
@@ -59,9 +60,17 @@ def _case(proposal: AllocationProposal, application_id: int) -> Application:
     return application
 
 
-def _replace(proposal: AllocationProposal, application_id: int, item: ProposalItem) -> None:
-    proposal.items = [i for i in proposal.items if i.application_id != application_id] + [item]
+def _replace(proposal: AllocationProposal, application_id: int, *, fund_code: str | None = None,
+             amount_fen: int = 0, reason: str | None = None) -> ProposalItem:
+    """Make a case's rows in a draft one row, changed in place: any other rows are removed
+    first, so the row never meets itself in (proposal, application, fund)."""
+    first, *others = [i for i in proposal.items if i.application_id == application_id]
+    for item in others:
+        proposal.items.remove(item)
     db.session.flush()
+    first.fund_code, first.amount_fen, first.reason = fund_code, amount_fen, reason
+    db.session.flush()
+    return first
 
 
 def left_in(proposal: AllocationProposal, code: str, *, leaving_out: int | None = None) -> int:
@@ -77,9 +86,9 @@ def change(proposal: AllocationProposal, application_id: int, fund_code: str, am
     its amount, or funds a case the optimiser left out. Refuses a fund whose restriction does
     not cover the case, an amount outside the case's standard, and more money than is free."""
     application = _case(proposal, application_id)
-    if not isinstance(amount_fen, int) or not 0 < amount_fen <= application.amount_fen:
+    if not isinstance(amount_fen, int) or not 0 < amount_fen <= application.standard_fen:
         raise ReliefError(_l("The amount must be more than zero and at most the case's "
-                             "standard amount, %(max)s.", max=yuan(application.amount_fen)))
+                             "standard amount, %(max)s.", max=yuan(application.standard_fen)))
     if not is_spendable(fund_code) or not may_fund(fund_code, purpose_of(application)):
         raise ReliefError(_l("Money in %(code)s may not be spent on application %(id)s.",
                              code=fund_code, id=application.id))
@@ -87,9 +96,7 @@ def change(proposal: AllocationProposal, application_id: int, fund_code: str, am
     if amount_fen > left:
         raise ReliefError(_l("%(code)s has only %(left)s free for this case.",
                              code=fund_code, left=yuan(max(0, left))))
-    item = ProposalItem(application_id=application.id, fund_code=fund_code,
-                        amount_fen=amount_fen)
-    _replace(proposal, application.id, item)
+    item = _replace(proposal, application.id, fund_code=fund_code, amount_fen=amount_fen)
     record("relief.allocation_change", "allocation_proposal", proposal.id, user=user,
            application=application.id, fund=fund_code, amount=amount_fen)
     return item
@@ -98,16 +105,24 @@ def change(proposal: AllocationProposal, application_id: int, fund_code: str, am
 def drop(proposal: AllocationProposal, application_id: int, user) -> ProposalItem:
     """Take a case out of a draft's funding; it stays listed as dropped by staff."""
     application = _case(proposal, application_id)
-    item = ProposalItem(application_id=application.id, reason="dropped")
-    _replace(proposal, application.id, item)
+    item = _replace(proposal, application.id, reason="dropped")
     record("relief.allocation_drop", "allocation_proposal", proposal.id, user=user,
            application=application.id)
     return item
 
 
+def _locked(applications) -> None:
+    """Row-lock the applications in id order (so two sends never wait on each other
+    crosswise) and read them afresh."""
+    db.session.scalars(select(Application).where(Application.id.in_([a.id for a in applications]))
+                       .order_by(Application.id).with_for_update()
+                       .execution_options(populate_existing=True)).all()
+
+
 def send(proposal: AllocationProposal, user) -> list[Application]:
-    """Send a draft's funded cases for approval, after checking all of them again; a case
-    funded below its standard amount now asks for what the proposal gives it."""
+    """Send a draft's funded cases for approval, after locking them and checking all of them
+    again; a case funded below its standard amount now asks for what the proposal gives it.
+    A case is sent at most once: a second proposal sending it is refused."""
     if proposal.state != "draft":
         raise ReliefError(_l("This proposal has already been sent for approval."))
     sources: dict[Application, list[ProposalItem]] = defaultdict(list)
@@ -116,13 +131,15 @@ def send(proposal: AllocationProposal, user) -> list[Application]:
             sources[item.application].append(item)
     if not sources:
         raise ReliefError(_l("The proposal funds no case; there is nothing to send."))
-    taken = set(allocation.open_applications())
+    _locked(sources)
+    known = allocation.restrictions()
     for application, items in sources.items():
-        if application not in taken:
+        if application.state != "submitted" or application.proposal_id is not None \
+                or not application.eligible:
             raise ReliefError(_l("Application %(id)s has been decided or sent meanwhile.",
                                  id=application.id))
         for item in items:
-            if not may_fund(item.fund_code, purpose_of(application)):
+            if not may_fund(item.fund_code, purpose_of(application, known)):
                 raise ReliefError(_l("Money in %(code)s may not be spent on application "
                                      "%(id)s.", code=item.fund_code, id=application.id))
     for code in {i.fund_code for items in sources.values() for i in items}:
@@ -131,6 +148,7 @@ def send(proposal: AllocationProposal, user) -> list[Application]:
                                  "(%(have)s).", code=code, have=yuan(balance(code))))
     for application, items in sources.items():
         application.amount_fen = sum(i.amount_fen for i in items)
+        application.proposal_id = proposal.id
     proposal.state, proposal.sent_by_id, proposal.sent_at = "sent", user.id, utcnow()
     db.session.flush()
     record("relief.allocation_send", "allocation_proposal", proposal.id, user=user,

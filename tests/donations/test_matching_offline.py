@@ -118,3 +118,62 @@ def test_donor_gets_receipt_and_statement_pdfs_only_for_own_gifts(client, sessio
     auth.logout()
     auth.login(factories.user("donor"))
     assert client.get(f"/donations/portal/receipts/{gift.id}.pdf").status_code == 404
+
+
+def test_batch_lines_are_anonymous_unless_marked_show(client, session, auth):
+    auth.login(factories.user("fund_manager"))
+    rows = ("cash,200,R-10,王隐名,,2026-09-05\n"
+            "cash,300,R-11,李显名,,2026-09-05,show\n"
+            "cash,400,R-12,赵匿名,,2026-09-05,")
+    assert client.post("/donations/staff/offline/batch", data={"rows": rows}).status_code == 302
+    gifts = session.scalars(select(Donation).order_by(Donation.receipt_number)).all()
+    assert [(g.donor_name, g.anonymous) for g in gifts] == [
+        ("王隐名", True), ("李显名", False), ("赵匿名", True)]
+    page = client.get("/donations/?lang=en").get_data(as_text=True)
+    assert "李显名" in page and "王隐名" not in page and "赵匿名" not in page
+    bad = "cash,200,R-13,某人,,2026-09-05,perhaps"
+    response = client.post("/donations/staff/offline/batch?lang=en", data={"rows": bad})
+    assert response.status_code == 400 and "Line 1" in response.get_data(as_text=True)
+
+
+def test_batch_locks_its_fund_accounts_before_its_first_posting(session, monkeypatch):
+    from charity.fund import journal
+    from donations import offline
+
+    calls = []
+    real_lock, real_post = journal.lock_accounts, journal.post
+    monkeypatch.setattr(journal, "lock_accounts",
+                        lambda codes: calls.append(("lock", sorted(codes))) or real_lock(codes))
+    monkeypatch.setattr("charity.fund.operations.post",
+                        lambda *a, **k: calls.append(("post",)) or real_post(*a, **k))
+    offline.record_batch("cash,10,RB1,张三,,2026-11-29\n"
+                         "cash,10,RB2,李四,measure:4,2026-11-29", factories.user("fund_manager"))
+    assert calls[0] == ("lock", ["cash", "restricted:measure:4", "unrestricted"])
+    assert calls[1:] == [("post",), ("post",)]
+
+
+def test_one_donor_one_cap_signed_in_or_not(session):
+    from donations import operations
+
+    campaign = campaign_with_pool(per_donor=10_000)
+    donor = factories.user("donor", email="same.person@example.com")
+    signed_in = operations.new_donation(amount_fen=10_000, designation=None, campaign=campaign,
+                                        channel="online", donor_id=donor.id,
+                                        donor_email="someone@example.com")
+    operations.credit(signed_in)
+    guest = operations.new_donation(amount_fen=10_000, designation=None, campaign=campaign,
+                                    channel="online", donor_email=" Same.Person@Example.com ")
+    operations.credit(guest)
+    assert signed_in.match.donor_key == guest.match.donor_key == "email:same.person@example.com"
+    assert (signed_in.match.amount_fen, guest.match.amount_fen) == (10_000, 0)
+
+
+def test_the_receipt_number_carries_the_shanghai_year(session):
+    from datetime import UTC, datetime
+
+    from donations import operations
+
+    gift = operations.new_donation(amount_fen=10_000, designation=None, channel="online",
+                                   given_at=datetime(2026, 12, 31, 16, 30, tzinfo=UTC))
+    operations.credit(gift)
+    assert gift.receipt_number == f"ST2027{gift.id:08d}"

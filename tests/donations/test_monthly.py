@@ -11,6 +11,7 @@ from donations.models import Donation
 from donations.pledge_models import RecurringGift
 from tests import factories
 from tests.donations.test_online import HOOK
+from tests.donations.test_refunds_disputes import post
 
 
 def confirm_setup(localstripe: str, client_secret: str) -> None:
@@ -102,3 +103,83 @@ def test_demo_monthly_gift_is_a_standing_order_without_made_up_stripe_ids(app, s
     gifts = session.scalars(select(Donation).where(Donation.recurring_id == order.id)).all()
     assert [g.channel for g in gifts] == ["bank_transfer"] * 2
     assert all(g.status == "succeeded" and g.receipt_number for g in gifts)
+
+
+def active_monthly(amount_fen=3000, show_name=False, designation="measure:1"):
+    donor = factories.user("donor")
+    donor.name = "月捐的张先生"
+    gift = RecurringGift(donor_id=donor.id, amount_fen=amount_fen, designation=designation,
+                         status="active", show_name=show_name, stripe_customer="cus_m",
+                         setup_intent=f"seti_{donor.id}", subscription=f"sub_{donor.id}")
+    from charity.extensions import db
+
+    db.session.add(gift)
+    db.session.flush()
+    return gift
+
+
+def paid_invoice(client, gift, amount=None, currency="cny", invoice="in_1"):
+    return post(client, "invoice.paid", {
+        "id": invoice, "object": "invoice", "subscription": gift.subscription,
+        "amount_paid": gift.amount_fen if amount is None else amount, "currency": currency,
+        "payment_intent": f"pi_{invoice}"})
+
+
+def test_monthly_gifts_are_anonymous_unless_the_donor_shows_their_name(client, session):
+    quiet = active_monthly()
+    assert paid_invoice(client, quiet) == "credited"
+    page = client.get("/donations/?lang=en").get_data(as_text=True)
+    assert "月捐的张先生" not in page and "Anonymous donor" in page
+    assert session.scalar(select(Donation).where(Donation.recurring_id == quiet.id)).anonymous
+    named = active_monthly(show_name=True)
+    assert paid_invoice(client, named, invoice="in_2") == "credited"
+    assert "月捐的张先生" in client.get("/donations/?lang=en").get_data(as_text=True)
+
+
+def test_the_monthly_form_asks_to_show_the_name_and_defaults_to_anonymous(client, session,
+                                                                         auth):
+    auth.login(factories.user("donor"))
+    page = client.get("/donations/portal?lang=en").get_data(as_text=True)
+    assert "Show my name with my gifts" in page
+    for data in ({}, {"show_name": "y"}):
+        started = client.post("/donations/portal/monthly",
+                              data={"amount": "30", "designation": "", **data})
+        assert started.status_code == 200, started.get_json()
+    assert [g.show_name for g in session.scalars(
+        select(RecurringGift).order_by(RecurringGift.id))] == [False, True]
+
+
+def test_an_invoice_in_another_currency_or_amount_is_flagged_not_credited(client, session):
+    gift = active_monthly(amount_fen=3000)
+    assert paid_invoice(client, gift, currency="usd", invoice="in_usd") == "flagged"
+    assert paid_invoice(client, gift, amount=700, invoice="in_small") == "flagged"
+    flagged = session.scalars(select(Donation).where(Donation.recurring_id == gift.id)
+                              .order_by(Donation.id)).all()
+    assert [(d.status, d.review_flag) for d in flagged] == [
+        ("flagged", "amount_mismatch: 3000 usd"), ("flagged", "amount_mismatch: 700 cny")]
+    assert balance("restricted:measure:1") == 0 and balance("cash") == 0
+    assert paid_invoice(client, gift, invoice="in_usd") == "ignored"  # already recorded
+    assert paid_invoice(client, gift, invoice="in_ok") == "credited"
+    assert balance("restricted:measure:1") == 3000
+
+
+def test_an_invoices_fee_is_fetched_from_real_stripe(client, session, app, monkeypatch):
+    from donations import gateway
+
+    fetched = []
+
+    class Intents:
+        def retrieve(self, intent, params):
+            fetched.append((intent, params))
+            return type("Found", (), {"to_dict": lambda self: {
+                "id": intent, "latest_charge": {"id": "ch_inv", "balance_transaction": {
+                    "fee": 96, "currency": "cny"}}}})()
+
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", "")
+    monkeypatch.setattr(gateway, "client", lambda: type("C", (), {"v1": type(
+        "V1", (), {"payment_intents": Intents()})()})())
+    gift = active_monthly(amount_fen=3000)
+    assert paid_invoice(client, gift, invoice="in_fee") == "credited"
+    assert fetched == [("pi_in_fee", {"expand": ["latest_charge.balance_transaction"]})]
+    paid = session.scalar(select(Donation).where(Donation.recurring_id == gift.id))
+    assert paid.fee_fen == 96 and balance("fees") == 96

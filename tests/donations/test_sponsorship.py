@@ -1,13 +1,14 @@
 """Sponsorship through the optimiser: pledges are `matching.Sponsor`s, enrolled people who fit
 are the beneficiaries; budgets, designations and "sponsored once" hold, and the donor sees an
-anonymised profile and the entries of the sponsorship's fund."""
+anonymised profile and the entries of the sponsorship's fund. A pledge pairs people only as
+money for it is received, expires if none comes in time, and only donors pledge."""
 
-from datetime import date
+from datetime import date, timedelta
+from itertools import count
 
 from sqlalchemy import select
 
 from charity.district.models import Street
-from charity.fund import operations as ledger
 from charity.timeutil import local_today
 from donations import sponsorship
 from donations.pledge_models import SponsoredPerson, Sponsorship
@@ -34,8 +35,21 @@ def street_id(name):
 
 
 def pledge(donor, kind, yuan, street=None):
-    return sponsorship.pledge(donor, kind, yuan * 100, street_id(street) if street else None,
-                              YEAR, local_today())
+    return sponsorship.pledge(donor, kind, yuan * 100, street_id(street) if street else None)
+
+
+_receipts = count(1)
+
+
+def fund(pledge_row, yuan):
+    """Money for the pledge arrives: an offline gift designated to it, credited."""
+    from donations import offline
+
+    clerk = factories.user("fund_manager")
+    return offline.record_offline(
+        channel="bank_transfer", amount_fen=yuan * 100, receipt_number=f"SP-{next(_receipts)}",
+        donor_name="捐赠人", designation=pledge_row.designation, given_on=local_today(),
+        user=clerk)
 
 
 def paired(pledge_row):
@@ -49,6 +63,9 @@ def test_budgets_designations_and_sponsored_once(session):
     small = pledge(donor, "household_support", 1200, street="七星岗")  # two people
     large = pledge(donor, "household_support", 6000)  # ten people's budget, anywhere
     grant = pledge(donor, "autumn_grant", 5000)  # education: the entrant only
+    assert session.scalar(select(SponsoredPerson.id)) is None  # no money yet: nobody paired
+    for row, yuan in ((small, 1200), (large, 6000), (grant, 5000)):
+        fund(row, yuan)
     unit = sponsorship.unit_fen("household_support")
     assert paired(small) <= {p.id for p in people[:3]} and len(paired(small)) == 2
     assert len(paired(large)) == 4  # everyone left who fits; budget for more stays open
@@ -81,9 +98,9 @@ def test_donor_sees_anonymised_profile_and_the_funds_entries(client, session, au
         "kind": "household_support", "amount": "600", "street": "street:上清寺"})
     assert response.status_code == 302
     found = session.scalar(select(Sponsorship))
+    assert paired(found) == set() and found.status == "pledged"
+    fund(found, 600)
     assert paired(found) == {person.id} and found.status == "paired"
-    ledger.record_gift(amount_fen=60_000, designation=found.designation,
-                       reference="gift:test-sponsorship", memo="捐赠 test")
     page = client.get(response.location + "?lang=en").get_data(as_text=True)
     age = person.age_on(local_today())
     assert f"{age // 10 * 10}–{age // 10 * 10 + 9}" in page and "上清寺" in page
@@ -100,10 +117,83 @@ def test_donor_sees_anonymised_profile_and_the_funds_entries(client, session, au
 def test_cli_pairs_waiting_pledges(runner, session):
     donor = factories.user("donor")
     waiting = pledge(donor, "household_support", 600, street="大坪")
-    assert waiting.status == "pledged"
+    fund(waiting, 600)
+    assert waiting.status == "pledged"  # paid, but nobody fits yet
     tekun("大坪")
     result = runner.invoke(args=["donations", "pair-sponsorships"])
     assert result.exit_code == 0 and "1 people paired" in result.output
     session.refresh(waiting)
     assert waiting.status == "paired"
     assert session.get(Street, waiting.street_id).name == "大坪"
+
+
+def test_a_pledge_pairs_person_by_person_as_its_money_arrives(session):
+    donor = factories.user("donor")
+    people = {tekun("两路口").id for _ in range(4)}
+    three = pledge(donor, "household_support", 1800, street="两路口")  # three people at most
+    assert paired(three) == set() and three.status == "pledged"
+    fund(three, 500)  # less than one person's need
+    assert paired(three) == set()
+    fund(three, 700)  # ¥1,200 received: two people
+    assert len(paired(three)) == 2 and paired(three) <= people
+    fund(three, 1200)  # ¥2,400 received, but the pledge was ¥1,800
+    assert len(paired(three)) == 3 and three.status == "paired"
+    assert sponsorship.pair_waiting(YEAR, local_today()) == 0
+
+
+def test_a_pledge_paid_online_pairs_when_the_webhook_credits(client, session, auth,
+                                                             localstripe):
+    from donations.models import Donation
+    from tests.donations.test_online import give
+    from tests.donations.test_refunds_disputes import post
+
+    person = tekun("朝天门")
+    auth.login(factories.user("donor"))
+    client.post("/donations/portal/sponsorships", data={
+        "kind": "household_support", "amount": "600", "street": "street:朝天门"})
+    found = session.scalar(select(Sponsorship))
+    gift = give(client, localstripe, amount="600", designation=found.designation)
+    assert paired(found) == set()  # a gift started is no money received
+    assert post(client, "payment_intent.succeeded", {
+        "id": gift.payment_intent, "object": "payment_intent", "currency": "cny",
+        "amount": 60_000, "amount_received": 60_000}) == "credited"
+    session.expire_all()
+    assert session.get(Donation, gift.id).status == "succeeded"
+    assert paired(session.get(Sponsorship, found.id)) == {person.id}
+
+
+def test_an_unpaid_pledge_expires_and_then_pairs_nobody(app, runner, session, monkeypatch):
+    monkeypatch.setitem(app.config, "SPONSORSHIP_PLEDGE_DAYS", 7)
+    donor = factories.user("donor")
+    tekun("大坪")
+    late = pledge(donor, "household_support", 600, street="大坪")
+    paid = pledge(donor, "household_support", 600, street="大坪")
+    first = fund(paid, 300)  # some money in time: not expired, though not a person's worth
+    late.created_at -= timedelta(days=8)
+    paid.created_at -= timedelta(days=8)
+    first.paid_at -= timedelta(days=7)  # a day after its pledge
+    session.flush()
+    result = runner.invoke(args=["donations", "pair-sponsorships"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert (late.status, paid.status) == ("expired", "pledged")
+    fund(late, 600)  # money after the deadline pairs nobody
+    assert paired(late) == set() and late.status == "expired"
+    fund(paid, 300)
+    assert len(paired(paid)) == 1
+
+
+def test_only_donors_pledge_or_start_monthly_gifts(client, session, auth):
+    tekun("七星岗")
+    for role in ("auditor", "fund_manager"):
+        auth.login(factories.user(role))
+        response = client.post("/donations/portal/sponsorships", data={
+            "kind": "household_support", "amount": "600", "street": ""})
+        assert response.status_code == 403, role
+        assert client.post("/donations/portal/monthly",
+                           data={"amount": "30", "designation": ""}).status_code == 403
+        page = client.get("/donations/portal?lang=en").get_data(as_text=True)
+        assert "Sponsor a need" not in page and "Start a monthly gift" not in page
+        auth.logout()
+    assert session.scalar(select(Sponsorship.id)) is None
+    assert session.scalar(select(SponsoredPerson.id)) is None

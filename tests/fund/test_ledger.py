@@ -19,7 +19,8 @@ def test_gift_with_fee_balances_and_credits_its_designation(session):
     ops.record_gift(amount_fen=10_000, fee_fen=60, designation="measure:4", reference="pi_1")
     assert queries.balance("cash") == 9_940
     assert queries.balance("fees") == 60
-    assert queries.balance("restricted:measure:4") == 10_000
+    assert queries.balance("restricted:measure:4") == 9_940  # the fund bears its gift's fee
+    assert queries.balance("spent:fees") == 60
     ops.record_gift(amount_fen=500, designation=None, reference="pi_2")
     assert queries.balance("unrestricted") == 500
     assert verify().ok
@@ -102,16 +103,19 @@ def test_reverse_once_and_not_a_reversal(session):
 
 
 def test_dispute_hold_then_won_or_lost(session):
+    ops.record_gift(amount_fen=1_000, designation=None, reference="u")
     ops.record_gift(amount_fen=2_000, designation=None, reference="a")
     ops.record_gift(amount_fen=3_000, designation="measure:8", reference="b")
     ops.record_dispute_hold(gift_reference="a", amount_fen=2_000, fee_fen=150, reference="d1")
     ops.record_dispute_hold(gift_reference="b", amount_fen=3_000, fee_fen=150, reference="d2")
     assert queries.balance("disputed") == 5_000
+    # b's fund holds nothing after its hold: unrestricted money bears b's fee
+    assert queries.balance("unrestricted") == 1_000 - 150 - 150
     ops.record_dispute_close(gift_reference="a", won=True, reference="c1")
     ops.record_dispute_close(gift_reference="b", won=False, reference="c2")
-    assert queries.balance("unrestricted") == 2_000
+    assert queries.balance("unrestricted") == 2_700
     assert queries.balance("restricted:measure:8") == 0
-    assert queries.balance("cash") == 5_000 - 300 - 3_000
+    assert queries.balance("cash") == 6_000 - 300 - 3_000 == queries.balance("unrestricted")
     with pytest.raises(ops.LedgerError):
         ops.record_dispute_close(gift_reference="a", won=True, reference="c3")
 
@@ -133,8 +137,27 @@ def test_cli_balance_and_verify(runner, session):
     ops.record_gift(amount_fen=1_234, fee_fen=34, designation="measure:4", reference="g")
     db.session.commit()
     result = runner.invoke(args=["fund", "balance", "--json"])
-    assert json.loads(result.output) == {"cash": 1_200, "fees": 34, "restricted:measure:4": 1_234}
+    assert json.loads(result.output) == {"cash": 1_200, "fees": 34, "restricted:measure:4": 1_200,
+                                         "spent:fees": 34}
     result = runner.invoke(args=["ledger", "verify", "--json"])
     report = json.loads(result.output)
     assert result.exit_code == 0 and report["ok"] and report["entries"] == 1
     assert report["head_hash"] == queries.head()[1]
+
+
+def test_fees_are_borne_by_the_gifts_fund_so_funds_never_hold_more_than_cash(session):
+    ops.record_gift(amount_fen=10_000, fee_fen=320, designation="measure:4", reference="g4")
+    ops.record_gift(amount_fen=10_000, designation="measure:3", reference="g3")
+    ops.record_dispute_hold(gift_reference="g3", amount_fen=4_000, fee_fen=150, reference="d")
+    assert queries.balance("restricted:measure:4") == 9_680
+    assert queries.balance("restricted:measure:3") == 10_000 - 4_000 - 150
+    assert queries.balance("spent:fees") == queries.balance("fees") == 470
+    assert ops.gift_remaining("g4") == 10_000 and ops.gift_remaining("g3") == 6_000
+    # the measure-4 fund cannot pay more than its gift brought in, so measure 3 pays nothing
+    with pytest.raises(ops.LedgerError, match="restricted:measure:4"):
+        ops.reserve(1, [("restricted:measure:4", 10_000)], MEASURE4)
+    ops.reserve(1, [("restricted:measure:4", 9_680)], MEASURE4)
+    ops.pay(1, 4)
+    assert queries.balance("cash") == queries.balance("restricted:measure:3") \
+        + queries.balance("disputed")
+    assert verify().ok

@@ -15,7 +15,8 @@ from charity.fund.models import JournalEntry
 from charity.fund.verify import verify
 
 DESIGNATIONS = [None, "measure:4", "measure:5", "street:七星岗", "campaign:3"]
-PURPOSES = [ops.Purpose(4, "七星岗"), ops.Purpose(5, "解放碑"), ops.Purpose(4, "解放碑", 3)]
+PURPOSES = [ops.Purpose(4, "七星岗"), ops.Purpose(5, "解放碑"),
+            ops.Purpose(4, "解放碑", frozenset({3}))]
 SOURCES = ["unrestricted", "budget", "restricted:measure:4", "restricted:measure:5",
            "restricted:street:七星岗", "restricted:campaign:3"]
 amounts = st.integers(min_value=1, max_value=50_000)
@@ -91,6 +92,11 @@ def replay() -> dict[str, int]:
 def check_invariants(state):
     found = queries.balances()
     assert all(amount >= 0 for amount in found.values()), found
+    # the funds hold exactly what cash holds (spent money has left both), so never more
+    held = {code: amount for code, amount in found.items()
+            if accounts.kind_of(code) == accounts.FUND and not code.startswith("spent:")}
+    assert sum(held.values()) == found.get("cash", 0), found
+    assert sum(v for c, v in held.items() if accounts.is_spendable(c)) <= found.get("cash", 0)
     assert {k: v for k, v in found.items() if v} == {k: v for k, v in replay().items() if v}
     for entry in db.session.scalars(select(JournalEntry).where(JournalEntry.kind == "reserve")):
         app = int(entry.reference.split(":")[1])

@@ -52,3 +52,23 @@ def test_postgres_refuses_raw_update_or_delete(session, sql):
     with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
         with db.session.begin_nested():
             db.session.execute(text(sql))
+
+
+def test_moving_a_refund_to_another_gift_fails_verify(runner, session):
+    ops.record_gift(amount_fen=10_000, designation="measure:4", reference="gA")
+    ops.record_gift(amount_fen=10_000, designation="measure:4", reference="gB")
+    ops.record_refund(gift_reference="gA", amount_fen=10_000, reference="rA")
+    assert runner.invoke(args=["ledger", "verify", "--json"]).exit_code == 0
+    _tamper("UPDATE journal_entry SET subject = 'gB' WHERE reference = 'rA'")
+    result = runner.invoke(args=["ledger", "verify", "--json"])
+    assert result.exit_code == 1
+    assert "hash does not match" in " ".join(json.loads(result.output)["errors"])
+
+
+def test_postgres_refuses_truncating_the_journal(session):
+    if not _is_postgres():
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    _journal()
+    with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
+        with db.session.begin_nested():
+            db.session.execute(text("TRUNCATE journal_line, journal_entry CASCADE"))

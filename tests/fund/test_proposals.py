@@ -148,3 +148,33 @@ def test_proposal_pages_its_cases(client, auth, session, cases, sender, monkeypa
     assert "Page 1 of 2" in first and first.count('class="case-card"') == 3
     second = client.get(page + "&funded_page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second
+
+
+def test_changing_a_cases_amount_within_its_fund(session, cases, sender):
+    proposal = proposals.run(sender, time_limit=5)
+    emergency = cases[0]
+    proposals.change(proposal, emergency.id, "restricted:measure:4", 200_000, sender)
+    assert by_case(proposal)[emergency.id] == [("restricted:measure:4", 200_000)]
+    proposals.drop(proposal, emergency.id, sender)
+    proposals.change(proposal, emergency.id, "restricted:measure:4", 250_000, sender)
+    assert by_case(proposal)[emergency.id] == [("restricted:measure:4", 250_000)]
+
+
+def test_funding_a_large_case_in_part_still_needs_the_committee(session, person, maker,
+                                                                 funded, sender, checker):
+    big = ops.submit(person, "medical", "重病", TODAY, maker, assessed_fen=1_500_000)
+    proposal = proposals.run(sender, time_limit=5)
+    proposals.change(proposal, big.id, "restricted:measure:3", 1_000_000, sender)
+    proposals.send(proposal, sender)
+    assert big.amount_fen == 1_000_000 and big.standard_fen == 1_500_000
+    ops.approve(big, checker)
+    assert big.state == "committee"
+
+
+def test_a_case_is_sent_in_one_proposal_only(session, cases, sender):
+    first = proposals.run(sender, time_limit=5)
+    second = proposals.run(user("fund_manager"), time_limit=5)
+    proposals.send(first, sender)
+    with pytest.raises(ops.ReliefError, match="sent meanwhile"):
+        proposals.send(second, sender)
+    assert {a.proposal_id for a in cases[:4]} == {first.id}

@@ -75,6 +75,44 @@ def test_expiry_releases_the_reservation(session, person, maker, checker, funded
     assert application.state == "expired" and fund.balance(f"reserved:{application.id}") == 0
 
 
+def test_days_are_shanghai_days(session, person, maker, checker, funded, monkeypatch, app):
+    """At 01:30 in Shanghai it is still yesterday in UTC: the reservation runs from the
+    Shanghai day, and a payment then counts on the Shanghai day."""
+    from datetime import UTC, datetime, timedelta
+
+    from charity import timeutil
+    from charity.relief import checks, standards
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 11, 29, 17, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(timeutil, "datetime", Clock)
+    application = ops.approve(submit(person, maker), checker)
+    days = standards.setting(app.config, "RELIEF_RESERVATION_DAYS")
+    assert application.expires_on == date(2026, 11, 30) + timedelta(days=days)
+    ops.pay(application, maker)
+    application.paid_at = datetime(2025, 12, 31, 16, 30, tzinfo=UTC)
+    assert checks.last_temporary_assistance(person) == date(2026, 1, 1)
+
+
+def test_amounts_in_yuan_have_at_most_two_decimals(app):
+    from charity.relief.forms import AllocationCaseForm, ApplicationForm
+
+    with app.test_request_context("/?lang=en", method="POST", data={
+            "person_id": "1", "kind": "medical", "reason": "病", "assessed": "1234.567"}):
+        form = ApplicationForm()
+        assert not form.validate() and "two decimals" in str(form.assessed.errors[0])
+    with app.test_request_context("/?lang=en", method="POST", data={
+            "fund": "unrestricted", "amount": "1234.50"}):
+        form = AllocationCaseForm()
+        assert form.validate() and form.amount_fen() == 123_450
+    with app.test_request_context("/?lang=en", method="POST", data={
+            "fund": "unrestricted", "amount": "0.015"}):
+        assert not AllocationCaseForm().validate()
+
+
 def test_not_enough_money_is_a_clear_refusal(session, person, maker, checker):
     application = submit(person, maker)
     with pytest.raises(ops.ReliefError, match="enough money"):
