@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_security import auth_required, roles_accepted
 
+from charity.auth.access import street_scope
 from charity.extensions import db
 from charity.fund import queries
 from charity.fund.verify import verify
@@ -28,10 +29,13 @@ def group_label(code: str) -> str:
 @auth_required()
 @roles_accepted(*STAFF, "street_officer")
 def overview():
+    """Balances by group. A street officer sees reserved money as a total only: one line per
+    application would show other streets' cases."""
     found = queries.balances()
+    per_case = street_scope() is None
     groups: dict[str, list[tuple[str, int]]] = {}
     for code, amount in found.items():
-        if code.startswith("reserved:") and amount == 0:
+        if code.startswith("reserved:") and (amount == 0 or not per_case):
             continue
         groups.setdefault(group_label(code), []).append((code, amount))
     reserved = sum(v for c, v in found.items() if c.startswith("reserved:"))

@@ -18,7 +18,7 @@ from charity.fund.accounts import may_fund
 from charity.relief import allocation, checks, standards
 from charity.relief.allocation import purpose_of
 from charity.relief.models import Application, CommitteeVote
-from charity.timeutil import local_today
+from charity.timeutil import SHANGHAI, local_today
 
 
 class ReliefError(ValueError):
@@ -196,12 +196,18 @@ def vote(application: Application, user, approve_case: bool, note: str = "") -> 
 
 
 def keep_minutes(application: Application, user, minutes: str) -> Application:
-    """Keep the committee's minutes with the case (only while or after it sat)."""
+    """Add to the committee's minutes kept with the case (only while or after it sat). Minutes
+    are only ever added to, signed and timed, never rewritten; the case's maker cannot add."""
     if not application.votes and application.state != "committee":
         raise ReliefError(_l("Minutes belong to a case the committee has heard."))
+    if application.created_by_id == user.id:
+        raise FourEyesError(_l("Whoever made the application cannot keep its minutes."))
     if not minutes.strip():
         raise ReliefError(_l("The minutes are empty."))
-    application.minutes = minutes.strip()
+    stamp = utcnow().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    entry = f"[{stamp} {user.email}]\n{minutes.strip()}"
+    application.minutes = f"{application.minutes}\n\n{entry}" if application.minutes else entry
     db.session.flush()
-    record("relief.minutes", "relief_application", application.id, user=user)
+    record("relief.minutes", "relief_application", application.id, user=user,
+           text=minutes.strip())
     return application

@@ -84,7 +84,7 @@ def case(application_id):
     application = _case_or_404(application_id)
     return render_template("relief/case.html", application=application,
                            decision_form=DecisionForm(), vote_form=VoteForm(),
-                           minutes_form=MinutesForm(minutes=application.minutes))
+                           minutes_form=MinutesForm())
 
 
 def _act(application_id, action, success: str):

@@ -57,3 +57,17 @@ def test_annual_workbook(client, session, person, maker, checker, funded):
     assert summary["Spending (yuan)"] == 2_000.0
     measures = list(book["Projects by measure"].iter_rows(values_only=True))
     assert any(row[0] == 4 and row[3] == 2_000.0 for row in measures)
+
+
+def test_street_officer_sees_reserved_money_as_a_total_only(client, session, person, maker,
+                                                            checker, funded):
+    application = relief.submit(person, "temporary_emergency", "病", TODAY, maker, grade=1)
+    relief.approve(application, checker)
+    session.commit()
+    officer = user("street_officer", "解放碑")
+    client.post("/login", data={"email": officer.email, "password": PASSWORD})
+    page = client.get("/fund/").get_data(as_text=True)
+    assert f"reserved:{application.id}" not in page
+    client.post("/logout")
+    client.post("/login", data={"email": checker.email, "password": PASSWORD})
+    assert f"reserved:{application.id}" in client.get("/fund/").get_data(as_text=True)

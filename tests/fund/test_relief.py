@@ -135,6 +135,12 @@ def test_large_case_goes_to_the_committee(session, person, maker, checker, membe
     assert fund.balance(f"reserved:{application.id}") == 1_500_000
     ops.keep_minutes(application, members[0], "2026年11月会议：三人到会，二比一通过。")
     assert "二比一" in application.minutes
+    with pytest.raises(ops.FourEyesError):
+        ops.keep_minutes(application, maker, "一致同意")
+    ops.keep_minutes(application, members[1], "补充：反对意见为金额偏高。")
+    assert "二比一" in application.minutes and "补充" in application.minutes
+    assert application.minutes.index("二比一") < application.minutes.index("补充")
+    assert members[1].email in application.minutes
 
 
 def test_one_case_one_discussion_rejected_on_a_tie_or_majority(session, person, maker, checker,
