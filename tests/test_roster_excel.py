@@ -130,6 +130,7 @@ def test_export_round_trips_through_import_columns(client, auth):
     exports = db.session.scalars(select(AuditEntry).where(
         AuditEntry.action == "roster.export")).all()
     assert [e.detail["full_ids"] for e in exports] == [False, True]
+    assert person.id in exports[1].detail["person_ids"] and exports[0].detail["person_ids"] == []
 
 
 def test_checked_file_waits_encrypted_and_only_for_its_uploader(app, client, auth):
