@@ -68,7 +68,7 @@ def export_roster():
         queries.people(queries.PersonFilter(street_id=street.id), scope)).unique().all()
     full = can_see_full_id(current_user) and request.args.get("full") == "1"
     content = excel.export(people, full_ids=full)
-    #: A full export is a full view of every person in it: the entry names them all.
+    # A full export is a full view of every person in it: the entry names them all.
     record("roster.export", "street", street.id, rows=len(people), full_ids=full,
            person_ids=[p.id for p in people] if full else [])
     db.session.commit()
