@@ -4,38 +4,27 @@ separate connections, so the test cleans its tables up itself."""
 import threading
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from charity.extensions import db
-from charity.fund import chain
 from charity.fund.models import JournalEntry
 from charity.fund.queries import balance
 from donations.models import Donation, StripeEvent
+from tests.committed import committed_data, empty
 from tests.donations.conftest import event, signed
 
 TABLES = "match_credit, stripe_event, donation, journal_line, journal_entry, fund_account"
 
 
 def clean() -> None:
-    """Empty the tables; the journal refuses TRUNCATE but in replica mode (a test's cleanup,
-    as a superuser), where user triggers do not fire."""
-    db.session.execute(text("SET LOCAL session_replication_role = replica"))
-    db.session.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
-    db.session.execute(text("UPDATE ledger_head SET seq = 0, hash = :h"), {"h": chain.GENESIS})
-    db.session.commit()
+    empty(TABLES)
 
 
 @pytest.fixture
 def committed(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("concurrent deliveries need PostgreSQL (SQLite has one writer)")
-        clean()
-        try:
-            yield
-        finally:
-            db.session.rollback()
-            clean()
+    with committed_data(app, clean, "concurrent deliveries need PostgreSQL (SQLite has one "
+                        "writer)"):
+        yield
 
 
 def test_five_concurrent_deliveries_credit_once(app, committed):

@@ -6,39 +6,27 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from charity.extensions import db
-from charity.fund import chain, queries
 from charity.fund import operations as ops
+from charity.fund import queries
 from charity.fund.verify import verify
+from tests.committed import committed_data, empty
 
 
 def clean_ledger() -> None:
-    """Empty the ledger's tables; the journal refuses TRUNCATE but in replica mode (a test's
-    cleanup, as a superuser), where user triggers do not fire."""
-    db.session.execute(text("SET LOCAL session_replication_role = replica"))
-    db.session.execute(text("TRUNCATE allocation_item, allocation_proposal, committee_vote, "
-                            "relief_application, audit_entry, "
-                            "journal_line, journal_entry, fund_account RESTART IDENTITY"))
-    db.session.execute(text("DELETE FROM person WHERE name LIKE 'concurrent%'"))
-    db.session.execute(text("DELETE FROM household WHERE code LIKE 'CC%'"))
-    db.session.execute(text("DELETE FROM \"user\" WHERE email LIKE 'concurrent-%'"))
-    db.session.execute(text("UPDATE ledger_head SET seq = 0, hash = :h"), {"h": chain.GENESIS})
-    db.session.commit()
+    empty("allocation_item, allocation_proposal, committee_vote, relief_application, "
+          "audit_entry, journal_line, journal_entry, fund_account",
+          "DELETE FROM person WHERE name LIKE 'concurrent%'",
+          "DELETE FROM household WHERE code LIKE 'CC%'",
+          "DELETE FROM \"user\" WHERE email LIKE 'concurrent-%'")
 
 
 @pytest.fixture
 def committed(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("concurrency needs PostgreSQL (SQLite has one writer)")
-        clean_ledger()
-        try:
-            yield
-        finally:
-            db.session.rollback()
-            clean_ledger()
+    with committed_data(app, clean_ledger, "concurrency needs PostgreSQL (SQLite has one writer)"):
+        yield
 
 
 def run_concurrently(app, count: int, work) -> list[str]:
