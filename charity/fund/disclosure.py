@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from charity.district.models import Street
 from charity.extensions import db
 from charity.fund import queries
+from charity.fund.accounts import FEES_BORNE
 from charity.fund.models import Account, JournalEntry, JournalLine
 from charity.relief.models import Application
 from charity.timeutil import SHANGHAI
@@ -65,6 +66,13 @@ def build(year: int | None = None) -> Disclosure:
                 report.measures[int(m)][0] -= amount
             if (c := _restriction(code, "restricted:campaign:")) is not None:
                 report.campaigns[int(c)] -= amount
+        elif kind in INFLOW_KINDS and code == FEES_BORNE:
+            # A fund bears its gift's fee: money in is shown gross, the fee as money out.
+            report.months[month][0] -= amount
+            report.total_in -= amount
+        elif code == "fees":
+            report.months[month][1] += amount
+            report.total_out += amount
         elif kind == "payment" and code.startswith("disbursed:measure:"):
             report.months[month][1] += amount
             report.total_out += amount

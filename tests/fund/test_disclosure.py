@@ -71,3 +71,14 @@ def test_street_officer_sees_reserved_money_as_a_total_only(client, session, per
     client.post("/logout")
     client.post("/login", data={"email": checker.email, "password": PASSWORD})
     assert f"reserved:{application.id}" in client.get("/fund/").get_data(as_text=True)
+
+
+def test_gifts_are_disclosed_gross_and_their_fees_as_money_out(session):
+    from charity.fund import disclosure
+
+    before = disclosure.build()
+    ledger.record_gift(amount_fen=10_000, fee_fen=300, designation="measure:4",
+                       reference="stripe:pi_fee")
+    after = disclosure.build()
+    assert after.total_in - before.total_in == 10_000
+    assert after.total_out - before.total_out == 300
