@@ -1,6 +1,6 @@
 """The review queue: gifts held for review, and the decisions staff made on them."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required, roles_accepted
@@ -35,9 +35,7 @@ def review_queue():
 @auth_required()
 @roles_accepted(*REVIEWERS)
 def review_gift(donation_id):
-    donation = db.session.get(Donation, donation_id)
-    if donation is None:
-        abort(404)
+    donation = db.get_or_404(Donation, donation_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         flash(_("Choose a decision from the list."), "error")

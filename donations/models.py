@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, utcnow
+from charity.database import UTCDateTime, one_of, utcnow
 from charity.extensions import db
 
 CHANNELS = ("online", "cash", "bank_transfer", "payroll")
@@ -15,9 +15,6 @@ STATUSES = ("pending", "awaiting_confirmation", "succeeded", "failed", "flagged"
 CAMPAIGN_KINDS = ("general", "charity_day", "giving_day_99")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class FundraisingCampaign(db.Model):
     """A fundraising appeal with a goal and dates; its gifts carry `campaign:<id>`."""
@@ -26,7 +23,7 @@ class FundraisingCampaign(db.Model):
     __table_args__ = (
         CheckConstraint("goal_fen > 0", name="goal"),
         CheckConstraint("ends_on >= starts_on", name="dates"),
-        CheckConstraint(_in("kind", CAMPAIGN_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", CAMPAIGN_KINDS), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,8 +70,8 @@ class Donation(db.Model):
         CheckConstraint("amount_fen > 0", name="amount"),
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= amount_fen", name="refunded"),
         CheckConstraint("fee_fen >= 0 AND fee_fen < amount_fen", name="fee"),
-        CheckConstraint(_in("channel", CHANNELS), name="channel"),
-        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint("channel = 'online' OR receipt_number IS NOT NULL", name="offline_receipt"),
         CheckConstraint("confirmed_by_id IS NULL OR confirmed_by_id <> recorded_by_id",
                         name="four_eyes"),

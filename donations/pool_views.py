@@ -1,7 +1,7 @@
 """Staff screens for campaigns and matching pools: list, create, edit, and the two September
 charity days made ready for a year in one click."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required, roles_accepted
@@ -41,9 +41,7 @@ def _edit_page(campaign, form, pool_form, status=200):
 
 
 def _campaign_or_404(campaign_id: int) -> FundraisingCampaign:
-    campaign = db.session.get(FundraisingCampaign, campaign_id)
-    if campaign is None:
-        abort(404)
+    campaign = db.get_or_404(FundraisingCampaign, campaign_id)
     return campaign
 
 

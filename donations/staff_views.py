@@ -1,7 +1,7 @@
 """Staff screens: record offline gifts (one or a batch), confirm large ones; links to the
 review queue and the campaigns."""
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required, roles_accepted
@@ -81,9 +81,7 @@ def record_batch():
 @auth_required()
 @roles_accepted(*STAFF)
 def confirm(donation_id):
-    donation = db.session.get(Donation, donation_id)
-    if donation is None:
-        abort(404)
+    donation = db.get_or_404(Donation, donation_id)
     try:
         offline.confirm(donation, current_user)
     except (DonationError, LedgerError) as error:

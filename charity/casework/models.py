@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, utcnow
+from charity.database import UTCDateTime, one_of, utcnow
 from charity.extensions import db
 
 #: Measures a person is granted and the registry has no flag for (recorded here until the
@@ -22,16 +22,13 @@ COUNTED_SERVICES = ("training", "job_referral", "job_fair")
 REVIEW_OUTCOMES = ("confirmed", "suspended", "exited", "enrolled")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 class Grant(db.Model):
     """A measure a person receives, from `starts_on` to `ends_on` (open-ended when empty)."""
 
     __tablename__ = "measure_grant"
     __table_args__ = (
-        CheckConstraint(_in("measure", GRANTED), name="measure"),
+        CheckConstraint(one_of("measure", GRANTED), name="measure"),
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="period"),
     )
 
@@ -52,7 +49,7 @@ class Referral(db.Model):
 
     __tablename__ = "referral"
     __table_args__ = (
-        CheckConstraint(_in("measure", MEASURES), name="measure"),
+        CheckConstraint(one_of("measure", MEASURES), name="measure"),
         CheckConstraint("status IN ('open', 'closed')", name="status"),
     )
 
@@ -75,7 +72,7 @@ class EmploymentService(db.Model):
     """A free training, job referral or job fair given to a person, or a public-welfare job."""
 
     __tablename__ = "employment_service"
-    __table_args__ = (CheckConstraint(_in("kind", SERVICE_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", SERVICE_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
@@ -130,7 +127,7 @@ class Review(db.Model):
     __tablename__ = "review"
     __table_args__ = (
         UniqueConstraint("cycle_id", "person_id"),
-        CheckConstraint(_in("outcome", REVIEW_OUTCOMES), name="outcome"),
+        CheckConstraint(one_of("outcome", REVIEW_OUTCOMES), name="outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 """Casework forms on a person's page: grants, referrals, services, medical cover and costs.
 Each is form -> one operation -> one commit -> redirect; bad input answers 400, writes nothing."""
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import roles_accepted
@@ -86,9 +86,7 @@ def add_cost(person_id):
 @bp.post("/referrals/<int:referral_id>/close")
 @roles_accepted(*REGISTRY_EDITORS)
 def close_referral(referral_id):
-    referral = db.session.get(Referral, referral_id)
-    if referral is None:
-        abort(404)
+    referral = db.get_or_404(Referral, referral_id)
     person = person_or_404(referral.person_id)
     try:
         operations.close_referral(referral, user=current_user)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import roles_accepted
@@ -49,9 +49,7 @@ def open_cycle():
 
 
 def _cycle_or_404(cycle_id):
-    cycle = db.session.get(ReviewCycle, cycle_id)
-    if cycle is None:
-        abort(404)
+    cycle = db.get_or_404(ReviewCycle, cycle_id)
     return cycle
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, utcnow
+from charity.database import UTCDateTime, one_of, utcnow
 from charity.extensions import db
 
 CATEGORIES = ("dibao", "tekun", "filed_hardship")
@@ -23,9 +23,6 @@ SCHOOL_LEVELS = ("preschool", "primary", "junior", "senior_high", "vocational", 
 EMPLOYMENT = ("employed", "unemployed", "unable", "retired", "student", "child")
 HUKOU = ("yuzhong", "other")
 
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Household(db.Model):
@@ -60,19 +57,19 @@ class Person(db.Model):
 
     __tablename__ = "person"
     __table_args__ = (
-        CheckConstraint(_in("category", CATEGORIES), name="category"),
-        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(one_of("category", CATEGORIES), name="category"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
         CheckConstraint("sex IN ('M', 'F')", name="sex"),
-        CheckConstraint(f"dibao_class IS NULL OR {_in('dibao_class', DIBAO_CLASSES)}",
+        CheckConstraint(f"dibao_class IS NULL OR {one_of('dibao_class', DIBAO_CLASSES)}",
                         name="dibao_class"),
         CheckConstraint("disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4",
                         name="disability_grade"),
-        CheckConstraint(f"special_disease IS NULL OR {_in('special_disease', SPECIAL_DISEASES)}",
+        CheckConstraint(f"special_disease IS NULL OR {one_of('special_disease', SPECIAL_DISEASES)}",
                         name="special_disease"),
-        CheckConstraint(f"school_level IS NULL OR {_in('school_level', SCHOOL_LEVELS)}",
+        CheckConstraint(f"school_level IS NULL OR {one_of('school_level', SCHOOL_LEVELS)}",
                         name="school_level"),
-        CheckConstraint(_in("employment_status", EMPLOYMENT), name="employment_status"),
-        CheckConstraint(_in("hukou", HUKOU), name="hukou"),
+        CheckConstraint(one_of("employment_status", EMPLOYMENT), name="employment_status"),
+        CheckConstraint(one_of("hukou", HUKOU), name="hukou"),
         CheckConstraint("monthly_income_fen >= 0", name="income"),
         Index("ix_person_category_status", "category", "status"),
     )
@@ -130,7 +127,7 @@ class StatusChange(db.Model):
     """One entry in a person's status history (enrolled, suspended, exited)."""
 
     __tablename__ = "status_change"
-    __table_args__ = (CheckConstraint(_in("status", STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, utcnow
+from charity.database import UTCDateTime, one_of, utcnow
 from charity.extensions import db
 from charity.relief.standards import KINDS
 
@@ -24,9 +24,6 @@ PROPOSAL_STATES = ("draft", "sent")
 #: Why a case in a proposal gets nothing: the optimiser's reasons, or staff dropped it.
 UNFUNDED_REASONS = ("no_fund_may_pay", "funds_exhausted", "dropped")
 
-
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 def _amount_at_submission(context) -> int:
@@ -38,8 +35,8 @@ class Application(db.Model):
 
     __tablename__ = "relief_application"
     __table_args__ = (
-        CheckConstraint(_in("kind", KINDS), name="kind"),
-        CheckConstraint(_in("state", STATES), name="state"),
+        CheckConstraint(one_of("kind", KINDS), name="kind"),
+        CheckConstraint(one_of("state", STATES), name="state"),
         CheckConstraint("measure BETWEEN 1 AND 10", name="measure"),
         CheckConstraint("amount_fen > 0", name="amount"),
         #: A proposal may fund a case below its standard amount, never above.
@@ -120,7 +117,7 @@ class AllocationProposal(db.Model):
     approval, after which it no longer changes."""
 
     __tablename__ = "allocation_proposal"
-    __table_args__ = (CheckConstraint(_in("state", PROPOSAL_STATES), name="state"),)
+    __table_args__ = (CheckConstraint(one_of("state", PROPOSAL_STATES), name="state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(10), default="draft")
@@ -148,7 +145,7 @@ class ProposalItem(db.Model):
 
     __tablename__ = "allocation_item"
     __table_args__ = (
-        CheckConstraint(_in("reason", UNFUNDED_REASONS), name="reason"),
+        CheckConstraint(one_of("reason", UNFUNDED_REASONS), name="reason"),
         #: Either money from a fund, or no fund, no money and a reason.
         CheckConstraint("(fund_code IS NOT NULL AND amount_fen > 0 AND reason IS NULL) OR "
                         "(fund_code IS NULL AND amount_fen = 0 AND reason IS NOT NULL)",

@@ -3,7 +3,7 @@ proposal case by case, and send it for approval."""
 
 from collections import defaultdict
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -71,9 +71,7 @@ CASES_PER_PAGE = 100
 
 
 def _proposal_or_404(proposal_id: int) -> AllocationProposal:
-    proposal = db.session.get(AllocationProposal, proposal_id)
-    if proposal is None:
-        abort(404)
+    proposal = db.get_or_404(AllocationProposal, proposal_id)
     return proposal
 
 

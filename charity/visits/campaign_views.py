@@ -53,9 +53,7 @@ def open_campaign():
 
 
 def _campaign_or_404(campaign_id):
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     return campaign
 
 
