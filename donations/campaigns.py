@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.audit.operations import record
+from charity.errors import DomainError
 from charity.extensions import db
 from donations import designations, matchpool
 from donations.models import CAMPAIGN_KINDS, FundraisingCampaign, MatchingPool
@@ -16,7 +17,7 @@ from donations.models import CAMPAIGN_KINDS, FundraisingCampaign, MatchingPool
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
 
-class CampaignError(ValueError):
+class CampaignError(DomainError):
     """A campaign or pool the fund refuses; the message is shown to the user."""
 
 

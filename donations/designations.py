@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.district.models import Street
+from charity.errors import DomainError
 from charity.extensions import db
 
 MEASURES = {
@@ -15,7 +16,7 @@ MEASURES = {
 }
 
 
-class DesignationError(ValueError):
+class DesignationError(DomainError):
     """A designation the fund does not know; the message is shown to the user."""
 
 

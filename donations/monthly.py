@@ -5,12 +5,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.database import utcnow
+from charity.errors import DomainError
 from charity.extensions import db
 from donations import designations, gateway
 from donations.pledge_models import RecurringGift
 
 
-class MonthlyError(ValueError):
+class MonthlyError(DomainError):
     """A change to a monthly gift that cannot be made; the message is shown to the user."""
 
 

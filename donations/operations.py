@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from charity.audit.operations import record
 from charity.database import utcnow
+from charity.errors import DomainError
 from charity.extensions import db
 from charity.fund import operations as ledger
 from charity.timeutil import SHANGHAI
@@ -17,7 +18,7 @@ MIN_GIFT_FEN = 100
 MAX_ONLINE_GIFT_FEN = 100_000_000
 
 
-class DonationError(ValueError):
+class DonationError(DomainError):
     """A gift the platform refuses; the message is shown to the user."""
 
 

@@ -18,6 +18,7 @@ import matching
 from charity import eligibility as rules
 from charity.database import utcnow
 from charity.district.models import Community, Street
+from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing import adapter
 from charity.registry.models import Household, Person
@@ -31,7 +32,7 @@ UNIT_FEN = {"autumn_grant": 500_000, "textbooks": 80_000, "household_support": 6
 NEED = {"autumn_grant": "education", "textbooks": "education", "household_support": None}
 
 
-class SponsorshipError(ValueError):
+class SponsorshipError(DomainError):
     """A pledge that cannot be made; the message is shown to the user."""
 
 

@@ -18,12 +18,13 @@ from charity.casework.models import (
     Review,
     ReviewCycle,
 )
+from charity.errors import DomainError
 from charity.extensions import db
 from charity.registry import operations as registry
 from charity.registry.models import Person
 
 
-class CaseworkError(ValueError):
+class CaseworkError(DomainError):
     """A change casework refuses; the message is shown to the user."""
 
 

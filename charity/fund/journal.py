@@ -24,6 +24,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
 from charity.database import utcnow
+from charity.errors import DomainError
 from charity.extensions import db
 from charity.fund import accounts, chain
 from charity.fund.models import Account, JournalEntry, JournalLine, LedgerHead
@@ -32,7 +33,7 @@ ACCOUNT, ENTRY, LINE, HEAD = (Account.__table__, JournalEntry.__table__, Journal
                               LedgerHead.__table__)
 
 
-class LedgerError(ValueError):
+class LedgerError(DomainError):
     """A posting the ledger refuses; the message is shown to the user."""
 
 

@@ -9,13 +9,14 @@ import matching
 from charity import eligibility as rules
 from charity.audit.operations import record
 from charity.database import utcnow
+from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing import adapter
 from charity.pairing.models import ForbiddenPair, MatchRun, Pairing
 from charity.timeutil import local_today
 
 
-class PairingError(ValueError):
+class PairingError(DomainError):
     """A workflow step that is refused; the message is shown to the user."""
 
 

@@ -11,8 +11,10 @@ from flask_babel import lazy_gettext as _l
 from stdnum import exceptions, numdb
 from stdnum.cn import ric
 
+from charity.errors import DomainError
 
-class IdNumberError(ValueError):
+
+class IdNumberError(DomainError):
     """The number cannot be a valid resident ID; the message is shown to the user."""
 
 

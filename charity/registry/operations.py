@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.audit.operations import record
+from charity.errors import DomainError
 from charity.extensions import db
 from charity.registry import ids
 from charity.registry.models import Household, Person, StatusChange
 
 
-class RegistryError(ValueError):
+class RegistryError(DomainError):
     """A change that the registry refuses; the message is shown to the user."""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from charity.audit.operations import record
 from charity.database import utcnow
+from charity.errors import DomainError, Forbidden
 from charity.extensions import db
 from charity.fund import operations as ledger
 from charity.fund.accounts import may_fund
@@ -21,11 +22,11 @@ from charity.relief.models import Application, CommitteeVote
 from charity.timeutil import SHANGHAI, local_today
 
 
-class ReliefError(ValueError):
+class ReliefError(DomainError):
     """A change the relief process refuses; the message is shown to the user."""
 
 
-class FourEyesError(ReliefError):
+class FourEyesError(ReliefError, Forbidden):
     """The maker of an application tried to decide it (HTTP 403)."""
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from charity.audit.operations import record
 from charity.casework import operations as casework
 from charity.database import utcnow
+from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing.models import Pairing
 from charity.visits import queries
@@ -23,7 +24,7 @@ from charity.visits.models import (
 )
 
 
-class VisitError(ValueError):
+class VisitError(DomainError):
     """A change the visit records refuse; the message is shown to the user."""
 
 

@@ -1,0 +1,123 @@
+"""Who may do what: every capability of the platform, each mapped to its roles once.
+
+Views ask `@requires(Permission.X)`, templates ask `can(Permission.X)` (the `Permission` enum
+is a template global), code asks `can(Permission.X, user)`: nothing outside this module names a
+role to decide access. A capability is granted when the user holds any one of its roles.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from flask_security import auth_required
+
+
+class Permission(StrEnum):
+    """The platform's capabilities; the value is the name templates and logs use."""
+
+    #: The registry, casework, the dashboard, the district page and visit campaigns.
+    VIEW_REGISTRY = "view_registry"
+    #: Enrol and edit people and households, import rosters, record casework and reviews.
+    EDIT_REGISTRY = "edit_registry"
+    #: Reveal a full ID number (each view is audited) and export full rosters.
+    VIEW_FULL_ID = "view_full_id"
+    #: See every street: district-wide roles are not held to one street's records.
+    SEE_WHOLE_DISTRICT = "see_whole_district"
+    #: Open a district-wide review cycle or festival visit campaign.
+    OPEN_DISTRICT_WORK = "open_district_work"
+    #: Draw spot checks of logged visits and record what they found.
+    SPOT_CHECK = "spot_check"
+    #: Cadres and volunteers: their own pairings and visit tasks.
+    HELP_PEOPLE = "help_people"
+    #: The pairing overview, previews, the pairing roster and its export.
+    VIEW_PAIRING = "view_pairing"
+    #: Run the optimiser, publish a run, lock and forbid pairs.
+    RUN_PAIRING = "run_pairing"
+    #: The relief pages: applications and their cases.
+    VIEW_RELIEF = "view_relief"
+    #: Submit a relief application (the maker of the four eyes).
+    SUBMIT_APPLICATION = "submit_application"
+    #: Approve or reject an application (the checker of the four eyes).
+    APPROVE = "approve"
+    #: Pay an approved application.
+    PAY = "pay"
+    #: Vote on and keep the minutes of the case committee (一事一议).
+    SIT_ON_COMMITTEE = "sit_on_committee"
+    #: Read allocation proposals.
+    VIEW_ALLOCATIONS = "view_allocations"
+    #: Run the allocation optimiser, change a proposal and send it for approval.
+    ALLOCATE = "allocate"
+    #: The fund's balances (a street officer sees reservations as a total only).
+    VIEW_FUND = "view_fund"
+    #: The journal, the ledger check and the approvals record.
+    VIEW_LEDGER = "view_ledger"
+    #: The fund's annual report workbook.
+    EXPORT_ANNUAL_REPORT = "export_annual_report"
+    #: The audit log.
+    VIEW_AUDIT_LOG = "view_audit_log"
+    #: Record and confirm offline gifts.
+    RECORD_GIFTS = "record_gifts"
+    #: Decide on gifts held for review.
+    REVIEW_GIFTS = "review_gifts"
+    #: Create and change fundraising campaigns and their matching pools.
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    #: Start monthly giving and sponsorship pledges from the donor portal.
+    GIVE_FROM_PORTAL = "give_from_portal"
+    #: Open any donor's receipt (donors open their own).
+    VIEW_ANY_RECEIPT = "view_any_receipt"
+
+
+#: The roles that hold each capability: the only place roles are named for access.
+ROLES: dict[Permission, frozenset[str]] = {
+    Permission.VIEW_REGISTRY: frozenset({"admin", "fund_manager", "approver", "street_officer"}),
+    Permission.EDIT_REGISTRY: frozenset({"admin", "street_officer"}),
+    Permission.VIEW_FULL_ID: frozenset({"admin", "street_officer", "approver"}),
+    Permission.SEE_WHOLE_DISTRICT: frozenset({"admin", "fund_manager", "approver", "auditor"}),
+    Permission.OPEN_DISTRICT_WORK: frozenset({"admin"}),
+    Permission.SPOT_CHECK: frozenset({"admin", "street_officer"}),
+    Permission.HELP_PEOPLE: frozenset({"cadre", "volunteer"}),
+    Permission.VIEW_PAIRING: frozenset({"admin", "street_officer", "fund_manager", "approver"}),
+    Permission.RUN_PAIRING: frozenset({"admin", "street_officer"}),
+    Permission.VIEW_RELIEF: frozenset({"admin", "fund_manager", "street_officer", "approver",
+                                       "auditor"}),
+    Permission.SUBMIT_APPLICATION: frozenset({"admin", "fund_manager", "street_officer"}),
+    Permission.APPROVE: frozenset({"admin", "approver"}),
+    Permission.PAY: frozenset({"admin", "fund_manager"}),
+    Permission.SIT_ON_COMMITTEE: frozenset({"admin", "approver", "fund_manager"}),
+    Permission.VIEW_ALLOCATIONS: frozenset({"admin", "fund_manager", "approver", "auditor"}),
+    Permission.ALLOCATE: frozenset({"admin", "fund_manager"}),
+    Permission.VIEW_FUND: frozenset({"admin", "fund_manager", "approver", "auditor",
+                                     "street_officer"}),
+    Permission.VIEW_LEDGER: frozenset({"admin", "fund_manager", "approver", "auditor"}),
+    Permission.EXPORT_ANNUAL_REPORT: frozenset({"admin", "fund_manager", "auditor"}),
+    Permission.VIEW_AUDIT_LOG: frozenset({"admin", "auditor"}),
+    Permission.RECORD_GIFTS: frozenset({"admin", "fund_manager", "approver"}),
+    Permission.REVIEW_GIFTS: frozenset({"admin", "fund_manager", "approver"}),
+    Permission.MANAGE_CAMPAIGNS: frozenset({"admin", "fund_manager"}),
+    Permission.GIVE_FROM_PORTAL: frozenset({"donor"}),
+    Permission.VIEW_ANY_RECEIPT: frozenset({"admin", "fund_manager", "approver", "auditor"}),
+}
+
+
+def can(permission: Permission, user=None) -> bool:
+    """Whether `user` (the signed-in user by default) holds `permission`."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(user.has_role(role) for role in ROLES[permission])
+
+
+def requires(*permissions: Permission):
+    """A view decorator: sign-in first, then 403 unless the user holds one of `permissions`."""
+
+    def decorator(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if not any(can(permission) for permission in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return auth_required()(checked)
+
+    return decorator

@@ -1,0 +1,75 @@
+"""One unit of work per request: a view's writes are committed together, or not at all.
+
+    with unit_of_work() as work:
+        operations.change_status(person, ...)
+    if work.ok:
+        flash(_("Status changed."), "success")
+        return redirect(...)
+    return render_template(...), 400
+
+On success the block's writes are committed. A `DomainError` raised inside rolls them back and
+is shown to the user in their language (flashed, or added to a form's errors); the view reads
+`work.ok` to answer. A `Forbidden` refusal rolls back and answers 403. Anything else
+propagates (a 500 after the request's session is discarded), so nothing half-done is kept.
+Views never call `db.session.commit()` themselves; CLI commands and jobs commit once at
+their end.
+"""
+
+from collections.abc import Iterator, Mapping, MutableSequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import abort, flash
+
+from charity.errors import DomainError, Forbidden
+from charity.extensions import db
+
+#: Where a refusal's message goes: flashed (None), a list of form errors, errors per kind of
+#: refusal (the first matching class wins, anything else is flashed), or nowhere (False: the
+#: view reads `work.error` itself, as JSON endpoints do).
+ErrorTarget = None | bool | MutableSequence | Mapping[type, MutableSequence]
+
+
+@dataclass
+class Work:
+    """What became of a unit of work: `error` is the refusal, None once committed."""
+
+    error: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the block ran through and its writes were committed."""
+        return self.error is None
+
+
+def _report(error: DomainError, errors: ErrorTarget) -> None:
+    if errors is False:
+        return
+    if isinstance(errors, Mapping):
+        target = next((found for kind, found in errors.items() if isinstance(error, kind)), None)
+        if target is not None:
+            target.append(str(error))
+            return
+        errors = None
+    if errors is None:
+        flash(str(error), "error")
+    else:
+        errors.append(str(error))
+
+
+@contextmanager
+def unit_of_work(errors: ErrorTarget = None) -> Iterator[Work]:
+    """Commit what the block writes; on a `DomainError` roll back and report it (see the
+    module's docstring for `errors`); on `Forbidden` roll back and answer 403."""
+    work = Work()
+    try:
+        yield work
+    except Forbidden:
+        db.session.rollback()
+        abort(403)
+    except DomainError as error:
+        db.session.rollback()
+        work.error = error
+        _report(error, errors)
+        return
+    db.session.commit()
