@@ -22,7 +22,7 @@ translations: $(STAMP)
 
 db: install translations
 	mkdir -p instance
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade head
 
 demo: db
 	$(FLASK) demo load

@@ -22,7 +22,8 @@ from sqlalchemy import insert, text
 from charity import create_app
 from charity.extensions import db
 from charity.fund import chain
-from donations.models import Donation, StripeEvent
+from donations.giving.models import Donation
+from donations.stripe.models import StripeEvent
 
 SECRET = "whsec_bench"
 TABLES = "match_credit, stripe_event, donation, journal_line, journal_entry, fund_account"

@@ -56,8 +56,8 @@ def register_blueprints(app: Flask) -> None:
     from charity.casework import overview_views, record_views, review_views  # noqa: F401
     from charity.casework.views import bp as casework_bp
     from charity.dashboard.views import bp as dashboard_bp
+    from charity.disclosure.views import bp as disclosure_bp
     from charity.district.views import bp as district_bp
-    from charity.fund import public_views  # noqa: F401  (public routes on the fund bp)
     from charity.fund.views import bp as fund_bp
     from charity.main.views import bp as main_bp
     from charity.pairing.helper_views import bp as my_pairings_bp
@@ -74,15 +74,19 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(relief_bp)
     app.register_blueprint(fund_bp)
-    from donations import (  # noqa: F401  (routes on the donations bp)
-        gift_review_views,
-        pool_views,
-        portal_views,
-        staff_views,
-    )
-    from donations.views import bp as donations_bp
+    app.register_blueprint(disclosure_bp)
+    from donations.campaigns.views import bp as campaigns_bp
+    from donations.giving.portal_views import bp as giving_portal_bp
+    from donations.giving.review_views import bp as giving_review_bp
+    from donations.giving.staff_views import bp as giving_staff_bp
+    from donations.giving.views import bp as giving_bp
+    from donations.receipts.views import bp as receipts_bp
+    from donations.sponsorship.views import bp as sponsorship_bp
+    from donations.stripe.views import bp as stripe_bp
 
-    app.register_blueprint(donations_bp)
+    for blueprint in (giving_bp, giving_portal_bp, giving_staff_bp, giving_review_bp,
+                      campaigns_bp, sponsorship_bp, receipts_bp, stripe_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

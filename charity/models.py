@@ -28,15 +28,10 @@ from charity.relief.models import (
     ProposalItem,
 )
 from charity.visits.models import Campaign, SpotCheck, SpotCheckItem, VisitTask
-from donations.models import (
-    Donation,
-    FundraisingCampaign,
-    MatchCredit,
-    MatchingPool,
-    StripeEvent,
-)
-from donations.pledge_models import RecurringGift, SponsoredPerson, Sponsorship
-from donations.review_models import GiftReview
+from donations.campaigns.models import FundraisingCampaign, MatchCredit, MatchingPool
+from donations.giving.models import Donation, GiftReview, RecurringGift
+from donations.sponsorship.models import SponsoredPerson, Sponsorship
+from donations.stripe.models import StripeEvent
 
 __all__ = [
     "AuditEntry", "Cadre", "Community", "CrossStreetPermission", "ForbiddenPair", "MatchRun",

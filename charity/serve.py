@@ -13,7 +13,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--localstripe-port", type=int, default=8420)
     args = parser.parse_args()
-    from donations import devstripe
+    from donations.stripe import devstripe
 
     localstripe = devstripe.start(args.localstripe_port) if devstripe.wanted() else None
     app = create_app()

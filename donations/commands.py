@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from charity.extensions import db
 from charity.timeutil import local_today
-from donations import sponsorship
+from donations.sponsorship import operations as sponsorship
 
 
 @click.group()

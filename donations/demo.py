@@ -9,9 +9,11 @@ from sqlalchemy import select
 from charity.auth.models import User
 from charity.extensions import db
 from charity.timeutil import SHANGHAI
-from donations import campaigns, offline, operations, sponsorship
-from donations.models import Donation, FundraisingCampaign, MatchingPool
-from donations.pledge_models import RecurringGift
+from donations.campaigns import operations as campaigns
+from donations.campaigns.models import FundraisingCampaign, MatchingPool
+from donations.giving import offline, operations
+from donations.giving.models import Donation, RecurringGift
+from donations.sponsorship import operations as sponsorship
 
 
 def _charity_year(today: date) -> int:

@@ -70,7 +70,7 @@ def app(tmp_path_factory):
     app.test_client_class = IsolatedClient
     with app.app_context():
         reset_schema(app)
-        flask_migrate.upgrade(revision="heads")
+        flask_migrate.upgrade(revision="head")
         streets = load_reference()
         load_communities(streets)
         db.session.commit()

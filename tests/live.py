@@ -43,7 +43,7 @@ def live_server(tmp_path, prepare):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}"})
     app.instance_path = str(tmp_path)
     with app.app_context():
-        flask_migrate.upgrade(revision="heads")
+        flask_migrate.upgrade(revision="head")
         prepare(app)
         db.session.commit()
         db.session.remove()

@@ -1,6 +1,7 @@
 """Migrations: upgrade from empty to every head, match the models, and downgrade to base."""
 
 import os
+import re
 
 import flask_migrate
 import pytest
@@ -36,7 +37,7 @@ def scratch_app(tmp_path):
 
 def test_upgrade_matches_models_and_downgrade_empties(scratch_app):
     with scratch_app.app_context():
-        flask_migrate.upgrade(revision="heads")
+        flask_migrate.upgrade(revision="head")
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": False})
             differences = compare_metadata(context, db.metadata)
@@ -45,3 +46,20 @@ def test_upgrade_matches_models_and_downgrade_empties(scratch_app):
         tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert tables == set()
         db.engine.dispose()
+
+
+def test_history_is_one_line_of_named_migrations():
+    """No forks and no empty merges: every revision has one parent, and each file is named
+    `<date>_<number>_<what it changes>.py`, never after when it was written."""
+    from alembic.script import ScriptDirectory
+
+    from charity.config import ROOT
+
+    scripts = ScriptDirectory(str(ROOT / "migrations"))
+    revisions = list(scripts.walk_revisions())
+    assert len(scripts.get_heads()) == 1 and len(scripts.get_bases()) == 1
+    assert all(not isinstance(r.down_revision, tuple | list) for r in revisions)
+    for revision in revisions:
+        name = revision.module.__file__.rsplit("/", 1)[-1]
+        assert re.fullmatch(r"\d{8}_\d{4}_[a-z0-9_]+\.py", name), name
+        assert not any(word in name for word in ("merge", "fixes", "branch")), name

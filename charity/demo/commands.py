@@ -5,7 +5,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from charity.auth.models import User
-from charity.demo.operations import DEMO_PASSWORD, load_demo
+from charity.demo.accounts import DEMO_PASSWORD
+from charity.demo.operations import load_demo
 from charity.extensions import db
 from charity.timeutil import local_today
 

@@ -4,10 +4,9 @@ from datetime import date
 
 from sqlalchemy import func, insert, select
 
-from charity.auth.models import User
-from charity.auth.operations import create_user, ensure_roles
 from charity.casework.demo import load_casework
 from charity.demo import helpers, population
+from charity.demo.accounts import load_accounts
 from charity.demo.places import COMMUNITIES
 from charity.district.models import Community, Department, DepartmentGroup, Street
 from charity.district.operations import load_reference
@@ -18,8 +17,6 @@ from charity.pairing.models import Cadre, Volunteer
 from charity.registry import ids
 from charity.registry.models import Household, Person, StatusChange
 from donations.demo import load_donations
-
-DEMO_PASSWORD = "songtan-demo-2026"
 
 
 def load_communities(streets: dict[str, Street]) -> None:
@@ -73,40 +70,6 @@ def load_helpers() -> int:
     db.session.execute(insert(Cadre), cadre_rows)
     db.session.execute(insert(Volunteer), helpers.volunteers(community_streets, list(street_ids)))
     return len(cadre_rows)
-
-
-def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
-    """(email, role, street) of every demo account."""
-    accounts = [("admin@songtan.test", "admin", ""), ("fund@songtan.test", "fund_manager", ""),
-                ("approver@songtan.test", "approver", ""), ("cadre@songtan.test", "cadre", ""),
-                ("volunteer@songtan.test", "volunteer", ""), ("donor@songtan.test", "donor", ""),
-                ("auditor@songtan.test", "auditor", "")]
-    for street in sorted(streets.values(), key=lambda s: s.position):
-        slug = street.name_en.lower().replace(" ", "-")
-        accounts.append((f"officer-{slug}@songtan.test", "street_officer", street.name))
-    return accounts
-
-
-def load_accounts(streets: dict[str, Street]) -> int:
-    ensure_roles()
-    existing = set(db.session.scalars(select(User.email)))
-    created = 0
-    for email, role, street in demo_accounts(streets):
-        if email in existing:
-            continue
-        user = create_user(email, DEMO_PASSWORD, [role], name=email.split("@")[0],
-                           street_id=streets[street].id if street else None)
-        created += 1
-        if role == "cadre":
-            cadre = db.session.scalar(select(Cadre).where(Cadre.rank == "division_leader")
-                                      .order_by(Cadre.id))
-            cadre.user_id = user.id
-        elif role == "volunteer":
-            volunteer = db.session.scalar(select(Volunteer).where(Volunteer.kind == "volunteer")
-                                          .order_by(Volunteer.id))
-            volunteer.user_id = user.id
-    db.session.flush()
-    return created
 
 
 def load_demo(today: date, seed: int = 2019) -> dict[str, int]:

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from charity.auth.models import User
-from charity.auth.operations import create_user
 from charity.extensions import db
 from charity.fund import operations as ledger
 from charity.fund.models import JournalEntry
@@ -64,13 +63,7 @@ def _money(today: date, rng: random.Random, events: list) -> None:
 def _staff() -> dict[str, User]:
     emails = ["fund@songtan.test", "approver@songtan.test", "approver2@songtan.test",
               "admin@songtan.test"]
-    found = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
-    if "approver2@songtan.test" not in found:
-        from charity.demo.operations import DEMO_PASSWORD
-
-        found["approver2@songtan.test"] = create_user(
-            "approver2@songtan.test", DEMO_PASSWORD, ["approver"], name="approver2")
-    return found
+    return {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
 
 
 def _story(application, stage: str, start: datetime, maker, checker) -> list:

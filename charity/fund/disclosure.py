@@ -92,14 +92,3 @@ def street_payments(year: int | None) -> dict[str, list]:
                             Application.paid_at < datetime(year + 1, 1, 1, tzinfo=SHANGHAI))
     return {name: [small(count), int(total or 0)] for name, count, total in
             db.session.execute(query)}
-
-
-def campaign_progress(raised: dict[int, int]) -> list[dict]:
-    """Each fundraising campaign's goal and what its gifts have raised, net of refunds."""
-    from donations.models import FundraisingCampaign
-
-    campaigns = db.session.scalars(select(FundraisingCampaign)
-                                   .order_by(FundraisingCampaign.starts_on.desc())).all()
-    return [{"id": c.id, "title": c.title, "title_en": c.title_en, "goal": c.goal_fen,
-             "raised": raised.get(c.id, 0),
-             "percent": min(100, raised.get(c.id, 0) * 100 // c.goal_fen)} for c in campaigns]

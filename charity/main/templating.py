@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
+from charity.auth.permissions import Permission, can
 from charity.labels import label, pair_reason
 from charity.pairing.messages import run_message
 
@@ -39,7 +40,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
                                  label=label, pair_reason=pair_reason,
                                  run_message=run_message)
-    app.jinja_env.globals.update(url_with=url_with)
+    app.jinja_env.globals.update(url_with=url_with, can=can, Permission=Permission)
 
     @app.context_processor
     def languages():

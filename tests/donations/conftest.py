@@ -39,7 +39,7 @@ def localstripe():
     """localstripe on a free loopback port, from scratch; its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "donations.localstripe_server", "--port", str(port),
+        [sys.executable, "-m", "donations.stripe.localstripe_server", "--port", str(port),
          "--from-scratch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port)

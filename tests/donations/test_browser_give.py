@@ -45,7 +45,7 @@ def test_donor_gives_with_a_card_and_sees_the_gift_received(tmp_path, localstrip
         assert "Thank you" in page.content()
         page.screenshot(path=str(tmp_path / "gift.png"))
         from charity.fund.queries import balance
-        from donations.models import Donation
+        from donations.giving.models import Donation
 
         with live_app["app"].app_context():
             gift = db.session.scalar(select(Donation))

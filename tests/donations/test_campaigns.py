@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from charity.audit.models import AuditEntry
-from donations.models import FundraisingCampaign, MatchingPool
+from donations.campaigns.models import FundraisingCampaign, MatchingPool
 from tests import factories
 
 NEW = {"slug": "spring-2027", "title": "春风送暖", "title_en": "Spring warmth",

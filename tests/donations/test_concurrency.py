@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from charity.extensions import db
 from charity.fund.models import JournalEntry
 from charity.fund.queries import balance
-from donations.models import Donation, StripeEvent
+from donations.giving.models import Donation
+from donations.stripe.models import StripeEvent
 from tests.committed import committed_data, empty
 from tests.donations.conftest import event, signed
 

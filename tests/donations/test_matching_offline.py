@@ -7,7 +7,8 @@ from sqlalchemy import select
 from charity.extensions import db
 from charity.fund.queries import balance
 from charity.timeutil import local_today
-from donations.models import Donation, FundraisingCampaign, MatchCredit, MatchingPool
+from donations.campaigns.models import FundraisingCampaign, MatchCredit, MatchingPool
+from donations.giving.models import Donation
 from tests import factories
 from tests.donations.test_refunds_disputes import post
 
@@ -100,7 +101,7 @@ def test_offline_batch_is_all_or_nothing(client, session, auth):
 def test_donor_gets_receipt_and_statement_pdfs_only_for_own_gifts(client, session, auth):
     donor = factories.user("donor")
     clerk = factories.user("fund_manager")
-    from donations import offline
+    from donations.giving import offline
 
     gift = offline.record_offline(channel="cash", amount_fen=8800, receipt_number="R-88",
                                   donor_name="捐赠人", designation=None,
@@ -138,7 +139,7 @@ def test_batch_lines_are_anonymous_unless_marked_show(client, session, auth):
 
 def test_batch_locks_its_fund_accounts_before_its_first_posting(session, monkeypatch):
     from charity.fund import journal
-    from donations import offline
+    from donations.giving import offline
 
     calls = []
     real_lock, real_post = journal.lock_accounts, journal.post
@@ -153,7 +154,7 @@ def test_batch_locks_its_fund_accounts_before_its_first_posting(session, monkeyp
 
 
 def test_one_donor_one_cap_signed_in_or_not(session):
-    from donations import operations
+    from donations.giving import operations
 
     campaign = campaign_with_pool(per_donor=10_000)
     donor = factories.user("donor", email="same.person@example.com")
@@ -171,7 +172,7 @@ def test_one_donor_one_cap_signed_in_or_not(session):
 def test_the_receipt_number_carries_the_shanghai_year(session):
     from datetime import UTC, datetime
 
-    from donations import operations
+    from donations.giving import operations
 
     gift = operations.new_donation(amount_fen=10_000, designation=None, channel="online",
                                    given_at=datetime(2026, 12, 31, 16, 30, tzinfo=UTC))

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from donations.models import Donation
+from donations.giving.models import Donation
 
 
 def offered(client) -> list[str]:

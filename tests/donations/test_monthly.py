@@ -7,8 +7,7 @@ from urllib.request import Request, urlopen
 from sqlalchemy import select
 
 from charity.fund.queries import balance
-from donations.models import Donation
-from donations.pledge_models import RecurringGift
+from donations.giving.models import Donation, RecurringGift
 from tests import factories
 from tests.donations.test_online import HOOK
 from tests.donations.test_refunds_disputes import post
@@ -164,7 +163,7 @@ def test_an_invoice_in_another_currency_or_amount_is_flagged_not_credited(client
 
 
 def test_an_invoices_fee_is_fetched_from_real_stripe(client, session, app, monkeypatch):
-    from donations import gateway
+    from donations.stripe import gateway
 
     fetched = []
 

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from charity.fund.models import JournalEntry
 from charity.fund.queries import balance
-from donations.models import Donation, StripeEvent
+from donations.giving.models import Donation
+from donations.stripe.models import StripeEvent
 from tests.donations.conftest import card_token, event, signed
 
 HOOK = "/donations/stripe/webhook"

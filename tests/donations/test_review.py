@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from charity.audit.models import AuditEntry
 from charity.fund.queries import balance
-from donations import offline
-from donations.review_models import GiftReview
+from donations.giving import offline
+from donations.giving.models import GiftReview
 from tests import factories
 from tests.donations.test_matching_offline import campaign_with_pool, give_to
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from charity.district.models import Street
 from charity.timeutil import local_today
-from donations import sponsorship
-from donations.pledge_models import SponsoredPerson, Sponsorship
+from donations.sponsorship import operations as sponsorship
+from donations.sponsorship.models import SponsoredPerson, Sponsorship
 from tests import factories
 
 YEAR = local_today().year
@@ -43,7 +43,7 @@ _receipts = count(1)
 
 def fund(pledge_row, yuan):
     """Money for the pledge arrives: an offline gift designated to it, credited."""
-    from donations import offline
+    from donations.giving import offline
 
     clerk = factories.user("fund_manager")
     return offline.record_offline(
@@ -143,7 +143,7 @@ def test_a_pledge_pairs_person_by_person_as_its_money_arrives(session):
 
 def test_a_pledge_paid_online_pairs_when_the_webhook_credits(client, session, auth,
                                                              localstripe):
-    from donations.models import Donation
+    from donations.giving.models import Donation
     from tests.donations.test_online import give
     from tests.donations.test_refunds_disputes import post
 

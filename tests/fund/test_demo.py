@@ -15,7 +15,8 @@ TODAY = date(2026, 11, 29)
 
 def test_demo_history_spreads_over_a_year_in_time_order(session):
     for role, email in (("fund_manager", "fund@songtan.test"),
-                        ("approver", "approver@songtan.test"), ("admin", "admin@songtan.test")):
+                        ("approver", "approver@songtan.test"), ("admin", "admin@songtan.test"),
+                        ("approver", "approver2@songtan.test")):
         user(role, email=email)
     for _ in range(18):
         PersonFactory(seriously_ill=True, monthly_income_fen=80_000)

@@ -10,8 +10,8 @@ from charity.fund import operations as ledger
 from charity.fund import queries as fund
 from charity.relief import operations as ops
 from charity.relief import proposals
-from donations.models import FundraisingCampaign
-from donations.pledge_models import SponsoredPerson, Sponsorship
+from donations.campaigns.models import FundraisingCampaign
+from donations.sponsorship.models import SponsoredPerson, Sponsorship
 from tests.factories import PersonFactory, user
 
 TODAY = date(2026, 11, 29)

@@ -1,0 +1,46 @@
+"""The demo's accounts: one for every role, one street officer per street, and a second
+approver for the four eyes. All share one password, printed by `flask demo load`."""
+
+from sqlalchemy import select
+
+from charity.auth.models import User
+from charity.auth.operations import create_user, ensure_roles
+from charity.district.models import Street
+from charity.extensions import db
+from charity.pairing.models import Cadre, Volunteer
+
+DEMO_PASSWORD = "songtan-demo-2026"  # noqa: S105 (the demo's published password, not a secret)
+
+
+def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
+    """(email, role, street) of every demo account."""
+    accounts = [("admin@songtan.test", "admin", ""), ("fund@songtan.test", "fund_manager", ""),
+                ("approver@songtan.test", "approver", ""), ("cadre@songtan.test", "cadre", ""),
+                ("volunteer@songtan.test", "volunteer", ""), ("donor@songtan.test", "donor", ""),
+                ("auditor@songtan.test", "auditor", "")]
+    for street in sorted(streets.values(), key=lambda s: s.position):
+        slug = street.name_en.lower().replace(" ", "-")
+        accounts.append((f"officer-{slug}@songtan.test", "street_officer", street.name))
+    return [*accounts, ("approver2@songtan.test", "approver", "")]
+
+
+def load_accounts(streets: dict[str, Street]) -> int:
+    ensure_roles()
+    existing = set(db.session.scalars(select(User.email)))
+    created = 0
+    for email, role, street in demo_accounts(streets):
+        if email in existing:
+            continue
+        user = create_user(email, DEMO_PASSWORD, [role], name=email.split("@")[0],
+                           street_id=streets[street].id if street else None)
+        created += 1
+        if role == "cadre":
+            cadre = db.session.scalar(select(Cadre).where(Cadre.rank == "division_leader")
+                                      .order_by(Cadre.id))
+            cadre.user_id = user.id
+        elif role == "volunteer":
+            volunteer = db.session.scalar(select(Volunteer).where(Volunteer.kind == "volunteer")
+                                          .order_by(Volunteer.id))
+            volunteer.user_id = user.id
+    db.session.flush()
+    return created

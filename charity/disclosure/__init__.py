@@ -1,0 +1,1 @@
+"""What the fund publishes: the public disclosure page and the annual report."""

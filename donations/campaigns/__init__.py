@@ -1,0 +1,1 @@
+"""Fundraising campaigns, the September charity days and matching pools (配捐)."""

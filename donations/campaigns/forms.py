@@ -1,0 +1,38 @@
+"""Staff forms for campaigns, matching pools and the September charity days."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from charity.labels import label
+from donations.campaigns.models import CAMPAIGN_KINDS
+from donations.giving.forms import YuanField
+
+
+class CampaignForm(FlaskForm):
+    slug = StringField(_l("Web address (small letters, digits, hyphens)"),
+                       validators=[Optional(), Length(max=40)])
+    title = StringField(_l("Title in Chinese"), validators=[DataRequired(), Length(max=100)])
+    title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=100)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
+    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    designation = SelectField(_l("Raises for"), validators=[Optional()], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k, label(k)) for k in CAMPAIGN_KINDS]
+
+
+class PoolForm(FlaskForm):
+    sponsor_name = StringField(_l("Sponsor"), validators=[DataRequired(), Length(max=100)])
+    total = YuanField(_l("Pool (yuan)"), validators=[DataRequired()])
+    per_donor_cap = YuanField(_l("Cap per donor (yuan)"), validators=[DataRequired()])
+    per_day_cap = YuanField(_l("Cap per day (yuan)"), validators=[DataRequired()])
+
+
+class CharityDaysForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])

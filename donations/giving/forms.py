@@ -1,0 +1,90 @@
+"""Giving and staff forms. Amounts are typed in yuan and become integer fen here."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from charity.labels import label
+from donations.giving.amounts import yuan_to_fen
+from donations.giving.models import OFFLINE_CHANNELS
+
+PRESETS_YUAN = (50, 100, 200, 500)
+
+
+class YuanField(StringField):
+    """A yuan amount typed by a person; `.fen` holds it in integer fen once validated."""
+
+    fen: int | None = None
+
+    def pre_validate(self, form):
+        try:
+            self.fen = yuan_to_fen(self.data)
+        except ValueError:
+            self.fen = None
+            raise ValidationError(_l("Write an amount in yuan, e.g. 100 or 12.50.")) from None
+
+
+class GiveForm(FlaskForm):
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
+    designation = SelectField(_l("What the gift is for"), validators=[Optional()],
+                              validate_choice=False)
+    campaign = StringField(validators=[Optional(), Length(max=12)])
+    name = StringField(_l("Your name (for the receipt)"), validators=[Optional(), Length(max=100)])
+    email = StringField(_l("E-mail (for the receipt)"),
+                        validators=[Optional(), Email(), Length(max=255)])
+    anonymous = BooleanField(_l("Give anonymously (your name is never shown publicly)"))
+    #: The payment method the donor chose among those offered (card, wechat_pay, alipay).
+    method = StringField(validators=[Optional(), Length(max=20)])
+    #: localstripe only: the tokenised test card, confirmed by the server.
+    card = StringField(validators=[Optional(), Length(max=80)])
+
+
+class OfflineGiftForm(FlaskForm):
+    channel = SelectField(_l("Channel"), validators=[DataRequired()])
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
+    receipt_number = StringField(_l("Receipt number"), validators=[DataRequired(), Length(max=40)])
+    donor_name = StringField(_l("Donor"), validators=[DataRequired(), Length(max=100)])
+    designation = SelectField(_l("What the gift is for"), validators=[Optional()],
+                              validate_choice=False)
+    given_on = DateField(_l("Date received"), validators=[DataRequired()])
+    anonymous = BooleanField(_l("Anonymous"))
+    memo = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = [(c, label(c)) for c in OFFLINE_CHANNELS]
+
+
+class BatchForm(FlaskForm):
+    rows = TextAreaField(_l("One gift per line: channel, amount, receipt number, donor, "
+                            "designation (may be empty), date (YYYY-MM-DD), and 'show' if "
+                            "the donor agreed to show their name (otherwise anonymous)"),
+                         validators=[DataRequired(), Length(max=200_000)])
+
+
+class MonthlyForm(FlaskForm):
+    amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()])
+    designation = SelectField(_l("What the gift is for"), validators=[Optional()],
+                              validate_choice=False)
+    show_name = BooleanField(_l("Show my name with my gifts (otherwise they are anonymous)"))
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(_l("Decision"), validators=[DataRequired()],
+                           choices=[("release", _l("Release the match")),
+                                    ("withhold", _l("Keep the match withheld")),
+                                    ("clear", _l("Clear the flag"))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])

@@ -1,0 +1,56 @@
+"""Reading gifts: recent public gifts, a donor's history and years, the staff's queues."""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Select, extract, select
+
+from charity.extensions import db
+from charity.timeutil import SHANGHAI
+from donations.giving.models import CREDITED, Donation, RecurringGift
+
+
+def recent_public(campaign_id: int | None = None, limit: int = 10) -> list[tuple[str, int]]:
+    """(shown name, fen) of recent received gifts; anonymous donors show as None."""
+    query = select(Donation).where(Donation.status == "succeeded") \
+        .order_by(Donation.paid_at.desc()).limit(limit)
+    if campaign_id is not None:
+        query = query.where(Donation.campaign_id == campaign_id)
+    return [(None if d.anonymous or not d.donor_name else d.donor_name, d.amount_fen)
+            for d in db.session.scalars(query)]
+
+
+def of_donor(user) -> Select:
+    """A donor's gifts, newest first."""
+    return select(Donation).where(Donation.donor_id == user.id) \
+        .order_by(Donation.given_at.desc())
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """A calendar year in Asia/Shanghai as UTC-aware bounds [start, end)."""
+    return (datetime.combine(date(year, 1, 1), time(), SHANGHAI),
+            datetime.combine(date(year + 1, 1, 1), time(), SHANGHAI))
+
+
+def statement(user, year: int) -> list[Donation]:
+    """A donor's received gifts in one year, for the yearly statement."""
+    start, end = year_bounds(year)
+    return list(db.session.scalars(of_donor(user).where(
+        Donation.status.in_(CREDITED), Donation.given_at >= start, Donation.given_at < end)
+        .order_by(None).order_by(Donation.given_at)))
+
+
+def donor_years(user) -> list[int]:
+    years = db.session.scalars(select(extract("year", Donation.given_at)).distinct()
+                               .where(Donation.donor_id == user.id,
+                                      Donation.status.in_(CREDITED)))
+    return sorted({int(y) for y in years}, reverse=True)
+
+
+def recurring_of(user) -> list[RecurringGift]:
+    return list(db.session.scalars(select(RecurringGift).where(RecurringGift.donor_id == user.id)
+                                   .order_by(RecurringGift.id.desc())))
+
+
+def awaiting_confirmation() -> Select:
+    return select(Donation).where(Donation.status == "awaiting_confirmation") \
+        .order_by(Donation.id)

@@ -1,0 +1,1 @@
+"""Receipts and yearly statements as PDF, in Chinese."""

@@ -1,0 +1,39 @@
+"""A gift's receipt and a donor's yearly statement, as PDF."""
+
+from flask import Blueprint, abort
+from flask_login import current_user
+from flask_security import auth_required
+
+from charity.auth.permissions import Permission, can
+from charity.extensions import db
+from donations.giving import queries
+from donations.giving.models import Donation
+from donations.receipts import pdf
+
+bp = Blueprint("receipts", __name__, url_prefix="/donations/portal")
+
+
+def _pdf(content: bytes, name: str):
+    return content, 200, {"Content-Type": "application/pdf",
+                          "Content-Disposition": f'inline; filename="{name}"'}
+
+
+@bp.get("/receipts/<int:donation_id>.pdf")
+@auth_required()
+def receipt(donation_id):
+    """The receipt of a received gift: its donor's, or any for the fund's staff and auditors."""
+    donation = db.session.get(Donation, donation_id)
+    mine = donation is not None and donation.donor_id == current_user.id
+    if donation is None or not (mine or can(Permission.VIEW_ANY_RECEIPT)):
+        abort(404)
+    if not donation.credited:
+        abort(404)
+    return _pdf(pdf.receipt_pdf(donation), f"receipt-{donation.receipt_number}.pdf")
+
+
+@bp.get("/statements/<int:year>.pdf")
+@auth_required()
+def statement(year):
+    """The signed-in donor's received gifts of one year and their total."""
+    gifts = queries.statement(current_user, year)
+    return _pdf(pdf.statement_pdf(current_user, year, gifts), f"statement-{year}.pdf")

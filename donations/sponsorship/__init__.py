@@ -1,0 +1,1 @@
+"""Sponsorship pledges paired by the optimiser with the people their money covers."""

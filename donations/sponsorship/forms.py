@@ -1,0 +1,29 @@
+"""The donor's sponsorship pledge form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import DataRequired, Optional
+
+from charity.labels import label
+from donations.giving import designations
+from donations.giving.forms import YuanField
+from donations.sponsorship.models import SPONSORSHIP_KINDS
+
+
+class SponsorshipForm(FlaskForm):
+    kind = SelectField(_l("Need"), validators=[DataRequired()])
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
+    street = SelectField(_l("Street"), validators=[Optional()], validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(k, label(k)) for k in SPONSORSHIP_KINDS]
+
+
+def pledge_form(formdata=None) -> SponsorshipForm:
+    """The pledge form with the streets a donor may name (or anywhere in the district)."""
+    form = SponsorshipForm(formdata=formdata)
+    form.street.choices = [(c, t) for c, t in designations.fund_choices()
+                           if c.startswith("street:") or not c]
+    return form

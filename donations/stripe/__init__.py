@@ -1,0 +1,1 @@
+"""Stripe: the one client, webhook signatures, event handling, and localstripe for the demo."""
