@@ -41,6 +41,7 @@ def _threads(app, work) -> float:
 
 
 def posting(app) -> None:
+    """Post from several writers at once into one fund, against plain inserts."""
     with app.app_context():
         # The journal refuses TRUNCATE; the benchmark empties it as a superuser in replica mode.
         db.session.execute(text("SET LOCAL session_replication_role = replica"))
@@ -73,6 +74,7 @@ def posting(app) -> None:
 
 
 def solving() -> None:
+    """The allocation optimiser on a district-sized set of applications."""
     rng = random.Random(2019)
     streets = ["七星岗", "解放碑", "南纪门", "上清寺", "朝天门", "化龙桥", "大溪沟", "两路口",
                "菜园坝", "石油路", "大坪", "福利院"]

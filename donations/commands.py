@@ -1,8 +1,6 @@
 """`flask donations ...`: wire localstripe's webhook to the app, pair waiting sponsorships."""
 
 from urllib.error import URLError
-from urllib.parse import urlencode
-from urllib.request import urlopen
 
 import click
 from flask import current_app
@@ -11,6 +9,7 @@ from flask.cli import with_appcontext
 from charity.extensions import db
 from charity.timeutil import local_today
 from donations.sponsorship import operations as sponsorship
+from donations.stripe import devstripe
 
 
 @click.group()
@@ -26,11 +25,9 @@ def wire_localstripe(app_url):
     base = current_app.config["STRIPE_API_BASE"]
     if not base:
         raise click.ClickException("STRIPE_API_BASE is empty: this is for localstripe only.")
-    body = urlencode({"url": f"{app_url.rstrip('/')}/donations/stripe/webhook",
-                      "secret": current_app.config["STRIPE_WEBHOOK_SECRET"]}).encode()
     try:
-        urlopen(f"{base.rstrip('/')}/_config/webhooks/songtan", data=body, timeout=10).close()
-    except (URLError, OSError) as error:
+        devstripe.wire(app_url, current_app.config["STRIPE_WEBHOOK_SECRET"], base)
+    except (URLError, OSError, ValueError) as error:
         raise click.ClickException(f"localstripe refused: {error}") from None
     click.echo(f"localstripe at {base} now sends its events to {app_url}/donations/stripe/webhook")
 

@@ -16,44 +16,15 @@ def test_import_contracts_in_pyproject_are_kept(monkeypatch):
 
 
 def _cycles(graph) -> list[list[str]]:
-    """Groups of modules that import each other round a circle (Tarjan's strongly connected
-    components), iteratively so a long chain cannot overflow the stack."""
-    index, low, on_stack, stack, found = {}, {}, set(), [], []
-    for root in sorted(graph.modules):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            module, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(
-                        child)))))
-                elif child in on_stack:
-                    low[module] = min(low[module], index[child])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[module])
-            if low[module] == index[module]:
-                group = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.append(member)
-                    if member == module:
-                        break
-                if len(group) > 1:
-                    found.append(sorted(group))
-    return found
+    """Each import that has a way back: `importer` imports `imported`, and a chain of imports
+    leads from `imported` to `importer` again. Returned as the circle, shortest first."""
+    circles = set()
+    for importer in graph.modules:
+        for imported in graph.find_modules_directly_imported_by(importer):
+            back = graph.find_shortest_chain(importer=imported, imported=importer)
+            if back:
+                circles.add(tuple(sorted(back)))
+    return sorted(list(circle) for circle in circles)
 
 
 def test_no_module_imports_in_a_circle():

@@ -25,6 +25,8 @@ def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
 
 
 def load_accounts(streets: dict[str, Street]) -> int:
+    """Create the demo accounts that are missing and link the demo cadre and volunteer to
+    theirs; return how many were created."""
     ensure_roles()
     existing = set(db.session.scalars(select(User.email)))
     created = 0

@@ -20,6 +20,7 @@ from donations.demo import load_donations
 
 
 def load_communities(streets: dict[str, Street]) -> None:
+    """The communities of every street, as the demo knows them (idempotent)."""
     known = {(c.street_id, c.name) for c in db.session.scalars(select(Community))}
     for street_name, names in COMMUNITIES.items():
         street = streets[street_name]
@@ -59,6 +60,8 @@ def load_population(today: date, seed: int = 2019) -> int:
 
 
 def load_helpers() -> int:
+    """The demo's cadres, volunteers and organisations unless there are cadres already; return
+    how many cadres were written."""
     if db.session.scalar(select(func.count(Cadre.id))):
         return 0
     departments = db.session.execute(

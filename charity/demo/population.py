@@ -19,6 +19,9 @@ HOUSEHOLD_SIZES = {"dibao": ((1, 2, 3, 4), (35, 30, 25, 10)),
 
 @dataclass
 class DemoHousehold:
+    """One generated household: its code, street, community, address and members (each a row of
+    person fields with a valid ID number)."""
+
     code: str
     street: str
     community: str

@@ -28,6 +28,9 @@ def small(count: int) -> str:
 
 @dataclass
 class Disclosure:
+    """The public figures of a year (or of all time): money in and out by month, measure, street
+    and campaign, as [in, out] in fen."""
+
     months: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     measures: dict[int, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     streets: dict[str, list] = field(default_factory=dict)

@@ -11,23 +11,26 @@ from donations.giving.forms import YuanField
 
 
 class CampaignForm(FlaskForm):
+    """A campaign: its address, titles in both languages, kind, goal, dates and what it raises
+    for."""
+
     slug = StringField(_l("Web address (small letters, digits, hyphens)"),
                        validators=[Optional(), Length(max=40)])
     title = StringField(_l("Title in Chinese"), validators=[DataRequired(), Length(max=100)])
     title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=100)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
-    kind = SelectField(_l("Kind"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), validators=[DataRequired()],
+                       choices=lambda: [(k, label(k)) for k in CAMPAIGN_KINDS])
     goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired()])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
     designation = SelectField(_l("Raises for"), validators=[Optional()], validate_choice=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind.choices = [(k, label(k)) for k in CAMPAIGN_KINDS]
-
 
 class PoolForm(FlaskForm):
+    """A campaign's matching pool: the sponsor, the whole pool and its caps per donor and per
+    day, in yuan."""
+
     sponsor_name = StringField(_l("Sponsor"), validators=[DataRequired(), Length(max=100)])
     total = YuanField(_l("Pool (yuan)"), validators=[DataRequired()])
     per_donor_cap = YuanField(_l("Cap per donor (yuan)"), validators=[DataRequired()])
@@ -35,4 +38,6 @@ class PoolForm(FlaskForm):
 
 
 class CharityDaysForm(FlaskForm):
+    """The year whose September charity days to make ready."""
+
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])

@@ -14,6 +14,9 @@ from donations.giving.models import RECEIVED, Donation
 
 @dataclass(frozen=True)
 class Progress:
+    """A campaign's progress: what donors gave net of refunds, what the matching pool added, how
+    many gifts, and the goal (fen)."""
+
     raised_fen: int
     matched_fen: int
     gifts: int
@@ -21,17 +24,18 @@ class Progress:
 
     @property
     def percent(self) -> int:
+        """How far toward the goal, gifts and matching together, capped at 100."""
         return min(100, (self.raised_fen + self.matched_fen) * 100 // self.goal_fen)
 
 
-def net_amount():
+def _net_amount():
     return func.coalesce(func.sum(Donation.amount_fen - Donation.refunded_fen), 0)
 
 
 def progress(campaign: FundraisingCampaign) -> Progress:
     """What donors gave (net of refunds) and, apart, what the matching pool added."""
     raised, count = db.session.execute(
-        select(net_amount(), func.count(Donation.id)).where(
+        select(_net_amount(), func.count(Donation.id)).where(
             Donation.campaign_id == campaign.id,
             Donation.status.in_(RECEIVED))).one()
     return Progress(raised_fen=int(raised), matched_fen=matchpool.matched_total(campaign.pool),

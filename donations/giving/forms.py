@@ -30,6 +30,8 @@ class YuanField(StringField):
     fen: int | None = None
 
     def pre_validate(self, form):
+        """Read the typed amount into `.fen`, or refuse it with a message in the user's
+        language."""
         try:
             self.fen = yuan_to_fen(self.data)
         except ValueError:
@@ -38,6 +40,9 @@ class YuanField(StringField):
 
 
 class GiveForm(FlaskForm):
+    """The public giving form: amount, what it is for, campaign, name and e-mail for the
+    receipt, anonymity and the payment method."""
+
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
@@ -53,7 +58,10 @@ class GiveForm(FlaskForm):
 
 
 class OfflineGiftForm(FlaskForm):
-    channel = SelectField(_l("Channel"), validators=[DataRequired()])
+    """An offline gift as staff record it from its paper or bank receipt."""
+
+    channel = SelectField(_l("Channel"), validators=[DataRequired()],
+                          choices=lambda: [(c, label(c)) for c in OFFLINE_CHANNELS])
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
     receipt_number = StringField(_l("Receipt number"), validators=[DataRequired(), Length(max=40)])
     donor_name = StringField(_l("Donor"), validators=[DataRequired(), Length(max=100)])
@@ -63,12 +71,10 @@ class OfflineGiftForm(FlaskForm):
     anonymous = BooleanField(_l("Anonymous"))
     memo = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.channel.choices = [(c, label(c)) for c in OFFLINE_CHANNELS]
-
 
 class BatchForm(FlaskForm):
+    """Many offline gifts at once, one CSV line each."""
+
     rows = TextAreaField(_l("One gift per line: channel, amount, receipt number, donor, "
                             "designation (may be empty), date (YYYY-MM-DD), and 'show' if "
                             "the donor agreed to show their name (otherwise anonymous)"),
@@ -76,6 +82,8 @@ class BatchForm(FlaskForm):
 
 
 class MonthlyForm(FlaskForm):
+    """A monthly gift: amount, what it is for, and whether the donor's name may be shown."""
+
     amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()])
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
@@ -83,6 +91,8 @@ class MonthlyForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
+    """A reviewer's decision on a gift held for review, with a note."""
+
     decision = SelectField(_l("Decision"), validators=[DataRequired()],
                            choices=[("release", _l("Release the match")),
                                     ("withhold", _l("Keep the match withheld")),

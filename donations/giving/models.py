@@ -89,6 +89,7 @@ class Donation(db.Model):
 
     @property
     def credited(self) -> bool:
+        """True once the gift's money has been in the fund (whatever happened to it since)."""
         return self.status in CREDITED
 
 

@@ -40,6 +40,7 @@ def statement(user, year: int) -> list[Donation]:
 
 
 def donor_years(user) -> list[int]:
+    """The years (newest first) in which a donor has received gifts, for yearly statements."""
     years = db.session.scalars(select(extract("year", Donation.given_at)).distinct()
                                .where(Donation.donor_id == user.id,
                                       Donation.status.in_(CREDITED)))
@@ -47,10 +48,12 @@ def donor_years(user) -> list[int]:
 
 
 def recurring_of(user) -> list[RecurringGift]:
+    """A donor's monthly gifts, newest first."""
     return list(db.session.scalars(select(RecurringGift).where(RecurringGift.donor_id == user.id)
                                    .order_by(RecurringGift.id.desc())))
 
 
 def awaiting_confirmation() -> Select:
+    """Offline gifts held for a second person's confirmation, oldest first."""
     return select(Donation).where(Donation.status == "awaiting_confirmation") \
         .order_by(Donation.id)

@@ -58,6 +58,7 @@ def _lines(canvas: Canvas, top: float, rows: list[tuple[str, str]]) -> float:
 
 
 def donor_shown(donation: Donation) -> str:
+    """The name a receipt bears: the one given with the gift, else the account's, else 爱心人士."""
     return donation.donor_name or (donation.donor.name if donation.donor else "") or "爱心人士"
 
 

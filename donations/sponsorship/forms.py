@@ -12,13 +12,13 @@ from donations.sponsorship.models import SPONSORSHIP_KINDS
 
 
 class SponsorshipForm(FlaskForm):
-    kind = SelectField(_l("Need"), validators=[DataRequired()])
+    """A sponsorship pledge: the need, the most the donor will pay, and the street if they want
+    one."""
+
+    kind = SelectField(_l("Need"), validators=[DataRequired()],
+                       choices=lambda: [(k, label(k)) for k in SPONSORSHIP_KINDS])
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
     street = SelectField(_l("Street"), validators=[Optional()], validate_choice=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind.choices = [(k, label(k)) for k in SPONSORSHIP_KINDS]
 
 
 def pledge_form(formdata=None) -> SponsorshipForm:

@@ -42,6 +42,7 @@ class Sponsorship(db.Model):
 
     @property
     def designation(self) -> str:
+        """The designation its gifts carry and its restricted fund account names."""
         return f"sponsorship:{self.id}"
 
 

@@ -38,6 +38,7 @@ class SponsorshipError(DomainError):
 
 
 def unit_fen(kind: str) -> int:
+    """What one person's need of this kind costs a pledge, in fen (configurable per kind)."""
     return int(current_app.config.get("SPONSORSHIP_UNIT_FEN", {}).get(kind, UNIT_FEN[kind]))
 
 
@@ -62,6 +63,7 @@ def pledge_days() -> int:
 
 
 def deadline(sponsorship: Sponsorship) -> datetime:
+    """When a pledge that has received nothing expires."""
     return sponsorship.created_at + timedelta(days=pledge_days())
 
 
@@ -202,6 +204,8 @@ class Profile:
 
 
 def profile(person: Person, today) -> Profile:
+    """What the sponsor may see of a person they fund: category, age band, street, school level
+    and whether an orphan."""
     age = person.age_on(today)
     band = f"{age // 10 * 10}–{age // 10 * 10 + 9}"
     return Profile(category=person.category, age_band=band, street=person.household.street.name,

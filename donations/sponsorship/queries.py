@@ -12,6 +12,7 @@ from donations.sponsorship.models import Sponsorship
 
 
 def sponsorships_of(user) -> list[Sponsorship]:
+    """A donor's pledges, newest first."""
     return list(db.session.scalars(select(Sponsorship).where(Sponsorship.donor_id == user.id)
                                    .order_by(Sponsorship.id.desc())))
 

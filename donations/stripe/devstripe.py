@@ -9,22 +9,25 @@ import socket
 import subprocess
 import sys
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from urllib.request import urlopen
 
 from charity.config import Config
+
+#: The demo's made-up test key (localstripe accepts any): with it, no real Stripe is configured.
+DEMO_SECRET_KEY = "sk_test_songtan_localstripe"  # noqa: S105 (a public placeholder, not a secret)
 
 
 def wanted() -> bool:
     """True when the environment names no real Stripe: the demo runs on localstripe."""
     return not os.environ.get("STRIPE_API_BASE") and \
-        Config.STRIPE_SECRET_KEY == "sk_test_songtan_localstripe"
+        Config.STRIPE_SECRET_KEY == DEMO_SECRET_KEY
 
 
 def start(port: int, timeout: float = 15) -> subprocess.Popen:
     """localstripe on 127.0.0.1:`port`; STRIPE_API_BASE is set for the app created next."""
-    process = subprocess.Popen([sys.executable, "-m", "donations.stripe.localstripe_server",
-                                "--port", str(port)])
+    process = subprocess.Popen([sys.executable, "-m",  # noqa: S603 (our module, fixed arguments)
+                                "donations.stripe.localstripe_server", "--port", str(port)])
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -42,8 +45,12 @@ def start(port: int, timeout: float = 15) -> subprocess.Popen:
     return process
 
 
-def wire(app_url: str, secret: str) -> None:
-    """Tell localstripe to send every event, signed with `secret`, to the app's webhook."""
-    body = urlencode({"url": f"{app_url}/donations/stripe/webhook", "secret": secret}).encode()
-    urlopen(f"{os.environ['STRIPE_API_BASE']}/_config/webhooks/songtan", data=body,
-            timeout=10).close()
+def wire(app_url: str, secret: str, base: str | None = None) -> None:
+    """Tell localstripe (at `base`, else STRIPE_API_BASE) to send every event, signed with
+    `secret`, to the app's webhook. Only http(s) addresses are opened."""
+    target = f"{(base or os.environ['STRIPE_API_BASE']).rstrip('/')}/_config/webhooks/songtan"
+    if urlsplit(target).scheme not in ("http", "https"):
+        raise ValueError(f"localstripe's address must be http(s): {target}")
+    body = urlencode({"url": f"{app_url.rstrip('/')}/donations/stripe/webhook",
+                      "secret": secret}).encode()
+    urlopen(target, data=body, timeout=10).close()  # noqa: S310 (scheme checked above)

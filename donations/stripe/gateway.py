@@ -24,10 +24,12 @@ def client() -> stripe.StripeClient:
 
 
 def publishable_key() -> str:
+    """The key Stripe.js uses on the page."""
     return current_app.config["STRIPE_PUBLISHABLE_KEY"]
 
 
 def uses_localstripe() -> bool:
+    """True when the app talks to localstripe (STRIPE_API_BASE is set), not to Stripe."""
     return bool(current_app.config.get("STRIPE_API_BASE"))
 
 
@@ -56,6 +58,7 @@ def verify(payload: bytes, header: str | None) -> dict:
 
 
 def payment_method_types() -> list[str]:
+    """The payment method types the account is configured for."""
     raw = current_app.config["STRIPE_PAYMENT_METHOD_TYPES"]
     return [t.strip() for t in raw.split(",") if t.strip()]
 

@@ -15,6 +15,7 @@ from localstripe.server import app
 
 
 def main() -> None:
+    """Serve localstripe on the given loopback port until stopped."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8420)

@@ -73,6 +73,8 @@ def _charge(intent: dict) -> dict:
 
 
 def payment_succeeded(event: dict, intent: dict):
+    """The payment went through: credit the gift if the amount, currency and fee check out, else
+    flag it."""
     fee = gateway.charge_fee(intent, str(intent.get("currency")))  # before any row lock
     donation = _donation(intent, lock=True)
     if donation is None:
@@ -94,6 +96,7 @@ def payment_succeeded(event: dict, intent: dict):
 
 
 def payment_failed(event: dict, intent: dict):
+    """The payment failed: a pending gift is marked failed."""
     donation = _donation(intent, lock=True)
     if donation is None or donation.status != "pending":
         return donation, "ignored", None
@@ -102,6 +105,7 @@ def payment_failed(event: dict, intent: dict):
 
 
 def charge_refunded(event: dict, charge: dict):
+    """A refund (Stripe reports the running total): post what is new against the gift."""
     donation = _donation(charge, lock=True)
     if donation is None or not donation.credited:
         return donation, "ignored", None
@@ -111,6 +115,7 @@ def charge_refunded(event: dict, charge: dict):
 
 
 def dispute_created(event: dict, dispute: dict):
+    """A card dispute opened: hold the disputed money and Stripe's fee."""
     donation = _donation(dispute, lock=True)
     if donation is None or not donation.credited:
         return donation, "ignored", None
@@ -123,6 +128,7 @@ def dispute_created(event: dict, dispute: dict):
 
 
 def dispute_closed(event: dict, dispute: dict):
+    """A card dispute ended: the held money returns (won) or is gone (lost)."""
     donation = _donation(dispute, lock=True)
     if donation is None or not donation.dispute_open:  # not the status: a refund may change it
         return donation, "ignored", None
@@ -162,6 +168,7 @@ def invoice_paid(event: dict, invoice: dict):
 
 
 def subscription_deleted(event: dict, subscription: dict):
+    """A monthly gift's subscription ended at Stripe: the gift is cancelled."""
     gift = db.session.scalar(select(RecurringGift).where(
         RecurringGift.subscription == subscription.get("id")))
     if gift is None or gift.status == "canceled":
