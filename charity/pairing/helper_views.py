@@ -72,11 +72,10 @@ def decline(pairing_id):
     """Decline a household, with a reason: it is offered to another helper, never to this one."""
     pairing = _mine_or_404(pairing_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        return _render(form, declining=pairing.id), 400
-    with unit_of_work() as work:
-        operations.decline(pairing, form.reason.data, user=current_user)
-    if not work.ok:
-        return _render(form, declining=pairing.id), 400
-    flash(_("Declined. The household has been offered to another helper."), "success")
-    return redirect(url_for(".pairings"))
+    if form.validate_on_submit():
+        with unit_of_work() as work:
+            operations.decline(pairing, form.reason.data, user=current_user)
+        if work.ok:
+            flash(_("Declined. The household has been offered to another helper."), "success")
+            return redirect(url_for(".pairings"))
+    return _render(form, declining=pairing.id), 400

@@ -81,9 +81,9 @@ def preview(run_id):
 @requires(Permission.RUN_PAIRING)
 def publish(run_id):
     """Publish a preview: its new pairs are proposed to their helpers, ended pairs end."""
-    match_run = _run_or_404(run_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    match_run = _run_or_404(run_id)
     with unit_of_work() as work:
         counts = operations.publish(match_run, user=current_user)
     if not work.ok:
@@ -126,8 +126,8 @@ def lock(pairing_id):
 @requires(Permission.RUN_PAIRING)
 def forbid(pairing_id):
     """End a pair and never propose it again (a conflict of interest, say), with a reason."""
-    pairing = _pairing_or_404(pairing_id)
     form = ReasonForm()
+    pairing = _pairing_or_404(pairing_id)
     if not form.validate_on_submit():
         flash(_("Please give a reason."), "error")
         return redirect(url_for(".pairings"))

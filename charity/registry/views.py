@@ -94,7 +94,8 @@ def reveal(person_id):
 @bp.post("/people/<int:person_id>/status")
 @requires(Permission.EDIT_REGISTRY)
 def change_status(person_id):
-    """Change a person's status with a reason and date; the history keeps the old one."""
+    """Enrol, suspend or exit a person from a date, with a reason and the next review date;
+    the history keeps every earlier status."""
     person = _person_or_404(person_id)
     form = StatusForm()
     if form.validate_on_submit():

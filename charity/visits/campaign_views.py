@@ -107,16 +107,16 @@ def _check_or_404(check_id):
     return db.first_or_404(queries.spot_check(check_id, street_scope()))
 
 
-def _render_check(check, form=None, failed=None, status=200):
+def _render_check(check_id, form=None, failed=None, status=200):
     form = form or OutcomeForm(formdata=None, checked_on=local_today())
-    return render_template("visits/spot_check.html", check=check, form=form,
+    return render_template("visits/spot_check.html", check=_check_or_404(check_id), form=form,
                            failed=failed), status
 
 
 @bp.get("/spot-checks/<int:check_id>")
 def spot_check(check_id):
     """A spot check's sampled visits and what checking each one found."""
-    return _render_check(_check_or_404(check_id))
+    return _render_check(check_id)
 
 
 @bp.post("/spot-checks/<int:check_id>/items/<int:item_id>")
@@ -135,4 +135,4 @@ def record_outcome(check_id, item_id):
         if work.ok:
             flash(_("Finding recorded."), "success")
             return redirect(url_for(".spot_check", check_id=check.id))
-    return _render_check(check, form, item.id, 400)
+    return _render_check(check.id, form, item.id, 400)

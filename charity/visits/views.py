@@ -49,8 +49,8 @@ def task(task_id):
 @requires(Permission.HELP_PEOPLE)
 def log_visit(task_id):
     """Log the visit: one operation, one commit, back to the task list."""
-    task = _my_task_or_404(task_id)
     form = VisitForm()
+    task = _my_task_or_404(task_id)
     if form.validate_on_submit():
         with unit_of_work(errors=form.form_errors) as work:
             operations.log_visit(task, form.visited_on.data, form.notes.data,
