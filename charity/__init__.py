@@ -10,6 +10,7 @@ from charity.config import ROOT, Config, finish
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    """The application: `Config` (and the environment), then `test_config` on top."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -28,10 +29,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from charity import models  # noqa: F401  (the whole schema, for Alembic)
-    from charity.auth.models import Role, User
+    """Bind the database, migrations, Babel, CSRF, the limiter and Flask-Security."""
+    from charity.auth.throttle import limit_logins
     from charity.extensions import babel, csrf, db, limiter, migrate, security
     from charity.i18n import select_locale, select_timezone
+
+    # From the module that imports every model, so that Alembic sees the whole schema.
+    from charity.models import Role, User
 
     db.init_app(app)
     from charity.database import configure_engine
@@ -45,63 +49,62 @@ def register_extensions(app: Flask) -> None:
     from flask_security import SQLAlchemyUserDatastore
 
     security.init_app(app, SQLAlchemyUserDatastore(db, User, Role))
-    #: Password guessing is slowed at the door: a login attempt budget per address.
-    login = app.view_functions["security.login"]
-    app.view_functions["security.login"] = limiter.limit(
-        lambda: app.config["LOGIN_RATE_LIMIT"], methods=["POST"])(login)
+    limit_logins(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from charity.audit.views import bp as audit_bp
-    from charity.casework import overview_views, record_views, review_views  # noqa: F401
-    from charity.casework.views import bp as casework_bp
-    from charity.dashboard.views import bp as dashboard_bp
-    from charity.disclosure.views import bp as disclosure_bp
-    from charity.district.views import bp as district_bp
-    from charity.fund.views import bp as fund_bp
-    from charity.main.views import bp as main_bp
-    from charity.pairing.helper_views import bp as my_pairings_bp
-    from charity.pairing.views import bp as pairing_bp
-    from charity.registry import roster_views  # noqa: F401  (routes on the registry bp)
-    from charity.registry.views import bp as registry_bp
-    from charity.relief import proposal_views  # noqa: F401  (allocation routes on the relief bp)
-    from charity.relief.views import bp as relief_bp
-    from charity.visits import campaign_views  # noqa: F401  (routes on the visits bp)
-    from charity.visits.views import bp as visits_bp
+    """Every blueprint, by name: the app's own, then the donations'."""
+    from charity.audit.views import bp as audit
+    from charity.casework.overview_views import bp as casework_overview
+    from charity.casework.record_views import bp as casework_records
+    from charity.casework.review_views import bp as casework_reviews
+    from charity.casework.views import bp as casework
+    from charity.dashboard.views import bp as dashboard
+    from charity.disclosure.views import bp as disclosure
+    from charity.district.views import bp as district
+    from charity.fund.views import bp as fund
+    from charity.main.views import bp as main
+    from charity.pairing.helper_views import bp as my_pairings
+    from charity.pairing.views import bp as pairing
+    from charity.registry.roster_views import bp as registry_roster
+    from charity.registry.views import bp as registry
+    from charity.relief.proposal_views import bp as relief_allocations
+    from charity.relief.views import bp as relief
+    from charity.visits.campaign_views import bp as visits_campaigns
+    from charity.visits.views import bp as visits
+    from donations.campaigns.views import bp as campaigns
+    from donations.giving.portal_views import bp as giving_portal
+    from donations.giving.review_views import bp as giving_review
+    from donations.giving.staff_views import bp as giving_staff
+    from donations.giving.views import bp as giving
+    from donations.receipts.views import bp as receipts
+    from donations.sponsorship.views import bp as sponsorship
+    from donations.stripe.views import bp as stripe
 
-    for blueprint in (main_bp, district_bp, registry_bp, audit_bp, casework_bp, visits_bp,
-                      dashboard_bp, pairing_bp, my_pairings_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(relief_bp)
-    app.register_blueprint(fund_bp)
-    app.register_blueprint(disclosure_bp)
-    from donations.campaigns.views import bp as campaigns_bp
-    from donations.giving.portal_views import bp as giving_portal_bp
-    from donations.giving.review_views import bp as giving_review_bp
-    from donations.giving.staff_views import bp as giving_staff_bp
-    from donations.giving.views import bp as giving_bp
-    from donations.receipts.views import bp as receipts_bp
-    from donations.sponsorship.views import bp as sponsorship_bp
-    from donations.stripe.views import bp as stripe_bp
-
-    for blueprint in (giving_bp, giving_portal_bp, giving_staff_bp, giving_review_bp,
-                      campaigns_bp, sponsorship_bp, receipts_bp, stripe_bp):
+    for blueprint in (main, district, registry, registry_roster, audit, casework,
+                      casework_records, casework_reviews, casework_overview, visits,
+                      visits_campaigns, dashboard, pairing, my_pairings, relief,
+                      relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
+                      giving_review, campaigns, sponsorship, receipts, stripe):
         app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
+    """Error pages in the user's language."""
     from charity.main.errors import register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
+    """Jinja filters and globals, `can` and `Permission` among them."""
     from charity.main.templating import register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
+    """The `flask` CLI's command groups."""
     from charity.demo.commands import demo
     from charity.fund.commands import fund, ledger
     from charity.main.commands import report

@@ -75,9 +75,6 @@ class Config:
     #: Days a sponsorship pledge waits for its first gift; then it expires and pairs nobody.
     SPONSORSHIP_PLEDGE_DAYS = int(os.environ.get("SPONSORSHIP_PLEDGE_DAYS", "30"))
 
-    #: Roles that may see a full ID number (each view is audited).
-    FULL_ID_ROLES = ("admin", "street_officer", "approver")
-
 
 DEMO_SECRETS = {
     "SECRET_KEY": "songtan-development-secret-change-me",

@@ -117,6 +117,24 @@ def test_login_attempts_are_rate_limited(app, client):
     assert codes[0] != 429
 
 
+def test_the_login_budget_counts_login_attempts_only(app, client):
+    """Showing the form and other account routes do not spend the budget."""
+    from charity.extensions import limiter
+
+    budget = app.config["LOGIN_RATE_LIMIT"]
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    limiter.reset()
+    try:
+        others = [client.get("/login").status_code for _ in range(4)]
+        others += [client.post("/logout").status_code for _ in range(4)]
+        attempts = [client.post("/login", data={"email": "x@songtan.test", "password": "nope"})
+                    .status_code for _ in range(3)]
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = budget
+        limiter.reset()
+    assert 429 not in others + attempts
+
+
 def test_staff_turn_on_authenticator_two_factor_and_then_need_a_code(app, client, auth):
     from charity.extensions import security
 

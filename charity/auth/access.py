@@ -1,23 +1,16 @@
-"""Who may see what: street scope and the roles behind full ID numbers."""
+"""Street scope: which street's records the signed-in user works with."""
 
-from flask import abort, current_app
+from flask import abort
 from flask_login import current_user
 
-DISTRICT_WIDE = ("admin", "fund_manager", "approver", "auditor")
+from charity.auth.permissions import Permission, can
 
 
 def street_scope() -> int | None:
-    """None for district-wide roles; a street officer's street id otherwise."""
-    if current_user.has_any_role(*DISTRICT_WIDE):
+    """None for district-wide roles; a street officer's street id otherwise (403 for anyone
+    with neither, or a street officer whose account names no street)."""
+    if can(Permission.SEE_WHOLE_DISTRICT):
         return None
-    if current_user.has_role("street_officer") and current_user.street_id:
+    if can(Permission.SEE_OWN_STREET) and current_user.street_id:
         return current_user.street_id
     abort(403)
-
-
-def can_see_full_id(user) -> bool:
-    return user.is_authenticated and user.has_any_role(*current_app.config["FULL_ID_ROLES"])
-
-
-def can_edit_registry(user) -> bool:
-    return user.is_authenticated and user.has_any_role("admin", "street_officer")

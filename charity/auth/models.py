@@ -18,6 +18,8 @@ roles_users = Table(
 
 
 class Role(db.Model, RoleMixin):
+    """A role a user holds; `charity.auth.permissions.ROLES` says what each one may do."""
+
     __tablename__ = "role"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +30,8 @@ class Role(db.Model, RoleMixin):
 
 
 class User(db.Model, UserMixin):
+    """An account: staff, helpers, auditors and donors sign in with one."""
+
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +56,3 @@ class User(db.Model, UserMixin):
 
     roles: Mapped[list[Role]] = relationship(secondary=roles_users, lazy="selectin")
     street = relationship("Street")
-
-    def has_any_role(self, *names: str) -> bool:
-        return any(self.has_role(name) for name in names)

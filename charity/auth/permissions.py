@@ -24,7 +24,9 @@ class Permission(StrEnum):
     VIEW_FULL_ID = "view_full_id"
     #: See every street: district-wide roles are not held to one street's records.
     SEE_WHOLE_DISTRICT = "see_whole_district"
-    #: Open a district-wide review cycle or festival visit campaign.
+    #: Work one street's records: the street of the user's account, and no other.
+    SEE_OWN_STREET = "see_own_street"
+    #: Open a district-wide review cycle or festival visit campaign, and add a campaign's tasks.
     OPEN_DISTRICT_WORK = "open_district_work"
     #: Draw spot checks of logged visits and record what they found.
     SPOT_CHECK = "spot_check"
@@ -74,6 +76,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.EDIT_REGISTRY: frozenset({"admin", "street_officer"}),
     Permission.VIEW_FULL_ID: frozenset({"admin", "street_officer", "approver"}),
     Permission.SEE_WHOLE_DISTRICT: frozenset({"admin", "fund_manager", "approver", "auditor"}),
+    Permission.SEE_OWN_STREET: frozenset({"street_officer"}),
     Permission.OPEN_DISTRICT_WORK: frozenset({"admin"}),
     Permission.SPOT_CHECK: frozenset({"admin", "street_officer"}),
     Permission.HELP_PEOPLE: frozenset({"cadre", "volunteer"}),
@@ -121,3 +124,13 @@ def requires(*permissions: Permission):
         return auth_required()(checked)
 
     return decorator
+
+
+def guard(*permissions: Permission):
+    """A blueprint's `before_request` check, as `requires` gives a view: every route of the
+    blueprint needs sign-in and one of `permissions`; a route may ask for more."""
+    return requires(*permissions)(_let_through)
+
+
+def _let_through() -> None:
+    """Nothing to do once the check has passed: the request goes on to its view."""

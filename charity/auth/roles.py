@@ -12,9 +12,3 @@ ROLES = {
     "donor": _l("Donor"),
     "auditor": _l("Auditor"),
 }
-
-#: Roles that work with the registry; donors, the public and auditors (who read the ledger,
-#: the approvals and the audit log, nothing else) never see it.
-REGISTRY_ROLES = ("admin", "fund_manager", "approver", "street_officer")
-#: Roles that may change registry records.
-REGISTRY_EDITORS = ("admin", "street_officer")

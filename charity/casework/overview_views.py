@@ -1,14 +1,17 @@
 """Street-by-street screens for employment (measure 7) and medical care (measure 3)."""
 
-from flask import current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from charity import eligibility as rules
 from charity.auth.access import street_scope
+from charity.auth.permissions import Permission, guard
 from charity.casework import queries
 from charity.casework.paging import ListPage
-from charity.casework.views import bp
 from charity.extensions import db
 from charity.timeutil import local_today
+
+bp = Blueprint("casework_overview", __name__, url_prefix="/casework")
+bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
 def share(part: int, whole: int) -> float | None:

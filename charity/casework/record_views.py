@@ -1,25 +1,26 @@
 """Casework forms on a person's page: grants, referrals, services, medical cover and costs.
 Each is form -> one operation -> one commit -> redirect; bad input answers 400, writes nothing."""
 
-from flask import flash, redirect, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_security import roles_accepted
 
-from charity.auth.roles import REGISTRY_EDITORS
+from charity.auth.permissions import Permission, guard
 from charity.casework import operations
-from charity.casework.forms import (
-    CostForm,
-    GrantForm,
-    MedicalForm,
-    ReferralForm,
-    ServiceForm,
-    fen,
-)
+from charity.casework.forms import CostForm, GrantForm, MedicalForm, ReferralForm, ServiceForm, fen
 from charity.casework.models import Referral
-from charity.casework.views import bp, person_or_404, render_person
+from charity.casework.pages import person_or_404, render_person
 from charity.extensions import db
 from charity.timeutil import local_today
+from charity.transaction import unit_of_work
+
+bp = Blueprint("casework_records", __name__, url_prefix="/casework")
+bp.before_request(guard(Permission.EDIT_REGISTRY))
+
+
+def _back_to(person, anchor: str, done: str):
+    flash(done, "success")
+    return redirect(url_for("casework.person", person_id=person.id, _anchor=anchor))
 
 
 def _handle(person_id, form_class, form_name, anchor, apply):
@@ -27,21 +28,16 @@ def _handle(person_id, form_class, form_name, anchor, apply):
     person = person_or_404(person_id)
     form = form_class()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(errors=form.form_errors) as work:
             apply(person, form)
-        except operations.CaseworkError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for(".person", person_id=person.id, _anchor=anchor))
+        if work.ok:
+            return _back_to(person, anchor, _("Saved."))
     return render_person(person, 400, **{form_name: form})
 
 
 @bp.post("/people/<int:person_id>/grants")
-@roles_accepted(*REGISTRY_EDITORS)
 def add_grant(person_id):
+    """Record a measure the person receives (a grant), with its period."""
     return _handle(person_id, GrantForm, "grant_form", "grant", lambda person, form:
                    operations.record_grant(person, form.measure.data, form.starts_on.data,
                                            form.ends_on.data, form.note.data or "",
@@ -49,16 +45,16 @@ def add_grant(person_id):
 
 
 @bp.post("/people/<int:person_id>/referrals")
-@roles_accepted(*REGISTRY_EDITORS)
 def add_referral(person_id):
+    """Refer the person to whoever gives a measure."""
     return _handle(person_id, ReferralForm, "referral_form", "referral", lambda person, form:
                    operations.refer(person, form.measure.data, form.to_whom.data,
                                     form.note.data or "", user=current_user))
 
 
 @bp.post("/people/<int:person_id>/services")
-@roles_accepted(*REGISTRY_EDITORS)
 def add_service(person_id):
+    """Log a free training or job-referral service given (measure 7)."""
     return _handle(person_id, ServiceForm, "service_form", "employment", lambda person, form:
                    operations.give_service(person, form.kind.data, form.given_on.data,
                                            local_today(), form.provider.data or "",
@@ -66,16 +62,16 @@ def add_service(person_id):
 
 
 @bp.post("/people/<int:person_id>/medical")
-@roles_accepted(*REGISTRY_EDITORS)
 def set_medical(person_id):
+    """Record the family-doctor contract and health record (measure 3)."""
     return _handle(person_id, MedicalForm, "medical_form", "medical", lambda person, form:
                    operations.set_medical(person, form.family_doctor.data,
                                           form.health_record.data, user=current_user))
 
 
 @bp.post("/people/<int:person_id>/costs")
-@roles_accepted(*REGISTRY_EDITORS)
 def add_cost(person_id):
+    """Record an inpatient stay's cost and its out-of-catalogue part."""
     return _handle(person_id, CostForm, "cost_form", "medical", lambda person, form:
                    operations.record_cost(person, form.admitted_on.data, form.hospital.data,
                                           fen(form.total.data),
@@ -84,15 +80,12 @@ def add_cost(person_id):
 
 
 @bp.post("/referrals/<int:referral_id>/close")
-@roles_accepted(*REGISTRY_EDITORS)
 def close_referral(referral_id):
+    """Close an open referral; a closed one answers 400 with the reason."""
     referral = db.get_or_404(Referral, referral_id)
     person = person_or_404(referral.person_id)
-    try:
+    with unit_of_work() as work:
         operations.close_referral(referral, user=current_user)
-    except operations.CaseworkError as error:
-        flash(str(error), "error")
+    if not work.ok:
         return render_person(person, 400)
-    db.session.commit()
-    flash(_("Referral closed."), "success")
-    return redirect(url_for(".person", person_id=person.id, _anchor="referral"))
+    return _back_to(person, "referral", _("Referral closed."))

@@ -2,51 +2,22 @@
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from flask_security import auth_required, roles_accepted
 
-from charity.auth.access import can_edit_registry, street_scope
-from charity.auth.roles import REGISTRY_ROLES
+from charity.auth.access import street_scope
+from charity.auth.permissions import Permission, guard
 from charity.casework import gaps as matrix
 from charity.casework import queries
-from charity.casework.forms import (
-    CostForm,
-    GapFilterForm,
-    GrantForm,
-    MedicalForm,
-    ReferralForm,
-    ServiceForm,
-)
+from charity.casework.forms import GapFilterForm
 from charity.casework.gaps import ALL_MEASURES, MEASURE_NUMBER, PERSON_MEASURES
+from charity.casework.pages import ACTIONS, person_or_404, render_person
 from charity.casework.paging import ListPage
 from charity.extensions import db
 from charity.registry import queries as registry_queries
 from charity.timeutil import local_today
 
 bp = Blueprint("casework", __name__, url_prefix="/casework")
-
-#: The form on the person's casework page that closes each gap, and its button.
-ACTIONS = {
-    "classified_supplement": ("grant", _l("Record the supplement")),
-    "centralised_care": ("referral", _l("Refer to centralised care")),
-    "medical_cover": ("medical", _l("Record family doctor and health record")),
-    "special_disease_aid": ("grant", _l("Record special-disease aid")),
-    "free_textbooks": ("grant", _l("Record free textbooks")),
-    "autumn_grant": ("grant", _l("Record the autumn grant")),
-    "encouragement_award": ("grant", _l("Record the encouragement award")),
-    "rent_subsidy": ("grant", _l("Record rent subsidy or refer")),
-    "employment_services": ("employment", _l("Log an employment service")),
-    "household_employment": ("employment", _l("Refer a member to a job")),
-    "pairing": ("referral", _l("Refer for pairing")),
-}
-
-
-@bp.before_request
-@auth_required()
-@roles_accepted(*REGISTRY_ROLES)
-def require_casework_role():
-    """Every casework page needs a registry role; street officers see their street only."""
+#: Every casework page needs the registry; street officers see their own street only.
+bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
 def _filters(scope):
@@ -79,41 +50,15 @@ def gaps():
                            listing=listing, actions=ACTIONS, today=today)
 
 
-def person_or_404(person_id):
-    person = db.session.scalar(registry_queries.person(person_id, street_scope()))
-    if person is None:
-        abort(404)
-    return person
-
-
-def render_person(person, status=200, **forms):
-    """The person's casework page, with fresh forms unless a failed one is passed in."""
-    today = local_today()
-    person_rows, household_rows = queries.household_matrix(person.household, today)
-    row = next(r for r in person_rows if r.subject.id == person.id)
-    measure = request.args.get("measure")
-    forms = {
-        "grant_form": GrantForm(formdata=None, starts_on=today, measure=measure),
-        "referral_form": ReferralForm(formdata=None, measure=request.args.get("refer")),
-        "service_form": ServiceForm(formdata=None, given_on=today),
-        "medical_form": MedicalForm(formdata=None, obj=person),
-        "cost_form": CostForm(formdata=None, admitted_on=today),
-    } | forms
-    records = {name: db.session.scalars(getattr(queries, name)(person.id)).all()
-               for name in ("grants", "referrals", "services", "medical_costs", "reviews")}
-    return render_template("casework/person.html", person=person, row=row,
-                           household_row=household_rows[0], actions=ACTIONS,
-                           numbers=MEASURE_NUMBER, can_edit=can_edit_registry(current_user),
-                           **records, **forms), status
-
-
 @bp.get("/people/<int:person_id>")
 def person(person_id):
+    """A person's measures owed and received, with the forms that record casework."""
     return render_person(person_or_404(person_id))
 
 
 @bp.get("/households/<int:household_id>")
 def household(household_id):
+    """The household's members and their gaps, and the household's own measures."""
     household = db.session.scalar(registry_queries.household(household_id, street_scope()))
     if household is None:
         abort(404)
@@ -121,4 +66,3 @@ def household(household_id):
     return render_template("casework/household.html", household=household, rows=person_rows,
                            household_row=household_rows[0] if household_rows else None,
                            measures=PERSON_MEASURES, actions=ACTIONS)
-

@@ -4,25 +4,20 @@ the browser saves each chart as PNG with ECharts' own getDataURL, offline."""
 from flask import Blueprint, Response, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_security import auth_required, roles_accepted
 
 from charity.auth.access import street_scope
-from charity.auth.roles import REGISTRY_ROLES
+from charity.auth.permissions import Permission, guard
 from charity.dashboard import pdf, queries
 from charity.timeutil import local_today
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-
-@bp.before_request
-@auth_required()
-@roles_accepted(*REGISTRY_ROLES)
-def require_staff():
-    """Staff only; a street officer sees their own street."""
+#: Registry staff only; a street officer sees their own street.
+bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
 @bp.get("/")
 def index():
+    """The ten measures' targets per street, as charts and a table."""
     today = local_today()
     items = queries.indicators(street_scope(), today)
     return render_template("dashboard/index.html", indicators=items, today=today,

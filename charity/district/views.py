@@ -1,10 +1,9 @@
 """The district page: counts per street and category beside the plan's table."""
 
 from flask import Blueprint, render_template
-from flask_security import auth_required, roles_accepted
 
 from charity.auth.access import street_scope
-from charity.auth.roles import REGISTRY_ROLES
+from charity.auth.permissions import Permission, requires
 from charity.district import queries as district_queries
 from charity.district.reference import CATEGORIES, attachment_counts
 from charity.extensions import db
@@ -25,8 +24,7 @@ def street_counts() -> dict[str, dict[str, int]]:
 
 
 @bp.get("/")
-@auth_required()
-@roles_accepted(*REGISTRY_ROLES)
+@requires(Permission.VIEW_REGISTRY)
 def overview():
     """The district for district-wide roles; a street officer sees their own street's row."""
     scope = street_scope()

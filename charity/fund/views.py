@@ -2,17 +2,15 @@
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
-from flask_security import auth_required, roles_accepted
 
 from charity.auth.access import street_scope
+from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.fund import queries
 from charity.fund.verify import verify
 from charity.relief import queries as relief_queries
 
 bp = Blueprint("fund", __name__, url_prefix="/fund")
-
-STAFF = ("admin", "fund_manager", "approver", "auditor")
 
 
 def group_label(code: str) -> str:
@@ -26,8 +24,7 @@ def group_label(code: str) -> str:
 
 
 @bp.get("/")
-@auth_required()
-@roles_accepted(*STAFF, "street_officer")
+@requires(Permission.VIEW_FUND)
 def overview():
     """Balances by group. A street officer sees reserved money as a total only: one line per
     application would show other streets' cases."""
@@ -44,24 +41,23 @@ def overview():
 
 
 @bp.get("/journal")
-@auth_required()
-@roles_accepted(*STAFF)
+@requires(Permission.VIEW_LEDGER)
 def journal():
+    """The journal, newest first, filtered by kind of entry; read-only."""
     kind = request.args.get("kind") or None
     page = db.paginate(queries.entries(kind), per_page=50, error_out=False)
     return render_template("fund/journal.html", page=page, kind=kind)
 
 
 @bp.get("/verify")
-@auth_required()
-@roles_accepted(*STAFF)
+@requires(Permission.VIEW_LEDGER)
 def check():
+    """Check the journal: zero sums, the hash chain, the head and every balance."""
     return render_template("fund/verify.html", report=verify())
 
 
 @bp.get("/approvals")
-@auth_required()
-@roles_accepted(*STAFF)
+@requires(Permission.VIEW_LEDGER)
 def approvals():
     """The auditor's view of decided applications: maker, checker, committee, payment."""
     page = db.paginate(relief_queries.applications(None), per_page=50, error_out=False)

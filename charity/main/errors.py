@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 
 def register(app: Flask) -> None:
+    """Answer each HTTP error the app raises with the error page and its status code."""
     messages = {
         400: lambda: _("The request could not be understood."),
         403: lambda: _("You do not have permission to see this page."),

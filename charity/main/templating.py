@@ -1,6 +1,7 @@
-"""Jinja filters and globals: local time, money in fen, labels for code names."""
+"""Jinja filters and globals: local time, money in fen, labels for code names, permissions."""
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
@@ -20,10 +21,12 @@ def fen(amount: int | None) -> str:
 
 
 def local_datetime(value: datetime | None) -> str:
+    """A UTC time shown to the minute in the user's time zone (Asia/Shanghai)."""
     return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
 
 def local_date(value: date | None) -> str:
+    """A date as yyyy-MM-dd, or nothing for None."""
     return format_date(value, "yyyy-MM-dd") if value else ""
 
 
@@ -31,12 +34,11 @@ def url_with(**changes) -> str:
     """The current URL with some query arguments changed (for pagination and filters)."""
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items() if v is not None})
-    from urllib.parse import urlencode
-
     return request.path + "?" + urlencode(args)
 
 
 def register(app: Flask) -> None:
+    """Give every template the filters above, `can(Permission.X)` and the languages."""
     app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
                                  label=label, pair_reason=pair_reason,
                                  run_message=run_message)

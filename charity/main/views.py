@@ -10,6 +10,7 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index():
+    """The home page: what the platform is, and the way in for the signed-in user's roles."""
     return render_template("main/index.html", user=current_user)
 
 

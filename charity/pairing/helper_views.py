@@ -3,15 +3,16 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_security import auth_required, roles_accepted
 
 from charity import eligibility as rules
+from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.pairing import operations, queries
 from charity.pairing.adapter import needs_of
 from charity.pairing.forms import ConfirmForm, ReasonForm
 from charity.pairing.models import Pairing
 from charity.timeutil import local_today
+from charity.transaction import unit_of_work
 
 bp = Blueprint("my_pairings", __name__, url_prefix="/my")
 
@@ -33,9 +34,9 @@ def _mine_or_404(pairing_id) -> Pairing:
 
 
 @bp.get("/pairings")
-@auth_required()
-@roles_accepted("cadre", "volunteer")
+@requires(Permission.HELP_PEOPLE)
 def pairings():
+    """The people paired with the helper, their needs, and accept or decline for proposals."""
     return _render()
 
 
@@ -51,35 +52,30 @@ def _render(decline_form=None, declining=None):
 
 
 @bp.post("/pairings/<int:pairing_id>/accept")
-@auth_required()
-@roles_accepted("cadre", "volunteer")
+@requires(Permission.HELP_PEOPLE)
 def accept(pairing_id):
+    """Take on a proposed household."""
     pairing = _mine_or_404(pairing_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work() as work:
         operations.accept(pairing, user=current_user)
-    except operations.PairingError as error:
-        flash(str(error), "error")
+    if not work.ok:
         return _render(), 400
-    db.session.commit()
     flash(_("Accepted. Thank you for taking %(name)s on.", name=pairing.person.name), "success")
     return redirect(url_for(".pairings"))
 
 
 @bp.post("/pairings/<int:pairing_id>/decline")
-@auth_required()
-@roles_accepted("cadre", "volunteer")
+@requires(Permission.HELP_PEOPLE)
 def decline(pairing_id):
+    """Decline a household, with a reason: it is offered to another helper, never to this one."""
     pairing = _mine_or_404(pairing_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        return _render(form, declining=pairing.id), 400
-    try:
-        operations.decline(pairing, form.reason.data, user=current_user)
-    except operations.PairingError as error:
-        flash(str(error), "error")
-        return _render(form, declining=pairing.id), 400
-    db.session.commit()
-    flash(_("Declined. The household has been offered to another helper."), "success")
-    return redirect(url_for(".pairings"))
+    if form.validate_on_submit():
+        with unit_of_work() as work:
+            operations.decline(pairing, form.reason.data, user=current_user)
+        if work.ok:
+            flash(_("Declined. The household has been offered to another helper."), "success")
+            return redirect(url_for(".pairings"))
+    return _render(form, declining=pairing.id), 400

@@ -6,10 +6,10 @@ from io import BytesIO, StringIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_security import auth_required, roles_accepted
 from openpyxl import Workbook
 
 from charity.auth.access import street_scope
+from charity.auth.permissions import Permission, requires
 from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
@@ -17,10 +17,9 @@ from charity.pairing import operations, queries
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import MatchRun
 from charity.timeutil import local_today
+from charity.transaction import unit_of_work
 
 bp = Blueprint("pairing", __name__, url_prefix="/pairing")
-STAFF = ("admin", "street_officer", "fund_manager", "approver")
-WRITERS = ("admin", "street_officer")
 EXPORT_COLUMNS = ("beneficiary_id", "street", "helper_kind", "helper_id", "helper_rank",
                   "helper_group_street", "status")
 
@@ -34,9 +33,9 @@ def _run_form(scope):
 
 
 @bp.get("/")
-@auth_required()
-@roles_accepted(*STAFF)
+@requires(Permission.VIEW_PAIRING)
 def overview():
+    """Pairing coverage per street, the optimiser's runs, and the form that starts one."""
     scope = street_scope()
     rows = [r for r in db.session.execute(queries.coverage()).all()
             if scope is None or r[0].id == scope]
@@ -45,9 +44,9 @@ def overview():
 
 
 @bp.post("/runs")
-@auth_required()
-@roles_accepted(*WRITERS)
+@requires(Permission.RUN_PAIRING)
 def run():
+    """Solve the district (or the officer's street) and show the result as a preview."""
     scope = street_scope()
     form = _run_form(scope)
     if not form.validate_on_submit():
@@ -55,8 +54,10 @@ def run():
     street = db.session.get(Street, int(form.street.data)) if form.street.data else None
     if scope is not None and (street is None or street.id != scope):
         abort(404)
-    match_run = operations.run(street, user=current_user)
-    db.session.commit()
+    with unit_of_work() as work:
+        match_run = operations.run(street, user=current_user)
+    if not work.ok:
+        return redirect(url_for(".overview"))
     return redirect(url_for(".preview", run_id=match_run.id))
 
 
@@ -69,35 +70,33 @@ def _run_or_404(run_id):
 
 
 @bp.get("/runs/<int:run_id>")
-@auth_required()
-@roles_accepted(*STAFF)
+@requires(Permission.VIEW_PAIRING)
 def preview(run_id):
+    """A run's preview: coverage, the pairs it adds, keeps and ends, and who is unmatched."""
     match_run = _run_or_404(run_id)
     return render_template("pairing/preview.html", run=match_run, form=ConfirmForm())
 
 
 @bp.post("/runs/<int:run_id>/publish")
-@auth_required()
-@roles_accepted(*WRITERS)
+@requires(Permission.RUN_PAIRING)
 def publish(run_id):
-    match_run = _run_or_404(run_id)
+    """Publish a preview: its new pairs are proposed to their helpers, ended pairs end."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    match_run = _run_or_404(run_id)
+    with unit_of_work() as work:
         counts = operations.publish(match_run, user=current_user)
-    except operations.PairingError as error:
-        flash(str(error), "error")
+    if not work.ok:
         return redirect(url_for(".preview", run_id=run_id))
-    db.session.commit()
     flash(_("Published: %(added)s new pairs proposed, %(ended)s ended, %(kept)s kept.",
             **counts), "success")
     return redirect(url_for(".pairings"))
 
 
 @bp.get("/pairings")
-@auth_required()
-@roles_accepted(*STAFF)
+@requires(Permission.VIEW_PAIRING)
 def pairings():
+    """The live pairings of the user's streets, with lock and forbid for those who run pairing."""
     scope = street_scope()
     street = request.args.get("street", type=int)
     page = db.paginate(queries.live(scope, street), per_page=50, error_out=False)
@@ -111,38 +110,37 @@ def _pairing_or_404(pairing_id):
 
 
 @bp.post("/pairings/<int:pairing_id>/lock")
-@auth_required()
-@roles_accepted(*WRITERS)
+@requires(Permission.RUN_PAIRING)
 def lock(pairing_id):
+    """Lock a pair so that the optimiser keeps it, or unlock it."""
     pairing = _pairing_or_404(pairing_id)
-    try:
+    with unit_of_work() as work:
         operations.set_locked(pairing, not pairing.locked, user=current_user)
-    except operations.PairingError as error:
-        flash(str(error), "error")
+    if not work.ok:
         return redirect(url_for(".pairings"))
-    db.session.commit()
     flash(_("Pair locked.") if pairing.locked else _("Pair unlocked."), "success")
     return redirect(request.referrer or url_for(".pairings"))
 
 
 @bp.post("/pairings/<int:pairing_id>/forbid")
-@auth_required()
-@roles_accepted(*WRITERS)
+@requires(Permission.RUN_PAIRING)
 def forbid(pairing_id):
-    pairing = _pairing_or_404(pairing_id)
+    """End a pair and never propose it again (a conflict of interest, say), with a reason."""
     form = ReasonForm()
+    pairing = _pairing_or_404(pairing_id)
     if not form.validate_on_submit():
         flash(_("Please give a reason."), "error")
         return redirect(url_for(".pairings"))
-    operations.forbid(pairing, form.reason.data, user=current_user)
-    db.session.commit()
+    with unit_of_work() as work:
+        operations.forbid(pairing, form.reason.data, user=current_user)
+    if not work.ok:
+        return redirect(url_for(".pairings"))
     flash(_("The pair is ended and will never be proposed again."), "success")
     return redirect(request.referrer or url_for(".pairings"))
 
 
 @bp.get("/export.<fmt>")
-@auth_required()
-@roles_accepted(*STAFF)
+@requires(Permission.VIEW_PAIRING)
 def export(fmt):
     """The pairing roster as .xlsx or .csv."""
     rows = db.session.execute(queries.roster(street_scope())).all()
@@ -163,6 +161,7 @@ def export(fmt):
 
 
 def roster_csv(rows) -> str:
+    """The pairing roster's rows as CSV text, with a header."""
     out = StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)

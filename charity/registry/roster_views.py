@@ -1,23 +1,27 @@
-"""Roster import (dry run, then confirm) and export, on the registry blueprint."""
+"""Roster import (dry run, then confirm) and export."""
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_security import roles_accepted
 
 from charity.audit.operations import record
-from charity.auth.access import can_see_full_id, street_scope
-from charity.auth.roles import REGISTRY_EDITORS
+from charity.auth.access import street_scope
+from charity.auth.permissions import Permission, can, guard, requires
 from charity.district.models import Street
 from charity.extensions import db
 from charity.registry import excel, queries, uploads
 from charity.registry.forms import ConfirmImportForm, ImportForm
-from charity.registry.views import bp
 from charity.timeutil import local_today
+from charity.transaction import unit_of_work
+
+bp = Blueprint("registry_roster", __name__, url_prefix="/registry")
+bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@roles_accepted(*REGISTRY_EDITORS)
+@requires(Permission.EDIT_REGISTRY)
 def import_roster():
     """Upload a roster: the dry run lists every bad row and writes nothing."""
     scope = street_scope()
@@ -33,7 +37,7 @@ def import_roster():
 
 
 @bp.post("/import/confirm")
-@roles_accepted(*REGISTRY_EDITORS)
+@requires(Permission.EDIT_REGISTRY)
 def confirm_import():
     """Import a file whose dry run was clean; checked again, all rows or none."""
     form = ConfirmImportForm()
@@ -48,11 +52,13 @@ def confirm_import():
         flash(_("The roster changed since the dry run; nothing was imported."), "error")
         return render_template("registry/import.html", form=ImportForm(formdata=None),
                                result=result, token=None), 400
-    count = excel.apply(result, local_today(), user=current_user)
-    record("roster.import", "roster", None, rows=count)
-    db.session.commit()
+    with unit_of_work() as work:
+        count = excel.apply(result, local_today(), user=current_user)
+        record("roster.import", "roster", None, rows=count)
+    if not work.ok:
+        return redirect(url_for(".import_roster"))
     flash(_("%(count)s people imported.", count=count), "success")
-    return redirect(url_for(".people"))
+    return redirect(url_for("registry.people"))
 
 
 @bp.get("/export")
@@ -66,14 +72,12 @@ def export_roster():
         abort(404)
     people = db.session.scalars(
         queries.people(queries.PersonFilter(street_id=street.id), scope)).unique().all()
-    full = can_see_full_id(current_user) and request.args.get("full") == "1"
+    full = can(Permission.VIEW_FULL_ID) and request.args.get("full") == "1"
     content = excel.export(people, full_ids=full)
-    # A full export is a full view of every person in it: the entry names them all.
-    record("roster.export", "street", street.id, rows=len(people), full_ids=full,
-           person_ids=[p.id for p in people] if full else [])
-    db.session.commit()
+    with unit_of_work():
+        # A full export is a full view of every person in it: the entry names them all.
+        record("roster.export", "street", street.id, rows=len(people), full_ids=full,
+               person_ids=[p.id for p in people] if full else [])
     name = f"roster-{street.name_en.replace(' ', '-').lower()}-{local_today():%Y%m%d}.xlsx"
-    from io import BytesIO
-
     return send_file(BytesIO(content), as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,12 +1,11 @@
-"""Registry screens: search, person and household pages, forms, roster import and export."""
+"""Registry screens: search, person and household pages, and the forms that change them."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_security import auth_required, roles_accepted
 
-from charity.auth.access import can_edit_registry, can_see_full_id, street_scope
-from charity.auth.roles import REGISTRY_EDITORS, REGISTRY_ROLES
+from charity.auth.access import street_scope
+from charity.auth.permissions import Permission, guard, requires
 from charity.district import queries as district_queries
 from charity.extensions import db
 from charity.registry import operations, queries
@@ -21,15 +20,10 @@ from charity.registry.forms import (
 from charity.registry.ids import IdNumberError
 from charity.registry.models import CATEGORIES, STATUSES
 from charity.timeutil import local_today
+from charity.transaction import unit_of_work
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
-
-
-@bp.before_request
-@auth_required()
-@roles_accepted(*REGISTRY_ROLES)
-def require_registry_role():
-    """Every registry page needs a registry role."""
+bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
 def _filter_form(scope):
@@ -48,6 +42,7 @@ def _filter_form(scope):
 
 
 def label_flag(flag: str) -> str:
+    """A person flag's name in the user's language, for the search filter."""
     return {"orphan": _("Orphan"), "disabled": _("Disabled"), "seriously_ill": _("Seriously ill"),
             "lives_alone": _("Lives alone"), "student": _("Student")}[flag]
 
@@ -58,6 +53,7 @@ def _as_int(value):
 
 @bp.get("/people")
 def people():
+    """Search the roster of the user's streets by place, category, status, flag or name."""
     scope = street_scope()
     form = _filter_form(scope)
     filters = queries.PersonFilter(
@@ -72,61 +68,63 @@ def _person_or_404(person_id):
     return db.first_or_404(queries.person(person_id, street_scope()))
 
 
+def _render_person(person, status_form=None, full_id=None, status=200):
+    status_form = status_form or StatusForm(formdata=None, effective_date=local_today())
+    return render_template("registry/person.html", person=person, status_form=status_form,
+                           full_id=full_id), status
+
+
 @bp.get("/people/<int:person_id>")
 def person(person_id):
-    person = _person_or_404(person_id)
-    form = StatusForm(formdata=None, effective_date=local_today())
-    return render_template("registry/person.html", person=person, status_form=form,
-                           can_reveal=can_see_full_id(current_user),
-                           can_edit=can_edit_registry(current_user), full_id=None)
+    """A person's record with the ID number masked, their status history and review date."""
+    return _render_person(_person_or_404(person_id))
 
 
 @bp.post("/people/<int:person_id>/id-number")
-@roles_accepted("admin", "street_officer", "approver")
+@requires(Permission.VIEW_FULL_ID)
 def reveal(person_id):
+    """Show the full ID number once; the audit log keeps who saw it."""
     person = _person_or_404(person_id)
-    full_id = operations.reveal_id(person, current_user)
-    db.session.commit()
-    return render_template("registry/person.html", person=person, full_id=full_id,
-                           status_form=StatusForm(formdata=None, effective_date=local_today()),
-                           can_reveal=True, can_edit=can_edit_registry(current_user))
+    full_id = None
+    with unit_of_work():
+        full_id = operations.reveal_id(person, current_user)
+    return _render_person(person, full_id=full_id)
 
 
 @bp.post("/people/<int:person_id>/status")
-@roles_accepted(*REGISTRY_EDITORS)
+@requires(Permission.EDIT_REGISTRY)
 def change_status(person_id):
+    """Enrol, suspend or exit a person from a date, with a reason and the next review date;
+    the history keeps every earlier status."""
     person = _person_or_404(person_id)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             operations.change_status(person, form.status.data, form.reason.data,
                                      form.effective_date.data, form.next_review_date.data,
                                      user=current_user)
-        except operations.RegistryError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if work.ok:
             flash(_("Status changed."), "success")
             return redirect(url_for(".person", person_id=person.id))
-    return render_template("registry/person.html", person=person, status_form=form,
-                           can_reveal=can_see_full_id(current_user), can_edit=True,
-                           full_id=None), 400
+    return _render_person(person, status_form=form, status=400)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@roles_accepted(*REGISTRY_EDITORS)
+@requires(Permission.EDIT_REGISTRY)
 def edit(person_id):
+    """Edit a person's details (not their ID number or status)."""
     person = _person_or_404(person_id)
     form = PersonFieldsForm(obj=person)
     if request.method == "GET":
         form.monthly_income.data = person.monthly_income_fen / 100
     if form.validate_on_submit():
-        operations.update(person, user=current_user, **form.person_fields())
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for(".person", person_id=person.id))
-    return render_template("registry/person_form.html", form=form, person=person,
-                           status=400 if form.errors else 200), 400 if form.errors else 200
+        with unit_of_work() as work:
+            operations.update(person, user=current_user, **form.person_fields())
+        if work.ok:
+            flash(_("Saved."), "success")
+            return redirect(url_for(".person", person_id=person.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("registry/person_form.html", form=form, person=person), status
 
 
 def _community_choices(form, scope):
@@ -135,30 +133,23 @@ def _community_choices(form, scope):
     return {c.id: c for c in communities}
 
 
-def _save_person(form, write, done: str):
-    """Run `write` (which enrols someone) and commit, or roll back and put the refusal on the
-    form: a bad ID number on its field, anything else as a flash. Returns the person or None."""
-    try:
+def _enrol(form, write, done: str):
+    """Run `write` (which enrols someone) in one unit of work and go to the person; a bad ID
+    number goes on its field, any other refusal is flashed. None when refused."""
+    with unit_of_work(errors={IdNumberError: form.id_number.errors}) as work:
         person = write()
-    except IdNumberError as error:
-        db.session.rollback()
-        form.id_number.errors.append(str(error))
-    except operations.RegistryError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
-        return person
-    return None
+    if not work.ok:
+        return None
+    flash(done, "success")
+    return redirect(url_for(".person", person_id=person.id))
 
 
 @bp.route("/households/new", methods=["GET", "POST"])
-@roles_accepted(*REGISTRY_EDITORS)
+@requires(Permission.EDIT_REGISTRY)
 def new_household():
-    scope = street_scope()
+    """Create a household with its first member."""
     form = NewHouseholdForm()
-    communities = _community_choices(form, scope)
+    communities = _community_choices(form, street_scope())
     if form.validate_on_submit():
         community = communities[form.community.data]
 
@@ -168,35 +159,37 @@ def new_household():
             return operations.enrol(household, form.id_number.data, local_today(),
                                     _("New household"), user=current_user, **form.person_fields())
 
-        person = _save_person(form, write, _("Household and first member added."))
-        if person is not None:
-            return redirect(url_for(".person", person_id=person.id))
+        done = _enrol(form, write, _("Household and first member added."))
+        if done is not None:
+            return done
     status = 400 if request.method == "POST" else 200
     return render_template("registry/household_form.html", form=form), status
 
 
-@bp.get("/households/<int:household_id>")
-def household(household_id):
+def _household_or_404(household_id):
     household = db.session.scalar(queries.household(household_id, street_scope()))
     if household is None:
         abort(404)
-    return render_template("registry/household.html", household=household,
-                           can_edit=can_edit_registry(current_user))
+    return household
+
+
+@bp.get("/households/<int:household_id>")
+def household(household_id):
+    """A household and its members."""
+    return render_template("registry/household.html", household=_household_or_404(household_id))
 
 
 @bp.route("/households/<int:household_id>/members/new", methods=["GET", "POST"])
-@roles_accepted(*REGISTRY_EDITORS)
+@requires(Permission.EDIT_REGISTRY)
 def new_member(household_id):
-    household = db.session.scalar(queries.household(household_id, street_scope()))
-    if household is None:
-        abort(404)
+    """Enrol another member of a household."""
+    household = _household_or_404(household_id)
     form = NewPersonForm()
     if form.validate_on_submit():
-        person = _save_person(form, lambda: operations.enrol(
+        done = _enrol(form, lambda: operations.enrol(
             household, form.id_number.data, local_today(), _("Added to household"),
             user=current_user, **form.person_fields()), _("Member added."))
-        if person is not None:
-            return redirect(url_for(".person", person_id=person.id))
+        if done is not None:
+            return done
     status = 400 if request.method == "POST" else 200
-    return render_template("registry/member_form.html", form=form,
-                           household=household), status
+    return render_template("registry/member_form.html", form=form, household=household), status

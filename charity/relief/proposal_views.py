@@ -1,26 +1,26 @@
-"""Allocation screens (on the relief blueprint): run the optimiser, review and change a
-proposal case by case, and send it for approval."""
+"""Allocation screens: run the optimiser, review and change a proposal case by case, and send
+it for approval."""
 
 from collections import defaultdict
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_security import roles_accepted
 from sqlalchemy import select
 
+from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.fund.accounts import is_spendable, may_fund
 from charity.relief import allocation, proposals
 from charity.relief.allocation import purpose_of
 from charity.relief.forms import AllocationCaseForm, AllocationRunForm
 from charity.relief.models import AllocationProposal, ProposalItem
-from charity.relief.operations import ReliefError
-from charity.relief.views import bp
+from charity.transaction import unit_of_work
 
-VIEWERS = ("admin", "fund_manager", "approver", "auditor")
-ALLOCATORS = ("admin", "fund_manager")
+bp = Blueprint("relief_allocations", __name__, url_prefix="/relief")
+
+#: Why a case was left unfunded.
 REASONS = {"no_fund_may_pay": _l("No fund may pay for it (restrictions)"),
            "funds_exhausted": _l("The funds that may pay for it are used up"),
            "dropped": _l("Dropped by staff")}
@@ -28,6 +28,7 @@ REASONS = {"no_fund_may_pay": _l("No fund may pay for it (restrictions)"),
 
 @bp.app_template_filter("allocation_reason")
 def allocation_reason(reason: str) -> str:
+    """Why a case was left unfunded, in the user's language."""
     return str(REASONS.get(reason, reason))
 
 
@@ -70,11 +71,6 @@ def review(proposal: AllocationProposal) -> dict:
 CASES_PER_PAGE = 100
 
 
-def _proposal_or_404(proposal_id: int) -> AllocationProposal:
-    proposal = db.get_or_404(AllocationProposal, proposal_id)
-    return proposal
-
-
 def _page(proposal: AllocationProposal, status: int = 200, form=None):
     return render_template("relief/allocation.html", proposal=proposal, per_page=CASES_PER_PAGE,
                            form=form or AllocationCaseForm(), **review(proposal)), status
@@ -88,23 +84,21 @@ def _list(form, status: int = 200):
 
 
 @bp.get("/allocations")
-@roles_accepted(*VIEWERS)
+@requires(Permission.VIEW_ALLOCATIONS)
 def allocations():
+    """The latest proposals, and the form that runs the optimiser on the open cases."""
     return _list(AllocationRunForm())
 
 
 @bp.post("/allocations")
-@roles_accepted(*ALLOCATORS)
+@requires(Permission.ALLOCATE)
 def run_allocation():
+    """Run the optimiser over the open cases and keep its proposal as a draft."""
     form = AllocationRunForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             proposal = proposals.run(current_user, tolerance_pct=form.tolerance.data)
-        except ReliefError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if work.ok:
             flash(_("The optimiser proposed an allocation; review it before sending it."),
                   "success")
             return redirect(url_for(".proposal", proposal_id=proposal.id))
@@ -112,46 +106,47 @@ def run_allocation():
 
 
 @bp.get("/allocations/<int:proposal_id>")
-@roles_accepted(*VIEWERS)
+@requires(Permission.VIEW_ALLOCATIONS)
 def proposal(proposal_id):
-    return _page(_proposal_or_404(proposal_id))
+    """A proposal: funded and unfunded cases, the streets, and each fund's money."""
+    return _page(db.get_or_404(AllocationProposal, proposal_id))
 
 
 def _change(proposal_id: int, action, success: str):
     """Run one change on a proposal: 400 with the reason (and nothing written) if refused."""
-    proposal = _proposal_or_404(proposal_id)
-    try:
+    proposal = db.get_or_404(AllocationProposal, proposal_id)
+    with unit_of_work() as work:
         action(proposal)
-    except ReliefError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _page(_proposal_or_404(proposal_id), 400)
-    db.session.commit()
+    if not work.ok:
+        return _page(db.get_or_404(AllocationProposal, proposal_id), 400)
     flash(success, "success")
     return redirect(url_for(".proposal", proposal_id=proposal_id))
 
 
 @bp.post("/allocations/<int:proposal_id>/cases/<int:application_id>")
-@roles_accepted(*ALLOCATORS)
+@requires(Permission.ALLOCATE)
 def change_case(proposal_id, application_id):
+    """Fund a case of a draft from another fund, or with another amount."""
     form = AllocationCaseForm()
     if not form.validate_on_submit():
         flash(_("Choose a fund and an amount in yuan above zero."), "error")
-        return _page(_proposal_or_404(proposal_id), 400, form)
+        return _page(db.get_or_404(AllocationProposal, proposal_id), 400, form)
     return _change(proposal_id, lambda p: proposals.change(
         p, application_id, form.fund.data.strip(), form.amount_fen(), current_user),
         _("Case %(id)s changed.", id=application_id))
 
 
 @bp.post("/allocations/<int:proposal_id>/cases/<int:application_id>/drop")
-@roles_accepted(*ALLOCATORS)
+@requires(Permission.ALLOCATE)
 def drop_case(proposal_id, application_id):
+    """Take a case out of a draft's funding; it stays listed as dropped by staff."""
     return _change(proposal_id, lambda p: proposals.drop(p, application_id, current_user),
                    _("Case %(id)s dropped from the proposal.", id=application_id))
 
 
 @bp.post("/allocations/<int:proposal_id>/send")
-@roles_accepted(*ALLOCATORS)
+@requires(Permission.ALLOCATE)
 def send_allocation(proposal_id):
+    """Send a draft's funded cases for approval; another person approves each case."""
     return _change(proposal_id, lambda p: proposals.send(p, current_user),
                    _("Sent for approval: another person approves each case."))
