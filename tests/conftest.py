@@ -15,6 +15,7 @@ from charity import create_app
 from charity.demo.operations import load_communities
 from charity.district.operations import load_reference
 from charity.extensions import db
+from tests.factories import PASSWORD
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -111,7 +112,7 @@ class Auth:
     def __init__(self, client):
         self.client = client
 
-    def login(self, user, password="correct-horse-battery"):
+    def login(self, user, password=PASSWORD):
         response = self.client.post("/login", data={"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
         return response

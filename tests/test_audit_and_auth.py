@@ -6,17 +6,17 @@ from sqlalchemy import select, text
 from charity.audit.models import AppendOnlyError, AuditEntry
 from charity.audit.operations import record
 from charity.extensions import db
-from tests import factories
+from tests.factories import PASSWORD, PersonFactory, UserFactory
 
 
 def test_passwords_are_hashed_with_argon2(session):
-    user = factories.user("admin")
+    user = UserFactory(role="admin")
     assert user.password.startswith("$argon2")
-    assert factories.PASSWORD not in user.password
+    assert PASSWORD not in user.password
 
 
 def test_wrong_password_does_not_log_in(client):
-    user = factories.user("admin")
+    user = UserFactory(role="admin")
     client.get("/lang/en")
     response = client.post("/login", data={"email": user.email, "password": "wrong-password"})
     assert response.status_code == 200
@@ -24,7 +24,7 @@ def test_wrong_password_does_not_log_in(client):
 
 
 def test_staff_can_open_two_factor_setup(client, auth):
-    auth.login(factories.user("fund_manager"))
+    auth.login(UserFactory(role="fund_manager"))
     page = client.get("/tf-setup")
     assert page.status_code == 200
     assert "authenticator" in page.get_data(as_text=True)
@@ -56,11 +56,11 @@ def test_postgres_refuses_raw_update_and_delete(session):
 def test_auditor_reads_the_audit_log_but_officers_cannot(client, auth):
     record("person.view_id", "person", 42)
     db.session.flush()
-    auth.login(factories.user("auditor"))
+    auth.login(UserFactory(role="auditor"))
     page = client.get("/audit/?action=person.view_id")
     assert page.status_code == 200 and "person.view_id" in page.get_data(as_text=True)
     auth.logout()
-    auth.login(factories.user("street_officer", "七星岗"))
+    auth.login(UserFactory(role="street_officer"))
     assert client.get("/audit/").status_code == 403
 
 
@@ -85,8 +85,8 @@ def test_language_switch_returns_to_the_page_and_refuses_other_hosts(client):
 
 
 def test_every_registry_page_renders_in_both_languages(client, auth):
-    person = factories.PersonFactory()
-    auth.login(factories.user("admin"))
+    person = PersonFactory()
+    auth.login(UserFactory(role="admin"))
     pages = ["/", "/district/", "/registry/people", f"/registry/people/{person.id}",
              f"/registry/people/{person.id}/edit", f"/registry/households/{person.household_id}",
              "/registry/households/new", f"/registry/households/{person.household_id}/members/new",
@@ -138,7 +138,7 @@ def test_the_login_budget_counts_login_attempts_only(app, client):
 def test_staff_turn_on_authenticator_two_factor_and_then_need_a_code(app, client, auth):
     from charity.extensions import security
 
-    user = factories.user("fund_manager")
+    user = UserFactory(role="fund_manager")
     auth.login(user)
     assert client.post("/tf-setup", data={"setup": "authenticator"}).status_code == 200
     with client.session_transaction() as session_data:
@@ -148,7 +148,7 @@ def test_staff_turn_on_authenticator_two_factor_and_then_need_a_code(app, client
     db.session.refresh(user)
     assert user.tf_primary_method == "authenticator"
     auth.logout()
-    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert "/tf-validate" in response.headers.get("Location", "") or response.status_code == 200
     assert client.get("/registry/people").status_code == 302
     wrong = client.post("/tf-validate", data={"code": "000000" if code != "000000" else "111111"})

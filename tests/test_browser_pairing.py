@@ -8,7 +8,7 @@ from charity.demo.operations import load_communities
 from charity.district.operations import load_reference
 from charity.extensions import db
 from charity.pairing.models import Pairing
-from tests import factories
+from tests.factories import PASSWORD, PairingFactory, VolunteerFactory
 from tests.live import browser_page, live_server, log_in, require_browser
 
 pytestmark = pytest.mark.browser
@@ -16,13 +16,12 @@ pytestmark = pytest.mark.browser
 
 def prepare(app):
     load_communities(load_reference())
-    user = factories.user("volunteer", email="helper@songtan.test")
-    mine = factories.VolunteerFactory(capacity=2, user_id=user.id, name="我")
-    factories.VolunteerFactory(capacity=1, name="后备志愿者")
+    mine = VolunteerFactory(capacity=2, name="我", with_user=True,
+                            user__email="helper@songtan.test")
+    VolunteerFactory(capacity=1, name="后备志愿者")
     for name in ("张大爷", "王阿姨"):
-        person = factories.PersonFactory(name=name)
-        db.session.add(Pairing(person_id=person.id, helper_kind="volunteer",
-                               volunteer_id=mine.id, reasons=["same community"]))
+        PairingFactory(by_volunteer=True, volunteer=mine, person__name=name, status="proposed",
+                       reasons=["same community"])
 
 
 def test_volunteer_accepts_and_declines(tmp_path):
@@ -34,7 +33,7 @@ def test_volunteer_accepts_and_declines(tmp_path):
         seen["app"] = app
 
     with live_server(tmp_path, check) as base, browser_page() as page:
-        log_in(page, base, "helper@songtan.test", factories.PASSWORD)
+        log_in(page, base, "helper@songtan.test", PASSWORD)
         page.goto(f"{base}/my/pairings")
         first = page.locator("article.pairing", has_text="张大爷")
         first.locator("button.accept").click()

@@ -12,7 +12,7 @@ from charity.extensions import db
 from charity.pairing.models import Cadre
 from charity.registry import ids
 from charity.registry.models import Household, Person
-from tests import factories
+from tests.factories import PersonFactory, UserFactory, street
 
 TODAY = date(2026, 11, 29)
 
@@ -66,17 +66,17 @@ def test_demo_people_are_plausible(session):
 
 
 def test_district_page_compares_roster_with_plan(client, auth):
-    factories.PersonFactory(category="tekun", household__street_name="大坪")
-    auth.login(factories.user("fund_manager"))
+    PersonFactory(tekun=True, street_name="大坪")
+    auth.login(UserFactory(role="fund_manager"))
     page = client.get("/district/?lang=en").get_data(as_text=True)
     assert "七星岗" in page and "1658" in page and "区委机要保密局" in page
     assert 'class="num diff">1<' in page
 
 
 def test_street_officer_scope_applies_to_export(client, auth):
-    factories.PersonFactory(name="外街", household__street_name="解放碑")
-    auth.login(factories.user("street_officer", "七星岗"))
-    other = factories.street("解放碑")
+    PersonFactory(name="外街", street_name="解放碑")
+    auth.login(UserFactory(role="street_officer"))
+    other = street("解放碑")
     response = client.get(f"/registry/export?street={other.id}")
     assert response.status_code == 200
     from io import BytesIO
@@ -87,7 +87,7 @@ def test_street_officer_scope_applies_to_export(client, auth):
 
 
 def test_street_officer_sees_only_their_streets_figures(client, auth):
-    auth.login(factories.user("street_officer", "解放碑"))
+    auth.login(UserFactory(role="street_officer", street_name="解放碑"))
     page = client.get("/district/").get_data(as_text=True)
     assert "解放碑" in page and "1452" in page
     assert "七星岗" not in page and "1658" not in page

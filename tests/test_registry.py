@@ -6,12 +6,7 @@ from charity.audit.models import AuditEntry
 from charity.extensions import db
 from charity.registry import ids
 from charity.registry.models import Person
-from tests import factories
-from tests.factories import HouseholdFactory, PersonFactory
-
-
-def officer(street="七星岗"):
-    return factories.user("street_officer", street)
+from tests.factories import HouseholdFactory, PersonFactory, UserFactory, community, id_number
 
 
 def test_registry_needs_login(client):
@@ -21,14 +16,14 @@ def test_registry_needs_login(client):
 
 
 def test_donor_cannot_open_the_registry(client, auth):
-    auth.login(factories.user("donor"))
+    auth.login(UserFactory(role="donor"))
     assert client.get("/registry/people").status_code == 403
 
 
 def test_street_officer_sees_only_their_street(client, auth):
-    mine = PersonFactory(name="本街居民", household__street_name="七星岗")
-    other = PersonFactory(name="外街居民", household__street_name="解放碑")
-    auth.login(officer("七星岗"))
+    mine = PersonFactory(name="本街居民")
+    other = PersonFactory(name="外街居民", street_name="解放碑")
+    auth.login(UserFactory(role="street_officer"))
     listing = client.get("/registry/people").get_data(as_text=True)
     assert "本街居民" in listing and "外街居民" not in listing
     searched = client.get("/registry/people?q=外街").get_data(as_text=True)
@@ -42,9 +37,9 @@ def test_street_officer_sees_only_their_street(client, auth):
 
 
 def test_filters_by_category_and_flag(client, auth):
-    PersonFactory(name="甲", category="tekun", orphan=True)
+    PersonFactory(name="甲", tekun_orphan=True)
     PersonFactory(name="乙", category="dibao")
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     page = client.get("/registry/people?category=tekun&flag=orphan").get_data(as_text=True)
     assert "甲" in page and ">乙<" not in page
 
@@ -52,7 +47,7 @@ def test_filters_by_category_and_flag(client, auth):
 def test_masked_id_shown_and_full_view_audited(client, auth):
     person = PersonFactory()
     number = ids.decrypt(person.id_number_encrypted)
-    user = officer()
+    user = UserFactory(role="street_officer")
     auth.login(user)
     page = client.get(f"/registry/people/{person.id}").get_data(as_text=True)
     assert person.id_number_masked in page and number not in page
@@ -65,7 +60,7 @@ def test_masked_id_shown_and_full_view_audited(client, auth):
 def test_auditor_reads_the_ledger_not_the_registry(client, auth):
     """Auditors read the ledger, the approvals and the audit log; nothing else."""
     person = PersonFactory()
-    auth.login(factories.user("auditor"))
+    auth.login(UserFactory(role="auditor"))
     for page in (f"/registry/people/{person.id}", "/registry/people", "/district/",
                  f"/registry/export?street={person.household.street_id}", "/pairing/",
                  "/pairing/export.csv", "/casework/gaps"):
@@ -78,15 +73,14 @@ def test_auditor_reads_the_ledger_not_the_registry(client, auth):
 
 
 def new_household_form(**changes):
-    community = factories.community("七星岗")
-    data = {"code": "QXG-NEW-1", "community": community.id, "address": "金汤街1号",
-            "id_number": factories.id_number(), "name": "新居民", "category": "dibao",
+    data = {"code": "QXG-NEW-1", "community": community("七星岗").id, "address": "金汤街1号",
+            "id_number": id_number(), "name": "新居民", "category": "dibao",
             "hukou": "yuzhong", "employment_status": "unemployed", "monthly_income": "320.50"}
     return data | changes
 
 
 def test_create_household_and_person(client, auth):
-    auth.login(officer())
+    auth.login(UserFactory(role="street_officer"))
     response = client.post("/registry/households/new", data=new_household_form())
     assert response.status_code == 302
     person = db.session.scalar(select(Person).where(Person.name == "新居民"))
@@ -95,7 +89,7 @@ def test_create_household_and_person(client, auth):
 
 
 def test_bad_id_number_is_refused_with_a_message_and_nothing_written(client, auth):
-    auth.login(officer())
+    auth.login(UserFactory(role="street_officer"))
     form = new_household_form(id_number="500103198005170000")
     response = client.post("/registry/households/new", data=form)
     assert response.status_code == 400
@@ -105,7 +99,7 @@ def test_bad_id_number_is_refused_with_a_message_and_nothing_written(client, aut
 
 def test_duplicate_id_number_is_refused(client, auth):
     existing = PersonFactory()
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     form = new_household_form(id_number=ids.decrypt(existing.id_number_encrypted))
     client.get("/lang/en")
     response = client.post("/registry/households/new", data=form)
@@ -115,7 +109,7 @@ def test_duplicate_id_number_is_refused(client, auth):
 
 
 def test_form_errors_in_english(client, auth):
-    auth.login(officer())
+    auth.login(UserFactory(role="street_officer"))
     client.get("/lang/en")
     response = client.post("/registry/households/new",
                            data=new_household_form(hukou="other", name=""))
@@ -127,7 +121,7 @@ def test_form_errors_in_english(client, auth):
 
 def test_status_change_keeps_history(client, auth):
     person = PersonFactory()
-    auth.login(officer())
+    auth.login(UserFactory(role="street_officer"))
     response = client.post(f"/registry/people/{person.id}/status", data={
         "status": "suspended", "reason": "外出务工", "effective_date": "2026-11-01",
         "next_review_date": "2027-05-01"})
@@ -140,7 +134,7 @@ def test_status_change_keeps_history(client, auth):
 
 def test_status_change_without_reason_changes_nothing(client, auth):
     person = PersonFactory()
-    auth.login(officer())
+    auth.login(UserFactory(role="street_officer"))
     response = client.post(f"/registry/people/{person.id}/status", data={
         "status": "exited", "reason": "", "effective_date": "2026-11-01"})
     assert response.status_code == 400
@@ -150,7 +144,7 @@ def test_status_change_without_reason_changes_nothing(client, auth):
 
 def test_edit_person(client, auth):
     person = PersonFactory(name="旧名")
-    auth.login(officer())
+    auth.login(UserFactory(role="street_officer"))
     page = client.get(f"/registry/people/{person.id}/edit")
     assert page.status_code == 200
     response = client.post(f"/registry/people/{person.id}/edit", data={
@@ -163,9 +157,9 @@ def test_edit_person(client, auth):
 
 def test_add_member_to_household(client, auth):
     household = HouseholdFactory()
-    auth.login(officer())
+    auth.login(UserFactory(role="street_officer"))
     response = client.post(f"/registry/households/{household.id}/members/new", data={
-        "id_number": factories.id_number(sex="F"), "name": "女儿", "category": "dibao",
+        "id_number": id_number(sex="F"), "name": "女儿", "category": "dibao",
         "hukou": "yuzhong", "employment_status": "student", "student": "y",
         "school_level": "senior_high"})
     assert response.status_code == 302
@@ -177,7 +171,7 @@ def test_add_member_to_household(client, auth):
 def test_pagination_over_many_people(client, auth):
     household = HouseholdFactory()
     PersonFactory.create_batch(60, household=household)
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     assert client.get("/registry/people").status_code == 200
     assert "60 people found" in client.get("/registry/people?lang=en").get_data(as_text=True)
     assert "Page 1 of 2" in client.get("/registry/people?lang=en").get_data(as_text=True)

@@ -10,7 +10,7 @@ from charity.extensions import db
 from charity.registry import ids
 from charity.registry.excel import COLUMNS
 from charity.registry.models import Household, Person
-from tests import factories
+from tests.factories import PersonFactory, UserFactory, community, id_number
 
 HEADERS = [h for h, _f in COLUMNS]
 
@@ -28,10 +28,9 @@ def workbook(rows) -> BytesIO:
 
 
 def row(**changes):
-    community = factories.community("七星岗").name
-    base = {"户编号": "IMP001", "街道": "七星岗", "社区": community, "姓名": "导入甲",
-            "身份证号": factories.id_number(), "类别": "低保", "低保类别": "A", "残疾": "是",
-            "残疾等级": 2, "月收入(元)": "500.5", "就业状况": "失业"}
+    base = {"户编号": "IMP001", "街道": "七星岗", "社区": community("七星岗").name,
+            "姓名": "导入甲", "身份证号": id_number(), "类别": "低保", "低保类别": "A",
+            "残疾": "是", "残疾等级": 2, "月收入(元)": "500.5", "就业状况": "失业"}
     return base | changes
 
 
@@ -45,8 +44,8 @@ def count_people():
 
 
 def test_dry_run_lists_every_bad_row_and_writes_nothing(client, auth):
-    existing = factories.PersonFactory()
-    auth.login(factories.user("admin"))
+    existing = PersonFactory()
+    auth.login(UserFactory(role="admin"))
     client.get("/lang/en")
     good = row()
     rows = [
@@ -73,9 +72,9 @@ def test_dry_run_lists_every_bad_row_and_writes_nothing(client, auth):
 
 
 def test_clean_file_imports_after_confirmation(client, auth):
-    user = factories.user("street_officer", "七星岗")
+    user = UserFactory(role="street_officer")
     auth.login(user)
-    rows = [row(), row(姓名="导入乙", 身份证号=factories.id_number(sex="F"), 类别="特困",
+    rows = [row(), row(姓名="导入乙", 身份证号=id_number(sex="F"), 类别="特困",
                       低保类别="", 残疾="否", 残疾等级="")]
     before = count_people()
     response = upload(client, rows)
@@ -95,15 +94,15 @@ def test_clean_file_imports_after_confirmation(client, auth):
 
 
 def test_street_officer_cannot_import_another_street(client, auth):
-    auth.login(factories.user("street_officer", "七星岗"))
+    auth.login(UserFactory(role="street_officer"))
     client.get("/lang/en")
-    other = factories.community("解放碑").name
+    other = community("解放碑").name
     text = upload(client, [row(街道="解放碑", 社区=other)]).get_data(as_text=True)
     assert "only your own street" in text
 
 
 def test_not_a_workbook_and_wrong_extension(client, auth):
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     client.get("/lang/en")
     bad = client.post("/registry/import", data={"file": (BytesIO(b"hello"), "roster.xlsx")},
                       content_type="multipart/form-data")
@@ -115,8 +114,8 @@ def test_not_a_workbook_and_wrong_extension(client, auth):
 
 
 def test_export_round_trips_through_import_columns(client, auth):
-    person = factories.PersonFactory(name="出口", dibao_class="B", monthly_income_fen=12345)
-    auth.login(factories.user("admin"))
+    person = PersonFactory(name="出口", dibao_class="B", monthly_income_fen=12345)
+    auth.login(UserFactory(role="admin"))
     street = person.household.street_id
     masked = client.get(f"/registry/export?street={street}")
     sheet = load_workbook(BytesIO(masked.data)).active
@@ -136,7 +135,7 @@ def test_export_round_trips_through_import_columns(client, auth):
 def test_checked_file_waits_encrypted_and_only_for_its_uploader(app, client, auth):
     from pathlib import Path
 
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     good = row()
     response = upload(client, [good])
     token = response.get_data(as_text=True).split('name="token" value="')[1].split('"')[0]
@@ -144,7 +143,7 @@ def test_checked_file_waits_encrypted_and_only_for_its_uploader(app, client, aut
     assert good["身份证号"].encode() not in stored.read_bytes()
     assert good["姓名"].encode("utf-8") not in stored.read_bytes()
     auth.logout()
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     before = count_people()
     assert client.post("/registry/import/confirm", data={"token": token}).status_code == 302
     assert count_people() == before
@@ -167,7 +166,7 @@ def test_abandoned_files_are_swept(app, session):
 
 
 def test_oversized_upload_is_refused(app, client, auth):
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     limit = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 1000
     try:

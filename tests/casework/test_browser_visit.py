@@ -8,10 +8,7 @@ import pytest
 from charity.demo.operations import load_communities
 from charity.district.operations import load_reference
 from charity.timeutil import local_today
-from charity.visits import operations
-from tests import factories
-from tests.casework.conftest import cadre_in, pair
-from tests.factories import PersonFactory
+from tests.factories import PASSWORD, PairingFactory, VisitCampaignFactory
 from tests.live import browser_page, live_server, log_in, require_browser
 
 pytestmark = pytest.mark.browser
@@ -19,18 +16,19 @@ pytestmark = pytest.mark.browser
 
 def prepare(app):
     load_communities(load_reference())
-    cadre = cadre_in("七星岗", with_user=True, name="王干部")
-    cadre.user.email = "cadre-live@songtan.test"
-    pair(PersonFactory(name="陈秀兰", lives_alone=True, monthly_income_fen=88800), cadre)
+    PairingFactory(cadre__name="王干部", cadre__with_user=True,
+                   cadre__user__email="cadre-live@songtan.test",
+                   person__name="陈秀兰", person__elderly_alone=True,
+                   person__monthly_income_fen=88800)
     today = local_today()
-    operations.open_campaign("spring_festival", today.year, today - timedelta(days=3),
-                             today + timedelta(days=10))
+    VisitCampaignFactory(festival="spring_festival", starts_on=today - timedelta(days=3),
+                         ends_on=today + timedelta(days=10))
 
 
 def test_cadre_logs_a_festival_visit_on_a_phone(tmp_path):
     require_browser()
     with live_server(tmp_path, prepare) as base, browser_page() as page:
-        log_in(page, base, "cadre-live@songtan.test", factories.PASSWORD)
+        log_in(page, base, "cadre-live@songtan.test", PASSWORD)
         page.goto(f"{base}/visits/")
         assert "陈秀兰" in page.content() and "888" not in page.content()
         page.click("article.task a[role=button]")

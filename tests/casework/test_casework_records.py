@@ -1,6 +1,6 @@
 """Employment services and zero-employment households, medical costs, periodic review."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -9,11 +9,13 @@ from charity.casework.models import EmploymentService, MedicalCost, ReviewCycle
 from charity.extensions import db
 from charity.registry.models import StatusChange
 from charity.timeutil import local_today
-from tests import factories
-from tests.factories import HouseholdFactory, PersonFactory
-
-JOBSEEKER = {"able_to_work": True, "willing_to_work": True, "employment_status": "unemployed",
-             "birth_date": date(1985, 3, 1)}
+from tests.factories import (
+    HouseholdFactory,
+    MedicalCostFactory,
+    PersonFactory,
+    ReviewCycleFactory,
+    UserFactory,
+)
 
 
 def employment_cell(person):
@@ -24,7 +26,7 @@ def employment_cell(person):
 
 def test_three_services_meet_the_measure_and_a_job_clears_the_household(app, session):
     household = HouseholdFactory()
-    person = PersonFactory(household=household, **JOBSEEKER)
+    person = PersonFactory(household=household, jobseeker=True)
     today = local_today()
     with app.test_request_context():
         for kind in ("training", "job_referral"):
@@ -42,9 +44,9 @@ def test_three_services_meet_the_measure_and_a_job_clears_the_household(app, ses
 
 
 def test_employment_page_lists_zero_employment_households_of_the_street(client, auth, session):
-    mine = PersonFactory(**JOBSEEKER)
-    PersonFactory(household__street_name="解放碑", **JOBSEEKER)
-    auth.login(factories.user("street_officer", "七星岗"))
+    mine = PersonFactory(jobseeker=True)
+    PersonFactory(street_name="解放碑", jobseeker=True)
+    auth.login(UserFactory(role="street_officer"))
     page = client.get("/casework/employment?lang=en").get_data(as_text=True)
     assert mine.household.code in page and "解放碑" not in page
     future = (local_today() + timedelta(days=2)).isoformat()
@@ -56,14 +58,11 @@ def test_employment_page_lists_zero_employment_households_of_the_street(client, 
 
 def test_out_of_catalogue_share_per_street_against_the_line(client, auth, session):
     today = local_today()
-    person = PersonFactory(seriously_ill=True)
-    other = PersonFactory(household__street_name="解放碑")
-    with client.application.test_request_context():
-        operations.record_cost(person, today, "渝中区人民医院", 100_000, 20_000, today)
-        operations.record_cost(other, today, "渝中区人民医院", 100_000, 5_000, today)
+    person = MedicalCostFactory(out_of_catalogue_fen=20_000).person
+    MedicalCostFactory(person__street_name="解放碑", out_of_catalogue_fen=5_000)
     assert queries.out_of_catalogue_by_street(None)[person.household.street_id] == (100_000,
                                                                                     20_000)
-    auth.login(factories.user("admin"))
+    auth.login(UserFactory(role="admin"))
     client.get("/lang/en")
     page = client.get("/casework/medical").get_data(as_text=True)
     assert "20.0%" in page and "5.0%" in page
@@ -80,10 +79,9 @@ def test_review_changes_status_with_history_and_confirm_moves_the_date(client, a
     due = PersonFactory(name="到期者", next_review_date=today)
     confirmed = PersonFactory(name="确认者", next_review_date=today - timedelta(days=3))
     PersonFactory(name="未到期", next_review_date=today + timedelta(days=90))
-    PersonFactory(name="外街到期", next_review_date=today, household__street_name="解放碑")
-    with client.application.test_request_context():
-        cycle = operations.open_cycle("第四季度复核", today + timedelta(days=10))
-    auth.login(factories.user("street_officer", "七星岗"))
+    PersonFactory(name="外街到期", next_review_date=today, street_name="解放碑")
+    cycle = ReviewCycleFactory(name="第四季度复核", due_by=today + timedelta(days=10))
+    auth.login(UserFactory(role="street_officer"))
     page = client.get(f"/casework/reviews/{cycle.id}").get_data(as_text=True)
     assert "到期者" in page and "确认者" in page and "未到期" not in page and "外街到期" not in page
     next_year = (today + timedelta(days=365)).isoformat()
@@ -109,7 +107,7 @@ def test_review_changes_status_with_history_and_confirm_moves_the_date(client, a
 
 
 def test_only_admins_open_cycles(client, auth, session):
-    auth.login(factories.user("street_officer", "七星岗"))
+    auth.login(UserFactory(role="street_officer"))
     response = client.post("/casework/reviews", data={"name": "x", "due_by": "2026-12-31"})
     assert response.status_code == 403
     assert db.session.scalar(select(func.count(ReviewCycle.id))) == 0

@@ -2,16 +2,15 @@
 
 from charity.eligibility import add_years
 from charity.timeutil import local_today
-from tests import factories
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
 
 
 def test_dashboard_shows_each_target_with_vendored_echarts(client, auth, session):
     today = local_today()
-    PersonFactory(category="tekun", disabled=True, disability_grade=1, centralised_care=True)
-    PersonFactory(category="tekun", disabled=True, disability_grade=2)
-    PersonFactory(birth_date=add_years(today, -72), household__street_name="解放碑")
-    auth.login(factories.user("admin"))
+    PersonFactory(tekun=True, disabled=True, disability_grade=1, centralised_care=True)
+    PersonFactory(tekun=True, disabled=True, disability_grade=2)
+    PersonFactory(birth_date=add_years(today, -72), street_name="解放碑")
+    auth.login(UserFactory(role="admin"))
     page = client.get("/dashboard/?lang=en").get_data(as_text=True)
     assert "/static/vendor/echarts.min.js" in page and "cdn" not in page.lower()
     assert "Disabled tekun in centralised care" in page and "≥80%" in page
@@ -22,7 +21,7 @@ def test_dashboard_shows_each_target_with_vendored_echarts(client, auth, session
 
 
 def test_dashboard_is_scoped_and_the_pdf_is_a_pdf(client, auth, session):
-    auth.login(factories.user("street_officer", "七星岗"))
+    auth.login(UserFactory(role="street_officer"))
     page = client.get("/dashboard/").get_data(as_text=True)
     assert "七星岗" in page and "解放碑" not in page
     response = client.get("/dashboard/dashboard.pdf")
@@ -32,5 +31,5 @@ def test_dashboard_is_scoped_and_the_pdf_is_a_pdf(client, auth, session):
 
 def test_public_and_helpers_cannot_see_the_dashboard(client, auth, session):
     assert client.get("/dashboard/").status_code == 302
-    auth.login(factories.user("cadre"))
+    auth.login(UserFactory(role="cadre"))
     assert client.get("/dashboard/").status_code == 403

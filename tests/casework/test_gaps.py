@@ -10,8 +10,13 @@ from charity.casework.models import Grant
 from charity.eligibility import add_years
 from charity.extensions import db
 from charity.timeutil import local_today
-from tests import factories
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import (
+    ApplicationFactory,
+    GrantFactory,
+    HouseholdFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 TODAY = date(2026, 11, 29)
 
@@ -27,20 +32,16 @@ def test_seventy_exactly_is_owed_the_supplement_until_granted(app, session):
     with app.test_request_context():
         assert cells_of(seventy)["classified_supplement"].gap
         assert not cells_of(sixty_nine)["classified_supplement"].owed
-        db.session.add(Grant(person_id=seventy.id, measure="classified_supplement",
-                             starts_on=date(2026, 1, 1)))
-        db.session.flush()
+        GrantFactory(person=seventy, starts_on=date(2026, 1, 1))
         cell = cells_of(seventy)["classified_supplement"]
         assert cell.owed and cell.receives and not cell.gap
 
 
 def test_rent_window_alert_on_its_last_day_only_while_open(app, session):
     person = PersonFactory(dibao_class="B")
-    db.session.add(Grant(person_id=person.id, measure="temporary_assistance",
-                         starts_on=date(2025, 11, 30)))
-    db.session.add(Grant(person_id=person.id, measure="rent_subsidy",
-                         starts_on=date(2025, 11, 30), ends_on=date(2026, 11, 29)))
-    db.session.flush()
+    GrantFactory(person=person, measure="temporary_assistance", starts_on=date(2025, 11, 30))
+    GrantFactory(person=person, measure="rent_subsidy", starts_on=date(2025, 11, 30),
+                 ends_on=date(2026, 11, 29))
     with app.test_request_context():
         last_day = cells_of(person, date(2026, 11, 29))["rent_subsidy"]
         assert last_day.owed and last_day.receives and last_day.alert == "window_ending"
@@ -69,7 +70,7 @@ def test_nobody_not_enrolled_is_owed_anything(app, session):
 
 def test_report_gaps_json_per_street_and_measure(runner, session):
     today = local_today()
-    PersonFactory(birth_date=add_years(today, -75), household__street_name="化龙桥")
+    PersonFactory(birth_date=add_years(today, -75), street_name="化龙桥")
     result = runner.invoke(args=["report", "gaps", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -81,9 +82,8 @@ def test_report_gaps_json_per_street_and_measure(runner, session):
 def test_gap_list_is_scoped_and_links_to_the_action(client, auth, session):
     today = local_today()
     mine = PersonFactory(name="本街老人", birth_date=add_years(today, -80))
-    other = PersonFactory(name="外街老人", birth_date=add_years(today, -80),
-                          household__street_name="解放碑")
-    auth.login(factories.user("street_officer", "七星岗"))
+    other = PersonFactory(name="外街老人", birth_date=add_years(today, -80), street_name="解放碑")
+    auth.login(UserFactory(role="street_officer"))
     page = client.get("/casework/gaps?measure=classified_supplement&lang=en")
     text = page.get_data(as_text=True)
     assert "本街老人" in text and "外街老人" not in text and "解放碑" not in text
@@ -97,7 +97,7 @@ def test_gap_list_is_scoped_and_links_to_the_action(client, auth, session):
 def test_recording_a_grant_closes_the_gap_and_bad_input_writes_nothing(client, auth, session):
     today = local_today()
     person = PersonFactory(birth_date=add_years(today, -80))
-    auth.login(factories.user("street_officer", "七星岗"))
+    auth.login(UserFactory(role="street_officer"))
     client.get("/lang/en")
     bad = client.post(f"/casework/people/{person.id}/grants", data={
         "measure": "classified_supplement", "starts_on": today.isoformat(),
@@ -114,28 +114,20 @@ def test_recording_a_grant_closes_the_gap_and_bad_input_writes_nothing(client, a
 
 def test_auditors_and_donors_stay_out_of_casework(client, auth, session):
     person = PersonFactory()
-    auth.login(factories.user("auditor"))
+    auth.login(UserFactory(role="auditor"))
     assert client.get(f"/casework/people/{person.id}").status_code == 403
     assert client.post(f"/casework/people/{person.id}/referrals", data={
         "measure": "pairing", "to_whom": "街道"}).status_code == 403
     auth.logout()
-    auth.login(factories.user("donor"))
+    auth.login(UserFactory(role="donor"))
     assert client.get("/casework/gaps").status_code == 403
 
 
 def test_an_approved_relief_application_counts_as_received(app, session):
-    from datetime import UTC, datetime
-
-    from charity.relief.models import Application
-
-    student = PersonFactory(student=True, school_level="senior_high")
-    maker, checker = factories.user("street_officer", "七星岗"), factories.user("approver")
+    student = PersonFactory(high_schooler=True)
     with app.test_request_context():
         assert cells_of(student, local_today())["free_textbooks"].gap
-        db.session.add(Application(
-            person_id=student.id, street_id=student.household.street_id, kind="free_textbooks",
-            measure=5, amount_fen=60_000, reason="高中教科书", state="approved",
-            created_by_id=maker.id, decided_by_id=checker.id, decided_at=datetime.now(UTC)))
-        db.session.flush()
+        ApplicationFactory(person=student, kind="free_textbooks", reason="高中教科书",
+                           approved=True)
         cell = cells_of(student, local_today())["free_textbooks"]
         assert cell.owed and cell.receives

@@ -9,35 +9,29 @@ from charity.extensions import db
 from charity.timeutil import local_today
 from charity.visits import operations
 from charity.visits.models import SpotCheck, VisitTask
-from tests import factories
-from tests.casework.conftest import cadre_in, pair
-from tests.factories import PersonFactory
-
-
-def campaign(festival="mid_autumn"):
-    today = local_today()
-    return operations.open_campaign(festival, today.year, today - timedelta(days=5),
-                                    today + timedelta(days=5))
+from tests.factories import CadreFactory, PairingFactory, UserFactory, VisitCampaignFactory, street
 
 
 def test_a_campaign_gives_each_active_pairing_one_task(session):
-    cadre = cadre_in("七星岗")
-    active = pair(PersonFactory(), cadre)
-    pair(PersonFactory(), cadre_in("七星岗"), status="proposed")
-    pair(PersonFactory(), cadre_in("七星岗"), status="ended")
-    opened = campaign()
+    active = PairingFactory()
+    PairingFactory(status="proposed")
+    PairingFactory(status="ended")
+    today = local_today()
+    opened = operations.open_campaign("mid_autumn", today.year, today - timedelta(days=5),
+                                      today + timedelta(days=5))
     assert [(t.pairing_id, t.status) for t in opened.tasks] == [(active.id, "pending")]
-    late = pair(PersonFactory(), cadre_in("解放碑"))
+    late = PairingFactory(cadre__street_name="解放碑")
     assert operations.generate_tasks(opened) == 1
     assert operations.generate_tasks(opened) == 0
     assert {t.pairing_id for t in opened.tasks} == {active.id, late.id}
 
 
 def test_the_same_festival_twice_a_year_is_refused(app, session):
-    campaign()
+    opened = VisitCampaignFactory()
     with app.test_request_context("/?lang=en"):
         try:
-            campaign()
+            operations.open_campaign(opened.festival, opened.year, opened.starts_on,
+                                     opened.ends_on)
         except operations.VisitError as error:
             assert "already open" in str(error)
         else:
@@ -45,11 +39,11 @@ def test_the_same_festival_twice_a_year_is_refused(app, session):
 
 
 def test_cadre_logs_a_visit_and_its_needs_open_referrals(client, auth, session):
-    cadre = cadre_in("七星岗", with_user=True)
-    person = PersonFactory(name="走访对象", monthly_income_fen=123456)
-    pair(person, cadre)
-    task = campaign().tasks[0]
-    auth.login(cadre.user)
+    pairing = PairingFactory(person__name="走访对象", person__monthly_income_fen=123456,
+                             cadre__with_user=True)
+    person = pairing.person
+    task = VisitCampaignFactory().tasks[0]
+    auth.login(pairing.cadre.user)
     client.get("/lang/en")
     listing = client.get("/visits/").get_data(as_text=True)
     assert "走访对象" in listing and "Log the visit" in listing
@@ -66,10 +60,9 @@ def test_cadre_logs_a_visit_and_its_needs_open_referrals(client, auth, session):
 
 
 def test_a_future_visit_is_refused_with_400_and_nothing_written(client, auth, session):
-    cadre = cadre_in("七星岗", with_user=True)
-    pair(PersonFactory(), cadre)
-    task = campaign().tasks[0]
-    auth.login(cadre.user)
+    pairing = PairingFactory(cadre__with_user=True)
+    task = VisitCampaignFactory().tasks[0]
+    auth.login(pairing.cadre.user)
     client.get("/lang/en")
     response = client.post(f"/visits/tasks/{task.id}", data={
         "visited_on": (local_today() + timedelta(days=1)).isoformat(), "notes": "x",
@@ -82,10 +75,10 @@ def test_a_future_visit_is_refused_with_400_and_nothing_written(client, auth, se
 
 
 def test_a_helper_sees_only_their_own_tasks(client, auth, session):
-    mine, theirs = cadre_in("七星岗", with_user=True), cadre_in("七星岗", with_user=True)
-    pair(PersonFactory(name="我的对象"), mine)
-    pair(PersonFactory(name="别人的对象"), theirs)
-    opened = campaign()
+    mine, theirs = CadreFactory(with_user=True), CadreFactory(with_user=True)
+    PairingFactory(person__name="我的对象", cadre=mine)
+    PairingFactory(person__name="别人的对象", cadre=theirs)
+    opened = VisitCampaignFactory()
     other_task = next(t for t in opened.tasks if t.pairing.cadre_id == theirs.id)
     auth.login(mine.user)
     listing = client.get("/visits/").get_data(as_text=True)
@@ -97,11 +90,10 @@ def test_a_helper_sees_only_their_own_tasks(client, auth, session):
 def test_a_helper_whose_pairing_ended_loses_the_task(client, auth, session):
     from charity.pairing import operations as pairing_operations
 
-    mine = cadre_in("七星岗", with_user=True)
-    pairing = pair(PersonFactory(name="已结束"), mine)
-    task = campaign().tasks[0]
+    pairing = PairingFactory(person__name="已结束", cadre__with_user=True)
+    task = VisitCampaignFactory().tasks[0]
     pairing_operations.forbid(pairing, "conflict of interest")
-    auth.login(mine.user)
+    auth.login(pairing.cadre.user)
     assert "已结束" not in client.get("/visits/").get_data(as_text=True)
     assert client.get(f"/visits/tasks/{task.id}").status_code == 404
     logged = client.post(f"/visits/tasks/{task.id}", data={
@@ -120,9 +112,8 @@ def test_spot_check_sample_is_random_and_reproducible_from_its_seed(session):
     assert operations.sample(ids, 10, 7) != operations.sample(ids, 10, 8)
     assert len(set(operations.sample(ids, 10, 7))) == 10
     assert operations.sample(ids[:3], 10, 7) == [1, 2, 3]
-    for _ in range(12):
-        pair(PersonFactory(), cadre_in("七星岗"))
-    opened = campaign()
+    PairingFactory.create_batch(12)
+    opened = VisitCampaignFactory()
     log_all(opened)
     first = operations.draw_spot_check(opened, 5, None, seed=42)
     again = operations.draw_spot_check(opened, 5, None, seed=42)
@@ -131,15 +122,15 @@ def test_spot_check_sample_is_random_and_reproducible_from_its_seed(session):
 
 
 def test_completion_per_street_and_scoped_spot_checks(client, auth, session):
-    for street in ("七星岗", "七星岗", "解放碑"):
-        pair(PersonFactory(household__street_name=street), cadre_in(street))
-    opened = campaign()
+    for street_name in ("七星岗", "七星岗", "解放碑"):
+        PairingFactory(street_name=street_name)
+    opened = VisitCampaignFactory()
     operations.log_visit(opened.tasks[0], local_today(), "ok", [], local_today())
-    other_street = factories.street("解放碑").id
+    other_street = street("解放碑").id
     other_task = next(t for t in opened.tasks if t.person.household.street_id == other_street)
     operations.log_visit(other_task, local_today(), "ok", [], local_today())
     district_check = operations.draw_spot_check(opened, 2, None, seed=1)
-    auth.login(factories.user("street_officer", "七星岗"))
+    auth.login(UserFactory(role="street_officer"))
     client.get("/lang/en")
     page = client.get(f"/visits/campaigns/{opened.id}").get_data(as_text=True)
     assert "七星岗" in page and "解放碑" not in page and "50.0%" in page
@@ -147,12 +138,12 @@ def test_completion_per_street_and_scoped_spot_checks(client, auth, session):
     refused = client.post(f"/visits/campaigns/{opened.id}/spot-checks",
                           data={"size": 5, "seed": 9, "street": str(other_street)})
     assert refused.status_code == 400
-    own_street = str(factories.street("七星岗").id)
+    own_street = str(street("七星岗").id)
     response = client.post(f"/visits/campaigns/{opened.id}/spot-checks",
                            data={"size": 5, "seed": 9, "street": own_street})
     assert response.status_code == 302
     check = db.session.scalar(select(SpotCheck).order_by(SpotCheck.id.desc()))
-    assert check.street_id == factories.street("七星岗").id and len(check.items) == 1
+    assert check.street_id == street("七星岗").id and len(check.items) == 1
     item = check.items[0]
     bad = client.post(f"/visits/spot-checks/{check.id}/items/{item.id}",
                       data={"outcome": "pending", "checked_on": local_today().isoformat()})

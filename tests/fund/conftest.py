@@ -3,28 +3,28 @@
 import pytest
 
 from charity.fund import operations as ledger
-from tests.factories import PersonFactory, user
+from tests.factories import PersonFactory, UserFactory
 
 
 @pytest.fixture
 def maker(session):
-    return user("fund_manager")
+    return UserFactory(role="fund_manager")
 
 
 @pytest.fixture
 def checker(session):
-    return user("approver")
+    return UserFactory(role="approver")
 
 
 @pytest.fixture
 def members(session):
-    return [user("approver") for _ in range(3)]
+    return UserFactory.create_batch(3, role="approver")
 
 
 @pytest.fixture
 def person(session):
     """A seriously ill dibao recipient of 七星岗 with a low income."""
-    return PersonFactory(seriously_ill=True, monthly_income_fen=80_000)
+    return PersonFactory(relief_case=True)
 
 
 @pytest.fixture

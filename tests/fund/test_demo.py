@@ -8,7 +8,7 @@ from charity.fund.demo import load_fund
 from charity.fund.disclosure import build
 from charity.fund.models import JournalEntry
 from charity.fund.verify import verify
-from tests.factories import PersonFactory, user
+from tests.factories import PersonFactory, UserFactory
 
 TODAY = date(2026, 11, 29)
 
@@ -17,9 +17,8 @@ def test_demo_history_spreads_over_a_year_in_time_order(session):
     for role, email in (("fund_manager", "fund@songtan.test"),
                         ("approver", "approver@songtan.test"), ("admin", "admin@songtan.test"),
                         ("approver", "approver2@songtan.test")):
-        user(role, email=email)
-    for _ in range(18):
-        PersonFactory(seriously_ill=True, monthly_income_fen=80_000)
+        UserFactory(role=role, email=email)
+    PersonFactory.create_batch(18, relief_case=True)
     added = load_fund(TODAY)
     entries = session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
     assert added == len(entries) > 100

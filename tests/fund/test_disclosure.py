@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 from charity.fund import operations as ledger
 from charity.relief import operations as relief
 from charity.timeutil import local_today
-from tests.factories import PASSWORD, user
-from tests.fund.test_relief import TODAY, login
+from tests.factories import UserFactory
+from tests.fund.test_relief import TODAY
 
 
 def _history(person, maker, checker):
@@ -31,22 +31,21 @@ def test_public_page_has_totals_and_no_personal_data(client, session, person, ma
     assert "Journal head" in page
 
 
-def test_auditor_reads_journal_and_approvals_but_cannot_decide(client, session, person, maker,
-                                                                checker, funded):
+def test_auditor_reads_journal_and_approvals_but_cannot_decide(client, auth, session, person,
+                                                                maker, checker, funded):
     _history(person, maker, checker)
     session.commit()
-    auditor = user("auditor")
-    client.post("/login", data={"email": auditor.email, "password": PASSWORD})
+    auth.login(UserFactory(role="auditor"))
     assert client.get("/fund/journal").status_code == 200
     assert client.get("/fund/approvals").status_code == 200
     assert client.get("/fund/verify").status_code == 200
     assert client.post("/relief/1/approve").status_code == 403
 
 
-def test_annual_workbook(client, session, person, maker, checker, funded):
+def test_annual_workbook(client, auth, session, person, maker, checker, funded):
     _history(person, maker, checker)
     session.commit()
-    login(client, maker)
+    auth.login(maker)
     client.get("/lang/en")
     response = client.get(f"/fund/annual-report.xlsx?year={local_today().year}")
     assert response.status_code == 200
@@ -59,17 +58,16 @@ def test_annual_workbook(client, session, person, maker, checker, funded):
     assert any(row[0] == 4 and row[3] == 2_000.0 for row in measures)
 
 
-def test_street_officer_sees_reserved_money_as_a_total_only(client, session, person, maker,
-                                                            checker, funded):
+def test_street_officer_sees_reserved_money_as_a_total_only(client, auth, session, person,
+                                                            maker, checker, funded):
     application = relief.submit(person, "temporary_emergency", "病", TODAY, maker, grade=1)
     relief.approve(application, checker)
     session.commit()
-    officer = user("street_officer", "解放碑")
-    client.post("/login", data={"email": officer.email, "password": PASSWORD})
+    auth.login(UserFactory(role="street_officer", street_name="解放碑"))
     page = client.get("/fund/").get_data(as_text=True)
     assert f"reserved:{application.id}" not in page
-    client.post("/logout")
-    client.post("/login", data={"email": checker.email, "password": PASSWORD})
+    auth.logout()
+    auth.login(checker)
     assert f"reserved:{application.id}" in client.get("/fund/").get_data(as_text=True)
 
 

@@ -13,6 +13,7 @@ from charity.fund import operations as ops
 from charity.fund import queries
 from charity.fund.verify import verify
 from tests.committed import committed_data, empty
+from tests.factories import PersonFactory, UserFactory
 
 
 def clean_ledger() -> None:
@@ -76,13 +77,11 @@ def test_fifty_reservations_against_a_fund_for_ten(app, committed):
 def test_fifty_concurrent_approvals_against_a_fund_for_ten(app, committed):
     from charity.relief import operations as relief
     from charity.relief.models import Application
-    from tests.factories import HouseholdFactory, PersonFactory, user
 
     with app.test_request_context("/?lang=en"):
-        maker = user("fund_manager", email="concurrent-maker@songtan.test")
-        checker = user("approver", email="concurrent-checker@songtan.test")
-        person = PersonFactory(name="concurrent", seriously_ill=True,
-                               household=HouseholdFactory(code="CC0001"))
+        maker = UserFactory(role="fund_manager", email="concurrent-maker@songtan.test")
+        checker = UserFactory(role="approver", email="concurrent-checker@songtan.test")
+        person = PersonFactory(name="concurrent", seriously_ill=True, household__code="CC0001")
         ids = [relief.submit(person, "temporary_emergency", "突发", date(2026, 11, 29), maker,
                              grade=2).id for _ in range(50)]
         ops.record_gift(amount_fen=10 * 200_000, designation="measure:4", reference="g")
@@ -133,14 +132,13 @@ def test_two_postings_in_one_transaction_do_not_deadlock_with_a_reservation(app,
 def _sent_twice_setup(app):
     from charity.relief import operations as relief
     from charity.relief import proposals
-    from tests.factories import HouseholdFactory, PersonFactory, user
 
     with app.test_request_context("/?lang=en"):
-        maker = user("fund_manager", email="concurrent-maker@songtan.test")
-        senders = [user("fund_manager", email=f"concurrent-s{i}@songtan.test") for i in (0, 1)]
-        checker = user("approver", email="concurrent-checker@songtan.test")
-        person = PersonFactory(name="concurrent", seriously_ill=True, monthly_income_fen=80_000,
-                               household=HouseholdFactory(code="CC0002"))
+        maker = UserFactory(role="fund_manager", email="concurrent-maker@songtan.test")
+        senders = [UserFactory(role="fund_manager", email=f"concurrent-s{i}@songtan.test")
+                   for i in (0, 1)]
+        checker = UserFactory(role="approver", email="concurrent-checker@songtan.test")
+        person = PersonFactory(name="concurrent", relief_case=True, household__code="CC0002")
         ops.record_gift(amount_fen=2_000_000, designation="measure:4", reference="g")
         case = relief.submit(person, "temporary_emergency", "病", date(2026, 11, 29), maker,
                              grade=3)
@@ -178,13 +176,11 @@ def test_expire_and_a_rejection_at_once_release_once(app, committed):
     from charity.auth.models import User
     from charity.relief import operations as relief
     from charity.relief.models import Application
-    from tests.factories import HouseholdFactory, PersonFactory, user
 
     with app.test_request_context("/?lang=en"):
-        maker = user("fund_manager", email="concurrent-maker@songtan.test")
-        checker = user("approver", email="concurrent-checker@songtan.test")
-        person = PersonFactory(name="concurrent", seriously_ill=True, monthly_income_fen=80_000,
-                               household=HouseholdFactory(code="CC0003"))
+        maker = UserFactory(role="fund_manager", email="concurrent-maker@songtan.test")
+        checker = UserFactory(role="approver", email="concurrent-checker@songtan.test")
+        person = PersonFactory(name="concurrent", relief_case=True, household__code="CC0003")
         ops.record_gift(amount_fen=2_000_000, designation="measure:4", reference="g")
         ids = [relief.approve(relief.submit(person, "temporary_emergency", "病",
                                             date(2026, 11, 29), maker, grade=2), checker).id

@@ -7,14 +7,14 @@ import pytest
 from charity.fund import queries as fund
 from charity.relief import allocation, proposals
 from charity.relief import operations as ops
-from tests.factories import user
+from tests.factories import UserFactory
 
 TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture
 def sender(session):
-    return user("fund_manager")
+    return UserFactory(role="fund_manager")
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_funding_a_large_case_in_part_still_needs_the_committee(session, person,
 
 def test_a_case_is_sent_in_one_proposal_only(session, cases, sender):
     first = proposals.run(sender, time_limit=5)
-    second = proposals.run(user("fund_manager"), time_limit=5)
+    second = proposals.run(UserFactory(role="fund_manager"), time_limit=5)
     proposals.send(first, sender)
     with pytest.raises(ops.ReliefError, match="sent meanwhile"):
         proposals.send(second, sender)

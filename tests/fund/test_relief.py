@@ -6,7 +6,7 @@ import pytest
 
 from charity.fund import queries as fund
 from charity.relief import operations as ops
-from tests.factories import PASSWORD, PersonFactory
+from tests.factories import PersonFactory, UserFactory
 
 TODAY = date(2026, 11, 29)
 
@@ -153,20 +153,15 @@ def test_one_case_one_discussion_rejected_on_a_tie_or_majority(session, person, 
     assert application.state == "rejected"
 
 
-def login(client, account):
-    response = client.post("/login", data={"email": account.email, "password": PASSWORD})
-    assert response.status_code == 302
-
-
-def test_maker_approving_own_application_gets_403(client, session, person, maker, funded):
+def test_maker_approving_own_application_gets_403(client, auth, session, person, maker, funded):
     application = submit(person, maker)
     session.commit()
-    login(client, maker)
+    auth.login(maker)
     assert client.post(f"/relief/{application.id}/approve").status_code == 403
 
 
-def test_pages_and_bad_input(client, session, person, maker, checker, funded):
-    login(client, maker)
+def test_pages_and_bad_input(client, auth, session, person, maker, checker, funded):
+    auth.login(maker)
     client.get("/lang/en")
     response = client.post("/relief/new", data={"person_id": person.id,
                                                 "kind": "temporary_emergency", "reason": "x"})
@@ -176,18 +171,16 @@ def test_pages_and_bad_input(client, session, person, maker, checker, funded):
     assert response.status_code == 302
     case = response.headers["Location"]
     assert b"Household income per person" in client.get(case).data
-    client.post("/logout")
-    login(client, checker)
+    auth.logout()
+    auth.login(checker)
     assert client.post(case + "/approve").status_code == 302
     assert fund.balance("restricted:measure:4") == 1_900_000
     assert client.get("/relief/").status_code == 200
 
 
-def test_street_officer_sees_only_their_street(client, session, maker):
-    from tests.factories import user
-
-    other = PersonFactory(household__street_name="解放碑", seriously_ill=True)
+def test_street_officer_sees_only_their_street(client, auth, session, maker):
+    other = PersonFactory(street_name="解放碑", seriously_ill=True)
     application = submit(other, maker)
     session.commit()
-    login(client, user("street_officer", "七星岗"))
+    auth.login(UserFactory(role="street_officer"))
     assert client.get(f"/relief/{application.id}").status_code == 404
