@@ -34,8 +34,8 @@ def register_extensions(app: Flask) -> None:
     from charity.extensions import babel, csrf, db, limiter, migrate, security
     from charity.i18n import select_locale, select_timezone
 
-    # From the module that imports every model, so that Alembic sees the whole schema.
-    from charity.models import Role, User
+    # Through the module that imports every model, so that Alembic sees the whole schema.
+    from charity.models import auth
 
     db.init_app(app)
     from charity.database import configure_engine
@@ -48,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     from flask_security import SQLAlchemyUserDatastore
 
-    security.init_app(app, SQLAlchemyUserDatastore(db, User, Role))
+    security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role))
     limit_logins(app)
 
 

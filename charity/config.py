@@ -33,9 +33,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     #: Uploads (roster workbooks) larger than this are refused with 413.
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
-    PAGE_SIZE = 50
 
-    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_PASSWORD_HASH = "argon2"  # noqa: S105 (the hash algorithm's name, not a password)
     SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT", "songtan-dev-salt")
     SECURITY_PASSWORD_LENGTH_MIN = 10
     SECURITY_USERNAME_ENABLE = False

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, TypeDecorator, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -15,12 +15,22 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """Every model's base: constraints and indexes get names by convention, so migrations can
+    refer to them."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def one_of(column: str, values) -> str:
     """A CHECK constraint's text: `column` holds one of `values`."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def check_one_of(column: str, values, nullable: bool = False) -> CheckConstraint:
+    """The CHECK constraint, named after `column`, that it holds one of the code names in
+    `values` (or is empty, when `nullable`)."""
+    text = one_of(column, values)
+    return CheckConstraint(f"{column} IS NULL OR {text}" if nullable else text, name=column)
 
 
 def utcnow() -> datetime:
@@ -36,14 +46,22 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        """A timestamp on its way into the database, in UTC."""
         if value is not None:
             value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
 
     def process_result_value(self, value, dialect):
+        """A timestamp read back, with its UTC zone restored."""
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class CreatedAt:
+    """A mixin for rows that keep when they were written (in UTC)."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def configure_engine(engine: Engine) -> None:

@@ -4,7 +4,6 @@ Shared by casework (who is owed a measure) and the relief fund (who may apply). 
 names its measure. `person` is anything with Person's attributes; nothing here touches the DB.
 """
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 #: Defaults; the app's `RELIEF_STANDARDS` config overrides them.
@@ -22,14 +21,6 @@ DEFAULTS = {
     #: Days before a rent-subsidy window ends that casework flags it (measure 6).
     "rent_window_warning_days": 30,
 }
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    measure: int
-    holds: bool
-    why: str
 
 
 def add_years(day: date, years: int) -> date:
@@ -53,11 +44,13 @@ def add_months(day: date, months: int) -> date:
 
 
 def age(person, today: date) -> int:
+    """The person's age in whole years on `today`."""
     born = person.birth_date
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def is_active(person) -> bool:
+    """Enrolled on the roster: only then does the plan owe a person anything."""
     return person.status == "enrolled"
 
 
@@ -145,6 +138,7 @@ def rent_window_ending(temporary_assistance_on: date | None, today: date, standa
 
 
 def working_age(person, today: date, standards: dict) -> bool:
+    """Measure 7: of legal working age, which ends earlier for women than for men."""
     until = standards["working_age_until_m" if person.sex == "M" else "working_age_until_f"]
     return standards["working_age_from"] <= age(person, today) < until
 

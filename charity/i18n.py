@@ -15,4 +15,5 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    """The configured zone (Asia/Shanghai) for everyone: times are stored in UTC, shown there."""
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]

@@ -1,46 +1,20 @@
-"""Every model, imported in one place so that Alembic and `create_all` see the whole schema."""
+"""Every model module, imported in one place so that Alembic and `create_all` see the whole
+schema."""
 
-from charity.audit.models import AuditEntry
-from charity.auth.models import Role, User
-from charity.casework.models import (
-    EmploymentService,
-    Grant,
-    MedicalCost,
-    Referral,
-    Review,
-    ReviewCycle,
-)
-from charity.district.models import Community, Department, DepartmentGroup, Street
-from charity.fund.models import Account, JournalEntry, JournalLine, LedgerHead
-from charity.pairing.models import (
-    Cadre,
-    CrossStreetPermission,
-    ForbiddenPair,
-    MatchRun,
-    Pairing,
-    Volunteer,
-)
-from charity.registry.models import Household, Person, StatusChange
-from charity.relief.models import (
-    AllocationProposal,
-    Application,
-    CommitteeVote,
-    ProposalItem,
-)
-from charity.visits.models import Campaign, SpotCheck, SpotCheckItem, VisitTask
-from donations.campaigns.models import FundraisingCampaign, MatchCredit, MatchingPool
-from donations.giving.models import Donation, GiftReview, RecurringGift
-from donations.sponsorship.models import SponsoredPerson, Sponsorship
-from donations.stripe.models import StripeEvent
+from charity.audit import models as audit
+from charity.auth import models as auth
+from charity.casework import models as casework
+from charity.district import models as district
+from charity.fund import models as fund
+from charity.pairing import models as pairing
+from charity.registry import models as registry
+from charity.relief import models as relief
+from charity.visits import models as visits
+from donations.campaigns import models as campaigns
+from donations.giving import models as giving
+from donations.sponsorship import models as sponsorship
+from donations.stripe import models as stripe
 
-__all__ = [
-    "AuditEntry", "Cadre", "Community", "CrossStreetPermission", "ForbiddenPair", "MatchRun",
-    "Pairing", "Department", "DepartmentGroup", "Household", "Person",
-    "Role", "StatusChange", "Street", "User", "Volunteer",
-    "Campaign", "EmploymentService", "Grant", "MedicalCost", "Referral", "Review",
-    "ReviewCycle", "SpotCheck", "SpotCheckItem", "VisitTask",
-    "Account", "JournalEntry", "JournalLine", "LedgerHead", "Application", "CommitteeVote",
-    "AllocationProposal", "ProposalItem",
-    "Donation", "FundraisingCampaign", "MatchCredit", "MatchingPool", "RecurringGift",
-    "Sponsorship", "StripeEvent", "SponsoredPerson", "GiftReview",
-]
+#: The modules that declare tables: importing them adds each table to `db.metadata`.
+MODULES = (audit, auth, casework, district, fund, pairing, registry, relief, visits, campaigns,
+           giving, sponsorship, stripe)

@@ -8,6 +8,8 @@ from charity import create_app
 
 
 def main() -> None:
+    """Serve the app on --host and --port, with localstripe beside it when the demo uses it,
+    until Ctrl+C."""
     parser = argparse.ArgumentParser(description="Serve Songtan for the demo.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)

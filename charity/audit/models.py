@@ -10,6 +10,8 @@ from charity.extensions import db
 
 
 class AuditEntry(db.Model):
+    """One line of the audit log: who did what to which object, when and from where."""
+
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,31 +15,44 @@ from charity.visits.demo import load_visits
 HOSPITALS = ("重庆市急救医疗中心", "渝中区人民医院", "重庆医科大学附属第一医院", "重庆市中医院")
 #: Share of inpatient costs outside the catalogue, per street position (some above 15%).
 OUT_OF_CATALOGUE = (0.12, 0.17, 0.09, 0.14, 0.16, 0.08, 0.11, 0.13, 0.19, 0.10, 0.12, 0.06)
+#: When the demo's open-ended grants start.
+SINCE = date(2019, 5, 1)
 
 
 def _empty(model) -> bool:
     return not db.session.scalar(select(func.count()).select_from(model))
 
 
+def _owed_grants(person: Person, today: date) -> list[tuple[str, float, date]]:
+    """The measures the rules owe a person that a grant records, each with the share of such
+    people the demo grants it to and the day it starts."""
+    owed = []
+    if rules.classified_supplement(person, today):
+        owed.append(("classified_supplement", 0.85, SINCE))
+    if rules.free_textbooks(person):
+        owed.append(("free_textbooks", 0.7, date(today.year, 9, 1)))
+    if rules.autumn_grant(person, today):
+        owed.append(("autumn_grant", 0.6, date(today.year, 8, 20)))
+    if rules.encouragement_award(person, today):
+        owed.append(("encouragement_award", 0.5, date(today.year, 10, 1)))
+    if person.special_disease:
+        owed.append(("special_disease_aid", 0.6, SINCE))
+    return owed
+
+
 def _grants(rng: random.Random, people: list[Person], today: date) -> list[dict]:
+    """Grant rows: a share of the people owed each measure receive it, dibao class A rent
+    subsidy included, and a few families got temporary assistance and then rent subsidy."""
     rows = []
 
-    def grant(person, measure, share, starts_on=date(2019, 5, 1), ends_on=None):
+    def grant(person, measure, share, starts_on=SINCE, ends_on=None):
         if rng.random() < share:
             rows.append({"person_id": person.id, "measure": measure, "starts_on": starts_on,
                          "ends_on": ends_on, "note": "演示数据"})
 
     for person in people:
-        if rules.classified_supplement(person, today):
-            grant(person, "classified_supplement", 0.85)
-        if rules.free_textbooks(person):
-            grant(person, "free_textbooks", 0.7, date(today.year, 9, 1))
-        if rules.autumn_grant(person, today):
-            grant(person, "autumn_grant", 0.6, date(today.year, 8, 20))
-        if rules.encouragement_award(person, today):
-            grant(person, "encouragement_award", 0.5, date(today.year, 10, 1))
-        if person.special_disease:
-            grant(person, "special_disease_aid", 0.6)
+        for measure, share, starts_on in _owed_grants(person, today):
+            grant(person, measure, share, starts_on)
         if person.category == "dibao" and person.dibao_class == "A":
             grant(person, "rent_subsidy", 0.6)
         elif person.category != "tekun" and rng.random() < 0.01:
@@ -109,7 +122,7 @@ def load_casework(today: date, seed: int = 30) -> dict[str, int]:
     from charity.district.models import Street
     from charity.registry.models import Household
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (demo data, not security)
     rows = db.session.execute(select(Person, Street.position).join(Person.household)
                               .join(Street, Street.id == Household.street_id)
                               .order_by(Person.id)).all()

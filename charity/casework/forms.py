@@ -7,64 +7,60 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from charity.casework.gaps import ALL_MEASURES
 from charity.casework.models import GRANTED, MEASURES, REVIEW_OUTCOMES, SERVICE_KINDS
-from charity.registry.forms import choices
-
-
-def fen(amount) -> int:
-    """A yuan amount from a form as integer fen."""
-    return int(round(amount * 100))
+from charity.forms import (
+    CodeSelectField,
+)
 
 
 class GapFilterForm(FlaskForm):
+    """Narrows the coverage-gap list to a street and a measure."""
+
     class Meta:
+        """A filter in the query string: nothing to protect from forgery."""
+
         csrf = False
 
     street = SelectField(_l("Street"), coerce=str, validators=[Optional()])
-    measure = SelectField(_l("Measure"), validators=[Optional()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.measure.choices = choices(ALL_MEASURES)
+    measure = CodeSelectField(_l("Measure"), validators=[Optional()], codes=ALL_MEASURES,
+                              blank=True)
 
 
 class GrantForm(FlaskForm):
-    measure = SelectField(_l("Measure"), validators=[DataRequired()])
+    """A measure a person receives, from a day and possibly until one."""
+
+    measure = CodeSelectField(_l("Measure"), validators=[DataRequired()], codes=GRANTED)
     starts_on = DateField(_l("From"), validators=[DataRequired()])
     ends_on = DateField(_l("Until (empty: open-ended)"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.measure.choices = choices(GRANTED, blank=False)
-
 
 class ReferralForm(FlaskForm):
-    measure = SelectField(_l("Measure"), validators=[DataRequired()])
+    """A gap handed to the department or service that closes it."""
+
+    measure = CodeSelectField(_l("Measure"), validators=[DataRequired()], codes=MEASURES)
     to_whom = StringField(_l("Referred to"), validators=[DataRequired(), Length(max=80)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.measure.choices = choices(MEASURES, blank=False)
-
 
 class ServiceForm(FlaskForm):
-    kind = SelectField(_l("Service"), validators=[DataRequired()])
+    """A free employment service given to a person, or a public-welfare job."""
+
+    kind = CodeSelectField(_l("Service"), validators=[DataRequired()], codes=SERVICE_KINDS)
     given_on = DateField(_l("Date"), validators=[DataRequired()])
     provider = StringField(_l("Given by"), validators=[Optional(), Length(max=80)])
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=200)])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind.choices = choices(SERVICE_KINDS, blank=False)
-
 
 class MedicalForm(FlaskForm):
+    """A person's family-doctor contract and health record (measure 3)."""
+
     family_doctor = BooleanField(_l("Family-doctor contract"))
     health_record = BooleanField(_l("Health record"))
 
 
 class CostForm(FlaskForm):
+    """One inpatient stay and its costs in yuan, out-of-catalogue part included."""
+
     admitted_on = DateField(_l("Admitted on"), validators=[DataRequired()])
     hospital = StringField(_l("Hospital"), validators=[DataRequired(), Length(max=80)])
     total = DecimalField(_l("Total cost (yuan)"), places=2,
@@ -74,16 +70,16 @@ class CostForm(FlaskForm):
 
 
 class CycleForm(FlaskForm):
+    """A review cycle: everyone due for review by a day."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     due_by = DateField(_l("Review everyone due by"), validators=[DataRequired()])
 
 
 class ReviewForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), validators=[DataRequired()])
+    """One person's review: the outcome, why, and when to look again."""
+
+    outcome = CodeSelectField(_l("Outcome"), validators=[DataRequired()], codes=REVIEW_OUTCOMES)
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
     reviewed_on = DateField(_l("Reviewed on"), validators=[DataRequired()])
     next_review_date = DateField(_l("Next review"), validators=[DataRequired()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.outcome.choices = choices(REVIEW_OUTCOMES, blank=False)

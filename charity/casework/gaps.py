@@ -4,6 +4,7 @@ under `charity.eligibility` and which they receive. Pure: it reads rows and `Fac
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 from charity import eligibility as rules
 
@@ -36,16 +37,20 @@ class Facts:
 
 @dataclass(frozen=True)
 class Cell:
+    """One measure for one person (or household): whether the plan owes it and whether the
+    records show it received."""
+
     measure: str
     owed: bool
     receives: bool
-    #: A warning although the measure is received (a rent window about to close).
-    alert: str | None = None
+    #: A warning although the measure is received: the rent window is about to close.
+    alert: Literal["window_ending"] | None = None
     #: A count shown beside it (employment services given).
     count: int | None = None
 
     @property
     def gap(self) -> bool:
+        """Owed and not received, or received with a warning: casework has something to do."""
         return (self.owed and not self.receives) or self.alert is not None
 
 
@@ -100,6 +105,7 @@ class Row:
     cells: tuple
 
     def gaps(self) -> list[Cell]:
+        """The row's cells that are gaps."""
         return [c for c in self.cells if c.gap]
 
 

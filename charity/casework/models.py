@@ -1,12 +1,13 @@
 """Casework records: measures granted, referrals, employment services, medical costs, reviews."""
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, one_of, utcnow
+from charity.database import CreatedAt, check_one_of
 from charity.extensions import db
+from charity.registry.models import PersonRecord
 
 #: Measures a person is granted and the registry has no flag for (recorded here until the
 #: relief fund's applications take over the fund-paid ones).
@@ -20,41 +21,36 @@ MEASURES = ("classified_supplement", "centralised_care", "medical_cover", "speci
 SERVICE_KINDS = ("training", "job_referral", "job_fair", "public_welfare_job")
 COUNTED_SERVICES = ("training", "job_referral", "job_fair")
 REVIEW_OUTCOMES = ("confirmed", "suspended", "exited", "enrolled")
+REFERRAL_STATUSES = ("open", "closed")
 
 
-
-class Grant(db.Model):
+class Grant(PersonRecord, CreatedAt, db.Model):
     """A measure a person receives, from `starts_on` to `ends_on` (open-ended when empty)."""
 
     __tablename__ = "measure_grant"
     __table_args__ = (
-        CheckConstraint(one_of("measure", GRANTED), name="measure"),
+        check_one_of("measure", GRANTED),
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     measure: Mapped[str] = mapped_column(String(30))
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(String(200), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    person = relationship("Person")
 
 
-class Referral(db.Model):
+class Referral(PersonRecord, CreatedAt, db.Model):
     """A gap handed to the department that closes it; opened by staff or by a visit's needs."""
 
     __tablename__ = "referral"
     __table_args__ = (
-        CheckConstraint(one_of("measure", MEASURES), name="measure"),
-        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        check_one_of("measure", MEASURES),
+        check_one_of("status", REFERRAL_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     measure: Mapped[str] = mapped_column(String(30))
     #: The department or service the case is referred to.
     to_whom: Mapped[str] = mapped_column(String(80), default="")
@@ -63,30 +59,23 @@ class Referral(db.Model):
     #: The festival visit whose needs opened it, if any.
     visit_task_id: Mapped[int | None] = mapped_column(ForeignKey("visit_task.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    person = relationship("Person")
 
 
-class EmploymentService(db.Model):
+class EmploymentService(PersonRecord, CreatedAt, db.Model):
     """A free training, job referral or job fair given to a person, or a public-welfare job."""
 
     __tablename__ = "employment_service"
-    __table_args__ = (CheckConstraint(one_of("kind", SERVICE_KINDS), name="kind"),)
+    __table_args__ = (check_one_of("kind", SERVICE_KINDS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     given_on: Mapped[date]
     provider: Mapped[str] = mapped_column(String(80), default="")
     notes: Mapped[str] = mapped_column(String(200), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    person = relationship("Person")
 
 
-class MedicalCost(db.Model):
+class MedicalCost(PersonRecord, CreatedAt, db.Model):
     """One inpatient stay at a designated hospital: total and out-of-catalogue cost (measure 3)."""
 
     __tablename__ = "medical_cost"
@@ -97,19 +86,15 @@ class MedicalCost(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     admitted_on: Mapped[date]
     hospital: Mapped[str] = mapped_column(String(80))
     total_fen: Mapped[int] = mapped_column(BigInteger)
     #: Costs outside the medical-insurance catalogue (医保目录外); the plan wants ≤ 15%.
     out_of_catalogue_fen: Mapped[int] = mapped_column(BigInteger)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    person = relationship("Person")
 
 
-class ReviewCycle(db.Model):
+class ReviewCycle(CreatedAt, db.Model):
     """A periodic review (定期普查): everyone whose next review falls on or before `due_by`."""
 
     __tablename__ = "review_cycle"
@@ -118,28 +103,24 @@ class ReviewCycle(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     due_by: Mapped[date]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Review(db.Model):
+class Review(PersonRecord, CreatedAt, db.Model):
     """One person's review in a cycle; a changed status also goes into the status history."""
 
     __tablename__ = "review"
     __table_args__ = (
         UniqueConstraint("cycle_id", "person_id"),
-        CheckConstraint(one_of("outcome", REVIEW_OUTCOMES), name="outcome"),
+        check_one_of("outcome", REVIEW_OUTCOMES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycle.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     #: 'confirmed' keeps the status; the others are the status the person moves to.
     outcome: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(200))
     reviewed_on: Mapped[date]
     next_review_date: Mapped[date]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    person = relationship("Person")
     cycle = relationship("ReviewCycle")

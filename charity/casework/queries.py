@@ -33,10 +33,12 @@ APPLICATION_MEASURES = {"free_textbooks": "free_textbooks", "autumn_grant": "aut
 
 
 def standards() -> dict:
+    """The plan's standards as this app configures them."""
     return rules.standards(current_app.config)
 
 
 def street_names(scope: int | None) -> dict[int, str]:
+    """Street id -> name, in the plan's order, for the streets the viewer may see."""
     query = select(Street.id, Street.name).order_by(Street.position)
     if scope is not None:
         query = query.where(Street.id == scope)
@@ -119,24 +121,29 @@ def street_summary(scope: int | None, today: date) -> dict:
 
 
 def referrals(person_id: int) -> Select:
+    """A person's referrals, the latest first."""
     return select(Referral).where(Referral.person_id == person_id).order_by(Referral.id.desc())
 
 
 def grants(person_id: int) -> Select:
+    """The measures a person was granted, the latest start first."""
     return select(Grant).where(Grant.person_id == person_id).order_by(Grant.starts_on.desc())
 
 
 def services(person_id: int) -> Select:
+    """The employment services a person was given, the latest first."""
     return (select(EmploymentService).where(EmploymentService.person_id == person_id)
             .order_by(EmploymentService.given_on.desc()))
 
 
 def medical_costs(person_id: int) -> Select:
+    """A person's inpatient stays, the latest admission first."""
     return (select(MedicalCost).where(MedicalCost.person_id == person_id)
             .order_by(MedicalCost.admitted_on.desc()))
 
 
 def reviews(person_id: int) -> Select:
+    """A person's reviews, the latest first."""
     return select(Review).where(Review.person_id == person_id).order_by(Review.id.desc())
 
 
@@ -181,6 +188,7 @@ def due_for_review(due_by: date, scope: int | None, cycle_id: int) -> Select:
 
 
 def reviewed_in(cycle_id: int, scope: int | None) -> Select:
+    """The reviews done in a cycle, the latest first."""
     query = (select(Review).join(Review.person).join(Person.household)
              .where(Review.cycle_id == cycle_id).order_by(Review.id.desc()))
     return scoped(query, scope)

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from charity.auth.permissions import Permission, guard
 from charity.casework import operations
-from charity.casework.forms import CostForm, GrantForm, MedicalForm, ReferralForm, ServiceForm, fen
+from charity.casework.forms import CostForm, GrantForm, MedicalForm, ReferralForm, ServiceForm
 from charity.casework.models import Referral
 from charity.casework.pages import person_or_404, render_person
 from charity.extensions import db
+from charity.forms import fen
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 

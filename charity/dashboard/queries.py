@@ -14,6 +14,8 @@ from charity.visits.queries import completion_by_street
 
 @dataclass(frozen=True)
 class Indicator:
+    """One of the plan's targets, its line and each street's value against it."""
+
     code: str
     title: object
     #: The plan's line, in the indicator's unit.
@@ -25,6 +27,7 @@ class Indicator:
     values: dict
 
     def meets(self, value) -> bool | None:
+        """Whether a street's value meets the line; None when there was nobody to measure."""
         if value is None:
             return None
         return value >= self.target if self.at_least else value <= self.target
@@ -46,6 +49,7 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def latest_campaign() -> Campaign | None:
+    """The festival campaign that started last, whose visits the dashboard counts."""
     return db.session.scalar(select(Campaign).order_by(Campaign.starts_on.desc()).limit(1))
 
 

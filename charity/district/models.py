@@ -1,16 +1,20 @@
 """Streets, communities, department groups and departments."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from charity.database import check_one_of
 from charity.extensions import db
+
+#: The 11 streets, and the welfare home (福利院) the plan lists beside them.
+STREET_KINDS = ("street", "welfare_home")
 
 
 class Street(db.Model):
     """A sub-district (街道), or the welfare home that the plan lists beside them."""
 
     __tablename__ = "street"
-    __table_args__ = (CheckConstraint("kind IN ('street', 'welfare_home')", name="kind"),)
+    __table_args__ = (check_one_of("kind", STREET_KINDS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)

@@ -12,6 +12,7 @@ def streets() -> Select:
 
 
 def communities(street_id: int | None = None) -> Select:
+    """Communities by street in the attachment's order, then by name; one street's if given."""
     query = select(Community).join(Street).order_by(Street.position, Community.name)
     if street_id is not None:
         query = query.where(Community.street_id == street_id)

@@ -6,6 +6,8 @@ CATEGORIES = ("dibao", "tekun", "filed_hardship")
 
 
 class StreetRow(NamedTuple):
+    """One row of the attachment: a department group, its street and the street's people."""
+
     number: int | None
     departments: tuple[str, ...]
     street: str
@@ -16,6 +18,7 @@ class StreetRow(NamedTuple):
 
     @property
     def subtotal(self) -> int:
+        """The street's people in all three categories."""
         return self.dibao + self.tekun + self.filed_hardship
 
 

@@ -7,10 +7,10 @@ lines and the new balances with the hash of the entry before. The hot path is pl
 statements, few and short, because the head is held until the caller commits. It flushes;
 the caller commits.
 
-The head is always the first ledger lock a transaction takes (`lock_ledger`, `lock_accounts`
-and `post` all take it before any account), so a transaction that posts twice never waits
-for an account another transaction holds while that one waits for the head. A caller that
-locks its own rows (applications, donations) does so before its first posting.
+The head is always the first ledger lock a transaction takes (`lock_accounts` and `post` both
+take it before any account), so a transaction that posts twice never waits for an account
+another transaction holds while that one waits for the head. A caller that locks its own rows
+(applications, donations) does so before its first posting.
 """
 
 from collections import defaultdict
@@ -43,12 +43,6 @@ def _known(codes) -> list[str]:
         if accounts.kind_of(code) is None:
             raise LedgerError(_l("Unknown fund account %(code)s.", code=code))
     return codes
-
-
-def lock_ledger() -> None:
-    """Take the ledger's lock (its head row) now, held until the transaction ends: for a
-    transaction that will post several entries, before it locks anything else it posts for."""
-    _locked_head()
 
 
 def lock_accounts(codes) -> dict[str, Account]:

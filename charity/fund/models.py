@@ -8,8 +8,9 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, e
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charity.audit.models import AppendOnlyError
-from charity.database import UTCDateTime, utcnow
+from charity.database import UTCDateTime, check_one_of, utcnow
 from charity.extensions import db
+from charity.fund.accounts import ASSET, EXPENSE, FUND
 
 
 class Account(db.Model):
@@ -17,7 +18,7 @@ class Account(db.Model):
 
     __tablename__ = "fund_account"
     __table_args__ = (
-        CheckConstraint("kind IN ('asset', 'expense', 'fund')", name="kind"),
+        check_one_of("kind", (ASSET, EXPENSE, FUND)),
         #: Assets and expenses never go below zero, fund accounts never above (credit side).
         CheckConstraint("(kind = 'fund' AND balance <= 0) OR (kind <> 'fund' AND balance >= 0)",
                         name="balance_side"),
@@ -65,8 +66,8 @@ class JournalLine(db.Model):
 
     __tablename__ = "journal_line"
     __table_args__ = (
-        CheckConstraint("amount <> 0", name="nonzero"),
         Index("ix_journal_line_account_entry", "account_id", "entry_id"),
+        CheckConstraint("amount <> 0", name="nonzero"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,8 @@ from charity.fund.models import Account, JournalEntry, JournalLine, LedgerHead
 
 @dataclass
 class Report:
+    """What `ledger verify` found: how far the chain goes, and every inconsistency."""
+
     entries: int = 0
     head_seq: int = 0
     head_hash: str = chain.GENESIS
@@ -21,9 +23,11 @@ class Report:
 
     @property
     def ok(self) -> bool:
+        """Whether the ledger checked out with no error."""
         return not self.errors
 
     def as_dict(self) -> dict:
+        """The report as `ledger verify --json` prints it."""
         return {"ok": self.ok, "entries": self.entries, "head_seq": self.head_seq,
                 "head_hash": self.head_hash, "errors": self.errors}
 

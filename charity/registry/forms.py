@@ -14,7 +14,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from charity.labels import label
+from charity.forms import (
+    CodeSelectField,
+    fen,
+)
 from charity.registry.models import (
     CATEGORIES,
     DIBAO_CLASSES,
@@ -26,13 +29,12 @@ from charity.registry.models import (
 )
 
 
-def choices(codes, blank: bool = True):
-    options = [(c, label(c)) for c in codes]
-    return ([("", "—")] if blank else []) + options
-
-
 class FilterForm(FlaskForm):
+    """Searches the roster by name or household number, place, category, status and flag."""
+
     class Meta:
+        """A search in the query string: nothing to protect from forgery."""
+
         csrf = False
 
     q = StringField(_l("Name or household number"), validators=[Optional(), Length(max=40)])
@@ -47,24 +49,28 @@ class PersonFieldsForm(FlaskForm):
     """The attributes of a person, shared by the create and edit forms."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
-    category = SelectField(_l("Category"), choices=[], validators=[DataRequired()])
-    dibao_class = SelectField(_l("Dibao class"), validators=[Optional()])
+    category = CodeSelectField(_l("Category"), validators=[DataRequired()], codes=CATEGORIES)
+    dibao_class = SelectField(_l("Dibao class"), validators=[Optional()],
+                              choices=[("", "—")] + [(c, c) for c in DIBAO_CLASSES])
     orphan = BooleanField(_l("Orphan"))
     disabled = BooleanField(_l("Disabled"))
     disability_grade = IntegerField(_l("Disability grade (1–4)"),
                                     validators=[Optional(), NumberRange(1, 4)])
     seriously_ill = BooleanField(_l("Seriously ill"))
-    special_disease = SelectField(_l("Special disease"), validators=[Optional()])
+    special_disease = CodeSelectField(_l("Special disease"), validators=[Optional()],
+                                      codes=SPECIAL_DISEASES, blank=True)
     lives_alone = BooleanField(_l("Lives alone"))
     student = BooleanField(_l("Student"))
-    school_level = SelectField(_l("School level"), validators=[Optional()])
+    school_level = CodeSelectField(_l("School level"), validators=[Optional()],
+                                   codes=SCHOOL_LEVELS, blank=True)
     college_entry_year = IntegerField(_l("College entry year"),
                                       validators=[Optional(), NumberRange(1950, 2100)])
-    hukou = SelectField(_l("Hukou"), validators=[DataRequired()])
+    hukou = CodeSelectField(_l("Hukou"), validators=[DataRequired()], codes=HUKOU)
     residence_permit_start = DateField(_l("Residence permit since"), validators=[Optional()])
     monthly_income = DecimalField(_l("Monthly income (yuan)"), places=2,
                                   validators=[Optional(), NumberRange(min=0)])
-    employment_status = SelectField(_l("Employment"), validators=[DataRequired()])
+    employment_status = CodeSelectField(_l("Employment"), validators=[DataRequired()],
+                                        codes=EMPLOYMENT)
     able_to_work = BooleanField(_l("Able to work"))
     willing_to_work = BooleanField(_l("Willing to work"))
     family_doctor = BooleanField(_l("Family-doctor contract"))
@@ -72,16 +78,8 @@ class PersonFieldsForm(FlaskForm):
     centralised_care = BooleanField(_l("In centralised care"))
     next_review_date = DateField(_l("Next review"), validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.category.choices = choices(CATEGORIES, blank=False)
-        self.dibao_class.choices = [("", "—")] + [(c, c) for c in DIBAO_CLASSES]
-        self.special_disease.choices = choices(SPECIAL_DISEASES)
-        self.school_level.choices = choices(SCHOOL_LEVELS)
-        self.hukou.choices = choices(HUKOU, blank=False)
-        self.employment_status.choices = choices(EMPLOYMENT, blank=False)
-
     def validate_dibao_class(self, field):
+        """Only a dibao recipient has a dibao class."""
         if field.data and self.category.data != "dibao":
             raise ValidationError(_l("Only dibao recipients have a dibao class."))
 
@@ -104,7 +102,7 @@ class PersonFieldsForm(FlaskForm):
         for name in ("dibao_class", "special_disease", "school_level"):
             data[name] = data[name] or None
         income = self.monthly_income.data
-        data["monthly_income_fen"] = int(round(income * 100)) if income is not None else 0
+        data["monthly_income_fen"] = fen(income) if income is not None else 0
         return data
 
 
@@ -117,27 +115,32 @@ PERSON_FIELDS = (
 
 
 class NewPersonForm(PersonFieldsForm):
+    """A new member of a household: the person's attributes and ID number."""
+
     id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=20)])
 
 
 class NewHouseholdForm(NewPersonForm):
+    """A new household with its first member, its number, community and address."""
+
     code = StringField(_l("Household number"), validators=[DataRequired(), Length(max=20)])
     community = SelectField(_l("Community"), coerce=int, validators=[DataRequired()])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), validators=[DataRequired()])
+    """A change of a person's status, with the reason, the day it takes effect and the next
+    review."""
+
+    status = CodeSelectField(_l("New status"), validators=[DataRequired()], codes=STATUSES)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
     effective_date = DateField(_l("Effective date"), validators=[DataRequired()])
     next_review_date = DateField(_l("Next review"), validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.status.choices = choices(STATUSES, blank=False)
-
 
 class ImportForm(FlaskForm):
+    """A roster workbook to import."""
+
     file = FileField(_l("Roster file (.xlsx)"), validators=[
         FileRequired(_l("Choose a file.")),
         FileAllowed(["xlsx"], _l("Only .xlsx files can be imported.")),
@@ -145,4 +148,6 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
+    """Confirms the import of a file checked in a dry run, by the token it was kept under."""
+
     token = StringField(validators=[DataRequired(), Length(max=64)])

@@ -20,6 +20,8 @@ class IdNumberError(DomainError):
 
 @dataclass(frozen=True)
 class IdCheck:
+    """A valid ID number in its compact form, what it says of its holder, and any warnings."""
+
     number: str
     birth_date: date
     sex: str
@@ -65,6 +67,7 @@ def with_check_digit(first17: str) -> str:
 
 
 def keyed_hash(number: str) -> str:
+    """The HMAC of an ID number, which finds a duplicate without decrypting anything."""
     key = current_app.config["ID_HASH_KEY"].encode()
     return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
 
@@ -74,10 +77,13 @@ def _fernet() -> Fernet:
 
 
 def encrypt(number: str) -> str:
+    """An ID number encrypted for storage."""
     return _fernet().encrypt(number.encode()).decode()
 
 
 def decrypt(token: str) -> str:
+    """The ID number a stored token holds; whoever shows it logs the view (as
+    `operations.reveal_id` and the roster export do)."""
     return _fernet().decrypt(token.encode()).decode()
 
 

@@ -2,30 +2,37 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    ForeignKeyConstraint,
-    Index,
-    String,
-    Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from charity.database import UTCDateTime, one_of, utcnow
+from charity import eligibility
+from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
 from charity.extensions import db
 
 CATEGORIES = ("dibao", "tekun", "filed_hardship")
+SEXES = ("M", "F")
 STATUSES = ("enrolled", "suspended", "exited")
 DIBAO_CLASSES = ("A", "B", "C")
 SPECIAL_DISEASES = ("thalassemia", "cml", "pneumoconiosis", "childhood_leukaemia")
 SCHOOL_LEVELS = ("preschool", "primary", "junior", "senior_high", "vocational", "college")
 EMPLOYMENT = ("employed", "unemployed", "unable", "retired", "student", "child")
 HUKOU = ("yuzhong", "other")
+#: A person's yes-or-no circumstances, as the search and the roster name them.
+FLAGS = ("orphan", "disabled", "seriously_ill", "lives_alone", "student")
 
 
+class PersonRecord:
+    """A mixin for records about one person on the roster (grants, reviews, applications)."""
 
-class Household(db.Model):
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+
+    @declared_attr
+    def person(cls) -> Mapped["Person"]:
+        """The person the record is about."""
+        return relationship("Person")
+
+
+class Household(CreatedAt, db.Model):
     """A family on the roster; its street and community are those of all its members."""
 
     __tablename__ = "household"
@@ -43,7 +50,6 @@ class Household(db.Model):
     street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
     community_id: Mapped[int] = mapped_column(index=True)
     address: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     street = relationship("Street")
     community = relationship("Community", foreign_keys=[community_id],
@@ -52,24 +58,21 @@ class Household(db.Model):
                                                    order_by="Person.id")
 
 
-class Person(db.Model):
+class Person(CreatedAt, db.Model):
     """A person in hardship on the roster."""
 
     __tablename__ = "person"
     __table_args__ = (
-        CheckConstraint(one_of("category", CATEGORIES), name="category"),
-        CheckConstraint(one_of("status", STATUSES), name="status"),
-        CheckConstraint("sex IN ('M', 'F')", name="sex"),
-        CheckConstraint(f"dibao_class IS NULL OR {one_of('dibao_class', DIBAO_CLASSES)}",
-                        name="dibao_class"),
+        check_one_of("category", CATEGORIES),
+        check_one_of("status", STATUSES),
+        check_one_of("sex", SEXES),
+        check_one_of("dibao_class", DIBAO_CLASSES, nullable=True),
         CheckConstraint("disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4",
                         name="disability_grade"),
-        CheckConstraint(f"special_disease IS NULL OR {one_of('special_disease', SPECIAL_DISEASES)}",
-                        name="special_disease"),
-        CheckConstraint(f"school_level IS NULL OR {one_of('school_level', SCHOOL_LEVELS)}",
-                        name="school_level"),
-        CheckConstraint(one_of("employment_status", EMPLOYMENT), name="employment_status"),
-        CheckConstraint(one_of("hukou", HUKOU), name="hukou"),
+        check_one_of("special_disease", SPECIAL_DISEASES, nullable=True),
+        check_one_of("school_level", SCHOOL_LEVELS, nullable=True),
+        check_one_of("employment_status", EMPLOYMENT),
+        check_one_of("hukou", HUKOU),
         CheckConstraint("monthly_income_fen >= 0", name="income"),
         Index("ix_person_category_status", "category", "status"),
     )
@@ -79,7 +82,7 @@ class Person(db.Model):
     name: Mapped[str] = mapped_column(String(40), index=True)
     sex: Mapped[str] = mapped_column(String(1))
     birth_date: Mapped[date]
-    #: The ID number, Fernet-encrypted; read it only through `registry.ids.reveal`.
+    #: The ID number, Fernet-encrypted; read only where the view is logged (`reveal_id`, export).
     id_number_encrypted: Mapped[str] = mapped_column(Text)
     #: HMAC of the ID number: finds duplicates without decrypting.
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -110,7 +113,6 @@ class Person(db.Model):
     centralised_care: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default="enrolled")
     next_review_date: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="members")
@@ -119,15 +121,15 @@ class Person(db.Model):
     )
 
     def age_on(self, day: date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        """The person's age in whole years on `day`."""
+        return eligibility.age(self, day)
 
 
-class StatusChange(db.Model):
+class StatusChange(CreatedAt, db.Model):
     """One entry in a person's status history (enrolled, suspended, exited)."""
 
     __tablename__ = "status_change"
-    __table_args__ = (CheckConstraint(one_of("status", STATUSES), name="status"),)
+    __table_args__ = (check_one_of("status", STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
@@ -135,7 +137,6 @@ class StatusChange(db.Model):
     reason: Mapped[str] = mapped_column(String(200))
     effective_date: Mapped[date]
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="history")
     changed_by = relationship("User")

@@ -29,6 +29,7 @@ def create_household(code: str, street_id: int, community_id: int, address: str 
 
 
 def duplicate_of(number: str) -> Person | None:
+    """The person on the roster with this ID number, found by its keyed hash."""
     return db.session.scalar(select(Person).where(Person.id_number_hash == ids.keyed_hash(number)))
 
 

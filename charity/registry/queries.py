@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from charity.district.models import Community, Street
-from charity.registry.models import Household, Person
-
-FLAGS = ("orphan", "disabled", "seriously_ill", "lives_alone", "student")
+from charity.district.models import Street
+from charity.registry.models import FLAGS, Household, Person
 
 
 @dataclass(frozen=True)
 class PersonFilter:
+    """What the roster search narrows people by; empty fields narrow nothing."""
+
     street_id: int | None = None
     community_id: int | None = None
     category: str | None = None
@@ -54,15 +54,13 @@ def people(filters: PersonFilter, scope: int | None) -> Select:
 
 
 def person(person_id: int, scope: int | None) -> Select:
+    """One person, if within the viewer's scope."""
     return scoped(select(Person).join(Household).where(Person.id == person_id), scope)
 
 
 def household(household_id: int, scope: int | None) -> Select:
+    """One household, if within the viewer's scope."""
     return scoped(select(Household).where(Household.id == household_id), scope)
-
-
-def household_by_code(code: str) -> Select:
-    return select(Household).where(Household.code == code)
 
 
 def counts_by_street(include_inactive: bool = False) -> Select:
@@ -76,7 +74,3 @@ def counts_by_street(include_inactive: bool = False) -> Select:
     if not include_inactive:
         query = query.where(Person.status == "enrolled")
     return query
-
-
-def community_for(street_id: int, name: str) -> Select:
-    return select(Community).where(Community.street_id == street_id, Community.name == name)

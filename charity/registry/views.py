@@ -8,6 +8,7 @@ from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.district import queries as district_queries
 from charity.extensions import db
+from charity.forms import choices
 from charity.registry import operations, queries
 from charity.registry.forms import (
     FilterForm,
@@ -15,7 +16,6 @@ from charity.registry.forms import (
     NewPersonForm,
     PersonFieldsForm,
     StatusForm,
-    choices,
 )
 from charity.registry.ids import IdNumberError
 from charity.registry.models import CATEGORIES, STATUSES

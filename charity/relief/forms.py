@@ -21,6 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from charity.forms import fen
 from charity.relief.standards import DEFAULT_CAPS, KIND_LABELS
 
 
@@ -32,6 +33,9 @@ def whole_fen(form, field) -> None:
 
 
 class ApplicationForm(FlaskForm):
+    """An application for relief for one person: the kind, its grade or assessed amount, and
+    why."""
+
     person_id = IntegerField(_l("Person number on the roster"), validators=[DataRequired()])
     kind = SelectField(_l("Kind of relief"), validators=[DataRequired()],
                        choices=[(k, v) for k, v in KIND_LABELS.items()])
@@ -56,23 +60,32 @@ class ApplicationForm(FlaskForm):
         return valid
 
     def assessed_fen(self) -> int | None:
-        return None if self.assessed.data is None else int(self.assessed.data.scaleb(2))
+        """The assessed amount as integer fen, or None when none was given."""
+        return None if self.assessed.data is None else fen(self.assessed.data)
 
 
 class DecisionForm(FlaskForm):
+    """The note kept with a decision on a case."""
+
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=300)])
 
 
 class VoteForm(FlaskForm):
+    """A case-committee member's vote on a case, with a note."""
+
     vote = SelectField(_l("Vote"), choices=[("yes", _l("Approve")), ("no", _l("Reject"))])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=300)])
 
 
 class MinutesForm(FlaskForm):
+    """The case committee's minutes of a case."""
+
     minutes = TextAreaField(_l("Minutes"), validators=[DataRequired(), Length(max=10_000)])
 
 
 class AllocationRunForm(FlaskForm):
+    """A run of the allocation optimiser, with the street-balance tolerance it keeps."""
+
     tolerance = IntegerField(_l("Street balance tolerance (percentage points)"), default=5,
                              validators=[InputRequired(), NumberRange(min=0, max=100)])
 
@@ -85,4 +98,5 @@ class AllocationCaseForm(FlaskForm):
                           validators=[DataRequired(), NumberRange(min=0.01), whole_fen])
 
     def amount_fen(self) -> int:
-        return int(self.amount.data.scaleb(2).to_integral_value())
+        """The amount as integer fen (`whole_fen` allows no part of a fen)."""
+        return fen(self.amount.data)

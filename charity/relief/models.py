@@ -15,8 +15,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, one_of, utcnow
+from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
 from charity.extensions import db
+from charity.registry.models import PersonRecord
 from charity.relief.standards import KINDS
 
 STATES = ("submitted", "committee", "approved", "paid", "rejected", "expired")
@@ -25,18 +26,17 @@ PROPOSAL_STATES = ("draft", "sent")
 UNFUNDED_REASONS = ("no_fund_may_pay", "funds_exhausted", "dropped")
 
 
-
 def _amount_at_submission(context) -> int:
     return context.get_current_parameters()["amount_fen"]
 
 
-class Application(db.Model):
+class Application(PersonRecord, CreatedAt, db.Model):
     """One application for relief for one person under one measure."""
 
     __tablename__ = "relief_application"
     __table_args__ = (
-        CheckConstraint(one_of("kind", KINDS), name="kind"),
-        CheckConstraint(one_of("state", STATES), name="state"),
+        check_one_of("kind", KINDS),
+        check_one_of("state", STATES),
         CheckConstraint("measure BETWEEN 1 AND 10", name="measure"),
         CheckConstraint("amount_fen > 0", name="amount"),
         #: A proposal may fund a case below its standard amount, never above.
@@ -47,7 +47,6 @@ class Application(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     measure: Mapped[int]
@@ -68,7 +67,6 @@ class Application(db.Model):
     eligibility: Mapped[list] = mapped_column(JSON, default=list)
     state: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(String(300), default="")
@@ -82,7 +80,6 @@ class Application(db.Model):
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("allocation_proposal.id"),
                                                     index=True)
 
-    person = relationship("Person")
     street = relationship("Street")
     created_by = relationship("User", foreign_keys=[created_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
@@ -92,6 +89,7 @@ class Application(db.Model):
 
     @property
     def eligible(self) -> bool:
+        """Whether every eligibility rule held when the application was made."""
         return all(rule["holds"] for rule in self.eligibility)
 
 
@@ -112,12 +110,12 @@ class CommitteeVote(db.Model):
     member = relationship("User")
 
 
-class AllocationProposal(db.Model):
+class AllocationProposal(CreatedAt, db.Model):
     """One run of the allocation optimiser: staff review it, change it, and send it for
     approval, after which it no longer changes."""
 
     __tablename__ = "allocation_proposal"
-    __table_args__ = (CheckConstraint(one_of("state", PROPOSAL_STATES), name="state"),)
+    __table_args__ = (check_one_of("state", PROPOSAL_STATES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(10), default="draft")
@@ -129,7 +127,6 @@ class AllocationProposal(db.Model):
     #: The street-balance tolerance in percentage points the run used.
     tolerance_pct: Mapped[int]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -145,7 +142,7 @@ class ProposalItem(db.Model):
 
     __tablename__ = "allocation_item"
     __table_args__ = (
-        CheckConstraint(one_of("reason", UNFUNDED_REASONS), name="reason"),
+        check_one_of("reason", UNFUNDED_REASONS),
         #: Either money from a fund, or no fund, no money and a reason.
         CheckConstraint("(fund_code IS NOT NULL AND amount_fen > 0 AND reason IS NULL) OR "
                         "(fund_code IS NULL AND amount_fen = 0 AND reason IS NOT NULL)",

@@ -119,19 +119,17 @@ def _locked(applications) -> None:
                        .execution_options(populate_existing=True)).all()
 
 
-def send(proposal: AllocationProposal, user) -> list[Application]:
-    """Send a draft's funded cases for approval, after locking them and checking all of them
-    again; a case funded below its standard amount now asks for what the proposal gives it.
-    A case is sent at most once: a second proposal sending it is refused."""
-    if proposal.state != "draft":
-        raise ReliefError(_l("This proposal has already been sent for approval."))
+def _funded(proposal: AllocationProposal) -> dict[Application, list[ProposalItem]]:
+    """Each case the proposal gives money, with its items (one per fund)."""
     sources: dict[Application, list[ProposalItem]] = defaultdict(list)
     for item in proposal.items:
         if item.fund_code is not None:
             sources[item.application].append(item)
-    if not sources:
-        raise ReliefError(_l("The proposal funds no case; there is nothing to send."))
-    _locked(sources)
+    return sources
+
+
+def _check_cases(sources: dict[Application, list[ProposalItem]]) -> None:
+    """Every case is still undecided, unsent and eligible, and each of its funds may pay it."""
     known = allocation.restrictions()
     for application, items in sources.items():
         if application.state != "submitted" or application.proposal_id is not None \
@@ -142,10 +140,29 @@ def send(proposal: AllocationProposal, user) -> list[Application]:
             if not may_fund(item.fund_code, purpose_of(application, known)):
                 raise ReliefError(_l("Money in %(code)s may not be spent on application "
                                      "%(id)s.", code=item.fund_code, id=application.id))
+
+
+def _check_funds(proposal: AllocationProposal,
+                 sources: dict[Application, list[ProposalItem]]) -> None:
+    """Every fund the proposal draws on still holds what the proposal gives from it."""
     for code in {i.fund_code for items in sources.values() for i in items}:
         if left_in(proposal, code) < 0:
             raise ReliefError(_l("%(code)s no longer holds enough money for this proposal "
                                  "(%(have)s).", code=code, have=yuan(balance(code))))
+
+
+def send(proposal: AllocationProposal, user) -> list[Application]:
+    """Send a draft's funded cases for approval, after locking them and checking all of them
+    again; a case funded below its standard amount now asks for what the proposal gives it.
+    A case is sent at most once: a second proposal sending it is refused."""
+    if proposal.state != "draft":
+        raise ReliefError(_l("This proposal has already been sent for approval."))
+    sources = _funded(proposal)
+    if not sources:
+        raise ReliefError(_l("The proposal funds no case; there is nothing to send."))
+    _locked(sources)
+    _check_cases(sources)
+    _check_funds(proposal, sources)
     for application, items in sources.items():
         application.amount_fen = sum(i.amount_fen for i in items)
         application.proposal_id = proposal.id

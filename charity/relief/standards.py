@@ -47,6 +47,8 @@ DEFAULTS = {"RELIEF_COMMITTEE_THRESHOLD_FEN": 1_000_000, "RELIEF_COMMITTEE_QUORU
 
 
 def setting(config: dict, key: str):
+    """A relief setting (committee threshold and quorum, reservation days) from the app's
+    config, else its default."""
     return config.get(key, DEFAULTS[key])
 
 

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from charity.registry.forms import choices
+from charity.forms import CodeSelectField, choices
 from charity.visits.models import CHECK_OUTCOMES, FESTIVALS
 
 #: Needs a helper can report from a visit: each opens a referral for that measure.
@@ -22,33 +22,37 @@ NEEDS = ("temporary_assistance", "classified_supplement", "medical_cover",
          "centralised_care")
 
 
-class CheckboxesField(SelectMultipleField):
+class NeedsField(SelectMultipleField):
+    """The needs a helper found on a visit, one checkbox each, labelled in the reader's
+    language."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=choices(NEEDS, blank=False), **kwargs)
+
 
 class CampaignForm(FlaskForm):
-    festival = SelectField(_l("Festival"), validators=[DataRequired()])
+    """A festival campaign and the days its visits fall in."""
+
+    festival = CodeSelectField(_l("Festival"), validators=[DataRequired()], codes=FESTIVALS)
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2019, 2100)])
     starts_on = DateField(_l("Visits from"), validators=[DataRequired()])
     ends_on = DateField(_l("Visits until"), validators=[DataRequired()])
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.festival.choices = choices(FESTIVALS, blank=False)
-
 
 class VisitForm(FlaskForm):
+    """The log of a visit: when, what happened, and the needs found."""
+
     visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
     notes = TextAreaField(_l("Notes"), validators=[DataRequired(), Length(max=2000)])
-    needs = CheckboxesField(_l("Needs found (each opens a referral)"), validators=[Optional()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.needs.choices = choices(NEEDS, blank=False)
+    needs = NeedsField(_l("Needs found (each opens a referral)"), validators=[Optional()])
 
 
 class SpotCheckForm(FlaskForm):
+    """A spot check to draw: how many logged visits, from which street, with which seed."""
+
     size = IntegerField(_l("Visits to sample"), default=10,
                         validators=[DataRequired(), NumberRange(1, 500)])
     street = SelectField(_l("Street"), coerce=str, validators=[Optional()])
@@ -57,10 +61,9 @@ class SpotCheckForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = SelectField(_l("Finding"), validators=[DataRequired()])
+    """What a supervisor found when checking one sampled visit."""
+
+    outcome = CodeSelectField(_l("Finding"), validators=[DataRequired()],
+                              codes=CHECK_OUTCOMES[1:])
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=200)])
     checked_on = DateField(_l("Checked on"), validators=[DataRequired()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.outcome.choices = choices(CHECK_OUTCOMES[1:], blank=False)

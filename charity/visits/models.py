@@ -5,8 +5,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, utcnow
+from charity.database import CreatedAt, UTCDateTime, check_one_of
 from charity.extensions import db
+from charity.registry.models import PersonRecord
 
 #: The plan's festivals: 元旦春节, 端午, 中秋.
 FESTIVALS = ("spring_festival", "dragon_boat", "mid_autumn")
@@ -14,14 +15,13 @@ TASK_STATUSES = ("pending", "done")
 CHECK_OUTCOMES = ("pending", "confirmed", "not_visited", "discrepancy")
 
 
-class Campaign(db.Model):
+class Campaign(CreatedAt, db.Model):
     """A festival visit campaign: every live pairing gets one visit task."""
 
     __tablename__ = "visit_campaign"
     __table_args__ = (
         UniqueConstraint("festival", "year"),
-        CheckConstraint("festival IN ('spring_festival', 'dragon_boat', 'mid_autumn')",
-                        name="festival"),
+        check_one_of("festival", FESTIVALS),
         CheckConstraint("ends_on >= starts_on", name="period"),
     )
 
@@ -31,25 +31,23 @@ class Campaign(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tasks: Mapped[list["VisitTask"]] = relationship(back_populates="campaign")
 
 
-class VisitTask(db.Model):
+class VisitTask(PersonRecord, db.Model):
     """The visit a helper owes a paired person in a campaign, and its log once done."""
 
     __tablename__ = "visit_task"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "pairing_id"),
-        CheckConstraint("status IN ('pending', 'done')", name="status"),
+        check_one_of("status", TASK_STATUSES),
         CheckConstraint("status = 'pending' OR visited_on IS NOT NULL", name="logged"),
+        UniqueConstraint("campaign_id", "pairing_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("visit_campaign.id"), index=True)
     pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     visited_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -60,10 +58,9 @@ class VisitTask(db.Model):
 
     campaign: Mapped[Campaign] = relationship(back_populates="tasks")
     pairing = relationship("Pairing")
-    person = relationship("Person")
 
 
-class SpotCheck(db.Model):
+class SpotCheck(CreatedAt, db.Model):
     """A random sample of a campaign's logged visits (随机暗访), drawn from a stored seed."""
 
     __tablename__ = "spot_check"
@@ -77,7 +74,6 @@ class SpotCheck(db.Model):
     seed: Mapped[int] = mapped_column(BigInteger)
     size: Mapped[int]
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     campaign = relationship("Campaign")
     street = relationship("Street")
@@ -90,9 +86,8 @@ class SpotCheckItem(db.Model):
 
     __tablename__ = "spot_check_item"
     __table_args__ = (
+        check_one_of("outcome", CHECK_OUTCOMES),
         UniqueConstraint("spot_check_id", "task_id"),
-        CheckConstraint("outcome IN ('pending', 'confirmed', 'not_visited', 'discrepancy')",
-                        name="outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,10 +7,11 @@ from charity.district.models import Department
 from charity.pairing.models import Cadre, Pairing, Volunteer
 from charity.registry.models import Household, Person
 from charity.registry.queries import scoped
-from charity.visits.models import Campaign, SpotCheck, SpotCheckItem, VisitTask
+from charity.visits.models import Campaign, SpotCheck, VisitTask
 
 
 def campaigns() -> Select:
+    """Festival campaigns, the latest first."""
     return select(Campaign).order_by(Campaign.starts_on.desc())
 
 
@@ -39,6 +40,8 @@ def my_task(task_id: int, user_id: int) -> Select:
 
 
 def logged_task_ids(campaign_id: int, street_id: int | None) -> Select:
+    """The ids of the campaign's visits logged as done, in one street or the district: what a
+    spot check samples from."""
     query = (select(VisitTask.id).join(Person, Person.id == VisitTask.person_id).join(Household)
              .where(VisitTask.campaign_id == campaign_id, VisitTask.status == "done"))
     return scoped(query, street_id)
@@ -69,6 +72,7 @@ def completion_by_department(campaign_id: int, scope: int | None) -> Select:
 
 
 def spot_checks(campaign_id: int, scope: int | None) -> Select:
+    """The campaign's spot checks the viewer may see, the latest first."""
     query = select(SpotCheck).where(SpotCheck.campaign_id == campaign_id)
     if scope is not None:
         query = query.where(SpotCheck.street_id == scope)
@@ -76,9 +80,6 @@ def spot_checks(campaign_id: int, scope: int | None) -> Select:
 
 
 def spot_check(check_id: int, scope: int | None) -> Select:
+    """One spot check, if the viewer may see it."""
     query = select(SpotCheck).where(SpotCheck.id == check_id)
     return query if scope is None else query.where(SpotCheck.street_id == scope)
-
-
-def check_item(item_id: int) -> Select:
-    return select(SpotCheckItem).where(SpotCheckItem.id == item_id)

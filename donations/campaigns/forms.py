@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from charity.labels import label
+from charity.forms import CodeSelectField
 from donations.campaigns.models import CAMPAIGN_KINDS
 from donations.giving.forms import YuanField
 
@@ -19,8 +19,7 @@ class CampaignForm(FlaskForm):
     title = StringField(_l("Title in Chinese"), validators=[DataRequired(), Length(max=100)])
     title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=100)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
-    kind = SelectField(_l("Kind"), validators=[DataRequired()],
-                       choices=lambda: [(k, label(k)) for k in CAMPAIGN_KINDS])
+    kind = CodeSelectField(_l("Kind"), validators=[DataRequired()], codes=CAMPAIGN_KINDS)
     goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired()])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])

@@ -17,7 +17,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from charity.labels import label
+from charity.forms import CodeSelectField
 from donations.giving.amounts import yuan_to_fen
 from donations.giving.models import OFFLINE_CHANNELS
 
@@ -60,8 +60,7 @@ class GiveForm(FlaskForm):
 class OfflineGiftForm(FlaskForm):
     """An offline gift as staff record it from its paper or bank receipt."""
 
-    channel = SelectField(_l("Channel"), validators=[DataRequired()],
-                          choices=lambda: [(c, label(c)) for c in OFFLINE_CHANNELS])
+    channel = CodeSelectField(_l("Channel"), validators=[DataRequired()], codes=OFFLINE_CHANNELS)
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
     receipt_number = StringField(_l("Receipt number"), validators=[DataRequired(), Length(max=40)])
     donor_name = StringField(_l("Donor"), validators=[DataRequired(), Length(max=100)])

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional
 
-from charity.labels import label
+from charity.forms import CodeSelectField
 from donations.giving import designations
 from donations.giving.forms import YuanField
 from donations.sponsorship.models import SPONSORSHIP_KINDS
@@ -15,8 +15,7 @@ class SponsorshipForm(FlaskForm):
     """A sponsorship pledge: the need, the most the donor will pay, and the street if they want
     one."""
 
-    kind = SelectField(_l("Need"), validators=[DataRequired()],
-                       choices=lambda: [(k, label(k)) for k in SPONSORSHIP_KINDS])
+    kind = CodeSelectField(_l("Need"), validators=[DataRequired()], codes=SPONSORSHIP_KINDS)
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
     street = SelectField(_l("Street"), validators=[Optional()], validate_choice=False)
 

@@ -1,0 +1,26 @@
+"""Form pieces every package shares: a choice among code names, shown by their labels, and
+amounts typed in yuan."""
+
+from wtforms import SelectField
+
+from charity import labels
+
+
+def choices(codes, blank: bool = True) -> list[tuple[str, str]]:
+    """(code, label) pairs for a select, in the reader's language; an empty choice first
+    when `blank`."""
+    options = [(c, labels.label(c)) for c in codes]
+    return ([("", "—")] if blank else []) + options
+
+
+class CodeSelectField(SelectField):
+    """A select of the code names in `codes`, offered by their labels in the reader's language
+    (the labels are read when the form is made, so in the request's language)."""
+
+    def __init__(self, label=None, validators=None, *, codes, blank: bool = False, **kwargs):
+        super().__init__(label, validators, choices=choices(codes, blank), **kwargs)
+
+
+def fen(yuan) -> int:
+    """An amount typed in yuan as integer fen, rounded to the nearest fen."""
+    return int(round(yuan * 100))
