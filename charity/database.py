@@ -21,7 +21,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def one_of(column: str, values) -> str:
+def _one_of(column: str, values) -> str:
     """A CHECK constraint's text: `column` holds one of `values`."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -29,7 +29,7 @@ def one_of(column: str, values) -> str:
 def check_one_of(column: str, values, nullable: bool = False) -> CheckConstraint:
     """The CHECK constraint, named after `column`, that it holds one of the code names in
     `values` (or is empty, when `nullable`)."""
-    text = one_of(column, values)
+    text = _one_of(column, values)
     return CheckConstraint(f"{column} IS NULL OR {text}" if nullable else text, name=column)
 
 

@@ -1,24 +1,25 @@
 """Fundraising campaigns, their matching pools (配捐), and what a pool added to each gift."""
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, one_of, utcnow
+from charity.database import CreatedAt, check_one_of
 from charity.extensions import db
 
 CAMPAIGN_KINDS = ("general", "charity_day", "giving_day_99")
+MATCH_STATUSES = ("credited", "withheld")
 
 
-class FundraisingCampaign(db.Model):
+class FundraisingCampaign(CreatedAt, db.Model):
     """A fundraising appeal with a goal and dates; its gifts carry `campaign:<id>`."""
 
     __tablename__ = "campaign"
     __table_args__ = (
         CheckConstraint("goal_fen > 0", name="goal"),
         CheckConstraint("ends_on >= starts_on", name="dates"),
-        CheckConstraint(one_of("kind", CAMPAIGN_KINDS), name="kind"),
+        check_one_of("kind", CAMPAIGN_KINDS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +33,6 @@ class FundraisingCampaign(db.Model):
     ends_on: Mapped[date]
     #: What the campaign raises for ('measure:5', 'street:七星岗'); NULL = the fund's work.
     designation: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pool: Mapped["MatchingPool | None"] = relationship(back_populates="campaign")
 
@@ -63,7 +63,7 @@ class MatchCredit(db.Model):
     __tablename__ = "match_credit"
     __table_args__ = (
         CheckConstraint("amount_fen >= 0", name="amount"),
-        CheckConstraint("status IN ('credited', 'withheld')", name="status"),
+        check_one_of("status", MATCH_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from charity.auth.permissions import Permission, requires
+from charity.auth.permissions import Permission, guard
 from charity.extensions import db
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
@@ -16,6 +16,7 @@ from donations.campaigns.models import FundraisingCampaign
 from donations.giving import designations
 
 bp = Blueprint("campaigns", __name__, url_prefix="/donations/staff/campaigns")
+bp.before_request(guard(Permission.MANAGE_CAMPAIGNS))
 
 
 def _yuan(fen: int | None) -> str:
@@ -50,25 +51,9 @@ def _list(days_form=None, status=200):
 
 
 @bp.get("")
-@requires(Permission.MANAGE_CAMPAIGNS)
 def campaign_list():
     """Every campaign, newest first, and the charity days form."""
     return _list()
-
-
-@bp.post("/charity-days")
-@requires(Permission.MANAGE_CAMPAIGNS)
-def charity_days():
-    """Make China Charity Day and 99 Giving Day of a year ready (the missing ones)."""
-    form = CharityDaysForm()
-    if not form.validate_on_submit():
-        return _list(days_form=form, status=400)
-    with unit_of_work() as work:
-        operations.charity_days(form.year.data, current_user)
-    if not work.ok:
-        return _list(days_form=form, status=400)
-    flash(_("The charity days of %(year)s are ready.", year=form.year.data), "success")
-    return redirect(url_for(".campaign_list"))
 
 
 def _save(campaign, form):
@@ -81,7 +66,6 @@ def _save(campaign, form):
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<int:campaign_id>", methods=["GET", "POST"])
-@requires(Permission.MANAGE_CAMPAIGNS)
 def campaign_edit(campaign_id=None):
     """Create a campaign or change one (its address stays once shared)."""
     campaign = db.get_or_404(FundraisingCampaign, campaign_id) if campaign_id else None
@@ -98,7 +82,6 @@ def campaign_edit(campaign_id=None):
 
 
 @bp.post("/<int:campaign_id>/pool")
-@requires(Permission.MANAGE_CAMPAIGNS)
 def pool_edit(campaign_id):
     """Give a campaign its matching pool, or change it."""
     campaign = db.get_or_404(FundraisingCampaign, campaign_id)
@@ -114,3 +97,17 @@ def pool_edit(campaign_id):
             flash(_("Matching pool saved."), "success")
             return redirect(url_for(".campaign_edit", campaign_id=campaign.id))
     return _edit_page(campaign, form, pool_form, status=400)
+
+
+@bp.post("/charity-days")
+def charity_days():
+    """Make China Charity Day and 99 Giving Day of a year ready (the missing ones)."""
+    form = CharityDaysForm()
+    if not form.validate_on_submit():
+        return _list(days_form=form, status=400)
+    with unit_of_work() as work:
+        operations.charity_days(form.year.data, current_user)
+    if not work.ok:
+        return _list(days_form=form, status=400)
+    flash(_("The charity days of %(year)s are ready.", year=form.year.data), "success")
+    return redirect(url_for(".campaign_list"))

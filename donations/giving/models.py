@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, one_of, utcnow
+from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
 from charity.extensions import db
 
 CHANNELS = ("online", "cash", "bank_transfer", "payroll")
@@ -29,8 +29,8 @@ class Donation(db.Model):
         CheckConstraint("amount_fen > 0", name="amount"),
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= amount_fen", name="refunded"),
         CheckConstraint("fee_fen >= 0 AND fee_fen < amount_fen", name="fee"),
-        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
-        CheckConstraint(one_of("status", STATUSES), name="status"),
+        check_one_of("channel", CHANNELS),
+        check_one_of("status", STATUSES),
         CheckConstraint("channel = 'online' OR receipt_number IS NOT NULL", name="offline_receipt"),
         CheckConstraint("confirmed_by_id IS NULL OR confirmed_by_id <> recorded_by_id",
                         name="four_eyes"),
@@ -93,15 +93,15 @@ class Donation(db.Model):
         return self.status in CREDITED
 
 
-class RecurringGift(db.Model):
+class RecurringGift(CreatedAt, db.Model):
     """A donor's monthly gift: a Stripe subscription (each paid invoice becomes a Donation)
     or a bank standing order the charity records by hand (no Stripe ids, no Stripe actions)."""
 
     __tablename__ = "recurring_gift"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount"),
-        CheckConstraint(one_of("status", RECURRING_STATUSES), name="status"),
-        CheckConstraint(one_of("kind", RECURRING_KINDS), name="kind"),
+        check_one_of("status", RECURRING_STATUSES),
+        check_one_of("kind", RECURRING_KINDS),
         CheckConstraint("kind = 'standing_order' OR "
                         "(stripe_customer IS NOT NULL AND setup_intent IS NOT NULL)",
                         name="stripe_ids"),
@@ -119,7 +119,6 @@ class RecurringGift(db.Model):
     #: The SetupIntent whose card the subscription charges.
     setup_intent: Mapped[str | None] = mapped_column(String(80), unique=True)
     subscription: Mapped[str | None] = mapped_column(String(80), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     donor = relationship("User")
@@ -131,7 +130,7 @@ class GiftReview(db.Model):
 
     __tablename__ = "gift_review"
     __table_args__ = (
-        CheckConstraint(one_of("decision", REVIEW_DECISIONS), name="decision"),
+        check_one_of("decision", REVIEW_DECISIONS),
         CheckConstraint("released_fen >= 0", name="released"),
     )
 

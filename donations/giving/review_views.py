@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from charity.auth.permissions import Permission, requires
+from charity.auth.permissions import Permission, guard
 from charity.extensions import db
 from charity.labels import label
 from charity.transaction import unit_of_work
@@ -13,6 +13,7 @@ from donations.giving.forms import ReviewForm
 from donations.giving.models import Donation
 
 bp = Blueprint("giving_review", __name__, url_prefix="/donations/staff")
+bp.before_request(guard(Permission.REVIEW_GIFTS))
 
 
 def _page(status=200):
@@ -23,14 +24,12 @@ def _page(status=200):
 
 
 @bp.get("/review")
-@requires(Permission.REVIEW_GIFTS)
 def review_queue():
     """Gifts held for review, oldest first, and the latest decisions."""
     return _page()
 
 
 @bp.post("/gifts/<int:donation_id>/review")
-@requires(Permission.REVIEW_GIFTS)
 def review_gift(donation_id):
     """Release a withheld match, keep it withheld, or clear the flag."""
     donation = db.get_or_404(Donation, donation_id)

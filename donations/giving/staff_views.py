@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from charity.auth.permissions import Permission, requires
+from charity.auth.permissions import Permission, guard
 from charity.extensions import db
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
@@ -14,6 +14,7 @@ from donations.giving.forms import BatchForm, OfflineGiftForm
 from donations.giving.models import Donation
 
 bp = Blueprint("giving_staff", __name__, url_prefix="/donations/staff")
+bp.before_request(guard(Permission.RECORD_GIFTS))
 
 
 def _render(form=None, batch=None, status=200):
@@ -27,14 +28,12 @@ def _render(form=None, batch=None, status=200):
 
 
 @bp.get("")
-@requires(Permission.RECORD_GIFTS)
 def staff():
     """The desk: the offline gift form, the batch form, gifts awaiting a second person."""
     return _render()
 
 
 @bp.post("/offline")
-@requires(Permission.RECORD_GIFTS)
 def record_offline():
     """Record one offline gift (credited now, or held for a second person above the line)."""
     form = OfflineGiftForm()
@@ -54,7 +53,6 @@ def record_offline():
 
 
 @bp.post("/offline/batch")
-@requires(Permission.RECORD_GIFTS)
 def record_batch():
     """Record every line of a batch, or none."""
     batch = BatchForm()
@@ -68,7 +66,6 @@ def record_batch():
 
 
 @bp.post("/gifts/<int:donation_id>/confirm")
-@requires(Permission.RECORD_GIFTS)
 def confirm(donation_id):
     """The second person confirms a large offline gift, which credits it."""
     donation = db.get_or_404(Donation, donation_id)

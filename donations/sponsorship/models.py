@@ -5,14 +5,14 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, one_of, utcnow
+from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
 from charity.extensions import db
 
 SPONSORSHIP_KINDS = ("autumn_grant", "textbooks", "household_support")
 SPONSORSHIP_STATUSES = ("pledged", "paired", "closed", "expired")
 
 
-class Sponsorship(db.Model):
+class Sponsorship(CreatedAt, db.Model):
     """A donor's pledge to fund one need: `amount_fen` is the most it will pay. The optimiser
     pairs it with as many people as the money received for it (gifts designated
     `sponsorship:<id>`, up to the pledge) covers at the need's unit cost, person by person as
@@ -21,8 +21,8 @@ class Sponsorship(db.Model):
     __tablename__ = "sponsorship"
     __table_args__ = (
         CheckConstraint("amount_fen > 0", name="amount"),
-        CheckConstraint(one_of("kind", SPONSORSHIP_KINDS), name="kind"),
-        CheckConstraint(one_of("status", SPONSORSHIP_STATUSES), name="status"),
+        check_one_of("kind", SPONSORSHIP_KINDS),
+        check_one_of("status", SPONSORSHIP_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +32,6 @@ class Sponsorship(db.Model):
     #: Street the donor wants to help, or NULL for anywhere in the district.
     street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"))
     status: Mapped[str] = mapped_column(String(20), default="pledged")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     paired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     donor = relationship("User")
