@@ -8,37 +8,44 @@ import pytest
 from matching.allocation import Fund, Need, allocate, street_shortfall
 
 
-def feasible(chosen: list[Need], funds: list[Fund]) -> bool:
-    """Can the funds pay every chosen need in full? Max flow by augmenting paths."""
-    source, sink = "s", "t"
+def _network(chosen: list[Need], funds: list[Fund]) -> dict:
+    """Capacities source -> need -> each fund that may pay it -> sink."""
     cap: dict = {}
     for n in chosen:
-        cap[(source, n.id)] = n.amount_fen
-        for f in funds:
-            if f.may_pay(n):
-                cap[(n.id, f.code)] = n.amount_fen
-    for f in funds:
-        cap[(f.code, sink)] = f.available_fen
-    flow = 0
-    while True:
-        parent, queue = {source: None}, [source]
-        while queue and sink not in parent:
-            node = queue.pop(0)
-            for (a, b), c in cap.items():
-                if a == node and c > 0 and b not in parent:
-                    parent[b] = a
-                    queue.append(b)
-        if sink not in parent:
-            return flow == sum(n.amount_fen for n in chosen)
-        path, node = [], sink
-        while parent[node] is not None:
-            path.append((parent[node], node))
-            node = parent[node]
+        cap[("s", n.id)] = n.amount_fen
+        cap.update({(n.id, f.code): n.amount_fen for f in funds if f.may_pay(n)})
+    cap.update({(f.code, "t"): f.available_fen for f in funds})
+    return cap
+
+
+def _augmenting_path(cap: dict) -> list | None:
+    """A path of arcs with capacity left from "s" to "t" (breadth first), or None."""
+    parent, queue = {"s": None}, ["s"]
+    while queue and "t" not in parent:
+        node = queue.pop(0)
+        for (a, b), c in cap.items():
+            if a == node and c > 0 and b not in parent:
+                parent[b] = a
+                queue.append(b)
+    if "t" not in parent:
+        return None
+    path, node = [], "t"
+    while parent[node] is not None:
+        path.append((parent[node], node))
+        node = parent[node]
+    return path
+
+
+def feasible(chosen: list[Need], funds: list[Fund]) -> bool:
+    """Can the funds pay every chosen need in full? Max flow by augmenting paths."""
+    cap, flow = _network(chosen, funds), 0
+    while (path := _augmenting_path(cap)) is not None:
         push = min(cap[e] for e in path)
         for a, b in path:
             cap[(a, b)] -= push
             cap[(b, a)] = cap.get((b, a), 0) + push
         flow += push
+    return flow == sum(n.amount_fen for n in chosen)
 
 
 def exact(needs, funds, tolerance_pct=5, penalty=2) -> int:

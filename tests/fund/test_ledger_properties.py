@@ -36,48 +36,72 @@ steps = st.lists(st.one_of(
 ), min_size=1, max_size=25)
 
 
+def _pick(items, i):
+    return items[i % len(items)] if items else None
+
+
+def _gift(state, n, amount, fee, designation):
+    ops.record_gift(amount_fen=amount, fee_fen=min(fee, amount - 1), designation=designation,
+                    reference=f"g{n}")
+    state["gifts"].append(f"g{n}")
+
+
+def _reserve(state, n, purpose, source, amount):
+    ops.reserve(n, [(source, amount)], PURPOSES[purpose])
+    state["apps"][n] = (PURPOSES[purpose], source)
+
+
+def _settle(kind):
+    """Pay or release the application picked by position, if there is one."""
+    def step(state, n, i):
+        app = _pick(sorted(state["apps"]), i)
+        if app is not None and kind == "pay":
+            ops.pay(app, state["apps"][app][0].measure)
+        elif app is not None:
+            ops.release(app, reason="released")
+    return step
+
+
+def _on_gift(post):
+    """Run `post(gift, n, *args)` on the gift picked by position, if there is one."""
+    def step(state, n, i, *args):
+        gift = _pick(state["gifts"], i)
+        if gift is not None:
+            post(gift, n, *args)
+    return step
+
+
+def _reverse(state, n, i):
+    entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
+    entry = _pick(entries, i)
+    if entry is not None:
+        ops.reverse(entry, reason="test")
+
+
+STEPS = {
+    "gift": _gift,
+    "budget": lambda state, n, amount: ops.record_budget_transfer(amount_fen=amount,
+                                                                  reference=f"b{n}"),
+    "transfer": lambda state, n, source, target, amount: ops.transfer(
+        source=source, target=target, amount_fen=amount),
+    "reserve": _reserve,
+    "pay": _settle("pay"),
+    "release": _settle("release"),
+    "refund": _on_gift(lambda gift, n, amount: ops.record_refund(
+        gift_reference=gift, amount_fen=amount, reference=f"r{n}")),
+    "hold": _on_gift(lambda gift, n, amount, fee: ops.record_dispute_hold(
+        gift_reference=gift, amount_fen=amount, fee_fen=fee, reference=f"h{n}")),
+    "close": _on_gift(lambda gift, n, won: ops.record_dispute_close(
+        gift_reference=gift, won=won, reference=f"c{n}")),
+    "reverse": _reverse,
+}
+
+
 def apply(step, state):
     """Run one step; the model remembers gifts and applications by position."""
     kind, *args = step
-    n = state["n"] = state["n"] + 1
-    pick = lambda items, i: items[i % len(items)] if items else None  # noqa: E731
-    if kind == "gift":
-        amount, fee, designation = args
-        ops.record_gift(amount_fen=amount, fee_fen=min(fee, amount - 1),
-                        designation=designation, reference=f"g{n}")
-        state["gifts"].append(f"g{n}")
-    elif kind == "budget":
-        ops.record_budget_transfer(amount_fen=args[0], reference=f"b{n}")
-    elif kind == "transfer":
-        ops.transfer(source=args[0], target=args[1], amount_fen=args[2])
-    elif kind == "reserve":
-        purpose, source, amount = PURPOSES[args[0]], args[1], args[2]
-        ops.reserve(n, [(source, amount)], purpose)
-        state["apps"][n] = (purpose, source)
-    elif kind in ("pay", "release"):
-        app = pick(sorted(state["apps"]), args[0])
-        if app is None:
-            return
-        if kind == "pay":
-            ops.pay(app, state["apps"][app][0].measure)
-        else:
-            ops.release(app, reason="released")
-    elif kind in ("refund", "hold", "close"):
-        gift = pick(state["gifts"], args[0])
-        if gift is None:
-            return
-        if kind == "refund":
-            ops.record_refund(gift_reference=gift, amount_fen=args[1], reference=f"r{n}")
-        elif kind == "hold":
-            ops.record_dispute_hold(gift_reference=gift, amount_fen=args[1], fee_fen=args[2],
-                                    reference=f"h{n}")
-        else:
-            ops.record_dispute_close(gift_reference=gift, won=args[1], reference=f"c{n}")
-    else:
-        entries = db.session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
-        entry = pick(entries, args[0])
-        if entry is not None:
-            ops.reverse(entry, reason="test")
+    state["n"] += 1
+    STEPS[kind](state, state["n"], *args)
 
 
 def replay() -> dict[str, int]:
