@@ -22,7 +22,8 @@ def prepare(app):
     for name in ("张大爷", "王阿姨"):
         person = factories.PersonFactory(name=name)
         db.session.add(Pairing(person_id=person.id, helper_kind="volunteer",
-                               volunteer_id=mine.id, reasons=["same community"]))
+                               volunteer_id=mine.id,
+                               reasons=[{"code": "same_community", "params": {}}]))
 
 
 def test_volunteer_accepts_and_declines(tmp_path):
@@ -37,6 +38,7 @@ def test_volunteer_accepts_and_declines(tmp_path):
         log_in(page, base, "helper@songtan.test", factories.PASSWORD)
         page.goto(f"{base}/my/pairings")
         first = page.locator("article.pairing", has_text="张大爷")
+        assert "同一社区" in first.inner_text()  # why the helper was chosen, in Chinese
         first.locator("button.accept").click()
         page.wait_for_load_state()
         assert page.locator("article.pairing", has_text="张大爷").locator(
