@@ -1,9 +1,8 @@
 """Allocating the relief fund to eligible applications: a CP-SAT model.
 
-Pure: frozen dataclasses in, frozen dataclasses out; no Flask, no SQLAlchemy. An application
-is funded whole or not at all, from one or more funds whose restriction allows it. The model
-maximises priority-weighted need covered, and penalises any street whose coverage falls
-below the district's coverage minus a tolerance, so undesignated money follows weighted need.
+An application is funded whole or not at all, from one or more funds whose restriction allows
+it. The model maximises priority-weighted need covered, and penalises any street whose coverage
+falls below the district's coverage minus a tolerance, so undesignated money follows need.
 
 The model works on aggregates, which keeps it exact and small at district scale: needs that
 are alike in everything the model sees (street, measure, amount, priority, campaign,
@@ -15,77 +14,25 @@ money within a purpose is interchangeable.
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-#: Weights count need in units of 100 yuan, which keeps the products inside 64 bits.
-UNIT_FEN = 10_000
+from .funding import Allocation, Fund, Need
+
+__all__ = ["Allocation", "Fund", "Need", "allocate", "street_shortfall"]
+
+def _gap(covered, total: int, street_covered, street_total: int, tolerance_pct: int):
+    """District coverage minus the tolerance minus a street's coverage, in units of weight ×
+    total weight; numbers or the model's expressions alike."""
+    return (covered * street_total * 100 - tolerance_pct * street_total * total
+            - street_covered * total * 100)
 
 
-@dataclass(frozen=True)
-class Need:
-    """An eligible application: its amount, priority and what a restriction can see of it."""
-
-    id: int
-    street: str
-    measure: int
-    amount_fen: int
-    priority: int
-    campaign_id: int | None = None
-    sponsorship_id: int | None = None
-
-    @property
-    def weight(self) -> int:
-        """Priority times the amount in units of 100 yuan, rounded up: what funding it is worth."""
-        return self.priority * -(-self.amount_fen // UNIT_FEN)
-
-    @property
-    def purpose(self) -> tuple:
-        """What a fund's restriction can tell apart."""
-        return self.street, self.measure, self.campaign_id, self.sponsorship_id
-
-
-@dataclass(frozen=True)
-class Fund:
-    """A fund account's money and restriction: `kind` is None (unrestricted or the budget),
-    'measure', 'street', 'campaign' or 'sponsorship', with its `value`."""
-
-    code: str
-    available_fen: int
-    kind: str | None = None
-    value: str | None = None
-
-    def may_pay(self, need: Need) -> bool:
-        """Whether this fund's restriction allows it to pay for ``need``."""
-        return self.kind is None or {
-            "measure": str(need.measure), "street": need.street,
-            "campaign": str(need.campaign_id), "sponsorship": str(need.sponsorship_id),
-        }.get(self.kind) == self.value
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """Outcome of :func:`allocate`: solver status, objective and bound, and the split."""
-
-    status: str
-    objective: int
-    bound: int
-    seconds: float
-    #: need id -> [(fund code, fen)]
-    funded: dict[int, tuple[tuple[str, int], ...]] = field(default_factory=dict)
-    #: need id -> reason code: 'no_fund_may_pay' or 'funds_exhausted'
-    unfunded: dict[int, str] = field(default_factory=dict)
-    #: street -> (weighted need covered, weighted need)
-    streets: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-
-def street_shortfall(covered: int, total: int, covered_s: int, total_s: int,
+def street_shortfall(covered: int, total: int, street_covered: int, street_total: int,
                      tolerance_pct: int) -> int:
-    """How far a street's coverage is below the district's minus the tolerance, in units of
-    weight × total weight (0 when it is not below): the soft rule's cost."""
-    gap = covered * total_s * 100 - tolerance_pct * total_s * total - covered_s * total * 100
-    return max(0, gap)
+    """How far a street's coverage is below the district's minus the tolerance (0 when it is
+    not below): the soft rule's cost."""
+    return max(0, _gap(covered, total, street_covered, street_total, tolerance_pct))
 
 
 def _classes(needs: list[Need]) -> dict[tuple, list[Need]]:
@@ -115,6 +62,21 @@ def _greedy(classes, funds) -> dict[tuple, int]:
     return counts
 
 
+def _shortfalls(model, classes, weight, count, total: int, tolerance_pct: int) -> list:
+    """Street balance (soft): each street's shortfall below district coverage minus the
+    tolerance, as a variable of the model."""
+    covered = sum(weight[key] * count[key] for key in classes)
+    out = []
+    for street in sorted({key[0] for key in classes}):
+        mine = [key for key in classes if key[0] == street]
+        street_total = sum(weight[key] * len(classes[key]) for key in mine)
+        short = model.new_int_var(0, total * street_total * 100, f"short_{street}")
+        street_covered = sum(weight[key] * count[key] for key in mine)
+        model.add(short >= _gap(covered, total, street_covered, street_total, tolerance_pct))
+        out.append(short)
+    return out
+
+
 def allocate(needs: list[Need], funds: list[Fund], *, tolerance_pct: int = 5,
              balance_penalty: int = 2, time_limit: float = 30.0) -> Allocation:
     """Propose which needs to fund from which funds; report what could not be funded."""
@@ -128,7 +90,6 @@ def allocate(needs: list[Need], funds: list[Fund], *, tolerance_pct: int = 5,
     arcs = [(purpose, fund) for purpose, keys in purposes.items() for fund in funds
             if fund.may_pay(classes[keys[0]][0])]
     total = sum(need.weight for need in needs)
-    streets = sorted({need.street for need in needs})
     # Variables: count[c] (how many of class c are funded), flow[p, f] (fen from f to p).
     count = {key: model.new_int_var(0, len(members), f"count_{i}")
              for i, (key, members) in enumerate(classes.items())}
@@ -142,17 +103,9 @@ def allocate(needs: list[Need], funds: list[Fund], *, tolerance_pct: int = 5,
     for fund in funds:
         model.add(sum(fen for (_, code), fen in flow.items() if code == fund.code)
                   <= fund.available_fen)
-    # Street balance (soft): shortfall below district coverage minus the tolerance.
     weight = {key: members[0].weight for key, members in classes.items()}
     covered = sum(weight[key] * count[key] for key in classes)
-    penalty = []
-    for street in streets:
-        mine = [key for key in classes if key[0] == street]
-        street_total = sum(weight[key] * len(classes[key]) for key in mine)
-        short = model.new_int_var(0, total * street_total * 100, f"short_{street}")
-        model.add(short >= covered * street_total * 100 - tolerance_pct * street_total * total
-                  - sum(weight[key] * count[key] for key in mine) * total * 100)
-        penalty.append(short)
+    penalty = _shortfalls(model, classes, weight, count, total, tolerance_pct)
     # Objective: weighted need covered, less the street balance cost.
     model.maximize(covered * total * 100 - balance_penalty * sum(penalty))
     for key, funded in _greedy(classes, funds).items():

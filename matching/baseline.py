@@ -26,7 +26,7 @@ def _keys(prepared: PreparedLayer, chosen: list[tuple[int, int]]) -> list[tuple[
 
 def _objective(prepared: PreparedLayer, chosen: list[tuple[int, int]]) -> int:
     both = [*prepared.layer.locked, *chosen]
-    return prepared.objective([h for h, _ in both], [p for _, p in both])
+    return prepared.objective([helper for helper, _ in both], [person for _, person in both])
 
 
 def _model(prepared: PreparedLayer):
@@ -88,8 +88,8 @@ def greedy(problem, layer: str = "cadre"):
     options = defaultdict(list)
     for helper, person, score in zip(*(x.tolist() for x in prepared.arcs), strict=True):
         options[person].append((score, helper))
-    order = sorted(options, key=lambda p: (-int(arrays.person_priority[p]),
-                                           int(arrays.person_ids[p])))
+    order = sorted(options, key=lambda person: (-int(arrays.person_priority[person]),
+                                                int(arrays.person_ids[person])))
     chosen = []
     for person in order:
         room = [(bool(used[helper] < arrays.lower[helper]), score, -helper)

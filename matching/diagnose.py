@@ -60,8 +60,8 @@ def _street_conflicts(problem, layer: Layer, unmet, codes, street: str) -> list[
 def quota_conflicts(problem, layer: Layer, unmet: np.ndarray, codes) -> list[Message]:
     """Messages naming each street and rank whose quota minimum cannot be met."""
     streets = sorted({layer.helpers[i].group_street for i in np.flatnonzero(unmet > 0)})
-    return [m for street in streets for m in _street_conflicts(problem, layer, unmet, codes,
-                                                                  street)]
+    return [conflict for street in streets
+            for conflict in _street_conflicts(problem, layer, unmet, codes, street)]
 
 
 def violations(problem, layer: Layer, unmet: np.ndarray, assigned: Counter) -> list[tuple]:

@@ -1,7 +1,5 @@
 """Realistic random instances: the district of the plan's attachment, at any scale.
-
-The generators draw from :class:`random.Random` for reproducible test data, not for secrets.
-"""
+They draw from :class:`random.Random`: reproducible test data, not secrets."""
 
 from __future__ import annotations
 
@@ -58,7 +56,7 @@ def _people(rng: random.Random, scale: float) -> list[Beneficiary]:
 
 
 def _cadres(rng: random.Random, scale: float, communities: dict[str, list[str]]) -> list[Cadre]:
-    out, names = [], [s[0] for s in STREETS[:-1]]
+    out, names = [], [row[0] for row in STREETS[:-1]]
     for number, (street, *_, group_size) in enumerate(STREETS[:-1]):
         leaders = max(1, _scaled(2.5, scale))
         division = _scaled(group_size * 0.1, scale)
@@ -77,7 +75,7 @@ def _cadres(rng: random.Random, scale: float, communities: dict[str, list[str]])
 
 
 def _volunteers(rng: random.Random, scale: float, communities: dict[str, list[str]]):
-    out, names = [], [s[0] for s in STREETS]
+    out, names = [], [row[0] for row in STREETS]
     for i in range(_scaled(1300, scale) + _scaled(60, scale)):
         organisation = i >= _scaled(1300, scale)
         home = rng.choice(names[:-1])
@@ -124,9 +122,7 @@ def _history(rng, people, cadres, volunteers):
 
 def district_instance(scale: float = 1.0, seed: int = 0) -> Problem:
     """The district of the plan (12,018 people, 3,578 cadres at scale 1), randomised by ``seed``.
-
-    Cadre numbers are not proportional to street size, so street balance matters.
-    """
+    Cadre numbers are not proportional to street size, so street balance matters."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
     people = _people(rng, scale)
     communities: dict[str, list[str]] = {}
@@ -137,7 +133,7 @@ def district_instance(scale: float = 1.0, seed: int = 0) -> Problem:
     cadres = _cadres(rng, scale, communities)
     volunteers = _volunteers(rng, scale, communities)
     locked, forbidden = _history(rng, people, cadres, volunteers)
-    designations = [None, None, "education", "medical", *[s[0] for s in STREETS]]
+    designations = [None, None, "education", "medical", *[row[0] for row in STREETS]]
     sponsors = [Sponsor(i + 1, rng.randrange(100_000, 3_000_000, 100),
                         rng.choice((50_000, 100_000, 200_000)), rng.choice(designations))
                 for i in range(_scaled(20, scale))]
@@ -156,7 +152,7 @@ def _lockable(problem: Problem, cadre: Cadre) -> list[Beneficiary]:
 
 
 def _small_people(rng: random.Random, count: int, cadres: int, volunteers: int, streets):
-    return [Beneficiary(i + 1, s := rng.choice(streets), f"{s}{rng.randrange(2)}",
+    return [Beneficiary(i + 1, street := rng.choice(streets), f"{street}{rng.randrange(2)}",
                         rng.choice(("dibao", "dibao", "tekun", "filed_hardship")),
                         frozenset(rng.sample(FLAG_NAMES, rng.randint(0, 2))),
                         frozenset(rng.sample(NEEDS, rng.randint(0, 2))),
@@ -168,12 +164,13 @@ def _small_people(rng: random.Random, count: int, cadres: int, volunteers: int, 
 
 def _small_helpers(rng: random.Random, cadres: int, volunteers: int, sponsors: int, streets):
     return ([Cadre(i + 1, rng.choice(("district_leader", "division_leader", "staff", "staff")),
-                   s := rng.choice(streets[:3]), rng.choice((None, f"{s}0", f"{s}1")),
+                   street := rng.choice(streets[:3]),
+                   rng.choice((None, f"{street}0", f"{street}1")),
                    frozenset(rng.sample(streets, rng.randint(0, 1))),
                    frozenset(rng.sample(SKILLS, rng.randint(0, 2)))) for i in range(cadres)],
             [Volunteer(i + 1, rng.choice(("volunteer", "organisation")),
                        frozenset(rng.sample(SKILLS, rng.randint(0, 3))), rng.randint(1, 3),
-                       f"{(s := rng.choice(streets))}0", s,
+                       f"{(street := rng.choice(streets))}0", street,
                        frozenset(rng.sample(streets, rng.randint(0, 2))))
              for i in range(volunteers)],
             [Sponsor(i + 1, rng.randrange(0, 400_000, 1000), rng.choice((50_000, 100_000)),
@@ -188,8 +185,9 @@ def small_instance(seed: int, people: int = 10, cadres: int = 4, volunteers: int
     persons = _small_people(rng, people, cadres, volunteers, streets)
     cadre_list, volunteer_list, sponsor_list = _small_helpers(rng, cadres, volunteers, sponsors,
                                                               streets)
-    helpers = [("cadre", c.id) for c in cadre_list] + \
-        [(v.kind, v.id) for v in volunteer_list] + [("sponsor", s.id) for s in sponsor_list]
+    helpers = [("cadre", cadre.id) for cadre in cadre_list] + \
+        [(volunteer.kind, volunteer.id) for volunteer in volunteer_list] + \
+        [("sponsor", sponsor.id) for sponsor in sponsor_list]
     forbidden = frozenset((*rng.choice(helpers), rng.randint(1, people))
                           for _ in range(rng.randint(0, 3)) if helpers)
     problem = Problem(tuple(persons), tuple(cadre_list), tuple(volunteer_list),

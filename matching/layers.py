@@ -84,7 +84,8 @@ def helpers_of(problem: Problem, layer: str) -> list:
 def _street_matrix(layer: str, helpers: list, streets: dict[str, int]) -> np.ndarray:
     rows, columns = [], []
     for column, helper in enumerate(helpers):
-        codes = [streets[s] for s in allowed_streets(layer, helper, streets) if s in streets]
+        codes = [streets[street] for street in allowed_streets(layer, helper, streets)
+                 if street in streets]
         rows += codes
         columns += [column] * len(codes)
     out = np.zeros((len(streets), len(helpers)), dtype=bool)
@@ -145,7 +146,8 @@ def build_layer(problem: Problem, layer: str, vocabulary: Vocabulary) -> Layer:
         mask_names=tuple(sorted(vocabulary.names, key=vocabulary.names.get)),
         helper_ids=np.array([helper.id for helper in helpers], dtype=np.int64),
         lower=lower, upper=upper,
-        helper_street=np.array([streets.get(s, -1) for s, _ in homes], dtype=np.int64),
+        helper_street=np.array([streets.get(street, -1) for street, _ in homes],
+                               dtype=np.int64),
         helper_community=np.array([communities.get(home, -2) for home in homes],
                                   dtype=np.int64),
         helper_skills=masks([every_skill or helper.skills for helper in helpers],

@@ -57,7 +57,7 @@ def _alone(problem: Problem, name: str, person) -> Problem:
 
 def _notes(problem: Problem, name: str, declined: int, load: Counter) -> tuple[Message, ...]:
     """A note when the helper who declined is left below their quota minimum."""
-    helper = next((h for h in helpers_of(problem, name) if h.id == declined), None)
+    helper = next((one for one in helpers_of(problem, name) if one.id == declined), None)
     minimum = quota_bounds(problem, name, helper)[0] if helper else 0
     if load[declined] >= minimum:
         return ()
@@ -82,7 +82,7 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
            for pair in keep):  # at most one helper of this layer per person
         return Rematch(beneficiary_id, None, message("already_paired"), tuple(keep),
                        time.perf_counter() - start)
-    person = next(p for p in problem.beneficiaries if p.id == beneficiary_id)
+    person = next(one for one in problem.beneficiaries if one.id == beneficiary_id)
     alone = _alone(problem, name, person)
     codes = vocabulary(alone)
     layer = build_layer(alone, name, codes)

@@ -101,10 +101,10 @@ def schedules(problem: Problem, layer: str) -> dict[str, tuple[int, int, int]]:
     cadre: group = street, ratio = covered / people; volunteer: one flat group "*";
     sponsor: group = street, spread in proportion to weighted need.
     """
-    streets = sorted({b.street for b in problem.beneficiaries})
+    streets = sorted({person.street for person in problem.beneficiaries})
     if layer == "cadre":
-        size = Counter(b.street for b in problem.beneficiaries)
-        return {s: (BALANCE_STEPS, 1, size[s]) for s in streets}
+        size = Counter(person.street for person in problem.beneficiaries)
+        return {street: (BALANCE_STEPS, 1, size[street]) for street in streets}
     if layer == "volunteer":
         return {"*": (1, 0, 1)}
     need = Counter()
@@ -112,7 +112,7 @@ def schedules(problem: Problem, layer: str) -> dict[str, tuple[int, int, int]]:
         need[person.street] += 1 + level(person)
     total_need = sum(need.values())
     money = max(1, sum(sponsor.budget_fen // sponsor.unit_fen for sponsor in problem.sponsors))
-    return {s: (BALANCE_STEPS, total_need, need[s] * money) for s in streets}
+    return {street: (BALANCE_STEPS, total_need, need[street] * money) for street in streets}
 
 
 def reward_groups(problem: Problem, layer: str, vocabulary: Vocabulary):

@@ -33,8 +33,8 @@ def _solve_layer(problem: Problem, name: str, codes) -> Solved:
     prepared = prepare_layer(problem, name, codes)
     layer = prepared.layer
     flow = solve_layer(prepared)
-    helpers = np.concatenate(([h for h, _ in layer.locked], flow.helper)).astype(np.int64)
-    people = np.concatenate(([p for _, p in layer.locked], flow.person)).astype(np.int64)
+    helpers = np.concatenate(([helper for helper, _ in layer.locked], flow.helper)).astype(np.int64)
+    people = np.concatenate(([person for _, person in layer.locked], flow.person)).astype(np.int64)
     reasons = pair_reasons(layer, helpers, people, locked=len(layer.locked))
     pairs = [Pair(layer.kinds[helper], layer.helpers[helper].id, int(layer.person_ids[person]),
                   why) for helper, person, why in
@@ -51,8 +51,8 @@ def _coverage(problem: Problem, pairs: list[Pair]) -> dict[str, tuple[int, int]]
 
 def balance_notes(problem: Problem, coverage: dict[str, tuple[int, int]]) -> list[Message]:
     """Streets whose cadre coverage stays below district coverage minus the tolerance."""
-    covered = sum(c for c, _ in coverage.values())
-    total = sum(n for _, n in coverage.values())
+    covered = sum(done for done, _ in coverage.values())
+    total = sum(size for _, size in coverage.values())
     district = covered / max(total, 1)
     tolerance = problem.balance_tolerance
     return [message("street_below_balance", street=street, covered=c, total=n,
@@ -82,8 +82,9 @@ def solve(problem: Problem) -> Result:
     solved = {name: _solve_layer(problem, name, codes) for name in LAYERS}
     cadres = solved["cadre"]
     conflicts, violations = _quota_report(problem, cadres, codes)
-    conflicts = [m for name in LAYERS for m in solved[name].layer.conflicts] + conflicts
-    violations = [v for name in LAYERS for v in solved[name].layer.violations] + violations
+    conflicts = [found for name in LAYERS for found in solved[name].layer.conflicts] + conflicts
+    violations = [found for name in LAYERS for found in solved[name].layer.violations] + \
+        violations
     coverage = _coverage(problem, cadres.pairs)
     covered = {pair.beneficiary_id for pair in cadres.pairs}
     parts = {name: solved[name].objective for name in LAYERS}
@@ -92,7 +93,7 @@ def solve(problem: Problem) -> Result:
         status="INFEASIBLE" if violations or conflicts else "OPTIMAL",
         objective=objective, bound=objective,
         seconds=time.perf_counter() - start,
-        pairs=tuple(sorted((p for name in LAYERS for p in solved[name].pairs),
+        pairs=tuple(sorted((pair for name in LAYERS for pair in solved[name].pairs),
                            key=lambda pair: pair.key)),
         coverage=MappingProxyType(coverage),
         volunteer_coverage=MappingProxyType(_coverage(problem, solved["volunteer"].pairs)),
