@@ -106,10 +106,11 @@ def _street_reasons(layer: Layer, code: int, waiting: np.ndarray, banned) -> lis
 def unmatched_reasons(problem, layer: Layer, covered: set[int]) -> list[tuple[int, Message]]:
     """(beneficiary_id, reason) for every person without a cadre pairing."""
     banned = candidates.banned_pairs(layer, problem.forbidden)
-    waiting = np.array([person_id not in covered for person_id in layer.person_ids.tolist()])
+    uncovered = np.array([person_id not in covered for person_id in layer.person_ids.tolist()],
+                         dtype=bool)
     out = []
     for code in range(len(layer.helper_streets)):
-        people = np.flatnonzero(waiting & (layer.person_street == code))
+        people = np.flatnonzero(uncovered & (layer.person_street == code))
         if len(people):
             out += _street_reasons(layer, code, people, banned)
     return sorted(out)

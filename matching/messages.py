@@ -60,6 +60,12 @@ class Message:
     def __hash__(self) -> int:
         return hash((self.code, tuple(sorted(self.params.items()))))
 
+    def __repr__(self) -> str:
+        return f"Message({self.code!r}, {dict(self.params)!r})"
+
+    def __reduce__(self):
+        return Message, (self.code, dict(self.params))
+
     def as_json(self) -> dict:
         """The message as it is stored: ``{"code": ..., "params": {...}}``, tuples as lists."""
         return {"code": self.code,
