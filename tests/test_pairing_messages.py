@@ -9,7 +9,7 @@ from matching.messages import message
 
 EXAMPLES = {
     "priority": {"mark": "orphan"}, "skill": {"skill": "psychological"},
-    "designation": {"to": "education"}, "no_helper_with_skill": {"skills": ("nursing",)},
+    "designation": {"to": "education"}, "no_helper_with_skill": {"skills": ("medical",)},
     "locked_pair_invalid": {"kind": "cadre", "helper_id": 7, "person_id": 12},
     "locked_pair_forbidden": {"kind": "organisation", "helper_id": 3, "person_id": 9},
     "locked_over_quota": {"kind": "volunteer", "helper_id": 4, "locked": 5, "maximum": 3},
@@ -67,9 +67,12 @@ def test_run_messages_read_in_the_users_language(app):
     legacy = {"code": "legacy_text", "params": {"text": "旧版本的说明"}}
     with app.test_request_context("/?lang=en"):
         assert render(conflict) == \
-            "上清寺: 3 × District leader need at least 6 people, 2 are eligible"
+            "上清寺: District leader × 3 must pair with at least 6 people, but only 2 can be " \
+            "paired with them"
         assert render(note).startswith("七星岗: coverage 26.2%, below the district's 34.2%")
-        assert "District leader × 1 and Staff cadre × 2" in render(mixed)
+        assert render(mixed) == (
+            "化龙桥: its cadres (4) must pair with at least 5 people, but only 3 can be paired "
+            "with them (below their minimum: District leader × 1 and Staff cadre × 2)")
         assert render(legacy) == "旧版本的说明"
     with app.test_request_context("/"):
         assert render(conflict) == "上清寺: 3 名区级领导至少需要 6 人，仅 2 人可结对"

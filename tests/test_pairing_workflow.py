@@ -150,7 +150,8 @@ def test_infeasible_quota_names_the_street_and_cannot_be_published(client, auth)
     db.session.flush()
     auth.login(factories.user("admin"))
     page = client.get(f"/pairing/runs/{match_run.id}?lang=en").get_data(as_text=True)
-    assert "上清寺: 1 × District leader need at least 2 people, 1 are eligible" in page
+    assert "上清寺: District leader × 1 must pair with at least 2 people, but only 1 can be " \
+        "paired with them" in page
     page = client.get(f"/pairing/runs/{match_run.id}?lang=zh_Hans_CN").get_data(as_text=True)
     assert "上清寺: 1 名区级领导至少需要 2 人，仅 1 人可结对" in page
     try:

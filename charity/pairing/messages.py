@@ -38,19 +38,20 @@ MESSAGES = {
                               "with person #%(person_id)s"),
     "locked_pair_forbidden": _l("A locked pair is also forbidden: %(kind)s #%(helper_id)s "
                                 "with person #%(person_id)s"),
-    "locked_over_quota": _l("%(kind)s #%(helper_id)s: %(locked)s locked pairs, above the "
+    "locked_over_quota": _l("%(kind)s #%(helper_id)s: locked pairs %(locked)s, above the "
                             "maximum of %(maximum)s"),
-    "rank_quota_unreachable": _l("%(street)s: %(cadres)s × %(rank)s need at least %(need)s "
-                                 "people, %(eligible)s are eligible"),
-    "street_quota_unreachable": _l("%(street)s: %(cadres)s cadres need at least %(need)s "
-                                   "people, %(eligible)s are eligible (below their minimum: "
-                                   "%(below_minimum)s)"),
-    "quota_taken": _l("%(street)s: %(below_minimum)s below their minimum; the people they "
+    "rank_quota_unreachable": _l("%(street)s: %(rank)s × %(cadres)s must pair with at least "
+                                 "%(need)s people, but only %(eligible)s can be paired with "
+                                 "them"),
+    "street_quota_unreachable": _l("%(street)s: its cadres (%(cadres)s) must pair with at "
+                                   "least %(need)s people, but only %(eligible)s can be paired "
+                                   "with them (below their minimum: %(below_minimum)s)"),
+    "quota_taken": _l("%(street)s: below their minimum: %(below_minimum)s; the people they "
                       "could serve are taken by cadres from other streets or by locked pairs"),
     "street_below_balance": _l("%(street)s: coverage %(coverage)s, below the district's "
                                "%(district)s minus %(tolerance)s points; every cadre who may "
                                "serve it is at their quota"),
-    "cadre_below_quota": _l("Cadre #%(cadre_id)s now has %(paired)s people, below the quota "
+    "cadre_below_quota": _l("Cadre #%(cadre_id)s now pairs with %(paired)s, below the quota "
                             "minimum of %(minimum)s; the next full run makes up the difference"),
 }
 RANK_COUNT = _l("%(rank)s × %(count)s")
