@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching import Problem, district_instance, rematch, solve  # noqa: E402
+from matching import Message, Problem, district_instance, rematch, solve  # noqa: E402
 from matching.baseline import greedy, plain_cpsat  # noqa: E402
 
 HEAD = f"{'scale':>5} {'method':<19} {'status':<11} {'time s':>8} {'objective':>13} " \
@@ -85,11 +85,12 @@ def run_scale(scale: float, cpsat_limit: float | None) -> None:
 def time_rematch(problem, result) -> None:
     """Time one re-match of a cadre pair and one of a volunteer pair."""
     for kind in ("cadre", "volunteer"):
-        pair = next(p for p in result.pairs if p.helper_kind == kind and "locked" not in p.reasons)
+        pair = next(p for p in result.pairs
+                    if p.helper_kind == kind and Message("locked") not in p.reasons)
         t = time.perf_counter()
         out = rematch(problem, result, pair.beneficiary_id, (kind, pair.helper_id))
         secs = time.perf_counter() - t
-        got = f"{out.pair.helper_kind} #{out.pair.helper_id}" if out.pair else out.reason
+        got = f"{out.pair.helper_kind} #{out.pair.helper_id}" if out.pair else out.reason.code
         print(f"      rematch {kind} decline: {secs * 1000:.1f} ms -> {got}")
 
 

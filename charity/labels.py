@@ -47,7 +47,6 @@ LABELS = {
     "orphan": _l("Orphan"),
     "disabled": _l("Disabled"),
     "seriously_ill": _l("Seriously ill"),
-    "where most needed": _l("Where most needed"),
     "medical": _l("Medical"),
     "education": _l("Education"),
     "employment": _l("Employment"),
@@ -129,39 +128,3 @@ def label(code) -> str:
     if code is None:
         return ""
     return str(LABELS.get(code) or _roles().get(code, code))
-
-
-REASONS = {
-    "locked": _l("Locked by staff"),
-    "continuity": _l("Continues an existing pair"),
-    "cross street": _l("Serves across streets (allowed)"),
-    "same street": _l("Same street"),
-    "same community": _l("Same community"),
-    "rematch": _l("Re-matched after a decline"),
-    "no cadre serves this street": _l("No cadre serves this street"),
-    "forbidden with all eligible helpers": _l("Every eligible helper is forbidden for this person"),
-    "no eligible cadre left in street": _l("Every eligible cadre in the street is at their quota"),
-    "no eligible volunteer or organisation with capacity left":
-        _l("No eligible volunteer or organisation has room left"),
-    "already paired in this layer": _l("Already paired"),
-}
-REASON_PREFIXES = {
-    "priority": _l("Priority: %(what)s"),
-    "skill": _l("Skill: %(what)s"),
-    "designation": _l("Designation: %(what)s"),
-    "no helper with skill": _l("No helper has the skill: %(what)s"),
-}
-
-
-def pair_reason(reason: str) -> str:
-    """An optimiser's reason ('priority: tekun', 'same community', …) in the current language."""
-    if reason in REASONS:
-        return str(REASONS[reason])
-    prefix, _sep, value = reason.partition(": ")
-    if prefix in REASON_PREFIXES:
-        return str(REASON_PREFIXES[prefix]) % {"what": label(value)}
-    if reason.startswith("no helper with skill "):
-        skills = reason.removeprefix("no helper with skill ").split(", ")
-        what = "、".join(label(skill) for skill in skills)
-        return str(REASON_PREFIXES["no helper with skill"]) % {"what": what}
-    return reason

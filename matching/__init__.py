@@ -6,9 +6,13 @@ Pure Python (numpy + OR-Tools); it imports neither Flask nor SQLAlchemy. Public 
     rematch(problem, current, beneficiary_id, declined=(kind, helper_id)) -> Rematch
     evaluate(problem, pairs) -> {"cadre": int, "volunteer": int, "sponsor": int}
     district_instance(scale=1.0, seed=0) -> Problem
+
+Results are data: reasons, conflicts and notes are :class:`Message` values (a code of
+:data:`CODES` and its parameters) that the caller words in its user's language.
 """
 
 from .generate import district_instance
+from .messages import CODES, Message
 from .model import (
     DEFAULT_QUOTAS,
     WELFARE_HOME,
@@ -21,11 +25,12 @@ from .model import (
     Sponsor,
     Volunteer,
 )
+from .prepare import evaluate
 from .rematch import rematch
-from .scoring import evaluate
 from .solver import solve
 
 __all__ = [
-    "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "Pair", "Problem", "Rematch",
-    "Result", "Sponsor", "Volunteer", "district_instance", "evaluate", "rematch", "solve",
+    "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "Message", "Pair",
+    "Problem", "Rematch", "Result", "Sponsor", "Volunteer", "district_instance", "evaluate",
+    "rematch", "solve",
 ]

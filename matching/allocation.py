@@ -1,9 +1,8 @@
 """Allocating the relief fund to eligible applications: a CP-SAT model.
 
-Pure: frozen dataclasses in, frozen dataclasses out; no Flask, no SQLAlchemy. An application
-is funded whole or not at all, from one or more funds whose restriction allows it. The model
-maximises priority-weighted need covered, and penalises any street whose coverage falls
-below the district's coverage minus a tolerance, so undesignated money follows weighted need.
+An application is funded whole or not at all, from one or more funds whose restriction allows
+it. The model maximises priority-weighted need covered, and penalises any street whose coverage
+falls below the district's coverage minus a tolerance, so undesignated money follows need.
 
 The model works on aggregates, which keeps it exact and small at district scale: needs that
 are alike in everything the model sees (street, measure, amount, priority, campaign,
@@ -15,97 +14,67 @@ money within a purpose is interchangeable.
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-#: Weights count need in units of 100 yuan, which keeps the products inside 64 bits.
-UNIT_FEN = 10_000
+from .funding import Allocation, Fund, Need
+
+__all__ = ["Allocation", "Fund", "Need", "allocate", "street_shortfall"]
+
+def _gap(covered, total: int, street_covered, street_total: int, tolerance_pct: int):
+    """District coverage minus the tolerance minus a street's coverage, in units of weight ×
+    total weight; numbers or the model's expressions alike."""
+    return (covered * street_total * 100 - tolerance_pct * street_total * total
+            - street_covered * total * 100)
 
 
-@dataclass(frozen=True)
-class Need:
-    id: int
-    street: str
-    measure: int
-    amount_fen: int
-    priority: int
-    campaign_id: int | None = None
-    sponsorship_id: int | None = None
-
-    @property
-    def weight(self) -> int:
-        return self.priority * -(-self.amount_fen // UNIT_FEN)
-
-    @property
-    def purpose(self) -> tuple:
-        """What a fund's restriction can tell apart."""
-        return self.street, self.measure, self.campaign_id, self.sponsorship_id
-
-
-@dataclass(frozen=True)
-class Fund:
-    """A fund account's money and restriction: `kind` is None (unrestricted or the budget),
-    'measure', 'street', 'campaign' or 'sponsorship', with its `value`."""
-
-    code: str
-    available_fen: int
-    kind: str | None = None
-    value: str | None = None
-
-    def may_pay(self, need: Need) -> bool:
-        return self.kind is None or {
-            "measure": str(need.measure), "street": need.street,
-            "campaign": str(need.campaign_id), "sponsorship": str(need.sponsorship_id),
-        }.get(self.kind) == self.value
-
-
-@dataclass(frozen=True)
-class Allocation:
-    status: str
-    objective: int
-    bound: int
-    seconds: float
-    #: need id -> [(fund code, fen)]
-    funded: dict[int, tuple[tuple[str, int], ...]] = field(default_factory=dict)
-    #: need id -> reason code: 'no_fund_may_pay' or 'funds_exhausted'
-    unfunded: dict[int, str] = field(default_factory=dict)
-    #: street -> (weighted need covered, weighted need)
-    streets: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-
-def street_shortfall(covered: int, total: int, covered_s: int, total_s: int,
+def street_shortfall(covered: int, total: int, street_covered: int, street_total: int,
                      tolerance_pct: int) -> int:
-    """How far a street's coverage is below the district's minus the tolerance, in units of
-    weight × total weight (0 when it is not below): the soft rule's cost."""
-    gap = covered * total_s * 100 - tolerance_pct * total_s * total - covered_s * total * 100
-    return max(0, gap)
+    """How far a street's coverage is below the district's minus the tolerance (0 when it is
+    not below): the soft rule's cost."""
+    return max(0, _gap(covered, total, street_covered, street_total, tolerance_pct))
 
 
 def _classes(needs: list[Need]) -> dict[tuple, list[Need]]:
     """Needs grouped by everything the model sees; members are interchangeable."""
     classes: dict[tuple, list[Need]] = defaultdict(list)
-    for n in sorted(needs, key=lambda n: n.id):
-        classes[(*n.purpose, n.amount_fen, n.priority)].append(n)
+    for need in sorted(needs, key=lambda need: need.id):
+        classes[(*need.purpose, need.amount_fen, need.priority)].append(need)
     return classes
 
 
 def _greedy(classes, funds) -> dict[tuple, int]:
     """A hint: the densest classes first (weight per fen), each from its narrowest funds."""
-    left = {f.code: f.available_fen for f in funds}
+    left = {fund.code: fund.available_fen for fund in funds}
     counts = {}
-    for key, members in sorted(classes.items(), key=lambda kv: -kv[1][0].priority):
-        payers = sorted((f for f in funds if f.may_pay(members[0])), key=lambda f: f.kind is None)
+    for key, members in sorted(classes.items(), key=lambda item: -item[1][0].priority):
+        payers = sorted((fund for fund in funds if fund.may_pay(members[0])),
+                        key=lambda fund: fund.kind is None)
         counts[key] = 0
         for _ in members:
             amount = members[0].amount_fen
-            if sum(left[f.code] for f in payers) < amount:
+            if sum(left[fund.code] for fund in payers) < amount:
                 break
-            for f in payers:
-                take = min(amount, left[f.code])
-                left[f.code], amount = left[f.code] - take, amount - take
+            for fund in payers:
+                take = min(amount, left[fund.code])
+                left[fund.code], amount = left[fund.code] - take, amount - take
             counts[key] += 1
     return counts
+
+
+def _shortfalls(model, classes, weight, count, total: int, tolerance_pct: int) -> list:
+    """Street balance (soft): each street's shortfall below district coverage minus the
+    tolerance, as a variable of the model."""
+    covered = sum(weight[key] * count[key] for key in classes)
+    out = []
+    for street in sorted({key[0] for key in classes}):
+        mine = [key for key in classes if key[0] == street]
+        street_total = sum(weight[key] * len(classes[key]) for key in mine)
+        short = model.new_int_var(0, total * street_total * 100, f"short_{street}")
+        street_covered = sum(weight[key] * count[key] for key in mine)
+        model.add(short >= _gap(covered, total, street_covered, street_total, tolerance_pct))
+        out.append(short)
+    return out
 
 
 def allocate(needs: list[Need], funds: list[Fund], *, tolerance_pct: int = 5,
@@ -118,37 +87,29 @@ def allocate(needs: list[Need], funds: list[Fund], *, tolerance_pct: int = 5,
     purposes: dict[tuple, list[tuple]] = defaultdict(list)
     for key in classes:
         purposes[key[:4]].append(key)
-    arcs = [(p, f) for p, keys in purposes.items() for f in funds
-            if f.may_pay(classes[keys[0]][0])]
-    total = sum(n.weight for n in needs)
-    streets = sorted({n.street for n in needs})
+    arcs = [(purpose, fund) for purpose, keys in purposes.items() for fund in funds
+            if fund.may_pay(classes[keys[0]][0])]
+    total = sum(need.weight for need in needs)
     # Variables: count[c] (how many of class c are funded), flow[p, f] (fen from f to p).
-    count = {k: model.new_int_var(0, len(m), f"count_{i}")
-             for i, (k, m) in enumerate(classes.items())}
-    flow = {(p, f.code): model.new_int_var(0, f.available_fen, f"flow_{i}")
-            for i, (p, f) in enumerate(arcs)}
+    count = {key: model.new_int_var(0, len(members), f"count_{i}")
+             for i, (key, members) in enumerate(classes.items())}
+    flow = {(purpose, fund.code): model.new_int_var(0, fund.available_fen, f"flow_{i}")
+            for i, (purpose, fund) in enumerate(arcs)}
     # A purpose receives exactly the amounts of its funded needs (each funded whole).
-    for p, keys in purposes.items():
-        model.add(sum(v for (q, _), v in flow.items() if q == p)
-                  == sum(k[4] * count[k] for k in keys))
+    for purpose, keys in purposes.items():
+        model.add(sum(fen for (to, _), fen in flow.items() if to == purpose)
+                  == sum(key[4] * count[key] for key in keys))
     # No fund pays out more than it holds (restrictions are in the arcs themselves).
-    for f in funds:
-        model.add(sum(v for (_, code), v in flow.items() if code == f.code) <= f.available_fen)
-    # Street balance (soft): shortfall below district coverage minus the tolerance.
-    weight = {k: m[0].weight for k, m in classes.items()}
-    covered = sum(weight[k] * count[k] for k in classes)
-    penalty = []
-    for street in streets:
-        mine = [k for k in classes if k[0] == street]
-        total_s = sum(weight[k] * len(classes[k]) for k in mine)
-        short = model.new_int_var(0, total * total_s * 100, f"short_{street}")
-        model.add(short >= covered * total_s * 100 - tolerance_pct * total_s * total
-                  - sum(weight[k] * count[k] for k in mine) * total * 100)
-        penalty.append(short)
+    for fund in funds:
+        model.add(sum(fen for (_, code), fen in flow.items() if code == fund.code)
+                  <= fund.available_fen)
+    weight = {key: members[0].weight for key, members in classes.items()}
+    covered = sum(weight[key] * count[key] for key in classes)
+    penalty = _shortfalls(model, classes, weight, count, total, tolerance_pct)
     # Objective: weighted need covered, less the street balance cost.
     model.maximize(covered * total * 100 - balance_penalty * sum(penalty))
-    for k, n in _greedy(classes, funds).items():
-        model.add_hint(count[k], n)
+    for key, funded in _greedy(classes, funds).items():
+        model.add_hint(count[key], funded)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 8
@@ -161,32 +122,37 @@ def allocate(needs: list[Need], funds: list[Fund], *, tolerance_pct: int = 5,
                       funded, unfunded, _streets(needs, funded))
 
 
+def _pay(need: Need, pots: list[list]) -> tuple[tuple[str, int], ...]:
+    """Take ``need``'s amount from the pots in order: (fund code, fen) of each part."""
+    parts, amount = [], need.amount_fen
+    for pot in pots:
+        take = min(amount, pot[1])
+        if take > 0:
+            parts.append((pot[0], take))
+            pot[1], amount = pot[1] - take, amount - take
+    return tuple(parts)
+
+
 def _split(solver, classes, purposes, count, flow):
     """Whole applications from the aggregate solution: in each purpose, the funded members
     (lowest ids first) take the purpose's money fund by fund, narrowest fund first."""
     funded, unfunded = {}, {}
-    payable = {p for p, _ in flow}
-    for p, keys in purposes.items():
-        pots = [[code, solver.value(v)] for (q, code), v in flow.items() if q == p]
+    payable = {purpose for purpose, _ in flow}
+    for purpose, keys in purposes.items():
+        pots = [[code, solver.value(fen)] for (to, code), fen in flow.items() if to == purpose]
         pots.sort(key=lambda pot: (pot[0] in ("unrestricted", "budget"), pot[0]))
-        for k in keys:
-            chosen = solver.value(count[k])
-            for n in classes[k][:chosen]:
-                parts, amount = [], n.amount_fen
-                for pot in pots:
-                    take = min(amount, pot[1])
-                    if take > 0:
-                        parts.append((pot[0], take))
-                        pot[1], amount = pot[1] - take, amount - take
-                funded[n.id] = tuple(parts)
-            for n in classes[k][chosen:]:
-                unfunded[n.id] = "funds_exhausted" if p in payable else "no_fund_may_pay"
+        for key in keys:
+            chosen = solver.value(count[key])
+            for need in classes[key][:chosen]:
+                funded[need.id] = _pay(need, pots)
+            for need in classes[key][chosen:]:
+                unfunded[need.id] = "funds_exhausted" if purpose in payable else "no_fund_may_pay"
     return funded, unfunded
 
 
 def _streets(needs, funded) -> dict[str, tuple[int, int]]:
     per_street: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for n in needs:
-        per_street[n.street][1] += n.weight
-        per_street[n.street][0] += n.weight if n.id in funded else 0
-    return {s: tuple(v) for s, v in sorted(per_street.items())}
+    for need in needs:
+        per_street[need.street][1] += need.weight
+        per_street[need.street][0] += need.weight if need.id in funded else 0
+    return {street: tuple(sums) for street, sums in sorted(per_street.items())}

@@ -1,54 +1,72 @@
-"""Candidate arcs helper -> beneficiary, built street by street with numpy.
+"""Candidate arcs helper -> person, built street by street with numpy.
 
-An arc exists only when every hard rule of the pair holds. Without a limit every eligible
-pair is an arc. With a ``candidate_limit`` arcs are drawn within each community: its resident
-helpers plus an even share of the street's other helpers; there each person keeps the best
-``limit`` helpers and each helper its best ``ub + 2`` people (by score, then a deterministic
-rotation that spreads helpers of equal score). Continuity arcs are always kept, and a person who
-needs a skill is offered every skilled helper of the street.
+The pair rules live here, each once: :func:`eligible` (street, required skills, a sponsor's
+designated need) and :func:`banned_pairs` (forbidden pairs). An arc exists only when both
+allow the pair. Without a limit every eligible pair is an arc. With a ``candidate_limit`` arcs
+are drawn within each community: its resident helpers plus an even share of the street's other
+helpers; there each person keeps the best ``limit`` helpers and each helper its best
+``upper + 2`` people (by score, then a deterministic rotation that spreads helpers of equal
+score). Continuity arcs are always kept, and a person who needs a skill is offered every
+skilled helper of the street.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .layers import Layer
-from .scoring import W_CONTINUITY, W_PROXIMITY, W_SKILL, layer_of
+from .scoring import layer_of, pair_scores
 
 CELLS = 4_000_000  #: largest helper x person block scored at once
 
 
-def _popcount(x: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(x).sum(axis=-1, dtype=np.int64)
+class Arcs(NamedTuple):
+    """Candidate arcs as parallel arrays: helper index, person index, score."""
+
+    helper: np.ndarray
+    person: np.ndarray
+    score: np.ndarray
 
 
-def _scores(lay: Layer, hids: np.ndarray, h: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Score of every (h, b) in the block, -1 where a hard rule forbids the pair."""
-    return pair_scores(lay, hids, h[:, None], b[None, :])
+def eligible(layer: Layer, helpers: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """Whether each helper may serve each person, elementwise (broadcast): the helper serves
+    the person's street, has every skill the person requires, and a sponsor designated to a
+    need only serves people with that need."""
+    ok = layer.helper_streets[layer.person_street[people], helpers]
+    ok &= ~np.any(layer.person_required[people] & ~layer.helper_skills[helpers], axis=-1)
+    ok &= ~np.any(layer.helper_needs[helpers] & ~layer.person_needs[people], axis=-1)
+    return ok
 
 
-def pair_scores(lay: Layer, hids: np.ndarray, h: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Elementwise score of pairs (broadcast ``h`` against ``b``); -1 if a hard rule fails."""
-    hs = lay.h_skills[h]
-    ok = ~np.any(lay.b_req[b] & ~hs, axis=-1)  # required skills: only helpers with them
-    ok &= ~np.any(lay.h_needs[h] & ~lay.b_needs[b], axis=-1)  # sponsor designated to a need
-    same_street = lay.h_street[h] == lay.b_street[b]
-    prox = same_street.astype(np.int64) + (lay.h_comm[h] == lay.b_comm[b])
-    cont = hids[h] == lay.b_current[b]
-    skill = _popcount(hs & lay.b_needs[b])
-    if lay.name == "sponsor":
-        prox, skill = np.zeros_like(prox), np.zeros_like(skill)
-    score = W_CONTINUITY * cont + W_PROXIMITY * prox + W_SKILL * skill
-    return np.where(ok, score, -1)
+def scored(layer: Layer, helpers: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """Score of each pair, elementwise; -1 where :func:`eligible` forbids it."""
+    return np.where(eligible(layer, helpers, people), pair_scores(layer, helpers, people), -1)
 
 
-def _forbid(score, h, b, banned: set[tuple[int, int]]) -> None:
+def banned_pairs(layer: Layer, forbidden) -> dict[int, set[tuple[int, int]]]:
+    """Person index -> (helper index, person index) of the forbidden pairs of ``layer``."""
+    helper_at = {helper_id: i for i, helper_id in enumerate(layer.helper_ids.tolist())}
+    person_at = {person_id: i for i, person_id in enumerate(layer.person_ids.tolist())}
+    banned: dict[int, set] = {}
+    for kind, helper_id, person_id in forbidden:
+        if layer_of(kind) == layer.name and helper_id in helper_at and person_id in person_at:
+            person = person_at[person_id]
+            banned.setdefault(person, set()).add((helper_at[helper_id], person))
+    return banned
+
+
+def forbid(score: np.ndarray, helpers, people, banned: set[tuple[int, int]]) -> None:
+    """Mark the ``banned`` pairs of a block of scores (rows ``helpers``, columns ``people``)
+    with -1: forbidden pairs are never produced."""
     if not banned:
         return
-    rows, cols = {x: i for i, x in enumerate(h)}, {x: j for j, x in enumerate(b)}
-    for hh, bb in banned:
-        if hh in rows and bb in cols:
-            score[rows[hh], cols[bb]] = -1  # forbidden pairs never produced
+    rows = {helper: i for i, helper in enumerate(helpers)}
+    columns = {person: j for j, person in enumerate(people)}
+    for helper, person in banned:
+        if helper in rows and person in columns:
+            score[rows[helper], columns[person]] = -1
 
 
 def _top(key: np.ndarray, k: int, axis: int) -> np.ndarray:
@@ -60,87 +78,95 @@ def _top(key: np.ndarray, k: int, axis: int) -> np.ndarray:
     return key >= kth
 
 
-def _street_arcs(lay, hids, h, b, banned, limit, per_helper=True):
-    """Arcs between helpers ``h`` and people ``b``, in blocks of at most ``CELLS`` pairs."""
+def _block(layer, helpers, people, banned):
+    """Scores of every helper x person of a block; -1 where the pair is not allowed."""
+    score = scored(layer, helpers[:, None], people[None, :])
+    forbid(score, helpers, people, banned)
+    return score
+
+
+def _street_arcs(layer, helpers, people, banned, limit, per_helper=True) -> list[Arcs]:
+    """Arcs between ``helpers`` and ``people``, in blocks of at most ``CELLS`` pairs."""
     out = []
-    nh, nb = len(h), len(b)
-    step = max(1, CELLS // max(nh, 1))
-    for start in range(0, nb, step):  # per person: best `limit` helpers
-        bb = b[start:start + step]
-        score = _scores(lay, hids, h, bb)
-        _forbid(score, h, bb, banned)
+    n_helpers, n_people = len(helpers), len(people)
+    step = max(1, CELLS // max(n_helpers, 1))
+    for start in range(0, n_people, step):  # per person: best `limit` helpers
+        block = people[start:start + step]
+        score = _block(layer, helpers, block, banned)
         keep = score >= 0
         if limit is not None:
-            rot = (np.arange(nh)[:, None] - np.arange(start, start + len(bb))[None, :]) % nh
-            keep &= _top(score * nh + rot, limit, axis=0)
-        r, c = np.nonzero(keep)
-        out.append((h[r], bb[c], score[r, c]))
+            turn = (np.arange(n_helpers)[:, None] - np.arange(start, start + len(block))) \
+                % n_helpers
+            keep &= _top(score * n_helpers + turn, limit, axis=0)
+        rows, columns = np.nonzero(keep)
+        out.append(Arcs(helpers[rows], block[columns], score[rows, columns]))
     if limit is None or not per_helper:
         return out
-    stride = max(1, nb // max(nh, 1))
-    step = max(1, CELLS // max(nb, 1))
-    for start in range(0, nh, step):  # per helper: best ub + 2 people
-        hh = h[start:start + step]
-        score = _scores(lay, hids, hh, b)
-        _forbid(score, hh, b, banned)
-        pos = np.arange(start, start + len(hh))[:, None]
-        rot = (np.arange(nb)[None, :] - pos * stride) % nb
-        want = int(lay.ub[hh].max(initial=0)) + 2
-        keep = (score >= 0) & _top(score * nb + rot, want, axis=1)
-        r, c = np.nonzero(keep)
-        out.append((hh[r], b[c], score[r, c]))
+    stride = max(1, n_people // max(n_helpers, 1))
+    step = max(1, CELLS // max(n_people, 1))
+    for start in range(0, n_helpers, step):  # per helper: best upper + 2 people
+        block = helpers[start:start + step]
+        score = _block(layer, block, people, banned)
+        position = np.arange(start, start + len(block))[:, None]
+        turn = (np.arange(n_people)[None, :] - position * stride) % n_people
+        want = int(layer.upper[block].max(initial=0)) + 2
+        keep = (score >= 0) & _top(score * n_people + turn, want, axis=1)
+        rows, columns = np.nonzero(keep)
+        out.append(Arcs(block[rows], people[columns], score[rows, columns]))
     return out
 
 
-def _neighbourhood_arcs(lay, hids, h, b, ban, limit):
+def _continuity_arcs(layer, helpers, people, banned) -> list[Arcs]:
+    """The arcs of each person to their current helper, where that pair is allowed."""
+    at = {int(layer.helper_ids[i]): i for i in helpers.tolist()}
+    current = [(at[helper_id], person) for helper_id, person in
+               zip(layer.person_current[people].tolist(), people.tolist(), strict=True)
+               if helper_id in at and (at[helper_id], person) not in banned]
+    if not current:
+        return []
+    pair_helpers, pair_people = (np.array(x, dtype=np.int64) for x in zip(*current, strict=True))
+    score = scored(layer, pair_helpers, pair_people)
+    keep = score >= 0
+    return [Arcs(pair_helpers[keep], pair_people[keep], score[keep])]
+
+
+def _neighbourhood_arcs(layer, helpers, people, banned, limit) -> list[Arcs]:
     """Arcs within each community: its resident helpers plus an even share of the others;
     continuity arcs; and, for people who need a skill, every helper of the street."""
-    comms = np.unique(lay.b_comm[b])
-    home = lay.h_comm[h]
-    floating = ~np.isin(home, comms)
-    home = home.copy()
-    home[floating] = comms[np.arange(int(floating.sum())) % len(comms)]
+    communities = np.unique(layer.person_community[people])
+    home = layer.helper_community[helpers].copy()
+    floating = ~np.isin(home, communities)
+    home[floating] = communities[np.arange(int(floating.sum())) % len(communities)]
     out = []
-    for c in comms.tolist():
-        out += _street_arcs(lay, hids, h[home == c], b[lay.b_comm[b] == c], ban, limit)
-    by_id = {int(hids[i]): i for i in h.tolist()}
-    cur = [(by_id[x], y) for x, y in zip(lay.b_current[b].tolist(), b.tolist(), strict=True)
-           if x in by_id and (by_id[x], y) not in ban]
-    if cur:
-        ch, cb = (np.array(x, dtype=np.int64) for x in zip(*cur, strict=True))
-        sc = pair_scores(lay, hids, ch, cb)
-        out.append((ch[sc >= 0], cb[sc >= 0], sc[sc >= 0]))
-    skilled = b[np.any(lay.b_req[b] != 0, axis=-1)]
+    for community in communities.tolist():
+        residents = people[layer.person_community[people] == community]
+        out += _street_arcs(layer, helpers[home == community], residents, banned, limit)
+    out += _continuity_arcs(layer, helpers, people, banned)
+    skilled = people[np.any(layer.person_required[people] != 0, axis=-1)]
     if len(skilled):
-        out += _street_arcs(lay, hids, h, skilled, ban, limit, per_helper=False)
+        out += _street_arcs(layer, helpers, skilled, banned, limit, per_helper=False)
     return out
 
 
-def arcs(lay: Layer, street_codes: dict[str, int], forbidden, limit: int | None):
-    """(helper index, beneficiary index, score) arrays of all candidate arcs, sorted."""
-    hids = np.array([x.id for x in lay.helpers], dtype=np.int64)
-    pos_h = {x.id: i for i, x in enumerate(lay.helpers)}
-    pos_b = {x: i for i, x in enumerate(lay.b_ids.tolist())}
-    banned: dict[int, set] = {}
-    for kind, hid, bid in forbidden:
-        if layer_of(kind) == lay.name and hid in pos_h and bid in pos_b:
-            banned.setdefault(pos_b[bid], set()).add((pos_h[hid], pos_b[bid]))
-    people = np.nonzero(lay.b_free)[0]
+def arcs(layer: Layer, streets: dict[str, int], forbidden, limit: int | None) -> Arcs:
+    """Every candidate arc of ``layer``, sorted by helper then person."""
+    banned = banned_pairs(layer, forbidden)
+    free = np.nonzero(layer.person_free)[0]
     parts = []
-    for code in street_codes.values():
-        h = np.flatnonzero(lay.h_allowed[code] & (lay.ub > 0))  # only streets it may serve
-        b = people[lay.b_street[people] == code]
-        if len(h) == 0 or len(b) == 0:
+    for code in streets.values():
+        helpers = np.flatnonzero(layer.helper_streets[code] & (layer.upper > 0))
+        people = free[layer.person_street[free] == code]
+        if len(helpers) == 0 or len(people) == 0:
             continue
-        ban = {(hh, bb) for bi in b.tolist() for hh, bb in banned.get(bi, ())}
+        here = {pair for person in people.tolist() for pair in banned.get(person, ())}
         if limit is None:
-            parts += _street_arcs(lay, hids, h, b, ban, None)
+            parts += _street_arcs(layer, helpers, people, here, None)
         else:
-            parts += _neighbourhood_arcs(lay, hids, h, b, ban, limit)
+            parts += _neighbourhood_arcs(layer, helpers, people, here, limit)
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    h, b, s = (np.concatenate(x) for x in zip(*parts, strict=True))
-    key = h * (len(lay.b_street) + 1) + b
-    key, first = np.unique(key, return_index=True)
-    return h[first], b[first], s[first]
+        return Arcs(empty, empty, empty)
+    helper, person, score = (np.concatenate(x) for x in zip(*parts, strict=True))
+    key = helper * (len(layer.person_street) + 1) + person
+    _, first = np.unique(key, return_index=True)
+    return Arcs(helper[first], person[first], score[first])

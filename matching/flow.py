@@ -1,7 +1,7 @@
 """One helper layer solved exactly as a min-cost flow (OR-Tools ``SimpleMinCostFlow``).
 
 source -> helper (quota minimum on a first arc with a huge reward, then up to the maximum)
--> beneficiary (reward = continuity, proximity, skill fit) -> group (reward = priority)
+-> person (reward = continuity, proximity, skill fit) -> group (reward = priority)
 -> sink through parallel arcs of decreasing reward: a concave reward on each street's
 coverage, so the worst-covered street is raised first. A source -> sink bypass lets flow stay
 unused. Min-cost flow is exact: the flow found is optimal for this objective.
@@ -14,94 +14,107 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .layers import Layer
-from .scoring import BALANCE_STEPS, STEP
+from .prepare import PreparedLayer
+from .scoring import BALANCE_STEPS, STEP, unit_rewards
+
+SOURCE, SINK = 0, 1
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class LayerFlow:
-    """Chosen arcs (helper index, beneficiary index) and quota minimums left unmet."""
+    """Chosen arcs (helper index, person index) and quota minimums left unmet per helper."""
 
-    h: np.ndarray
-    b: np.ndarray
+    helper: np.ndarray
+    person: np.ndarray
     unmet: np.ndarray
 
 
-def reward_runs(base: int, size: int, top: int, num: int, den: int):
+def reward_runs(base: int, size: int, top: int, num: int, den: int) -> list[tuple[int, int]]:
     """(capacity, reward) runs of the unit rewards for units base+1..size of one group."""
-    ks = np.arange(base + 1, size + 1, dtype=np.int64)
-    if len(ks) == 0:
+    rewards = unit_rewards(base + 1, size, top, num, den)
+    if len(rewards) == 0:
         return []
-    r = STEP * np.maximum(1, top - (top * (ks - 1) * num) // den)
-    cut = np.flatnonzero(np.diff(r)) + 1
+    cut = np.flatnonzero(np.diff(rewards)) + 1
     starts = np.concatenate(([0], cut))
-    ends = np.concatenate((cut, [len(r)]))
-    return [(int(e - s), int(r[s])) for s, e in zip(starts, ends, strict=True)]
+    ends = np.concatenate((cut, [len(rewards)]))
+    return [(int(end - start), int(rewards[start]))
+            for start, end in zip(starts, ends, strict=True)]
 
 
-def _network(lay: Layer, arcs, b_group, sched, huge: int | None):
-    """Arc arrays (tail, head, capacity, cost) and node supplies.
+def locked_per_group(prepared: PreparedLayer) -> np.ndarray:
+    """How many people of each reward group are held by locked pairs."""
+    locked = [person for _, person in prepared.layer.locked]
+    return np.bincount(prepared.groups[locked], minlength=len(prepared.schedule))
+
+
+def _network(prepared: PreparedLayer, huge: int | None):
+    """Arc arrays (tail, head, capacity, cost), node supplies and the number of minimum arcs.
 
     ``huge=None`` forces quota minimums exactly through node supplies; otherwise a first arc of
     capacity = minimum with reward ``huge`` meets as many minimums as possible.
     """
-    ah, ab, ascore = arcs
-    nh, nb, ng = len(lay.helpers), len(lay.b_street), len(sched)
-    h0, b0 = 2, 2 + nh
-    g0 = b0 + nb
-    size = np.bincount(b_group, minlength=ng)
-    base = np.bincount(b_group[[b for _, b in lay.locked]], minlength=ng) if lay.locked \
-        else np.zeros(ng, dtype=np.int64)
-    total = int(lay.ub.sum())
+    layer, candidates, groups = prepared.layer, prepared.arcs, prepared.groups
+    n_helpers, n_groups = len(layer.helpers), len(prepared.schedule)
+    first_helper = 2
+    first_person = first_helper + n_helpers
+    first_group = first_person + len(layer.person_street)
+    size = np.bincount(groups, minlength=n_groups)
+    base = locked_per_group(prepared)
+    total = int(layer.upper.sum())
     parts = []
 
-    def add(t, hd, c, w):
-        parts.append([np.asarray(x, dtype=np.int64) for x in (t, hd, c, w)])
+    def add(tail, head, capacity, cost):
+        parts.append([np.asarray(x, dtype=np.int64) for x in (tail, head, capacity, cost)])
 
-    lows = np.flatnonzero(lay.lb > 0) if huge else np.zeros(0, dtype=np.int64)
-    add(np.zeros(len(lows)), h0 + lows, lay.lb[lows], np.full(len(lows), -(huge or 0)))
-    idx = np.arange(nh)
-    add(np.zeros(nh), h0 + idx, lay.ub - lay.lb, np.zeros(nh))  # up to the quota maximum
-    add(h0 + ah, b0 + ab, np.ones(len(ah)), -ascore)  # a helper only to eligible people
-    people = np.unique(ab)
-    add(b0 + people, g0 + b_group[people], np.ones(len(people)),
-        -lay.b_priority[people])  # at most one helper of this layer per person
-    for g, (top, num, den) in enumerate(sched):
-        runs = reward_runs(int(base[g]), int(size[g]), top, num, den)
+    owing = np.flatnonzero(layer.lower > 0) if huge else np.zeros(0, dtype=np.int64)
+    add(np.zeros(len(owing)), first_helper + owing, layer.lower[owing],
+        np.full(len(owing), -(huge or 0)))
+    every = np.arange(n_helpers)
+    add(np.zeros(n_helpers), first_helper + every, layer.upper - layer.lower,
+        np.zeros(n_helpers))  # up to the quota maximum
+    add(first_helper + candidates.helper, first_person + candidates.person,
+        np.ones(len(candidates.helper)), -candidates.score)  # a helper only to eligible people
+    people = np.unique(candidates.person)
+    add(first_person + people, first_group + groups[people], np.ones(len(people)),
+        -layer.person_priority[people])  # at most one helper of this layer per person
+    for group, (top, num, den) in enumerate(prepared.schedule):
+        runs = reward_runs(int(base[group]), int(size[group]), top, num, den)
         if runs:
-            cap, rew = zip(*runs, strict=True)
-            add(np.full(len(runs), g0 + g), np.ones(len(runs)), cap, -np.array(rew))
-    add([0], [1], [total], [0])  # unused capacity bypasses
-    nodes, supply = np.array([0, 1]), np.array([total, -total])
-    if not huge:  # quota minimum: each helper must send at least lb
-        nodes = np.concatenate((nodes, h0 + idx))
-        supply = np.concatenate(([total - int(lay.lb.sum()), -total], lay.lb))
-    return [np.concatenate(x) for x in zip(*parts, strict=True)], (nodes, supply), len(lows)
+            capacity, reward = zip(*runs, strict=True)
+            add(np.full(len(runs), first_group + group), np.full(len(runs), SINK), capacity,
+                -np.array(reward))
+    add([SOURCE], [SINK], [total], [0])  # unused capacity bypasses
+    nodes, supply = np.array([SOURCE, SINK]), np.array([total, -total])
+    if not huge:  # quota minimum: each helper must send at least its lower bound
+        nodes = np.concatenate((nodes, first_helper + every))
+        supply = np.concatenate(([total - int(layer.lower.sum()), -total], layer.lower))
+    return [np.concatenate(x) for x in zip(*parts, strict=True)], (nodes, supply), len(owing)
 
 
-def solve_layer(lay: Layer, arcs, b_group: np.ndarray, sched: list[tuple[int, int, int]]):
-    """Solve the flow of ``lay`` over candidate ``arcs``; returns a :class:`LayerFlow`.
+def solve_layer(prepared: PreparedLayer) -> LayerFlow:
+    """Solve the flow of one prepared layer over its candidate arcs.
 
     First with quota minimums as hard supplies; if they cannot all be met, again with a reward
     ``huge`` on each unit of minimum that outweighs every other term of the objective.
     """
-    nh = len(lay.helpers)
-    total = int(lay.ub.sum())
-    huge = (STEP * BALANCE_STEPS + STEP) * (min(total, len(lay.b_street)) + 1) + 1
+    layer = prepared.layer
+    total = int(layer.upper.sum())
+    huge = (STEP * BALANCE_STEPS + STEP) * (min(total, len(layer.person_street)) + 1) + 1
     for penalty in (None, huge):
-        (tail, head, cap, cost), supplies, n_lb = _network(lay, arcs, b_group, sched, penalty)
-        smcf = min_cost_flow.SimpleMinCostFlow()
-        arc_ids = smcf.add_arcs_with_capacity_and_unit_cost(tail, head, cap, cost)
-        smcf.set_nodes_supplies(*supplies)
-        status = smcf.solve()
-        if status == smcf.OPTIMAL:
+        (tail, head, capacity, cost), supplies, n_owing = _network(prepared, penalty)
+        network = min_cost_flow.SimpleMinCostFlow()
+        arc_ids = network.add_arcs_with_capacity_and_unit_cost(tail, head, capacity, cost)
+        network.set_nodes_supplies(*supplies)
+        status = network.solve()
+        if status == network.OPTIMAL:
             break
-        if status != smcf.INFEASIBLE or penalty:
+        if status != network.INFEASIBLE or penalty:
             raise RuntimeError(f"min-cost flow failed with status {status}")
-    flows = smcf.flows(arc_ids)
-    lb_flow = lay.lb.copy()
+    flows = network.flows(arc_ids)
+    met = layer.lower.copy()
     if penalty:
-        lb_flow[lay.lb > 0] = flows[:n_lb]
-    arc_flow = flows[n_lb + nh:n_lb + nh + len(arcs[0])]
-    chosen = np.flatnonzero(arc_flow > 0)
-    return LayerFlow(h=arcs[0][chosen], b=arcs[1][chosen], unmet=lay.lb - lb_flow)
+        met[layer.lower > 0] = flows[:n_owing]
+    first = n_owing + len(layer.helpers)
+    chosen = np.flatnonzero(flows[first:first + len(prepared.arcs.helper)] > 0)
+    return LayerFlow(helper=prepared.arcs.helper[chosen], person=prepared.arcs.person[chosen],
+                     unmet=layer.lower - met)

@@ -1,10 +1,17 @@
-"""Realistic random instances: the district of the plan's attachment, at any scale."""
+"""Realistic random instances: the district of the plan's attachment, at any scale.
+They draw from :class:`random.Random`: reproducible test data, not secrets."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
+import numpy as np
+
+from .candidates import eligible
+from .layers import build_layer
 from .model import NEEDS, WELFARE_HOME, Beneficiary, Cadre, Problem, Sponsor, Volunteer
+from .vocabulary import vocabulary
 
 #: street, dibao, tekun, filed_hardship (the plan's attachment) and cadres of its group
 STREETS = (("七星岗", 1508, 51, 99, 330), ("解放碑", 1276, 41, 135, 420),
@@ -19,147 +26,175 @@ FLAG_RATES = (("disabled", 0.12), ("seriously_ill", 0.10), ("elderly_alone", 0.0
               ("student", 0.09))
 
 
-def _n(x: int, scale: float) -> int:
-    return int(round(x * scale))
+def _scaled(count: float, scale: float) -> int:
+    return int(round(count * scale))
+
+
+def _person(rng: random.Random, number: int, street: str, communities: int, category: str):
+    flags = {flag for flag, rate in FLAG_RATES if rng.random() < rate}
+    if category == "tekun" and rng.random() < 0.2:
+        flags.add("orphan")
+    needs = frozenset(rng.sample(NEEDS, rng.choice((1, 1, 2, 3))))
+    required = set()
+    if "medical" in needs and rng.random() < 0.05:
+        required.add("nursing")
+    if "disabled" in flags and rng.random() < 0.05:
+        required.add("sign_language")
+    return Beneficiary(number, street, f"{street}社区{rng.randrange(communities):02d}",
+                       category, frozenset(flags), needs, frozenset(required))
 
 
 def _people(rng: random.Random, scale: float) -> list[Beneficiary]:
     out = []
     for street, dibao, tekun, filed, _ in STREETS:
-        n_comm = max(1, _n(dibao + tekun + filed, scale) // 100)
-        cats = ["dibao"] * _n(dibao, scale) + ["tekun"] * _n(tekun, scale) + \
-            ["filed_hardship"] * _n(filed, scale)
-        for cat in cats:
-            flags = {f for f, p in FLAG_RATES if rng.random() < p}
-            if cat == "tekun" and rng.random() < 0.2:
-                flags.add("orphan")
-            needs = frozenset(rng.sample(NEEDS, rng.choice((1, 1, 2, 3))))
-            req = set()
-            if "medical" in needs and rng.random() < 0.05:
-                req.add("nursing")
-            if "disabled" in flags and rng.random() < 0.05:
-                req.add("sign_language")
-            out.append(Beneficiary(len(out) + 1, street, f"{street}社区{rng.randrange(n_comm):02d}",
-                                   cat, frozenset(flags), needs, frozenset(req)))
+        communities = max(1, _scaled(dibao + tekun + filed, scale) // 100)
+        categories = ["dibao"] * _scaled(dibao, scale) + ["tekun"] * _scaled(tekun, scale) + \
+            ["filed_hardship"] * _scaled(filed, scale)
+        for category in categories:
+            out.append(_person(rng, len(out) + 1, street, communities, category))
     return out
 
 
-def _cadres(rng: random.Random, scale: float, comms: dict[str, list[str]]) -> list[Cadre]:
-    out, names = [], [s[0] for s in STREETS[:-1]]
-    for k, (street, *_, n_cadres) in enumerate(STREETS[:-1]):
-        n = _n(n_cadres, scale)
-        leaders, division = max(1, _n(2.5, scale)), _n(n_cadres * 0.1, scale)
-        for i in range(n):
+def _cadres(rng: random.Random, scale: float, communities: dict[str, list[str]]) -> list[Cadre]:
+    out, names = [], [row[0] for row in STREETS[:-1]]
+    for number, (street, *_, group_size) in enumerate(STREETS[:-1]):
+        leaders = max(1, _scaled(2.5, scale))
+        division = _scaled(group_size * 0.1, scale)
+        for i in range(_scaled(group_size, scale)):
             rank = "district_leader" if i < leaders else \
                 "division_leader" if i < leaders + division else "staff"
             cross = set()
             if rng.random() < 0.08:
-                cross.add(names[(k + rng.choice((-1, 1))) % len(names)])
-            if k == 0 and rng.random() < 0.05:
+                cross.add(names[(number + rng.choice((-1, 1))) % len(names)])
+            if number == 0 and rng.random() < 0.05:
                 cross.add(WELFARE_HOME)
-            home = rng.choice(comms[street]) if rng.random() < 0.8 else None
+            home = rng.choice(communities[street]) if rng.random() < 0.8 else None
             skills = frozenset(rng.sample(SKILLS, rng.choice((0, 1, 1, 2))))
             out.append(Cadre(len(out) + 1, rank, street, home, frozenset(cross), skills))
     return out
 
 
-def _volunteers(rng: random.Random, scale: float, comms: dict[str, list[str]]):
-    out, names = [], [s[0] for s in STREETS]
-    for i in range(_n(1300, scale) + _n(60, scale)):
-        org = i >= _n(1300, scale)
+def _volunteers(rng: random.Random, scale: float, communities: dict[str, list[str]]):
+    out, names = [], [row[0] for row in STREETS]
+    for i in range(_scaled(1300, scale) + _scaled(60, scale)):
+        organisation = i >= _scaled(1300, scale)
         home = rng.choice(names[:-1])
-        extra = rng.sample(names, rng.randint(3, 6) if org else rng.randint(0, 2))
-        skills = frozenset(rng.sample(SKILLS, rng.randint(2, 4) if org else rng.randint(0, 2)))
-        cap = rng.randint(10, 40) if org else rng.randint(1, 3)
-        out.append(Volunteer(len(out) + 1, "organisation" if org else "volunteer", skills, cap,
-                             rng.choice(comms[home]), home, frozenset(extra)))
+        extra = rng.sample(names, rng.randint(3, 6) if organisation else rng.randint(0, 2))
+        skills = frozenset(rng.sample(SKILLS, rng.randint(2, 4) if organisation
+                                      else rng.randint(0, 2)))
+        capacity = rng.randint(10, 40) if organisation else rng.randint(1, 3)
+        out.append(Volunteer(len(out) + 1, "organisation" if organisation else "volunteer",
+                             skills, capacity, rng.choice(communities[home]), home,
+                             frozenset(extra)))
     return out
 
 
-def _history(rng, people, cadres, vols):
+def _cadre_history(rng, people, by_street, cadres, locked, forbidden) -> None:
+    """Existing cadre pairs (for continuity), some of them locked, and declined pairs."""
+    for cadre in cadres:
+        pool = by_street[cadre.group_street]
+        if rng.random() < 0.3:
+            for i in rng.sample(pool, 1 if cadre.rank == "staff" else 2):
+                if people[i].current_cadre_id is None:
+                    people[i] = replace(people[i], current_cadre_id=cadre.id)
+                    if rng.random() < 0.05:
+                        locked.append(("cadre", cadre.id, people[i].id))
+        if rng.random() < 0.1:
+            forbidden.add(("cadre", cadre.id, people[rng.choice(pool)].id))
+
+
+def _history(rng, people, cadres, volunteers):
     """Existing pairs (for continuity), some of them locked, and declined pairs."""
     by_street: dict[str, list[int]] = {}
-    for i, b in enumerate(people):
-        by_street.setdefault(b.street, []).append(i)
+    for i, person in enumerate(people):
+        by_street.setdefault(person.street, []).append(i)
     locked, forbidden = [], set()
-    for c in cadres:
-        pool = by_street[c.group_street]
-        if rng.random() < 0.3:
-            for i in rng.sample(pool, 1 if c.rank == "staff" else 2):
-                if people[i].current_cadre_id is None:
-                    people[i] = _with(people[i], current_cadre_id=c.id)
-                    if rng.random() < 0.05:
-                        locked.append(("cadre", c.id, people[i].id))
-        if rng.random() < 0.1:
-            forbidden.add(("cadre", c.id, people[rng.choice(pool)].id))
-    for v in vols:
-        i = rng.choice(by_street[v.home_street])
+    _cadre_history(rng, people, by_street, cadres, locked, forbidden)
+    for volunteer in volunteers:
+        i = rng.choice(by_street[volunteer.home_street])
         if rng.random() < 0.2 and people[i].current_volunteer_id is None:
-            people[i] = _with(people[i], current_volunteer_id=v.id)
+            people[i] = replace(people[i], current_volunteer_id=volunteer.id)
         if rng.random() < 0.05:
-            forbidden.add((v.kind, v.id, people[rng.choice(by_street[v.home_street])].id))
+            pool = by_street[volunteer.home_street]
+            forbidden.add((volunteer.kind, volunteer.id, people[rng.choice(pool)].id))
     return tuple(locked), frozenset(forbidden - set(locked))
-
-
-def _with(b: Beneficiary, **kw) -> Beneficiary:
-    return Beneficiary(**{**b.__dict__, **kw})
 
 
 def district_instance(scale: float = 1.0, seed: int = 0) -> Problem:
     """The district of the plan (12,018 people, 3,578 cadres at scale 1), randomised by ``seed``.
-
-    Cadre numbers are not proportional to street size, so street balance matters.
-    """
-    rng = random.Random(seed)
+    Cadre numbers are not proportional to street size, so street balance matters."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
     people = _people(rng, scale)
-    comms: dict[str, list[str]] = {}
-    for b in people:
-        comms.setdefault(b.street, [])
-        if b.community not in comms[b.street]:
-            comms[b.street].append(b.community)
-    cadres, vols = _cadres(rng, scale, comms), _volunteers(rng, scale, comms)
-    locked, forbidden = _history(rng, people, cadres, vols)
-    designations = [None, None, "education", "medical", *[s[0] for s in STREETS]]
+    communities: dict[str, list[str]] = {}
+    for person in people:
+        here = communities.setdefault(person.street, [])
+        if person.community not in here:
+            here.append(person.community)
+    cadres = _cadres(rng, scale, communities)
+    volunteers = _volunteers(rng, scale, communities)
+    locked, forbidden = _history(rng, people, cadres, volunteers)
+    designations = [None, None, "education", "medical", *[row[0] for row in STREETS]]
     sponsors = [Sponsor(i + 1, rng.randrange(100_000, 3_000_000, 100),
                         rng.choice((50_000, 100_000, 200_000)), rng.choice(designations))
-                for i in range(_n(20, scale))]
-    return Problem(tuple(people), tuple(cadres), tuple(vols), tuple(sponsors), locked,
+                for i in range(_scaled(20, scale))]
+    return Problem(tuple(people), tuple(cadres), tuple(volunteers), tuple(sponsors), locked,
                    forbidden, seed=seed)
+
+
+def _lockable(problem: Problem, cadre: Cadre) -> list[Beneficiary]:
+    """The people ``cadre`` may pair with under the solver's rules, in id order."""
+    codes = vocabulary(problem)
+    layer = build_layer(problem, "cadre", codes)
+    helper = np.full(len(codes.people), layer.helpers.index(cadre))
+    allowed = eligible(layer, helper, np.arange(len(codes.people)))
+    return [person for person, ok in zip(codes.people, allowed.tolist(), strict=True)
+            if ok and ("cadre", cadre.id, person.id) not in problem.forbidden]
+
+
+def _small_people(rng: random.Random, count: int, cadres: int, volunteers: int, streets):
+    return [Beneficiary(i + 1, street := rng.choice(streets), f"{street}{rng.randrange(2)}",
+                        rng.choice(("dibao", "dibao", "tekun", "filed_hardship")),
+                        frozenset(rng.sample(FLAG_NAMES, rng.randint(0, 2))),
+                        frozenset(rng.sample(NEEDS, rng.randint(0, 2))),
+                        frozenset({"nursing"}) if rng.random() < 0.15 else frozenset(),
+                        rng.choice((None, None, *range(1, cadres + 1))),
+                        rng.choice((None, *range(1, volunteers + 1))))
+            for i in range(count)]
+
+
+def _small_helpers(rng: random.Random, cadres: int, volunteers: int, sponsors: int, streets):
+    return ([Cadre(i + 1, rng.choice(("district_leader", "division_leader", "staff", "staff")),
+                   street := rng.choice(streets[:3]),
+                   rng.choice((None, f"{street}0", f"{street}1")),
+                   frozenset(rng.sample(streets, rng.randint(0, 1))),
+                   frozenset(rng.sample(SKILLS, rng.randint(0, 2)))) for i in range(cadres)],
+            [Volunteer(i + 1, rng.choice(("volunteer", "organisation")),
+                       frozenset(rng.sample(SKILLS, rng.randint(0, 3))), rng.randint(1, 3),
+                       f"{(street := rng.choice(streets))}0", street,
+                       frozenset(rng.sample(streets, rng.randint(0, 2))))
+             for i in range(volunteers)],
+            [Sponsor(i + 1, rng.randrange(0, 400_000, 1000), rng.choice((50_000, 100_000)),
+                     rng.choice((None, "上清寺", "education"))) for i in range(sponsors)])
 
 
 def small_instance(seed: int, people: int = 10, cadres: int = 4, volunteers: int = 2,
                    sponsors: int = 1, limit: int | None = None) -> Problem:
     """A tiny random instance over three streets and the welfare home, for tests."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
     streets = ("上清寺", "石油路", "大坪", WELFARE_HOME)
-    ben = [Beneficiary(i + 1, s := rng.choice(streets), f"{s}{rng.randrange(2)}",
-                       rng.choice(("dibao", "dibao", "tekun", "filed_hardship")),
-                       frozenset(rng.sample(FLAG_NAMES, rng.randint(0, 2))),
-                       frozenset(rng.sample(NEEDS, rng.randint(0, 2))),
-                       frozenset({"nursing"}) if rng.random() < 0.15 else frozenset(),
-                       rng.choice((None, None, *range(1, cadres + 1))),
-                       rng.choice((None, *range(1, volunteers + 1))))
-           for i in range(people)]
-    cad = [Cadre(i + 1, rng.choice(("district_leader", "division_leader", "staff", "staff")),
-                 s := rng.choice(streets[:3]), rng.choice((None, f"{s}0", f"{s}1")),
-                 frozenset(rng.sample(streets, rng.randint(0, 1))),
-                 frozenset(rng.sample(SKILLS, rng.randint(0, 2)))) for i in range(cadres)]
-    vol = [Volunteer(i + 1, rng.choice(("volunteer", "organisation")),
-                     frozenset(rng.sample(SKILLS, rng.randint(0, 3))), rng.randint(1, 3),
-                     f"{(s := rng.choice(streets))}0", s,
-                     frozenset(rng.sample(streets, rng.randint(0, 2)))) for i in range(volunteers)]
-    spo = [Sponsor(i + 1, rng.randrange(0, 400_000, 1000), rng.choice((50_000, 100_000)),
-                   rng.choice((None, "上清寺", "education"))) for i in range(sponsors)]
-    helpers = [("cadre", c.id) for c in cad] + [(v.kind, v.id) for v in vol] + \
-        [("sponsor", s.id) for s in spo]
+    persons = _small_people(rng, people, cadres, volunteers, streets)
+    cadre_list, volunteer_list, sponsor_list = _small_helpers(rng, cadres, volunteers, sponsors,
+                                                              streets)
+    helpers = [("cadre", cadre.id) for cadre in cadre_list] + \
+        [(volunteer.kind, volunteer.id) for volunteer in volunteer_list] + \
+        [("sponsor", sponsor.id) for sponsor in sponsor_list]
     forbidden = frozenset((*rng.choice(helpers), rng.randint(1, people))
                           for _ in range(rng.randint(0, 3)) if helpers)
-    locked = []
-    if cad and rng.random() < 0.5:
-        c = rng.choice(cad)
-        mine = [b for b in ben if b.street in c.cross_street_allowed | {c.group_street}
-                and b.required_skills <= c.skills and ("cadre", c.id, b.id) not in forbidden]
+    problem = Problem(tuple(persons), tuple(cadre_list), tuple(volunteer_list),
+                      tuple(sponsor_list), (), forbidden, seed=seed, candidate_limit=limit)
+    if cadre_list and rng.random() < 0.5:
+        cadre = rng.choice(cadre_list)
+        mine = _lockable(problem, cadre)
         if mine:
-            locked.append(("cadre", c.id, rng.choice(mine).id))
-    return Problem(tuple(ben), tuple(cad), tuple(vol), tuple(spo), tuple(locked), forbidden,
-                   seed=seed, candidate_limit=limit)
+            problem = replace(problem, locked=(("cadre", cadre.id, rng.choice(mine).id),))
+    return problem

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
+
+from .messages import Message
 
 CATEGORIES = ("dibao", "tekun", "filed_hardship")
 FLAGS = ("orphan", "disabled", "seriously_ill", "elderly_alone", "student")
 NEEDS = ("medical", "education", "employment", "elderly_care", "housing", "psychological")
 RANKS = ("district_leader", "division_leader", "staff")
-RANK_CN = {"district_leader": "区级领导", "division_leader": "处级领导", "staff": "其他干部"}
 HELPER_KINDS = ("cadre", "volunteer", "sponsor")
 DEFAULT_QUOTAS = (("district_leader", (2, 3)), ("division_leader", (1, 2)), ("staff", (1, 1)))
 WELFARE_HOME = "福利院"
@@ -114,17 +116,22 @@ class Problem:
 
     def quota(self, rank: str) -> tuple[int, int]:
         """(minimum, maximum) number of people a cadre of ``rank`` pairs with."""
-        return dict(self.quotas)[rank]
+        return _quota_table(self.quotas)[rank]
+
+
+@lru_cache(maxsize=16)
+def _quota_table(quotas: tuple[tuple[str, tuple[int, int]], ...]) -> dict[str, tuple[int, int]]:
+    return dict(quotas)
 
 
 @dataclass(frozen=True)
 class Pair:
-    """One pairing, with the reasons it was chosen (e.g. "priority: tekun", "continuity")."""
+    """One pairing, with the reasons it was chosen (messages such as "priority", "continuity")."""
 
     helper_kind: str
     helper_id: int
     beneficiary_id: int
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Message, ...] = ()
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -141,7 +148,7 @@ class Result:
     """Outcome of :func:`matching.solve`.
 
     ``coverage`` and ``volunteer_coverage`` map street -> (covered, total); coverage means a cadre
-    pairing. ``unmatched`` lists (beneficiary_id, reason) for people without a cadre.
+    pairing. ``unmatched`` lists (beneficiary_id, reason message) for people without a cadre.
     ``quota_violations`` lists (cadre_id, rank, assigned, minimum, maximum).
     ``parts`` splits the objective into "cadre", "volunteer" and "sponsor". ``notes`` names
     streets left below district coverage minus the tolerance (capacity does not allow more).
@@ -154,24 +161,25 @@ class Result:
     pairs: tuple[Pair, ...]
     coverage: Mapping[str, tuple[int, int]] = field(default_factory=_frozen_map)
     volunteer_coverage: Mapping[str, tuple[int, int]] = field(default_factory=_frozen_map)
-    unmatched: tuple[tuple[int, str], ...] = ()
-    conflicts: tuple[str, ...] = ()
+    unmatched: tuple[tuple[int, Message], ...] = ()
+    conflicts: tuple[Message, ...] = ()
     quota_violations: tuple[tuple[int, str, int, int, int], ...] = ()
     parts: Mapping[str, int] = field(default_factory=_frozen_map)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)
 class Rematch:
     """Outcome of :func:`matching.rematch` for one person after a decline.
 
-    ``pair`` is the new pairing or None (then ``reason`` says why); ``pairs`` is the whole new
-    pair set, identical to the old one except for the declined pair and the new one.
+    ``pair`` is the new pairing or None; ``reason`` is the message "rematch" or says why not.
+    ``pairs`` is the whole new pair set, identical to the old one except for the declined pair
+    and the new one.
     """
 
     beneficiary_id: int
     pair: Pair | None
-    reason: str
+    reason: Message
     pairs: tuple[Pair, ...]
     seconds: float
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()

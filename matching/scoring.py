@@ -1,17 +1,25 @@
-"""The objective: weights, per-pair scores, street reward schedules and :func:`evaluate`.
+"""The objective: weights, priority levels, pair scores, street rewards and a layer's value.
 
 Order of criteria (each unit of a higher one outweighs every lower one on the same pairing):
 quota minimums > street balance (a concave reward per street) > priority > continuity >
-proximity > skill fit. :func:`evaluate` scores any pair set the same way the flow does.
+proximity > skill fit. Pairs are scored on a layer's arrays (see :mod:`matching.layers`),
+elementwise, so the flow, re-matching, the baselines and :func:`matching.evaluate` score a
+pair the same way.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .model import Beneficiary, Pair, Problem
+import numpy as np
+
+from .model import Beneficiary, Problem
+
+if TYPE_CHECKING:
+    from .layers import Layer
+    from .vocabulary import Vocabulary
 
 W_SKILL = 1  #: per need the helper has a matching skill for (0..6)
 W_PROXIMITY = 7  #: same street 1, same community 2
@@ -24,24 +32,26 @@ PRIORITY_LEVELS = (("tekun", 5), ("orphan", 5), ("disabled", 4), ("seriously_ill
                    ("elderly_alone", 2), ("student", 1))
 
 
-def level(b: Beneficiary) -> int:
+def level(person: Beneficiary) -> int:
     """Priority level 0..5: tekun and orphans highest, then disabled, ill, 70+ alone, students."""
-    return _level(b.category, b.flags)
+    return _level(person.category, person.flags)
 
 
 @lru_cache(maxsize=1024)
 def _level(category: str, flags: frozenset[str]) -> int:
     marks = flags | {category}
-    return max((lv for name, lv in PRIORITY_LEVELS if name in marks), default=0)
+    return max((rank for name, rank in PRIORITY_LEVELS if name in marks), default=0)
 
 
-def priority_reason(b: Beneficiary) -> str | None:
-    """The highest priority mark of ``b`` as a reason string, or None."""
-    marks = b.flags | {b.category}
-    for name, _ in PRIORITY_LEVELS:
-        if name in marks:
-            return f"priority: {name}"
-    return None
+def priority_mark(person: Beneficiary) -> str | None:
+    """The highest priority mark of ``person`` ("tekun", "orphan", ...), or None."""
+    return _mark(person.category, person.flags)
+
+
+@lru_cache(maxsize=1024)
+def _mark(category: str, flags: frozenset[str]) -> str | None:
+    marks = flags | {category}
+    return next((name for name, _ in PRIORITY_LEVELS if name in marks), None)
 
 
 def helper_home(kind: str, helper) -> tuple[str | None, str | None]:
@@ -53,75 +63,78 @@ def helper_home(kind: str, helper) -> tuple[str | None, str | None]:
     return helper.home_street, helper.home_community
 
 
-def pair_terms(kind: str, helper, b: Beneficiary) -> tuple[int, int, int]:
-    """(continuity 0/1, proximity 0..2, skill fit 0..6) of one pairing."""
-    if kind == "sponsor":
-        return 0, 0, 0
-    current = b.current_cadre_id if kind == "cadre" else b.current_volunteer_id
-    street, community = helper_home(kind, helper)
-    proximity = (street == b.street) + (street == b.street and community == b.community)
-    return int(current == helper.id), proximity, len(b.needs & helper.skills)
+def popcount(masks: np.ndarray) -> np.ndarray:
+    """Set bits of each mask (its 64-bit words on the last axis)."""
+    return np.bitwise_count(masks).sum(axis=-1, dtype=np.int64)
 
 
-def arc_score(kind: str, helper, b: Beneficiary) -> int:
-    """Continuity, proximity and skill fit of one pairing as one integer."""
-    cont, prox, skill = pair_terms(kind, helper, b)
-    return W_CONTINUITY * cont + W_PROXIMITY * prox + W_SKILL * skill
+def pair_terms(layer: Layer, helpers: np.ndarray, people: np.ndarray):
+    """(continuity 0/1, proximity 0..2, skill-fit mask) of pairs, elementwise (``helpers``
+    broadcast against ``people``, both indices into ``layer``); a sponsor has none of them."""
+    continuity = layer.helper_ids[helpers] == layer.person_current[people]
+    same_street = layer.helper_street[helpers] == layer.person_street[people]
+    proximity = same_street.astype(np.int64) + (
+        layer.helper_community[helpers] == layer.person_community[people])
+    fit = layer.helper_skills[helpers] & layer.person_needs[people]
+    if layer.name == "sponsor":
+        return np.zeros_like(continuity), np.zeros_like(proximity), np.zeros_like(fit)
+    return continuity, proximity, fit
 
 
-def unit_reward(k: int, top: int, num: int, den: int) -> int:
-    """Reward of the k-th person (1-based) of a group: ``STEP * max(1, top - top*(k-1)*num//den)``.
+def pair_scores(layer: Layer, helpers: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """Continuity, proximity and skill fit of pairs as one integer each, elementwise."""
+    continuity, proximity, fit = pair_terms(layer, helpers, people)
+    return W_CONTINUITY * continuity + W_PROXIMITY * proximity + W_SKILL * popcount(fit)
 
-    Decreasing in ``k``, so the total is concave and the worst-covered group is raised first.
-    """
-    return STEP * max(1, top - (top * (k - 1) * num) // den)
+
+def unit_rewards(first: int, last: int, top: int, num: int, den: int) -> np.ndarray:
+    """Rewards of the ``first``..``last`` person (1-based) of a group, each
+    ``STEP * max(1, top - top*(k-1)*num//den)``: decreasing in k, so the total is concave and
+    the worst-covered group is raised first."""
+    k = np.arange(first, last + 1, dtype=np.int64)
+    return STEP * np.maximum(1, top - (top * (k - 1) * num) // den)
 
 
 def schedules(problem: Problem, layer: str) -> dict[str, tuple[int, int, int]]:
-    """Group -> (top, num, den) of :func:`unit_reward` for ``layer``.
+    """Group -> (top, num, den) of :func:`unit_rewards` for ``layer``.
 
     cadre: group = street, ratio = covered / people; volunteer: one flat group "*";
     sponsor: group = street, spread in proportion to weighted need.
     """
-    streets = sorted({b.street for b in problem.beneficiaries})
+    streets = sorted({person.street for person in problem.beneficiaries})
     if layer == "cadre":
-        size = Counter(b.street for b in problem.beneficiaries)
-        return {s: (BALANCE_STEPS, 1, size[s]) for s in streets}
+        size = Counter(person.street for person in problem.beneficiaries)
+        return {street: (BALANCE_STEPS, 1, size[street]) for street in streets}
     if layer == "volunteer":
         return {"*": (1, 0, 1)}
     need = Counter()
-    for b in problem.beneficiaries:
-        need[b.street] += 1 + level(b)
+    for person in problem.beneficiaries:
+        need[person.street] += 1 + level(person)
     total_need = sum(need.values())
-    money = max(1, sum(sp.budget_fen // sp.unit_fen for sp in problem.sponsors))
-    return {s: (BALANCE_STEPS, total_need, need[s] * money) for s in streets}
+    money = max(1, sum(sponsor.budget_fen // sponsor.unit_fen for sponsor in problem.sponsors))
+    return {street: (BALANCE_STEPS, total_need, need[street] * money) for street in streets}
+
+
+def reward_groups(problem: Problem, layer: str, vocabulary: Vocabulary):
+    """(reward group of each person, (top, num, den) of each group) in ``layer``: the streets,
+    or one flat group for volunteers."""
+    by_name = schedules(problem, layer)
+    if layer == "volunteer":
+        return np.zeros(len(vocabulary.person_ids), dtype=np.int64), [by_name["*"]]
+    return vocabulary.person_street, [by_name[street] for street in vocabulary.streets]
+
+
+def layer_objective(layer: Layer, groups: np.ndarray, schedule: list, helpers, people) -> int:
+    """Objective of one layer's pairs, given as helper and person indices (locked included)."""
+    helpers = np.asarray(helpers, dtype=np.int64)
+    people = np.asarray(people, dtype=np.int64)
+    value = int(layer.person_priority[people].sum() + pair_scores(layer, helpers, people).sum())
+    counts = np.bincount(groups[people], minlength=len(schedule))
+    for group in np.flatnonzero(counts).tolist():
+        value += int(unit_rewards(1, int(counts[group]), *schedule[group]).sum())
+    return value
 
 
 def layer_of(kind: str) -> str:
     """Layer of a helper kind: organisations share the volunteer layer."""
     return "volunteer" if kind == "organisation" else kind
-
-
-def group_of(layer: str, b: Beneficiary) -> str:
-    """The reward group of ``b`` in ``layer``."""
-    return "*" if layer == "volunteer" else b.street
-
-
-def evaluate(problem: Problem, pairs: Iterable[Pair | tuple]) -> dict[str, int]:
-    """Objective of a pair set, split into layers "cadre", "volunteer", "sponsor"."""
-    people = {b.id: b for b in problem.beneficiaries}
-    helpers = {"cadre": {c.id: c for c in problem.cadres},
-               "volunteer": {v.id: v for v in problem.volunteers},
-               "sponsor": {s.id: s for s in problem.sponsors}}
-    parts = {"cadre": 0, "volunteer": 0, "sponsor": 0}
-    counts = {layer: Counter() for layer in parts}
-    for p in pairs:
-        kind, hid, bid = p.key if isinstance(p, Pair) else p
-        layer, b = layer_of(kind), people[bid]
-        parts[layer] += W_PRIORITY * level(b) + arc_score(kind, helpers[layer][hid], b)
-        counts[layer][group_of(layer, b)] += 1
-    for layer, counter in counts.items():
-        sched = schedules(problem, layer)
-        for group, n in counter.items():
-            parts[layer] += sum(unit_reward(k, *sched[group]) for k in range(1, n + 1))
-    return parts

@@ -4,72 +4,70 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
-from . import candidates, diagnose
-from .flow import solve_layer
-from .layers import Layer, build_layer, vocabulary
+from . import diagnose
+from .flow import LayerFlow, solve_layer
+from .layers import LAYERS, Layer
+from .messages import Message, message
 from .model import Pair, Problem, Result
-from .scoring import evaluate, pair_terms, priority_reason, schedules
-
-LAYERS = ("cadre", "volunteer", "sponsor")
-
-
-def reasons(kind: str, helper, b, locked: bool = False) -> tuple[str, ...]:
-    """Human-readable reasons for pairing ``helper`` with ``b``."""
-    out = ["locked"] if locked else []
-    prio = priority_reason(b)
-    if prio:
-        out.append(prio)
-    cont, prox, _ = pair_terms(kind, helper, b)
-    if cont:
-        out.append("continuity")
-    if kind == "sponsor":
-        out.append(f"designation: {helper.designation or 'where most needed'}")
-    else:
-        out.append(("cross street", "same street", "same community")[prox])
-        out += [f"skill: {s}" for s in sorted(b.needs & helper.skills)]
-    return tuple(out)
+from .prepare import prepare_layer
+from .reasons import pair_reasons
+from .vocabulary import vocabulary
 
 
-def _run_layer(problem: Problem, name: str, codes: dict):
-    lay = build_layer(problem, name, codes)
-    arcs = candidates.arcs(lay, codes["street"], problem.forbidden, problem.candidate_limit)
-    sched_map = schedules(problem, name)
-    if name == "volunteer":
-        b_group, sched = np.zeros(len(lay.b_ids), dtype=np.int64), [sched_map["*"]]
-    else:
-        b_group, sched = lay.b_street, [sched_map[s] for s in codes["street"]]
-    return lay, solve_layer(lay, arcs, b_group, sched)
+@dataclass(frozen=True, eq=False)
+class Solved:
+    """One solved layer: its arrays, its flow, its pairs (locked first) and its objective."""
+
+    layer: Layer
+    flow: LayerFlow
+    pairs: list[Pair]
+    objective: int
 
 
-def _pairs(problem: Problem, lay: Layer, flow) -> list[Pair]:
-    people = sorted(problem.beneficiaries, key=lambda b: b.id)
-    out = []
-    for (h, b), locked in [(x, True) for x in lay.locked] + [
-            (x, False) for x in zip(flow.h.tolist(), flow.b.tolist(), strict=True)]:
-        helper, kind = lay.helpers[h], lay.kinds[h]
-        out.append(Pair(kind, helper.id, people[b].id, reasons(kind, helper, people[b], locked)))
-    return out
+def _solve_layer(problem: Problem, name: str, codes) -> Solved:
+    prepared = prepare_layer(problem, name, codes)
+    layer = prepared.layer
+    flow = solve_layer(prepared)
+    helpers = np.concatenate(([helper for helper, _ in layer.locked], flow.helper)).astype(np.int64)
+    people = np.concatenate(([person for _, person in layer.locked], flow.person)).astype(np.int64)
+    reasons = pair_reasons(layer, helpers, people, locked=len(layer.locked))
+    pairs = [Pair(layer.kinds[helper], layer.helpers[helper].id, int(layer.person_ids[person]),
+                  why) for helper, person, why in
+             zip(helpers.tolist(), people.tolist(), reasons, strict=True)]
+    return Solved(layer, flow, pairs, prepared.objective(helpers, people))
 
 
 def _coverage(problem: Problem, pairs: list[Pair]) -> dict[str, tuple[int, int]]:
-    ids = {p.beneficiary_id for p in pairs}
-    total = Counter(b.street for b in problem.beneficiaries)
-    done = Counter(b.street for b in problem.beneficiaries if b.id in ids)
-    return {s: (done[s], total[s]) for s in sorted(total)}
+    ids = {pair.beneficiary_id for pair in pairs}
+    total = Counter(person.street for person in problem.beneficiaries)
+    done = Counter(person.street for person in problem.beneficiaries if person.id in ids)
+    return {street: (done[street], total[street]) for street in sorted(total)}
 
 
-def balance_notes(problem: Problem, coverage: dict[str, tuple[int, int]]) -> list[str]:
+def balance_notes(problem: Problem, coverage: dict[str, tuple[int, int]]) -> list[Message]:
     """Streets whose cadre coverage stays below district coverage minus the tolerance."""
-    total = sum(n for _, n in coverage.values())
-    district = sum(c for c, _ in coverage.values()) / max(total, 1)
-    tol = problem.balance_tolerance
-    return [f"{s}: 覆盖率 {c / n:.1%}，低于全区 {district:.1%} 减 {tol} 个百分点；"
-            "可服务该街道的干部已满额" for s, (c, n) in coverage.items()
-            if c / n < district - tol / 100]
+    covered = sum(done for done, _ in coverage.values())
+    total = sum(size for _, size in coverage.values())
+    district = covered / max(total, 1)
+    tolerance = problem.balance_tolerance
+    return [message("street_below_balance", street=street, covered=c, total=n,
+                    district_covered=covered, district_total=total, tolerance=tolerance)
+            for street, (c, n) in coverage.items() if c / n < district - tolerance / 100]
+
+
+def _quota_report(problem: Problem, cadres: Solved, codes) -> tuple[list, list]:
+    """Conflicts and violations when cadre quota minimums cannot all be met."""
+    unmet = cadres.flow.unmet
+    if not (unmet > 0).any():
+        return [], []
+    assigned = Counter(pair.helper_id for pair in cadres.pairs)
+    return (diagnose.quota_conflicts(problem, cadres.layer, unmet, codes),
+            diagnose.violations(problem, cadres.layer, unmet, assigned))
 
 
 def solve(problem: Problem) -> Result:
@@ -81,32 +79,25 @@ def solve(problem: Problem) -> Result:
     """
     start = time.perf_counter()
     codes = vocabulary(problem)
-    by_layer, conflicts, violations = {}, [], []
-    for name in LAYERS:
-        lay, flow = _run_layer(problem, name, codes)
-        by_layer[name] = _pairs(problem, lay, flow)
-        conflicts += lay.conflicts
-        violations += lay.violations
-        if name == "cadre":
-            cadre_lay, unmet = lay, flow.unmet
-    pairs = [p for name in LAYERS for p in by_layer[name]]
-    if (unmet > 0).any():  # quota minimums cannot all be met: name street and rank
-        conflicts += diagnose.quota_conflicts(problem, cadre_lay, unmet, codes)
-        assigned = Counter(p.helper_id for p in by_layer["cadre"])
-        violations += diagnose.violations(problem, cadre_lay, unmet, assigned)
-    covered = {p.beneficiary_id for p in by_layer["cadre"]}
-    coverage = _coverage(problem, by_layer["cadre"])
-    parts = evaluate(problem, pairs)
+    solved = {name: _solve_layer(problem, name, codes) for name in LAYERS}
+    cadres = solved["cadre"]
+    conflicts, violations = _quota_report(problem, cadres, codes)
+    conflicts = [found for name in LAYERS for found in solved[name].layer.conflicts] + conflicts
+    violations = [found for name in LAYERS for found in solved[name].layer.violations] + \
+        violations
+    coverage = _coverage(problem, cadres.pairs)
+    covered = {pair.beneficiary_id for pair in cadres.pairs}
+    parts = {name: solved[name].objective for name in LAYERS}
     objective = sum(parts.values())
-    infeasible = bool(violations) or bool(conflicts)
     return Result(
-        status="INFEASIBLE" if infeasible else "OPTIMAL",
+        status="INFEASIBLE" if violations or conflicts else "OPTIMAL",
         objective=objective, bound=objective,
         seconds=time.perf_counter() - start,
-        pairs=tuple(sorted(pairs, key=lambda p: p.key)),
+        pairs=tuple(sorted((pair for name in LAYERS for pair in solved[name].pairs),
+                           key=lambda pair: pair.key)),
         coverage=MappingProxyType(coverage),
-        volunteer_coverage=MappingProxyType(_coverage(problem, by_layer["volunteer"])),
-        unmatched=tuple(diagnose.unmatched_reasons(problem, cadre_lay, covered, codes)),
+        volunteer_coverage=MappingProxyType(_coverage(problem, solved["volunteer"].pairs)),
+        unmatched=tuple(diagnose.unmatched_reasons(problem, cadres.layer, covered)),
         conflicts=tuple(conflicts),
         quota_violations=tuple(sorted(set(violations))),
         parts=MappingProxyType(parts),

@@ -21,7 +21,7 @@ def prepare(app):
     VolunteerFactory(capacity=1, name="后备志愿者")
     for name in ("张大爷", "王阿姨"):
         PairingFactory(by_volunteer=True, volunteer=mine, person__name=name, status="proposed",
-                       reasons=["same community"])
+                       reasons=[{"code": "same_community", "params": {}}])
 
 
 def test_volunteer_accepts_and_declines(tmp_path):
@@ -36,6 +36,7 @@ def test_volunteer_accepts_and_declines(tmp_path):
         log_in(page, base, "helper@songtan.test", PASSWORD)
         page.goto(f"{base}/my/pairings")
         first = page.locator("article.pairing", has_text="张大爷")
+        assert "同一社区" in first.inner_text()  # why the helper was chosen, in Chinese
         first.locator("button.accept").click()
         page.wait_for_load_state()
         assert page.locator("article.pairing", has_text="张大爷").locator(

@@ -7,8 +7,8 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
 from charity.auth.permissions import Permission, can
-from charity.labels import label, pair_reason
-from charity.pairing.messages import run_message
+from charity.labels import label
+from charity.pairing.messages import render
 
 
 def fen(amount: int | None) -> str:
@@ -40,8 +40,7 @@ def url_with(**changes) -> str:
 def register(app: Flask) -> None:
     """Give every template the filters above, `can(Permission.X)` and the languages."""
     app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
-                                 label=label, pair_reason=pair_reason,
-                                 run_message=run_message)
+                                 label=label, message=render)
     app.jinja_env.globals.update(url_with=url_with, can=can, Permission=Permission)
 
     @app.context_processor

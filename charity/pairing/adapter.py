@@ -42,6 +42,7 @@ def needs_of(person: Person, today: date, standards: dict) -> frozenset[str]:
 
 
 def flags_of(person: Person, today: date) -> frozenset[str]:
+    """The person's priority marks the optimiser weighs (orphan, disabled, 70+ alone, ...)."""
     flags = {f for f in ("orphan", "disabled", "seriously_ill", "student") if getattr(person, f)}
     if person.lives_alone and rules.age(person, today) >= 70:
         flags.add("elderly_alone")
@@ -60,11 +61,14 @@ def _people(street_id: int | None):
 
 
 def live_pairs() -> list[Pairing]:
+    """Every proposed or active pairing, with its volunteer loaded."""
     return db.session.scalars(select(Pairing).where(Pairing.status.in_(LIVE))
                               .options(joinedload(Pairing.volunteer))).all()
 
 
 def beneficiaries(rows, live: list[Pairing], today: date, standards: dict):
+    """(person, street, community) rows as the optimiser's people, with their current helpers
+    from the ``live`` pairings (for continuity)."""
     current = defaultdict(dict)
     for pairing in live:
         current[pairing.person_id][pairing.helper_kind] = pairing.cadre_id or pairing.volunteer_id
@@ -80,6 +84,8 @@ def beneficiaries(rows, live: list[Pairing], today: date, standards: dict):
 
 
 def cadres(street: str | None):
+    """Active cadres as the optimiser's, with their group's street and cross-street
+    permissions; only the groups of ``street`` if given."""
     permissions = defaultdict(set)
     for group_id, name in db.session.execute(
             select(CrossStreetPermission.group_id, Street.name).join(Street)):
@@ -101,6 +107,8 @@ def cadres(street: str | None):
 
 
 def volunteers(street: str | None, outside_load: dict[int, int]):
+    """Active volunteers and organisations as the optimiser's, each with the capacity that
+    ``outside_load`` (their pairs outside this run) leaves; only those serving ``street``."""
     names = dict(db.session.execute(select(Street.id, Street.name)).all())
     query = (select(Volunteer, Community.name, Community.street_id)
              .outerjoin(Community, Community.id == Volunteer.home_community_id)
@@ -119,6 +127,7 @@ def volunteers(street: str | None, outside_load: dict[int, int]):
 
 
 def forbidden_pairs() -> frozenset:
+    """Every forbidden pair as the optimiser's (helper kind, helper id, person id)."""
     kinds = dict(db.session.execute(select(Volunteer.id, Volunteer.kind)).all())
     out = set()
     for row in db.session.scalars(select(ForbiddenPair)):
@@ -131,6 +140,7 @@ def forbidden_pairs() -> frozenset:
 
 
 def as_pair(pairing: Pairing) -> matching.Pair:
+    """A pairing row as the optimiser's pair (an enterprise helps as an organisation)."""
     if pairing.helper_kind == "cadre":
         return matching.Pair("cadre", pairing.cadre_id, pairing.person_id)
     return matching.Pair(solver_kind(pairing.volunteer), pairing.volunteer_id, pairing.person_id)

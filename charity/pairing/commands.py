@@ -40,7 +40,7 @@ def run(street, as_json):
         "bound": match_run.bound, "seconds": match_run.seconds,
         "coverage": {k: {"covered": v[0], "total": v[1]} for k, v in s["coverage"].items()},
         "quota_violations": s["quota_violations"], "conflicts": s["conflicts"],
-        "unmatched": len(s["unmatched"]), "published": published,
+        "notes": s["notes"], "unmatched": len(s["unmatched"]), "published": published,
     }
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -1,51 +1,104 @@
-"""The optimiser's run messages (written in Chinese by `matching/`) in the user's language."""
+"""The optimiser's messages in the user's language: pair reasons, unmatched reasons, conflicts
+and notes.
 
-import re
+`matching` reports each as a code with parameters (`matching.Message`); runs and pairings store
+them as ``{"code": ..., "params": {...}}``. Each code maps to one message with named parameters;
+rank, skill and priority codes are shown through `charity.labels.label`. A run stored before
+messages were data may hold ``legacy_text``: its text is shown as it was written.
+"""
 
+from collections.abc import Mapping
+
+from babel.lists import format_list
+from flask_babel import format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 
 from charity.labels import label
-from matching.model import RANK_CN
+from matching import Message
 
-RANKS = {cn: code for code, cn in RANK_CN.items()}
-PATTERNS = (
-    (re.compile(r"^(?P<street>.+): (?P<n>\d+) 名(?P<rank>区级领导|处级领导|其他干部)"
-                r"至少需要 (?P<need>\d+) 人，仅 (?P<have>\d+) 人可结对$"),
-     _l("%(street)s: %(n)s × %(rank)s need at least %(need)s people, %(have)s are eligible")),
-    (re.compile(r"^(?P<street>.+): (?P<n>\d+) 名干部至少需要 (?P<need>\d+) 人，"
-                r"仅 (?P<have>\d+) 人可结对（未达下限: (?P<ranks>.+)）$"),
-     _l("%(street)s: %(n)s cadres need at least %(need)s people, %(have)s are eligible "
-        "(below their minimum: %(ranks)s)")),
-    (re.compile(r"^(?P<street>.+): (?P<ranks>.+)未达配额下限，"
-                r"可结对对象已被跨街道干部或锁定结对占用$"),
-     _l("%(street)s: %(ranks)s below their minimum; the people they could serve are taken by "
-        "cadres from other streets or by locked pairs")),
-    (re.compile(r"^(?P<street>.+): 覆盖率 (?P<c>[\d.]+%)，低于全区 (?P<d>[\d.]+%) "
-                r"减 (?P<t>\d+) 个百分点；可服务该街道的干部已满额$"),
-     _l("%(street)s: coverage %(c)s, below the district's %(d)s minus %(t)s points; every "
-        "cadre who may serve it is at their quota")),
-)
+LEGACY = "legacy_text"
+MESSAGES = {
+    "locked": _l("Locked by staff"),
+    "rematch": _l("Re-matched after a decline"),
+    "priority": _l("Priority: %(mark)s"),
+    "continuity": _l("Continues an existing pair"),
+    "same_community": _l("Same community"),
+    "same_street": _l("Same street"),
+    "cross_street": _l("Serves across streets (allowed)"),
+    "skill": _l("Skill: %(skill)s"),
+    "designation": _l("Designation: %(to)s"),
+    "no_cadre_serves_street": _l("No cadre serves this street"),
+    "no_helper_with_skill": _l("No helper has the skill: %(skills)s"),
+    "forbidden_with_all_eligible": _l("Every eligible helper is forbidden for this person"),
+    "no_cadre_left": _l("Every eligible cadre in the street is at their quota"),
+    "no_volunteer_left": _l("No eligible volunteer or organisation has room left"),
+    "no_sponsor_left": _l("No eligible sponsor has budget left"),
+    "already_paired": _l("Already paired"),
+    "locked_pair_invalid": _l("A locked pair is unknown or repeated: %(kind)s #%(helper_id)s "
+                              "with person #%(person_id)s"),
+    "locked_pair_forbidden": _l("A locked pair is also forbidden: %(kind)s #%(helper_id)s "
+                                "with person #%(person_id)s"),
+    "locked_over_quota": _l("%(kind)s #%(helper_id)s: locked pairs %(locked)s, above the "
+                            "maximum of %(maximum)s"),
+    "rank_quota_unreachable": _l("%(street)s: %(rank)s × %(cadres)s must pair with at least "
+                                 "%(need)s people, but only %(eligible)s can be paired with "
+                                 "them"),
+    "street_quota_unreachable": _l("%(street)s: its cadres (%(cadres)s) must pair with at "
+                                   "least %(need)s people, but only %(eligible)s can be paired "
+                                   "with them (below their minimum: %(below_minimum)s)"),
+    "quota_taken": _l("%(street)s: below their minimum: %(below_minimum)s; the people they "
+                      "could serve are taken by cadres from other streets or by locked pairs"),
+    "street_below_balance": _l("%(street)s: coverage %(coverage)s, below the district's "
+                               "%(district)s minus %(tolerance)s points; every cadre who may "
+                               "serve it is at their quota"),
+    "cadre_below_quota": _l("Cadre #%(cadre_id)s now pairs with %(paired)s, below the quota "
+                            "minimum of %(minimum)s; the next full run makes up the difference"),
+}
+RANK_COUNT = _l("%(rank)s × %(count)s")
 
 
-def _ranks(text: str) -> str:
-    """'区级领导 1 名、处级领导 2 名' → the ranks' labels with their counts."""
-    parts = []
-    for part in text.split("、"):
-        name, _sep, count = part.strip().partition(" ")
-        code = RANKS.get(name)
-        parts.append(f"{label(code)} × {count.removesuffix(' 名').strip()}" if code else part)
-    return ", ".join(parts)
+def _list(items) -> str:
+    return format_list([str(item) for item in items], locale=get_locale())
 
 
-def run_message(text: str) -> str:
-    """A conflict or balance note of a run, in the current language (unknown text as is)."""
-    for pattern, message in PATTERNS:
-        found = pattern.match(text)
-        if found:
-            values = found.groupdict()
-            if "rank" in values:
-                values["rank"] = label(RANKS[values["rank"]])
-            if "ranks" in values:
-                values["ranks"] = _ranks(values["ranks"])
-            return str(message) % values
-    return text
+def _designation(to: str | None) -> str:
+    return label(to) if to else str(_l("Where most needed"))
+
+
+def _ranks(counts) -> str:
+    return _list(str(RANK_COUNT) % {"rank": label(rank), "count": count}
+                 for rank, count in counts)
+
+
+def _percent(part: int, whole: int) -> str:
+    return format_percent(part / max(whole, 1), "#,##0.0%")
+
+
+SHOWN = {"mark": label, "skill": label, "rank": label, "kind": label, "to": _designation,
+         "skills": lambda skills: _list(label(skill) for skill in skills),
+         "below_minimum": _ranks}
+
+
+def _values(params: Mapping) -> dict:
+    """The parameters as shown: code names as labels, lists in the language's style, and a
+    street's and the district's coverage as percentages."""
+    values = {name: SHOWN[name](value) if name in SHOWN else value
+              for name, value in params.items()}
+    if "covered" in params:
+        values["coverage"] = _percent(params["covered"], params["total"])
+        values["district"] = _percent(params["district_covered"], params["district_total"])
+    return values
+
+
+def render(message: Message | Mapping) -> str:
+    """A message of the optimiser (a `matching.Message` or its stored form) in the current
+    language; an unknown code is shown as it is."""
+    if isinstance(message, Message):
+        code, params = message.code, message.params
+    else:
+        code, params = message["code"], message.get("params") or {}
+    if code == LEGACY:
+        return str(params.get("text", ""))
+    if code not in MESSAGES:
+        return code
+    return str(MESSAGES[code]) % _values(params)

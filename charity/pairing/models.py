@@ -14,8 +14,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import UTCDateTime, utcnow
+from charity.database import CreatedAt, UTCDateTime, check_one_of
 from charity.extensions import db
+from charity.registry.models import PersonRecord
 
 RANKS = ("district_leader", "division_leader", "staff")
 HELPER_KINDS = ("volunteer", "organisation", "enterprise")
@@ -27,7 +28,7 @@ class Cadre(db.Model):
 
     __tablename__ = "cadre"
     __table_args__ = (
-        CheckConstraint("rank IN ('district_leader', 'division_leader', 'staff')", name="rank"),
+        check_one_of("rank", RANKS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +51,7 @@ class Volunteer(db.Model):
 
     __tablename__ = "volunteer"
     __table_args__ = (
-        CheckConstraint("kind IN ('volunteer', 'organisation', 'enterprise')", name="kind"),
+        check_one_of("kind", HELPER_KINDS),
         CheckConstraint("capacity >= 0", name="capacity"),
     )
 
@@ -71,14 +72,17 @@ class Volunteer(db.Model):
 
 
 PAIRING_STATUSES = ("proposed", "active", "declined", "ended")
+#: How a pairing names its helper: a cadre, or a volunteer (organisations and enterprises too).
+PAIRED_KINDS = ("cadre", "volunteer")
+RUN_STATES = ("preview", "published", "discarded")
 
 
-class MatchRun(db.Model):
+class MatchRun(CreatedAt, db.Model):
     """One run of the pairing optimiser, for the district or one street."""
 
     __tablename__ = "match_run"
     __table_args__ = (
-        CheckConstraint("state IN ('preview', 'published', 'discarded')", name="state"),
+        check_one_of("state", RUN_STATES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,19 +97,18 @@ class MatchRun(db.Model):
     #: Per-street coverage, unmatched people with reasons, conflicts, the proposed pairs.
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     street = relationship("Street")
 
 
-class Pairing(db.Model):
+class Pairing(PersonRecord, CreatedAt, db.Model):
     """A helper (cadre, or volunteer/organisation/enterprise) paired with a person."""
 
     __tablename__ = "pairing"
     __table_args__ = (
-        CheckConstraint("helper_kind IN ('cadre', 'volunteer')", name="helper_kind"),
-        CheckConstraint("status IN ('proposed', 'active', 'declined', 'ended')", name="status"),
+        check_one_of("helper_kind", PAIRED_KINDS),
+        check_one_of("status", PAIRING_STATUSES),
         CheckConstraint("(helper_kind = 'cadre' AND cadre_id IS NOT NULL AND volunteer_id IS NULL)"
                         " OR (helper_kind = 'volunteer' AND volunteer_id IS NOT NULL"
                         " AND cadre_id IS NULL)", name="one_helper"),
@@ -116,7 +119,6 @@ class Pairing(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     helper_kind: Mapped[str] = mapped_column(String(20))
     cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"), index=True)
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"), index=True)
@@ -127,32 +129,28 @@ class Pairing(db.Model):
     #: Why the optimiser chose it (priority, continuity, proximity, skill).
     reasons: Mapped[list] = mapped_column(JSON, default=list)
     decline_reason: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    person = relationship("Person")
     cadre = relationship("Cadre")
     volunteer = relationship("Volunteer")
     match_run = relationship("MatchRun")
 
 
-class ForbiddenPair(db.Model):
+class ForbiddenPair(PersonRecord, CreatedAt, db.Model):
     """A pair the optimiser must never produce: declined, or a conflict of interest."""
 
     __tablename__ = "forbidden_pair"
     __table_args__ = (
-        CheckConstraint("helper_kind IN ('cadre', 'volunteer')", name="helper_kind"),
+        check_one_of("helper_kind", PAIRED_KINDS),
         UniqueConstraint("helper_kind", "helper_id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     helper_kind: Mapped[str] = mapped_column(String(20))
     helper_id: Mapped[int]
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     #: 'declined' or 'conflict'.
     reason: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CrossStreetPermission(db.Model):

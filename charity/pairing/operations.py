@@ -24,6 +24,11 @@ def _key(kind: str, helper_id: int, person_id: int) -> tuple[str, int, int]:
     return ("cadre" if kind == "cadre" else "volunteer", helper_id, person_id)
 
 
+def _stored(messages) -> list[dict]:
+    """The optimiser's messages as they are stored: ``{"code": ..., "params": {...}}``."""
+    return [message.as_json() for message in messages]
+
+
 def run(street=None, user=None) -> MatchRun:
     """Solve the district (or one street) and keep the result as a preview with its diff."""
     standards = rules.standards(current_app.config)
@@ -34,13 +39,13 @@ def run(street=None, user=None) -> MatchRun:
             if p.person_id in in_scope}
     proposed = {_key(*p.key): p for p in result.pairs}
     summary = {
-        "pairs": [[*_key(*p.key), list(p.reasons)] for p in result.pairs],
+        "pairs": [[*_key(*p.key), _stored(p.reasons)] for p in result.pairs],
         "coverage": {s: list(v) for s, v in result.coverage.items()},
         "volunteer_coverage": {s: list(v) for s, v in result.volunteer_coverage.items()},
-        "unmatched": [list(u) for u in result.unmatched],
-        "conflicts": list(result.conflicts),
+        "unmatched": [[person_id, reason.as_json()] for person_id, reason in result.unmatched],
+        "conflicts": _stored(result.conflicts),
         "quota_violations": [list(v) for v in result.quota_violations],
-        "notes": list(result.notes),
+        "notes": _stored(result.notes),
         "added": sorted(list(k) for k in proposed.keys() - live.keys()),
         "removed": sorted(list(k) for k in live.keys() - proposed.keys()),
         "kept": len(proposed.keys() & live.keys()),
@@ -149,13 +154,13 @@ def rematch(declined: Pairing, user=None) -> Pairing | None:
     outcome = matching.rematch(problem, current, declined.person_id, (kind, helper_id))
     if outcome.pair is None:
         record("pairing.rematch", "person", declined.person_id, user=user,
-               result=outcome.reason)
+               result=outcome.reason.code)
         return None
     new_kind = "cadre" if outcome.pair.helper_kind == "cadre" else "volunteer"
     pairing = Pairing(person_id=declined.person_id, helper_kind=new_kind,
                       cadre_id=outcome.pair.helper_id if new_kind == "cadre" else None,
                       volunteer_id=outcome.pair.helper_id if new_kind == "volunteer" else None,
-                      reasons=list(outcome.pair.reasons))
+                      reasons=_stored(outcome.pair.reasons))
     db.session.add(pairing)
     db.session.flush()
     record("pairing.rematch", "pairing", pairing.id, user=user, replaces=declined.id)

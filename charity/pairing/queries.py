@@ -26,6 +26,7 @@ def live(scope: int | None, street_id: int | None = None) -> Select:
 
 
 def pairing(pairing_id: int, scope: int | None) -> Select:
+    """One pairing, if its person lives in the street ``scope`` (any street if None)."""
     query = (select(Pairing).join(Person, Person.id == Pairing.person_id)
              .join(Household, Household.id == Person.household_id)
              .where(Pairing.id == pairing_id))
@@ -70,6 +71,7 @@ def coverage() -> Select:
 
 
 def runs(scope: int | None) -> Select:
+    """The last 20 matching runs, of one street's scope or all of them."""
     query = select(MatchRun).order_by(MatchRun.id.desc()).limit(20)
     return query if scope is None else query.where(MatchRun.street_id == scope)
 

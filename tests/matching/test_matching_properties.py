@@ -76,10 +76,12 @@ def test_every_person_accounted_for(problem):
     unmatched = dict(result.unmatched)
     assert set(unmatched) == {b.id for b in problem.beneficiaries} - covered
     assert sum(c for c, _ in result.coverage.values()) == len(covered)
-    for reason in unmatched.values():
-        assert reason in ("no cadre serves this street", "forbidden with all eligible helpers",
-                          "no eligible cadre left in street") or reason.startswith(
-                              "no helper with skill")
+    people = {b.id: b for b in problem.beneficiaries}
+    for person_id, reason in unmatched.items():
+        assert reason.code in ("no_cadre_serves_street", "forbidden_with_all_eligible",
+                               "no_cadre_left", "no_helper_with_skill")
+        if reason.code == "no_helper_with_skill":
+            assert reason.params == {"skills": tuple(sorted(people[person_id].required_skills))}
 
 
 def test_deterministic_across_processes():
@@ -88,7 +90,7 @@ def test_deterministic_across_processes():
             "r = solve(small_instance(7, people=40, cadres=12, volunteers=4, limit=3)); "
             "print(r.objective, [p.key for p in r.pairs], r.unmatched)")
     root = Path(__file__).resolve().parents[2]
-    out = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    out = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,  # noqa: S603 - this interpreter on a fixed snippet
                           check=True, cwd=root, env={**os.environ, "PYTHONHASHSEED": seed,
                                                      "PYTHONPATH": str(root)}).stdout
            for seed in ("1", "2")}

@@ -1,20 +1,33 @@
 """Re-matching after a decline, the infeasibility report, and the district instance."""
 
 import time
+from collections import Counter
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import Beneficiary, Cadre, Problem, Sponsor, district_instance, rematch, solve
+from matching import (
+    Beneficiary,
+    Cadre,
+    Message,
+    Problem,
+    Sponsor,
+    district_instance,
+    rematch,
+    solve,
+)
 from matching.generate import small_instance
+from matching.prepare import prepare_layer
 from matching.scoring import layer_of
+
+rematch_cases = st.builds(small_instance, seed=st.integers(0, 10**6), people=st.integers(2, 16),
+                          cadres=st.integers(1, 6), volunteers=st.integers(0, 3))
 
 
 @settings(deadline=None, max_examples=200)
-@given(st.builds(small_instance, seed=st.integers(0, 10**6), people=st.integers(2, 16),
-                 cadres=st.integers(1, 6), volunteers=st.integers(0, 3)),
-       st.integers(0, 10**6))
+@given(rematch_cases, st.integers(0, 10**6))
 def test_rematch_changes_no_other_pair(problem, pick):
     result = solve(problem)
     if not result.pairs:
@@ -35,6 +48,37 @@ def test_rematch_changes_no_other_pair(problem, pick):
     assert new.key not in problem.forbidden
 
 
+def _allowed_helpers(problem, layer, person_id) -> dict[int, int]:
+    """Helper id -> maximum of every helper the solver's candidate arcs allow for the person."""
+    prepared = prepare_layer(replace(problem, locked=(), candidate_limit=None), layer)
+    arrays, arcs = prepared.layer, prepared.arcs
+    person = arrays.person_ids.tolist().index(person_id)
+    return {int(arrays.helper_ids[h]): int(arrays.upper[h])
+            for h, p in zip(arcs.helper.tolist(), arcs.person.tolist(), strict=True)
+            if p == person}
+
+
+@settings(deadline=None, max_examples=200)
+@given(rematch_cases, st.integers(0, 10**6))
+def test_rematch_offers_only_what_the_solver_allows(problem, pick):
+    """Re-matching and the solver share their rules: the helper offered is one the solver's
+    candidate arcs allow, and nobody is offered only when every allowed helper is full."""
+    result = solve(problem)
+    if not result.pairs:
+        return
+    old = result.pairs[pick % len(result.pairs)]
+    out = rematch(problem, result, old.beneficiary_id, (old.helper_kind, old.helper_id))
+    layer = layer_of(old.helper_kind)
+    allowed = _allowed_helpers(problem, layer, old.beneficiary_id)
+    allowed.pop(old.helper_id, None)
+    if out.pair is not None:
+        assert out.pair.helper_id in allowed
+        return
+    assert out.reason.code in ("no_cadre_left", "no_volunteer_left", "no_sponsor_left")
+    load = Counter(p.helper_id for p in out.pairs if layer_of(p.helper_kind) == layer)
+    assert all(load[helper] >= maximum for helper, maximum in allowed.items())
+
+
 def _street(name, n, start=1):
     return tuple(Beneficiary(start + i, name, f"{name}0") for i in range(n))
 
@@ -45,7 +89,8 @@ def test_infeasible_report_names_street_and_rank():
         Cadre(4, "staff", "大坪"),)
     result = solve(Problem(people, cadres))
     assert result.status == "INFEASIBLE"
-    assert result.conflicts == ("上清寺: 3 名区级领导至少需要 6 人，仅 2 人可结对",)
+    assert result.conflicts == (Message("rank_quota_unreachable", {
+        "street": "上清寺", "rank": "district_leader", "cadres": 3, "need": 6, "eligible": 2}),)
     assert {v[0] for v in result.quota_violations} <= {1, 2, 3}
     load = [sum(p.helper_id == i for p in result.pairs) for i in (1, 2, 3)]
     assert sorted(load, reverse=True)[0] <= 3 and sum(load) == 2  # best partial, maxima kept
@@ -85,7 +130,7 @@ def test_rematch_uses_spare_capacity_and_keeps_the_rest():
     old = next(p for p in result.pairs if p.helper_id == full)
     out = rematch(problem, result, old.beneficiary_id, ("cadre", full))
     assert out.pair is not None and out.pair.helper_id == 3 - full
-    assert "rematch" in out.pair.reasons
+    assert out.reason == Message("rematch") and Message("rematch") in out.pair.reasons
     assert {p.key for p in out.pairs} == {p.key for p in result.pairs} - {old.key} | {
         out.pair.key}
 
