@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,8 +65,23 @@ class CreatedAt:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+#: How long a SQLite writer waits for another to finish, instead of failing at once (ms).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Requests that only read; everything else (other requests, commands, jobs) may write.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _may_write() -> bool:
+    """Whether the transaction about to begin may write: anything but a reading request."""
+    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
 def configure_engine(engine: Engine) -> None:
-    """SQLite: enforce foreign keys, and let SQLAlchemy own transactions so savepoints work."""
+    """SQLite: enforce foreign keys, let SQLAlchemy own transactions so savepoints work, and
+    queue writers instead of failing them. In WAL mode readers never wait; a transaction that
+    may write begins IMMEDIATE, taking the write lock first, and waits up to the busy timeout
+    for it: two writers that both read first and then write would otherwise fail with
+    "database is locked" (a burst of webhook deliveries on the embedded default)."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -73,7 +89,10 @@ def configure_engine(engine: Engine) -> None:
     def _connect(dbapi_connection, record):
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")

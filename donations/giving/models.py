@@ -59,6 +59,9 @@ class Donation(db.Model):
     #: A card dispute holds part of this gift until Stripe closes it; kept apart from `status`,
     #: which a refund delivered meanwhile may change (Stripe does not order its events).
     dispute_open: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The card dispute last opened on this gift (Stripe's dispute id): a dispute's hold and
+    #: close are each posted once, whichever of its events arrives first.
+    dispute_id: Mapped[str | None] = mapped_column(String(80))
     #: Paper or bank receipt number for offline gifts; the receipt serial for online ones.
     receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     payment_intent: Mapped[str | None] = mapped_column(String(80), unique=True)
@@ -77,6 +80,7 @@ class Donation(db.Model):
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign = relationship("FundraisingCampaign")
+    recurring = relationship("RecurringGift")
     donor = relationship("User", foreign_keys=[donor_id])
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     confirmed_by = relationship("User", foreign_keys=[confirmed_by_id])

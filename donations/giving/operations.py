@@ -126,7 +126,7 @@ def dispute_opened(donation: Donation, amount_fen: int, fee_fen: int, dispute: s
     """The bank took the money back pending a dispute: hold it, with Stripe's fee."""
     ledger.record_dispute_hold(gift_reference=donation.reference, amount_fen=amount_fen,
                                fee_fen=fee_fen, reference=f"stripe:{dispute}:hold")
-    donation.dispute_open, donation.status = True, "disputed"
+    donation.dispute_open, donation.status, donation.dispute_id = True, "disputed", dispute
     db.session.flush()
 
 

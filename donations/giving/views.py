@@ -16,7 +16,7 @@ from donations.giving.forms import PRESETS_YUAN, GiveForm
 from donations.giving.models import Donation
 from donations.sponsorship import operations as sponsorship
 from donations.sponsorship import queries as sponsorship_queries
-from donations.stripe import gateway
+from donations.stripe import gateway, webhook
 
 bp = Blueprint("giving", __name__, url_prefix="/donations")
 
@@ -107,6 +107,9 @@ def start():
             card=form.card.data if gateway.uses_localstripe() else None)
     if not work.ok:
         return _error(str(work.error))
+    # A notice about this PaymentIntent may have come before the gift was committed.
+    with unit_of_work(errors=False):
+        webhook.apply_waiting([f"pi:{donation.payment_intent}"])
     # The page confirms on Stripe.js unless the server already did (localstripe's test card).
     confirm = not gateway.uses_localstripe() or intent["status"] == "requires_action"
     return jsonify(client_secret=intent["client_secret"], confirm=confirm, method=method,

@@ -1,189 +1,133 @@
-"""Stripe events into domain calls. Boring on purpose: the view verified the signature; here
-the event id is claimed once, the amount is checked, and one operation runs.
+"""Stripe's webhook, boring on purpose: verify the signature, claim the event id once, apply the
+object it names through one handler, run the ledger posting last. An event whose gift is not
+known yet is kept waiting and applied as soon as the gift exists (its delivery, the gift's own
+commit, a redelivery or the reconciliation, whichever comes first). Every refused delivery
+leaves a security record, without its body."""
 
-A handler looks and decides, returning (gift, outcome, action): `action` is the one domain
-call that posts to the ledger, run last, after the event row and every other write are
-flushed, so the ledger's head lock is held only for the posting and the commit. A posting the
-ledger refuses is rolled back to before it; the event is then kept as refused and its gift
-flagged for review."""
-
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from charity.database import utcnow
+from charity.audit.operations import record
 from charity.extensions import db
 from charity.fund.operations import LedgerError
 from donations.giving import operations
-from donations.giving.models import Donation, RecurringGift
-from donations.stripe import gateway
-from donations.stripe.models import StripeEvent
+from donations.giving.models import Donation
+from donations.stripe import disputes, events, gateway, objects, subscriptions
+from donations.stripe.models import WAITING, StripeEvent
 
 DUPLICATE = "duplicate"
 
+HANDLERS = {
+    "payment_intent.succeeded": events.payment_succeeded,
+    "payment_intent.payment_failed": events.payment_failed,
+    "charge.refunded": events.charge_refunded,
+    "charge.dispute.created": disputes.dispute_created,
+    "charge.dispute.closed": disputes.dispute_closed,
+    "invoice.payment_succeeded": subscriptions.invoice_paid,
+    "invoice.paid": subscriptions.invoice_paid,
+    "customer.subscription.deleted": subscriptions.subscription_deleted,
+}
+#: Other events Stripe sends about the objects the platform uses: acknowledged, not applied.
+#: A type outside these families is not one Stripe sends this endpoint: refused.
+FAMILIES = ("payment_intent.", "charge.", "invoice.", "invoiceitem.", "customer.",
+            "setup_intent.", "payment_method.", "plan.", "price.", "product.", "refund.",
+            "balance.", "payout.", "source.", "mandate.")
 
-def claim(event: dict) -> StripeEvent | None:
-    """The event's row, claimed for this delivery; None when the event was seen already (a
-    concurrent delivery of the same event waits on the unique key, then finds it taken)."""
-    seen = StripeEvent(id=event["id"], type=str(event.get("type", ""))[:60], outcome="received")
+
+class Refused(ValueError):
+    """A delivery the webhook refuses (400): bad signature or timestamp, or not an event."""
+
+
+def verified(payload: bytes, signature: str | None) -> tuple[str, str, dict]:
+    """(id, type, object) of a delivery whose signature checks out; Refused otherwise."""
+    try:
+        event_id, kind, obj = objects.event_parts(gateway.verify(payload, signature))
+    except (gateway.BadSignature, objects.Malformed) as error:
+        raise Refused(str(error)) from None
+    if kind not in HANDLERS and not kind.startswith(FAMILIES):
+        raise Refused(f"unknown event type {kind[:60]}")
+    return event_id, kind, obj
+
+
+def refused(reason: str, event_id: str | None = None) -> None:
+    """The security record of a refused delivery: the reason, never the body."""
+    current_app.logger.warning("stripe webhook refused: %s", reason,
+                               extra={"event_id": event_id, "reason": reason})
+    record("stripe.webhook_refused", "stripe_event", event_id, reason=reason[:200])
+
+
+def claim(event_id: str, kind: str) -> StripeEvent | None:
+    """The event's row for this delivery: new, or one kept waiting (tried again now); None
+    for an event already applied. A concurrent delivery of the same event waits on the key."""
+    seen = db.session.get(StripeEvent, event_id, with_for_update=True)
+    if seen is not None:
+        return seen if seen.outcome == WAITING else None
+    seen = StripeEvent(id=event_id, type=kind[:60], outcome="received")
     try:
         with db.session.begin_nested():
             db.session.add(seen)
     except IntegrityError:
-        return None
+        return claim(event_id, kind)
     return seen
 
 
-def handle(event: dict) -> str:
-    """Claim the event id and apply it; return the outcome ("duplicate" when seen before)."""
-    seen = claim(event)
-    if seen is None:
-        return DUPLICATE
-    handler = HANDLERS.get(seen.type)
-    obj = event["data"].get("object") or {}
+def handle(event_id: str, kind: str, obj: dict) -> StripeEvent | None:
+    """Claim and apply one verified event; None when it was applied before."""
+    seen = claim(event_id, kind)
+    if seen is not None:
+        apply(seen, kind, obj)
+    return seen
+
+
+def apply(seen: StripeEvent, kind: str, obj: dict) -> str:
+    """Apply an event's object to its gift, or keep it waiting; the posting runs last, in a
+    savepoint: a posting the ledger refuses leaves the event refused and the gift held."""
+    handler = HANDLERS.get(kind)
     if handler is None:
-        seen.outcome = "ignored"
-        return seen.outcome
-    donation, seen.outcome, action = handler(event, obj)
-    seen.donation_id = donation.id if donation is not None else None
-    db.session.flush()
-    if action is None:
+        seen.outcome, seen.payload, seen.waiting_on = "ignored", None, None
         return seen.outcome
     try:
-        with db.session.begin_nested():
-            action()
-    except LedgerError as error:
-        seen.outcome = f"refused: {error}"[:200]
-        if donation is not None:
-            operations.flag(donation, seen.outcome)
-        db.session.flush()
+        step = handler(obj)
+    except objects.Malformed as error:
+        step = events.Step(f"refused: {error}"[:200])
+    _note(seen, step, kind, obj)
+    if step.action is not None:
+        try:
+            with db.session.begin_nested():
+                step.action()
+        except LedgerError as error:
+            seen.outcome = f"refused: {error}"[:200]
+            operations.flag(step.donation, seen.outcome)
+    if seen.outcome != WAITING and step.donation is not None:
+        apply_waiting(gift_keys(step.donation))
     return seen.outcome
 
 
-def _donation(obj: dict, lock: bool = False) -> Donation | None:
-    """The gift an object (PaymentIntent, Charge, Dispute) belongs to, row-locked if asked."""
-    intent = obj.get("payment_intent") if obj.get("object") != "payment_intent" else obj["id"]
-    query = select(Donation).where(Donation.payment_intent == intent) if intent \
-        else select(Donation).where(Donation.charge == obj.get("charge"))
-    return db.session.scalar(query.with_for_update() if lock else query)
+def _note(seen: StripeEvent, step: events.Step, kind: str, obj: dict) -> None:
+    seen.outcome = step.outcome[:200]
+    seen.donation_id = step.donation.id if step.donation is not None else seen.donation_id
+    seen.waiting_on = step.waiting_on if step.outcome == WAITING else None
+    seen.payload = {"type": kind, "object": obj} if step.outcome == WAITING else None
+    db.session.flush()
 
 
-def _charge(intent: dict) -> dict:
-    charge = intent.get("latest_charge")
-    return charge if isinstance(charge, dict) else {"id": charge}
+def gift_keys(gift: Donation) -> list[str]:
+    """The keys events about this gift are filed under."""
+    keys = [f"pi:{gift.payment_intent}" if gift.payment_intent else None,
+            f"ch:{gift.charge}" if gift.charge else None,
+            f"sub:{gift.recurring.subscription}"
+            if gift.recurring is not None and gift.recurring.subscription else None]
+    return [key for key in keys if key]
 
 
-def payment_succeeded(event: dict, intent: dict):
-    """The payment went through: credit the gift if the amount, currency and fee check out, else
-    flag it."""
-    fee = gateway.charge_fee(intent, str(intent.get("currency")))  # before any row lock
-    donation = _donation(intent, lock=True)
-    if donation is None:
-        return None, "ignored", None
-    if donation.status != "pending":
-        return donation, f"ignored: already {donation.status}", None
-    charge = _charge(intent)
-    donation.charge = charge.get("id")
-    card = (charge.get("payment_method_details") or {}).get("card") or {}
-    donation.card_fingerprint = card.get("fingerprint")
-    received = intent.get("amount_received", intent.get("amount"))
-    if received != donation.amount_fen or intent.get("currency") != donation.currency:
-        operations.flag(donation, f"amount_mismatch: {received} {intent.get('currency')}")
-        return donation, "flagged", None
-    if not 0 <= fee < donation.amount_fen:
-        operations.flag(donation, f"fee_out_of_range: {fee}")
-        return donation, "flagged", None
-    return donation, "credited", lambda: operations.credit(donation, fee_fen=fee)
-
-
-def payment_failed(event: dict, intent: dict):
-    """The payment failed: a pending gift is marked failed."""
-    donation = _donation(intent, lock=True)
-    if donation is None or donation.status != "pending":
-        return donation, "ignored", None
-    donation.status = "failed"
-    return donation, "failed", None
-
-
-def charge_refunded(event: dict, charge: dict):
-    """A refund (Stripe reports the running total): post what is new against the gift."""
-    donation = _donation(charge, lock=True)
-    if donation is None or not donation.credited:
-        return donation, "ignored", None
-    total = int(charge.get("amount_refunded", 0))
-    return donation, f"refunded {max(0, total - donation.refunded_fen)}", \
-        lambda: operations.refund(donation, total, reference=f"stripe:{event['id']}")
-
-
-def dispute_created(event: dict, dispute: dict):
-    """A card dispute opened: hold the disputed money and Stripe's fee."""
-    donation = _donation(dispute, lock=True)
-    if donation is None or not donation.credited:
-        return donation, "ignored", None
-    if donation.dispute_open:
-        return donation, "ignored: a dispute is already open", None
-    fee = sum(int(t.get("fee", 0)) for t in dispute.get("balance_transactions") or []
-              if isinstance(t, dict))
-    return donation, "disputed", lambda: operations.dispute_opened(
-        donation, int(dispute["amount"]), fee, dispute["id"])
-
-
-def dispute_closed(event: dict, dispute: dict):
-    """A card dispute ended: the held money returns (won) or is gone (lost)."""
-    donation = _donation(dispute, lock=True)
-    if donation is None or not donation.dispute_open:  # not the status: a refund may change it
-        return donation, "ignored", None
-    won = dispute.get("status") == "won"
-    return donation, "dispute won" if won else "dispute lost", \
-        lambda: operations.dispute_closed(donation, won, dispute["id"])
-
-
-def invoice_paid(event: dict, invoice: dict):
-    """A paid invoice of a monthly gift: one more gift, credited when it is the gift's amount
-    in yuan, else recorded and flagged for review (webhook handler)."""
-    subscription = invoice.get("subscription")
-    if not subscription or db.session.scalar(select(Donation.id).where(
-            Donation.invoice == invoice.get("id"))):
-        return None, "ignored", None
-    fee = gateway.invoice_fee(invoice, "cny")  # before any row lock
-    gift = db.session.scalar(select(RecurringGift).where(
-        RecurringGift.subscription == subscription).with_for_update())
-    amount, currency = int(invoice.get("amount_paid") or 0), str(invoice.get("currency"))[:3]
-    if gift is None or amount <= 0:
-        return None, "ignored", None
-    if db.session.scalar(select(Donation).where(Donation.invoice == invoice["id"])):
-        return None, "ignored: invoice already recorded", None
-    intent = invoice.get("payment_intent")
-    donation = operations.new_donation(
-        amount_fen=amount, currency=currency, designation=gift.designation, channel="online",
-        recurring_id=gift.id, donor_id=gift.donor_id, donor_email=gift.donor.email,
-        donor_name=gift.donor.name, anonymous=not gift.show_name, invoice=invoice["id"],
-        payment_intent=intent if isinstance(intent, str) else None)
-    if amount != gift.amount_fen or currency != "cny":
-        operations.flag(donation, f"amount_mismatch: {amount} {currency}")
-        return donation, "flagged", None
-    if not 0 <= fee < amount:
-        operations.flag(donation, f"fee_out_of_range: {fee}")
-        return donation, "flagged", None
-    return donation, "credited", lambda: operations.credit(donation, fee_fen=fee)
-
-
-def subscription_deleted(event: dict, subscription: dict):
-    """A monthly gift's subscription ended at Stripe: the gift is cancelled."""
-    gift = db.session.scalar(select(RecurringGift).where(
-        RecurringGift.subscription == subscription.get("id")))
-    if gift is None or gift.status == "canceled":
-        return None, "ignored", None
-    gift.status, gift.canceled_at = "canceled", utcnow()
-    return None, "canceled", None
-
-
-HANDLERS = {
-    "payment_intent.succeeded": payment_succeeded,
-    "payment_intent.payment_failed": payment_failed,
-    "charge.refunded": charge_refunded,
-    "charge.dispute.created": dispute_created,
-    "charge.dispute.closed": dispute_closed,
-    "invoice.payment_succeeded": invoice_paid,
-    "invoice.paid": invoice_paid,
-    "customer.subscription.deleted": subscription_deleted,
-}
+def apply_waiting(keys: list[str]) -> list[str]:
+    """Try again every event waiting on one of `keys`, oldest first; their outcomes."""
+    if not keys:
+        return []
+    found = db.session.scalars(
+        select(StripeEvent).where(StripeEvent.outcome == WAITING,
+                                  StripeEvent.waiting_on.in_(keys))
+        .order_by(StripeEvent.received_at, StripeEvent.id).with_for_update()).all()
+    return [apply(seen, seen.payload["type"], seen.payload["object"]) for seen in found
+            if seen.outcome == WAITING]

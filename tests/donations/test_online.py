@@ -15,9 +15,12 @@ from tests.donations.conftest import card_token, event, signed
 HOOK = "/donations/stripe/webhook"
 
 
-def give(client, localstripe, amount="100", designation="measure:4", **extra):
-    data = {"amount": amount, "designation": designation,
-            "card": card_token(localstripe), **extra}
+def give(client, localstripe, amount="100", designation="measure:4", confirm=True, **extra):
+    """A gift opened on the giving page; paid with localstripe's test card unless `confirm`
+    is false (then its PaymentIntent still waits for a payment method, as before Stripe.js)."""
+    data = {"amount": amount, "designation": designation, **extra}
+    if confirm:
+        data["card"] = card_token(localstripe)
     response = client.post("/donations/give", data=data)
     assert response.status_code == 200, response.get_json()
     token = response.get_json()["status_url"].rsplit("/", 1)[1]
@@ -93,7 +96,7 @@ def test_amount_mismatch_is_flagged_not_credited(client, session, localstripe):
 
 
 def test_failed_payment_marks_the_gift_failed(client, session, localstripe):
-    donation = give(client, localstripe)
+    donation = give(client, localstripe, confirm=False)
     intent = {"id": donation.payment_intent, "object": "payment_intent", "amount": 10000,
               "currency": "cny"}
     body, headers = signed(event("payment_intent.payment_failed", intent))

@@ -1,0 +1,88 @@
+"""Reading the objects Stripe sends (PaymentIntent, Charge, Dispute, Invoice, Subscription):
+their ids, the keys a gift is found by, and amounts checked to be whole numbers. A field of the
+wrong shape raises `Malformed`, which the webhook refuses: nothing is guessed about money."""
+
+from dataclasses import dataclass
+
+
+class Malformed(ValueError):
+    """An event or object that is not shaped as Stripe sends it."""
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What ties a Stripe object to a gift: its PaymentIntent, its Charge, its Subscription."""
+
+    intent: str | None = None
+    charge: str | None = None
+    subscription: str | None = None
+
+    @property
+    def waiting_on(self) -> str | None:
+        """The key a waiting event is filed under: the most specific one known."""
+        for prefix, value in (("pi", self.intent), ("ch", self.charge),
+                              ("sub", self.subscription)):
+            if value:
+                return f"{prefix}:{value}"
+        return None
+
+    @property
+    def all(self) -> list[str]:
+        """Every key, as waiting events are filed."""
+        return [f"{p}:{v}" for p, v in (("pi", self.intent), ("ch", self.charge),
+                                         ("sub", self.subscription)) if v]
+
+
+def ident(value) -> str | None:
+    """The id of an expandable field: the string itself, or the expanded object's id."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 80:
+        raise Malformed(f"not an id: {value!r}"[:120])
+    return value
+
+
+def keys(obj: dict) -> Keys:
+    """The keys of a PaymentIntent, Charge, Dispute, Invoice or Subscription."""
+    kind = obj.get("object")
+    own = ident(obj.get("id"))
+    if kind == "subscription":
+        return Keys(subscription=own)
+    if kind == "invoice":
+        return Keys(intent=ident(obj.get("payment_intent")),
+                    charge=ident(obj.get("charge")),
+                    subscription=ident(obj.get("subscription")))
+    return Keys(intent=own if kind == "payment_intent" else ident(obj.get("payment_intent")),
+                charge=own if kind == "charge" else ident(obj.get("charge")))
+
+
+def whole(obj: dict, field: str, default: int | None = None) -> int:
+    """A count of the smallest currency unit (fen): an integer, never a string or a float."""
+    value = obj.get(field, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Malformed(f"{field} is not a whole amount: {value!r}"[:120])
+    return value
+
+
+def currency(obj: dict) -> str:
+    """The object's currency code, lower case (Stripe's own form)."""
+    value = obj.get("currency")
+    if not isinstance(value, str) or not 3 <= len(value) <= 3:
+        raise Malformed(f"currency is not a currency code: {value!r}"[:120])
+    return value.lower()
+
+
+def event_parts(event: dict) -> tuple[str, str, dict]:
+    """(id, type, object) of a verified event; Malformed if any is missing or mistyped."""
+    event_id, kind = event.get("id"), event.get("type")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= 80:
+        raise Malformed("the event has no id")
+    if not isinstance(kind, str) or not 0 < len(kind) <= 60:
+        raise Malformed("the event has no type")
+    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+        raise Malformed("the event has no object")
+    return event_id, kind, obj

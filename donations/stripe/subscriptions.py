@@ -1,0 +1,54 @@
+"""Monthly giving's notices: a paid invoice becomes one more gift, credited when it is the
+monthly amount in yuan (else held for review); a subscription Stripe ended cancels the gift."""
+
+from sqlalchemy import select
+
+from charity.database import utcnow
+from charity.extensions import db
+from donations.giving import operations
+from donations.giving.models import Donation, RecurringGift
+from donations.stripe import gateway, objects
+from donations.stripe.events import Step, credit_step
+
+
+def _monthly_gift(subscription: str) -> RecurringGift | None:
+    return db.session.scalar(select(RecurringGift).where(
+        RecurringGift.subscription == subscription).with_for_update())
+
+
+def invoice_paid(invoice: dict) -> Step:
+    """A paid invoice of a monthly gift: one more gift, credited once (the invoice id is
+    unique), whatever became of the monthly gift since: Stripe holds the money."""
+    subscription = objects.ident(invoice.get("subscription"))
+    if not subscription:
+        return Step("ignored: not a monthly gift's invoice")
+    amount, currency = objects.whole(invoice, "amount_paid", 0), objects.currency(invoice)
+    fee = gateway.invoice_fee(invoice, currency)  # a network call: before any row lock
+    gift = _monthly_gift(subscription)
+    if gift is None:
+        return Step("waiting", waiting_on=f"sub:{subscription}")
+    recorded = db.session.scalar(select(Donation).where(Donation.invoice == invoice["id"]))
+    if recorded is not None or amount <= 0:
+        return Step("ignored", recorded)
+    intent = objects.ident(invoice.get("payment_intent"))
+    donation = operations.new_donation(
+        amount_fen=amount, currency=currency, designation=gift.designation, channel="online",
+        recurring_id=gift.id, donor_id=gift.donor_id, donor_email=gift.donor.email,
+        donor_name=gift.donor.name, anonymous=not gift.show_name, invoice=invoice["id"],
+        payment_intent=intent)
+    if amount != gift.amount_fen or currency != "cny":
+        operations.flag(donation, f"amount_mismatch: {amount} {currency}")
+        return Step("flagged", donation)
+    charge = invoice.get("charge") if isinstance(invoice.get("charge"), dict) else {}
+    return credit_step(donation, amount, currency, fee, charge)
+
+
+def subscription_deleted(subscription: dict) -> Step:
+    """A monthly gift's subscription ended at Stripe: the gift is cancelled."""
+    gift = _monthly_gift(subscription["id"])
+    if gift is None:
+        return Step("waiting", waiting_on=f"sub:{subscription['id']}")
+    if gift.status == "canceled":
+        return Step("ignored")
+    gift.status, gift.canceled_at = "canceled", utcnow()
+    return Step("canceled")
