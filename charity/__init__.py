@@ -79,13 +79,14 @@ def register_blueprints(app: Flask) -> None:
     from donations.giving.views import bp as giving
     from donations.receipts.views import bp as receipts
     from donations.sponsorship.views import bp as sponsorship
+    from donations.stripe.staff_views import bp as stripe_staff
     from donations.stripe.views import bp as stripe
 
     for blueprint in (main, district, registry, registry_roster, audit, casework,
                       casework_records, casework_reviews, casework_overview, visits,
                       visits_campaigns, dashboard, pairing, my_pairings, relief,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
-                      giving_review, campaigns, sponsorship, receipts, stripe):
+                      giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff):
         app.register_blueprint(blueprint)
 
 

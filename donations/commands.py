@@ -65,4 +65,4 @@ def reconcile_command(since, as_json):
     for entry in run.fixed:
         click.echo(f"  fixed   {entry['object']}: {entry['outcome']}")
     for entry in run.unfixed:
-        click.echo(f"  UNFIXED {entry['object']}: {entry['reason']}")
+        click.echo(f"  UNFIXED {entry['object']}: {entry['reason']} {entry.get('detail', '')}")

@@ -12,6 +12,8 @@ from charity.extensions import db
 from charity.pairing.models import Cadre
 from charity.registry import ids
 from charity.registry.models import Household, Person
+from donations.giving.models import Donation
+from donations.stripe.models import StripeEvent
 from tests.factories import PersonFactory, UserFactory, street
 
 TODAY = date(2026, 11, 29)
@@ -45,6 +47,13 @@ def test_demo_population_reproduces_the_attachment(runner):
     again = runner.invoke(args=["demo", "load"])
     assert "people added: 0" in again.output
     assert db.session.scalar(select(func.count(Person.id))) == 12018
+    # The demo's online gifts were paid the way a donor pays: Stripe's signed notice, applied
+    # by the webhook, one credited event per gift and nothing left waiting.
+    online = db.session.scalars(select(Donation).where(Donation.channel == "online")).all()
+    credited = db.session.scalars(select(StripeEvent.donation_id).where(
+        StripeEvent.type == "payment_intent.succeeded", StripeEvent.outcome == "credited")).all()
+    assert online and sorted(credited) == sorted(d.id for d in online)
+    assert all(d.status == "succeeded" for d in online)
 
 
 def test_demo_people_are_plausible(session):

@@ -55,6 +55,7 @@ PAGES = [
     ("POST", "/donations/portal/monthly", {"donor"}),
     ("POST", f"/donations/portal/monthly/{NOBODY}/cancel", {"donor"}),
     ("POST", "/donations/portal/sponsorships", {"donor"}),
+    ("GET", "/donations/staff/reconciliation", LEDGER),
 ]
 EVERY_ROLE = sorted({role for roles in ROLES.values() for role in roles})
 

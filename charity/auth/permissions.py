@@ -66,6 +66,8 @@ class Permission(StrEnum):
     MANAGE_CAMPAIGNS = "manage_campaigns"
     #: Start monthly giving and sponsorship pledges from the donor portal.
     GIVE_FROM_PORTAL = "give_from_portal"
+    #: The last reconciliation of the gifts with Stripe, and the events still waiting.
+    VIEW_RECONCILIATION = "view_reconciliation"
     #: Open any donor's receipt (donors open their own).
     VIEW_ANY_RECEIPT = "view_any_receipt"
 
@@ -99,6 +101,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.REVIEW_GIFTS: frozenset({"admin", "fund_manager", "approver"}),
     Permission.MANAGE_CAMPAIGNS: frozenset({"admin", "fund_manager"}),
     Permission.GIVE_FROM_PORTAL: frozenset({"donor"}),
+    Permission.VIEW_RECONCILIATION: frozenset({"admin", "fund_manager", "approver", "auditor"}),
     Permission.VIEW_ANY_RECEIPT: frozenset({"admin", "fund_manager", "approver", "auditor"}),
 }
 

@@ -29,7 +29,7 @@ class StripeEvent(db.Model):
     waiting_on: Mapped[str | None] = mapped_column(String(90), index=True)
     #: The event's type and object while it waits (needed to apply it later); dropped once
     #: applied, so no payment details are kept longer than needed.
-    payload: Mapped[dict | None] = mapped_column(JSON)
+    payload: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
 
 class Reconciliation(db.Model):

@@ -27,6 +27,10 @@ NOTICES = {
     "subscriptions": lambda o: "customer.subscription.deleted"
     if o.get("status") == "canceled" else None,
 }
+#: Why a difference needs a person (shown to staff through `REASONS` in the staff view):
+#: `no_gift` Stripe holds it and no gift here matches; `unknown_to_stripe` a pending gift's
+#: PaymentIntent is not at Stripe; `refused` the ledger refused it; `not_listed` Stripe did not
+#: list that kind of object.
 #: Outcomes that are no difference: the gift already matched Stripe.
 SAME = ("ignored", "refunded 0", "in fund")
 
@@ -42,9 +46,9 @@ def _apply(run: Reconciliation, kind: str, obj: dict) -> None:
         return
     entry = {"object": obj["id"], "kind": notice, "donation_id": seen.donation_id}
     if outcome == WAITING:
-        run.unfixed.append(entry | {"reason": "Stripe has it; no gift here matches it"})
+        run.unfixed.append(entry | {"reason": "no_gift"})
     elif outcome.startswith("refused"):
-        run.unfixed.append(entry | {"reason": outcome})
+        run.unfixed.append(entry | {"reason": "refused", "detail": outcome})
     else:
         seen.waiting_on, seen.payload = None, None
         db.session.add(seen)
@@ -56,8 +60,8 @@ def _stripe_side(run: Reconciliation, since: int) -> None:
         try:
             found = gateway.listed(kind, since)
         except stripe.StripeError as error:
-            run.unfixed.append({"object": kind, "kind": "list",
-                                "reason": f"Stripe did not list them: {error}"[:200]})
+            run.unfixed.append({"object": kind, "kind": "list", "reason": "not_listed",
+                                "detail": str(error)[:200]})
             continue
         run.examined[kind] = len(found)
         for obj in found:
@@ -74,14 +78,14 @@ def _our_side(run: Reconciliation, since: datetime) -> None:
         intent = gateway.current_intent(gift.payment_intent)
         if intent is None:
             run.unfixed.append({"object": gift.payment_intent, "kind": "gift",
-                                "donation_id": gift.id, "reason": "Stripe does not know it"})
+                                "donation_id": gift.id, "reason": "unknown_to_stripe"})
         else:
             _apply(run, "payment_intents", intent)
     keys = db.session.scalars(select(StripeEvent.waiting_on).where(
         StripeEvent.outcome == WAITING)).all()
     run.examined["waiting events"] = len(keys)
     applied = webhook.apply_waiting(sorted(set(keys)))
-    run.fixed += [{"object": "waiting events", "kind": "applied", "outcome": outcome}
+    run.fixed += [{"object": "waiting", "kind": "waiting", "outcome": outcome}
                   for outcome in applied if outcome != WAITING]
 
 
