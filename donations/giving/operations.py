@@ -53,8 +53,7 @@ def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
             amount_fen, donation.currency,
             {"donation": str(donation.id), "token": donation.token}, card=card, method=method)
     except Exception as error:  # stripe.StripeError and network errors alike
-        raise DonationError(_l("The payment service refused the gift: %(why)s",
-                               why=getattr(error, "user_message", None) or error)) from None
+        raise DonationError(gateway.refusal_message(error)) from None
     donation.payment_intent = intent["id"]
     db.session.flush()
     return donation, intent

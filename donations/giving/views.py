@@ -39,7 +39,7 @@ def _page(form: GiveForm, campaign: FundraisingCampaign | None, status: int = 20
         campaigns=db.session.scalars(campaign_queries.campaigns(local_today())).all(),
         recent=queries.recent_public(campaign.id if campaign else None),
         stripe_js=gateway.js_url(), localstripe=gateway.uses_localstripe(),
-        methods=gateway.offered_methods(),
+        methods=gateway.offered_methods(), refusals=gateway.refusal_messages(),
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"]), status
 
 
@@ -107,8 +107,8 @@ def start():
             card=form.card.data if gateway.uses_localstripe() else None)
     if not work.ok:
         return _error(str(work.error))
-    # The page confirms on Stripe.js unless the server already did (localstripe's test card).
-    confirm = not gateway.uses_localstripe() or intent["status"] == "requires_action"
+    # The page confirms with Stripe.js unless the server already did (a test card sent here).
+    confirm = intent["status"] in gateway.TO_CONFIRM
     return jsonify(client_secret=intent["client_secret"], confirm=confirm, method=method,
                    status_url=url_for(".gift", token=donation.token))
 
