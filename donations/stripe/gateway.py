@@ -5,6 +5,7 @@ import json
 
 import stripe
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 REAL_STRIPE_JS = "https://js.stripe.com/v3/"
@@ -13,7 +14,6 @@ METHODS = ("card", "wechat_pay", "alipay")
 #: A PaymentIntent's states in which the page still confirms it with Stripe.js (again, after a
 #: declined card).
 TO_CONFIRM = ("requires_payment_method", "requires_confirmation", "requires_action")
-
 
 #: What the donor is told when Stripe refuses a card, by Stripe's decline code or error code:
 #: our own words in the user's language, never Stripe's English. Lost and stolen cards read as a
@@ -94,7 +94,7 @@ def _error_object(error: Exception | dict) -> dict:
     return found if isinstance(found, dict) else {}
 
 
-def refusal_message(error: Exception | dict):
+def refusal_message(error: Exception | dict) -> LazyString:
     """What to tell the donor, in their language, when Stripe refuses a payment: `error` is a
     stripe-python error or Stripe's error object (as Stripe.js and `last_payment_error` give
     it), read by its decline code, then its code."""
@@ -108,9 +108,10 @@ def refusal_message(error: Exception | dict):
 
 
 def refusal_messages() -> dict[str, str]:
-    """Every refusal message by code, in the user's language, for the giving page's script."""
+    """Every card refusal message by code (and any other card error's), in the user's
+    language, for the giving page's script."""
     return {code: str(message) for code, message in REFUSALS.items()} | \
-        {"card_error": str(DECLINED), "unavailable": str(UNAVAILABLE)}
+        {"card_error": str(DECLINED)}
 
 
 def payment_method_types() -> list[str]:
