@@ -16,7 +16,7 @@ from donations.giving import designations
 from donations.giving.amounts import DonationError, check_amount
 from donations.giving.models import Donation
 from donations.sponsorship import operations as sponsorship
-from donations.stripe import gateway
+from donations.stripe import gateway, refusals
 
 
 def new_donation(*, amount_fen: int, designation: str | None,
@@ -53,8 +53,7 @@ def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
             amount_fen, donation.currency,
             {"donation": str(donation.id), "token": donation.token}, card=card, method=method)
     except Exception as error:  # stripe.StripeError and network errors alike
-        raise DonationError(_l("The payment service refused the gift: %(why)s",
-                               why=getattr(error, "user_message", None) or error)) from None
+        raise DonationError(refusals.refusal_message(error)) from None
     donation.payment_intent = intent["id"]
     db.session.flush()
     return donation, intent

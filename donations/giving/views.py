@@ -16,7 +16,7 @@ from donations.giving.forms import PRESETS_YUAN, GiveForm
 from donations.giving.models import Donation
 from donations.sponsorship import operations as sponsorship
 from donations.sponsorship import queries as sponsorship_queries
-from donations.stripe import gateway, webhook
+from donations.stripe import gateway, refusals, webhook
 
 bp = Blueprint("giving", __name__, url_prefix="/donations")
 
@@ -39,7 +39,7 @@ def _page(form: GiveForm, campaign: FundraisingCampaign | None, status: int = 20
         campaigns=db.session.scalars(campaign_queries.campaigns(local_today())).all(),
         recent=queries.recent_public(campaign.id if campaign else None),
         stripe_js=gateway.js_url(), localstripe=gateway.uses_localstripe(),
-        methods=gateway.offered_methods(),
+        methods=gateway.offered_methods(), refusals=refusals.refusal_messages(),
         publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"]), status
 
 
@@ -110,8 +110,8 @@ def start():
     # A notice about this PaymentIntent may have come before the gift was committed.
     with unit_of_work(errors=False):
         webhook.apply_waiting([f"pi:{donation.payment_intent}"])
-    # The page confirms on Stripe.js unless the server already did (localstripe's test card).
-    confirm = not gateway.uses_localstripe() or intent["status"] == "requires_action"
+    # The page confirms with Stripe.js unless the server already did (a test card sent here).
+    confirm = intent["status"] in gateway.TO_CONFIRM
     return jsonify(client_secret=intent["client_secret"], confirm=confirm, method=method,
                    status_url=url_for(".gift", token=donation.token))
 

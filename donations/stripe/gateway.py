@@ -10,7 +10,9 @@ from flask import current_app
 REAL_STRIPE_JS = "https://js.stripe.com/v3/"
 #: Payment methods the giving page knows how to confirm with Stripe.js.
 METHODS = ("card", "wechat_pay", "alipay")
-
+#: A PaymentIntent's states in which the page still confirms it with Stripe.js (again, after a
+#: declined card).
+TO_CONFIRM = ("requires_payment_method", "requires_confirmation", "requires_action")
 
 class BadSignature(ValueError):
     """The webhook's body does not carry a valid, recent Stripe signature."""
@@ -91,6 +93,7 @@ def current_charge(charge_id: str) -> dict | None:
     """A Charge as Stripe has it now."""
     expand = [] if uses_localstripe() else ["balance_transaction"]
     return _retrieve(client().v1.charges.retrieve, charge_id, expand)
+
 
 
 def payment_method_types() -> list[str]:

@@ -1,9 +1,15 @@
-"""Run localstripe on loopback only: its own `start()` listens on every interface.
+"""Run localstripe on loopback only (its own `start()` listens on every interface), behaving
+where we rely on it as Stripe does:
+
+- Stripe's test cards decline when a PaymentIntent charges them (`localstripe_cards`);
+- the page's Stripe.js confirms the PaymentIntent, also again after a decline
+  (`localstripe_stripejs`);
+- `Idempotency-Key` is honoured (`localstripe_idempotency`).
 
     python -m donations.stripe.localstripe_server --port 8420 [--from-scratch]
 
-The API, localstripe's fake Stripe.js (`/js.stripe.com/v3/`) and its webhook configuration
-(`POST /_config/webhooks/<name>`) are localstripe's own; only the socket differs.
+The rest of the API and its webhook configuration (`POST /_config/webhooks/<name>`) are
+localstripe's own.
 """
 
 import argparse
@@ -11,7 +17,22 @@ import logging
 
 from aiohttp import web
 from localstripe.resources import store
-from localstripe.server import app
+from localstripe.server import app, auth_middleware
+
+from donations.stripe import localstripe_cards, localstripe_idempotency, localstripe_stripejs
+
+
+def stripe_like() -> web.Application:
+    """localstripe's application with our patches and middlewares, ready to run once:
+    authentication (also Stripe.js's), then idempotency, then localstripe's store saving, then
+    our own endpoints before localstripe's."""
+    localstripe_cards.install()
+    authentication, routes = localstripe_stripejs.middlewares(auth_middleware)
+    chain = app.middlewares
+    chain[chain.index(auth_middleware)] = authentication
+    chain.insert(chain.index(authentication) + 1, localstripe_idempotency.middleware())
+    chain.append(routes)
+    return app
 
 
 def main() -> None:
@@ -25,7 +46,7 @@ def main() -> None:
     if not args.from_scratch:
         store.try_load_from_disk()
     logging.basicConfig(level=logging.INFO)
-    web.run_app(app, host=args.host, port=args.port, print=None)
+    web.run_app(stripe_like(), host=args.host, port=args.port, print=None)
 
 
 if __name__ == "__main__":

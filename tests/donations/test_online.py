@@ -4,13 +4,14 @@ localstripe's own signed webhook, the donation and the ledger credited exactly o
 import json
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from charity.fund.models import JournalEntry
 from charity.fund.queries import balance
 from donations.giving.models import Donation
 from donations.stripe.models import StripeEvent
-from tests.donations.conftest import card_token, event, signed
+from tests.donations.conftest import card_token, event, free_port, signed
 
 HOOK = "/donations/stripe/webhook"
 
@@ -116,11 +117,49 @@ def test_bad_gift_input_is_400_and_writes_nothing(client, session, localstripe):
     assert session.scalar(select(func.count(Donation.id))) == 0
 
 
+DECLINED = ("declined. Please use another card", "被拒付，请换一张卡")
+REFUSED = [  # Stripe's test card: what the donor reads in English and in Chinese
+    ("4000000000000341", *DECLINED),
+    ("4000000000000002", *DECLINED),
+    ("4000000000009987", *DECLINED),  # lost and stolen cards read as a plain decline
+    ("4000000000009979", *DECLINED),
+    ("4000000000009995", "declined for insufficient funds", "余额不足"),
+    ("4000000000000069", "has expired", "已过期"),
+    ("4000000000000127", "security code (CVC) is incorrect", "安全码（CVC）不正确"),
+    ("4000000000000119", "Please try again", "请重试"),
+]
+
+
+@pytest.mark.parametrize(("number", "english", "chinese"), REFUSED)
 def test_declined_card_is_refused_with_a_message_and_nothing_written(client, session,
-                                                                     localstripe):
-    client.get("/lang/en")
-    data = {"amount": "100", "card": card_token(localstripe, "4000000000000341")}  # declines
-    response = client.post("/donations/give", data=data)
-    assert response.status_code == 400
-    assert "declined" in response.get_json()["error"]
+                                                                     localstripe, number,
+                                                                     english, chinese):
+    for language, expected in (("en", english), ("zh_Hans_CN", chinese)):
+        client.get(f"/lang/{language}")
+        data = {"amount": "100", "card": card_token(localstripe, number)}
+        response = client.post("/donations/give", data=data)
+        assert response.status_code == 400
+        assert expected in response.get_json()["error"]
+        if language != "en":
+            assert "card" not in response.get_json()["error"]  # never Stripe's English
     assert session.scalar(select(func.count(Donation.id))) == 0
+
+
+def test_an_unreachable_payment_service_is_refused_in_the_users_language(client, session,
+                                                                         stripe_config,
+                                                                         monkeypatch):
+    monkeypatch.setitem(stripe_config, "STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")
+    for language, expected in (("en", "could not take the gift"), ("zh_Hans_CN", "暂时无法受理")):
+        client.get(f"/lang/{language}")
+        response = client.post("/donations/give", data={"amount": "100"})
+        assert response.status_code == 400
+        assert expected in response.get_json()["error"]
+    assert session.scalar(select(func.count(Donation.id))) == 0
+
+
+def test_the_giving_page_carries_the_refusals_in_its_language(client):
+    page = client.get("/donations/").get_data(as_text=True)
+    messages = json.loads(page.split('id="give-messages" type="application/json">')[1]
+                          .split("</script>")[0])
+    assert "余额不足" in messages["refusals"]["insufficient_funds"]
+    assert messages["refusals"]["lost_card"] == messages["refusals"]["generic_decline"]

@@ -1,21 +1,46 @@
-// The giving page: the server opens a PaymentIntent, Stripe.js confirms it, and the page then
-// shows what the server knows (the webhook decides), never a guess.
+// The giving page: the server opens a gift and its PaymentIntent, Stripe.js confirms it, and the
+// page then shows what the server knows (the webhook decides), never a guess. A declined card
+// is told in the page's language, and the donor's next try confirms the same PaymentIntent
+// with another card, as Stripe allows, unless they changed the gift meanwhile.
 (function () {
   "use strict";
   const form = document.getElementById("give-form");
   if (!form || typeof Stripe === "undefined") { return; }
   const messages = JSON.parse(document.getElementById("give-messages").textContent);
-  const stripe = Stripe(form.dataset.key);
+  const stripe = Stripe(form.dataset.key, {locale: form.dataset.locale});
   const card = stripe.elements().create("card");
   card.mount("#card-element");
   const errorBox = document.getElementById("give-error");
   const button = document.getElementById("give-button");
+  let open = null;  // the gift whose payment did not go through: {gift, reply}
 
   function fail(message) {
     errorBox.textContent = message || messages.failed;
     errorBox.hidden = false;
     button.disabled = false;
     button.removeAttribute("aria-busy");
+  }
+
+  // Our own words for Stripe's decline code or error code, never Stripe's English.
+  function refusal(error) {
+    const own = messages.refusals;
+    return own[error.decline_code] || own[error.code] || own[error.type] || messages.failed;
+  }
+
+  // A PaymentIntent Stripe refused may be confirmed again while it needs a payment method.
+  function retryable(error) {
+    const intent = error.payment_intent;
+    return error.code !== "payment_intent_unexpected_state" &&
+      (!intent || intent.status === "requires_payment_method");
+  }
+
+  // What the gift is (the amount, what for, who): a change means a new gift.
+  function giftOf(data) {
+    const fields = [];
+    data.forEach(function (value, name) {
+      if (name !== "csrf_token") { fields.push(name + "=" + value); }
+    });
+    return fields.join("&");
   }
 
   function chosen() {
@@ -40,8 +65,19 @@
       return stripe.confirmAlipayPayment(reply.client_secret,
         {return_url: new URL(reply.status_url, window.location.href).href});
     }
-    return stripe.confirmCardPayment(reply.client_secret,
-      form.dataset.localstripe === "1" ? undefined : {payment_method: {card: card}});
+    return stripe.confirmCardPayment(reply.client_secret, {payment_method: {card: card}});
+  }
+
+  async function startGift(data) {
+    try {
+      const response = await fetch(form.action, {method: "POST", body: data});
+      const reply = await response.json();
+      if (!response.ok) { fail(reply.error); return null; }
+      return reply;
+    } catch (err) {
+      fail(messages.network);
+      return null;
+    }
   }
 
   form.querySelectorAll(".preset").forEach(function (preset) {
@@ -56,24 +92,16 @@
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
     const data = new FormData(form);
-    if (form.dataset.localstripe === "1" && chosen() === "card") {
-      // localstripe's Stripe.js cannot confirm a card on the page: tokenise the test card,
-      // and the server attaches and confirms it (3-D Secure cards still come back here).
-      const tokenised = await stripe.createToken(card);
-      if (tokenised.error) { return fail(tokenised.error.message); }
-      data.set("card", tokenised.token.card.id);
-    }
-    let reply;
-    try {
-      const response = await fetch(form.action, {method: "POST", body: data});
-      reply = await response.json();
-      if (!response.ok) { return fail(reply.error); }
-    } catch (err) {
-      return fail(messages.network);
-    }
+    const gift = giftOf(data);
+    const reply = open && open.gift === gift ? open.reply : await startGift(data);
+    open = null;
+    if (!reply) { return; }
     if (reply.confirm) {
       const result = await confirm(reply);
-      if (result.error) { return fail(result.error.message); }
+      if (result.error) {
+        open = retryable(result.error) ? {gift: gift, reply: reply} : null;
+        return fail(refusal(result.error));
+      }
     }
     window.location.assign(reply.status_url);
   });
