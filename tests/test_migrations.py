@@ -63,3 +63,17 @@ def test_history_is_one_line_of_named_migrations():
         name = revision.module.__file__.rsplit("/", 1)[-1]
         assert re.fullmatch(r"\d{8}_\d{4}_[a-z0-9_]+\.py", name), name
         assert not any(word in name for word in ("merge", "fixes", "branch")), name
+
+
+def test_a_database_stamped_at_the_old_join_of_branches_still_upgrades(scratch_app):
+    """Databases built before the history was made linear are stamped 0010, the old empty
+    join of three branches, with everything up to 0009 applied: they upgrade on from there."""
+    with scratch_app.app_context():
+        flask_migrate.upgrade(revision="0009")
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+        flask_migrate.upgrade(revision="head")
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            assert compare_metadata(context, db.metadata) == []
+        db.engine.dispose()

@@ -105,3 +105,12 @@ def test_the_menu_offers_what_the_role_may_open(client, auth, role, shown, hidde
 def test_every_permission_names_known_roles():
     assert set(ROLES) == set(Permission)
     assert all(roles and roles <= set(ROLE_NAMES) for roles in ROLES.values())
+
+
+def test_a_refused_json_request_gets_json(client, auth):
+    auth.login(factories.UserFactory(role="donor"))
+    response = client.get("/audit/", headers={"Accept": "application/json"})
+    assert response.status_code == 403 and response.is_json
+    assert response.get_json()["error"]
+    page = client.get("/audit/")
+    assert page.status_code == 403 and page.mimetype == "text/html"

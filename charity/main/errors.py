@@ -1,7 +1,14 @@
 """Error pages in the user's language."""
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+
+
+def wants_json() -> bool:
+    """A client that sent JSON or prefers it over HTML gets its errors as JSON."""
+    accepted = request.accept_mimetypes
+    prefers = accepted.best_match(["text/html", "application/json"]) == "application/json"
+    return request.is_json or (prefers and accepted["application/json"] > accepted["text/html"])
 
 
 def register(app: Flask) -> None:
@@ -18,6 +25,8 @@ def register(app: Flask) -> None:
     def handler(error):
         code = getattr(error, "code", 500) or 500
         message = messages.get(code, messages[500])()
+        if wants_json():
+            return jsonify(error=message), code
         return render_template("errors/error.html", code=code, message=message), code
 
     for code in messages:

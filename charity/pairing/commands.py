@@ -10,6 +10,7 @@ from sqlalchemy import select
 from charity.district.models import Street
 from charity.extensions import db
 from charity.pairing import operations, queries
+from charity.pairing.messages import render
 from charity.pairing.views import EXPORT_COLUMNS, roster_csv
 
 
@@ -39,8 +40,9 @@ def run(street, as_json):
         "run": match_run.id, "status": match_run.status, "objective": match_run.objective,
         "bound": match_run.bound, "seconds": match_run.seconds,
         "coverage": {k: {"covered": v[0], "total": v[1]} for k, v in s["coverage"].items()},
-        "quota_violations": s["quota_violations"], "conflicts": s["conflicts"],
-        "notes": s["notes"], "unmatched": len(s["unmatched"]), "published": published,
+        "quota_violations": s["quota_violations"],
+        "conflicts": [render(conflict) for conflict in s["conflicts"]],
+        "unmatched": len(s["unmatched"]), "published": published,
     }
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

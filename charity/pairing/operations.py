@@ -154,7 +154,7 @@ def rematch(declined: Pairing, user=None) -> Pairing | None:
     outcome = matching.rematch(problem, current, declined.person_id, (kind, helper_id))
     if outcome.pair is None:
         record("pairing.rematch", "person", declined.person_id, user=user,
-               result=outcome.reason.code)
+               result=outcome.reason.as_json())
         return None
     new_kind = "cadre" if outcome.pair.helper_kind == "cadre" else "volunteer"
     pairing = Pairing(person_id=declined.person_id, helper_kind=new_kind,

@@ -74,10 +74,12 @@ def export_roster():
         queries.people(queries.PersonFilter(street_id=street.id), scope)).unique().all()
     full = can(Permission.VIEW_FULL_ID) and request.args.get("full") == "1"
     content = excel.export(people, full_ids=full)
-    with unit_of_work():
+    with unit_of_work() as work:
         # A full export is a full view of every person in it: the entry names them all.
         record("roster.export", "street", street.id, rows=len(people), full_ids=full,
                person_ids=[p.id for p in people] if full else [])
+    if not work.ok:  # no file leaves unless its audit entry is written
+        return redirect(url_for("registry.people"))
     name = f"roster-{street.name_en.replace(' ', '-').lower()}-{local_today():%Y%m%d}.xlsx"
     return send_file(BytesIO(content), as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

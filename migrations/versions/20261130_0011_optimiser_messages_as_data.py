@@ -6,7 +6,7 @@ conflict or note that cannot be read is kept as {"code": "legacy_text", "params"
 which is shown as written. Downgrade writes the text back.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 06:00:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
