@@ -1,7 +1,9 @@
-"""Declarative base with a constraint naming convention, and small column helpers."""
+"""Declarative base with a constraint naming convention, small column helpers, and how SQLite
+begins its transactions."""
 
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,8 +66,22 @@ class CreatedAt:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+#: Requests that only read: on SQLite their transactions do not take the write lock up front.
+READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _begin_statement() -> str:
+    """SQLite's BEGIN for a new transaction: IMMEDIATE (the one write lock, taken before the
+    first read, so a request's reads and writes are serialised with every other writer's)
+    unless inside a GET, HEAD or OPTIONS request."""
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
+
+
 def configure_engine(engine: Engine) -> None:
-    """SQLite: enforce foreign keys, and let SQLAlchemy own transactions so savepoints work."""
+    """SQLite: enforce foreign keys, let SQLAlchemy own transactions so savepoints work, and
+    begin every transaction but a read-only request's IMMEDIATE."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -76,4 +92,4 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(_begin_statement())
