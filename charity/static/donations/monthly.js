@@ -6,10 +6,6 @@
   "use strict";
   const form = document.getElementById("monthly-form");
   if (!form || typeof Stripe === "undefined") { return; }
-  const messages = JSON.parse(document.getElementById("monthly-messages").textContent);
-  const stripe = Stripe(form.dataset.key);
-  const card = stripe.elements().create("card");
-  card.mount("#monthly-card");
   const errorBox = document.getElementById("monthly-error");
   const button = document.getElementById("monthly-button");
 
@@ -22,6 +18,10 @@
     errorBox.hidden = false;
     busy(false);
   }
+
+  const stripe = Stripe(form.dataset.key);
+  const card = stripe.elements().create("card");
+  card.mount("#monthly-card");
 
   // Activation is idempotent on the server: a retry after a lost answer subscribes once.
   // Its redirect is not followed, so the message it flashes shows on the reloaded page.
@@ -48,7 +48,7 @@
       response = await fetch(form.action, {method: "POST", body: data});
       reply = await response.json();
     } catch (err) {
-      return fail(messages.network);
+      return fail(form.dataset.network);
     }
     if (response.status === 409 && reply.confirm) {
       document.getElementById("monthly-confirm").hidden = false;
