@@ -26,8 +26,9 @@ def yuan_to_fen(text: str) -> int:
     """'12.5' -> 1250; ValueError for anything that is not a positive amount in yuan."""
     try:
         value = Decimal((text or "").strip().replace(",", "").replace("¥", ""))
-    except InvalidOperation:
+        whole_fen = value.is_finite() and value > 0 and value == value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # not a number, or too many digits to count in fen (1e26)
         raise ValueError(text) from None
-    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+    if not whole_fen:
         raise ValueError(text)
     return int(value * 100)

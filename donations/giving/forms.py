@@ -1,10 +1,13 @@
 """Giving and staff forms. Amounts are typed in yuan and become integer fen here."""
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,6 +17,7 @@ from wtforms.validators import (
     Email,
     Length,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -87,6 +91,10 @@ class MonthlyForm(FlaskForm):
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
     show_name = BooleanField(_l("Show my name with my gifts (otherwise they are anonymous)"))
+    #: One per form shown: the form sent again (a double click, a retry) starts one gift.
+    start_key = HiddenField(default=lambda: secrets.token_urlsafe(16),
+                            validators=[Optional(), Length(max=40), Regexp(r"^[A-Za-z0-9_-]*$")])
+    confirm_duplicate = BooleanField(_l("Yes, start another identical monthly gift"))
 
 
 class ReviewForm(FlaskForm):

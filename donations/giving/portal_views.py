@@ -14,7 +14,7 @@ from donations.giving.forms import MonthlyForm
 from donations.giving.models import RecurringGift
 from donations.sponsorship import queries as sponsorship_queries
 from donations.sponsorship.forms import pledge_form
-from donations.stripe import gateway
+from donations.stripe import gateway, webhook
 
 bp = Blueprint("giving_portal", __name__, url_prefix="/donations")
 
@@ -48,13 +48,18 @@ def _own_recurring(gift_id) -> RecurringGift:
 @bp.post("/portal/monthly")
 @requires(Permission.GIVE_FROM_PORTAL)
 def start_monthly():
-    """Open a monthly gift; the page saves the card with Stripe.js, then activates (JSON)."""
+    """Open a monthly gift; the page saves the card with Stripe.js, then activates (JSON).
+    A gift like one the donor has answers 409 until the form's `confirm` box is ticked."""
     form = _monthly_form()
     if not form.validate_on_submit():
         return jsonify(error=" ".join(str(e) for es in form.errors.values() for e in es)), 400
     with unit_of_work(errors=False) as work:
         gift, secret = monthly.start(current_user, form.amount.fen, form.designation.data,
-                                     show_name=form.show_name.data)
+                                     show_name=form.show_name.data,
+                                     start_key=form.start_key.data,
+                                     confirmed=form.confirm_duplicate.data)
+    if isinstance(work.error, monthly.DuplicateMonthly):
+        return jsonify(error=str(work.error), confirm="confirm_duplicate"), 409
     if not work.ok:
         return jsonify(error=str(work.error)), 400
     return jsonify(client_secret=secret,
@@ -67,6 +72,9 @@ def _monthly_action(gift_id, action, *args):
         action(gift, *args)
     if not work.ok:
         return redirect(url_for(".portal")), 400
+    if gift.subscription:  # its first invoice's notice may have come before this commit
+        with unit_of_work(errors=False):
+            webhook.apply_waiting([f"sub:{gift.subscription}"])
     flash(_("Your monthly gift is updated."), "success")
     return redirect(url_for(".portal"))
 

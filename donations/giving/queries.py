@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Select, extract, select
+from sqlalchemy import Select, and_, extract, or_, select
 
 from charity.extensions import db
 from charity.timeutil import SHANGHAI
@@ -51,6 +51,18 @@ def recurring_of(user) -> list[RecurringGift]:
     """A donor's monthly gifts, newest first."""
     return list(db.session.scalars(select(RecurringGift).where(RecurringGift.donor_id == user.id)
                                    .order_by(RecurringGift.id.desc())))
+
+
+def identical_monthly(user, amount_fen: int, designation: str | None,
+                      started_since: datetime) -> Select:
+    """A donor's monthly gifts of this amount and designation that run (active), or that were
+    started since `started_since` and wait for their card (incomplete)."""
+    return select(RecurringGift).where(
+        RecurringGift.donor_id == user.id, RecurringGift.amount_fen == amount_fen,
+        RecurringGift.designation.is_not_distinct_from(designation),
+        or_(RecurringGift.status == "active",
+            and_(RecurringGift.status == "incomplete",
+                 RecurringGift.created_at >= started_since))).order_by(RecurringGift.id)
 
 
 def awaiting_confirmation() -> Select:

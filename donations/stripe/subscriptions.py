@@ -16,9 +16,22 @@ def _monthly_gift(subscription: str) -> RecurringGift | None:
         RecurringGift.subscription == subscription).with_for_update())
 
 
+def _paid_after_cancelling(invoice: dict, gift: RecurringGift) -> bool:
+    """Whether Stripe took this invoice's money after the donor cancelled the monthly gift
+    (an invoice paid before, delivered late, is an ordinary gift)."""
+    if gift.status != "canceled" or gift.canceled_at is None:
+        return False
+    transitions = invoice.get("status_transitions")
+    paid_at = transitions.get("paid_at") if isinstance(transitions, dict) else None
+    paid_at = paid_at if isinstance(paid_at, int) else invoice.get("created")
+    return isinstance(paid_at, int) and paid_at > gift.canceled_at.timestamp()
+
+
 def invoice_paid(invoice: dict) -> Step:
-    """A paid invoice of a monthly gift: one more gift, credited once (the invoice id is
-    unique), whatever became of the monthly gift since: Stripe holds the money."""
+    """A paid invoice of a monthly gift: one more gift, recorded once (the invoice id is
+    unique) whatever became of the monthly gift since, as Stripe holds the money; credited,
+    unless its amount differs or it was paid after the donor cancelled (then held for review,
+    to be refunded or kept by a person)."""
     subscription = objects.ident(invoice.get("subscription"))
     if not subscription:
         return Step("ignored: not a monthly gift's invoice")
@@ -38,6 +51,9 @@ def invoice_paid(invoice: dict) -> Step:
         payment_intent=intent)
     if amount != gift.amount_fen or currency != "cny":
         operations.flag(donation, f"amount_mismatch: {amount} {currency}")
+        return Step("flagged", donation)
+    if _paid_after_cancelling(invoice, gift):
+        operations.flag(donation, "paid_after_cancel")
         return Step("flagged", donation)
     charge = invoice.get("charge") if isinstance(invoice.get("charge"), dict) else {}
     return credit_step(donation, amount, currency, fee, charge)

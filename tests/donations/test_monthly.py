@@ -25,6 +25,29 @@ def confirm_setup(localstripe: str, client_secret: str) -> None:
     urlopen(request, timeout=5).close()
 
 
+def at_localstripe(localstripe: str, path: str) -> dict:
+    """What localstripe's API answers to a GET."""
+    request = Request(f"{localstripe}{path}", headers={"Authorization": "Bearer sk_test_x"})
+    with urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def subscriptions_at_stripe(localstripe: str, customer: str) -> list[dict]:
+    """Every subscription localstripe holds for a customer, cancelled ones too."""
+    return at_localstripe(
+        localstripe, f"/v1/subscriptions?customer={customer}&status=all&limit=100")["data"]
+
+
+def start_with_card(client, localstripe: str, **data) -> dict:
+    """Start a monthly gift of ¥30 for measure 1 (or `data`) and save its card, as the page
+    does; the start's JSON reply."""
+    started = client.post("/donations/portal/monthly",
+                          data={"amount": "30", "designation": "measure:1", **data})
+    assert started.status_code == 200, started.get_json()
+    confirm_setup(localstripe, started.get_json()["client_secret"])
+    return started.get_json()
+
+
 def wait_for_invoice(capture, subscription: str):
     import time
 
@@ -67,6 +90,8 @@ def test_monthly_gift_start_pay_change_cancel(client, session, auth, localstripe
     assert client.post(f"/donations/portal/monthly/{gift.id}/cancel").status_code == 302
     session.refresh(gift)
     assert gift.status == "canceled"
+    assert [s["status"] for s in subscriptions_at_stripe(localstripe, gift.stripe_customer)] \
+        == ["canceled"]  # Stripe bills it no more
     assert client.post(f"/donations/portal/monthly/{gift.id}/cancel").status_code == 400
 
 
@@ -140,7 +165,7 @@ def test_the_monthly_form_asks_to_show_the_name_and_defaults_to_anonymous(client
     auth.login(factories.user("donor"))
     page = client.get("/donations/portal?lang=en").get_data(as_text=True)
     assert "Show my name with my gifts" in page
-    for data in ({}, {"show_name": "y"}):
+    for data in ({}, {"show_name": "y", "confirm_duplicate": "y"}):
         started = client.post("/donations/portal/monthly",
                               data={"amount": "30", "designation": "", **data})
         assert started.status_code == 200, started.get_json()
