@@ -166,7 +166,8 @@ def test_cli_prints_conflicts_in_chinese_as_before(runner):
     PersonFactory(household__street_name="上清寺")
     CadreFactory(street_name="上清寺", rank="district_leader")
     result = runner.invoke(args=["match", "run", "--json"])
-    assert json.loads(result.output)["conflicts"] == ["上清寺: 1 名区级领导至少需要 2 人，仅 1 人可结对"]
+    assert json.loads(result.output)["conflicts"] == [
+        "上清寺: 1 名区级领导至少需要 2 人，仅 1 人可结对"]
 
 
 def test_cli_run_and_export(runner):
