@@ -172,5 +172,5 @@ def listed(kind: str, since: int) -> list[dict]:
     params: dict = {"limit": 100}
     if not uses_localstripe():
         params["created"] = {"gte": since}
-    found = service.list(params=params).auto_paging_iter()
-    return [obj.to_dict() for obj in found if int(obj.get("created") or 0) >= since]
+    found = (obj.to_dict() for obj in service.list(params=params).auto_paging_iter())
+    return [obj for obj in found if int(obj.get("created") or 0) >= since]

@@ -45,6 +45,8 @@ def _apply(run: Reconciliation, kind: str, obj: dict) -> None:
     if outcome.startswith(SAME):
         return
     entry = {"object": obj["id"], "kind": notice, "donation_id": seen.donation_id}
+    if outcome == WAITING and notice == "payment_intent.payment_failed":
+        return  # an unpaid PaymentIntent without a gift (a page left): no money moved
     if outcome == WAITING:
         run.unfixed.append(entry | {"reason": "no_gift"})
     elif outcome.startswith("refused"):
