@@ -130,14 +130,19 @@ def create_payment_intent(amount_fen: int, currency: str, metadata: dict,
 
 def charge_fee(intent: dict, currency: str) -> int:
     """Stripe's fee on a PaymentIntent's charge, from the charge's balance transaction, in
-    fen. Real Stripe sends the charge unexpanded, so it is fetched with the balance
-    transaction expanded; localstripe has no balance transactions, so its fee is 0. A fee in
-    another currency than the gift's is not ours to convert: 0, and the bank statement tells."""
+    fen. Real Stripe sends the charge (or, in a charge's own events, its balance transaction)
+    unexpanded, so it is fetched with the balance transaction expanded; localstripe has no
+    balance transactions, so its fee is 0. A fee in another currency than the gift's is not
+    ours to convert: 0, and the bank statement tells."""
     charge = intent.get("latest_charge")
     if isinstance(charge, str) and not uses_localstripe():
         fetched = client().v1.payment_intents.retrieve(
             intent["id"], params={"expand": ["latest_charge.balance_transaction"]})
         charge = fetched.to_dict().get("latest_charge")
+    elif isinstance(charge, dict) and isinstance(charge.get("balance_transaction"), str) \
+            and not uses_localstripe():
+        charge = client().v1.charges.retrieve(
+            charge["id"], params={"expand": ["balance_transaction"]}).to_dict()
     balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
     if not isinstance(balance, dict) or balance.get("currency", currency) != currency:
         return 0
@@ -157,8 +162,9 @@ def invoice_fee(invoice: dict, currency: str) -> int:
     return charge_fee(fetched.to_dict(), currency)
 
 
-#: What the reconciliation reads from Stripe, by the name of the client's service.
-LISTED = ("payment_intents", "charges", "disputes", "invoices", "subscriptions")
+#: What the reconciliation reads from Stripe, by the name of the client's service. Invoices
+#: first: a paid invoice makes the gift its PaymentIntent (listed next) belongs to.
+LISTED = ("invoices", "payment_intents", "charges", "disputes", "subscriptions")
 
 
 def listed(kind: str, since: int) -> list[dict]:
@@ -169,5 +175,5 @@ def listed(kind: str, since: int) -> list[dict]:
     params: dict = {"limit": 100}
     if not uses_localstripe():
         params["created"] = {"gte": since}
-    found = service.list(params=params).auto_paging_iter()
-    return [obj.to_dict() for obj in found if int(obj.get("created") or 0) >= since]
+    found = (obj.to_dict() for obj in service.list(params=params).auto_paging_iter())
+    return [obj for obj in found if int(obj.get("created") or 0) >= since]
