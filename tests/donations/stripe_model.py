@@ -45,6 +45,8 @@ class Gift:
     #: None, or the dispute's status: 'needs_response', 'won', 'lost'.
     dispute: str | None = None
     invoices: int = 0
+    #: The gift's row, once committed; its PaymentIntent's metadata names it from then on.
+    donation_id: int | None = None
 
     @property
     def monthly(self) -> bool:
@@ -61,10 +63,6 @@ class Gift:
     @property
     def subscription(self) -> str:
         return f"sub_model_{self.n}"
-
-    @property
-    def donation_id(self) -> int:
-        return 900_000 + self.n
 
     @property
     def token(self) -> str:
@@ -126,7 +124,8 @@ class Gift:
         return {"id": self.intent, "object": "payment_intent", "amount": self.amount,
                 "amount_received": self.amount if self.paid else 0, "currency": "cny",
                 "status": "succeeded" if self.paid else "requires_payment_method",
-                "metadata": {"donation": str(self.donation_id), "token": self.token},
+                "metadata": {"token": self.token} | ({"donation": str(self.donation_id)}
+                                                     if self.donation_id else {}),
                 "latest_charge": charge, "created": _created(),
                 "last_payment_error": {"code": "card_declined"}
                 if self.declined and not self.paid else None}
@@ -167,30 +166,6 @@ class Gift:
             ([self.charge()] if self.paid else [])
         return {"payment_intents": [self.payment_intent()], "charges": charges,
                 "disputes": [self.dispute_object()] if self.dispute else []}
-
-    def status(self) -> str:
-        """The status Stripe's truth gives a one-off gift."""
-        if not self.paid:
-            return "failed" if self.declined else "pending"
-        if self.dispute in ("needs_response", "lost"):
-            return "disputed" if self.dispute == "needs_response" else "dispute_lost"
-        if self.refunded:
-            return "refunded" if self.refunded == self.amount else "partially_refunded"
-        return "succeeded"
-
-    def money(self) -> dict[str, int]:
-        """What the gift leaves in each ledger account (balances as people read them)."""
-        account = f"restricted:{self.designation}"
-        if self.monthly:
-            return {"cash": self.amount * self.invoices, account: self.amount * self.invoices}
-        if not self.paid:
-            return {}
-        costs = self.fee + (self.dispute_fee if self.dispute else 0)
-        held = self.amount if self.dispute == "needs_response" else 0
-        lost = self.amount if self.dispute == "lost" else 0
-        return {"cash": self.amount - costs - self.refunded - lost, "disputed": held,
-                account: self.amount - costs - self.refunded - held - lost,
-                "fees": costs, "spent:fees": costs}
 
 
 class Stripe:
