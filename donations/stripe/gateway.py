@@ -7,6 +7,8 @@ import time
 import stripe
 from flask import current_app
 
+from donations.stripe import objects
+
 REAL_STRIPE_JS = "https://js.stripe.com/v3/"
 #: Payment methods the giving page knows how to confirm with Stripe.js.
 METHODS = ("card", "wechat_pay", "alipay")
@@ -146,7 +148,7 @@ def charge_fee(intent: dict, currency: str) -> int:
     balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
     if not isinstance(balance, dict) or balance.get("currency", currency) != currency:
         return 0
-    return int(balance.get("fee") or 0)
+    return objects.whole(balance, "fee", 0)
 
 
 def invoice_fee(invoice: dict, currency: str) -> int:
