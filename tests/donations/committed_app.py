@@ -4,6 +4,7 @@ after; on SQLite, the embedded default, a new app on a file of its own migrated 
 `make run` has it (WAL, a busy timeout, writers queued)."""
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import flask_migrate
@@ -57,20 +58,16 @@ def _is_postgres(app) -> bool:
 
 
 def at_once(count: int, work) -> list:
-    """Run `work(i)` for i in 0..count-1 in as many threads, released together; the results."""
-    results: list = [None] * count
+    """Run `work(i)` for i in 0..count-1 in as many threads, released together; the results
+    (an exception in a thread is raised here)."""
     barrier = threading.Barrier(count)
 
     def run(i):
         barrier.wait()
-        results[i] = work(i)
+        return work(i)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
 
 
 def journal_entries(**where) -> int:

@@ -48,29 +48,15 @@ class Gift:
     #: The gift's row, once committed; its PaymentIntent's metadata names it from then on.
     donation_id: int | None = None
 
+    def __post_init__(self):
+        n = self.n
+        self.intent, self.charge_id, self.subscription = \
+            f"pi_model_{n}", f"ch_model_{n}", f"sub_model_{n}"
+        self.token, self.designation = f"model-gift-{n}", f"measure:{n + 1}"
+
     @property
     def monthly(self) -> bool:
         return self.scenario == "monthly"
-
-    @property
-    def intent(self) -> str:
-        return f"pi_model_{self.n}"
-
-    @property
-    def charge_id(self) -> str:
-        return f"ch_model_{self.n}"
-
-    @property
-    def subscription(self) -> str:
-        return f"sub_model_{self.n}"
-
-    @property
-    def token(self) -> str:
-        return f"model-gift-{self.n}"
-
-    @property
-    def designation(self) -> str:
-        return f"measure:{self.n + 1}"
 
     @property
     def stages_left(self) -> bool:
