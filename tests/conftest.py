@@ -9,6 +9,7 @@ import flask_migrate
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from charity import create_app
@@ -28,6 +29,13 @@ TEST_CONFIG = {
     "SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS": {"argon2__rounds": 1, "argon2__memory_cost": 1024,
                                                "argon2__parallelism": 1},
 }
+
+#: The money model (tests/donations/test_money_model.py): 50 examples here, CI's PostgreSQL
+#: pass runs it again with SONGTAN_MONEY_EXAMPLES=500.
+settings.register_profile(
+    "money", max_examples=int(os.environ.get("SONGTAN_MONEY_EXAMPLES", "50")), deadline=None,
+    stateful_step_count=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def database_url(tmp_path_factory) -> str:

@@ -13,8 +13,10 @@ RETURNED = ("won", "warning_closed")
 
 def _fee(dispute: dict) -> int:
     """Stripe's dispute fee, from the dispute's balance transactions."""
-    return sum(objects.whole(t, "fee", 0) for t in dispute.get("balance_transactions") or []
-               if isinstance(t, dict))
+    transactions = dispute.get("balance_transactions") or []
+    if not isinstance(transactions, list):
+        raise objects.Malformed("balance_transactions is not a list")
+    return sum(objects.whole(t, "fee", 0) for t in transactions if isinstance(t, dict))
 
 
 def _hold(gift, dispute: dict):

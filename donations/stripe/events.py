@@ -38,7 +38,7 @@ def _locked(condition) -> Donation | None:
 
 def _named_in_metadata(intent: dict) -> Donation | None:
     """The gift a PaymentIntent's metadata names (id and token), before its id is saved."""
-    metadata = intent.get("metadata") or {}
+    metadata = objects.nested(intent, "metadata")
     donation_id, token = metadata.get("donation"), metadata.get("token")
     if not (isinstance(donation_id, str) and donation_id.isdigit() and isinstance(token, str)):
         return None
@@ -70,8 +70,8 @@ def credit_step(gift: Donation, received: int, currency: str, fee: int, charge: 
     if gift.status == "flagged":
         return Step("ignored: held for review", gift)
     gift.charge = gift.charge or objects.ident(charge.get("id"))
-    card = (charge.get("payment_method_details") or {}).get("card") or {}
-    gift.card_fingerprint = gift.card_fingerprint or card.get("fingerprint")
+    card = objects.nested(objects.nested(charge, "payment_method_details"), "card")
+    gift.card_fingerprint = gift.card_fingerprint or objects.ident(card.get("fingerprint"), 64)
     if received != gift.amount_fen or currency != gift.currency:
         operations.flag(gift, f"amount_mismatch: {received} {currency}")
         return Step("flagged", gift)

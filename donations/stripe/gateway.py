@@ -7,6 +7,8 @@ import time
 import stripe
 from flask import current_app
 
+from donations.stripe import objects
+
 REAL_STRIPE_JS = "https://js.stripe.com/v3/"
 #: Payment methods the giving page knows how to confirm with Stripe.js.
 METHODS = ("card", "wechat_pay", "alipay")
@@ -133,18 +135,23 @@ def create_payment_intent(amount_fen: int, currency: str, metadata: dict,
 
 def charge_fee(intent: dict, currency: str) -> int:
     """Stripe's fee on a PaymentIntent's charge, from the charge's balance transaction, in
-    fen. Real Stripe sends the charge unexpanded, so it is fetched with the balance
-    transaction expanded; localstripe has no balance transactions, so its fee is 0. A fee in
-    another currency than the gift's is not ours to convert: 0, and the bank statement tells."""
+    fen. Real Stripe sends the charge (or, in a charge's own events, its balance transaction)
+    unexpanded, so it is fetched with the balance transaction expanded; localstripe has no
+    balance transactions, so its fee is 0. A fee in another currency than the gift's is not
+    ours to convert: 0, and the bank statement tells."""
     charge = intent.get("latest_charge")
     if isinstance(charge, str) and not uses_localstripe():
         fetched = client().v1.payment_intents.retrieve(
             intent["id"], params={"expand": ["latest_charge.balance_transaction"]})
         charge = fetched.to_dict().get("latest_charge")
+    elif isinstance(charge, dict) and isinstance(charge.get("balance_transaction"), str) \
+            and not uses_localstripe():
+        charge = client().v1.charges.retrieve(
+            charge["id"], params={"expand": ["balance_transaction"]}).to_dict()
     balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
     if not isinstance(balance, dict) or balance.get("currency", currency) != currency:
         return 0
-    return int(balance.get("fee") or 0)
+    return objects.whole(balance, "fee", 0)
 
 
 def invoice_fee(invoice: dict, currency: str) -> int:
@@ -160,8 +167,9 @@ def invoice_fee(invoice: dict, currency: str) -> int:
     return charge_fee(fetched.to_dict(), currency)
 
 
-#: What the reconciliation reads from Stripe, by the name of the client's service.
-LISTED = ("payment_intents", "charges", "disputes", "invoices", "subscriptions")
+#: What the reconciliation reads from Stripe, by the name of the client's service. Invoices
+#: first: a paid invoice makes the gift its PaymentIntent (listed next) belongs to.
+LISTED = ("invoices", "payment_intents", "charges", "disputes", "subscriptions")
 
 
 def listed(kind: str, since: int) -> list[dict]:

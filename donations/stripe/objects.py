@@ -33,14 +33,28 @@ class Keys:
                                          ("sub", self.subscription)) if v]
 
 
-def ident(value) -> str | None:
+#: More than any amount Stripe takes (eight digits), well within the database's integers.
+MAX_AMOUNT = 10**12 - 1
+
+
+def ident(value, longest: int = 80) -> str | None:
     """The id of an expandable field: the string itself, or the expanded object's id."""
     if isinstance(value, dict):
         value = value.get("id")
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or len(value) > 80:
+    if not isinstance(value, str) or len(value) > longest:
         raise Malformed(f"not an id: {value!r}"[:120])
+    return value
+
+
+def nested(obj: dict, field: str) -> dict:
+    """A field that holds an object (metadata, payment details): {} when it is absent."""
+    value = obj.get(field)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Malformed(f"{field} is not an object"[:120])
     return value
 
 
@@ -61,7 +75,7 @@ def keys(obj: dict) -> Keys:
 def whole(obj: dict, field: str, default: int | None = None) -> int:
     """A count of the smallest currency unit (fen): an integer, never a string or a float."""
     value = obj.get(field, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
         raise Malformed(f"{field} is not a whole amount: {value!r}"[:120])
     return value
 
@@ -83,6 +97,7 @@ def event_parts(event: dict) -> tuple[str, str, dict]:
         raise Malformed("the event has no id")
     if not isinstance(kind, str) or not 0 < len(kind) <= 60:
         raise Malformed("the event has no type")
-    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) \
+            or not 0 < len(obj["id"]) <= 80:
         raise Malformed("the event has no object")
     return event_id, kind, obj
