@@ -85,25 +85,30 @@ def record_refund(*, gift_reference: str, amount_fen: int, reference: str, memo:
 
 def record_dispute_hold(*, gift_reference: str, amount_fen: int, fee_fen: int,
                         reference: str) -> JournalEntry:
-    """A card dispute holds money: from the gift's fund account into `disputed`; the
-    dispute fee leaves cash as an expense borne by the gift's fund account, or, for what it
-    no longer holds after the hold, by unrestricted money. Refused when neither holds it."""
+    """A card dispute holds money: from the gift's fund account into `disputed`, and what
+    that account no longer holds of it (the gift brought in its amount less the payment fee,
+    and may be partly spent) from unrestricted money. The dispute fee leaves cash as an expense
+    borne by the gift's fund account, or, for what it no longer holds after the hold, by
+    unrestricted money. Refused when neither holds it."""
     _positive(amount_fen, _l("A disputed amount"))
     if not isinstance(fee_fen, int) or fee_fen < 0:
         raise LedgerError(_l("The fee must be at least zero."))
     code, _ = _fund_line(_gift(gift_reference))
     if amount_fen > gift_remaining(gift_reference):
         raise LedgerError(_l("The dispute is for more than what is left of this gift."))
-    held = accounts.natural(code, lock_accounts([code])[code].balance)
-    own = min(fee_fen, max(0, held - amount_fen))
-    lines = [(code, amount_fen), ("disputed", -amount_fen), *_fee_lines(code, own),
-             *_fee_lines("unrestricted", fee_fen - own)]
-    return post(lines, kind="dispute_hold", reference=reference, subject=gift_reference)
+    held = max(0, accounts.natural(code, lock_accounts([code])[code].balance))
+    from_gift = min(amount_fen, held)
+    own_fee = min(fee_fen, held - from_gift)
+    lines = [(code, from_gift), ("unrestricted", amount_fen - from_gift),
+             ("disputed", -amount_fen), *_fee_lines(code, own_fee),
+             *_fee_lines("unrestricted", fee_fen - own_fee)]
+    return post([line for line in lines if line[1]], kind="dispute_hold", reference=reference,
+                subject=gift_reference)
 
 
 def record_dispute_close(*, gift_reference: str, won: bool, reference: str) -> JournalEntry:
-    """Close a gift's open dispute: won returns the held money to the fund account, lost
-    pays it out of cash."""
+    """Close a gift's open dispute: won returns the held money where the hold took it from
+    (the gift's fund account first, then unrestricted money), lost pays it out of cash."""
     code, _ = _fund_line(_gift(gift_reference))
     entries = db.session.scalars(select(JournalEntry).where(
         JournalEntry.subject == gift_reference,
@@ -111,9 +116,16 @@ def record_dispute_close(*, gift_reference: str, won: bool, reference: str) -> J
     held = sum(-li.amount for e in entries for li in e.lines if li.account.code == "disputed")
     if held <= 0:
         raise LedgerError(_l("This gift has no open dispute."))
-    target = code if won else "cash"
-    return post([("disputed", held), (target, -held)], kind="dispute_close",
-                memo="won" if won else "lost", reference=reference, subject=gift_reference)
+    if not won:
+        return post([("disputed", held), ("cash", -held)], kind="dispute_close", memo="lost",
+                    reference=reference, subject=gift_reference)
+    # The hold took from the gift's account first (its fee share only when it covered the
+    # whole hold), so that account's part of the hold is the least of the two.
+    from_gift = min(held, sum(li.amount for e in entries if e.kind == "dispute_hold"
+                              for li in e.lines if li.account.code == code))
+    lines = [("disputed", held), (code, -from_gift), ("unrestricted", from_gift - held)]
+    return post([line for line in lines if line[1]], kind="dispute_close", memo="won",
+                reference=reference, subject=gift_reference)
 
 
 def record_budget_transfer(*, amount_fen: int, reference: str, memo: str = "",

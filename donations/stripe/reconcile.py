@@ -15,11 +15,21 @@ from donations.giving.models import Donation
 from donations.stripe import gateway, webhook
 from donations.stripe.models import WAITING, Reconciliation, StripeEvent
 
+def _intent_notice(intent: dict) -> str | None:
+    """A PaymentIntent's notice: paid, or failed (cancelled, or an attempt that failed); one
+    still waiting for its first attempt (a donor on the page) has none."""
+    status = intent.get("status")
+    if status == "succeeded":
+        return "payment_intent.succeeded"
+    if status == "canceled" or (status == "requires_payment_method"
+                                and intent.get("last_payment_error")):
+        return "payment_intent.payment_failed"
+    return None
+
+
 #: For each object Stripe lists: the notice its state amounts to, if any.
 NOTICES = {
-    "payment_intents": lambda o: {"succeeded": "payment_intent.succeeded",
-                                  "requires_payment_method": "payment_intent.payment_failed",
-                                  "canceled": "payment_intent.payment_failed"}.get(o.get("status")),
+    "payment_intents": _intent_notice,
     "charges": lambda o: "charge.refunded" if o.get("amount_refunded") else None,
     "disputes": lambda o: "charge.dispute.closed" if o.get("status") in ("won", "lost")
     else "charge.dispute.created",

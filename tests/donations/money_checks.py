@@ -16,8 +16,10 @@ from donations.giving.models import Donation
 from tests import factories
 from tests.donations.stripe_model import MAX_GIFTS, SCENARIOS, Gift
 
-#: Money in the fund before any gift: the budget, and in every measure's account a cushion
-#: from which a dispute's fees can be paid (a lone gift's account cannot: test_money_findings).
+#: Money in the fund before any gift: the budget, and in every measure's account a cushion, so
+#: that each gift's own account bears its disputes and fees and the model's expected balances
+#: stay per account (where a lone gift's account falls short, unrestricted money bears the
+#: rest: test_money_findings covers that).
 BUDGET, CUSHION = 1_000_000, 20_000
 
 

@@ -1,6 +1,5 @@
 """What building the money model found beyond the issue's five paths: each the smallest case."""
 
-import pytest
 
 from charity.fund import operations as ledger
 from charity.fund.queries import balance
@@ -60,10 +59,7 @@ def test_with_real_stripe_the_fee_is_stripes_whichever_notice_credits_the_gift(
     assert balance("fees") == 2 * FEE and balance("cash") == 2 * (10000 - FEE) - 1000
 
 
-@pytest.mark.xfail(strict=True, reason="charity.fund.record_dispute_hold takes the whole "
-                   "disputed amount from the gift's fund account, which holds the gift less its "
-                   "payment fee: refused unless other money shares the account (see the report)")
-def test_a_dispute_over_a_lone_gift_with_a_fee_is_held(client, session, localstripe):
+def lone_gift_disputed(client, localstripe):
     """A gift alone in its fund account, less Stripe's fee, disputed in full: the bank has
     taken the money, the fund has the unrestricted money to bear what the gift does not."""
     ledger.record_budget_transfer(amount_fen=100_000, reference="budget:lone")
@@ -79,3 +75,26 @@ def test_a_dispute_over_a_lone_gift_with_a_fee_is_held(client, session, localstr
                "status": "needs_response", "balance_transactions": [{"fee": 1500}]}
     assert post(client, "charge.dispute.created", dispute) == "disputed"
     assert balance("disputed") == 10000 and balance("cash") == 100_000 + 10000 - FEE - 1500
+    # the gift's account gave all it held; unrestricted money the rest and the dispute fee
+    assert balance("restricted:measure:5") == 0
+    assert balance("unrestricted") == 100_000 - FEE - 1500
+    return gift, dispute
+
+
+def test_a_dispute_over_a_lone_gift_with_a_fee_is_held(client, session, localstripe):
+    lone_gift_disputed(client, localstripe)
+
+
+def test_a_won_dispute_returns_each_part_where_it_was_taken(client, session, localstripe):
+    gift, dispute = lone_gift_disputed(client, localstripe)
+    assert post(client, "charge.dispute.closed", dispute | {"status": "won"}) == "dispute won"
+    assert balance("disputed") == 0 and balance("restricted:measure:5") == 10000 - FEE
+    assert balance("unrestricted") == 100_000 - 1500  # the fee stays spent
+
+
+def test_a_lost_dispute_over_a_lone_gift_takes_the_money_from_cash(client, session,
+                                                                  localstripe):
+    gift, dispute = lone_gift_disputed(client, localstripe)
+    assert post(client, "charge.dispute.closed", dispute | {"status": "lost"}) == "dispute lost"
+    assert balance("disputed") == 0 and balance("restricted:measure:5") == 0
+    assert balance("cash") == 100_000 - FEE - 1500
