@@ -15,6 +15,7 @@ from donations.giving.models import Donation
 from donations.stripe import gateway, webhook
 from donations.stripe.models import WAITING, Reconciliation, StripeEvent
 
+
 def _intent_notice(intent: dict) -> str | None:
     """A PaymentIntent's notice: paid, or failed (cancelled, or an attempt that failed); one
     still waiting for its first attempt (a donor on the page) has none."""
