@@ -71,16 +71,31 @@ def record_gift(*, amount_fen: int, fee_fen: int = 0, designation: str | None, r
                 posted_at=posted_at)
 
 
+def _drawn(code: str, amount_fen: int) -> list[tuple[str, int]]:
+    """Debit lines taking `amount_fen` from the fund account `code` as far as it holds it, and
+    the rest from unrestricted money: a gift's account holds the gift less its payment fee,
+    and may have been partly spent, while the bank takes back the whole amount."""
+    held = max(0, accounts.natural(code, lock_accounts([code])[code].balance))
+    own = min(amount_fen, held)
+    return [(code, own), ("unrestricted", amount_fen - own)]
+
+
+def _nonzero(lines: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    return [line for line in lines if line[1]]
+
+
 def record_refund(*, gift_reference: str, amount_fen: int, reference: str, memo: str = "",
                   user=None, posted_at=None) -> JournalEntry:
-    """Give back part or all of a gift: its fund account pays it out of cash. Refuses more
-    than is left of the gift, or more than its fund still holds (spent money stays spent)."""
+    """Give back part or all of a gift out of cash: its fund account pays what it still
+    holds of it, unrestricted money the rest (Stripe keeps its fee; spent money stays spent).
+    Refuses more than is left of the gift, or when neither holds it."""
     _positive(amount_fen, _l("A refund"))
     code, _ = _fund_line(_gift(gift_reference))
     if amount_fen > gift_remaining(gift_reference):
         raise LedgerError(_l("The refund is more than what is left of this gift."))
-    return post([(code, amount_fen), ("cash", -amount_fen)], kind="refund", memo=memo,
-                reference=reference, user=user, subject=gift_reference, posted_at=posted_at)
+    return post(_nonzero([*_drawn(code, amount_fen), ("cash", -amount_fen)]), kind="refund",
+                memo=memo, reference=reference, user=user, subject=gift_reference,
+                posted_at=posted_at)
 
 
 def record_dispute_hold(*, gift_reference: str, amount_fen: int, fee_fen: int,
@@ -96,13 +111,12 @@ def record_dispute_hold(*, gift_reference: str, amount_fen: int, fee_fen: int,
     code, _ = _fund_line(_gift(gift_reference))
     if amount_fen > gift_remaining(gift_reference):
         raise LedgerError(_l("The dispute is for more than what is left of this gift."))
-    held = max(0, accounts.natural(code, lock_accounts([code])[code].balance))
-    from_gift = min(amount_fen, held)
-    own_fee = min(fee_fen, held - from_gift)
-    lines = [(code, from_gift), ("unrestricted", amount_fen - from_gift),
-             ("disputed", -amount_fen), *_fee_lines(code, own_fee),
+    drawn = _drawn(code, amount_fen)
+    left = max(0, accounts.natural(code, lock_accounts([code])[code].balance)) - drawn[0][1]
+    own_fee = min(fee_fen, left)
+    lines = [*drawn, ("disputed", -amount_fen), *_fee_lines(code, own_fee),
              *_fee_lines("unrestricted", fee_fen - own_fee)]
-    return post([line for line in lines if line[1]], kind="dispute_hold", reference=reference,
+    return post(_nonzero(lines), kind="dispute_hold", reference=reference,
                 subject=gift_reference)
 
 
@@ -124,7 +138,7 @@ def record_dispute_close(*, gift_reference: str, won: bool, reference: str) -> J
     from_gift = min(held, sum(li.amount for e in entries if e.kind == "dispute_hold"
                               for li in e.lines if li.account.code == code))
     lines = [("disputed", held), (code, -from_gift), ("unrestricted", from_gift - held)]
-    return post([line for line in lines if line[1]], kind="dispute_close", memo="won",
+    return post(_nonzero(lines), kind="dispute_close", memo="won",
                 reference=reference, subject=gift_reference)
 
 

@@ -28,20 +28,27 @@ class Step:
 
 
 def waiting(obj: dict) -> Step:
-    """The object's gift is not known yet: keep the event until it is."""
-    return Step(WAITING, waiting_on=objects.keys(obj).waiting_on)
+    """The object's gift is not known yet: keep the event until it is. An object that names
+    no PaymentIntent, Charge or Subscription can never find its gift: refused."""
+    key = objects.keys(obj).waiting_on
+    if key is None:
+        return Step("refused: the object names no payment")
+    return Step(WAITING, waiting_on=key)
 
 
 def _locked(condition) -> Donation | None:
-    return db.session.scalar(select(Donation).where(condition).with_for_update())
+    """The gift, row-locked and read afresh (a copy held in the session may be stale)."""
+    return db.session.scalar(select(Donation).where(condition).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def _named_in_metadata(intent: dict) -> Donation | None:
     """The gift a PaymentIntent's metadata names (id and token), before its id is saved."""
     metadata = objects.nested(intent, "metadata")
     donation_id, token = metadata.get("donation"), metadata.get("token")
-    if not (isinstance(donation_id, str) and donation_id.isdigit() and isinstance(token, str)):
-        return None
+    if not (isinstance(donation_id, str) and donation_id.isascii() and donation_id.isdigit()
+            and 0 < len(donation_id) <= 9 and isinstance(token, str)):
+        return None  # not an id this app wrote (ours are small whole numbers)
     gift = _locked((Donation.id == int(donation_id)) & (Donation.token == token)
                    & Donation.payment_intent.is_(None))
     if gift is not None:
@@ -161,6 +168,12 @@ def charge_refunded(charge: dict) -> Step:
     if found.outcome not in ("in fund", "credited"):
         return found
     gift = found.donation
+    if total < gift.refunded_fen:
+        current = gateway.current_charge(charge["id"]) or charge
+        total = objects.whole(current, "amount_refunded", 0)
+    if total < gift.refunded_fen:  # Stripe says so now: a refund failed, its money is back
+        operations.flag(gift, f"refund_failed: {total} < {gift.refunded_fen}")
+        return then(found, f"refused: Stripe's refunds ({total}) are less than recorded", None)
     new = max(0, total - gift.refunded_fen)
     return then(found, f"refunded {new}", lambda: operations.refund(
         gift, max(total, gift.refunded_fen), reference=f"stripe:{charge['id']}:{total}"))

@@ -1,11 +1,12 @@
 """The one place that talks to Stripe (or localstripe): a client, signature checks, and the
 few calls the platform makes. Configuration follows Stripe's names."""
 
+import functools
 import json
 import time
 
 import stripe
-from flask import current_app
+from flask import current_app, g
 
 from donations.stripe import objects
 
@@ -77,6 +78,24 @@ def verify(payload: bytes, header: str | None) -> dict:
     return event
 
 
+def remembered(read):
+    """A read from Stripe remembered for the rest of the request (or command): the webhook
+    reads what it needs before it takes any lock, and its handlers find it here."""
+    @functools.wraps(read)
+    def cached(*args):
+        memory = g.setdefault("stripe_reads", {})
+        key = (read.__name__, json.dumps(args, sort_keys=True, default=str))
+        if key not in memory:
+            memory[key] = read(*args)
+        return memory[key]
+    return cached
+
+
+def forget() -> None:
+    """Forget what was read from Stripe (before reading an object afresh)."""
+    g.pop("stripe_reads", None)
+
+
 def _retrieve(call, object_id: str, expand: list[str]) -> dict | None:
     """Stripe's current copy of an object, or None when Stripe cannot say (unknown, offline)."""
     try:
@@ -85,12 +104,14 @@ def _retrieve(call, object_id: str, expand: list[str]) -> dict | None:
         return None
 
 
+@remembered
 def current_intent(intent_id: str) -> dict | None:
     """A PaymentIntent as Stripe has it now, with its latest charge."""
     expand = ["latest_charge"] if uses_localstripe() else ["latest_charge.balance_transaction"]
     return _retrieve(client().v1.payment_intents.retrieve, intent_id, expand)
 
 
+@remembered
 def current_charge(charge_id: str) -> dict | None:
     """A Charge as Stripe has it now."""
     expand = [] if uses_localstripe() else ["balance_transaction"]
@@ -133,6 +154,7 @@ def create_payment_intent(amount_fen: int, currency: str, metadata: dict,
     return client().v1.payment_intents.create(params=params).to_dict()
 
 
+@remembered
 def charge_fee(intent: dict, currency: str) -> int:
     """Stripe's fee on a PaymentIntent's charge, from the charge's balance transaction, in
     fen. Real Stripe sends the charge (or, in a charge's own events, its balance transaction)
@@ -154,13 +176,15 @@ def charge_fee(intent: dict, currency: str) -> int:
     return objects.whole(balance, "fee", 0)
 
 
+@remembered
 def invoice_fee(invoice: dict, currency: str) -> int:
     """Stripe's fee on a paid invoice, from its PaymentIntent's charge (fetched with real
     Stripe, as `charge_fee` does); 0 with localstripe or without a PaymentIntent."""
     intent = invoice.get("payment_intent")
     if isinstance(intent, dict):
         return charge_fee(intent, currency)
-    if not isinstance(intent, str) or uses_localstripe():
+    intent = objects.invoice_intent(invoice)
+    if intent is None or uses_localstripe():
         return 0
     fetched = client().v1.payment_intents.retrieve(
         intent, params={"expand": ["latest_charge.balance_transaction"]})

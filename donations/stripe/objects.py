@@ -65,11 +65,29 @@ def keys(obj: dict) -> Keys:
     if kind == "subscription":
         return Keys(subscription=own)
     if kind == "invoice":
-        return Keys(intent=ident(obj.get("payment_intent")),
-                    charge=ident(obj.get("charge")),
-                    subscription=ident(obj.get("subscription")))
+        return Keys(intent=invoice_intent(obj), charge=ident(obj.get("charge")),
+                    subscription=invoice_subscription(obj))
     return Keys(intent=own if kind == "payment_intent" else ident(obj.get("payment_intent")),
                 charge=own if kind == "charge" else ident(obj.get("charge")))
+
+
+def invoice_subscription(invoice: dict) -> str | None:
+    """The subscription an invoice bills: `subscription` in API versions before 2025-03-31,
+    `parent.subscription_details.subscription` since."""
+    details = nested(nested(invoice, "parent"), "subscription_details")
+    return ident(invoice.get("subscription")) or ident(details.get("subscription"))
+
+
+def invoice_intent(invoice: dict) -> str | None:
+    """The PaymentIntent that paid an invoice: `payment_intent` before 2025-03-31, the first
+    paid one in its `payments` list since (when Stripe included it)."""
+    found = ident(invoice.get("payment_intent"))
+    payments = nested(invoice, "payments").get("data")
+    for paid in payments if isinstance(payments, list) else []:
+        payment = nested(paid, "payment") if isinstance(paid, dict) else {}
+        if not found and paid.get("status") in (None, "paid"):
+            found = ident(payment.get("payment_intent"))
+    return found
 
 
 def whole(obj: dict, field: str, default: int | None = None) -> int:

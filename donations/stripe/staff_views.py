@@ -20,6 +20,7 @@ REASONS = {
     "unknown_to_stripe": _l("A gift waits for a payment Stripe does not know"),
     "refused": _l("The ledger refused it; the gift is held for review"),
     "not_listed": _l("Stripe did not list these objects"),
+    "expired": _l("A Stripe notice waited 30 days for a gift that never came"),
 }
 #: What the reconciliation did, by the webhook's outcome.
 OUTCOMES = {

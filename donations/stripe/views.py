@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, request
 
 from charity.extensions import csrf, limiter
 from charity.transaction import unit_of_work
-from donations.stripe import webhook
+from donations.stripe import reads, webhook
 from donations.stripe.models import WAITING
 
 bp = Blueprint("stripe", __name__, url_prefix="/donations/stripe")
@@ -24,6 +24,7 @@ def stripe_webhook():
         with unit_of_work():
             webhook.refused(str(error))
         return jsonify(error="refused"), 400
+    reads.prefetch(kind, obj)  # Stripe's reads, before any lock is taken
     with unit_of_work(errors=False) as work:
         seen = webhook.handle(event_id, kind, obj)
         outcome = seen.outcome if seen is not None else webhook.DUPLICATE

@@ -129,5 +129,14 @@ def apply_waiting(keys: list[str]) -> list[str]:
         select(StripeEvent).where(StripeEvent.outcome == WAITING,
                                   StripeEvent.waiting_on.in_(keys))
         .order_by(StripeEvent.received_at, StripeEvent.id).with_for_update()).all()
-    return [apply(seen, seen.payload["type"], seen.payload["object"]) for seen in found
-            if seen.outcome == WAITING]
+    return [_retry(seen) for seen in found if seen.outcome == WAITING]
+
+
+def _retry(seen: StripeEvent) -> str:
+    """Apply a waiting event from what it said; one whose record is unreadable is refused."""
+    payload = seen.payload if isinstance(seen.payload, dict) else {}
+    kind, obj = payload.get("type"), payload.get("object")
+    if not isinstance(kind, str) or not isinstance(obj, dict) or "id" not in obj:
+        seen.outcome, seen.payload, seen.waiting_on = "refused: unreadable", None, None
+        return seen.outcome
+    return apply(seen, kind, obj)
