@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, Babel, CSRF, the limiter and Flask-Security."""
+    from charity.auth.sessions import end_sessions_at_logout
     from charity.auth.throttle import limit_logins
     from charity.extensions import babel, csrf, db, limiter, migrate, security
     from charity.i18n import select_locale, select_timezone
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
 
     security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role))
     limit_logins(app)
+    end_sessions_at_logout(app)
 
 
 def register_blueprints(app: Flask) -> None:
