@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_headers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -95,6 +96,13 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     """Error pages in the user's language."""
     from charity.main.errors import register
+
+    register(app)
+
+
+def register_headers(app: Flask) -> None:
+    """Security headers (CSP, HSTS, no-store and the rest) on every answer."""
+    from charity.main.headers import register
 
     register(app)
 
