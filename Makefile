@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 LOCALSTRIPE_PORT ?= 8420
+# `make run` and `make test` may use the development secrets; any other start is production.
+export SONGTAN_ENV ?= development
 
 .PHONY: run test lint translations install db demo serve clean
 

@@ -130,7 +130,8 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (it is emptied).")
-    app = create_app({"STRIPE_WEBHOOK_SECRET": SECRET, "RATELIMIT_ENABLED": False,
+    app = create_app({"SONGTAN_ENV": "development", "STRIPE_WEBHOOK_SECRET": SECRET,
+                      "RATELIMIT_ENABLED": False,
                       # localstripe's mode: fees are read from the event, Stripe is not called
                       "STRIPE_API_BASE": "http://127.0.0.1:9",
                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": args.senders + 2}})

@@ -94,7 +94,8 @@ def solving() -> None:
 if __name__ == "__main__":
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        bench_app = create_app({"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10}})
+        bench_app = create_app({"SONGTAN_ENV": "development",
+                                "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10}})
         posting(bench_app)
     else:
         print("posting: skipped (set DATABASE_URL to a migrated PostgreSQL database)",

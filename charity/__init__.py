@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_headers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, Babel, CSRF, the limiter and Flask-Security."""
+    from charity.auth.sessions import end_sessions_at_logout
     from charity.auth.throttle import limit_logins
     from charity.extensions import babel, csrf, db, limiter, migrate, security
     from charity.i18n import select_locale, select_timezone
@@ -50,6 +52,7 @@ def register_extensions(app: Flask) -> None:
 
     security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role))
     limit_logins(app)
+    end_sessions_at_logout(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -93,6 +96,13 @@ def register_blueprints(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     """Error pages in the user's language."""
     from charity.main.errors import register
+
+    register(app)
+
+
+def register_headers(app: Flask) -> None:
+    """Security headers (CSP, HSTS, no-store and the rest) on every answer."""
+    from charity.main.headers import register
 
     register(app)
 

@@ -4,6 +4,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,6 +17,9 @@ def _derived_key(secret: str, purpose: str) -> str:
 class Config:
     """Defaults for development and `make run`; every value can come from the environment."""
 
+    #: "development" (what `make` and the tests set) may run on the development secrets below;
+    #: anything else, unset included, is production (see `refuse_development_secrets`).
+    SONGTAN_ENV = os.environ.get("SONGTAN_ENV", "production")
     SECRET_KEY = os.environ.get("SECRET_KEY", "songtan-development-secret-change-me")  # demo
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'songtan.db'}"
@@ -31,6 +36,11 @@ class Config:
     LANGUAGES = {"zh_Hans_CN": "中文", "en": "English"}
 
     WTF_CSRF_TIME_LIMIT = None
+    #: Cookies scripts cannot read, not sent on cross-site subrequests; `Secure` in production.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     #: Uploads (roster workbooks) larger than this are refused with 413.
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
@@ -79,6 +89,39 @@ DEMO_SECRETS = {
     "SECRET_KEY": "songtan-development-secret-change-me",
     "STRIPE_WEBHOOK_SECRET": "whsec_songtan_localstripe",
 }
+#: What production must set itself: the development values are public, in this file.
+OWN_SECRETS = {
+    "SECRET_KEY": DEMO_SECRETS["SECRET_KEY"],
+    "ID_ENCRYPTION_KEY": None,
+    "ID_HASH_KEY": None,
+    "SECURITY_PASSWORD_SALT": "songtan-dev-salt",
+}
+
+
+def is_production(config: dict) -> bool:
+    """Production is every run not explicitly marked `SONGTAN_ENV=development`."""
+    return config.get("SONGTAN_ENV") != "development"
+
+
+def refuse_development_secrets(config: dict) -> None:
+    """Production starts only on its own secrets: a public SECRET_KEY lets anyone sign a
+    session, and ID keys derived from it would open every ID number. It never runs the
+    debugger either, and its cookies are sent over HTTPS only."""
+    if not is_production(config):
+        return
+    weak = [name for name, development in OWN_SECRETS.items()
+            if not config.get(name) or config[name] == development]
+    if weak:
+        raise RuntimeError("SONGTAN_ENV is production (anything but 'development' is): set "
+                           "your own " + ", ".join(weak) + " in the environment")
+    try:
+        Fernet(config["ID_ENCRYPTION_KEY"])
+    except ValueError:
+        raise RuntimeError("ID_ENCRYPTION_KEY is not a Fernet key (32 bytes, urlsafe base64)") \
+            from None
+    if config.get("DEBUG"):
+        raise RuntimeError("SONGTAN_ENV is production: turn FLASK_DEBUG off")
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def refuse_demo_secrets(config: dict) -> None:
@@ -97,6 +140,7 @@ def refuse_demo_secrets(config: dict) -> None:
 
 def finish(config: dict) -> None:
     """Fill the keys that derive from others once test or environment overrides are in."""
+    refuse_development_secrets(config)
     refuse_demo_secrets(config)
     secret = config["SECRET_KEY"]
     if not config.get("ID_HASH_KEY"):

@@ -18,8 +18,11 @@ from charity.district.operations import load_reference
 from charity.extensions import db
 from tests.factories import PASSWORD
 
+#: The tests run on the development secrets, and so do the servers they start.
+os.environ.setdefault("SONGTAN_ENV", "development")
 TEST_CONFIG = {
     "TESTING": True,
+    "SONGTAN_ENV": "development",
     "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False,
     # The limiter is one object shared by every app, so it stays on, with budgets no test hits

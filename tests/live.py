@@ -61,14 +61,19 @@ def live_server(tmp_path, prepare):
 
 @contextmanager
 def browser_page(width=390, height=844):
-    """A phone-sized page in headless Debian Chromium."""
+    """A phone-sized page in headless Debian Chromium. Whatever the page's
+    Content-Security-Policy refused (a script, a style, a frame) fails the test."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
+            refused = []
+            page.on("console", lambda message: refused.append(message.text)
+                    if "Content Security Policy" in message.text else None)
             yield page
+            assert not refused, refused
         finally:
             browser.close()
 

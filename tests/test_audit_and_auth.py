@@ -164,7 +164,8 @@ def test_real_stripe_keys_refuse_the_demo_secrets():
 
     # The limiter is shared by every app: these apps keep the suite's budgets.
     budgets = {k: TEST_CONFIG[k] for k in ("RATELIMIT_DEFAULT", "LOGIN_RATE_LIMIT")}
-    real = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_API_BASE": "",
+    # Outside production too (production refuses more: tests/test_sessions.py).
+    real = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_API_BASE": "", "SONGTAN_ENV": "development",
             "SQLALCHEMY_DATABASE_URI": "sqlite://", **budgets}
     with pytest.raises(RuntimeError, match="SECRET_KEY.*STRIPE_WEBHOOK_SECRET.*ID_ENCRYPTION_KEY"):
         create_app(real)

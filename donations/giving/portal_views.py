@@ -8,6 +8,7 @@ from flask_security import auth_required
 
 from charity.auth.permissions import Permission, can, requires
 from charity.extensions import db
+from charity.main.headers import loads_from
 from charity.transaction import unit_of_work
 from donations.giving import designations, monthly, queries
 from donations.giving.forms import MonthlyForm
@@ -26,6 +27,7 @@ def _monthly_form(formdata=None) -> MonthlyForm:
 
 
 @bp.get("/portal")
+@loads_from(gateway.page_sources)
 @auth_required()
 def portal():
     """A donor's gifts, receipts, statements, monthly gifts and sponsorships."""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from charity.extensions import db, limiter
 from charity.labels import label
+from charity.main.headers import loads_from, personal
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 from donations.campaigns import queries as campaign_queries
@@ -44,6 +45,7 @@ def _page(form: GiveForm, campaign: FundraisingCampaign | None, status: int = 20
 
 
 @bp.get("/")
+@loads_from(gateway.page_sources)
 def give():
     """The giving page: an amount, what it is for, and the payment."""
     chosen = request.args.get("designation", "")
@@ -51,6 +53,7 @@ def give():
 
 
 @bp.get("/campaigns/<slug>")
+@loads_from(gateway.page_sources)
 def campaign(slug):
     """A campaign's giving page with its progress."""
     found = db.session.scalar(select(FundraisingCampaign).where(FundraisingCampaign.slug == slug))
@@ -124,6 +127,7 @@ def _gift_or_404(token: str) -> Donation:
 
 
 @bp.get("/gifts/<token>")
+@personal
 def gift(token):
     """What the server knows about a gift: never what the page hoped."""
     donation = _gift_or_404(token)
@@ -132,6 +136,7 @@ def gift(token):
 
 
 @bp.get("/gifts/<token>/state")
+@personal
 def gift_state(token):
     """The gift's state as JSON, for the page that waits for Stripe's answer."""
     donation = _gift_or_404(token)

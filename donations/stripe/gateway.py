@@ -4,6 +4,7 @@ few calls the platform makes. Configuration follows Stripe's names."""
 import functools
 import json
 import time
+from urllib.parse import urlsplit
 
 import stripe
 from flask import current_app, g
@@ -16,6 +17,14 @@ METHODS = ("card", "wechat_pay", "alipay")
 #: A PaymentIntent's states in which the page still confirms it with Stripe.js (again, after a
 #: declined card).
 TO_CONFIRM = ("requires_payment_method", "requires_confirmation", "requires_action")
+#: What a page with Stripe.js loads from Stripe itself, per CSP directive (Stripe's guide to
+#: Content Security Policy): the script, its card frames and 3-D Secure, its API, its images.
+STRIPE_SOURCES = {
+    "script-src": ("https://js.stripe.com", "https://*.js.stripe.com"),
+    "frame-src": ("https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"),
+    "connect-src": ("https://api.stripe.com",),
+    "img-src": ("https://*.stripe.com",),
+}
 
 class BadSignature(ValueError):
     """The webhook's body does not carry a valid, recent Stripe signature."""
@@ -46,6 +55,23 @@ def js_url() -> str:
         return config["STRIPE_JS_URL"]
     base = config.get("STRIPE_API_BASE")
     return f"{base.rstrip('/')}/js.stripe.com/v3/" if base else REAL_STRIPE_JS
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def page_sources() -> dict[str, list[str]]:
+    """What a page that loads Stripe.js must also allow, per CSP directive: Stripe's hosts
+    when the app talks to Stripe, and the origins of the configured Stripe.js and API (on
+    localstripe, one origin serves both)."""
+    base = current_app.config.get("STRIPE_API_BASE")
+    sources = {name: list(hosts) for name, hosts in ({} if base else STRIPE_SOURCES).items()}
+    for origin in {_origin(js_url()), *([_origin(base)] if base else [])}:
+        for directive in ("script-src", "connect-src", "frame-src"):
+            sources.setdefault(directive, []).append(origin)
+    return sources
 
 
 def _signed_at(header: str) -> int | None:

@@ -1,7 +1,9 @@
 """The online gift, end to end against a real localstripe: PaymentIntent, confirmation,
 localstripe's own signed webhook, the donation and the ledger credited exactly once."""
 
+import html
 import json
+import re
 import time
 
 import pytest
@@ -159,7 +161,6 @@ def test_an_unreachable_payment_service_is_refused_in_the_users_language(client,
 
 def test_the_giving_page_carries_the_refusals_in_its_language(client):
     page = client.get("/donations/").get_data(as_text=True)
-    messages = json.loads(page.split('id="give-messages" type="application/json">')[1]
-                          .split("</script>")[0])
+    messages = json.loads(html.unescape(re.search(r"data-messages='([^']*)'", page).group(1)))
     assert "余额不足" in messages["refusals"]["insufficient_funds"]
     assert messages["refusals"]["lost_card"] == messages["refusals"]["generic_decline"]

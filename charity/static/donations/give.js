@@ -6,7 +6,7 @@
   "use strict";
   const form = document.getElementById("give-form");
   if (!form || typeof Stripe === "undefined") { return; }
-  const messages = JSON.parse(document.getElementById("give-messages").textContent);
+  const messages = JSON.parse(form.dataset.messages);
   const stripe = Stripe(form.dataset.key, {locale: form.dataset.locale});
   const card = stripe.elements().create("card");
   card.mount("#card-element");

@@ -1,9 +1,12 @@
 /* The dashboard's charts: one bar chart per target, the plan's line marked, misses in red.
-   Each chart saves itself as PNG through ECharts' getDataURL (no server, works offline). */
+   Each chart saves itself as PNG through ECharts' getDataURL (no server, works offline). The
+   tooltip is drawn on the canvas: ECharts' HTML tooltip writes inline styles, which the
+   Content-Security-Policy refuses. */
 (function () {
   "use strict";
-  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
-  var labels = JSON.parse(document.getElementById("dashboard-labels").textContent);
+  var box = document.getElementById("charts");
+  var data = JSON.parse(box.dataset.charts);
+  var labels = JSON.parse(box.dataset.labels);
   var charts = {};
   data.forEach(function (item) {
     var element = document.getElementById("chart-" + item.code);
@@ -16,7 +19,7 @@
       animation: false,
       title: {text: item.title, textStyle: {fontSize: 13}},
       grid: {left: 40, right: 10, top: 40, bottom: 60},
-      tooltip: {trigger: "axis"},
+      tooltip: {trigger: "axis", renderMode: "richText"},
       xAxis: {type: "category", data: item.streets, axisLabel: {rotate: 45, fontSize: 10}},
       yAxis: {type: "value", name: item.unit},
       series: [{type: "bar", name: labels.value, data: bars,
