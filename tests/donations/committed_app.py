@@ -17,8 +17,8 @@ from tests.committed import empty
 from tests.conftest import TEST_CONFIG, IsolatedClient
 from tests.donations.conftest import WEBHOOK_SECRET
 
-TABLES = ("match_credit, stripe_event, reconciliation, donation, recurring_gift, audit_entry, "
-          "journal_line, journal_entry, fund_account")
+TABLES = ("match_credit, matching_pool, campaign, stripe_event, reconciliation, donation, "
+          "recurring_gift, audit_entry, journal_line, journal_entry, fund_account")
 
 
 def clean() -> None:
