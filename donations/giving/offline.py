@@ -10,12 +10,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.audit.operations import record
+from charity.errors import SelfApproval
 from charity.extensions import db
 from charity.fund import accounts, journal
 from charity.timeutil import SHANGHAI
 from donations.giving import designations, operations
 from donations.giving.amounts import MAX_OFFLINE_GIFT_FEN, DonationError, check_amount, yuan_to_fen
 from donations.giving.models import OFFLINE_CHANNELS, Donation
+
+
+class SecondPersonError(DonationError, SelfApproval):
+    """Four eyes on gifts: whoever recorded (or gave) a gift asked to confirm or review it."""
 
 
 def record_offline(*, channel: str, amount_fen: int, receipt_number: str, donor_name: str,
@@ -50,7 +55,7 @@ def confirm(donation: Donation, user) -> Donation:
     if donation.status != "awaiting_confirmation":
         raise DonationError(_l("This gift is not waiting for confirmation."))
     if donation.recorded_by_id == user.id:
-        raise DonationError(_l("A second person must confirm a gift you recorded."))
+        raise SecondPersonError(_l("A second person must confirm a gift you recorded."))
     donation.confirmed_by_id = user.id
     operations.credit(donation, user=user)
     return donation
