@@ -24,7 +24,7 @@ class SecondPersonError(DonationError, SelfApproval):
 
 
 def record_offline(*, channel: str, amount_fen: int, receipt_number: str, donor_name: str,
-                   designation: str | None, given_on: date, user, anonymous: bool = False,
+                   designation: str | None, given_on: date, user, show_name: bool = False,
                    memo: str = "") -> Donation:
     """Record one offline gift; credit it now, or hold it for a second person's confirmation
     when it reaches OFFLINE_CONFIRM_THRESHOLD_FEN."""
@@ -38,7 +38,7 @@ def record_offline(*, channel: str, amount_fen: int, receipt_number: str, donor_
             _l("Receipt number %(n)s is missing or already used.", n=receipt_number))
     donation = operations.new_donation(
         amount_fen=amount_fen, designation=designation, channel=channel,
-        receipt_number=receipt_number, donor_name=donor_name.strip(), anonymous=anonymous,
+        receipt_number=receipt_number, donor_name=donor_name.strip(), show_name=show_name,
         memo=memo, recorded_by_id=user.id,
         given_at=datetime.combine(given_on, time(12), SHANGHAI))
     record("donation.offline", "donation", donation.id, user=user, amount_fen=amount_fen)
@@ -85,7 +85,7 @@ def _batch_line(row: list[str]) -> dict:
             _l("Write amounts in yuan and dates as YYYY-MM-DD.")) from None
     return dict(channel=channel, amount_fen=amount_fen, receipt_number=receipt,
                 donor_name=donor, designation=designation, given_on=given_on,
-                anonymous=show not in SHOW_NAME)
+                show_name=show in SHOW_NAME)
 
 
 def _numbered(number: int, error: Exception) -> DonationError:
