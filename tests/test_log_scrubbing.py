@@ -14,9 +14,11 @@ BORN = date(1968, 2, 29)
 
 @pytest.fixture
 def errors_answered(app, monkeypatch):
-    """The app answers an unhandled error with its 500 page, as in production (the suite's
-    TESTING mode would hand the exception to the test instead)."""
+    """The app answers an unhandled error with its 500 page and logs it, as in production (the
+    suite's TESTING mode would hand the exception to the test instead; import-linter's run in
+    tests/test_imports.py configures logging and so disables the loggers that exist then)."""
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(app.logger, "disabled", False)
 
 
 def _secrets(person, number):
