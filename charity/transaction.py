@@ -17,7 +17,7 @@ Views never call `db.session.commit()` themselves; CLI commands and jobs commit 
 their end.
 """
 
-from collections.abc import Iterator, Mapping, MutableSequence
+from collections.abc import Callable, Iterator, Mapping, MutableSequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -58,6 +58,13 @@ def _report(error: DomainError, errors: ErrorTarget) -> None:
         flash(str(error), "error")
     else:
         errors.append(str(error))
+
+
+def commit_alone(write: Callable[..., object], *args, **kwargs) -> None:
+    """Run one write in a unit of work of its own: the audit entry of a page that only reads
+    (each view of a person's health details)."""
+    with unit_of_work():
+        write(*args, **kwargs)
 
 
 def commit_refusal(what: str, **detail) -> None:

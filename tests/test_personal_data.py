@@ -50,6 +50,15 @@ def test_each_view_of_a_persons_health_details_is_audited(client, session, auth,
     assert all(v.object_type == "person" and v.ip == "127.0.0.1" for v in views)
 
 
+def test_the_edit_form_shows_health_details_and_is_audited_too(client, session, auth):
+    person = PersonFactory(disabled=True, disability_grade=2)
+    editor = UserFactory(role="street_officer")
+    auth.login(editor)
+    assert client.get(f"/registry/people/{person.id}/edit").status_code == 200
+    [view] = health_views(session, person.id)
+    assert (view.user_id, view.detail["page"]) == (editor.id, "registry.edit")
+
+
 def test_a_helper_viewing_a_visit_task_is_audited(client, session, auth):
     pairing = PairingFactory(person__seriously_ill=True, cadre__with_user=True)
     task = VisitCampaignFactory().tasks[0]

@@ -14,7 +14,7 @@ from charity.registry import operations as registry_operations
 from charity.registry import queries as registry_queries
 from charity.registry.models import Person
 from charity.timeutil import local_today
-from charity.transaction import unit_of_work
+from charity.transaction import commit_alone
 
 #: The form on the person's casework page that closes each gap, and its button.
 ACTIONS = {
@@ -39,8 +39,7 @@ def person_or_404(person_id: int):
 
 def render_person(person, status: int = 200, **forms):
     """The person's casework page, with fresh forms unless a failed one is passed in."""
-    with unit_of_work():
-        registry_operations.health_viewed(person, current_user, "casework.person")
+    commit_alone(registry_operations.health_viewed, person, current_user, "casework.person")
     today = local_today()
     person_rows, household_rows = queries.household_matrix(person.household, today)
     row = next(r for r in person_rows if r.subject.id == person.id)

@@ -16,7 +16,7 @@ from charity.registry import operations as registry_operations
 from charity.registry import queries as registry_queries
 from charity.registry.models import Household
 from charity.timeutil import local_today
-from charity.transaction import unit_of_work
+from charity.transaction import commit_alone
 
 bp = Blueprint("casework", __name__, url_prefix="/casework")
 #: Every casework page needs the registry; street officers see their own street only.
@@ -51,9 +51,9 @@ def gaps():
                  and (street_id is None or row.street_id == street_id)]
         listing = ListPage.of(found, request.args.get("page", 1, type=int))
         if measure in HEALTH_MEASURES:
-            with unit_of_work():
-                registry_operations.health_listed([row.subject for row, _cell in listing.items],
-                                                  current_user, "casework.gaps", measure)
+            commit_alone(registry_operations.health_listed,
+                         [row.subject for row, _cell in listing.items], current_user,
+                         "casework.gaps", measure)
     return render_template("casework/gaps.html", form=form, summary=summary, names=names,
                            measures=ALL_MEASURES, numbers=MEASURE_NUMBER, measure=measure,
                            listing=listing, actions=ACTIONS, today=today)

@@ -18,13 +18,11 @@ from charity.registry.forms import (
     StatusForm,
 )
 from charity.registry.ids import IdNumberError
-from charity.registry.models import CATEGORIES, STATUSES, Household, Person
+from charity.registry.models import CATEGORIES, HEALTH_FLAGS, STATUSES, Household, Person
 from charity.timeutil import local_today
-from charity.transaction import unit_of_work
+from charity.transaction import commit_alone, unit_of_work
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
-#: The search's flags that pick people by their health: a search by one is audited.
-HEALTH_FLAGS = ("disabled", "seriously_ill")
 bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
@@ -64,8 +62,8 @@ def people():
         flag=form.flag.data or None, text=form.q.data or None)
     page = db.paginate(queries.people(filters, scope), per_page=50, error_out=False)
     if filters.flag in HEALTH_FLAGS:
-        with unit_of_work():
-            operations.health_listed(page.items, current_user, "registry.people", filters.flag)
+        commit_alone(operations.health_listed, page.items, current_user, "registry.people",
+                     filters.flag)
     return render_template("registry/people.html", form=form, page=page)
 
 
@@ -74,8 +72,7 @@ def _person_or_404(person_id):
 
 
 def _render_person(person, status_form=None, full_id=None, status=200):
-    with unit_of_work():
-        operations.health_viewed(person, current_user, "registry.person")
+    commit_alone(operations.health_viewed, person, current_user, "registry.person")
     status_form = status_form or StatusForm(formdata=None, effective_date=local_today())
     return render_template("registry/person.html", person=person, status_form=status_form,
                            full_id=full_id), status
@@ -130,6 +127,7 @@ def edit(person_id):
         if work.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".person", person_id=person.id))
+    commit_alone(operations.health_viewed, person, current_user, "registry.edit")
     status = 400 if request.method == "POST" else 200
     return render_template("registry/person_form.html", form=form, person=person), status
 

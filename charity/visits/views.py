@@ -10,7 +10,7 @@ from charity.auth.permissions import Permission, can, requires
 from charity.extensions import db
 from charity.registry import operations as registry_operations
 from charity.timeutil import local_today
-from charity.transaction import unit_of_work
+from charity.transaction import commit_alone, unit_of_work
 from charity.visits import operations, queries
 from charity.visits.forms import VisitForm
 from charity.visits.models import VisitTask
@@ -33,8 +33,7 @@ def _my_task_or_404(task_id):
 
 
 def _render_task(task, form, status=200):
-    with unit_of_work():
-        registry_operations.health_viewed(task.person, current_user, "visits.task")
+    commit_alone(registry_operations.health_viewed, task.person, current_user, "visits.task")
     return render_template("visits/task.html", task=task, person=task.person, form=form,
                            today=local_today()), status
 
