@@ -11,10 +11,9 @@ On success the block's writes are committed. A `DomainError` raised inside rolls
 is shown to the user in their language (flashed, or added to a form's errors); the view reads
 `work.ok` to answer. A `Forbidden` refusal rolls back and answers 403. A refusal that names a
 `security_action` (a 403, a maker approving their own work) is also kept in the security log,
-committed alone after the rollback. Anything else
-propagates (a 500 after the request's session is discarded), so nothing half-done is kept.
-Views never call `db.session.commit()` themselves; CLI commands and jobs commit once at
-their end.
+committed alone after the rollback. Anything else propagates (a 500 after the request's
+session is discarded), so nothing half-done is kept. Views never call `db.session.commit()`
+themselves; CLI commands and jobs commit once at their end.
 """
 
 from collections.abc import Callable, Iterator, Mapping, MutableSequence

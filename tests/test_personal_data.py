@@ -83,6 +83,16 @@ def test_a_list_picked_by_health_names_everyone_it_shows(client, session, auth):
     assert well.id not in listed.detail["person_ids"]
 
 
+def test_the_list_of_special_diseases_without_aid_is_audited(client, session, auth):
+    ill = PersonFactory(special_disease="cml")
+    auth.login(UserFactory(role="street_officer"))
+    page = client.get("/casework/gaps?measure=special_disease_aid").get_data(as_text=True)
+    assert ill.name in page
+    [listed] = health_views(session)
+    assert listed.detail["picked_by"] == "special_disease_aid"
+    assert ill.id in listed.detail["person_ids"]
+
+
 def test_nothing_is_audited_for_a_person_one_may_not_see(client, session, auth):
     elsewhere = PersonFactory(street_name="解放碑", seriously_ill=True)
     auth.login(UserFactory(role="street_officer"))
