@@ -189,3 +189,6 @@ def test_a_bad_filter_answers_400_with_its_message_in_both_languages(client, ses
     assert chinese.status_code == 400 and "结束日期早于开始日期" in chinese.get_data(as_text=True)
     assert client.get("/audit/", query_string={"kind": "everything"}).status_code == 400
     assert client.get("/audit/", query_string={"since": "not a date"}).status_code == 400
+    far = client.get("/audit/", query_string={"until": "9999-12-31"})
+    assert far.status_code == 400 and "请选择2000-01-01至2099-12-31之间的日期" in \
+        far.get_data(as_text=True)

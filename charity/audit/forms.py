@@ -1,12 +1,21 @@
 """The auditor's filter of the audit log, read from the query string."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-#: The kinds of entry the filter offers: the whole log, or the security log alone.
-KINDS = ("all", "security")
+#: The days the log can hold: the platform's years, with room (a day outside is a typing slip).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def within_the_log(form, field) -> None:
+    """A day of the filter must be one the log can hold."""
+    if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(_l("Choose a day between %(first)s and %(last)s.",
+                                 first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
 
 
 class LogFilterForm(FlaskForm):
@@ -19,8 +28,8 @@ class LogFilterForm(FlaskForm):
 
     kind = SelectField(_l("Entries"), default="all",
                        choices=[("all", _l("Everything")), ("security", _l("Security log"))])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), within_the_log])
+    until = DateField(_l("Until"), validators=[Optional(), within_the_log])
     user = StringField(_l("User (e-mail)"), validators=[Optional(), Length(max=255)])
     action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=60)])
 
