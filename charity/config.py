@@ -24,7 +24,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'songtan.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: A failed statement's error names no values: they may be a person's (see main/scrub.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     #: Fernet key (urlsafe base64, 32 bytes) for ID numbers at rest.
     ID_ENCRYPTION_KEY = os.environ.get("ID_ENCRYPTION_KEY")
     #: HMAC key for the keyed hash that finds duplicate ID numbers without decrypting.

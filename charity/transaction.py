@@ -9,18 +9,20 @@
 
 On success the block's writes are committed. A `DomainError` raised inside rolls them back and
 is shown to the user in their language (flashed, or added to a form's errors); the view reads
-`work.ok` to answer. A `Forbidden` refusal rolls back and answers 403. Anything else
-propagates (a 500 after the request's session is discarded), so nothing half-done is kept.
-Views never call `db.session.commit()` themselves; CLI commands and jobs commit once at
-their end.
+`work.ok` to answer. A `Forbidden` refusal rolls back and answers 403. A refusal that names a
+`security_action` (a 403, a maker approving their own work) is also kept in the security log,
+committed alone after the rollback. Anything else propagates (a 500 after the request's
+session is discarded), so nothing half-done is kept. Views never call `db.session.commit()`
+themselves; CLI commands and jobs commit once at their end.
 """
 
-from collections.abc import Iterator, Mapping, MutableSequence
+from collections.abc import Callable, Iterator, Mapping, MutableSequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import abort, flash
 
+from charity.audit.security import reason_of, record_refusal
 from charity.errors import DomainError, Forbidden
 from charity.extensions import db
 
@@ -57,6 +59,21 @@ def _report(error: DomainError, errors: ErrorTarget) -> None:
         errors.append(str(error))
 
 
+def commit_alone(write: Callable[..., object], *args, **kwargs) -> None:
+    """Run one write in a unit of work of its own: the audit entry of a page that only reads
+    (each view of a person's health details)."""
+    with unit_of_work():
+        write(*args, **kwargs)
+
+
+def commit_refusal(what: str, **detail) -> None:
+    """Roll back whatever the request holds, then commit one security-log entry on its own
+    (see `charity.audit.security.record_refusal`): the refusal is kept, nothing else is."""
+    db.session.rollback()
+    record_refusal(what, **detail)
+    db.session.commit()
+
+
 @contextmanager
 def unit_of_work(errors: ErrorTarget = None) -> Iterator[Work]:
     """Commit what the block writes; on a `DomainError` roll back and report it (see the
@@ -64,11 +81,12 @@ def unit_of_work(errors: ErrorTarget = None) -> Iterator[Work]:
     work = Work()
     try:
         yield work
-    except Forbidden:
-        db.session.rollback()
-        abort(403)
     except DomainError as error:
         db.session.rollback()
+        if error.security_action:
+            commit_refusal(error.security_action, reason=reason_of(error))
+        if isinstance(error, Forbidden):
+            abort(403)
         work.error = error
         _report(error, errors)
         return

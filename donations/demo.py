@@ -86,8 +86,8 @@ def load_donations(today: date) -> int:
     china_day, giving_day, winter = _campaigns(today)
     noon = datetime.combine(today, time(12), SHANGHAI)
     _online(donor, 20_000, noon - timedelta(days=200), "measure:5")
-    _online(donor, 50_000, noon - timedelta(days=5), campaign=winter)
-    _online(None, 8_800, noon - timedelta(days=4), campaign=winter, anonymous=True)
+    _online(donor, 50_000, noon - timedelta(days=5), campaign=winter, show_name=True)
+    _online(None, 8_800, noon - timedelta(days=4), campaign=winter)
     _online(donor, 10_000, noon - timedelta(days=400), "street:七星岗")
     for number, (channel, amount, name, designation) in enumerate((
             ("cash", 30_000, "解放碑街道机关党支部", None),
@@ -107,7 +107,7 @@ def load_donations(today: date) -> int:
         gift = offline.record_offline(
             channel="bank_transfer", amount_fen=10_000, donor_name=donor.name,
             receipt_number=f"YZ-{today.year}-SO{month:02d}", designation="measure:1",
-            given_on=today - timedelta(days=30 * month), user=fund, anonymous=True)
+            given_on=today - timedelta(days=30 * month), user=fund)
         gift.donor_id, gift.recurring_id = donor.id, monthly.id
     pledge = sponsorship.pledge(donor, "household_support", 60_000, None)
     _online(donor, 60_000, noon - timedelta(days=2), pledge.designation)

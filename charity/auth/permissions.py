@@ -7,10 +7,13 @@ role to decide access. A capability is granted when the user holds any one of it
 
 from enum import StrEnum
 from functools import wraps
+from typing import NoReturn
 
 from flask import abort
 from flask_login import current_user
 from flask_security import auth_required
+
+from charity.transaction import commit_refusal
 
 
 class Permission(StrEnum):
@@ -58,6 +61,12 @@ class Permission(StrEnum):
     EXPORT_ANNUAL_REPORT = "export_annual_report"
     #: The audit log.
     VIEW_AUDIT_LOG = "view_audit_log"
+    #: Beneficiaries by name, with the kind and reason of their relief, on the money pages
+    #: (relief, approvals, allocations, the journal, the audit log's details); without it a
+    #: case shows as its number only.
+    SEE_BENEFICIARIES = "see_beneficiaries"
+    #: Open a pseudonymised case for audit, with a reason (logged): its names for the day.
+    OPEN_CASE_FOR_AUDIT = "open_case_for_audit"
     #: Record and confirm offline gifts.
     RECORD_GIFTS = "record_gifts"
     #: Decide on gifts held for review.
@@ -97,6 +106,9 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.VIEW_LEDGER: frozenset({"admin", "fund_manager", "approver", "auditor"}),
     Permission.EXPORT_ANNUAL_REPORT: frozenset({"admin", "fund_manager", "auditor"}),
     Permission.VIEW_AUDIT_LOG: frozenset({"admin", "auditor"}),
+    Permission.SEE_BENEFICIARIES: frozenset({"admin", "fund_manager", "approver",
+                                             "street_officer"}),
+    Permission.OPEN_CASE_FOR_AUDIT: frozenset({"auditor"}),
     Permission.RECORD_GIFTS: frozenset({"admin", "fund_manager", "approver"}),
     Permission.REVIEW_GIFTS: frozenset({"admin", "fund_manager", "approver"}),
     Permission.MANAGE_CAMPAIGNS: frozenset({"admin", "fund_manager"}),
@@ -114,14 +126,21 @@ def can(permission: Permission, user=None) -> bool:
     return any(user.has_role(role) for role in ROLES[permission])
 
 
+def refuse(**detail) -> NoReturn:
+    """Answer 403, and keep the refusal in the security log (who, what, why)."""
+    commit_refusal("forbidden", **detail)
+    abort(403)
+
+
 def requires(*permissions: Permission):
-    """A view decorator: sign-in first, then 403 unless the user holds one of `permissions`."""
+    """A view decorator: sign-in first, then 403 unless the user holds one of `permissions`
+    (each refusal is kept in the security log)."""
 
     def decorator(view):
         @wraps(view)
         def checked(*args, **kwargs):
             if not any(can(permission) for permission in permissions):
-                abort(403)
+                refuse(needs=[str(permission) for permission in permissions])
             return view(*args, **kwargs)
 
         return auth_required()(checked)

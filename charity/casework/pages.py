@@ -1,16 +1,20 @@
 """Page helpers the casework views share: the person's casework page and the form behind each
 gap's action."""
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from charity.auth.access import street_scope
+from charity.auth.access import scoped_or_404, street_scope
 from charity.casework import queries
 from charity.casework.forms import CostForm, GrantForm, MedicalForm, ReferralForm, ServiceForm
 from charity.casework.gaps import MEASURE_NUMBER
 from charity.extensions import db
+from charity.registry import operations as registry_operations
 from charity.registry import queries as registry_queries
+from charity.registry.models import Person
 from charity.timeutil import local_today
+from charity.transaction import commit_alone
 
 #: The form on the person's casework page that closes each gap, and its button.
 ACTIONS = {
@@ -30,14 +34,12 @@ ACTIONS = {
 
 def person_or_404(person_id: int):
     """The person, if they are on the user's street (or the user sees the whole district)."""
-    person = db.session.scalar(registry_queries.person(person_id, street_scope()))
-    if person is None:
-        abort(404)
-    return person
+    return scoped_or_404(registry_queries.person(person_id, street_scope()), Person, person_id)
 
 
 def render_person(person, status: int = 200, **forms):
     """The person's casework page, with fresh forms unless a failed one is passed in."""
+    commit_alone(registry_operations.health_viewed, person, current_user, "casework.person")
     today = local_today()
     person_rows, household_rows = queries.household_matrix(person.household, today)
     row = next(r for r in person_rows if r.subject.id == person.id)

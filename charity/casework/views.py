@@ -1,9 +1,10 @@
 """Casework screens: the coverage-gap matrix per street, per person and per household."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from charity.auth.access import street_scope
+from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard
 from charity.casework import gaps as matrix
 from charity.casework import queries
@@ -11,13 +12,17 @@ from charity.casework.forms import GapFilterForm
 from charity.casework.gaps import ALL_MEASURES, MEASURE_NUMBER, PERSON_MEASURES
 from charity.casework.pages import ACTIONS, person_or_404, render_person
 from charity.casework.paging import ListPage
-from charity.extensions import db
+from charity.registry import operations as registry_operations
 from charity.registry import queries as registry_queries
+from charity.registry.models import Household
 from charity.timeutil import local_today
+from charity.transaction import commit_alone
 
 bp = Blueprint("casework", __name__, url_prefix="/casework")
 #: Every casework page needs the registry; street officers see their own street only.
 bp.before_request(guard(Permission.VIEW_REGISTRY))
+#: Measures owed for a health or disability detail: the list of who has such a gap is audited.
+HEALTH_MEASURES = ("special_disease_aid", "centralised_care")
 
 
 def _filters(scope):
@@ -45,6 +50,10 @@ def gaps():
                  if cell.measure == measure and cell.gap
                  and (street_id is None or row.street_id == street_id)]
         listing = ListPage.of(found, request.args.get("page", 1, type=int))
+        if measure in HEALTH_MEASURES:
+            commit_alone(registry_operations.health_listed,
+                         [row.subject for row, _cell in listing.items], current_user,
+                         "casework.gaps", measure)
     return render_template("casework/gaps.html", form=form, summary=summary, names=names,
                            measures=ALL_MEASURES, numbers=MEASURE_NUMBER, measure=measure,
                            listing=listing, actions=ACTIONS, today=today)
@@ -59,9 +68,8 @@ def person(person_id):
 @bp.get("/households/<int:household_id>")
 def household(household_id):
     """The household's members and their gaps, and the household's own measures."""
-    household = db.session.scalar(registry_queries.household(household_id, street_scope()))
-    if household is None:
-        abort(404)
+    household = scoped_or_404(registry_queries.household(household_id, street_scope()),
+                              Household, household_id)
     person_rows, household_rows = queries.household_matrix(household, local_today())
     return render_template("casework/household.html", household=household, rows=person_rows,
                            household_row=household_rows[0] if household_rows else None,

@@ -1,7 +1,10 @@
-"""Error pages in the user's language."""
+"""Error pages in the user's language, and logs without personal data. An error page says
+only what went wrong, in general terms: never the exception, a value or a record."""
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+
+from charity.main import scrub
 
 
 def wants_json() -> bool:
@@ -12,7 +15,9 @@ def wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
-    """Answer each HTTP error the app raises with the error page and its status code."""
+    """Answer each HTTP error the app raises with the error page and its status code, and
+    scrub personal data from what the app logs (an unhandled error's traceback among it)."""
+    scrub.install(app)
     messages = {
         400: lambda: _("The request could not be understood."),
         403: lambda: _("You do not have permission to see this page."),

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
+from charity.audit.cases import audit_detail, journal_memo, sees_case
 from charity.auth.permissions import Permission, can
 from charity.labels import label
 from charity.pairing.messages import render
@@ -38,10 +39,14 @@ def url_with(**changes) -> str:
 
 
 def register(app: Flask) -> None:
-    """Give every template the filters above, `can(Permission.X)` and the languages."""
+    """Give every template the filters above, `can(Permission.X)`, what a pseudonymised
+    viewer may read of a case (`sees_case`, `audit_detail`, `journal_memo`) and the
+    languages."""
     app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
                                  label=label, message=render)
-    app.jinja_env.globals.update(url_with=url_with, can=can, Permission=Permission)
+    app.jinja_env.globals.update(url_with=url_with, can=can, Permission=Permission,
+                                 sees_case=sees_case, audit_detail=audit_detail,
+                                 journal_memo=journal_memo)
 
     @app.context_processor
     def languages():

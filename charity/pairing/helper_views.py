@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from charity import eligibility as rules
-from charity.auth.permissions import Permission, requires
+from charity.auth.access import note_out_of_scope
+from charity.auth.permissions import Permission, refuse, requires
 from charity.extensions import db
 from charity.pairing import operations, queries
 from charity.pairing.adapter import needs_of
@@ -20,7 +21,7 @@ bp = Blueprint("my_pairings", __name__, url_prefix="/my")
 def _helper():
     helper = queries.helper_of(current_user)
     if helper is None:
-        abort(403)
+        refuse(reason="not a helper")
     return helper
 
 
@@ -29,6 +30,7 @@ def _mine_or_404(pairing_id) -> Pairing:
     pairing = db.session.get(Pairing, pairing_id)
     owner = pairing and (pairing.cadre_id if kind == "cadre" else pairing.volunteer_id)
     if pairing is None or pairing.helper_kind != kind or owner != helper_id:
+        note_out_of_scope(Pairing, pairing_id)
         abort(404)
     return pairing
 

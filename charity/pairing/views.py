@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from openpyxl import Workbook
 
-from charity.auth.access import street_scope
+from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, requires
 from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
 from charity.pairing import operations, queries
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
-from charity.pairing.models import MatchRun
+from charity.pairing.models import MatchRun, Pairing
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
@@ -53,6 +53,7 @@ def run():
         abort(400)
     street = db.session.get(Street, int(form.street.data)) if form.street.data else None
     if scope is not None and (street is None or street.id != scope):
+        note_out_of_scope(Street, street and street.id)
         abort(404)
     with unit_of_work() as work:
         match_run = operations.run(street, user=current_user)
@@ -65,6 +66,7 @@ def _run_or_404(run_id):
     match_run = db.session.get(MatchRun, run_id)
     scope = street_scope()
     if match_run is None or (scope is not None and match_run.street_id != scope):
+        note_out_of_scope(MatchRun, run_id)
         abort(404)
     return match_run
 
@@ -106,7 +108,7 @@ def pairings():
 
 
 def _pairing_or_404(pairing_id):
-    return db.first_or_404(queries.pairing(pairing_id, street_scope()))
+    return scoped_or_404(queries.pairing(pairing_id, street_scope()), Pairing, pairing_id)
 
 
 @bp.post("/pairings/<int:pairing_id>/lock")

@@ -19,6 +19,8 @@ EMPLOYMENT = ("employed", "unemployed", "unable", "retired", "student", "child")
 HUKOU = ("yuzhong", "other")
 #: A person's yes-or-no circumstances, as the search and the roster name them.
 FLAGS = ("orphan", "disabled", "seriously_ill", "lives_alone", "student")
+#: The flags that tell of a person's health: a list picked by one is audited.
+HEALTH_FLAGS = ("disabled", "seriously_ill")
 
 
 class PersonRecord:

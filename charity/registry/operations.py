@@ -79,6 +79,20 @@ def change_status(person: Person, status: str, reason: str, effective: date,
     return change
 
 
+def health_viewed(person: Person, user, page: str) -> None:
+    """Audit a view of a person's health and disability details (disability grade, serious
+    illness, special disease, medical costs), as a full ID view is: who, whom, on which page."""
+    record("person.view_health", "person", person.id, user=user, page=page)
+
+
+def health_listed(people: list[Person], user, page: str, picked_by: str) -> None:
+    """Audit a list that picks people by a health or disability detail (`picked_by`): one
+    entry naming everyone the list shows, so each of them is found in the log."""
+    if people:
+        record("person.view_health", "person_list", None, user=user, page=page,
+               picked_by=picked_by, person_ids=[p.id for p in people])
+
+
 def reveal_id(person: Person, user) -> str:
     """The full ID number, for a role allowed to see it; each view is audited."""
     record("person.view_id", "person", person.id, user=user)

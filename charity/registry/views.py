@@ -1,10 +1,10 @@
 """Registry screens: search, person and household pages, and the forms that change them."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from charity.auth.access import street_scope
+from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.district import queries as district_queries
 from charity.extensions import db
@@ -18,9 +18,9 @@ from charity.registry.forms import (
     StatusForm,
 )
 from charity.registry.ids import IdNumberError
-from charity.registry.models import CATEGORIES, STATUSES
+from charity.registry.models import CATEGORIES, HEALTH_FLAGS, STATUSES, Household, Person
 from charity.timeutil import local_today
-from charity.transaction import unit_of_work
+from charity.transaction import commit_alone, unit_of_work
 
 bp = Blueprint("registry", __name__, url_prefix="/registry")
 bp.before_request(guard(Permission.VIEW_REGISTRY))
@@ -61,14 +61,18 @@ def people():
         category=form.category.data or None, status=form.status.data or None,
         flag=form.flag.data or None, text=form.q.data or None)
     page = db.paginate(queries.people(filters, scope), per_page=50, error_out=False)
+    if filters.flag in HEALTH_FLAGS:
+        commit_alone(operations.health_listed, page.items, current_user, "registry.people",
+                     filters.flag)
     return render_template("registry/people.html", form=form, page=page)
 
 
 def _person_or_404(person_id):
-    return db.first_or_404(queries.person(person_id, street_scope()))
+    return scoped_or_404(queries.person(person_id, street_scope()), Person, person_id)
 
 
 def _render_person(person, status_form=None, full_id=None, status=200):
+    commit_alone(operations.health_viewed, person, current_user, "registry.person")
     status_form = status_form or StatusForm(formdata=None, effective_date=local_today())
     return render_template("registry/person.html", person=person, status_form=status_form,
                            full_id=full_id), status
@@ -123,6 +127,7 @@ def edit(person_id):
         if work.ok:
             flash(_("Saved."), "success")
             return redirect(url_for(".person", person_id=person.id))
+    commit_alone(operations.health_viewed, person, current_user, "registry.edit")
     status = 400 if request.method == "POST" else 200
     return render_template("registry/person_form.html", form=form, person=person), status
 
@@ -167,10 +172,8 @@ def new_household():
 
 
 def _household_or_404(household_id):
-    household = db.session.scalar(queries.household(household_id, street_scope()))
-    if household is None:
-        abort(404)
-    return household
+    return scoped_or_404(queries.household(household_id, street_scope()), Household,
+                         household_id)
 
 
 @bp.get("/households/<int:household_id>")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from charity.audit.operations import record
 from charity.database import utcnow
-from charity.errors import DomainError, Forbidden
+from charity.errors import DomainError, Forbidden, SelfApproval
 from charity.extensions import db
 from charity.fund import operations as ledger
 from charity.fund.accounts import may_fund
@@ -26,8 +26,9 @@ class ReliefError(DomainError):
     """A change the relief process refuses; the message is shown to the user."""
 
 
-class FourEyesError(ReliefError, Forbidden):
-    """The maker of an application tried to decide it (HTTP 403)."""
+class FourEyesError(ReliefError, SelfApproval, Forbidden):
+    """The maker of an application tried to decide it (HTTP 403, and a refused approval in
+    the security log)."""
 
 
 def submit(person, kind: str, reason: str, today: date, user, *, grade: int | None = None,

@@ -4,13 +4,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from charity.auth.access import street_scope
+from charity.audit import cases
+from charity.audit.forms import OpenCaseForm
+from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
 from charity.registry import queries as registry_queries
+from charity.registry.models import Person
 from charity.relief import checks, operations, queries
 from charity.relief.forms import ApplicationForm, DecisionForm, MinutesForm, VoteForm
-from charity.relief.models import STATES
+from charity.relief.models import STATES, Application
 from charity.relief.standards import KIND_LABELS
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
@@ -47,6 +50,7 @@ def _submit(form):
     """Submit the form's application in one unit of work; the case's id, or None if refused."""
     person = db.session.scalar(registry_queries.person(form.person_id.data, street_scope()))
     if person is None:
+        note_out_of_scope(Person, form.person_id.data)
         form.person_id.errors.append(_("No such person on your roster."))
         return None
     with unit_of_work() as work:
@@ -73,13 +77,15 @@ def new():
 
 
 def _case_or_404(application_id):
-    return db.first_or_404(queries.application(application_id, street_scope()))
+    return scoped_or_404(queries.application(application_id, street_scope()), Application,
+                         application_id)
 
 
-def _render_case(application_id, status: int = 200):
+def _render_case(application_id, status: int = 200, open_form=None):
     return render_template("relief/case.html", application=_case_or_404(application_id),
                            decision_form=DecisionForm(), vote_form=VoteForm(),
-                           minutes_form=MinutesForm()), status
+                           minutes_form=MinutesForm(),
+                           open_form=open_form or OpenCaseForm(formdata=None)), status
 
 
 @bp.get("/<int:application_id>")
@@ -97,6 +103,22 @@ def _act(application_id, action, success: str):
         return _render_case(application_id, 400)
     flash(success, "success")
     return redirect(url_for(".case", application_id=application_id))
+
+
+@bp.post("/<int:application_id>/open")
+@requires(Permission.OPEN_CASE_FOR_AUDIT)
+def open_for_audit(application_id):
+    """An auditor opens a pseudonymised case, with a reason (logged): its person, kind and
+    reasons are shown to them for the rest of the day."""
+    application = _case_or_404(application_id)
+    form = OpenCaseForm()
+    if form.validate_on_submit():
+        with unit_of_work(errors=form.reason.errors) as work:
+            cases.open_case(application, form.reason.data, current_user)
+        if work.ok:
+            flash(_("Case opened for audit until the end of the day."), "success")
+            return redirect(url_for(".case", application_id=application_id))
+    return _render_case(application_id, 400, open_form=form)
 
 
 @bp.post("/<int:application_id>/approve")

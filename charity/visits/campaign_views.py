@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from charity.auth.access import street_scope
+from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.casework.queries import street_names
 from charity.extensions import db
@@ -13,7 +13,7 @@ from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 from charity.visits import operations, queries
 from charity.visits.forms import CampaignForm, OutcomeForm, SpotCheckForm
-from charity.visits.models import Campaign
+from charity.visits.models import Campaign, SpotCheck
 
 bp = Blueprint("visits_campaigns", __name__, url_prefix="/visits")
 bp.before_request(guard(Permission.VIEW_REGISTRY))
@@ -104,7 +104,7 @@ def draw_spot_check(campaign_id):
 
 
 def _check_or_404(check_id):
-    return db.first_or_404(queries.spot_check(check_id, street_scope()))
+    return scoped_or_404(queries.spot_check(check_id, street_scope()), SpotCheck, check_id)
 
 
 def _render_check(check_id, form=None, failed=None, status=200):

@@ -1,16 +1,19 @@
 """Visit screens for helpers: a cadre's or volunteer's tasks and the visit log, phone first.
 Helpers see only what a visit needs: name, community, masked ID and needs; never income."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from charity.auth.access import scoped_or_404
 from charity.auth.permissions import Permission, can, requires
 from charity.extensions import db
+from charity.registry import operations as registry_operations
 from charity.timeutil import local_today
-from charity.transaction import unit_of_work
+from charity.transaction import commit_alone, unit_of_work
 from charity.visits import operations, queries
 from charity.visits.forms import VisitForm
+from charity.visits.models import VisitTask
 
 bp = Blueprint("visits", __name__, url_prefix="/visits")
 
@@ -26,13 +29,11 @@ def index():
 
 
 def _my_task_or_404(task_id):
-    task = db.session.scalar(queries.my_task(task_id, current_user.id))
-    if task is None:
-        abort(404)
-    return task
+    return scoped_or_404(queries.my_task(task_id, current_user.id), VisitTask, task_id)
 
 
 def _render_task(task, form, status=200):
+    commit_alone(registry_operations.health_viewed, task.person, current_user, "visits.task")
     return render_template("visits/task.html", task=task, person=task.person, form=form,
                            today=local_today()), status
 

@@ -45,7 +45,8 @@ class YuanField(StringField):
 
 class GiveForm(FlaskForm):
     """The public giving form: amount, what it is for, campaign, name and e-mail for the
-    receipt, anonymity and the payment method."""
+    receipt, whether the name may be shown publicly (not unless ticked) and the payment
+    method."""
 
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
@@ -54,7 +55,7 @@ class GiveForm(FlaskForm):
     name = StringField(_l("Your name (for the receipt)"), validators=[Optional(), Length(max=100)])
     email = StringField(_l("E-mail (for the receipt)"),
                         validators=[Optional(), Email(), Length(max=255)])
-    anonymous = BooleanField(_l("Give anonymously (your name is never shown publicly)"))
+    show_name = BooleanField(_l("Show my name publicly with my gift (otherwise it is anonymous)"))
     #: The payment method the donor chose among those offered (card, wechat_pay, alipay).
     method = StringField(validators=[Optional(), Length(max=20)])
     #: localstripe only: the tokenised test card, confirmed by the server.
@@ -71,7 +72,7 @@ class OfflineGiftForm(FlaskForm):
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
     given_on = DateField(_l("Date received"), validators=[DataRequired()])
-    anonymous = BooleanField(_l("Anonymous"))
+    show_name = BooleanField(_l("The donor agreed to show their name publicly"))
     memo = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 

@@ -54,8 +54,9 @@ class Donation(db.Model):
     donor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     donor_name: Mapped[str] = mapped_column(String(100), default="")
     donor_email: Mapped[str] = mapped_column(String(255), default="")
-    #: Anonymous gifts never show the donor's name publicly (staff and the donor still see it).
-    anonymous: Mapped[bool] = mapped_column(default=False)
+    #: The donor agreed to show their name publicly with this gift; otherwise the gift is
+    #: anonymous on every public page (staff and the donor still see the name).
+    show_name: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: A card dispute holds part of this gift until Stripe closes it; kept apart from `status`,
     #: which a refund delivered meanwhile may change (Stripe does not order its events).
     dispute_open: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.audit.operations import record
+from charity.errors import SelfApproval
 from charity.extensions import db
 from charity.fund import accounts, journal
 from charity.timeutil import SHANGHAI
@@ -18,8 +19,12 @@ from donations.giving.amounts import MAX_OFFLINE_GIFT_FEN, DonationError, check_
 from donations.giving.models import OFFLINE_CHANNELS, Donation
 
 
+class SecondPersonError(DonationError, SelfApproval):
+    """Four eyes on gifts: whoever recorded (or gave) a gift asked to confirm or review it."""
+
+
 def record_offline(*, channel: str, amount_fen: int, receipt_number: str, donor_name: str,
-                   designation: str | None, given_on: date, user, anonymous: bool = False,
+                   designation: str | None, given_on: date, user, show_name: bool = False,
                    memo: str = "") -> Donation:
     """Record one offline gift; credit it now, or hold it for a second person's confirmation
     when it reaches OFFLINE_CONFIRM_THRESHOLD_FEN."""
@@ -33,7 +38,7 @@ def record_offline(*, channel: str, amount_fen: int, receipt_number: str, donor_
             _l("Receipt number %(n)s is missing or already used.", n=receipt_number))
     donation = operations.new_donation(
         amount_fen=amount_fen, designation=designation, channel=channel,
-        receipt_number=receipt_number, donor_name=donor_name.strip(), anonymous=anonymous,
+        receipt_number=receipt_number, donor_name=donor_name.strip(), show_name=show_name,
         memo=memo, recorded_by_id=user.id,
         given_at=datetime.combine(given_on, time(12), SHANGHAI))
     record("donation.offline", "donation", donation.id, user=user, amount_fen=amount_fen)
@@ -50,7 +55,7 @@ def confirm(donation: Donation, user) -> Donation:
     if donation.status != "awaiting_confirmation":
         raise DonationError(_l("This gift is not waiting for confirmation."))
     if donation.recorded_by_id == user.id:
-        raise DonationError(_l("A second person must confirm a gift you recorded."))
+        raise SecondPersonError(_l("A second person must confirm a gift you recorded."))
     donation.confirmed_by_id = user.id
     operations.credit(donation, user=user)
     return donation
@@ -80,7 +85,7 @@ def _batch_line(row: list[str]) -> dict:
             _l("Write amounts in yuan and dates as YYYY-MM-DD.")) from None
     return dict(channel=channel, amount_fen=amount_fen, receipt_number=receipt,
                 donor_name=donor, designation=designation, given_on=given_on,
-                anonymous=show not in SHOW_NAME)
+                show_name=show in SHOW_NAME)
 
 
 def _numbered(number: int, error: Exception) -> DonationError:

@@ -37,7 +37,7 @@ def new_donation(*, amount_fen: int, designation: str | None,
 
 def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
                       campaign: FundraisingCampaign | None = None, donor_name: str = "",
-                      donor_email: str = "", anonymous: bool = False,
+                      donor_email: str = "", show_name: bool = False,
                       client_ip: str | None = None, card: str | None = None,
                       method: str = "card") -> tuple:
     """Open a pending online gift and its PaymentIntent; return (donation, intent).
@@ -47,7 +47,7 @@ def start_online_gift(*, amount_fen: int, designation: str | None, donor=None,
         amount_fen=amount_fen, designation=designation, campaign=campaign, channel="online",
         donor_id=getattr(donor, "id", None), donor_name=donor_name.strip(),
         donor_email=(donor_email or getattr(donor, "email", "") or "").strip().lower(),
-        anonymous=anonymous, client_ip=client_ip)
+        show_name=show_name, client_ip=client_ip)
     try:
         intent = gateway.create_payment_intent(
             amount_fen, donation.currency,

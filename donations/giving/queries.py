@@ -10,12 +10,13 @@ from donations.giving.models import CREDITED, Donation, RecurringGift
 
 
 def recent_public(campaign_id: int | None = None, limit: int = 10) -> list[tuple[str, int]]:
-    """(shown name, fen) of recent received gifts; anonymous donors show as None."""
+    """(shown name, fen) of recent received gifts; the name is None unless the donor agreed
+    to show it."""
     query = select(Donation).where(Donation.status == "succeeded") \
         .order_by(Donation.paid_at.desc()).limit(limit)
     if campaign_id is not None:
         query = query.where(Donation.campaign_id == campaign_id)
-    return [(None if d.anonymous or not d.donor_name else d.donor_name, d.amount_fen)
+    return [(d.donor_name if d.show_name and d.donor_name else None, d.amount_fen)
             for d in db.session.scalars(query)]
 
 

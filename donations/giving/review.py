@@ -11,6 +11,7 @@ from charity.extensions import db
 from donations.campaigns import matchpool
 from donations.giving.amounts import DonationError
 from donations.giving.models import Donation, GiftReview
+from donations.giving.offline import SecondPersonError
 
 #: Gift states whose money is still in the fund, so a match may still join it.
 MATCHABLE = ("succeeded", "partially_refunded")
@@ -22,7 +23,7 @@ def _check(donation: Donation, user) -> None:
     if db.session.scalar(select(GiftReview.id).where(GiftReview.donation_id == donation.id)):
         raise DonationError(_l("This gift has already been reviewed."))
     if user.id in (donation.recorded_by_id, donation.donor_id):
-        raise DonationError(_l("A second person must review a gift you recorded or gave."))
+        raise SecondPersonError(_l("A second person must review a gift you recorded or gave."))
 
 
 def withheld_match(donation: Donation):

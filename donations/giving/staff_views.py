@@ -44,7 +44,7 @@ def record_offline():
                 channel=form.channel.data, amount_fen=form.amount.fen,
                 receipt_number=form.receipt_number.data, donor_name=form.donor_name.data,
                 designation=form.designation.data or None, given_on=form.given_on.data,
-                anonymous=form.anonymous.data, memo=form.memo.data or "", user=current_user)
+                show_name=form.show_name.data, memo=form.memo.data or "", user=current_user)
         if work.ok:
             flash(_("Gift recorded and credited.") if donation.credited else
                   _("Gift recorded; a second person must confirm it."), "success")

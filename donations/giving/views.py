@@ -106,7 +106,7 @@ def start():
             amount_fen=form.amount.fen, designation=form.designation.data or None,
             campaign=campaign, donor=current_user if current_user.is_authenticated else None,
             donor_name=form.name.data or "", donor_email=form.email.data or "",
-            anonymous=form.anonymous.data, client_ip=request.remote_addr, method=method,
+            show_name=form.show_name.data, client_ip=request.remote_addr, method=method,
             card=form.card.data if gateway.uses_localstripe() else None)
     if not work.ok:
         return _error(str(work.error))

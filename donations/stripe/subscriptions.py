@@ -71,7 +71,7 @@ def invoice_paid(invoice: dict) -> Step:
     donation = operations.new_donation(
         amount_fen=amount, currency=currency, designation=gift.designation, channel="online",
         recurring_id=gift.id, donor_id=gift.donor_id, donor_email=gift.donor.email,
-        donor_name=gift.donor.name, anonymous=not gift.show_name, invoice=invoice["id"],
+        donor_name=gift.donor.name, show_name=gift.show_name, invoice=invoice["id"],
         payment_intent=intent)
     if not _monthly_amount(invoice, amount, gift) or currency != "cny":
         operations.flag(donation, f"amount_mismatch: {amount} {currency}")

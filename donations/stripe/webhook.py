@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from charity.audit.operations import record
+from charity.audit.security import record_refusal
 from charity.extensions import db
 from charity.fund.operations import LedgerError
 from donations.giving import operations
@@ -54,7 +54,7 @@ def refused(reason: str, event_id: str | None = None) -> None:
     """The security record of a refused delivery: the reason, never the body."""
     current_app.logger.warning("stripe webhook refused: %s", reason,
                                extra={"event_id": event_id, "reason": reason})
-    record("stripe.webhook_refused", "stripe_event", event_id, reason=reason[:200])
+    record_refusal("webhook_refused", "stripe_event", event_id, reason=reason[:200])
 
 
 def claim(event_id: str, kind: str) -> StripeEvent | None:

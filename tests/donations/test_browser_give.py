@@ -57,7 +57,8 @@ def test_donor_gives_with_a_card_and_sees_the_gift_received(tmp_path, localstrip
         page.get_by_role("button", name="¥200").click()
         assert page.get_by_label("Amount (yuan)").input_value() == "200"
         page.get_by_label("What the gift is for").select_option("measure:5")
-        page.get_by_label("Give anonymously (your name is never shown publicly)").check()
+        assert not page.get_by_label(
+            "Show my name publicly with my gift (otherwise it is anonymous)").is_checked()
         type_card(page, "4000002500003155")  # 3-D Secure
         page.get_by_role("button", name="Give", exact=True).click()
         page.get_by_role("button", name="Complete authentication").click()  # localstripe 3DS
@@ -68,7 +69,7 @@ def test_donor_gives_with_a_card_and_sees_the_gift_received(tmp_path, localstrip
         from charity.fund.queries import balance
 
         gift = only_gift(app)
-        assert (gift.status, gift.amount_fen, gift.anonymous) == ("succeeded", 20000, True)
+        assert (gift.status, gift.amount_fen, gift.show_name) == ("succeeded", 20000, False)
         with app.app_context():
             assert balance("restricted:measure:5") == 20000
 

@@ -128,8 +128,8 @@ def test_batch_lines_are_anonymous_unless_marked_show(client, session, auth):
             "cash,400,R-12,赵匿名,,2026-09-05,")
     assert client.post("/donations/staff/offline/batch", data={"rows": rows}).status_code == 302
     gifts = session.scalars(select(Donation).order_by(Donation.receipt_number)).all()
-    assert [(g.donor_name, g.anonymous) for g in gifts] == [
-        ("王隐名", True), ("李显名", False), ("赵匿名", True)]
+    assert [(g.donor_name, g.show_name) for g in gifts] == [
+        ("王隐名", False), ("李显名", True), ("赵匿名", False)]
     page = client.get("/donations/?lang=en").get_data(as_text=True)
     assert "李显名" in page and "王隐名" not in page and "赵匿名" not in page
     bad = "cash,200,R-13,某人,,2026-09-05,perhaps"

@@ -154,7 +154,8 @@ def test_monthly_gifts_are_anonymous_unless_the_donor_shows_their_name(client, s
     assert paid_invoice(client, quiet) == "credited"
     page = client.get("/donations/?lang=en").get_data(as_text=True)
     assert "月捐的张先生" not in page and "Anonymous donor" in page
-    assert session.scalar(select(Donation).where(Donation.recurring_id == quiet.id)).anonymous
+    assert not session.scalar(
+        select(Donation).where(Donation.recurring_id == quiet.id)).show_name
     named = active_monthly(show_name=True)
     assert paid_invoice(client, named, invoice="in_2") == "credited"
     assert "月捐的张先生" in client.get("/donations/?lang=en").get_data(as_text=True)

@@ -91,7 +91,7 @@ def good(kind: str, gifts: dict) -> dict:
 
 def refusals(session) -> list[dict]:
     return [entry.detail for entry in session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "stripe.webhook_refused").order_by(AuditEntry.id))]
+        AuditEntry.action == "security.webhook_refused").order_by(AuditEntry.id))]
 
 
 @pytest.mark.parametrize("kind, change", BAD.values(), ids=BAD.keys())
