@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     finish(app.config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -29,10 +30,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` proxies, the client's address and scheme are the ones they
+    forward (the per-address limits and the logs use them); with none, the connection's."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, Babel, CSRF, the limiter and Flask-Security."""
+    from charity.auth.logins import CountedCodeForm, CountedLoginForm, count_attempts
+    from charity.auth.passwords import PasswordPolicy
     from charity.auth.sessions import end_sessions_at_logout
     from charity.auth.throttle import limit_logins
+    from charity.auth.two_factor import require_second_factor
     from charity.extensions import babel, csrf, db, limiter, migrate, security
     from charity.i18n import select_locale, select_timezone
 
@@ -50,8 +64,12 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     from flask_security import SQLAlchemyUserDatastore
 
-    security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role))
+    security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role),
+                      login_form=CountedLoginForm, two_factor_verify_code_form=CountedCodeForm,
+                      password_util_cls=PasswordPolicy)
     limit_logins(app)
+    count_attempts(app)
+    require_second_factor(app)
     end_sessions_at_logout(app)
 
 

@@ -48,6 +48,13 @@ class Config:
     SECURITY_PASSWORD_HASH = "argon2"  # noqa: S105 (the hash algorithm's name, not a password)
     SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT", "songtan-dev-salt")
     SECURITY_PASSWORD_LENGTH_MIN = 10
+    #: Passwords must be hard to guess (zxcvbn, through Flask-Security; `charity/auth/
+    #: passwords.py`). No breached-password look-up: the platform may run without internet.
+    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"  # noqa: S105 (a checker's name)
+    SECURITY_ZXCVBN_MINIMUM_SCORE = 3
+    SECURITY_PASSWORD_CHECK_BREACHED = False
+    #: Unauthenticated pages never tell whether an account exists (`charity/auth/logins.py`).
+    SECURITY_RETURN_GENERIC_RESPONSES = True
     SECURITY_USERNAME_ENABLE = False
     SECURITY_REGISTERABLE = False
     SECURITY_RECOVERABLE = False
@@ -55,6 +62,7 @@ class Config:
     SECURITY_SEND_PASSWORD_CHANGE_EMAIL = False
     SECURITY_TRACKABLE = True
     SECURITY_TWO_FACTOR = True
+    #: Global switch off: two-factor is required per role (`charity/auth/two_factor.py`).
     SECURITY_TWO_FACTOR_REQUIRED = False
     SECURITY_TWO_FACTOR_ENABLED_METHODS = ["authenticator"]
     SECURITY_TOTP_ISSUER = "Songtan"
@@ -63,9 +71,20 @@ class Config:
     SECURITY_I18N_DIRNAME = ["builtin"]
     SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False, "test_environment": True}
 
+    #: Where the limits are counted: `redis://host:6379/0` in production, so every worker
+    #: shares one count; memory (one process) for `make run` and the tests.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_DEFAULT = "600 per minute"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    #: Sign-in attempts (passwords and two-factor codes) per client address.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: Checks of a password or code per account (the e-mail typed) per window; the failed
+    #: check that spends the last locks the account for LOGIN_LOCKOUT_SECONDS.
+    LOGIN_ATTEMPTS = int(os.environ.get("LOGIN_ATTEMPTS", "10"))
+    LOGIN_ATTEMPT_WINDOW = int(os.environ.get("LOGIN_ATTEMPT_WINDOW", "900"))
+    LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+    #: How many proxies in front of the app set X-Forwarded-For/-Proto (0: none, the client
+    #: address is the connection's); the per-address limits and the logs use what they say.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     #: Stripe, by Stripe's names. The defaults talk to localstripe (`make run` starts it);
     #: with real keys, leave STRIPE_API_BASE empty and the same code talks to Stripe.

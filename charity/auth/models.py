@@ -56,3 +56,17 @@ class User(db.Model, UserMixin):
 
     roles: Mapped[list[Role]] = relationship(secondary=roles_users, lazy="selectin")
     street = relationship("Street")
+
+    def check_tf_required(self, tf_setup_methods, tf_fresh):
+        """Flask-Security's question after the password: a second factor is required for the
+        roles that need one (set up then, if not yet), as for anyone who set one up."""
+        from charity.auth.permissions import needs_second_factor
+
+        required, methods = super().check_tf_required(tf_setup_methods, tf_fresh)
+        return required or needs_second_factor(self), methods
+
+    def check_tf_required_setup(self) -> bool:
+        """Whether the two-factor setup page may turn it off: not for those roles."""
+        from charity.auth.permissions import needs_second_factor
+
+        return super().check_tf_required_setup() or needs_second_factor(self)

@@ -4,6 +4,7 @@ from flask_security import hash_password
 from sqlalchemy import select
 
 from charity.auth.models import Role, User
+from charity.auth.passwords import check_strength
 from charity.auth.roles import ROLES
 from charity.extensions import db, security
 
@@ -20,7 +21,9 @@ def ensure_roles() -> dict[str, Role]:
 
 
 def create_user(email: str, password: str, roles: list[str], name: str = "", **fields) -> User:
-    """Create an account with a hashed password and the given roles; flush, don't commit."""
+    """Create an account with a hashed password and the given roles; flush, don't commit.
+    A password the policy refuses raises `WeakPassword` (see `charity.auth.passwords`)."""
+    password = check_strength(password, email=email, name=name)
     all_roles = ensure_roles()
     user = security.datastore.create_user(
         email=email.lower(),

@@ -118,6 +118,16 @@ ROLES: dict[Permission, frozenset[str]] = {
 }
 
 
+#: Who signs in with a second factor (an authenticator app's code) as well as the password:
+#: the roles that move money or approve it. They set it up at their first sign-in.
+SECOND_FACTOR_ROLES = frozenset({"admin", "approver", "fund_manager"})
+
+
+def needs_second_factor(user) -> bool:
+    """Whether `user`'s roles require two-factor sign-in."""
+    return any(user.has_role(role) for role in SECOND_FACTOR_ROLES)
+
+
 def can(permission: Permission, user=None) -> bool:
     """Whether `user` (the signed-in user by default) holds `permission`."""
     user = current_user if user is None else user

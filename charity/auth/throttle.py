@@ -1,7 +1,9 @@
-"""Password guessing is slowed at the door: a budget of login attempts per address.
+"""Password guessing is slowed at the door: a budget of sign-in attempts per address.
 
 The budget (`LOGIN_RATE_LIMIT`) is a limit on Flask-Security's blueprint that counts only
-the login form's POSTs; the blueprint's other routes keep the application's default limits.
+the POSTs of the login form and of the two-factor code form; the blueprint's other routes keep
+the application's default limits. It is counted where the limiter counts (Redis in production:
+one budget for every worker). The budget per account is `charity.auth.logins`'.
 """
 
 from flask import Flask, current_app, request
@@ -13,8 +15,12 @@ def _budget() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+#: The endpoints whose POSTs are sign-in attempts.
+ATTEMPTS = frozenset({"security.login", "security.two_factor_token_validation"})
+
+
 def _not_a_login() -> bool:
-    return request.endpoint != "security.login"
+    return request.endpoint not in ATTEMPTS
 
 
 #: One limit object for every app: the limiter is shared, and keeps a blueprint's limits once.
