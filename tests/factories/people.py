@@ -6,6 +6,8 @@ import factory
 
 from charity.auth.models import User
 from charity.auth.operations import create_user
+from charity.auth.permissions import needs_second_factor
+from charity.extensions import db, security
 from charity.registry import ids
 from charity.registry.models import Household, Person
 from charity.timeutil import local_today
@@ -33,6 +35,16 @@ class UserFactory(BaseFactory):
     @classmethod
     def _create(cls, model_class, email, password, roles, **fields):
         return create_user(email, password, roles, **fields)
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        """An authenticator app set up for the roles that need one (`second_factor=False`:
+        not yet); `Auth.login` answers its code."""
+        if extracted is False or (extracted is None and not needs_second_factor(obj)):
+            return
+        obj.tf_primary_method = "authenticator"
+        obj.tf_totp_secret = security.totp_factory.generate_totp_secret()
+        db.session.flush()
 
 
 def user(role: str, street_name: str | None = None, email: str | None = None) -> User:
