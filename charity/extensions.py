@@ -8,11 +8,12 @@ from flask_security import Security
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from charity.auth.passwords import PasswordPolicy
 from charity.database import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
-security = Security()
+security = Security(password_util_cls=PasswordPolicy)
 limiter = Limiter(key_func=get_remote_address)

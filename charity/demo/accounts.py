@@ -1,15 +1,24 @@
 """The demo's accounts: one for every role, one street officer per street, and a second
-approver for the four eyes. All share one password, printed by `flask demo load`."""
+approver for the four eyes. All share one password, printed by `flask demo load`; the
+accounts whose roles sign in with a second factor (admin, fund manager, approvers) share one
+published authenticator key, and `flask demo codes` prints their codes."""
 
+from flask import current_app
+from passlib.totp import TOTP
 from sqlalchemy import select
 
 from charity.auth.models import User
 from charity.auth.operations import create_user, ensure_roles
+from charity.auth.permissions import needs_second_factor
 from charity.district.models import Street
 from charity.extensions import db
 from charity.pairing.models import Cadre, Volunteer
 
 DEMO_PASSWORD = "songtan-demo-2026"  # noqa: S105 (the demo's published password, not a secret)
+#: Every demo account's e-mail ends so.
+DEMO_DOMAIN = "@songtan.test"
+#: The demo's published authenticator key (base32), for any authenticator app.
+DEMO_TOTP_KEY = "ONXW4Z3UMFXC2ZDFNVXS25DPORYC2MRW"
 
 
 def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
@@ -28,13 +37,15 @@ def load_accounts(streets: dict[str, Street]) -> int:
     """Create the demo accounts that are missing and link the demo cadre and volunteer to
     theirs; return how many were created."""
     ensure_roles()
-    existing = set(db.session.scalars(select(User.email)))
+    existing = {user.email: user for user in db.session.scalars(select(User))}
     created = 0
     for email, role, street in demo_accounts(streets):
         if email in existing:
+            give_authenticator(existing[email])
             continue
         user = create_user(email, DEMO_PASSWORD, [role], name=email.split("@")[0],
                            street_id=streets[street].id if street else None)
+        give_authenticator(user)
         created += 1
         if role == "cadre":
             cadre = db.session.scalar(select(Cadre).where(Cadre.rank == "division_leader")
@@ -46,3 +57,15 @@ def load_accounts(streets: dict[str, Street]) -> int:
             volunteer.user_id = user.id
     db.session.flush()
     return created
+
+
+def give_authenticator(user: User) -> None:
+    """Set up the demo's authenticator key for an account whose roles need a second factor
+    (if it has none yet), so the demo's staff can sign in without a setup step."""
+    if user.tf_primary_method or not needs_second_factor(user):
+        return
+    config = current_app.config
+    factory = TOTP.using(secrets=config["SECURITY_TOTP_SECRETS"],
+                         issuer=config["SECURITY_TOTP_ISSUER"])
+    user.tf_totp_secret = factory(key=DEMO_TOTP_KEY, format="base32").to_json(encrypt=True)
+    user.tf_primary_method = "authenticator"
