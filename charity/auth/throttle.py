@@ -8,6 +8,7 @@ one budget for every worker). The budget per account is `charity.auth.logins`'.
 
 from flask import Flask, current_app, request
 
+from charity.config import is_production
 from charity.extensions import limiter
 
 
@@ -29,5 +30,9 @@ LOGIN_LIMIT = limiter.limit(_budget, methods=["POST"], exempt_when=_not_a_login,
 
 
 def limit_logins(app: Flask) -> None:
-    """Put the login budget on the app's Flask-Security blueprint (after `security.init_app`)."""
+    """Put the login budget on the app's Flask-Security blueprint (after `security.init_app`);
+    in production, warn when the budgets are counted in one process's memory."""
     LOGIN_LIMIT(app.blueprints["security"])
+    if is_production(app.config) and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts sign-in "
+                           "attempts alone. Set it to the Redis every worker shares.")
