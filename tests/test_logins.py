@@ -10,12 +10,13 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from charity import create_app
 from charity.audit.models import AuditEntry
 from charity.auth.operations import create_user
 from charity.auth.passwords import WeakPassword
 from charity.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_KEY, give_authenticator
 from charity.extensions import db, limiter, security
-from tests.conftest import current_code
+from tests.conftest import TEST_CONFIG, current_code
 from tests.factories import PASSWORD, UserFactory
 
 WRONG = "not-the-password-at-all"
@@ -149,6 +150,19 @@ def test_the_auditor_finds_refused_sign_ins_and_lockouts_in_the_security_log(cli
     auth.login(UserFactory(role="auditor"))
     page = client.get("/audit/?kind=security&action=security.lo").get_data(as_text=True)
     assert "security.login_refused" in page and "security.lockout" in page
+
+
+def test_the_address_is_the_connections_unless_a_proxy_is_trusted(client, session, tmp_path):
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    client.post("/login", data={"email": "a@songtan.test", "password": WRONG}, headers=forwarded)
+    assert _refusals()[-1].ip == "127.0.0.1"
+    behind = create_app(TEST_CONFIG | {"TRUSTED_PROXIES": 1,
+                                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    # (The test's session writes and reads the suite's database, whichever app asks.)
+    with behind.app_context():
+        behind.test_client().post("/login", data={"email": "a@songtan.test", "password": WRONG},
+                                  headers=forwarded)
+        assert _refusals()[-1].ip == "203.0.113.9"
 
 
 # The password policy --------------------------------------------------------------------
