@@ -136,5 +136,6 @@ def test_two_workers_share_the_account_and_address_budgets(server):
             "SELECT action, json_extract(detail, '$.reason'), count(*) FROM audit_entry "
             "GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
     assert logged == [("security.lockout", None, 1),
+                      ("security.login_refused", "address_budget", 1),
                       ("security.login_refused", "locked", ADDRESS_BUDGET - ACCOUNT_BUDGET),
                       ("security.login_refused", "password", ACCOUNT_BUDGET)]

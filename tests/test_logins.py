@@ -152,6 +152,19 @@ def test_the_auditor_finds_refused_sign_ins_and_lockouts_in_the_security_log(cli
     assert "security.login_refused" in page and "security.lockout" in page
 
 
+def test_an_address_over_its_budget_is_answered_429_and_logged_once_a_minute(app, client,
+                                                                           session):
+    budget = app.config["LOGIN_RATE_LIMIT"]
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        codes = [_try(client, f"who-{n}@songtan.test").status_code for n in range(6)]
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = budget
+    assert codes == [200] * 3 + [429] * 3
+    reasons = [entry.detail["reason"] for entry in _refusals()]
+    assert reasons == ["password"] * 3 + ["address_budget"]
+
+
 def test_the_address_is_the_connections_unless_a_proxy_is_trusted(client, session, tmp_path):
     forwarded = {"X-Forwarded-For": "203.0.113.9"}
     client.post("/login", data={"email": "a@songtan.test", "password": WRONG}, headers=forwarded)

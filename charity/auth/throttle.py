@@ -7,9 +7,11 @@ one budget for every worker). The budget per account is `charity.auth.logins`'.
 """
 
 from flask import Flask, current_app, request
+from flask_limiter.util import get_remote_address
 
 from charity.config import is_production
 from charity.extensions import limiter
+from charity.transaction import commit_refusal
 
 
 def _budget() -> str:
@@ -24,9 +26,17 @@ def _not_a_login() -> bool:
     return request.endpoint not in ATTEMPTS
 
 
+def _keep_in_the_log(_limit) -> None:
+    """An address that spent its budget: the first refusal of each minute is kept in the
+    security log (not every one: a flood must not fill the log); the answer stays the 429."""
+    key = f"songtan-login-breach/{get_remote_address()}"
+    if limiter.storage.incr(key, 60) == 1:
+        commit_refusal("login_refused", reason="address_budget")
+
+
 #: One limit object for every app: the limiter is shared, and keeps a blueprint's limits once.
 LOGIN_LIMIT = limiter.limit(_budget, methods=["POST"], exempt_when=_not_a_login,
-                            override_defaults=False)
+                            override_defaults=False, on_breach=_keep_in_the_log)
 
 
 def limit_logins(app: Flask) -> None:
