@@ -8,6 +8,7 @@ from flask_security import Security
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from charity.auth.codes import OneUseCodes
 from charity.auth.passwords import PasswordPolicy
 from charity.database import Base
 
@@ -15,5 +16,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
-security = Security(password_util_cls=PasswordPolicy)
+security = Security(password_util_cls=PasswordPolicy, totp_cls=OneUseCodes)
 limiter = Limiter(key_func=get_remote_address)

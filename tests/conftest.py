@@ -92,7 +92,11 @@ def app(tmp_path_factory):
 
 @pytest.fixture
 def session(app):
-    """A session whose commits are savepoints inside one transaction, rolled back after."""
+    """A session whose commits are savepoints inside one transaction, rolled back after; the
+    rate limiter's counts (and the accepted two-factor codes) start empty too."""
+    from charity.extensions import limiter
+
+    limiter.reset()
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
@@ -119,11 +123,25 @@ def runner(app, session):
     return app.test_cli_runner()
 
 
-def current_code(user) -> str:
-    """The code the user's authenticator app shows now."""
+#: The last time step a test sent a code for, per secret: a code is accepted once, so a test
+#: that signs the same account in again sends the next step's code (accepted up to 120 s ahead).
+_sent_steps: dict[str, int] = {}
+
+
+def code_for(secret: str) -> str:
+    """A code an authenticator app with `secret` shows now (or a step later, if this one was
+    sent already)."""
     from charity.extensions import security
 
-    return security.totp_factory.generate_totp_password(user.tf_totp_secret)
+    totp = security.totp_factory._totp.from_source(secret)
+    step = max(totp.generate().counter, _sent_steps.get(secret, -1) + 1)
+    _sent_steps[secret] = step
+    return totp.generate(time=step * totp.period).token
+
+
+def current_code(user) -> str:
+    """A code the user's authenticator app shows now (see `code_for`)."""
+    return code_for(user.tf_totp_secret)
 
 
 class Auth:
