@@ -73,6 +73,8 @@ def test_unknown_email_wrong_password_and_disabled_account_get_one_message(clien
               for what, r in pages.items()}
     assert errors["unknown"] == errors["wrong password"] == errors["disabled"] == \
         [MESSAGES[language]["bad"]]
+    assert [entry.detail["reason"] for entry in _refusals()] == ["password", "password",
+                                                                 "disabled"]
 
 
 def test_no_other_page_tells_whether_an_account_exists(client):

@@ -101,7 +101,7 @@ class CountedCheck:
 
     user = None
 
-    def counted(self, account: str, check, reason: str) -> bool:
+    def counted(self, account: str, check) -> bool:
         """Run `check()` (the form's own validation) as one attempt on `account`."""
         attempt = begin(account)
         if attempt.refused:
@@ -112,7 +112,7 @@ class CountedCheck:
         if check():
             return True
         self.refused_with(None)
-        self._log(attempt, reason)
+        self._log(attempt, self.reason())
         if locks_out(attempt):
             commit_refusal("lockout", object_type="user", object_id=self._user_id(),
                            email=account)
@@ -121,6 +121,10 @@ class CountedCheck:
 
     def refused_with(self, message) -> None:
         """Put the refusal's message on the form (None: the form's own, made generic)."""
+        raise NotImplementedError
+
+    def reason(self) -> str:
+        """Why the check failed, as the security log keeps it."""
         raise NotImplementedError
 
     def _user_id(self) -> int | None:
@@ -140,8 +144,11 @@ class CountedLoginForm(CountedCheck, LoginForm):
         account = account_of(self.email.data)
         if not account or not self.password.data:
             return super().validate(**kwargs)
-        return self.counted(account, lambda: super(CountedLoginForm, self).validate(**kwargs),
-                            "password")
+        return self.counted(account, lambda: super(CountedLoginForm, self).validate(**kwargs))
+
+    def reason(self) -> str:
+        """A wrong password or unknown e-mail; or a right password for a disabled account."""
+        return "disabled" if self.user_authenticated else "password"
 
     def refused_with(self, message) -> None:
         """Replace whatever the check said about the e-mail or the password by one message."""
@@ -161,8 +168,11 @@ class CountedCodeForm(CountedCheck, TwoFactorVerifyCodeForm):
         if self.is_setup or self.user is None:
             return super().validate(**kwargs)
         return self.counted(account_of(self.user.email),
-                            lambda: super(CountedCodeForm, self).validate(**kwargs),
-                            "two_factor_code")
+                            lambda: super(CountedCodeForm, self).validate(**kwargs))
+
+    def reason(self) -> str:
+        """A wrong, expired or replayed code."""
+        return "two_factor_code"
 
     def refused_with(self, message) -> None:
         """The code's error, in the user's language."""
