@@ -5,11 +5,12 @@ from datetime import date
 from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from charity.district.models import Community, Street
 from charity.extensions import db
+from charity.main import spreadsheet
 from charity.registry import ids, operations
 from charity.registry.models import Household, Person
 from charity.registry.roster import (
@@ -98,18 +99,15 @@ def apply(result: DryRun, today: date, user=None) -> int:
 
 def export(people: list[Person], full_ids: bool) -> bytes:
     """A roster workbook with the import's columns; ID numbers masked unless `full_ids`."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "名册"
-    sheet.append([h for h, _f in COLUMNS])
     reverse = {}
     for words in (CATEGORY_WORDS, SCHOOL_WORDS, EMPLOYMENT_WORDS, HUKOU_WORDS):
         for word, code in words.items():
             reverse.setdefault(code, word)
+    rows = []
     for p in people:
         h = p.household
         number = ids.decrypt(p.id_number_encrypted) if full_ids else p.id_number_masked
-        sheet.append([
+        rows.append([
             h.code, h.street.name, h.community.name, p.name, number, reverse[p.category],
             h.address, p.dibao_class or "", _yes(p.orphan), _yes(p.disabled),
             p.disability_grade or "", _yes(p.seriously_ill), _yes(p.lives_alone),
@@ -118,9 +116,7 @@ def export(people: list[Person], full_ids: bool) -> bytes:
             f"{p.monthly_income_fen // 100}.{p.monthly_income_fen % 100:02d}",
             reverse[p.employment_status],
         ])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.xlsx_bytes(spreadsheet.table([h for h, _f in COLUMNS], rows, "名册"))
 
 
 def _yes(flag: bool) -> str:
