@@ -2,16 +2,14 @@
 `roster`), the import, the export."""
 
 from datetime import date
-from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from charity.district.models import Community, Street
 from charity.extensions import db
 from charity.main import spreadsheet
-from charity.registry import ids, operations
+from charity.registry import ids, operations, workbook
 from charity.registry.models import Household, Person
 from charity.registry.roster import (
     CATEGORY_WORDS,
@@ -47,10 +45,10 @@ def dry_run(content: bytes, today: date, scope: int | None = None) -> DryRun:
     """Read a roster and check every row; change nothing."""
     out = DryRun()
     try:
-        sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).active
-        lines = list(sheet.iter_rows(values_only=True))
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        out.errors.append(RowError(0, "", _("This file is not a readable .xlsx workbook.")))
+        lines = workbook.read_rows(content)
+    except workbook.WorkbookRefused as refused:
+        out.errors.append(RowError(0, "", str(refused)))
+        out.refused = True
         return out
     if not lines:
         out.errors.append(RowError(0, "", _("The workbook is empty.")))

@@ -18,6 +18,7 @@ from charity.forms import (
     CodeSelectField,
     fen,
 )
+from charity.main import limits
 from charity.registry.models import (
     CATEGORIES,
     DIBAO_CLASSES,
@@ -48,7 +49,7 @@ class FilterForm(FlaskForm):
 class PersonFieldsForm(FlaskForm):
     """The attributes of a person, shared by the create and edit forms."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.NAME_MAX)])
     category = CodeSelectField(_l("Category"), validators=[DataRequired()], codes=CATEGORIES)
     dibao_class = SelectField(_l("Dibao class"), validators=[Optional()],
                               choices=[("", "—")] + [(c, c) for c in DIBAO_CLASSES])
@@ -68,7 +69,8 @@ class PersonFieldsForm(FlaskForm):
     hukou = CodeSelectField(_l("Hukou"), validators=[DataRequired()], codes=HUKOU)
     residence_permit_start = DateField(_l("Residence permit since"), validators=[Optional()])
     monthly_income = DecimalField(_l("Monthly income (yuan)"), places=2,
-                                  validators=[Optional(), NumberRange(min=0)])
+                                  validators=[Optional(), NumberRange(
+                                      min=0, max=limits.MONTHLY_INCOME_MAX_YUAN)])
     employment_status = CodeSelectField(_l("Employment"), validators=[DataRequired()],
                                         codes=EMPLOYMENT)
     able_to_work = BooleanField(_l("Able to work"))
@@ -117,15 +119,18 @@ PERSON_FIELDS = (
 class NewPersonForm(PersonFieldsForm):
     """A new member of a household: the person's attributes and ID number."""
 
-    id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=20)])
+    id_number = StringField(_l("ID number"), validators=[DataRequired(),
+                                                          Length(max=limits.ID_NUMBER_MAX)])
 
 
 class NewHouseholdForm(NewPersonForm):
     """A new household with its first member, its number, community and address."""
 
-    code = StringField(_l("Household number"), validators=[DataRequired(), Length(max=20)])
+    code = StringField(_l("Household number"),
+                       validators=[DataRequired(), Length(max=limits.HOUSEHOLD_CODE_MAX)])
     community = SelectField(_l("Community"), coerce=int, validators=[DataRequired()])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"),
+                          validators=[Optional(), Length(max=limits.ADDRESS_MAX)])
 
 
 class StatusForm(FlaskForm):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from charity.main import limits
 from charity.registry import ids, operations
 from charity.registry.models import FLAGS
 
@@ -50,6 +51,8 @@ class DryRun:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     new_households: int = 0
+    #: The file itself was refused (not a workbook, too large): no row was read.
+    refused: bool = False
 
 
 def _word(value: str, words: dict, codes=()) -> str | None:
@@ -68,16 +71,34 @@ def parse_row(raw: dict, number: int, today: date, out: DryRun, locations, seen)
         if not raw.get(key):
             fail(key, _("This field is required."))
     if not errors:
+        _check_texts(raw, fail)
+    if not errors:
         row = {"code": raw["code"], "name": raw["name"], "address": raw.get("address", "")}
         row |= _place(raw, locations, fail)
         row["id_number"] = _id_number(raw["id_number"], number, today, out, seen, fail)
         row["category"] = _word(raw["category"], CATEGORY_WORDS)
         if row["category"] is None:
             fail("category", _("Unknown category: %(value)s", value=raw["category"]))
-        _parse_optional(raw, row, fail)
+        _parse_optional(raw, row, fail, today)
         _check_household_place(row, locations, fail)
     out.errors.extend(errors)
     return {} if errors else row
+
+
+#: The free-text columns and their longest values, as the forms have them.
+TEXT_LIMITS = {"code": limits.HOUSEHOLD_CODE_MAX, "name": limits.NAME_MAX,
+               "id_number": limits.ID_NUMBER_MAX, "address": limits.ADDRESS_MAX}
+
+
+def _check_texts(raw: dict, fail) -> None:
+    """No text longer than its form field allows, none with control characters."""
+    for key, most in TEXT_LIMITS.items():
+        value = raw.get(key, "")
+        if len(value) > most:
+            fail(key, _("At most %(max)s characters (this has %(length)s).", max=most,
+                        length=len(value)))
+        elif any(ord(c) < 32 for c in value):
+            fail(key, _("This text contains control characters."))
 
 
 def _place(raw: dict, locations, fail) -> dict:
@@ -118,16 +139,19 @@ def _check_household_place(row: dict, locations, fail) -> None:
         fail("code", _("Household %(code)s is in another community.", code=row["code"]))
 
 
-def _parse_optional(raw: dict, row: dict, fail) -> None:
+def _parse_optional(raw: dict, row: dict, fail, today: date) -> None:
     """The optional columns: flags, dibao class, disability grade, the worded columns, the
     residence permit and the income."""
     row.update({key: raw.get(key, "").lower() in YES for key in FLAGS})
     _parse_grades(raw, row, fail)
     _parse_words(raw, row, fail)
-    _parse_permit(raw, row, fail)
+    _parse_permit(raw, row, fail, today)
     row["monthly_income_fen"] = _income_fen(raw.get("monthly_income", ""))
     if row["monthly_income_fen"] is None:
         fail("monthly_income", _("The income must be a number of yuan, not negative."))
+    elif row["monthly_income_fen"] > limits.MONTHLY_INCOME_MAX_YUAN * 100:
+        fail("monthly_income", _("A monthly income is at most %(max)s yuan.",
+                                 max=limits.MONTHLY_INCOME_MAX_YUAN))
 
 
 def _parse_grades(raw: dict, row: dict, fail) -> None:
@@ -151,7 +175,7 @@ def _parse_words(raw: dict, row: dict, fail) -> None:
     row["employment_status"] = row["employment_status"] or "unemployed"
 
 
-def _parse_permit(raw: dict, row: dict, fail) -> None:
+def _parse_permit(raw: dict, row: dict, fail, today: date) -> None:
     permit = raw.get("residence_permit_start", "")
     row["residence_permit_start"] = None
     if permit:
@@ -159,6 +183,11 @@ def _parse_permit(raw: dict, row: dict, fail) -> None:
             row["residence_permit_start"] = date.fromisoformat(permit[:10])
         except ValueError:
             fail("residence_permit_start", _("Write dates as YYYY-MM-DD."))
+        else:
+            if not limits.EARLIEST_DATE <= row["residence_permit_start"] <= today:
+                fail("residence_permit_start",
+                     _("The date must be between %(first)s and today.",
+                       first=limits.EARLIEST_DATE.isoformat()))
     if row["hukou"] == "other" and not permit:
         fail("residence_permit_start",
              _("A person without Yuzhong hukou needs the permit's date."))
