@@ -9,7 +9,7 @@ from sqlalchemy import select
 from charity.district.models import Community, Street
 from charity.extensions import db
 from charity.main import spreadsheet
-from charity.registry import ids, operations, workbook
+from charity.registry import guardians, ids, operations, workbook
 from charity.registry.models import Household, Person
 from charity.registry.roster import (
     CATEGORY_WORDS,
@@ -112,9 +112,18 @@ def export(people: list[Person], full_ids: bool) -> bytes:
             _yes(p.student), reverse.get(p.school_level, ""), reverse[p.hukou],
             p.residence_permit_start.isoformat() if p.residence_permit_start else "",
             f"{p.monthly_income_fen // 100}.{p.monthly_income_fen % 100:02d}",
-            reverse[p.employment_status],
+            reverse[p.employment_status], *_guardian_cells(p, full_ids),
         ])
     return spreadsheet.xlsx_bytes(spreadsheet.table([h for h, _f in COLUMNS], rows, "名册"))
+
+
+def _guardian_cells(person: Person, full_ids: bool) -> list[str]:
+    """A child's guardian: name, relation, phone (masked unless `full_ids`), consent day."""
+    g = person.guardian
+    if g is None:
+        return ["", "", "", ""]
+    phone = (guardians.phone(g) if full_ids else g.phone_masked) or ""
+    return [g.name, g.relation, phone, g.consent_on.isoformat()]
 
 
 def _yes(flag: bool) -> str:

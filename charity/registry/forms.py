@@ -12,13 +12,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from charity.forms import (
     CodeSelectField,
     fen,
 )
 from charity.main import limits
+from charity.registry.guardians import GuardianDetails
 from charity.registry.models import (
     CATEGORIES,
     DIBAO_CLASSES,
@@ -28,6 +36,7 @@ from charity.registry.models import (
     SPECIAL_DISEASES,
     STATUSES,
 )
+from charity.timeutil import local_today
 
 
 class FilterForm(FlaskForm):
@@ -117,10 +126,44 @@ PERSON_FIELDS = (
 
 
 class NewPersonForm(PersonFieldsForm):
-    """A new member of a household: the person's attributes and ID number."""
+    """A new member of a household: the person's attributes and ID number, and for a child
+    under 14 their guardian, who consents (checked by `operations.enrol`, which knows the age
+    from the ID number)."""
 
     id_number = StringField(_l("ID number"), validators=[DataRequired(),
                                                           Length(max=limits.ID_NUMBER_MAX)])
+    guardian_name = StringField(_l("Guardian's name"),
+                                validators=[Optional(), Length(max=limits.NAME_MAX)])
+    guardian_relation = StringField(_l("Relation to the child"),
+                                    validators=[Optional(), Length(max=limits.RELATION_MAX)])
+    guardian_person = SelectField(_l("Guardian is this member of the household"),
+                                  validators=[Optional()], choices=[("", "—")])
+    guardian_phone = StringField(_l("Guardian's phone"), validators=[
+        Optional(), Regexp(limits.PHONE_PATTERN,
+                           message=_l("A phone number is 5 to 20 digits, spaces or dashes."))])
+    guardian_consent = BooleanField(_l("The guardian consents to the enrolment and to the "
+                                       "processing of the child's personal information"))
+    guardian_consent_on = DateField(_l("Consent given on"), validators=[Optional()])
+
+    def guardian_details(self) -> GuardianDetails | None:
+        """The guardian as typed, or None when nothing was; consent counts only when ticked."""
+        linked = self.guardian_person.data
+        details = GuardianDetails(
+            name=(self.guardian_name.data or "").strip(),
+            relation=(self.guardian_relation.data or "").strip(),
+            phone=(self.guardian_phone.data or "").strip(),
+            person_id=int(linked) if linked and linked.isdigit() else None,
+            consent_on=(self.guardian_consent_on.data or local_today())
+            if self.guardian_consent.data else None)
+        return details if details != GuardianDetails() else None
+
+    def guardian_errors(self, problems: list[tuple[str, str]]) -> None:
+        """Put `operations.GuardianError`'s problems on the guardian's fields."""
+        fields = {"name": self.guardian_name, "relation": self.guardian_relation,
+                  "phone": self.guardian_phone, "person_id": self.guardian_person,
+                  "consent_on": self.guardian_consent}
+        for field_name, message in problems:
+            fields[field_name].errors = [*fields[field_name].errors, message]
 
 
 class NewHouseholdForm(NewPersonForm):

@@ -112,3 +112,11 @@ def reveal_id(person: Person, user) -> str:
     """The full ID number, for a role allowed to see it; each view is audited."""
     record("person.view_id", "person", person.id, user=user)
     return ids.decrypt(person.id_number_encrypted)
+
+
+def reveal_guardian_phone(person: Person, user) -> str | None:
+    """A child's guardian's full phone number, shown with the full ID; audited as it is."""
+    if person.guardian is None or person.guardian.phone_encrypted is None:
+        return None
+    record("person.view_guardian_phone", "person", person.id, user=user)
+    return guardians.phone(person.guardian)

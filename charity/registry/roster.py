@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from charity.main import limits
-from charity.registry import ids, operations
+from charity.registry import guardians, ids, operations
 from charity.registry.models import FLAGS
 
 #: (column header, Person/Household field); the first six are required.
@@ -19,8 +19,14 @@ COLUMNS = (
     ("残疾等级", "disability_grade"), ("重病", "seriously_ill"), ("独居", "lives_alone"),
     ("在校学生", "student"), ("学段", "school_level"), ("户籍", "hukou"),
     ("居住证起始日期", "residence_permit_start"), ("月收入(元)", "monthly_income"),
-    ("就业状况", "employment_status"),
+    ("就业状况", "employment_status"), ("监护人姓名", "guardian_name"),
+    ("监护人关系", "guardian_relation"), ("监护人电话", "guardian_phone"),
+    ("监护同意日期", "guardian_consent_on"),
 )
+#: GuardianDetails' fields as the roster's columns name them.
+GUARDIAN_FIELDS = {"name": "guardian_name", "relation": "guardian_relation",
+                   "phone": "guardian_phone", "person_id": "guardian_name",
+                   "consent_on": "guardian_consent_on"}
 HEADER = {f: h for h, f in COLUMNS}
 REQUIRED = ("code", "street", "community", "name", "id_number", "category")
 CATEGORY_WORDS = {"低保": "dibao", "低保对象": "dibao", "特困": "tekun", "特困人员": "tekun",
@@ -75,7 +81,10 @@ def parse_row(raw: dict, number: int, today: date, out: DryRun, locations, seen)
     if not errors:
         row = {"code": raw["code"], "name": raw["name"], "address": raw.get("address", "")}
         row |= _place(raw, locations, fail)
-        row["id_number"] = _id_number(raw["id_number"], number, today, out, seen, fail)
+        checked = _id_number(raw["id_number"], number, today, out, seen, fail)
+        row["id_number"] = checked.number if checked else None
+        if checked and guardians.needs_guardian(checked.birth_date, today):
+            row["guardian"] = _guardian(raw, today, fail)
         row["category"] = _word(raw["category"], CATEGORY_WORDS)
         if row["category"] is None:
             fail("category", _("Unknown category: %(value)s", value=raw["category"]))
@@ -87,7 +96,9 @@ def parse_row(raw: dict, number: int, today: date, out: DryRun, locations, seen)
 
 #: The free-text columns and their longest values, as the forms have them.
 TEXT_LIMITS = {"code": limits.HOUSEHOLD_CODE_MAX, "name": limits.NAME_MAX,
-               "id_number": limits.ID_NUMBER_MAX, "address": limits.ADDRESS_MAX}
+               "id_number": limits.ID_NUMBER_MAX, "address": limits.ADDRESS_MAX,
+               "guardian_name": limits.NAME_MAX, "guardian_relation": limits.RELATION_MAX,
+               "guardian_phone": limits.PHONE_MAX}
 
 
 def _check_texts(raw: dict, fail) -> None:
@@ -115,7 +126,29 @@ def _place(raw: dict, locations, fail) -> dict:
     return {"street_id": street.id, "community_id": community.id}
 
 
-def _id_number(value: str, number: int, today: date, out: DryRun, seen, fail) -> str | None:
+def _guardian(raw: dict, today: date, fail) -> guardians.GuardianDetails:
+    """A child's guardian from the guardian columns, each problem reported on its column."""
+    consent = raw.get("guardian_consent_on", "")
+    details = guardians.GuardianDetails(
+        name=raw.get("guardian_name", ""), relation=raw.get("guardian_relation", ""),
+        phone=raw.get("guardian_phone", ""), consent_on=_day(consent))
+    if consent and details.consent_on is None:
+        fail("guardian_consent_on", _("Write dates as YYYY-MM-DD."))
+        return details
+    for key, message in guardians.problems(details, today):
+        fail(GUARDIAN_FIELDS[key], message)
+    return details
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _id_number(value: str, number: int, today: date, out: DryRun, seen,
+               fail) -> ids.IdCheck | None:
     """The checked ID number, refused when an earlier row or the roster already has it."""
     try:
         checked = ids.check(value, today)
@@ -128,7 +161,7 @@ def _id_number(value: str, number: int, today: date, out: DryRun, seen, fail) ->
     elif operations.duplicate_of(checked.number) is not None:
         fail("id_number", _("This ID number is already on the roster."))
     seen.setdefault(checked.number, number)
-    return checked.number
+    return checked
 
 
 def _check_household_place(row: dict, locations, fail) -> None:
