@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from charity.extensions import db
 from charity.main import limits
 from charity.registry import ids
 from charity.registry.models import Guardian, Household, Person
@@ -80,7 +81,7 @@ def record(person: Person, details: GuardianDetails, user=None) -> Guardian:
                         phone_encrypted=ids.encrypt(phone) if phone else None,
                         phone_masked=mask_phone(phone) if phone else None,
                         recorded_by_id=getattr(user, "id", None))
-    person.guardian = guardian
+    db.session.add(guardian)
     return guardian
 
 
