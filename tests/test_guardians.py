@@ -81,7 +81,7 @@ def test_child_with_guardian_is_enrolled_and_the_phone_kept_encrypted(client, au
     revealed = client.post(f"/registry/people/{child.id}/id-number").get_data(as_text=True)
     assert "138 0013 8000" in revealed
     assert db.session.scalar(select(AuditEntry).where(
-        AuditEntry.action == "person.view_guardian_phone", AuditEntry.object_id == child.id))
+        AuditEntry.action == "person.view_guardian_phone", AuditEntry.object_id == str(child.id)))
 
 
 def test_role_without_full_id_right_sees_the_guardian_phone_masked(client, auth):
