@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from charity.audit.models import AuditEntry
 from charity.extensions import db
 from charity.registry import guardians, operations
+from charity.registry.ids import with_check_digit
 from charity.registry.models import Guardian, Person
 from charity.timeutil import local_today
 from tests.factories import HouseholdFactory, PersonFactory, UserFactory, id_number
@@ -126,19 +127,20 @@ def test_fourteen_on_the_day_needs_no_guardian(app, session):
     assert guardians.needs_guardian(date(born.year + 1, born.month, born.day), today)
 
 
-def test_area_code_missing_from_the_table_is_refused_on_the_form(client, auth):
-    from charity.registry.ids import with_check_digit
+@pytest.mark.parametrize("number, message", [
+    (with_check_digit("00000019800517001"), "000000 is not a county code"),
+    (with_check_digit("99999919800517001"), "999999 is not a county code"),
+    (child_number(3), "A child under 14 is enrolled only with a guardian")])
+def test_new_household_refuses_unknown_area_code_and_lone_child(client, auth, number, message):
     auth.login(UserFactory(role="street_officer"))
     client.get("/lang/en")
-    form = new_household_form(id_number=with_check_digit("00000019800517001"))
-    response = client.post("/registry/households/new", data=form)
-    assert response.status_code == 400
-    assert "000000 is not a county code" in response.get_data(as_text=True)
-    assert db.session.scalar(select(Person).where(Person.name == "新居民")) is None
+    response = client.post("/registry/households/new",
+                           data=new_household_form(id_number=number))
+    assert (response.status_code, message in response.get_data(as_text=True)) == (400, True)
+    assert db.session.scalar(select(func.count(Person.id)).where(Person.name == "新居民")) == 0
 
 
 def test_import_child_without_guardian_columns_is_an_error_of_the_dry_run(client, auth):
-    from charity.registry.ids import with_check_digit
     auth.login(UserFactory(role="admin"))
     client.get("/lang/en")
     before = count_people()
