@@ -1,6 +1,7 @@
 """Children under 14 are enrolled only with a guardian recorded with consent; ID numbers whose
 area code is not in stdnum's table are refused, on the forms and in the roster import."""
 
+import logging
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from charity.registry.ids import with_check_digit
 from charity.registry.models import Guardian, Person
 from charity.timeutil import local_today
 from tests.factories import HouseholdFactory, PersonFactory, UserFactory, id_number
+from tests.test_log_scrubbing import errors_answered  # noqa: F401 (a fixture)
 from tests.test_registry import new_household_form
 from tests.test_roster_excel import count_people, row, upload
 
@@ -179,3 +181,24 @@ def test_import_guardian_consent_in_the_future_is_an_error(client, auth):
                 监护人电话="13800138000", 监护同意日期="9999-12-31")]
     text = upload(client, rows).get_data(as_text=True)
     assert text.count('class="bad-row"') == 1 and "between 1950-01-01 and today" in text
+
+
+@pytest.mark.usefixtures("errors_answered")
+def test_an_error_with_a_guardian_loaded_logs_neither_name_nor_phone(client, auth, caplog,
+                                                                     monkeypatch):
+    child = PersonFactory()
+    db.session.add(Guardian(person=child, name="监护保密", relation="祖母",
+                            consent_on=local_today(), phone_encrypted="x",
+                            phone_masked="137******42"))
+    db.session.flush()
+    auth.login(UserFactory(role="admin"))
+
+    def broken(template, **context):
+        guardian = context["person"].guardian
+        raise RuntimeError(f"failed for {guardian.name} at {guardian.phone_masked}")
+
+    monkeypatch.setattr("charity.registry.views.render_template", broken)
+    with caplog.at_level(logging.ERROR):
+        assert client.get(f"/registry/people/{child.id}").status_code == 500
+    assert "RuntimeError: failed for" in caplog.text
+    assert "监护保密" not in caplog.text and "137******42" not in caplog.text
