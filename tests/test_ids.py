@@ -57,10 +57,28 @@ def test_future_birth_date_is_an_error(app):
         ids.check(valid("50010320270101001"), TODAY)
 
 
-def test_unknown_area_code_is_only_a_warning(app):
+@pytest.mark.parametrize("area", ["000000", "999999", "500199"])
+@pytest.mark.parametrize("lang, message", [("en", "not a county code of any year"),
+                                           ("zh_Hans_CN", "不是任何年份的县级区划代码")])
+def test_area_code_missing_from_stdnums_table_is_refused(app, area, lang, message):
+    with app.test_request_context(f"/?lang={lang}"):
+        with pytest.raises(ids.IdNumberError) as error:
+            ids.check(valid(f"{area}19800517001"), TODAY)
+        assert area in str(error.value) and message in str(error.value)
+
+
+def test_retired_area_code_is_only_a_warning(app):
+    """崇文区 (110103) was merged into 东城区 in 2010: numbers issued under it stay valid."""
     with app.test_request_context("/?lang=en"):
-        checked = ids.check(valid("99999919800517001"), TODAY)
-        assert "999999" in str(checked.warnings[0])
+        checked = ids.check(valid("11010319800517001"), TODAY)
+        assert "110103" in str(checked.warnings[0]) and "retired" in str(checked.warnings[0])
+
+
+@pytest.mark.parametrize("code, status", [
+    ("500103", "current"), ("110101", "current"), ("120110", "current"),
+    ("110103", "retired"), ("000000", None), ("999999", None)])
+def test_area_status_reads_the_years_in_stdnums_table(code, status):
+    assert ids.area_status(code) == status
 
 
 def test_number_reissued_under_todays_code_has_no_warning(app):

@@ -2,23 +2,22 @@
 a summary sheet, income by month and source, spending by measure (the fund's projects), and
 payments by street. Totals only, no personal data."""
 
-from io import BytesIO
-
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from charity.fund import disclosure
 from charity.fund.views_helpers import MEASURE_NAMES
+from charity.main import spreadsheet
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list]) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    spreadsheet.append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        spreadsheet.append(sheet, row)
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 22
 
@@ -50,6 +49,4 @@ def workbook(year: int, organisation: str) -> bytes:
     _sheet(book, _("Payments by street"),
            [_("Street"), _("Payments"), _("Amount (yuan)")],
            [[s, v[0], yuan(v[1])] for s, v in report.streets.items()])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.xlsx_bytes(book)

@@ -22,7 +22,8 @@ def register(app: Flask) -> None:
         400: lambda: _("The request could not be understood."),
         403: lambda: _("You do not have permission to see this page."),
         404: lambda: _("This page does not exist, or you cannot see it."),
-        413: lambda: _("The file is too large."),
+        413: lambda: _("The file is too large: at most %(mb)s MB.",
+                       mb=max(1, (app.config["MAX_CONTENT_LENGTH"] or 0) // 2 ** 20)),
         429: lambda: _("Too many requests. Please wait a moment and try again."),
         500: lambda: _("Something went wrong on our side. Nothing was changed."),
     }

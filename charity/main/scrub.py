@@ -33,6 +33,7 @@ from charity.extensions import db
 PERSONAL_COLUMNS = {
     "person": ("name", "birth_date", "id_number_masked"),
     "household": ("address",),
+    "guardian": ("name", "phone_masked"),
     "donation": ("donor_name", "donor_email"),
 }
 #: Field names whose values a log never shows: identity, contact, health, income.
@@ -40,7 +41,8 @@ PERSONAL_FIELDS = (
     "name", "donor_name", "sponsor_name", "birth_date", "id_number", "id_number_masked",
     "id_number_encrypted", "id_number_hash", "address", "email", "donor_email", "phone",
     "disabled", "disability_grade", "seriously_ill", "special_disease", "family_doctor",
-    "health_record", "orphan", "monthly_income_fen", "income",
+    "health_record", "orphan", "monthly_income_fen", "income", "guardian_name", "guardian_phone",
+    "phone_masked", "phone_encrypted",
 )
 #: The loggers the app writes to, or that print its requests and statements.
 LOGGERS = ("charity", "donations", "werkzeug", "gunicorn.error", "gunicorn.access",

@@ -4,11 +4,11 @@ import json
 
 import click
 from flask.cli import with_appcontext
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from charity.district.models import Street
 from charity.extensions import db
+from charity.main import spreadsheet
 from charity.pairing import operations, queries
 from charity.pairing.messages import render
 from charity.pairing.views import EXPORT_COLUMNS, roster_csv
@@ -71,8 +71,4 @@ def export(fmt, output):
         return
     if not output:
         raise click.UsageError("--output is needed for xlsx")
-    book = Workbook()
-    book.active.append(EXPORT_COLUMNS)
-    for row in rows:
-        book.active.append(list(row))
-    book.save(output)
+    spreadsheet.table(EXPORT_COLUMNS, rows).save(output)

@@ -1,18 +1,17 @@
 """Staff and street officers: run the optimiser, preview, publish, lock and forbid pairs."""
 
-import csv
-from io import BytesIO, StringIO
+from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
 
 from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, requires
 from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
+from charity.main import spreadsheet
 from charity.pairing import operations, queries
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import MatchRun, Pairing
@@ -152,20 +151,11 @@ def export(fmt):
                          download_name=name, mimetype="text/csv")
     if fmt != "xlsx":
         abort(404)
-    book = Workbook()
-    book.active.append(EXPORT_COLUMNS)
-    for row in rows:
-        book.active.append(list(row))
-    buffer = BytesIO()
-    book.save(buffer)
-    return send_file(BytesIO(buffer.getvalue()), as_attachment=True, download_name=name,
+    content = spreadsheet.xlsx_bytes(spreadsheet.table(EXPORT_COLUMNS, rows))
+    return send_file(BytesIO(content), as_attachment=True, download_name=name,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def roster_csv(rows) -> str:
     """The pairing roster's rows as CSV text, with a header."""
-    out = StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
-    return out.getvalue()
+    return spreadsheet.csv_text(EXPORT_COLUMNS, rows)

@@ -2,15 +2,14 @@
 `roster`), the import, the export."""
 
 from datetime import date
-from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from charity.district.models import Community, Street
 from charity.extensions import db
-from charity.registry import ids, operations
+from charity.main import spreadsheet
+from charity.registry import guardians, ids, operations, workbook
 from charity.registry.models import Household, Person
 from charity.registry.roster import (
     CATEGORY_WORDS,
@@ -46,10 +45,10 @@ def dry_run(content: bytes, today: date, scope: int | None = None) -> DryRun:
     """Read a roster and check every row; change nothing."""
     out = DryRun()
     try:
-        sheet = load_workbook(BytesIO(content), read_only=True, data_only=True).active
-        lines = list(sheet.iter_rows(values_only=True))
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        out.errors.append(RowError(0, "", _("This file is not a readable .xlsx workbook.")))
+        lines = workbook.read_rows(content)
+    except workbook.WorkbookRefused as refused:
+        out.errors.append(RowError(0, "", str(refused)))
+        out.refused = True
         return out
     if not lines:
         out.errors.append(RowError(0, "", _("The workbook is empty.")))
@@ -98,29 +97,33 @@ def apply(result: DryRun, today: date, user=None) -> int:
 
 def export(people: list[Person], full_ids: bool) -> bytes:
     """A roster workbook with the import's columns; ID numbers masked unless `full_ids`."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "名册"
-    sheet.append([h for h, _f in COLUMNS])
     reverse = {}
     for words in (CATEGORY_WORDS, SCHOOL_WORDS, EMPLOYMENT_WORDS, HUKOU_WORDS):
         for word, code in words.items():
             reverse.setdefault(code, word)
+    rows = []
     for p in people:
         h = p.household
         number = ids.decrypt(p.id_number_encrypted) if full_ids else p.id_number_masked
-        sheet.append([
+        rows.append([
             h.code, h.street.name, h.community.name, p.name, number, reverse[p.category],
             h.address, p.dibao_class or "", _yes(p.orphan), _yes(p.disabled),
             p.disability_grade or "", _yes(p.seriously_ill), _yes(p.lives_alone),
             _yes(p.student), reverse.get(p.school_level, ""), reverse[p.hukou],
             p.residence_permit_start.isoformat() if p.residence_permit_start else "",
             f"{p.monthly_income_fen // 100}.{p.monthly_income_fen % 100:02d}",
-            reverse[p.employment_status],
+            reverse[p.employment_status], *_guardian_cells(p, full_ids),
         ])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.xlsx_bytes(spreadsheet.table([h for h, _f in COLUMNS], rows, "名册"))
+
+
+def _guardian_cells(person: Person, full_ids: bool) -> list[str]:
+    """A child's guardian: name, relation, phone (masked unless `full_ids`), consent day."""
+    g = person.guardian
+    if g is None:
+        return ["", "", "", ""]
+    phone = (guardians.phone(g) if full_ids else g.phone_masked) or ""
+    return [g.name, g.relation, phone, g.consent_on.isoformat()]
 
 
 def _yes(flag: bool) -> str:

@@ -12,12 +12,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from charity.forms import (
     CodeSelectField,
     fen,
 )
+from charity.main import limits
+from charity.registry.guardians import GuardianDetails
 from charity.registry.models import (
     CATEGORIES,
     DIBAO_CLASSES,
@@ -27,6 +29,7 @@ from charity.registry.models import (
     SPECIAL_DISEASES,
     STATUSES,
 )
+from charity.timeutil import local_today
 
 
 class FilterForm(FlaskForm):
@@ -48,7 +51,7 @@ class FilterForm(FlaskForm):
 class PersonFieldsForm(FlaskForm):
     """The attributes of a person, shared by the create and edit forms."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.NAME_MAX)])
     category = CodeSelectField(_l("Category"), validators=[DataRequired()], codes=CATEGORIES)
     dibao_class = SelectField(_l("Dibao class"), validators=[Optional()],
                               choices=[("", "—")] + [(c, c) for c in DIBAO_CLASSES])
@@ -68,7 +71,8 @@ class PersonFieldsForm(FlaskForm):
     hukou = CodeSelectField(_l("Hukou"), validators=[DataRequired()], codes=HUKOU)
     residence_permit_start = DateField(_l("Residence permit since"), validators=[Optional()])
     monthly_income = DecimalField(_l("Monthly income (yuan)"), places=2,
-                                  validators=[Optional(), NumberRange(min=0)])
+                                  validators=[Optional(), NumberRange(
+                                      min=0, max=limits.MONTHLY_INCOME_MAX_YUAN)])
     employment_status = CodeSelectField(_l("Employment"), validators=[DataRequired()],
                                         codes=EMPLOYMENT)
     able_to_work = BooleanField(_l("Able to work"))
@@ -115,17 +119,54 @@ PERSON_FIELDS = (
 
 
 class NewPersonForm(PersonFieldsForm):
-    """A new member of a household: the person's attributes and ID number."""
+    """A new member of a household: the person's attributes and ID number, and for a child
+    under 14 their guardian, who consents (checked by `operations.enrol`, which knows the age
+    from the ID number)."""
 
-    id_number = StringField(_l("ID number"), validators=[DataRequired(), Length(max=20)])
+    id_number = StringField(_l("ID number"), validators=[DataRequired(),
+                                                          Length(max=limits.ID_NUMBER_MAX)])
+    guardian_name = StringField(_l("Guardian's name"),
+                                validators=[Optional(), Length(max=limits.NAME_MAX)])
+    guardian_relation = StringField(_l("Relation to the child"),
+                                    validators=[Optional(), Length(max=limits.RELATION_MAX)])
+    guardian_person = SelectField(_l("Guardian is this member of the household"),
+                                  validators=[Optional()], choices=[("", "—")])
+    guardian_phone = StringField(_l("Guardian's phone"), validators=[
+        Optional(), Regexp(limits.PHONE_PATTERN,
+                           message=_l("A phone number is 5 to 20 digits, spaces or dashes."))])
+    guardian_consent = BooleanField(_l("The guardian consents to the enrolment and to the "
+                                       "processing of the child's personal information"))
+    guardian_consent_on = DateField(_l("Consent given on"), validators=[Optional()])
+
+    def guardian_details(self) -> GuardianDetails | None:
+        """The guardian as typed, or None when nothing was; consent counts only when ticked."""
+        linked = self.guardian_person.data
+        details = GuardianDetails(
+            name=(self.guardian_name.data or "").strip(),
+            relation=(self.guardian_relation.data or "").strip(),
+            phone=(self.guardian_phone.data or "").strip(),
+            person_id=int(linked) if linked and linked.isdigit() else None,
+            consent_on=(self.guardian_consent_on.data or local_today())
+            if self.guardian_consent.data else None)
+        return details if details != GuardianDetails() else None
+
+    def guardian_errors(self, problems: list[tuple[str, str]]) -> None:
+        """Put `operations.GuardianError`'s problems on the guardian's fields."""
+        fields = {"name": self.guardian_name, "relation": self.guardian_relation,
+                  "phone": self.guardian_phone, "person_id": self.guardian_person,
+                  "consent_on": self.guardian_consent}
+        for field_name, message in problems:
+            fields[field_name].errors = [*fields[field_name].errors, message]
 
 
 class NewHouseholdForm(NewPersonForm):
     """A new household with its first member, its number, community and address."""
 
-    code = StringField(_l("Household number"), validators=[DataRequired(), Length(max=20)])
+    code = StringField(_l("Household number"),
+                       validators=[DataRequired(), Length(max=limits.HOUSEHOLD_CODE_MAX)])
     community = SelectField(_l("Community"), coerce=int, validators=[DataRequired()])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"),
+                          validators=[Optional(), Length(max=limits.ADDRESS_MAX)])
 
 
 class StatusForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,8 +30,9 @@ class IdCheck:
 
 
 def check(value: str, today: date) -> IdCheck:
-    """Validate an 18-digit ID number: format, check digit and birth date are errors, an area
-    code unknown for the birth year is only a warning."""
+    """Validate an 18-digit ID number: format, check digit, birth date and an area code missing
+    from stdnum's table are errors; a retired area code is only a warning (numbers issued under
+    it stay valid)."""
     number = ric.compact(value or "")
     if len(number) != 18:
         raise IdNumberError(_l("An ID number has 18 characters."))
@@ -47,18 +49,32 @@ def check(value: str, today: date) -> IdCheck:
     if today.year - born.year > 130:
         raise IdNumberError(_l("The birth date in this ID number is too far in the past."))
     warnings = []
-    if not known_area(number[:6]):
-        warnings.append(_l("The area code %(code)s is not a known county code.",
-                           code=number[:6]))
+    status = area_status(number[:6])
+    if status is None:
+        raise IdNumberError(_l("The area code %(code)s is not a county code of any year.",
+                               code=number[:6]))
+    if status == "retired":
+        warnings.append(_l("The area code %(code)s is retired; check the number with its "
+                           "holder.", code=number[:6]))
     sex = "M" if int(number[16]) % 2 else "F"
     return IdCheck(number=number, birth_date=born, sex=sex, warnings=tuple(warnings))
 
 
-def known_area(code: str) -> bool:
-    """Whether the 6-digit code names a county in stdnum's table, in any year. (stdnum's own
+#: A county's name in stdnum's table, with the years it was in use: "[1983-1994]东矿区",
+#: "[-2010]崇文区", "[1997-]渝中区" or just "东城区".
+_YEARS = re.compile(r"^\[(\d{4})?-(\d{4})?\]")
+
+
+def area_status(code: str) -> str | None:
+    """"current" when the 6-digit code names a county in stdnum's table today, "retired" when
+    every county it named has an end year, None when the table does not know it. (stdnum's own
     check ties the code to the birth year, but numbers are reissued under today's codes.)"""
-    parts = numdb.get("cn/loc").info(code)
-    return any("county" in props for _part, props in parts)
+    names = [name for _part, props in numdb.get("cn/loc").info(code)
+             for name in props.get("county", "").split(",") if name]
+    if not names:
+        return None
+    ended = [(match := _YEARS.match(name)) is not None and match.group(2) for name in names]
+    return "retired" if all(ended) else "current"
 
 
 def with_check_digit(first17: str) -> str:

@@ -121,6 +121,8 @@ class Person(CreatedAt, db.Model):
     history: Mapped[list["StatusChange"]] = relationship(
         back_populates="person", order_by="StatusChange.id.desc()"
     )
+    guardian: Mapped["Guardian | None"] = relationship(
+        back_populates="person", foreign_keys="Guardian.person_id")
 
     def age_on(self, day: date) -> int:
         """The person's age in whole years on `day`."""
@@ -142,3 +144,33 @@ class StatusChange(CreatedAt, db.Model):
 
     person: Mapped[Person] = relationship(back_populates="history")
     changed_by = relationship("User")
+
+
+class Guardian(CreatedAt, db.Model):
+    """The guardian (监护人) of a child enrolled under 14, recorded with their consent. Their
+    phone number is personal data: stored encrypted, shown masked."""
+
+    __tablename__ = "guardian"
+    __table_args__ = (
+        CheckConstraint("phone_encrypted IS NOT NULL OR guardian_person_id IS NOT NULL",
+                        name="reachable"),
+        CheckConstraint("guardian_person_id IS NULL OR guardian_person_id != person_id",
+                        name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(40))
+    #: How the guardian is related to the child ("母亲", "祖父", "民政部门"...).
+    relation: Mapped[str] = mapped_column(String(20))
+    #: The member of the same household who is the guardian, when one is.
+    guardian_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    #: The phone number, Fernet-encrypted like an ID number, and its masked form.
+    phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    #: The day the guardian consented to the enrolment and to the processing of the child's data.
+    consent_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    person: Mapped[Person] = relationship(back_populates="guardian", foreign_keys=[person_id])
+    guardian_person: Mapped[Person | None] = relationship(foreign_keys=[guardian_person_id])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from charity.audit.operations import record
 from charity.errors import DomainError
 from charity.extensions import db
-from charity.registry import ids
+from charity.registry import guardians, ids
 from charity.registry.models import Household, Person, StatusChange
 
 
@@ -33,16 +33,31 @@ def duplicate_of(number: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.id_number_hash == ids.keyed_hash(number)))
 
 
+class GuardianError(RegistryError):
+    """A child under 14 without a guardian who can be recorded; `problems` says what is
+    missing, by GuardianDetails field."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(" ".join(message for _field, message in problems))
+        self.problems = problems
+
+
 def enrol(household: Household, id_number: str, today: date, reason: str, user=None,
-          **fields) -> Person:
-    """Put a person on the roster: validate and seal the ID, refuse a duplicate, start history."""
+          guardian: guardians.GuardianDetails | None = None, **fields) -> Person:
+    """Put a person on the roster: validate and seal the ID, refuse a duplicate, start history.
+    A child under 14 needs `guardian`, with consent, recorded with them."""
     checked = ids.check(id_number, today)
     if duplicate_of(checked.number) is not None:
         raise RegistryError(_l("This ID number is already on the roster."))
+    child = guardians.needs_guardian(checked.birth_date, today)
+    if child and (problems := guardians.problems(guardian, today, household)):
+        raise GuardianError(problems)
     person = Person(household=household, birth_date=checked.birth_date,
                     sex=fields.pop("sex", None) or checked.sex, status="enrolled",
                     **ids.sealed(checked.number), **fields)
     db.session.add(person)
+    if child:
+        guardians.record(person, guardian, user=user)
     db.session.flush()
     db.session.add(StatusChange(person=person, status="enrolled", reason=reason,
                                 effective_date=today, changed_by_id=getattr(user, "id", None)))
@@ -97,3 +112,11 @@ def reveal_id(person: Person, user) -> str:
     """The full ID number, for a role allowed to see it; each view is audited."""
     record("person.view_id", "person", person.id, user=user)
     return ids.decrypt(person.id_number_encrypted)
+
+
+def reveal_guardian_phone(person: Person, user) -> str | None:
+    """A child's guardian's full phone number, shown with the full ID; audited as it is."""
+    if person.guardian is None or person.guardian.phone_encrypted is None:
+        return None
+    record("person.view_guardian_phone", "person", person.id, user=user)
+    return guardians.phone(person.guardian)

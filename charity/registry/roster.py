@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from charity.registry import ids, operations
+from charity.main import limits
+from charity.registry import guardians, ids, operations
 from charity.registry.models import FLAGS
 
 #: (column header, Person/Household field); the first six are required.
@@ -18,8 +19,14 @@ COLUMNS = (
     ("残疾等级", "disability_grade"), ("重病", "seriously_ill"), ("独居", "lives_alone"),
     ("在校学生", "student"), ("学段", "school_level"), ("户籍", "hukou"),
     ("居住证起始日期", "residence_permit_start"), ("月收入(元)", "monthly_income"),
-    ("就业状况", "employment_status"),
+    ("就业状况", "employment_status"), ("监护人姓名", "guardian_name"),
+    ("监护人关系", "guardian_relation"), ("监护人电话", "guardian_phone"),
+    ("监护同意日期", "guardian_consent_on"),
 )
+#: GuardianDetails' fields as the roster's columns name them.
+GUARDIAN_FIELDS = {"name": "guardian_name", "relation": "guardian_relation",
+                   "phone": "guardian_phone", "person_id": "guardian_name",
+                   "consent_on": "guardian_consent_on"}
 HEADER = {f: h for h, f in COLUMNS}
 REQUIRED = ("code", "street", "community", "name", "id_number", "category")
 CATEGORY_WORDS = {"低保": "dibao", "低保对象": "dibao", "特困": "tekun", "特困人员": "tekun",
@@ -50,6 +57,8 @@ class DryRun:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     new_households: int = 0
+    #: The file itself was refused (not a workbook, too large): no row was read.
+    refused: bool = False
 
 
 def _word(value: str, words: dict, codes=()) -> str | None:
@@ -68,16 +77,39 @@ def parse_row(raw: dict, number: int, today: date, out: DryRun, locations, seen)
         if not raw.get(key):
             fail(key, _("This field is required."))
     if not errors:
+        _check_texts(raw, fail)
+    if not errors:
         row = {"code": raw["code"], "name": raw["name"], "address": raw.get("address", "")}
         row |= _place(raw, locations, fail)
-        row["id_number"] = _id_number(raw["id_number"], number, today, out, seen, fail)
+        checked = _id_number(raw["id_number"], number, today, out, seen, fail)
+        row["id_number"] = checked.number if checked else None
+        if checked and guardians.needs_guardian(checked.birth_date, today):
+            row["guardian"] = _guardian(raw, today, fail)
         row["category"] = _word(raw["category"], CATEGORY_WORDS)
         if row["category"] is None:
             fail("category", _("Unknown category: %(value)s", value=raw["category"]))
-        _parse_optional(raw, row, fail)
+        _parse_optional(raw, row, fail, today)
         _check_household_place(row, locations, fail)
     out.errors.extend(errors)
     return {} if errors else row
+
+
+#: The free-text columns and their longest values, as the forms have them.
+TEXT_LIMITS = {"code": limits.HOUSEHOLD_CODE_MAX, "name": limits.NAME_MAX,
+               "id_number": limits.ID_NUMBER_MAX, "address": limits.ADDRESS_MAX,
+               "guardian_name": limits.NAME_MAX, "guardian_relation": limits.RELATION_MAX,
+               "guardian_phone": limits.PHONE_MAX}
+
+
+def _check_texts(raw: dict, fail) -> None:
+    """No text longer than its form field allows, none with control characters."""
+    for key, most in TEXT_LIMITS.items():
+        value = raw.get(key, "")
+        if len(value) > most:
+            fail(key, _("At most %(max)s characters (this has %(length)s).", max=most,
+                        length=len(value)))
+        elif any(ord(c) < 32 for c in value):
+            fail(key, _("This text contains control characters."))
 
 
 def _place(raw: dict, locations, fail) -> dict:
@@ -94,7 +126,29 @@ def _place(raw: dict, locations, fail) -> dict:
     return {"street_id": street.id, "community_id": community.id}
 
 
-def _id_number(value: str, number: int, today: date, out: DryRun, seen, fail) -> str | None:
+def _guardian(raw: dict, today: date, fail) -> guardians.GuardianDetails:
+    """A child's guardian from the guardian columns, each problem reported on its column."""
+    consent = raw.get("guardian_consent_on", "")
+    details = guardians.GuardianDetails(
+        name=raw.get("guardian_name", ""), relation=raw.get("guardian_relation", ""),
+        phone=raw.get("guardian_phone", ""), consent_on=_day(consent))
+    if consent and details.consent_on is None:
+        fail("guardian_consent_on", _("Write dates as YYYY-MM-DD."))
+        return details
+    for key, message in guardians.problems(details, today):
+        fail(GUARDIAN_FIELDS[key], message)
+    return details
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _id_number(value: str, number: int, today: date, out: DryRun, seen,
+               fail) -> ids.IdCheck | None:
     """The checked ID number, refused when an earlier row or the roster already has it."""
     try:
         checked = ids.check(value, today)
@@ -107,7 +161,7 @@ def _id_number(value: str, number: int, today: date, out: DryRun, seen, fail) ->
     elif operations.duplicate_of(checked.number) is not None:
         fail("id_number", _("This ID number is already on the roster."))
     seen.setdefault(checked.number, number)
-    return checked.number
+    return checked
 
 
 def _check_household_place(row: dict, locations, fail) -> None:
@@ -118,16 +172,19 @@ def _check_household_place(row: dict, locations, fail) -> None:
         fail("code", _("Household %(code)s is in another community.", code=row["code"]))
 
 
-def _parse_optional(raw: dict, row: dict, fail) -> None:
+def _parse_optional(raw: dict, row: dict, fail, today: date) -> None:
     """The optional columns: flags, dibao class, disability grade, the worded columns, the
     residence permit and the income."""
     row.update({key: raw.get(key, "").lower() in YES for key in FLAGS})
     _parse_grades(raw, row, fail)
     _parse_words(raw, row, fail)
-    _parse_permit(raw, row, fail)
+    _parse_permit(raw, row, fail, today)
     row["monthly_income_fen"] = _income_fen(raw.get("monthly_income", ""))
     if row["monthly_income_fen"] is None:
         fail("monthly_income", _("The income must be a number of yuan, not negative."))
+    elif row["monthly_income_fen"] > limits.MONTHLY_INCOME_MAX_YUAN * 100:
+        fail("monthly_income", _("A monthly income is at most %(max)s yuan.",
+                                 max=limits.MONTHLY_INCOME_MAX_YUAN))
 
 
 def _parse_grades(raw: dict, row: dict, fail) -> None:
@@ -151,7 +208,7 @@ def _parse_words(raw: dict, row: dict, fail) -> None:
     row["employment_status"] = row["employment_status"] or "unemployed"
 
 
-def _parse_permit(raw: dict, row: dict, fail) -> None:
+def _parse_permit(raw: dict, row: dict, fail, today: date) -> None:
     permit = raw.get("residence_permit_start", "")
     row["residence_permit_start"] = None
     if permit:
@@ -159,6 +216,11 @@ def _parse_permit(raw: dict, row: dict, fail) -> None:
             row["residence_permit_start"] = date.fromisoformat(permit[:10])
         except ValueError:
             fail("residence_permit_start", _("Write dates as YYYY-MM-DD."))
+        else:
+            if not limits.EARLIEST_DATE <= row["residence_permit_start"] <= today:
+                fail("residence_permit_start",
+                     _("The date must be between %(first)s and today.",
+                       first=limits.EARLIEST_DATE.isoformat()))
     if row["hukou"] == "other" and not permit:
         fail("residence_permit_start",
              _("A person without Yuzhong hukou needs the permit's date."))

@@ -33,7 +33,8 @@ def import_roster():
     result = excel.dry_run(content, local_today(), scope)
     token = None if result.errors else uploads.keep(content, current_user.id)
     return render_template("registry/import.html", form=form, result=result, token=token,
-                           confirm=ConfirmImportForm(formdata=None, token=token))
+                           confirm=ConfirmImportForm(formdata=None, token=token)), (
+        400 if result.refused else 200)
 
 
 @bp.post("/import/confirm")

@@ -71,11 +71,11 @@ def _person_or_404(person_id):
     return scoped_or_404(queries.person(person_id, street_scope()), Person, person_id)
 
 
-def _render_person(person, status_form=None, full_id=None, status=200):
+def _render_person(person, status_form=None, full_id=None, status=200, guardian_phone=None):
     commit_alone(operations.health_viewed, person, current_user, "registry.person")
     status_form = status_form or StatusForm(formdata=None, effective_date=local_today())
     return render_template("registry/person.html", person=person, status_form=status_form,
-                           full_id=full_id), status
+                           full_id=full_id, guardian_phone=guardian_phone), status
 
 
 @bp.get("/people/<int:person_id>")
@@ -89,10 +89,11 @@ def person(person_id):
 def reveal(person_id):
     """Show the full ID number once; the audit log keeps who saw it."""
     person = _person_or_404(person_id)
-    full_id = None
+    full_id = guardian_phone = None
     with unit_of_work():
         full_id = operations.reveal_id(person, current_user)
-    return _render_person(person, full_id=full_id)
+        guardian_phone = operations.reveal_guardian_phone(person, current_user)
+    return _render_person(person, full_id=full_id, guardian_phone=guardian_phone)
 
 
 @bp.post("/people/<int:person_id>/status")
@@ -140,9 +141,13 @@ def _community_choices(form, scope):
 
 def _enrol(form, write, done: str):
     """Run `write` (which enrols someone) in one unit of work and go to the person; a bad ID
-    number goes on its field, any other refusal is flashed. None when refused."""
-    with unit_of_work(errors={IdNumberError: form.id_number.errors}) as work:
+    number goes on its field, a missing guardian on the guardian's, any other refusal is
+    flashed. None when refused."""
+    with unit_of_work(errors={IdNumberError: form.id_number.errors,
+                              operations.GuardianError: []}) as work:
         person = write()
+    if isinstance(work.error, operations.GuardianError):
+        form.guardian_errors(work.error.problems)
     if not work.ok:
         return None
     flash(done, "success")
@@ -162,7 +167,8 @@ def new_household():
             household = operations.create_household(form.code.data.strip(), community.street_id,
                                                     community.id, form.address.data or "")
             return operations.enrol(household, form.id_number.data, local_today(),
-                                    _("New household"), user=current_user, **form.person_fields())
+                                    _("New household"), user=current_user,
+                                    guardian=form.guardian_details(), **form.person_fields())
 
         done = _enrol(form, write, _("Household and first member added."))
         if done is not None:
@@ -188,10 +194,13 @@ def new_member(household_id):
     """Enrol another member of a household."""
     household = _household_or_404(household_id)
     form = NewPersonForm()
+    form.guardian_person.choices = [("", "—")] + [(str(m.id), m.name)
+                                                  for m in household.members]
     if form.validate_on_submit():
         done = _enrol(form, lambda: operations.enrol(
             household, form.id_number.data, local_today(), _("Added to household"),
-            user=current_user, **form.person_fields()), _("Member added."))
+            user=current_user, guardian=form.guardian_details(), **form.person_fields()),
+            _("Member added."))
         if done is not None:
             return done
     status = 400 if request.method == "POST" else 200
