@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -34,7 +35,7 @@ class LayerFlow:
     unmet: np.ndarray
     gap: int = 0  #: a true bound minus the objective; 0: optimal over every eligible pair
     rounds: int = 0  #: re-solves after pricing added arcs
-    arcs: int = 0  #: arcs of the last solve
+    last: Arcs | None = None  #: arcs of the last solve
     checked: int = 0  #: eligible pairs priced after the last solve
 
 
@@ -117,6 +118,47 @@ def _optimal(prepared: PreparedLayer, arcs: Arcs, penalties: tuple):
     raise RuntimeError("min-cost flow failed: no penalty left")
 
 
+class Solution(NamedTuple):
+    """A flow solved on some arcs: the penalty mode used, the network's arc arrays, the flows,
+    the number of quota-minimum arcs, the node potentials and the arcs that carry flow."""
+
+    penalty: int | None
+    network: list
+    flows: np.ndarray
+    n_owing: int
+    distance: np.ndarray
+    used: Arcs
+
+
+def huge_reward(layer) -> int:
+    """A reward per unit of quota minimum that outweighs every other term of the objective."""
+    total = int(layer.upper.sum())
+    return (STEP * BALANCE_STEPS + STEP) * (min(total, len(layer.person_street)) + 1) + 1
+
+
+def solve_on(prepared: PreparedLayer, arcs: Arcs, penalties: tuple) -> Solution:
+    """The optimal flow on ``arcs`` (see :func:`_optimal`) and its node potentials."""
+    layer = prepared.layer
+    penalty, network_arcs, flows, n_owing = _optimal(prepared, arcs, penalties)
+    n_nodes = FIRST_HELPER + len(layer.helpers) + len(layer.person_street) + \
+        len(prepared.schedule)
+    first = n_owing + len(layer.helpers)
+    chosen = np.flatnonzero(flows[first:first + len(arcs.helper)] > 0)
+    return Solution(penalty, network_arcs, flows, n_owing,
+                    potentials(n_nodes, *network_arcs, flows),
+                    Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]))
+
+
+def price_solution(prepared: PreparedLayer, arcs: Arcs, solution: Solution):
+    """Pricing of every eligible pair left out of ``arcs`` against ``solution``'s
+    potentials (:func:`matching.pricing.price`)."""
+    first_person = FIRST_HELPER + len(prepared.layer.helpers)
+    people = len(prepared.layer.person_street)
+    return price(prepared.layer, prepared.streets, prepared.forbidden, arcs,
+                 solution.distance[FIRST_HELPER:first_person],
+                 solution.distance[first_person:first_person + people])
+
+
 def _merge(arcs: Arcs, more: Arcs) -> Arcs:
     """Both arc sets (disjoint), one after the other."""
     return Arcs(*(np.concatenate(x) for x in zip(arcs, more, strict=True)))
@@ -128,34 +170,24 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
 
     It solves on the candidate arcs, prices every eligible pair left out
     (:func:`matching.pricing.price`), adds those with a negative reduced cost and solves again
-    until none is left. Quota minimums are first hard supplies; if they cannot all be met, a
-    reward ``huge`` on each unit of minimum outweighs every other term of the objective. After
-    ``rounds`` re-solves, or once ``time.perf_counter()`` passes ``deadline``, it stops early
-    with the gap to a true bound.
+    until none is left. Quota minimums are first hard supplies; if they cannot all be met,
+    :func:`huge_reward` on each unit of minimum outweighs every other term of the objective.
+    After ``rounds`` re-solves, or once ``time.perf_counter()`` passes ``deadline``, it stops
+    early with the gap to a true bound.
     """
     layer = prepared.layer
-    total = int(layer.upper.sum())
-    huge = (STEP * BALANCE_STEPS + STEP) * (min(total, len(layer.person_street)) + 1) + 1
-    arcs, penalties, done = prepared.arcs, (None, huge), 0
-    first_person = FIRST_HELPER + len(layer.helpers)
-    n_nodes = first_person + len(layer.person_street) + len(prepared.schedule)
+    arcs, penalties, done = prepared.arcs, (None, huge_reward(layer)), 0
     while True:
-        penalty, network_arcs, flows, n_owing = _optimal(prepared, arcs, penalties)
-        penalties = (penalty,)
-        distance = potentials(n_nodes, *network_arcs, flows)
-        first = n_owing + len(layer.helpers)
-        chosen = np.flatnonzero(flows[first:first + len(arcs.helper)] > 0)
-        used = Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen])
-        priced = price(layer, prepared.streets, prepared.forbidden, arcs,
-                       distance[FIRST_HELPER:first_person],
-                       distance[first_person:first_person + len(layer.person_street)])
+        solution = solve_on(prepared, arcs, penalties)
+        penalties = (solution.penalty,)
+        priced = price_solution(prepared, arcs, solution)
         late = deadline is not None and time.perf_counter() > deadline
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
         arcs, done = _merge(arcs, priced.arcs), done + 1
     met = layer.lower.copy()
-    if penalty:
-        met[layer.lower > 0] = flows[:n_owing]
-    return LayerFlow(helper=used.helper, person=used.person,
+    if solution.penalty:
+        met[layer.lower > 0] = solution.flows[:solution.n_owing]
+    return LayerFlow(helper=solution.used.helper, person=solution.used.person,
                      unmet=layer.lower - met, gap=priced.shortfall, rounds=done,
-                     arcs=len(arcs.helper), checked=priced.checked)
+                     last=arcs, checked=priced.checked)

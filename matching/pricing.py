@@ -130,12 +130,32 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
             pair_helpers, pair_people = helpers[positions], people[rows]
             checked += len(rows)
             score = scored(layer, pair_helpers, pair_people)
+            score[layer.helper_ids[pair_helpers] == layer.person_current[pair_people]] = -1
             reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
             keys = pair_helpers * n_people + pair_people
             bad = _new(keys, (score >= 0) & (reduced < 0), present_keys, banned_keys)
             shortfall += int(reduced[bad].sum())
             found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
+    pair_helpers, pair_people = _current_pairs(layer, free)  # priced apart: the window is
+    score = scored(layer, pair_helpers, pair_people)  # too narrow for their continuity
+    reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
+    bad = _new(pair_helpers * n_people + pair_people, (score >= 0) & (reduced < 0),
+               present_keys, banned_keys)
+    shortfall += int(reduced[bad].sum())
+    found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
     return Priced(_most_negative(found, keep), -shortfall, checked)
+
+
+def _current_pairs(layer: Layer, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(helper, person) of each free person and their current helper of ``layer``, where that
+    helper has room and serves the person's street."""
+    current = layer.person_current[free]
+    at = np.minimum(np.searchsorted(layer.helper_ids, current), max(len(layer.helper_ids) - 1, 0))
+    if len(layer.helper_ids) == 0:
+        return at[:0], free[:0]
+    ok = (layer.helper_ids[at] == current) & (layer.upper[at] > 0)
+    ok &= layer.helper_streets[layer.person_street[free], at]
+    return at[ok], free[ok]
 
 
 def _new(keys: np.ndarray, ok: np.ndarray, present_keys, banned_keys) -> np.ndarray:

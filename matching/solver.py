@@ -75,7 +75,7 @@ def _proof(solved: Solved, infeasible: bool) -> LayerProof:
     flow = solved.flow
     status = "INFEASIBLE" if infeasible else "FEASIBLE" if flow.gap else "OPTIMAL"
     return LayerProof(solved.layer.name, status, solved.objective, solved.objective + flow.gap,
-                      flow.rounds, flow.arcs, flow.checked)
+                      flow.rounds, len(flow.last.helper), flow.checked)
 
 
 def solve(problem: Problem) -> Result:
