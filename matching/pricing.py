@@ -5,9 +5,14 @@ A min-cost flow is optimal exactly when node potentials ``d`` exist with a reduc
 computes them (Bellman-Ford from a virtual root, on numpy arrays); :func:`price` then checks
 every eligible helper -> person pair that is not yet an arc. Pairs with a negative reduced cost
 are the columns to add before solving again (column generation); when none is left, the flow
-is optimal over the full arc set. Before that, the flow's cost plus the sum of every negative
-reduced cost is a true Lagrangian lower bound on the full problem's cost (each such arc carries
-at most one unit): the gap that is reported when a run stops early.
+is optimal over the full arc set.
+
+Before that, the gap is bounded: relax conservation at every node but the people's, with the
+potentials as multipliers (a Lagrangian relaxation that keeps "at most one helper of a layer
+per person"). Its value on the candidate arcs equals the flow's cost, and every eligible pair
+can lower it by at most the most negative reduced cost of each person. So the flow's
+objective plus that sum over people is a true upper bound of the full problem's optimum: the
+bound reported when a run stops early.
 """
 
 from __future__ import annotations
@@ -90,9 +95,10 @@ def _chunks(counts: np.ndarray):
 
 
 class Priced(NamedTuple):
-    """What pricing found: the arcs to add (the most negative pairs of each person), the sum
-    of every negative reduced cost (0 when the flow is optimal over all pairs), and how many
-    eligible pairs had their reduced cost computed."""
+    """What pricing found: the arcs to add (the most negative pairs of each person and of each
+    helper), the sum over people of each one's most negative reduced cost (0 when the flow is
+    optimal over all pairs: then no pair improves it), and how many eligible pairs had their
+    reduced cost computed."""
 
     arcs: Arcs
     shortfall: int
@@ -102,7 +108,8 @@ class Priced(NamedTuple):
 def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
           helper_potential: np.ndarray, person_potential: np.ndarray, keep: int = KEEP) -> Priced:
     """Every eligible pair left out of the flow's arcs whose reduced cost ``-score + d[helper]
-    - d[person]`` is negative: the ``keep`` most negative of each person, and the sum over all.
+    - d[person]`` is negative: the ``keep`` most negative of each person and of each helper,
+    and the sum over people of each one's most negative.
 
     ``present`` are the flow's arcs. Only pairs that can be negative are scored: a person's
     helpers in potential order up to the person's potential plus the best score they could
@@ -115,7 +122,7 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
                                   for helper, person in pairs), dtype=np.int64)
     present_keys = np.sort(present.helper * n_people + present.person)
     free = np.flatnonzero(layer.person_free)
-    found, shortfall, checked = [], 0, 0
+    found, checked = [], 0
     for code in streets.values():
         helpers = np.flatnonzero(layer.helper_streets[code] & (layer.upper > 0))
         people = free[layer.person_street[free] == code]
@@ -134,16 +141,17 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
             reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
             keys = pair_helpers * n_people + pair_people
             bad = _new(keys, (score >= 0) & (reduced < 0), present_keys, banned_keys)
-            shortfall += int(reduced[bad].sum())
             found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
     pair_helpers, pair_people = _current_pairs(layer, free)  # priced apart: the window is
     score = scored(layer, pair_helpers, pair_people)  # too narrow for their continuity
     reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
     bad = _new(pair_helpers * n_people + pair_people, (score >= 0) & (reduced < 0),
                present_keys, banned_keys)
-    shortfall += int(reduced[bad].sum())
     found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
-    return Priced(_most_negative(found, keep), -shortfall, checked)
+    worst = np.zeros(n_people, dtype=np.int64)  # each person's most negative reduced cost
+    for _, people, _, reduced in found:
+        np.minimum.at(worst, people, reduced)
+    return Priced(_most_negative(found, keep), -int(worst.sum()), checked)
 
 
 def _current_pairs(layer: Layer, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

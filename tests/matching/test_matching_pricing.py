@@ -124,3 +124,19 @@ def test_pruned_start_still_equals_exact_cpsat_over_every_pair(problem):
         assert proof.objective == result.parts[proof.layer] == exact["objective"]
         assert proof.bound == proof.objective
     assert result.status in ("OPTIMAL", "INFEASIBLE")
+
+
+@settings(deadline=None, max_examples=80)
+@given(pruned_instances)
+def test_the_bound_of_a_run_stopped_at_once_is_true(problem):
+    """Stopped after the first solve on 1 or 2 candidates per person: each layer's bound is
+    at least the optimum over every eligible pair, and it is proven only when it is that."""
+    stopped = solve(replace(problem, pricing_rounds=0))
+    full = solve(replace(problem, candidate_limit=None))
+    for proof, exact in zip(stopped.layers, full.layers, strict=True):
+        assert exact.status != "FEASIBLE" and exact.objective <= proof.bound
+        if proof.status != "INFEASIBLE":
+            assert proof.objective <= exact.objective
+        if proof.status == "OPTIMAL":
+            assert proof.objective == exact.objective
+    assert stopped.status != "OPTIMAL" or stopped.objective == full.objective
