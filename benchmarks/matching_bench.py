@@ -15,7 +15,8 @@ alike, building the instance included) is its own:
 - greedy (priority first) over the candidate arcs: its objective and whether it leaves cadres
   below their quota minimum;
 - re-match after a decline, on a pair whose person has another eligible helper with room left
-  (goal: within 50 ms at 10x).
+  (an optimal run fills every helper, so one other pair of that helper ends first; goal:
+  within 50 ms at 10x).
 """
 
 from __future__ import annotations
@@ -58,26 +59,34 @@ def _line(scale, row, status, seconds, objective, bound, peak, note=""):
 
 
 def rematch_case(problem, result, kind: str):
-    """The first pair of ``kind`` (by person id, not locked) whose person has another eligible
-    helper, not forbidden, with room left; None if there is none."""
+    """(pair to decline, pairs before the decline): the first pair of ``kind`` (by person id,
+    not locked) whose person has another eligible helper, not forbidden. When every such
+    helper is at their maximum (an optimal run fills them all), one other pair of that helper
+    has ended first (say the person moved away), so that a replacement exists."""
     name = layer_of(kind)
     layer = build_layer(problem, name, vocabulary(problem))
     load = Counter(pair.helper_id for pair in result.pairs if layer_of(pair.helper_kind) == name)
-    room = np.array([i for i, helper in enumerate(layer.helpers)
-                     if load[helper.id] < quota_bounds(problem, name, helper)[1]], dtype=np.int64)
-    if len(room) == 0:
-        return None
+    full = np.array([load[helper.id] >= quota_bounds(problem, name, helper)[1]
+                     for helper in layer.helpers], dtype=bool)
     banned = banned_pairs(layer, problem.forbidden)
     person_at = {person_id: i for i, person_id in enumerate(layer.person_ids.tolist())}
-    for pair in sorted(result.pairs, key=lambda pair: pair.beneficiary_id):
-        if pair.helper_kind != kind or Message("locked") in pair.reasons:
-            continue
+    every = np.arange(len(layer.helpers))
+    mine = [pair for pair in sorted(result.pairs, key=lambda pair: pair.beneficiary_id)
+            if pair.helper_kind == kind and Message("locked") not in pair.reasons]
+    for pair in mine:
         person = person_at[pair.beneficiary_id]
-        ok = eligible(layer, room, np.full(len(room), person))
-        ok &= layer.helper_ids[room] != pair.helper_id
-        if any(ok[i] and (int(room[i]), person) not in banned.get(person, ())
-               for i in range(len(room))):
-            return pair
+        ok = eligible(layer, every, np.full(len(every), person))
+        ok &= layer.helper_ids != pair.helper_id
+        ok[[helper for helper, _ in banned.get(person, ())]] = False
+        if not ok.any():
+            continue
+        if (ok & ~full).any():
+            return pair, result.pairs
+        other = int(layer.helper_ids[np.flatnonzero(ok)[0]])
+        ended = next((one for one in mine if one.helper_id == other
+                      and layer_of(one.helper_kind) == name), None)
+        if ended is not None:
+            return pair, tuple(one for one in result.pairs if one is not ended)
     return None
 
 
@@ -93,16 +102,18 @@ def flow_row(scale: float) -> dict:
            "layers": [(p.layer, p.status, p.rounds, p.arcs, p.checked) for p in result.layers],
            "rematch": []}
     for kind in ("cadre", "volunteer"):
-        pair = rematch_case(problem, result, kind)
-        if pair is None:
-            out["rematch"].append((kind, None, "no person has another eligible helper with room"))
+        case = rematch_case(problem, result, kind)
+        if case is None:
+            out["rematch"].append((kind, None, "no person has another eligible helper"))
             continue
+        pair, before = case
         start = time.perf_counter()
-        found = rematch(problem, result, pair.beneficiary_id, (kind, pair.helper_id))
+        found = rematch(problem, before, pair.beneficiary_id, (kind, pair.helper_id))
         seconds = time.perf_counter() - start
         got = f"{found.pair.helper_kind} #{found.pair.helper_id}" if found.pair else \
             found.reason.code
-        out["rematch"].append((kind, seconds, f"person #{pair.beneficiary_id}: {got}"))
+        freed = "" if before is result.pairs else " (after another pair of that helper ended)"
+        out["rematch"].append((kind, seconds, f"person #{pair.beneficiary_id}: {got}{freed}"))
     return out
 
 
