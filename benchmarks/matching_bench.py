@@ -196,7 +196,8 @@ def run_baselines(scale: float, factor: float, with_cpsat: bool) -> None:
                 print(f"      CP-SAT at {times}x the flow's time ({times * ref['seconds']:.1f} s "
                       f"into the solve): {gap}")
     found = _in_own_process(greedy_row, scale)
-    note = f"{(ref['objective'] - found['objective']) / ref['objective']:.4%} below the optimum"
+    note = f"{(ref['objective'] - found['objective']) / ref['objective']:.4%} below the " \
+        "flow's objective"
     if found["below_minimum"]:
         note += f"; breaks the quota minimums: {found['below_minimum']} cadres below theirs, " \
                 f"{found['short']} people short"
