@@ -2,6 +2,7 @@
 plain CP-SAT model and a greedy heuristic, with each row's time and memory peak.
 
 Usage: python benchmarks/matching_bench.py [--scales 1 10] [--cpsat-scales 1] [--factor 100]
+       [--rematch-only]
 
 Rows, each in a process of its own so that its memory peak (``ru_maxrss``: numpy and OR-Tools
 alike, building the instance included) is its own:
@@ -16,7 +17,9 @@ alike, building the instance included) is its own:
   below their quota minimum;
 - re-match after a decline, on a pair whose person has another eligible helper with room left
   (an optimal run fills every helper, so one other pair of that helper ends first; goal:
-  within 50 ms at 10x).
+  within 50 ms at 10x): on the whole district, and on the small problem the app re-matches on
+  (the person, the helpers who may serve their street and their pairs; loading it from the
+  database is not timed). ``--rematch-only`` prints these rows alone.
 """
 
 from __future__ import annotations
@@ -90,6 +93,56 @@ def rematch_case(problem, result, kind: str):
     return None
 
 
+def as_the_app_calls_it(problem, pairs, person_id: int):
+    """The small problem the app re-matches on (``charity.pairing.adapter.rematch_problem``):
+    the person, the cadres and volunteers who may serve their street, and those helpers' pairs."""
+    person = next(one for one in problem.beneficiaries if one.id == person_id)
+    street = person.street
+    cadres = tuple(c for c in problem.cadres if street in c.cross_street_allowed | {
+        c.group_street})
+    volunteers = tuple(v for v in problem.volunteers if street in v.streets)
+    ids = {("cadre", c.id) for c in cadres} | {(v.kind, v.id) for v in volunteers}
+    small = replace(problem, beneficiaries=(person,), cadres=cadres, volunteers=volunteers,
+                    sponsors=(), locked=())
+    return small, [pair for pair in pairs if (pair.helper_kind, pair.helper_id) in ids]
+
+
+def _time_rematch(problem, pairs, pair) -> tuple[float, str]:
+    start = time.perf_counter()
+    found = rematch(problem, pairs, pair.beneficiary_id, (pair.helper_kind, pair.helper_id))
+    seconds = time.perf_counter() - start
+    got = f"{found.pair.helper_kind} #{found.pair.helper_id}" if found.pair else \
+        found.reason.code
+    return seconds, f"person #{pair.beneficiary_id}: {got}"
+
+
+def rematch_rows(problem, result) -> list:
+    """A timed re-match per layer, on the whole district and as the app calls it."""
+    out = []
+    for kind in ("cadre", "volunteer"):
+        case = rematch_case(problem, result, kind)
+        if case is None:
+            out.append((kind, None, "no person has another eligible helper"))
+            continue
+        pair, before = case
+        freed = "" if before is result.pairs else " (after another pair of that helper ended)"
+        seconds, what = _time_rematch(problem, before, pair)
+        out.append((kind, seconds, f"whole district; {what}{freed}"))
+        small, pairs = as_the_app_calls_it(problem, before, pair.beneficiary_id)
+        seconds, what = _time_rematch(small, pairs, pair)
+        out.append((kind, seconds, f"as the app calls it ({len(small.cadres)} cadres, "
+                                   f"{len(small.volunteers)} volunteers, {len(pairs)} pairs); "
+                                   f"{what}"))
+    return out
+
+
+def rematch_only_row(scale: float) -> dict:
+    """Solve (all layers), then the re-match rows alone."""
+    problem = district_instance(scale, seed=0)
+    result = solve(problem)
+    return {"rematch": rematch_rows(problem, result), "peak": _peak_mb()}
+
+
 def flow_row(scale: float) -> dict:
     """All layers, proven over every eligible pair; then a timed re-match per layer."""
     problem = district_instance(scale, seed=0)
@@ -100,20 +153,7 @@ def flow_row(scale: float) -> dict:
            "seconds": result.seconds, "cpu": time.process_time() - cpu,
            "objective": result.objective, "bound": result.bound, "peak": _peak_mb(),
            "layers": [(p.layer, p.status, p.rounds, p.arcs, p.checked) for p in result.layers],
-           "rematch": []}
-    for kind in ("cadre", "volunteer"):
-        case = rematch_case(problem, result, kind)
-        if case is None:
-            out["rematch"].append((kind, None, "no person has another eligible helper"))
-            continue
-        pair, before = case
-        start = time.perf_counter()
-        found = rematch(problem, before, pair.beneficiary_id, (kind, pair.helper_id))
-        seconds = time.perf_counter() - start
-        got = f"{found.pair.helper_kind} #{found.pair.helper_id}" if found.pair else \
-            found.reason.code
-        freed = "" if before is result.pairs else " (after another pair of that helper ended)"
-        out["rematch"].append((kind, seconds, f"person #{pair.beneficiary_id}: {got}{freed}"))
+           "rematch": rematch_rows(problem, result)}
     return out
 
 
@@ -164,6 +204,11 @@ def run_flow(scale: float) -> None:
           row["bound"], row["peak"], (_goal(row["seconds"], goal) + "; " if goal else "") +
           f"CPU {row['cpu']:.2f} s")
     print(f"      ({layers})")
+    print_rematch(scale, row)
+
+
+def print_rematch(scale: float, row: dict) -> None:
+    """The re-match rows of one scale."""
     for kind, seconds, what in row["rematch"]:
         if seconds is None:
             print(f"{scale:>5g} re-match {kind:<15} {what}")
@@ -212,9 +257,13 @@ def main(argv=None) -> None:
     ap.add_argument("--cpsat-scales", type=float, nargs="*", default=[1.0])
     ap.add_argument("--factor", type=float, default=100.0,
                     help="CP-SAT's time limit as a multiple of the flow's cadre time")
+    ap.add_argument("--rematch-only", action="store_true",
+                    help="solve, then print the re-match rows alone")
     args = ap.parse_args(argv)
     print(HEAD)
-    for scale in args.scales:
+    for scale in args.scales if args.rematch_only else ():
+        print_rematch(scale, _in_own_process(rematch_only_row, scale))
+    for scale in () if args.rematch_only else args.scales:
         run_flow(scale)
         run_baselines(scale, args.factor, scale in args.cpsat_scales)
     print("objective and bound: all layers for the 'all layers' row, else the cadre layer; "
