@@ -1,131 +1,273 @@
-"""Benchmark of the pairing optimiser against a plain CP-SAT model and a greedy baseline.
+"""Benchmark of the pairing optimiser: the optimum proven over every eligible pair, against a
+plain CP-SAT model and a greedy heuristic, with each row's time and memory peak.
 
-Usage: python benchmarks/matching_bench.py [--quick] [--full] [--cpsat-limit SECONDS]
+Usage: python benchmarks/matching_bench.py [--scales 1 10] [--cpsat-scales 1] [--factor 100]
+       [--rematch-only]
 
---quick: 1x only with a 10 s CP-SAT limit. --full: adds 100x, solved street by street.
-Objectives are the cadre part (``Result.parts["cadre"]``), the part the plain CP-SAT models.
+Rows, each in a process of its own so that its memory peak (``ru_maxrss``: numpy and OR-Tools
+alike, building the instance included) is its own:
+
+- flow, all layers: :func:`matching.solve`, status OPTIMAL only when pricing proved it over
+  every eligible pair (goals: 1x within 2 s, 10x within 20 s);
+- flow, cadre layer: the same for the cadre layer alone, the reference of the next two rows;
+- plain CP-SAT as a user would write it from the OR-Tools samples: one boolean per eligible
+  cadre pair, every core, no hint, a time limit of ``--factor`` times the flow's cadre time;
+  it prints when CP-SAT first reached the flow's objective, or its gap at 10x and 100x;
+- greedy (priority first) over the candidate arcs: its objective and whether it leaves cadres
+  below their quota minimum;
+- re-match after a decline, on a pair whose person has another eligible helper with room left
+  (an optimal run fills every helper, so one other pair of that helper ends first; goal:
+  within 50 ms at 10x): on the whole district, and on the small problem the app re-matches on
+  (the person, the helpers who may serve their street and their pairs; loading it from the
+  database is not timed). ``--rematch-only`` prints these rows alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import resource
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching import Message, Problem, district_instance, rematch, solve  # noqa: E402
+from matching import Message, district_instance, rematch, solve  # noqa: E402
 from matching.baseline import greedy, plain_cpsat  # noqa: E402
+from matching.candidates import banned_pairs, eligible  # noqa: E402
+from matching.layers import build_layer, quota_bounds  # noqa: E402
+from matching.scoring import layer_of  # noqa: E402
+from matching.vocabulary import vocabulary  # noqa: E402
 
-HEAD = f"{'scale':>5} {'method':<19} {'status':<11} {'time s':>8} {'objective':>13} " \
-       f"{'own bound':>13} {'gap→opt':>8} {'t/cpsat':>8} {'obj/cpsat':>9}"
-
-
-def _row(scale, name, status, secs, obj, bound, opt, ref):
-    """One table line; gap is to the proven optimum ``opt`` of the cadre part."""
-    gap = "-" if obj is None or not opt else f"{(opt - obj) / opt:8.3%}"
-    t_ratio = f"{secs / ref['seconds']:8.4f}" if ref else "       -"
-    o_ratio = f"{obj / ref['objective']:9.5f}" if ref and ref['objective'] and obj else "        -"
-    print(f"{scale:>5} {name:<19} {status:<11} {secs:8.2f} {obj if obj is not None else '-':>13} "
-          f"{bound if bound is not None else '-':>13} {gap:>8} {t_ratio} {o_ratio}", flush=True)
+HEAD = f"{'scale':>5} {'row':<24} {'status':<11} {'time s':>9} {'objective':>13} " \
+       f"{'bound':>13} {'gap':>8} {'peak MB':>8}  note"
 
 
-def by_street(problem: Problem) -> list[Problem]:
-    """Independent per-street problems (cross-street permissions and sponsors dropped)."""
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _line(scale, row, status, seconds, objective, bound, peak, note=""):
+    gap = "-" if objective is None or bound is None else \
+        f"{(bound - objective) / max(abs(bound), 1):8.4%}"
+    print(f"{scale:>5g} {row:<24} {status:<11} {seconds:9.3f} "
+          f"{objective if objective is not None else '-':>13} "
+          f"{bound if bound is not None else '-':>13} {gap:>8} {peak:8.0f}  {note}", flush=True)
+
+
+def rematch_case(problem, result, kind: str):
+    """(pair to decline, pairs before the decline): the first pair of ``kind`` (by person id,
+    not locked) whose person has another eligible helper, not forbidden. When every such
+    helper is at their maximum (an optimal run fills them all), one other pair of that helper
+    has ended first (say the person moved away), so that a replacement exists."""
+    name = layer_of(kind)
+    layer = build_layer(problem, name, vocabulary(problem))
+    load = Counter(pair.helper_id for pair in result.pairs if layer_of(pair.helper_kind) == name)
+    full = np.array([load[helper.id] >= quota_bounds(problem, name, helper)[1]
+                     for helper in layer.helpers], dtype=bool)
+    banned = banned_pairs(layer, problem.forbidden)
+    person_at = {person_id: i for i, person_id in enumerate(layer.person_ids.tolist())}
+    every = np.arange(len(layer.helpers))
+    mine = [pair for pair in sorted(result.pairs, key=lambda pair: pair.beneficiary_id)
+            if pair.helper_kind == kind and Message("locked") not in pair.reasons]
+    for pair in mine:
+        person = person_at[pair.beneficiary_id]
+        ok = eligible(layer, every, np.full(len(every), person))
+        ok &= layer.helper_ids != pair.helper_id
+        ok[[helper for helper, _ in banned.get(person, ())]] = False
+        if not ok.any():
+            continue
+        if (ok & ~full).any():
+            return pair, result.pairs
+        other = int(layer.helper_ids[np.flatnonzero(ok)[0]])
+        ended = next((one for one in mine if one.helper_id == other
+                      and layer_of(one.helper_kind) == name), None)
+        if ended is not None:
+            return pair, tuple(one for one in result.pairs if one is not ended)
+    return None
+
+
+def as_the_app_calls_it(problem, pairs, person_id: int):
+    """The small problem the app re-matches on (``charity.pairing.adapter.rematch_problem``):
+    the person, the cadres and volunteers who may serve their street, and those helpers' pairs."""
+    person = next(one for one in problem.beneficiaries if one.id == person_id)
+    street = person.street
+    cadres = tuple(c for c in problem.cadres if street in c.cross_street_allowed | {
+        c.group_street})
+    volunteers = tuple(v for v in problem.volunteers if street in v.streets)
+    ids = {("cadre", c.id) for c in cadres} | {(v.kind, v.id) for v in volunteers}
+    small = replace(problem, beneficiaries=(person,), cadres=cadres, volunteers=volunteers,
+                    sponsors=(), locked=())
+    return small, [pair for pair in pairs if (pair.helper_kind, pair.helper_id) in ids]
+
+
+def _time_rematch(problem, pairs, pair) -> tuple[float, str]:
+    start = time.perf_counter()
+    found = rematch(problem, pairs, pair.beneficiary_id, (pair.helper_kind, pair.helper_id))
+    seconds = time.perf_counter() - start
+    got = f"{found.pair.helper_kind} #{found.pair.helper_id}" if found.pair else \
+        found.reason.code
+    return seconds, f"person #{pair.beneficiary_id}: {got}"
+
+
+def rematch_rows(problem, result) -> list:
+    """A timed re-match per layer, on the whole district and as the app calls it."""
     out = []
-    for street in sorted({b.street for b in problem.beneficiaries}):
-        people = tuple(b for b in problem.beneficiaries if b.street == street)
-        ids = {b.id for b in people}
-        cadres = tuple(replace(c, cross_street_allowed=frozenset()) for c in problem.cadres
-                       if c.group_street == street)
-        vols = tuple(replace(v, travel_streets=frozenset()) for v in problem.volunteers
-                     if v.home_street == street)
-        out.append(replace(problem, beneficiaries=people, cadres=cadres, volunteers=vols,
-                           sponsors=(), locked=tuple(x for x in problem.locked if x[2] in ids),
-                           forbidden=frozenset(x for x in problem.forbidden if x[2] in ids)))
+    for kind in ("cadre", "volunteer"):
+        case = rematch_case(problem, result, kind)
+        if case is None:
+            out.append((kind, None, "no person has another eligible helper"))
+            continue
+        pair, before = case
+        freed = "" if before is result.pairs else " (after another pair of that helper ended)"
+        seconds, what = _time_rematch(problem, before, pair)
+        out.append((kind, seconds, f"whole district; {what}{freed}"))
+        small, pairs = as_the_app_calls_it(problem, before, pair.beneficiary_id)
+        seconds, what = _time_rematch(small, pairs, pair)
+        out.append((kind, seconds, f"as the app calls it ({len(small.cadres)} cadres, "
+                                   f"{len(small.volunteers)} volunteers, {len(pairs)} pairs); "
+                                   f"{what}"))
     return out
 
 
-def run_scale(scale: float, cpsat_limit: float | None) -> None:
-    """Solve one scale with every method and print its rows."""
-    t = time.perf_counter()
+def rematch_only_row(scale: float) -> dict:
+    """Solve (all layers), then the re-match rows alone."""
     problem = district_instance(scale, seed=0)
-    print(f"# {scale}x: {len(problem.beneficiaries)} people, {len(problem.cadres)} cadres, "
-          f"{len(problem.volunteers)} volunteers/orgs, built in {time.perf_counter() - t:.1f} s")
+    result = solve(problem)
+    return {"rematch": rematch_rows(problem, result), "peak": _peak_mb()}
+
+
+def flow_row(scale: float) -> dict:
+    """All layers, proven over every eligible pair; then a timed re-match per layer."""
+    problem = district_instance(scale, seed=0)
     cpu = time.process_time()
-    ours = solve(problem)
-    cpu_all, cpu = time.process_time() - cpu, time.process_time()
-    cadre_only = solve(replace(problem, volunteers=(), sponsors=()))
-    cpu_cadre = time.process_time() - cpu
-    opt = cadre_only.parts["cadre"]
-    ref = plain_cpsat(problem, "cadre", cpsat_limit) if cpsat_limit else None
-    if ref:
-        _row(scale, "plain CP-SAT", ref["status"], ref["seconds"], ref["objective"],
-             ref["bound"], opt, ref)
-    else:
-        print(f"{scale:>5} {'plain CP-SAT':<19} skipped: at 1x it already stops short of the "
-              "optimum in 60 s; its model only grows")
-    _row(scale, "flow, cadre layer", cadre_only.status, cadre_only.seconds, opt,
-         cadre_only.parts["cadre"], opt, ref)
-    _row(scale, "flow, all 3 layers", ours.status, ours.seconds, ours.parts["cadre"],
-         ours.parts["cadre"], opt, ref)
-    g = greedy(problem, "cadre")
-    _row(scale, "greedy", g["status"], g["seconds"], g["objective"], None, opt, ref)
-    print(f"      (flow CPU time: cadre layer {cpu_cadre:.2f} s, all layers {cpu_all:.2f} s; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    print(f"      (all layers: objective {ours.objective}, cadre coverage "
-          f"{sum(c for c, _ in ours.coverage.values())}/{len(problem.beneficiaries)}, "
-          f"{len(ours.pairs)} pairs)")
-    time_rematch(problem, ours)
+    result = solve(problem)
+    out = {"people": len(problem.beneficiaries), "cadres": len(problem.cadres),
+           "helpers": len(problem.volunteers), "status": result.status,
+           "seconds": result.seconds, "cpu": time.process_time() - cpu,
+           "objective": result.objective, "bound": result.bound, "peak": _peak_mb(),
+           "layers": [(p.layer, p.status, p.rounds, p.arcs, p.checked) for p in result.layers],
+           "rematch": rematch_rows(problem, result)}
+    return out
 
 
-def time_rematch(problem, result) -> None:
-    """Time one re-match of a cadre pair and one of a volunteer pair."""
-    for kind in ("cadre", "volunteer"):
-        pair = next(p for p in result.pairs
-                    if p.helper_kind == kind and Message("locked") not in p.reasons)
-        t = time.perf_counter()
-        out = rematch(problem, result, pair.beneficiary_id, (kind, pair.helper_id))
-        secs = time.perf_counter() - t
-        got = f"{out.pair.helper_kind} #{out.pair.helper_id}" if out.pair else out.reason.code
-        print(f"      rematch {kind} decline: {secs * 1000:.1f} ms -> {got}")
+def cadre_row(scale: float) -> dict:
+    """The cadre layer alone (the reference of CP-SAT and greedy)."""
+    problem = district_instance(scale, seed=0)
+    result = solve(replace(problem, volunteers=(), sponsors=()))
+    proof = result.layers[0]
+    return {"status": proof.status, "seconds": result.seconds, "objective": proof.objective,
+            "bound": proof.bound, "peak": _peak_mb()}
 
 
-def run_full() -> None:
-    """100x, solved street by street."""
-    t = time.perf_counter()
-    problem = district_instance(100.0, seed=0)
-    print(f"# 100x: {len(problem.beneficiaries)} people, {len(problem.cadres)} cadres, built in "
-          f"{time.perf_counter() - t:.1f} s; solved street by street, no cross-street arcs")
-    total_t, total_obj, statuses = 0.0, 0, set()
-    for sub in by_street(problem):
-        r = solve(sub)
-        total_t += r.seconds
-        total_obj += r.parts["cadre"]
-        statuses.add(r.status)
-        print(f"      {sub.beneficiaries[0].street}: {r.status} {r.seconds:.1f} s", flush=True)
-    _row(100, "flow per street", "/".join(sorted(statuses)), total_t, total_obj,
-         total_obj, total_obj, None)
+def cpsat_row(scale: float, limit: float) -> dict:
+    """Plain CP-SAT over every eligible cadre pair, every core, no hint."""
+    problem = replace(district_instance(scale, seed=0), candidate_limit=None)
+    found = plain_cpsat(problem, "cadre", time_limit=limit, workers=None)
+    return {**{k: found[k] for k in ("status", "seconds", "objective", "bound", "trace",
+                                     "build_seconds")}, "peak": _peak_mb()}
+
+
+def greedy_row(scale: float) -> dict:
+    """Greedy, priority first, over the candidate arcs."""
+    found = greedy(district_instance(scale, seed=0), "cadre")
+    return {**{k: found[k] for k in ("status", "seconds", "objective", "below_minimum",
+                                     "short")}, "peak": _peak_mb()}
+
+
+def _in_own_process(function, *args) -> dict:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1, maxtasksperchild=1) as pool:
+        return pool.apply(function, args)
+
+
+def _goal(seconds: float, goal: float) -> str:
+    return f"goal <= {goal:g} s: {'met' if seconds <= goal else 'MISSED'}"
+
+
+def run_flow(scale: float) -> None:
+    """The all-layers row and the re-match rows of one scale."""
+    row = _in_own_process(flow_row, scale)
+    print(f"# {scale:g}x: {row['people']} people, {row['cadres']} cadres, {row['helpers']} "
+          f"volunteers/organisations; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
+    goal = {1.0: 2.0, 10.0: 20.0}.get(scale)
+    layers = "; ".join(f"{name} {status} after {rounds} re-solves, {arcs} arcs, {checked} "
+                       "pairs priced" for name, status, rounds, arcs, checked in row["layers"])
+    _line(scale, "flow, all layers", row["status"], row["seconds"], row["objective"],
+          row["bound"], row["peak"], (_goal(row["seconds"], goal) + "; " if goal else "") +
+          f"CPU {row['cpu']:.2f} s")
+    print(f"      ({layers})")
+    print_rematch(scale, row)
+
+
+def print_rematch(scale: float, row: dict) -> None:
+    """The re-match rows of one scale."""
+    for kind, seconds, what in row["rematch"]:
+        if seconds is None:
+            print(f"{scale:>5g} re-match {kind:<15} {what}")
+            continue
+        _line(scale, f"re-match {kind}", "-", seconds, None, None, row["peak"],
+              f"{what}" + ("; " + _goal(seconds, 0.05) if scale == 10.0 else ""))
+
+
+def run_baselines(scale: float, factor: float, with_cpsat: bool) -> None:
+    """The cadre layer alone, plain CP-SAT against it, and greedy."""
+    ref = _in_own_process(cadre_row, scale)
+    _line(scale, "flow, cadre layer", ref["status"], ref["seconds"], ref["objective"],
+          ref["bound"], ref["peak"], "the reference of the rows below")
+    if with_cpsat:
+        limit = factor * ref["seconds"]
+        cp = _in_own_process(cpsat_row, scale, limit)
+        reached = next((t for t, value in cp["trace"] if value >= ref["objective"]), None)
+        note = f"model built in {cp['build_seconds']:.1f} s; limit {limit:.0f} s = " \
+               f"{factor:g}x the flow; " + ("never reached the flow's objective" if reached is
+                                            None else f"reached the flow's objective after "
+                                            f"{reached:.1f} s = {reached / ref['seconds']:.1f}x")
+        _line(scale, "plain CP-SAT, all pairs", cp["status"], cp["seconds"], cp["objective"],
+              cp["bound"], cp["peak"], note)
+        for times in (10, 100):
+            seen = [value for t, value in cp["trace"] if t <= times * ref["seconds"]]
+            gap = "no solution yet" if not seen else \
+                f"objective {seen[-1]}, {(ref['objective'] - seen[-1]) / ref['objective']:.4%} " \
+                "below the flow's"
+            if times <= factor:
+                print(f"      CP-SAT at {times}x the flow's time ({times * ref['seconds']:.1f} s "
+                      f"into the solve): {gap}")
+    found = _in_own_process(greedy_row, scale)
+    note = f"{(ref['objective'] - found['objective']) / ref['objective']:.4%} below the " \
+        "flow's objective"
+    if found["below_minimum"]:
+        note += f"; breaks the quota minimums: {found['below_minimum']} cadres below theirs, " \
+                f"{found['short']} people short"
+    _line(scale, "greedy, priority first", found["status"], found["seconds"],
+          found["objective"], None, found["peak"], note)
 
 
 def main(argv=None) -> None:
     """Parse arguments and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="1x only, 10 s CP-SAT limit")
-    ap.add_argument("--full", action="store_true", help="also 100x, street by street")
-    ap.add_argument("--cpsat-limit", type=float, default=60.0)
+    ap.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0])
+    ap.add_argument("--cpsat-scales", type=float, nargs="*", default=[1.0])
+    ap.add_argument("--factor", type=float, default=100.0,
+                    help="CP-SAT's time limit as a multiple of the flow's cadre time")
+    ap.add_argument("--rematch-only", action="store_true",
+                    help="solve, then print the re-match rows alone")
     args = ap.parse_args(argv)
     print(HEAD)
-    run_scale(1.0, 10.0 if args.quick else args.cpsat_limit)
-    if not args.quick:
-        run_scale(10.0, None)
-    if args.full:
-        run_full()
-    print("objective = cadre part (the part the plain CP-SAT models); gap→opt = distance to the "
-          "flow's proven optimum; t/cpsat, obj/cpsat = ratios to the plain CP-SAT run")
+    for scale in args.scales if args.rematch_only else ():
+        print_rematch(scale, _in_own_process(rematch_only_row, scale))
+    for scale in () if args.rematch_only else args.scales:
+        run_flow(scale)
+        run_baselines(scale, args.factor, scale in args.cpsat_scales)
+    print("objective and bound: all layers for the 'all layers' row, else the cadre layer; "
+          "gap = (bound - objective) / bound; peak = the row's process (ru_maxrss)")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Pure Python (numpy + OR-Tools); it imports neither Flask nor SQLAlchemy. Public API::
 
-    solve(problem) -> Result
+    solve(problem) -> Result  (OPTIMAL only when proven over every eligible pair; see
+                               Result.layers: a LayerProof per layer, in priority order)
     rematch(problem, current, beneficiary_id, declined=(kind, helper_id)) -> Rematch
     evaluate(problem, pairs) -> {"cadre": int, "volunteer": int, "sponsor": int}
     district_instance(scale=1.0, seed=0) -> Problem
@@ -18,6 +19,7 @@ from .model import (
     WELFARE_HOME,
     Beneficiary,
     Cadre,
+    LayerProof,
     Pair,
     Problem,
     Rematch,
@@ -30,7 +32,8 @@ from .rematch import rematch
 from .solver import solve
 
 __all__ = [
-    "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "Message", "Pair",
+    "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "LayerProof", "Message",
+    "Pair",
     "Problem", "Rematch", "Result", "Sponsor", "Volunteer", "district_instance", "evaluate",
     "rematch", "solve",
 ]

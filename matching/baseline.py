@@ -7,6 +7,7 @@ compare directly with ``Result.parts[layer]``.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 
@@ -57,30 +58,52 @@ def _model(prepared: PreparedLayer):
     return model, chosen
 
 
-def plain_cpsat(problem, layer: str = "cadre", time_limit: float = 60.0, workers: int = 2):
-    """One boolean per candidate arc, the same rules and objective; returns a dict."""
+class _Trace(cp_model.CpSolverSolutionCallback):
+    """(seconds since the solve started, objective) of each solution CP-SAT finds."""
+
+    def __init__(self, offset: int):
+        super().__init__()
+        self.offset, self.found = offset, []
+
+    def on_solution_callback(self) -> None:
+        """Note the time and the objective of a new solution."""
+        self.found.append((self.wall_time, int(round(self.objective_value)) + self.offset))
+
+
+def plain_cpsat(problem, layer: str = "cadre", time_limit: float = 60.0,
+                workers: int | None = 2):
+    """One boolean per arc of ``problem`` (with ``candidate_limit=None``: per eligible pair),
+    the same rules and objective; ``workers=None`` uses every core. Returns a dict, with
+    ``trace``: (seconds into the solve, objective) of each solution found, and
+    ``build_seconds``: preparing the layer and building the model."""
     start = time.perf_counter()
     prepared = prepare_layer(problem, layer)
     model, arc_vars = _model(prepared)
+    built = time.perf_counter() - start
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = workers
-    code = solver.solve(model)
+    solver.parameters.num_workers = workers or os.cpu_count() or 1
+    trace = _Trace(_objective(prepared, []))
+    code = solver.solve(model, trace)
     status = solver.status_name(code)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return {"status": status, "objective": None, "bound": None, "pairs": [],
-                "seconds": time.perf_counter() - start}
+                "seconds": time.perf_counter() - start, "trace": trace.found,
+                "build_seconds": built}
     arcs = prepared.arcs
     chosen = [(int(arcs.helper[i]), int(arcs.person[i])) for i, x in enumerate(arc_vars)
               if solver.value(x)]
     return {"status": status, "objective": _objective(prepared, chosen),
             "bound": int(round(solver.best_objective_bound)) + _objective(prepared, []),
-            "pairs": _keys(prepared, chosen), "seconds": time.perf_counter() - start}
+            "pairs": _keys(prepared, chosen), "seconds": time.perf_counter() - start,
+            "trace": trace.found, "build_seconds": built}
 
 
 def greedy(problem, layer: str = "cadre"):
     """Priority first: each person in turn (highest priority, then id) takes the best helper
-    with room left (one below its minimum first, then by score, then by id)."""
+    with room left (one below its minimum first, then by score, then by id). INFEASIBLE when
+    helpers are left below their quota minimum: ``below_minimum`` counts them, ``short`` the
+    people they lack."""
     start = time.perf_counter()
     prepared = prepare_layer(problem, layer)
     arrays = prepared.layer
@@ -98,7 +121,8 @@ def greedy(problem, layer: str = "cadre"):
             helper = -max(room)[2]
             used[helper] += 1
             chosen.append((helper, person))
-    short = int(np.maximum(arrays.lower - used, 0).sum())
-    return {"status": "FEASIBLE" if short == 0 else "INFEASIBLE",
+    short = np.maximum(arrays.lower - used, 0)
+    return {"status": "FEASIBLE" if short.sum() == 0 else "INFEASIBLE",
+            "below_minimum": int((short > 0).sum()), "short": int(short.sum()),
             "objective": _objective(prepared, chosen), "bound": None,
             "pairs": _keys(prepared, chosen), "seconds": time.perf_counter() - start}

@@ -130,9 +130,27 @@ def _continuity_arcs(layer, helpers, people, banned) -> list[Arcs]:
     return [Arcs(pair_helpers[keep], pair_people[keep], score[keep])]
 
 
+def _priority_arcs(layer, helpers, people, banned, width) -> list[Arcs]:
+    """Across the street: each helper to ``width`` people in turn of the street's most
+    urgent (by priority, then id), twice as many as the helpers can take."""
+    urgent = people[np.argsort(-layer.person_priority[people], kind="stable")]
+    urgent = urgent[:max(1, 2 * int(layer.upper[helpers].sum()))]
+    stride = max(1, len(urgent) // max(len(helpers), 1))
+    columns = (np.arange(len(helpers))[:, None] * stride + np.arange(width)) % len(urgent)
+    pair_helpers = np.repeat(helpers, width)
+    pair_people = urgent[columns.ravel()]
+    score = scored(layer, pair_helpers, pair_people)
+    if banned:
+        score[[(h, p) in banned for h, p in
+               zip(pair_helpers.tolist(), pair_people.tolist(), strict=True)]] = -1
+    keep = score >= 0
+    return [Arcs(pair_helpers[keep], pair_people[keep], score[keep])]
+
+
 def _neighbourhood_arcs(layer, helpers, people, banned, limit) -> list[Arcs]:
     """Arcs within each community: its resident helpers plus an even share of the others;
-    continuity arcs; and, for people who need a skill, every helper of the street."""
+    across the street, each helper to some of its most urgent people; continuity arcs; and,
+    for people who need a skill, every helper of the street."""
     communities = np.unique(layer.person_community[people])
     home = layer.helper_community[helpers].copy()
     floating = ~np.isin(home, communities)
@@ -141,6 +159,7 @@ def _neighbourhood_arcs(layer, helpers, people, banned, limit) -> list[Arcs]:
     for community in communities.tolist():
         residents = people[layer.person_community[people] == community]
         out += _street_arcs(layer, helpers[home == community], residents, banned, limit)
+    out += _priority_arcs(layer, helpers, people, banned, limit)
     out += _continuity_arcs(layer, helpers, people, banned)
     skilled = people[np.any(layer.person_required[people] != 0, axis=-1)]
     if len(skilled):

@@ -4,29 +4,39 @@ source -> helper (quota minimum on a first arc with a huge reward, then up to th
 -> person (reward = continuity, proximity, skill fit) -> group (reward = priority)
 -> sink through parallel arcs of decreasing reward: a concave reward on each street's
 coverage, so the worst-covered street is raised first. A source -> sink bypass lets flow stay
-unused. Min-cost flow is exact: the flow found is optimal for this objective.
+unused. Min-cost flow is exact: the flow found is optimal for this objective over the arcs it
+is given; pricing (:mod:`matching.pricing`) extends the proof to every eligible pair.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from .candidates import Arcs
 from .prepare import PreparedLayer
+from .pricing import potentials, price
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
 
-SOURCE, SINK = 0, 1
+SOURCE, SINK, FIRST_HELPER = 0, 1, 2
 
 
 @dataclass(frozen=True, eq=False)
 class LayerFlow:
-    """Chosen arcs (helper index, person index) and quota minimums left unmet per helper."""
+    """Chosen arcs (helper index, person index), quota minimums left unmet per helper, and
+    how far the proof of optimality over every eligible pair went."""
 
     helper: np.ndarray
     person: np.ndarray
     unmet: np.ndarray
+    gap: int = 0  #: a true bound minus the objective; 0: optimal over every eligible pair
+    rounds: int = 0  #: re-solves after pricing added arcs
+    last: Arcs | None = None  #: arcs of the last solve
+    checked: int = 0  #: eligible pairs priced after the last solve
 
 
 def reward_runs(base: int, size: int, top: int, num: int, den: int) -> list[tuple[int, int]]:
@@ -47,15 +57,15 @@ def locked_per_group(prepared: PreparedLayer) -> np.ndarray:
     return np.bincount(prepared.groups[locked], minlength=len(prepared.schedule))
 
 
-def _network(prepared: PreparedLayer, huge: int | None):
+def _network(prepared: PreparedLayer, candidates: Arcs, huge: int | None):
     """Arc arrays (tail, head, capacity, cost), node supplies and the number of minimum arcs.
 
     ``huge=None`` forces quota minimums exactly through node supplies; otherwise a first arc of
     capacity = minimum with reward ``huge`` meets as many minimums as possible.
     """
-    layer, candidates, groups = prepared.layer, prepared.arcs, prepared.groups
+    layer, groups = prepared.layer, prepared.groups
     n_helpers, n_groups = len(layer.helpers), len(prepared.schedule)
-    first_helper = 2
+    first_helper = FIRST_HELPER
     first_person = first_helper + n_helpers
     first_group = first_person + len(layer.person_street)
     size = np.bincount(groups, minlength=n_groups)
@@ -74,7 +84,7 @@ def _network(prepared: PreparedLayer, huge: int | None):
         np.zeros(n_helpers))  # up to the quota maximum
     add(first_helper + candidates.helper, first_person + candidates.person,
         np.ones(len(candidates.helper)), -candidates.score)  # a helper only to eligible people
-    people = np.unique(candidates.person)
+    people = np.flatnonzero(layer.person_free)  # every free person, so pricing sees them
     add(first_person + people, first_group + groups[people], np.ones(len(people)),
         -layer.person_priority[people])  # at most one helper of this layer per person
     for group, (top, num, den) in enumerate(prepared.schedule):
@@ -91,30 +101,93 @@ def _network(prepared: PreparedLayer, huge: int | None):
     return [np.concatenate(x) for x in zip(*parts, strict=True)], (nodes, supply), len(owing)
 
 
-def solve_layer(prepared: PreparedLayer) -> LayerFlow:
-    """Solve the flow of one prepared layer over its candidate arcs.
-
-    First with quota minimums as hard supplies; if they cannot all be met, again with a reward
-    ``huge`` on each unit of minimum that outweighs every other term of the objective.
-    """
-    layer = prepared.layer
-    total = int(layer.upper.sum())
-    huge = (STEP * BALANCE_STEPS + STEP) * (min(total, len(layer.person_street)) + 1) + 1
-    for penalty in (None, huge):
-        (tail, head, capacity, cost), supplies, n_owing = _network(prepared, penalty)
+def _optimal(prepared: PreparedLayer, arcs: Arcs, penalties: tuple):
+    """Solve the network on ``arcs`` with the first of ``penalties`` that is feasible: None
+    (quota minimums as hard supplies), then ``huge``. Returns the penalty used, the arc arrays,
+    the flows and the number of minimum arcs."""
+    for penalty in penalties:
+        network_arcs, supplies, n_owing = _network(prepared, arcs, penalty)
         network = min_cost_flow.SimpleMinCostFlow()
-        arc_ids = network.add_arcs_with_capacity_and_unit_cost(tail, head, capacity, cost)
+        arc_ids = network.add_arcs_with_capacity_and_unit_cost(*network_arcs)
         network.set_nodes_supplies(*supplies)
         status = network.solve()
         if status == network.OPTIMAL:
-            break
+            return penalty, network_arcs, network.flows(arc_ids), n_owing
         if status != network.INFEASIBLE or penalty:
             raise RuntimeError(f"min-cost flow failed with status {status}")
-    flows = network.flows(arc_ids)
-    met = layer.lower.copy()
-    if penalty:
-        met[layer.lower > 0] = flows[:n_owing]
+    raise RuntimeError("min-cost flow failed: no penalty left")
+
+
+class Solution(NamedTuple):
+    """A flow solved on some arcs: the penalty mode used, the network's arc arrays, the flows,
+    the number of quota-minimum arcs, the node potentials and the arcs that carry flow."""
+
+    penalty: int | None
+    network: list
+    flows: np.ndarray
+    n_owing: int
+    distance: np.ndarray
+    used: Arcs
+
+
+def huge_reward(layer) -> int:
+    """A reward per unit of quota minimum that outweighs every other term of the objective."""
+    total = int(layer.upper.sum())
+    return (STEP * BALANCE_STEPS + STEP) * (min(total, len(layer.person_street)) + 1) + 1
+
+
+def solve_on(prepared: PreparedLayer, arcs: Arcs, penalties: tuple) -> Solution:
+    """The optimal flow on ``arcs`` (see :func:`_optimal`) and its node potentials."""
+    layer = prepared.layer
+    penalty, network_arcs, flows, n_owing = _optimal(prepared, arcs, penalties)
+    n_nodes = FIRST_HELPER + len(layer.helpers) + len(layer.person_street) + \
+        len(prepared.schedule)
     first = n_owing + len(layer.helpers)
-    chosen = np.flatnonzero(flows[first:first + len(prepared.arcs.helper)] > 0)
-    return LayerFlow(helper=prepared.arcs.helper[chosen], person=prepared.arcs.person[chosen],
-                     unmet=layer.lower - met)
+    chosen = np.flatnonzero(flows[first:first + len(arcs.helper)] > 0)
+    return Solution(penalty, network_arcs, flows, n_owing,
+                    potentials(n_nodes, *network_arcs, flows),
+                    Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]))
+
+
+def price_solution(prepared: PreparedLayer, arcs: Arcs, solution: Solution):
+    """Pricing of every eligible pair left out of ``arcs`` against ``solution``'s
+    potentials (:func:`matching.pricing.price`)."""
+    first_person = FIRST_HELPER + len(prepared.layer.helpers)
+    people = len(prepared.layer.person_street)
+    return price(prepared.layer, prepared.streets, prepared.forbidden, arcs,
+                 solution.distance[FIRST_HELPER:first_person],
+                 solution.distance[first_person:first_person + people])
+
+
+def _merge(arcs: Arcs, more: Arcs) -> Arcs:
+    """Both arc sets (disjoint), one after the other."""
+    return Arcs(*(np.concatenate(x) for x in zip(arcs, more, strict=True)))
+
+
+def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
+                deadline: float | None = None) -> LayerFlow:
+    """Solve the flow of one prepared layer, proven optimal over every eligible pair.
+
+    It solves on the candidate arcs, prices every eligible pair left out
+    (:func:`matching.pricing.price`), adds those with a negative reduced cost and solves again
+    until none is left. Quota minimums are first hard supplies; if they cannot all be met,
+    :func:`huge_reward` on each unit of minimum outweighs every other term of the objective.
+    After ``rounds`` re-solves, or once ``time.perf_counter()`` passes ``deadline``, it stops
+    early with the gap to a true bound.
+    """
+    layer = prepared.layer
+    arcs, penalties, done = prepared.arcs, (None, huge_reward(layer)), 0
+    while True:
+        solution = solve_on(prepared, arcs, penalties)
+        penalties = (solution.penalty,)
+        priced = price_solution(prepared, arcs, solution)
+        late = deadline is not None and time.perf_counter() > deadline
+        if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
+            break
+        arcs, done = _merge(arcs, priced.arcs), done + 1
+    met = layer.lower.copy()
+    if solution.penalty:
+        met[layer.lower > 0] = solution.flows[:solution.n_owing]
+    return LayerFlow(helper=solution.used.helper, person=solution.used.person,
+                     unmet=layer.lower - met, gap=priced.shortfall, rounds=done,
+                     last=arcs, checked=priced.checked)

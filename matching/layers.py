@@ -18,7 +18,7 @@ from .model import NEEDS, Beneficiary, Problem
 from .scoring import helper_home, layer_of
 from .vocabulary import Vocabulary, masks
 
-LAYERS = ("cadre", "volunteer", "sponsor")
+LAYERS = ("cadre", "volunteer", "sponsor")  #: in priority order: each is solved after the last
 
 
 @dataclass(frozen=True, eq=False)

@@ -91,10 +91,13 @@ class Problem:
     """Everything the solver needs; pairs are ``(helper_kind, helper_id, beneficiary_id)``.
 
     ``candidate_limit`` keeps, per person, that many best eligible helpers of each kind from the
-    person's community neighbourhood (see ``matching.candidates``) as candidate arcs; None keeps
-    every eligible arc (exact over the full rule set, slower on large streets). The flows are
-    exact and need no time limit; ``time_limit_s`` bounds the CP-SAT baseline. Results are
-    deterministic; ``seed`` is recorded for the generator only.
+    person's community neighbourhood (see ``matching.candidates``) as the first candidate arcs;
+    None starts from every eligible arc. Either way pricing then checks every eligible pair and
+    adds those that improve the flow until none is left (see ``matching.pricing``), so the
+    result is optimal over the full rule set. ``time_limit_s`` and ``pricing_rounds`` (re-solves
+    per layer, None: no limit) stop that early, with a true bound and the gap; ``time_limit_s``
+    also bounds the CP-SAT baseline. Results are deterministic; ``seed`` is recorded for the
+    generator only.
     """
 
     beneficiaries: tuple[Beneficiary, ...]
@@ -109,6 +112,7 @@ class Problem:
     welfare_home_street: str = WELFARE_HOME
     seed: int = 0
     candidate_limit: int | None = 12
+    pricing_rounds: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forbidden", frozenset(self.forbidden))
@@ -139,6 +143,32 @@ class Pair:
         return (self.helper_kind, self.helper_id, self.beneficiary_id)
 
 
+@dataclass(frozen=True)
+class LayerProof:
+    """How far one layer's optimum is proven, for the priority order of the layers (cadres,
+    then volunteers and organisations, then sponsors; no later layer changes an earlier one).
+
+    ``status`` is OPTIMAL when no eligible pair left out has a negative reduced cost (proven
+    over every eligible pair), FEASIBLE when the run stopped before that (``bound`` is then a
+    true upper bound of the layer's optimum), INFEASIBLE when its hard rules cannot all hold.
+    ``rounds`` counts re-solves after pricing, ``arcs`` the arcs of the last solve and
+    ``checked`` the eligible pairs priced after it.
+    """
+
+    layer: str
+    status: str
+    objective: int
+    bound: int
+    rounds: int = 0
+    arcs: int = 0
+    checked: int = 0
+
+    @property
+    def gap(self) -> float:
+        """(bound - objective) / bound, 0.0 when proven."""
+        return (self.bound - self.objective) / max(abs(self.bound), 1)
+
+
 def _frozen_map(value: Mapping | None = None) -> Mapping:
     return MappingProxyType(dict(value or {}))
 
@@ -152,6 +182,9 @@ class Result:
     ``quota_violations`` lists (cadre_id, rank, assigned, minimum, maximum).
     ``parts`` splits the objective into "cadre", "volunteer" and "sponsor". ``notes`` names
     streets left below district coverage minus the tolerance (capacity does not allow more).
+    ``status`` is OPTIMAL only when every layer is proven optimal over every eligible pair
+    (``layers``, in priority order), FEASIBLE when a run stopped early (``bound`` is then a true
+    upper bound, the sum of the layers' bounds), INFEASIBLE when hard rules conflict.
     """
 
     status: str
@@ -166,6 +199,12 @@ class Result:
     quota_violations: tuple[tuple[int, str, int, int, int], ...] = ()
     parts: Mapping[str, int] = field(default_factory=_frozen_map)
     notes: tuple[Message, ...] = ()
+    layers: tuple[LayerProof, ...] = ()
+
+    @property
+    def gap(self) -> float:
+        """(bound - objective) / bound, 0.0 when proven."""
+        return (self.bound - self.objective) / max(abs(self.bound), 1)
 
 
 @dataclass(frozen=True)

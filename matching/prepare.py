@@ -22,12 +22,15 @@ from .vocabulary import vocabulary
 @dataclass(frozen=True, eq=False)
 class PreparedLayer:
     """One layer with its candidate arcs, the reward group of each person and each group's
-    (top, num, den) schedule."""
+    (top, num, den) schedule; the street codes and forbidden pairs let pricing check every
+    eligible pair."""
 
     layer: Layer
     arcs: Arcs
     groups: np.ndarray
     schedule: list[tuple[int, int, int]]
+    streets: dict[str, int]
+    forbidden: frozenset
 
     def objective(self, helpers, people) -> int:
         """Objective of this layer's pairs (helper and person indices, locked included)."""
@@ -40,7 +43,7 @@ def prepare_layer(problem: Problem, name: str, codes=None) -> PreparedLayer:
     layer = build_layer(problem, name, codes)
     groups, schedule = reward_groups(problem, name, codes)
     candidates = arcs(layer, codes.streets, problem.forbidden, problem.candidate_limit)
-    return PreparedLayer(layer, candidates, groups, schedule)
+    return PreparedLayer(layer, candidates, groups, schedule, codes.streets, problem.forbidden)
 
 
 def evaluate(problem: Problem, pairs: Iterable[Pair | tuple]) -> dict[str, int]:

@@ -1,4 +1,5 @@
-"""``solve``: cadres, then volunteers and organisations, then sponsors, each an exact flow."""
+"""``solve``: cadres, then volunteers and organisations, then sponsors (a priority order), each
+an exact flow proven optimal over every eligible pair by pricing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from . import diagnose
 from .flow import LayerFlow, solve_layer
 from .layers import LAYERS, Layer
 from .messages import Message, message
-from .model import Pair, Problem, Result
+from .model import LayerProof, Pair, Problem, Result
 from .prepare import prepare_layer
 from .reasons import pair_reasons
 from .vocabulary import vocabulary
@@ -29,10 +30,10 @@ class Solved:
     objective: int
 
 
-def _solve_layer(problem: Problem, name: str, codes) -> Solved:
+def _solve_layer(problem: Problem, name: str, codes, deadline: float) -> Solved:
     prepared = prepare_layer(problem, name, codes)
     layer = prepared.layer
-    flow = solve_layer(prepared)
+    flow = solve_layer(prepared, problem.pricing_rounds, deadline)
     helpers = np.concatenate(([helper for helper, _ in layer.locked], flow.helper)).astype(np.int64)
     people = np.concatenate(([person for _, person in layer.locked], flow.person)).astype(np.int64)
     reasons = pair_reasons(layer, helpers, people, locked=len(layer.locked))
@@ -70,18 +71,32 @@ def _quota_report(problem: Problem, cadres: Solved, codes) -> tuple[list, list]:
             diagnose.violations(problem, cadres.layer, unmet, assigned))
 
 
+def _proof(solved: Solved, infeasible: bool) -> LayerProof:
+    flow = solved.flow
+    status = "INFEASIBLE" if infeasible else "FEASIBLE" if flow.gap else "OPTIMAL"
+    return LayerProof(solved.layer.name, status, solved.objective, solved.objective + flow.gap,
+                      flow.rounds, len(flow.last.helper), flow.checked)
+
+
 def solve(problem: Problem) -> Result:
     """Pair helpers with beneficiaries under the hard rules; see ``DESIGN.md`` "Matching".
 
-    Each layer is an exact min-cost flow, so a feasible result is OPTIMAL with bound ==
-    objective. When quota minimums cannot all be met the result is INFEASIBLE, still holds the
-    best assignment that keeps every maximum, and ``conflicts`` names the street and rank.
+    The layers are solved in priority order (:data:`~matching.layers.LAYERS`), each as a
+    min-cost flow proven optimal over every eligible pair by pricing: then the result is
+    OPTIMAL and bound == objective. A run stopped by ``time_limit_s`` or ``pricing_rounds``
+    before the proof is FEASIBLE, with a true bound above the objective. When quota minimums
+    cannot all be met the result is INFEASIBLE, still holds the best assignment that keeps
+    every maximum, and ``conflicts`` names the street and rank.
     """
     start = time.perf_counter()
+    deadline = start + problem.time_limit_s
     codes = vocabulary(problem)
-    solved = {name: _solve_layer(problem, name, codes) for name in LAYERS}
+    solved = {name: _solve_layer(problem, name, codes, deadline) for name in LAYERS}
     cadres = solved["cadre"]
     conflicts, violations = _quota_report(problem, cadres, codes)
+    proofs = tuple(_proof(solved[name], bool(solved[name].layer.conflicts or
+                                              (name == "cadre" and violations)))
+                   for name in LAYERS)
     conflicts = [found for name in LAYERS for found in solved[name].layer.conflicts] + conflicts
     violations = [found for name in LAYERS for found in solved[name].layer.violations] + \
         violations
@@ -89,9 +104,10 @@ def solve(problem: Problem) -> Result:
     covered = {pair.beneficiary_id for pair in cadres.pairs}
     parts = {name: solved[name].objective for name in LAYERS}
     objective = sum(parts.values())
+    proven = all(proof.bound == proof.objective for proof in proofs)
     return Result(
-        status="INFEASIBLE" if violations or conflicts else "OPTIMAL",
-        objective=objective, bound=objective,
+        status="INFEASIBLE" if violations or conflicts else "OPTIMAL" if proven else "FEASIBLE",
+        objective=objective, bound=sum(proof.bound for proof in proofs),
         seconds=time.perf_counter() - start,
         pairs=tuple(sorted((pair for name in LAYERS for pair in solved[name].pairs),
                            key=lambda pair: pair.key)),
@@ -102,4 +118,5 @@ def solve(problem: Problem) -> Result:
         quota_violations=tuple(sorted(set(violations))),
         parts=MappingProxyType(parts),
         notes=tuple(balance_notes(problem, coverage)),
+        layers=proofs,
     )

@@ -56,6 +56,23 @@ MESSAGES = {
 }
 RANK_COUNT = _l("%(rank)s × %(count)s")
 
+#: How far a run's optimum is proven, by solver status; "unproven": a run stored before the
+#: proof over every eligible pair was recorded.
+PROOF = {
+    "OPTIMAL": _l("Optimal solution found: proven over every eligible pair under every hard "
+                  "rule, for the priority order stated on this page"),
+    "FEASIBLE": _l("Stopped before optimality was proven: the pairs found are within "
+                   "%(gap)s of a proven bound"),
+    "INFEASIBLE": _l("No pairing meets every hard rule: see the rules that conflict"),
+    "unproven": _l("Optimality not proven: this run was made before every eligible pair was "
+                   "checked"),
+}
+LAYER_NAMES = {"cadre": _l("1. Cadres"), "volunteer": _l("2. Volunteers and organisations"),
+               "sponsor": _l("3. Sponsors")}
+PRIORITY_ORDER = _l("Priority order: cadres first, then volunteers and organisations, then "
+                    "sponsors. Each layer is optimised after the one before it and never "
+                    "changes its pairs, so each layer's optimality holds for this order.")
+
 
 def _list(items) -> str:
     return format_list([str(item) for item in items], locale=get_locale())
@@ -88,6 +105,19 @@ def _values(params: Mapping) -> dict:
         values["coverage"] = _percent(params["covered"], params["total"])
         values["district"] = _percent(params["district_covered"], params["district_total"])
     return values
+
+
+def gap(objective: int, bound: int) -> str:
+    """(bound - objective) / bound as a percentage in the current language."""
+    return format_percent((bound - objective) / max(abs(bound), 1), "#,##0.00##%")
+
+
+def proof(status: str, layers, objective: int, bound: int) -> str:
+    """What a run (or one layer: ``layers`` True) proves, in the current language: optimal
+    only when proven over every eligible pair; else the status, and the gap to the bound."""
+    code = status if layers and status in PROOF else "INFEASIBLE" if status == "INFEASIBLE" \
+        else "unproven"
+    return str(PROOF[code]) % {"gap": gap(objective, bound)}
 
 
 def render(message: Message | Mapping) -> str:

@@ -12,7 +12,7 @@ from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
 from charity.main import spreadsheet
-from charity.pairing import operations, queries
+from charity.pairing import messages, operations, queries
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import MatchRun, Pairing
 from charity.timeutil import local_today
@@ -73,9 +73,13 @@ def _run_or_404(run_id):
 @bp.get("/runs/<int:run_id>")
 @requires(Permission.VIEW_PAIRING)
 def preview(run_id):
-    """A run's preview: coverage, the pairs it adds, keeps and ends, and who is unmatched."""
+    """A run's preview: what it proves, for the stated priority order of the layers; coverage,
+    the pairs it adds, keeps and ends, and who is unmatched."""
     match_run = _run_or_404(run_id)
-    return render_template("pairing/preview.html", run=match_run, form=ConfirmForm())
+    return render_template("pairing/preview.html", run=match_run, form=ConfirmForm(),
+                           proof=messages.proof, gap=messages.gap,
+                           layer_names=messages.LAYER_NAMES,
+                           priority_order=messages.PRIORITY_ORDER)
 
 
 @bp.post("/runs/<int:run_id>/publish")

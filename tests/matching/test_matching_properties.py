@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -58,7 +59,19 @@ def test_hard_rules(problem):
         assert load["sponsor", s.id] * s.unit_fen <= s.budget_fen  # budget never exceeded
     assert result.status in ("OPTIMAL", "INFEASIBLE")
     assert (result.status == "INFEASIBLE") == bool(result.conflicts or result.quota_violations)
-    assert result.bound == result.objective
+    _bound_is_proven(problem, result)
+
+
+def _bound_is_proven(problem, result):
+    """The bound is the sum of the layers' bounds, and a layer whose bound meets its objective
+    has the optimum of the full arc set (solved from every eligible pair, no pricing)."""
+    assert result.bound == sum(proof.bound for proof in result.layers)
+    assert [proof.layer for proof in result.layers] == ["cadre", "volunteer", "sponsor"]
+    full = solve(replace(problem, candidate_limit=None))
+    for proof in result.layers:
+        assert proof.bound >= proof.objective == result.parts[proof.layer]
+        if proof.bound == proof.objective:
+            assert proof.objective == full.parts[proof.layer]
 
 
 @settings(deadline=None, max_examples=80)

@@ -1,0 +1,199 @@
+"""Pricing: proof that a flow solved on candidate arcs is optimal over every eligible pair.
+
+A min-cost flow is optimal exactly when node potentials ``d`` exist with a reduced cost
+``cost + d[tail] - d[head] >= 0`` on every arc of its residual graph. :func:`potentials`
+computes them (Bellman-Ford from a virtual root, on numpy arrays); :func:`price` then checks
+every eligible helper -> person pair that is not yet an arc. Pairs with a negative reduced cost
+are the columns to add before solving again (column generation); when none is left, the flow
+is optimal over the full arc set.
+
+Before that, the gap is bounded: relax conservation at every node but the people's, with the
+potentials as multipliers (a Lagrangian relaxation that keeps "at most one helper of a layer
+per person"). Its value on the candidate arcs equals the flow's cost, and every eligible pair
+can lower it by at most the most negative reduced cost of each person. So the flow's
+objective plus that sum over people is a true upper bound of the full problem's optimum: the
+bound reported when a run stops early.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .candidates import CELLS, Arcs, banned_pairs, scored
+from .layers import Layer
+from .scoring import W_PROXIMITY, W_SKILL, popcount
+
+KEEP = 40  #: arcs added per person and per helper and round: the most negative
+
+
+class NegativeCycle(RuntimeError):
+    """The flow handed to :func:`potentials` was not optimal: its residual graph has a
+    negative cycle."""
+
+
+def _out_arcs(indptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Positions (in tail order) of every arc leaving ``nodes``."""
+    counts = indptr[nodes + 1] - indptr[nodes]
+    total = int(counts.sum())
+    offsets = np.repeat(indptr[nodes] - np.cumsum(counts) + counts, counts)
+    return offsets + np.arange(total)
+
+
+def potentials(n_nodes: int, tail, head, capacity, cost, flows) -> np.ndarray:
+    """Node potentials of an optimal flow: shortest distances in its residual graph from a
+    virtual root joined to every node at cost 0, so every residual arc has a non-negative
+    reduced cost. Raises :class:`NegativeCycle` if the flow is not optimal."""
+    forward, backward = flows < capacity, flows > 0
+    tails = np.concatenate((tail[forward], head[backward]))
+    heads = np.concatenate((head[forward], tail[backward]))
+    costs = np.concatenate((cost[forward], -cost[backward]))
+    order = np.argsort(tails, kind="stable")
+    tails, heads, costs = tails[order], heads[order], costs[order]
+    indptr = np.searchsorted(tails, np.arange(n_nodes + 1))
+    distance = np.zeros(n_nodes, dtype=np.int64)
+    changed = np.arange(n_nodes)
+    for _ in range(n_nodes + 1):  # a shortest path has at most n_nodes - 1 arcs
+        arcs = _out_arcs(indptr, changed)
+        offer = distance[tails[arcs]] + costs[arcs]
+        better = offer < distance[heads[arcs]]
+        if not better.any():
+            return distance
+        before = distance.copy()
+        np.minimum.at(distance, heads[arcs][better], offer[better])
+        changed = np.flatnonzero(distance < before)
+    raise NegativeCycle("the flow is not optimal: its residual graph has a negative cycle")
+
+
+def _best_score(layer: Layer, people: np.ndarray) -> np.ndarray:
+    """An upper bound of the score any helper of ``layer`` but the current one has with each
+    person."""
+    if layer.name == "sponsor":
+        return np.zeros(len(people), dtype=np.int64)
+    return 2 * W_PROXIMITY + W_SKILL * popcount(layer.person_needs[people])
+
+
+def _pairs_below(sorted_values: np.ndarray, limits: np.ndarray, start: int, stop: int):
+    """(row in ``limits``, position in ``sorted_values``) of every value below each limit of
+    rows ``start``..``stop``."""
+    counts = np.searchsorted(sorted_values, limits[start:stop], side="left")
+    rows = np.repeat(np.arange(start, stop), counts)
+    positions = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return rows, positions
+
+
+def _chunks(counts: np.ndarray):
+    """Row ranges whose pair counts sum to at most ``CELLS`` (a row at least)."""
+    ends = np.cumsum(counts)
+    start = 0
+    while start < len(counts):
+        base = ends[start - 1] if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, base + CELLS, side="right")))
+        yield start, stop
+        start = stop
+
+
+class Priced(NamedTuple):
+    """What pricing found: the arcs to add (the most negative pairs of each person and of each
+    helper), the sum over people of each one's most negative reduced cost (0 when the flow is
+    optimal over all pairs: then no pair improves it), and how many eligible pairs had their
+    reduced cost computed."""
+
+    arcs: Arcs
+    shortfall: int
+    checked: int
+
+
+def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
+          helper_potential: np.ndarray, person_potential: np.ndarray, keep: int = KEEP) -> Priced:
+    """Every eligible pair left out of the flow's arcs whose reduced cost ``-score + d[helper]
+    - d[person]`` is negative: the ``keep`` most negative of each person and of each helper,
+    and the sum over people of each one's most negative.
+
+    ``present`` are the flow's arcs. Only pairs that can be negative are scored: a person's
+    helpers in potential order up to the person's potential plus the best score they could
+    have with a helper who is not their current one (pairs with the current helper are always
+    candidate arcs).
+    """
+    banned = banned_pairs(layer, forbidden)
+    n_people = len(layer.person_street) + 1
+    banned_keys = np.array(sorted(helper * n_people + person for pairs in banned.values()
+                                  for helper, person in pairs), dtype=np.int64)
+    present_keys = np.sort(present.helper * n_people + present.person)
+    free = np.flatnonzero(layer.person_free)
+    found, checked = [], 0
+    for code in streets.values():
+        helpers = np.flatnonzero(layer.helper_streets[code] & (layer.upper > 0))
+        people = free[layer.person_street[free] == code]
+        if len(helpers) == 0 or len(people) == 0:
+            continue
+        helpers = helpers[np.argsort(helper_potential[helpers], kind="stable")]
+        ranked = helper_potential[helpers]
+        limits = person_potential[people] + _best_score(layer, people)
+        counts = np.searchsorted(ranked, limits, side="left")
+        for start, stop in _chunks(counts):
+            rows, positions = _pairs_below(ranked, limits, start, stop)
+            pair_helpers, pair_people = helpers[positions], people[rows]
+            checked += len(rows)
+            score = scored(layer, pair_helpers, pair_people)
+            score[layer.helper_ids[pair_helpers] == layer.person_current[pair_people]] = -1
+            reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
+            keys = pair_helpers * n_people + pair_people
+            bad = _new(keys, (score >= 0) & (reduced < 0), present_keys, banned_keys)
+            found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
+    pair_helpers, pair_people = _current_pairs(layer, free)  # priced apart: the window is
+    score = scored(layer, pair_helpers, pair_people)  # too narrow for their continuity
+    reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
+    bad = _new(pair_helpers * n_people + pair_people, (score >= 0) & (reduced < 0),
+               present_keys, banned_keys)
+    found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
+    worst = np.zeros(n_people, dtype=np.int64)  # each person's most negative reduced cost
+    for _, people, _, reduced in found:
+        np.minimum.at(worst, people, reduced)
+    return Priced(_most_negative(found, keep), -int(worst.sum()), checked)
+
+
+def _current_pairs(layer: Layer, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(helper, person) of each free person and their current helper of ``layer``, where that
+    helper has room and serves the person's street."""
+    current = layer.person_current[free]
+    at = np.minimum(np.searchsorted(layer.helper_ids, current), max(len(layer.helper_ids) - 1, 0))
+    if len(layer.helper_ids) == 0:
+        return at[:0], free[:0]
+    ok = (layer.helper_ids[at] == current) & (layer.upper[at] > 0)
+    ok &= layer.helper_streets[layer.person_street[free], at]
+    return at[ok], free[ok]
+
+
+def _new(keys: np.ndarray, ok: np.ndarray, present_keys, banned_keys) -> np.ndarray:
+    """Positions of the ``ok`` pairs that are neither arcs yet nor forbidden."""
+    at = np.flatnonzero(ok)
+    return at[~_member(keys[at], present_keys) & ~_member(keys[at], banned_keys)]
+
+
+def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Whether each key is in ``sorted_keys``."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[at] == keys
+
+
+def _ranks(group: np.ndarray, reduced: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """Rank of each pair within its ``group``, most negative reduced cost first."""
+    order = np.lexsort((tie, reduced, group))
+    sorted_group = group[order]
+    rank = np.empty(len(group), dtype=np.int64)
+    rank[order] = np.arange(len(group)) - np.searchsorted(sorted_group, sorted_group)
+    return rank
+
+
+def _most_negative(found: list, keep: int) -> Arcs:
+    """The ``keep`` most negative pairs of each person and of each helper."""
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return Arcs(empty, empty, empty)
+    helper, person, score, reduced = (np.concatenate(x) for x in zip(*found, strict=True))
+    chosen = (_ranks(person, reduced, helper) < keep) | (_ranks(helper, reduced, person) < keep)
+    return Arcs(helper[chosen], person[chosen], score[chosen])
