@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     finish(app.config)
     register_extensions(app)
+    register_limits(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_headers(app)
@@ -53,6 +54,13 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role))
     limit_logins(app)
     end_sessions_at_logout(app)
+
+
+def register_limits(app: Flask) -> None:
+    """Bounded ids in URLs, and no NUL character in any request."""
+    from charity.main.limits import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,8 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -14,9 +12,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from charity.forms import (
-    CodeSelectField,
-    fen,
+from charity.forms import CodeSelectField
+from charity.main.limits import (
+    LAST_YEAR,
+    MAX_INCOME_FEN,
+    BoundedDecimalField,
+    PastDateField,
+    PlannedDateField,
 )
 from charity.registry.models import (
     CATEGORIES,
@@ -64,11 +66,12 @@ class PersonFieldsForm(FlaskForm):
     school_level = CodeSelectField(_l("School level"), validators=[Optional()],
                                    codes=SCHOOL_LEVELS, blank=True)
     college_entry_year = IntegerField(_l("College entry year"),
-                                      validators=[Optional(), NumberRange(1950, 2100)])
+                                      validators=[Optional(), NumberRange(1950, LAST_YEAR)])
     hukou = CodeSelectField(_l("Hukou"), validators=[DataRequired()], codes=HUKOU)
-    residence_permit_start = DateField(_l("Residence permit since"), validators=[Optional()])
-    monthly_income = DecimalField(_l("Monthly income (yuan)"), places=2,
-                                  validators=[Optional(), NumberRange(min=0)])
+    residence_permit_start = PastDateField(_l("Residence permit since"),
+                                           validators=[Optional()])
+    monthly_income = BoundedDecimalField(_l("Monthly income (yuan)"), validators=[Optional()],
+                                         minimum=0, maximum=MAX_INCOME_FEN)
     employment_status = CodeSelectField(_l("Employment"), validators=[DataRequired()],
                                         codes=EMPLOYMENT)
     able_to_work = BooleanField(_l("Able to work"))
@@ -76,7 +79,7 @@ class PersonFieldsForm(FlaskForm):
     family_doctor = BooleanField(_l("Family-doctor contract"))
     health_record = BooleanField(_l("Health record"))
     centralised_care = BooleanField(_l("In centralised care"))
-    next_review_date = DateField(_l("Next review"), validators=[Optional()])
+    next_review_date = PlannedDateField(_l("Next review"), validators=[Optional()])
 
     def validate_dibao_class(self, field):
         """Only a dibao recipient has a dibao class."""
@@ -101,8 +104,7 @@ class PersonFieldsForm(FlaskForm):
         data = {name: self[name].data for name in PERSON_FIELDS}
         for name in ("dibao_class", "special_disease", "school_level"):
             data[name] = data[name] or None
-        income = self.monthly_income.data
-        data["monthly_income_fen"] = fen(income) if income is not None else 0
+        data["monthly_income_fen"] = self.monthly_income.fen() or 0
         return data
 
 
@@ -134,8 +136,8 @@ class StatusForm(FlaskForm):
 
     status = CodeSelectField(_l("New status"), validators=[DataRequired()], codes=STATUSES)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
-    effective_date = DateField(_l("Effective date"), validators=[DataRequired()])
-    next_review_date = DateField(_l("Next review"), validators=[Optional()])
+    effective_date = PlannedDateField(_l("Effective date"), validators=[DataRequired()])
+    next_review_date = PlannedDateField(_l("Next review"), validators=[Optional()])
 
 
 class ImportForm(FlaskForm):

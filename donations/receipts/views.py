@@ -31,7 +31,7 @@ def receipt(donation_id):
     return _pdf(pdf.receipt_pdf(donation), f"receipt-{donation.receipt_number}.pdf")
 
 
-@bp.get("/statements/<int:year>.pdf")
+@bp.get("/statements/<int(min=2000, max=2100):year>.pdf")
 @auth_required()
 def statement(year):
     """The signed-in donor's received gifts of one year and their total."""

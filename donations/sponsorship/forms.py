@@ -6,8 +6,9 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional
 
 from charity.forms import CodeSelectField
+from charity.main.limits import YuanField
 from donations.giving import designations
-from donations.giving.forms import YuanField
+from donations.giving.amounts import MAX_ONLINE_GIFT_FEN
 from donations.sponsorship.models import SPONSORSHIP_KINDS
 
 
@@ -16,7 +17,8 @@ class SponsorshipForm(FlaskForm):
     one."""
 
     kind = CodeSelectField(_l("Need"), validators=[DataRequired()], codes=SPONSORSHIP_KINDS)
-    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()],
+                       maximum=MAX_ONLINE_GIFT_FEN)
     street = SelectField(_l("Street"), validators=[Optional()], validate_choice=False)
 
 

@@ -1,0 +1,248 @@
+"""The bounds of every number and date a person types, written once: amounts in yuan (kept as
+integer fen), record ids, and days. Forms use the field classes and validators here; query
+parameters use `id_arg` and `int_arg`; URL variables the bounded `int` converter. Anything
+outside is refused with a message in the user's language, never a 500."""
+
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+from wtforms import DateField, DecimalField, IntegerField, StringField
+from wtforms.validators import ValidationError
+
+from charity.timeutil import local_today
+
+#: The largest id (and integer) a database column holds: PostgreSQL's `integer`.
+MAX_ID = 2**31 - 1
+
+#: One gift, online or offline: ¥10,000,000. Above it staff must confirm the amount.
+MAX_GIFT_FEN = 1_000_000_000
+#: The most a gift staff confirmed may be: ¥100,000,000.
+MAX_CONFIRMED_GIFT_FEN = 10_000_000_000
+#: A campaign's goal or a matching pool and its caps: ¥100,000,000.
+MAX_CAMPAIGN_FEN = 10_000_000_000
+#: One relief case, assessed or allocated: ¥1,000,000.
+MAX_CASE_FEN = 100_000_000
+#: One inpatient stay's cost: ¥10,000,000.
+MAX_COST_FEN = 1_000_000_000
+#: A person's monthly income: ¥1,000,000.
+MAX_INCOME_FEN = 100_000_000
+
+#: The first day the platform records anything (gifts, costs, visits, reviews).
+FIRST_DAY = date(2000, 1, 1)
+#: The first birth date a living person may have.
+FIRST_BIRTH = date(1900, 1, 1)
+#: How far ahead a planned day (a review, a campaign's end) may be.
+PLANNING_YEARS = 10
+
+
+def yuan(fen: int) -> str:
+    """An amount in fen as yuan with thousands separators, for messages: '10,000,000', '0.01'."""
+    return f"{fen // 100:,}" if fen % 100 == 0 else f"{fen / 100:,.2f}"
+
+
+def read_yuan(text) -> Decimal:
+    """The number typed ('¥1,200.5' -> 1200.5); ValueError unless it is a finite number."""
+    try:
+        value = Decimal(str(text or "").strip().replace(",", "").replace("¥", ""))
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def to_fen(value: Decimal, maximum: int, minimum: int = 1) -> int:
+    """An amount in yuan as integer fen, if between `minimum` and `maximum` fen and a whole
+    number of fen; else ValidationError with the bounds in the user's language."""
+    if not minimum <= value * 100 <= maximum:
+        raise ValidationError(_l("Write an amount between ¥%(min)s and ¥%(max)s.",
+                                 min=yuan(minimum), max=yuan(maximum)))
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError(_l("Write the amount in yuan with at most two decimals."))
+    return int(value * 100)
+
+
+def parse_yuan(text) -> int:
+    """'12.5' -> 1250 fen; ValueError for anything but a positive amount of whole fen."""
+    value = read_yuan(text)
+    try:
+        return to_fen(value, maximum=MAX_CONFIRMED_GIFT_FEN * 1000)
+    except ValidationError:
+        raise ValueError(text) from None
+
+
+class YuanField(StringField):
+    """A yuan amount typed by a person, at most `maximum` fen; `.fen` holds it in integer fen
+    once validated."""
+
+    fen: int | None = None
+
+    def __init__(self, label=None, validators=None, *, maximum: int, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.maximum = maximum
+
+    def pre_validate(self, form):
+        """Read the typed amount into `.fen`, or refuse it with a message in the user's
+        language."""
+        self.fen = None
+        try:
+            value = read_yuan(self.data)
+        except ValueError:
+            raise ValidationError(_l("Write an amount in yuan, e.g. 100 or 12.50.")) from None
+        self.fen = to_fen(value, self.maximum)
+
+
+class BoundedDecimalField(DecimalField):
+    """A decimal amount in yuan between `minimum` and `maximum` fen, with at most two
+    decimals; an unreadable one ('1e400', 'NaN') is refused like a typing slip."""
+
+    def __init__(self, label=None, validators=None, *, maximum: int, minimum: int = 1,
+                 **kwargs):
+        super().__init__(label, validators, places=2, **kwargs)
+        self.maximum, self.minimum = maximum, minimum
+
+    def pre_validate(self, form):
+        """Refuse amounts out of bounds or with part of a fen."""
+        if self.data is None:
+            return
+        if not self.data.is_finite():
+            raise ValidationError(_l("Write an amount in yuan, e.g. 100 or 12.50."))
+        to_fen(self.data, self.maximum, self.minimum)
+
+    def _value(self):
+        """What was typed, shown again as typed (an amount out of bounds cannot be rounded)."""
+        return self.raw_data[0] if self.raw_data else super()._value()
+
+    def fen(self) -> int | None:
+        """The amount in integer fen, None when empty."""
+        return None if self.data is None else int(self.data * 100)
+
+
+def check_fen(amount_fen: int, maximum: int, minimum: int = 1) -> None:
+    """ValidationError unless `minimum` <= `amount_fen` <= `maximum`: for amounts read from
+    elsewhere than a form field (a batch line)."""
+    to_fen(Decimal(amount_fen) / 100, maximum, minimum)
+
+
+def last_day(days_ahead: int) -> date:
+    """Today plus `days_ahead` days, in Shanghai."""
+    return local_today() + timedelta(days=days_ahead)
+
+
+def check_day(day: date | None, first: date = FIRST_DAY, days_ahead: int = 1) -> None:
+    """ValidationError unless `day` is None or between `first` and today plus `days_ahead`."""
+    if day is not None and not first <= day <= last_day(days_ahead):
+        raise ValidationError(_l("Choose a day between %(first)s and %(last)s.",
+                                 first=first.isoformat(),
+                                 last=last_day(days_ahead).isoformat()))
+
+
+class PastDateField(DateField):
+    """A day something happened (a gift, a cost, a visit, a review): from 2000-01-01 until
+    tomorrow (a day ahead, for a clock a time zone away)."""
+
+    first, days_ahead = FIRST_DAY, 1
+
+    def pre_validate(self, form):
+        """Refuse a day outside the field's range, with the range in the message."""
+        check_day(self.data, self.first, self.days_ahead)
+
+
+class PlannedDateField(PastDateField):
+    """A day planned ahead (a review, a campaign's end): from 2000-01-01 to ten years ahead."""
+
+    days_ahead = 366 * PLANNING_YEARS
+
+
+class BirthDateField(PastDateField):
+    """A birth date: from 1900-01-01 until today."""
+
+    first, days_ahead = FIRST_BIRTH, 0
+
+
+class IdField(IntegerField):
+    """A record's number typed by a person: a whole number a database id can be."""
+
+    def pre_validate(self, form):
+        """Refuse a number no record can have."""
+        if self.data is not None and not 1 <= self.data <= MAX_ID:
+            raise ValidationError(_l("No record has this number."))
+
+
+def as_int(text, default: int | None = None, maximum: int = MAX_ID) -> int | None:
+    """A whole number between 0 and `maximum` written in `text`, else `default`."""
+    text = str(text or "")
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(maximum)):
+        return default
+    return int(text) if int(text) <= maximum else default
+
+
+def as_id(text) -> int | None:
+    """A record id written in `text`, or None when no id can be it."""
+    return as_int(text) or None
+
+
+def int_arg(name: str, default: int | None = None, maximum: int = MAX_ID) -> int | None:
+    """A whole number from the query string between 0 and `maximum`, else `default` (a bad
+    or huge one is ignored, as a link typed wrong)."""
+    return as_int(request.args.get(name), default, maximum)
+
+
+def id_arg(name: str) -> int | None:
+    """A record id from the query string, or None when it is missing or no id can be it."""
+    return as_id(request.args.get(name))
+
+
+class BoundedIntConverter(IntegerConverter):
+    """The `int` URL converter, bounded to what an id column holds: a larger number is a 404,
+    never an overflow in the database driver."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class NulRefused(BadRequest):
+    """A request with a NUL character anywhere in its path, query string or form: refused
+    before any view reads it (no database stores one, and no person types one)."""
+
+    user_message = _l("The request contains a NUL character (\\0), which is not allowed. "
+                      "Nothing was saved.")
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values.getlist(key))
+               for key in values)
+
+
+def refuse_nul() -> None:
+    """Before every request: 400 for a NUL in the path, the query string or a form field."""
+    if ("\x00" in request.path or b"\x00" in request.query_string
+            or _has_nul(request.args) or _has_nul(request.form)):
+        raise NulRefused()
+
+
+def register(app: Flask) -> None:
+    """Bound the `int` URL converter (before any blueprint adds its rules) and refuse NULs."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(refuse_nul)
+
+
+#: The years a report, a statement or a campaign may be of.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: The last page a list may be asked for (a larger number shows the last one).
+MAX_PAGE = 100_000
+
+
+def year_arg(name: str = "year") -> int | None:
+    """A year from the query string between FIRST_YEAR and LAST_YEAR, else None."""
+    found = int_arg(name, maximum=LAST_YEAR)
+    return found if found and found >= FIRST_YEAR else None
+
+
+def page_arg() -> int:
+    """The page of a list the query string asks for: 1 unless it names a sane one."""
+    return int_arg("page", 1, maximum=MAX_PAGE) or 1
