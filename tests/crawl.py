@@ -10,13 +10,13 @@ HUGE = "99999999999"
 #: Beyond a 64-bit integer: SQLite's driver cannot even bind it.
 HUGER = "99999999999999999999"
 LONG = "x" * 10_000
-#: Bad values for a URL variable (the `int` converter turns the last three away itself).
+#: Bad values for a URL variable; an `int` one gets the first three (the converter itself turns
+#: away the others).
 URL_VALUES = (HUGE, HUGER, "0", "-1", "%00", "x" * 300)
 #: Bad values for every query parameter and form field at once.
-BAD_VALUES = (HUGE, HUGER, "-1", "0", "1e30", "1e26", "abc", "9999-12-31", "1800-01-01",
-              "\x00", LONG)
+BAD_VALUES = (HUGER, "-1", "1e30", "9999-12-31", "\x00", LONG)
 #: Bad values for one field of a form otherwise filled as the page offers it.
-FIELD_VALUES = ("1e30", "1e26", "-1", "abc", "9999-12-31", "1800-01-01", HUGE, LONG)
+FIELD_VALUES = ("1e30", "-1", "abc", "9999-12-31", "1800-01-01", HUGE, LONG)
 
 #: Every query parameter the app reads (grep request.args).
 QUERY_PARAMS = ("q", "street", "community", "category", "status", "flag", "kind", "lang",
