@@ -55,12 +55,16 @@ def read_yuan(text) -> Decimal:
     return value
 
 
-def to_fen(value: Decimal, maximum: int, minimum: int = 1) -> int:
+#: What an amount out of bounds is told, unless its field says it better.
+OUT_OF_BOUNDS = _l("Write an amount between ¥%(min)s and ¥%(max)s.")
+
+
+def to_fen(value: Decimal, maximum: int, minimum: int = 1, message=OUT_OF_BOUNDS) -> int:
     """An amount in yuan as integer fen, if between `minimum` and `maximum` fen and a whole
-    number of fen; else ValidationError with the bounds in the user's language."""
+    number of fen; else ValidationError with the bounds (`message`, in the user's language,
+    with `%(min)s` and `%(max)s` in yuan)."""
     if not minimum <= value * 100 <= maximum:
-        raise ValidationError(_l("Write an amount between ¥%(min)s and ¥%(max)s.",
-                                 min=yuan(minimum), max=yuan(maximum)))
+        raise ValidationError(message % {"min": yuan(minimum), "max": yuan(maximum)})
     if value != value.quantize(Decimal("0.01")):
         raise ValidationError(_l("Write the amount in yuan with at most two decimals."))
     return int(value * 100)
@@ -81,9 +85,10 @@ class YuanField(StringField):
 
     fen: int | None = None
 
-    def __init__(self, label=None, validators=None, *, maximum: int, **kwargs):
+    def __init__(self, label=None, validators=None, *, maximum: int, minimum: int = 1,
+                 message=OUT_OF_BOUNDS, **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.maximum = maximum
+        self.maximum, self.minimum, self.message = maximum, minimum, message
 
     def pre_validate(self, form):
         """Read the typed amount into `.fen`, or refuse it with a message in the user's
@@ -91,9 +96,11 @@ class YuanField(StringField):
         self.fen = None
         try:
             value = read_yuan(self.data)
+            if value <= 0:
+                raise ValueError(value)
         except ValueError:
             raise ValidationError(_l("Write an amount in yuan, e.g. 100 or 12.50.")) from None
-        self.fen = to_fen(value, self.maximum)
+        self.fen = to_fen(value, self.maximum, self.minimum, self.message)
 
 
 class BoundedDecimalField(DecimalField):

@@ -15,10 +15,14 @@ class DonationError(DomainError):
     """A gift the platform refuses; the message is shown to the user."""
 
 
+#: What a gift out of bounds is told (`%(max)s` in yuan).
+GIFT_BOUNDS = _l("A gift is between ¥1 and ¥%(max)s.")
+
+
 def check_amount(amount_fen: int, maximum: int = MAX_ONLINE_GIFT_FEN) -> int:
     """The amount, if it is a whole number of fen between ¥1 and `maximum`; else DonationError."""
     if not isinstance(amount_fen, int) or not MIN_GIFT_FEN <= amount_fen <= maximum:
-        raise DonationError(_l("A gift is between ¥1 and ¥%(max)s.", max=f"{maximum // 100:,}"))
+        raise DonationError(GIFT_BOUNDS % {"max": f"{maximum // 100:,}"})
     return amount_fen
 
 

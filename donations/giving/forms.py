@@ -28,10 +28,12 @@ from charity.main.limits import (
     YuanField,
     yuan,
 )
-from donations.giving.amounts import MAX_ONLINE_GIFT_FEN
+from donations.giving.amounts import GIFT_BOUNDS, MAX_ONLINE_GIFT_FEN, MIN_GIFT_FEN
 from donations.giving.models import OFFLINE_CHANNELS
 
 PRESETS_YUAN = (50, 100, 200, 500)
+#: The bounds of a gift's amount field, and what it says out of them.
+GIFT = {"maximum": MAX_ONLINE_GIFT_FEN, "minimum": MIN_GIFT_FEN, "message": GIFT_BOUNDS}
 
 
 class GiveForm(FlaskForm):
@@ -40,7 +42,7 @@ class GiveForm(FlaskForm):
     method."""
 
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()],
-                       maximum=MAX_ONLINE_GIFT_FEN)
+                       **GIFT)
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
     campaign = StringField(validators=[Optional(), Length(max=12)])
@@ -59,7 +61,7 @@ class OfflineGiftForm(FlaskForm):
 
     channel = CodeSelectField(_l("Channel"), validators=[DataRequired()], codes=OFFLINE_CHANNELS)
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()],
-                       maximum=MAX_CONFIRMED_GIFT_FEN)
+                       **GIFT | {"maximum": MAX_CONFIRMED_GIFT_FEN})
     #: Above ¥10,000,000 the person recording the gift confirms the amount is meant.
     confirm_large = BooleanField(_l("I confirm this large amount (above ¥10,000,000)"))
     receipt_number = StringField(_l("Receipt number"), validators=[DataRequired(), Length(max=40)])
@@ -91,7 +93,7 @@ class MonthlyForm(FlaskForm):
     """A monthly gift: amount, what it is for, and whether the donor's name may be shown."""
 
     amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()],
-                       maximum=MAX_ONLINE_GIFT_FEN)
+                       **GIFT)
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
     show_name = BooleanField(_l("Show my name with my gifts (otherwise they are anonymous)"))

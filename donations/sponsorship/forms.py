@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Optional
 from charity.forms import CodeSelectField
 from charity.main.limits import YuanField
 from donations.giving import designations
-from donations.giving.amounts import MAX_ONLINE_GIFT_FEN
+from donations.giving.forms import GIFT
 from donations.sponsorship.models import SPONSORSHIP_KINDS
 
 
@@ -17,8 +17,7 @@ class SponsorshipForm(FlaskForm):
     one."""
 
     kind = CodeSelectField(_l("Need"), validators=[DataRequired()], codes=SPONSORSHIP_KINDS)
-    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()],
-                       maximum=MAX_ONLINE_GIFT_FEN)
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()], **GIFT)
     street = SelectField(_l("Street"), validators=[Optional()], validate_choice=False)
 
 
