@@ -234,7 +234,8 @@ def crawl_rule(crawl: Crawl, rule, world: World, bad_body: list):
 def fill_forms(crawl: Crawl, page: str) -> None:
     """Post each form of a page as the page fills it, with one typed-in field bad at a time."""
     for action, values, editable in forms_of(page):
-        if not action.startswith("/") or "logout" in action or not crawl.first_time(action, again_if_scoped=False):
+        fresh = crawl.first_time(action, again_if_scoped=False)
+        if not action.startswith("/") or "logout" in action or not fresh:
             continue
         for name in sorted(editable):
             for value in FIELD_VALUES:
