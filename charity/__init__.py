@@ -58,7 +58,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_limits(app: Flask) -> None:
     """Bounded ids in URLs, and no NUL character in any request."""
-    from charity.main.limits import register
+    from charity.main.input_guard import register
 
     register(app)
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from charity.auth.models import User
 from charity.extensions import db
-from tests.conftest import BoundSession
+from tests.conftest import rolled_back
 from tests.crawl import (
     BAD_VALUES,
     FIELD_VALUES,
@@ -112,22 +112,10 @@ def build_world() -> World:
 @pytest.fixture(scope="module")
 def world(app):
     """The crawler's data, in a transaction of the module's own, rolled back at its end."""
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint",
-             "class_": BoundSession})
-        try:
-            found = build_world()
-            db.session.commit()
-            yield found
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
+    with rolled_back(app) as session:
+        found = build_world()
+        session.commit()
+        yield found
 
 
 def sign_in(client, user) -> None:

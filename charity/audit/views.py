@@ -6,7 +6,7 @@ from charity.audit import queries
 from charity.audit.forms import LogFilterForm
 from charity.auth.permissions import Permission, requires
 from charity.extensions import db
-from charity.main.limits import page_arg
+from charity.main.input_guard import page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -8,7 +8,7 @@ from charity.auth.permissions import Permission, guard
 from charity.casework import queries
 from charity.casework.paging import ListPage
 from charity.extensions import db
-from charity.main.limits import page_arg
+from charity.main.input_guard import page_arg
 from charity.timeutil import local_today
 
 bp = Blueprint("casework_overview", __name__, url_prefix="/casework")

@@ -14,7 +14,7 @@ from charity.casework.forms import CycleForm, ReviewForm
 from charity.casework.models import ReviewCycle
 from charity.casework.pages import person_or_404
 from charity.extensions import db
-from charity.main.limits import page_arg
+from charity.main.input_guard import page_arg
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 

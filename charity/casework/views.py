@@ -12,7 +12,8 @@ from charity.casework.forms import GapFilterForm
 from charity.casework.gaps import ALL_MEASURES, MEASURE_NUMBER, PERSON_MEASURES
 from charity.casework.pages import ACTIONS, person_or_404, render_person
 from charity.casework.paging import ListPage
-from charity.main.limits import as_id, page_arg
+from charity.main.input_guard import page_arg
+from charity.main.limits import as_id
 from charity.registry import operations as registry_operations
 from charity.registry import queries as registry_queries
 from charity.registry.models import Household

@@ -7,7 +7,7 @@ from charity.auth.permissions import Permission, requires
 from charity.fund import annual
 from charity.fund import disclosure as public
 from charity.fund.views_helpers import MEASURE_NAMES
-from charity.main.limits import year_arg
+from charity.main.input_guard import year_arg
 from charity.timeutil import local_today
 from donations.campaigns import queries as campaign_queries
 

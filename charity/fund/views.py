@@ -8,7 +8,7 @@ from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.fund import queries
 from charity.fund.verify import verify
-from charity.main.limits import page_arg
+from charity.main.input_guard import page_arg
 from charity.relief import queries as relief_queries
 
 bp = Blueprint("fund", __name__, url_prefix="/fund")

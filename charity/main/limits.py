@@ -1,15 +1,12 @@
 """The bounds of every number and date a person types, written once: amounts in yuan (kept as
 integer fen), record ids, and days. Forms use the field classes and validators here; query
-parameters use `id_arg` and `int_arg`; URL variables the bounded `int` converter. Anything
-outside is refused with a message in the user's language, never a 500."""
+parameters and URL variables are read by `charity.main.input_guard` with the same bounds.
+Anything outside is refused with a message in the user's language, never a 500."""
 
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from flask import Flask, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest
-from werkzeug.routing import IntegerConverter
 from wtforms import DateField, DecimalField, IntegerField, StringField
 from wtforms.validators import ValidationError
 
@@ -33,10 +30,14 @@ MAX_INCOME_FEN = 100_000_000
 
 #: The first day the platform records anything (gifts, costs, visits, reviews).
 FIRST_DAY = date(2000, 1, 1)
-#: The first birth date a living person may have.
+#: The first birth date a living person may have (an ID number's; until today).
 FIRST_BIRTH = date(1900, 1, 1)
 #: How far ahead a planned day (a review, a campaign's end) may be.
 PLANNING_YEARS = 10
+#: The years a report, a statement or a campaign may be of.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: The last page a list may be asked for (a larger number shows the first).
+MAX_PAGE = 100_000
 
 
 def yuan(fen: int) -> str:
@@ -165,12 +166,6 @@ class PlannedDateField(PastDateField):
     days_ahead = 366 * PLANNING_YEARS
 
 
-class BirthDateField(PastDateField):
-    """A birth date: from 1900-01-01 until today."""
-
-    first, days_ahead = FIRST_BIRTH, 0
-
-
 class IdField(IntegerField):
     """A record's number typed by a person: a whole number a database id can be."""
 
@@ -191,65 +186,3 @@ def as_int(text, default: int | None = None, maximum: int = MAX_ID) -> int | Non
 def as_id(text) -> int | None:
     """A record id written in `text`, or None when no id can be it."""
     return as_int(text) or None
-
-
-def int_arg(name: str, default: int | None = None, maximum: int = MAX_ID) -> int | None:
-    """A whole number from the query string between 0 and `maximum`, else `default` (a bad
-    or huge one is ignored, as a link typed wrong)."""
-    return as_int(request.args.get(name), default, maximum)
-
-
-def id_arg(name: str) -> int | None:
-    """A record id from the query string, or None when it is missing or no id can be it."""
-    return as_id(request.args.get(name))
-
-
-class BoundedIntConverter(IntegerConverter):
-    """The `int` URL converter, bounded to what an id column holds: a larger number is a 404,
-    never an overflow in the database driver."""
-
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
-
-
-class NulRefused(BadRequest):
-    """A request with a NUL character anywhere in its path, query string or form: refused
-    before any view reads it (no database stores one, and no person types one)."""
-
-    user_message = _l("The request contains a NUL character (\\0), which is not allowed. "
-                      "Nothing was saved.")
-
-
-def _has_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values.getlist(key))
-               for key in values)
-
-
-def refuse_nul() -> None:
-    """Before every request: 400 for a NUL in the path, the query string or a form field."""
-    if ("\x00" in request.path or b"\x00" in request.query_string
-            or _has_nul(request.args) or _has_nul(request.form)):
-        raise NulRefused()
-
-
-def register(app: Flask) -> None:
-    """Bound the `int` URL converter (before any blueprint adds its rules) and refuse NULs."""
-    app.url_map.converters["int"] = BoundedIntConverter
-    app.before_request(refuse_nul)
-
-
-#: The years a report, a statement or a campaign may be of.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-#: The last page a list may be asked for (a larger number shows the last one).
-MAX_PAGE = 100_000
-
-
-def year_arg(name: str = "year") -> int | None:
-    """A year from the query string between FIRST_YEAR and LAST_YEAR, else None."""
-    found = int_arg(name, maximum=LAST_YEAR)
-    return found if found and found >= FIRST_YEAR else None
-
-
-def page_arg() -> int:
-    """The page of a list the query string asks for: 1 unless it names a sane one."""
-    return int_arg("page", 1, maximum=MAX_PAGE) or 1

@@ -13,7 +13,7 @@ from charity.auth.permissions import Permission, requires
 from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
-from charity.main.limits import id_arg, page_arg
+from charity.main.input_guard import id_arg, page_arg
 from charity.pairing import operations, queries
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import MatchRun, Pairing

@@ -11,7 +11,7 @@ from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, can, guard, requires
 from charity.district.models import Street
 from charity.extensions import db
-from charity.main.limits import id_arg
+from charity.main.input_guard import id_arg
 from charity.registry import excel, queries, uploads
 from charity.registry.forms import ConfirmImportForm, ImportForm
 from charity.timeutil import local_today

@@ -9,7 +9,8 @@ from charity.auth.permissions import Permission, guard, requires
 from charity.district import queries as district_queries
 from charity.extensions import db
 from charity.forms import choices
-from charity.main.limits import as_id, page_arg
+from charity.main.input_guard import page_arg
+from charity.main.limits import as_id
 from charity.registry import operations, queries
 from charity.registry.forms import (
     FilterForm,

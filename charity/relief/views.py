@@ -9,7 +9,7 @@ from charity.audit.forms import OpenCaseForm
 from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
-from charity.main.limits import id_arg, page_arg
+from charity.main.input_guard import id_arg, page_arg
 from charity.registry import queries as registry_queries
 from charity.registry.models import Person
 from charity.relief import checks, operations, queries
