@@ -254,7 +254,7 @@ def test_no_route_answers_500(app, world, seen, role):
 
 #: Who must not reach which other records: another street's, another donor's, another helper's.
 CROSS_SCOPE = {
-    "street_officer": {"person_id", "household_id", "application_id", "referral_id"},
+    "street_officer": {"person_id", "household_id", "application_id", "referral_id", "pairing_id"},
     "donor": {"donation_id", "gift_id", "sponsorship_id"},
     "cadre": {"pairing_id"},
     "volunteer": {"pairing_id"},
