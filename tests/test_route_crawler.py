@@ -67,7 +67,8 @@ class World:
 
 
 def _records(street_name: str, donor, cadre) -> dict:
-    pairing = PairingFactory(street_name=street_name, cadre=cadre)
+    pairing = PairingFactory(street_name=street_name, cadre=cadre,
+                             person__name=f"{street_name}居民")
     person = pairing.person
     application = ApplicationFactory(person=person)
     gift = RecurringGiftFactory(donor=donor)
