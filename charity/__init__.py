@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     finish(app.config)
     trust_proxies(app)
     register_extensions(app)
+    register_limits(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_headers(app)
@@ -69,6 +70,13 @@ def register_extensions(app: Flask) -> None:
     count_attempts(app)
     require_second_factor(app)
     end_sessions_at_logout(app)
+
+
+def register_limits(app: Flask) -> None:
+    """Bounded ids in URLs, and no NUL character in any request."""
+    from charity.main.input_guard import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

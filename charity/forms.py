@@ -1,5 +1,5 @@
-"""Form pieces every package shares: a choice among code names, shown by their labels, and
-amounts typed in yuan."""
+"""Form pieces every package shares: a choice among code names, shown by their labels. (The
+bounds of typed numbers and days are in `charity.main.limits`.)"""
 
 from wtforms import SelectField
 
@@ -19,8 +19,3 @@ class CodeSelectField(SelectField):
 
     def __init__(self, label=None, validators=None, *, codes, blank: bool = False, **kwargs):
         super().__init__(label, validators, choices=choices(codes, blank), **kwargs)
-
-
-def fen(yuan) -> int:
-    """An amount typed in yuan as integer fen, rounded to the nearest fen."""
-    return int(round(yuan * 100))

@@ -4,6 +4,7 @@
 """
 
 import os
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -90,13 +91,10 @@ def app(tmp_path_factory):
     return app
 
 
-@pytest.fixture
-def session(app):
-    """A session whose commits are savepoints inside one transaction, rolled back after; the
-    rate limiter's counts (and the accepted two-factor codes) start empty too."""
-    from charity.extensions import limiter
-
-    limiter.reset()
+@contextmanager
+def rolled_back(app):
+    """A session whose commits are savepoints inside one transaction, rolled back after (for
+    a test, or for a module's data: tests/test_route_crawler.py)."""
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
@@ -111,6 +109,17 @@ def session(app):
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def session(app):
+    """A session whose commits are savepoints inside one transaction, rolled back after; the
+    rate limiter's counts (and the accepted two-factor codes) start empty too."""
+    from charity.extensions import limiter
+
+    limiter.reset()
+    with rolled_back(app) as rolled:
+        yield rolled
 
 
 @pytest.fixture

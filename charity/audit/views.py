@@ -6,6 +6,7 @@ from charity.audit import queries
 from charity.audit.forms import LogFilterForm
 from charity.auth.permissions import Permission, requires
 from charity.extensions import db
+from charity.main.input_guard import page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -24,5 +25,6 @@ def log():
     form = LogFilterForm(request.args)
     if not form.validate():
         return render_template("audit/log.html", form=form, page=None), 400
-    page = db.paginate(queries.filtered(_log_filter(form)), per_page=100, error_out=False)
+    page = db.paginate(queries.filtered(_log_filter(form)), page=page_arg(), per_page=100,
+                       error_out=False)
     return render_template("audit/log.html", form=form, page=page)

@@ -2,13 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from charity.casework.gaps import ALL_MEASURES
 from charity.casework.models import GRANTED, MEASURES, REVIEW_OUTCOMES, SERVICE_KINDS
-from charity.forms import (
-    CodeSelectField,
+from charity.forms import CodeSelectField
+from charity.main.limits import (
+    MAX_COST_FEN,
+    BoundedDecimalField,
+    PastDateField,
+    PlannedDateField,
 )
 
 
@@ -29,8 +33,8 @@ class GrantForm(FlaskForm):
     """A measure a person receives, from a day and possibly until one."""
 
     measure = CodeSelectField(_l("Measure"), validators=[DataRequired()], codes=GRANTED)
-    starts_on = DateField(_l("From"), validators=[DataRequired()])
-    ends_on = DateField(_l("Until (empty: open-ended)"), validators=[Optional()])
+    starts_on = PlannedDateField(_l("From"), validators=[DataRequired()])
+    ends_on = PlannedDateField(_l("Until (empty: open-ended)"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
@@ -46,7 +50,7 @@ class ServiceForm(FlaskForm):
     """A free employment service given to a person, or a public-welfare job."""
 
     kind = CodeSelectField(_l("Service"), validators=[DataRequired()], codes=SERVICE_KINDS)
-    given_on = DateField(_l("Date"), validators=[DataRequired()])
+    given_on = PastDateField(_l("Date"), validators=[DataRequired()])
     provider = StringField(_l("Given by"), validators=[Optional(), Length(max=80)])
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=200)])
 
@@ -61,19 +65,20 @@ class MedicalForm(FlaskForm):
 class CostForm(FlaskForm):
     """One inpatient stay and its costs in yuan, out-of-catalogue part included."""
 
-    admitted_on = DateField(_l("Admitted on"), validators=[DataRequired()])
+    admitted_on = PastDateField(_l("Admitted on"), validators=[DataRequired()])
     hospital = StringField(_l("Hospital"), validators=[DataRequired(), Length(max=80)])
-    total = DecimalField(_l("Total cost (yuan)"), places=2,
-                         validators=[DataRequired(), NumberRange(min=0.01)])
-    out_of_catalogue = DecimalField(_l("Out-of-catalogue cost (yuan)"), places=2,
-                                    validators=[Optional(), NumberRange(min=0)])
+    total = BoundedDecimalField(_l("Total cost (yuan)"), validators=[DataRequired()],
+                                maximum=MAX_COST_FEN)
+    out_of_catalogue = BoundedDecimalField(_l("Out-of-catalogue cost (yuan)"),
+                                           validators=[Optional()], minimum=0,
+                                           maximum=MAX_COST_FEN)
 
 
 class CycleForm(FlaskForm):
     """A review cycle: everyone due for review by a day."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
-    due_by = DateField(_l("Review everyone due by"), validators=[DataRequired()])
+    due_by = PlannedDateField(_l("Review everyone due by"), validators=[DataRequired()])
 
 
 class ReviewForm(FlaskForm):
@@ -81,5 +86,5 @@ class ReviewForm(FlaskForm):
 
     outcome = CodeSelectField(_l("Outcome"), validators=[DataRequired()], codes=REVIEW_OUTCOMES)
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
-    reviewed_on = DateField(_l("Reviewed on"), validators=[DataRequired()])
-    next_review_date = DateField(_l("Next review"), validators=[DataRequired()])
+    reviewed_on = PastDateField(_l("Reviewed on"), validators=[DataRequired()])
+    next_review_date = PlannedDateField(_l("Next review"), validators=[DataRequired()])

@@ -1,6 +1,6 @@
 """Street-by-street screens for employment (measure 7) and medical care (measure 3)."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template
 
 from charity import eligibility as rules
 from charity.auth.access import street_scope
@@ -8,6 +8,7 @@ from charity.auth.permissions import Permission, guard
 from charity.casework import queries
 from charity.casework.paging import ListPage
 from charity.extensions import db
+from charity.main.input_guard import page_arg
 from charity.timeutil import local_today
 
 bp = Blueprint("casework_overview", __name__, url_prefix="/casework")
@@ -39,7 +40,7 @@ def employment():
     zero = [row for row in household_rows if row.cells[0].gap]
     for row in zero:
         streets[row.street_id]["zero"] += 1
-    page = ListPage.of(zero, request.args.get("page", 1, type=int))
+    page = ListPage.of(zero, page_arg())
     return render_template("casework/employment.html", streets=streets, names=names, page=page,
                            share=share, owed=rules.standards(current_app.config)
                            ["employment_services_owed"])

@@ -11,7 +11,6 @@ from charity.casework.forms import CostForm, GrantForm, MedicalForm, ReferralFor
 from charity.casework.models import Referral
 from charity.casework.pages import person_or_404, render_person
 from charity.extensions import db
-from charity.forms import fen
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
@@ -75,8 +74,8 @@ def add_cost(person_id):
     """Record an inpatient stay's cost and its out-of-catalogue part."""
     return _handle(person_id, CostForm, "cost_form", "medical", lambda person, form:
                    operations.record_cost(person, form.admitted_on.data, form.hospital.data,
-                                          fen(form.total.data),
-                                          fen(form.out_of_catalogue.data or 0), local_today(),
+                                          form.total.fen(),
+                                          form.out_of_catalogue.fen() or 0, local_today(),
                                           user=current_user))
 
 

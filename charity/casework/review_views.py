@@ -14,6 +14,7 @@ from charity.casework.forms import CycleForm, ReviewForm
 from charity.casework.models import ReviewCycle
 from charity.casework.pages import person_or_404
 from charity.extensions import db
+from charity.main.input_guard import page_arg
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
@@ -49,8 +50,8 @@ def open_cycle():
 def _render_cycle(cycle, form=None, person_id=None, status=200):
     scope = street_scope()
     today = local_today()
-    due = db.paginate(queries.due_for_review(cycle.due_by, scope, cycle.id), per_page=50,
-                      error_out=False)
+    due = db.paginate(queries.due_for_review(cycle.due_by, scope, cycle.id), page=page_arg(),
+                      per_page=50, error_out=False)
     done = db.session.scalars(queries.reviewed_in(cycle.id, scope).limit(50)).all()
     form = form or ReviewForm(formdata=None, reviewed_on=today,
                               next_review_date=today + timedelta(days=365))

@@ -12,6 +12,8 @@ from charity.casework.forms import GapFilterForm
 from charity.casework.gaps import ALL_MEASURES, MEASURE_NUMBER, PERSON_MEASURES
 from charity.casework.pages import ACTIONS, person_or_404, render_person
 from charity.casework.paging import ListPage
+from charity.main.input_guard import page_arg
+from charity.main.limits import as_id
 from charity.registry import operations as registry_operations
 from charity.registry import queries as registry_queries
 from charity.registry.models import Household
@@ -29,9 +31,9 @@ def _filters(scope):
     form = GapFilterForm(request.args)
     names = queries.street_names(scope)
     form.street.choices = [("", _("All streets"))] + [(str(i), n) for i, n in names.items()]
-    street = form.street.data if (form.street.data or "").isdigit() else None
+    street = as_id(form.street.data)
     measure = form.measure.data if form.measure.data in ALL_MEASURES else None
-    return form, (int(street) if street and int(street) in names else None), measure
+    return form, (street if street in names else None), measure
 
 
 @bp.get("/gaps")
@@ -49,7 +51,7 @@ def gaps():
         found = [(row, cell) for row in rows for cell in row.cells
                  if cell.measure == measure and cell.gap
                  and (street_id is None or row.street_id == street_id)]
-        listing = ListPage.of(found, request.args.get("page", 1, type=int))
+        listing = ListPage.of(found, page_arg())
         if measure in HEALTH_MEASURES:
             commit_alone(registry_operations.health_listed,
                          [row.subject for row, _cell in listing.items], current_user,

@@ -1,12 +1,13 @@
 """The public disclosure page (totals only, no personal data) and the annual .xlsx for staff
 and auditors. It reads the fund's ledger and the donations' campaigns, so it lives beside both."""
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 
 from charity.auth.permissions import Permission, requires
 from charity.fund import annual
 from charity.fund import disclosure as public
 from charity.fund.views_helpers import MEASURE_NAMES
+from charity.main.input_guard import year_arg
 from charity.timeutil import local_today
 from donations.campaigns import queries as campaign_queries
 
@@ -16,7 +17,7 @@ bp = Blueprint("disclosure", __name__, url_prefix="/fund")
 @bp.get("/disclosure")
 def disclosure():
     """Public: money in and out by month, measure, street and campaign, and the head hash."""
-    year = request.args.get("year", type=int)
+    year = year_arg()
     report = public.build(year)
     return render_template("fund/disclosure.html", report=report, year=year,
                            measure_names=MEASURE_NAMES,
@@ -27,7 +28,7 @@ def disclosure():
 @requires(Permission.EXPORT_ANNUAL_REPORT)
 def annual_report():
     """The fund's year in one workbook."""
-    year = request.args.get("year", type=int) or local_today().year
+    year = year_arg() or local_today().year
     body = annual.workbook(year, "重庆市渝中区慈善会")
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                     "spreadsheetml.sheet", headers={

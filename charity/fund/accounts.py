@@ -9,6 +9,8 @@ fund accounts hold, less what they spent, is always the cash in the bank.
 
 from dataclasses import dataclass
 
+from charity.main.limits import as_id, as_int
+
 MEASURES = range(1, 11)
 #: Restriction kinds a designation may name.
 RESTRICTIONS = ("measure", "street", "campaign", "sponsorship")
@@ -34,9 +36,9 @@ class Purpose:
 
 def _valid_restriction(kind: str, value: str) -> bool:
     if kind == "measure":
-        return value.isdigit() and int(value) in MEASURES
+        return as_int(value) in MEASURES
     if kind in ("campaign", "sponsorship"):
-        return value.isdigit() and int(value) > 0
+        return as_id(value) is not None
     return kind == "street" and 0 < len(value) <= 40
 
 
@@ -53,7 +55,7 @@ def kind_of(code: str) -> str | None:
         kind, _, value = rest.partition(":")
         return FUND if kind in RESTRICTIONS and _valid_restriction(kind, value) else None
     if head == "reserved":
-        return FUND if rest.isdigit() and int(rest) > 0 else None
+        return FUND if as_id(rest) else None
     if code == FEES_BORNE:
         return FUND
     if head in ("disbursed", "spent"):

@@ -8,6 +8,7 @@ from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.fund import queries
 from charity.fund.verify import verify
+from charity.main.input_guard import page_arg
 from charity.relief import queries as relief_queries
 
 bp = Blueprint("fund", __name__, url_prefix="/fund")
@@ -45,7 +46,7 @@ def overview():
 def journal():
     """The journal, newest first, filtered by kind of entry; read-only."""
     kind = request.args.get("kind") or None
-    page = db.paginate(queries.entries(kind), per_page=50, error_out=False)
+    page = db.paginate(queries.entries(kind), page=page_arg(), per_page=50, error_out=False)
     return render_template("fund/journal.html", page=page, kind=kind)
 
 
@@ -60,5 +61,6 @@ def check():
 @requires(Permission.VIEW_LEDGER)
 def approvals():
     """The auditor's view of decided applications: maker, checker, committee, payment."""
-    page = db.paginate(relief_queries.applications(None), per_page=50, error_out=False)
+    page = db.paginate(relief_queries.applications(None), page=page_arg(), per_page=50,
+                       error_out=False)
     return render_template("fund/approvals.html", page=page)

@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
 
     def handler(error):
         code = getattr(error, "code", 500) or 500
-        message = messages.get(code, messages[500])()
+        message = getattr(error, "user_message", None) or messages.get(code, messages[500])()
         if wants_json():
             return jsonify(error=message), code
         return render_template("errors/error.html", code=code, message=message), code

@@ -12,6 +12,7 @@ from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
 from charity.main import spreadsheet
+from charity.main.input_guard import id_arg, page_arg
 from charity.pairing import messages, operations, queries
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import MatchRun, Pairing
@@ -103,8 +104,8 @@ def publish(run_id):
 def pairings():
     """The live pairings of the user's streets, with lock and forbid for those who run pairing."""
     scope = street_scope()
-    street = request.args.get("street", type=int)
-    page = db.paginate(queries.live(scope, street), per_page=50, error_out=False)
+    street = id_arg("street")
+    page = db.paginate(queries.live(scope, street), page=page_arg(), per_page=50, error_out=False)
     return render_template("pairing/pairings.html", page=page, form=ReasonForm(),
                            streets=db.session.scalars(district_queries.streets()).all(),
                            scope=scope)

@@ -5,8 +5,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -14,11 +12,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from charity.forms import (
-    CodeSelectField,
-    fen,
-)
+from charity.forms import CodeSelectField
 from charity.main import limits
+from charity.main.limits import (
+    LAST_YEAR,
+    MAX_INCOME_FEN,
+    BoundedDecimalField,
+    PlannedDateField,
+    RosterDateField,
+)
 from charity.registry.guardians import GuardianDetails
 from charity.registry.models import (
     CATEGORIES,
@@ -67,12 +69,12 @@ class PersonFieldsForm(FlaskForm):
     school_level = CodeSelectField(_l("School level"), validators=[Optional()],
                                    codes=SCHOOL_LEVELS, blank=True)
     college_entry_year = IntegerField(_l("College entry year"),
-                                      validators=[Optional(), NumberRange(1950, 2100)])
+                                      validators=[Optional(), NumberRange(1950, LAST_YEAR)])
     hukou = CodeSelectField(_l("Hukou"), validators=[DataRequired()], codes=HUKOU)
-    residence_permit_start = DateField(_l("Residence permit since"), validators=[Optional()])
-    monthly_income = DecimalField(_l("Monthly income (yuan)"), places=2,
-                                  validators=[Optional(), NumberRange(
-                                      min=0, max=limits.MONTHLY_INCOME_MAX_YUAN)])
+    residence_permit_start = RosterDateField(_l("Residence permit since"),
+                                             validators=[Optional()])
+    monthly_income = BoundedDecimalField(_l("Monthly income (yuan)"), validators=[Optional()],
+                                         minimum=0, maximum=MAX_INCOME_FEN)
     employment_status = CodeSelectField(_l("Employment"), validators=[DataRequired()],
                                         codes=EMPLOYMENT)
     able_to_work = BooleanField(_l("Able to work"))
@@ -80,7 +82,7 @@ class PersonFieldsForm(FlaskForm):
     family_doctor = BooleanField(_l("Family-doctor contract"))
     health_record = BooleanField(_l("Health record"))
     centralised_care = BooleanField(_l("In centralised care"))
-    next_review_date = DateField(_l("Next review"), validators=[Optional()])
+    next_review_date = PlannedDateField(_l("Next review"), validators=[Optional()])
 
     def validate_dibao_class(self, field):
         """Only a dibao recipient has a dibao class."""
@@ -105,8 +107,7 @@ class PersonFieldsForm(FlaskForm):
         data = {name: self[name].data for name in PERSON_FIELDS}
         for name in ("dibao_class", "special_disease", "school_level"):
             data[name] = data[name] or None
-        income = self.monthly_income.data
-        data["monthly_income_fen"] = fen(income) if income is not None else 0
+        data["monthly_income_fen"] = self.monthly_income.fen() or 0
         return data
 
 
@@ -136,7 +137,7 @@ class NewPersonForm(PersonFieldsForm):
                            message=_l("A phone number is 5 to 20 digits, spaces or dashes."))])
     guardian_consent = BooleanField(_l("The guardian consents to the enrolment and to the "
                                        "processing of the child's personal information"))
-    guardian_consent_on = DateField(_l("Consent given on"), validators=[Optional()])
+    guardian_consent_on = RosterDateField(_l("Consent given on"), validators=[Optional()])
 
     def guardian_details(self) -> GuardianDetails | None:
         """The guardian as typed, or None when nothing was; consent counts only when ticked."""
@@ -175,8 +176,8 @@ class StatusForm(FlaskForm):
 
     status = CodeSelectField(_l("New status"), validators=[DataRequired()], codes=STATUSES)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
-    effective_date = DateField(_l("Effective date"), validators=[DataRequired()])
-    next_review_date = DateField(_l("Next review"), validators=[Optional()])
+    effective_date = PlannedDateField(_l("Effective date"), validators=[DataRequired()])
+    next_review_date = PlannedDateField(_l("Next review"), validators=[Optional()])
 
 
 class ImportForm(FlaskForm):

@@ -13,6 +13,7 @@ from stdnum import exceptions, numdb
 from stdnum.cn import ric
 
 from charity.errors import DomainError
+from charity.main.limits import FIRST_BIRTH
 
 
 class IdNumberError(DomainError):
@@ -46,7 +47,7 @@ def check(value: str, today: date) -> IdCheck:
         raise IdNumberError(_l("The birth date in this ID number does not exist.")) from None
     if born > today:
         raise IdNumberError(_l("The birth date in this ID number is in the future."))
-    if today.year - born.year > 130:
+    if born < FIRST_BIRTH:
         raise IdNumberError(_l("The birth date in this ID number is too far in the past."))
     warnings = []
     status = area_status(number[:6])

@@ -11,6 +11,7 @@ from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, can, guard, requires
 from charity.district.models import Street
 from charity.extensions import db
+from charity.main.input_guard import id_arg
 from charity.registry import excel, queries, uploads
 from charity.registry.forms import ConfirmImportForm, ImportForm
 from charity.timeutil import local_today
@@ -66,8 +67,7 @@ def confirm_import():
 def export_roster():
     """A street's roster as .xlsx; full ID numbers only for roles that may see them (audited)."""
     scope = street_scope()
-    street_id = scope or (int(request.args["street"]) if request.args.get("street", "").isdigit()
-                          else None)
+    street_id = scope or id_arg("street")
     street = db.session.get(Street, street_id) if street_id else None
     if street is None:
         abort(404)

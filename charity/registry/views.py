@@ -9,6 +9,8 @@ from charity.auth.permissions import Permission, guard, requires
 from charity.district import queries as district_queries
 from charity.extensions import db
 from charity.forms import choices
+from charity.main.input_guard import page_arg
+from charity.main.limits import as_id
 from charity.registry import operations, queries
 from charity.registry.forms import (
     FilterForm,
@@ -31,7 +33,7 @@ def _filter_form(scope):
     streets = db.session.scalars(district_queries.streets()).all()
     form.street.choices = [("", _("All streets"))] + [
         (str(s.id), s.name) for s in streets if scope is None or s.id == scope]
-    street_id = scope or (int(form.street.data) if (form.street.data or "").isdigit() else None)
+    street_id = scope or as_id(form.street.data)
     communities = db.session.scalars(district_queries.communities(street_id)).all()
     form.community.choices = [("", _("All communities"))] + [
         (str(c.id), c.name) for c in communities]
@@ -47,20 +49,17 @@ def label_flag(flag: str) -> str:
             "lives_alone": _("Lives alone"), "student": _("Student")}[flag]
 
 
-def _as_int(value):
-    return int(value) if value and str(value).isdigit() else None
-
-
 @bp.get("/people")
 def people():
     """Search the roster of the user's streets by place, category, status, flag or name."""
     scope = street_scope()
     form = _filter_form(scope)
     filters = queries.PersonFilter(
-        street_id=_as_int(form.street.data), community_id=_as_int(form.community.data),
+        street_id=as_id(form.street.data), community_id=as_id(form.community.data),
         category=form.category.data or None, status=form.status.data or None,
         flag=form.flag.data or None, text=form.q.data or None)
-    page = db.paginate(queries.people(filters, scope), per_page=50, error_out=False)
+    page = db.paginate(queries.people(filters, scope), page=page_arg(), per_page=50,
+                       error_out=False)
     if filters.flag in HEALTH_FLAGS:
         commit_alone(operations.health_listed, page.items, current_user, "registry.people",
                      filters.flag)

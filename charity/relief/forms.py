@@ -1,12 +1,10 @@
 """Forms for applications and decisions."""
 
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -18,32 +16,24 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
-from charity.forms import fen
+from charity.main.limits import MAX_CASE_FEN, BoundedDecimalField, IdField
 from charity.relief.standards import DEFAULT_CAPS, KIND_LABELS
-
-
-def whole_fen(form, field) -> None:
-    """Yuan with at most two decimals: a fen is the smallest amount (never silently cut)."""
-    if field.data is not None and (not field.data.is_finite()
-                                   or field.data != field.data.quantize(Decimal("0.01"))):
-        raise ValidationError(_l("Write the amount in yuan with at most two decimals."))
 
 
 class ApplicationForm(FlaskForm):
     """An application for relief for one person: the kind, its grade or assessed amount, and
     why."""
 
-    person_id = IntegerField(_l("Person number on the roster"), validators=[DataRequired()])
+    person_id = IdField(_l("Person number on the roster"), validators=[DataRequired()])
     kind = SelectField(_l("Kind of relief"), validators=[DataRequired()],
                        choices=[(k, v) for k, v in KIND_LABELS.items()])
     grade = SelectField(_l("Grade (temporary assistance)"), validators=[Optional()],
                         choices=[("", "—"), ("1", _l("1 light")), ("2", _l("2 serious")),
                                  ("3", _l("3 severe"))])
-    assessed = DecimalField(_l("Assessed amount in yuan (medical, rent, disaster)"), places=2,
-                            validators=[Optional(), NumberRange(min=0.01), whole_fen])
+    assessed = BoundedDecimalField(_l("Assessed amount in yuan (medical, rent, disaster)"),
+                                   validators=[Optional()], maximum=MAX_CASE_FEN)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     one_case_one_discussion = BooleanField(_l("One case, one discussion (case committee)"))
 
@@ -61,7 +51,7 @@ class ApplicationForm(FlaskForm):
 
     def assessed_fen(self) -> int | None:
         """The assessed amount as integer fen, or None when none was given."""
-        return None if self.assessed.data is None else fen(self.assessed.data)
+        return self.assessed.fen()
 
 
 class DecisionForm(FlaskForm):
@@ -94,9 +84,9 @@ class AllocationCaseForm(FlaskForm):
     """Fund one case of a draft proposal from one fund with an amount in yuan."""
 
     fund = StringField(_l("Fund account"), validators=[DataRequired(), Length(max=80)])
-    amount = DecimalField(_l("Amount in yuan"), places=2,
-                          validators=[DataRequired(), NumberRange(min=0.01), whole_fen])
+    amount = BoundedDecimalField(_l("Amount in yuan"), validators=[DataRequired()],
+                                 maximum=MAX_CASE_FEN)
 
     def amount_fen(self) -> int:
-        """The amount as integer fen (`whole_fen` allows no part of a fen)."""
-        return fen(self.amount.data)
+        """The amount as integer fen (the field allows no part of a fen)."""
+        return self.amount.fen()

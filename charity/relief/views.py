@@ -9,6 +9,7 @@ from charity.audit.forms import OpenCaseForm
 from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
+from charity.main.input_guard import id_arg, page_arg
 from charity.registry import queries as registry_queries
 from charity.registry.models import Person
 from charity.relief import checks, operations, queries
@@ -39,7 +40,7 @@ def relief_rule(code: str) -> str:
 def index():
     """Applications on the user's streets, by state."""
     state = request.args.get("state") if request.args.get("state") in STATES else None
-    page = db.paginate(queries.applications(street_scope(), state), per_page=50,
+    page = db.paginate(queries.applications(street_scope(), state), page=page_arg(), per_page=50,
                        error_out=False)
     counts = dict(db.session.execute(queries.counts_by_state(street_scope())).all())
     return render_template("relief/index.html", page=page, state=state, states=STATES,
@@ -66,7 +67,7 @@ def _submit(form):
 @requires(Permission.SUBMIT_APPLICATION)
 def new():
     """Apply for relief for a person on the user's roster (the maker of the four eyes)."""
-    form = ApplicationForm(person_id=request.args.get("person", type=int))
+    form = ApplicationForm(person_id=id_arg("person"))
     if form.validate_on_submit():
         application_id = _submit(form)
         if application_id is not None:

@@ -3,7 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from charity.forms import CodeSelectField, choices
+from charity.main.limits import LAST_YEAR, MAX_ID, PastDateField, PlannedDateField
 from charity.visits.models import CHECK_OUTCOMES, FESTIVALS
 
 #: Needs a helper can report from a visit: each opens a referral for that measure.
@@ -37,15 +37,15 @@ class CampaignForm(FlaskForm):
     """A festival campaign and the days its visits fall in."""
 
     festival = CodeSelectField(_l("Festival"), validators=[DataRequired()], codes=FESTIVALS)
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2019, 2100)])
-    starts_on = DateField(_l("Visits from"), validators=[DataRequired()])
-    ends_on = DateField(_l("Visits until"), validators=[DataRequired()])
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2019, LAST_YEAR)])
+    starts_on = PlannedDateField(_l("Visits from"), validators=[DataRequired()])
+    ends_on = PlannedDateField(_l("Visits until"), validators=[DataRequired()])
 
 
 class VisitForm(FlaskForm):
     """The log of a visit: when, what happened, and the needs found."""
 
-    visited_on = DateField(_l("Date of the visit"), validators=[DataRequired()])
+    visited_on = PastDateField(_l("Date of the visit"), validators=[DataRequired()])
     notes = TextAreaField(_l("Notes"), validators=[DataRequired(), Length(max=2000)])
     needs = NeedsField(_l("Needs found (each opens a referral)"), validators=[Optional()])
 
@@ -57,7 +57,7 @@ class SpotCheckForm(FlaskForm):
                         validators=[DataRequired(), NumberRange(1, 500)])
     street = SelectField(_l("Street"), coerce=str, validators=[Optional()])
     seed = IntegerField(_l("Seed (empty: a new random seed)"),
-                        validators=[Optional(), NumberRange(0, 2**31 - 1)])
+                        validators=[Optional(), NumberRange(0, MAX_ID)])
 
 
 class OutcomeForm(FlaskForm):
@@ -66,4 +66,4 @@ class OutcomeForm(FlaskForm):
     outcome = CodeSelectField(_l("Finding"), validators=[DataRequired()],
                               codes=CHECK_OUTCOMES[1:])
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=200)])
-    checked_on = DateField(_l("Checked on"), validators=[DataRequired()])
+    checked_on = PastDateField(_l("Checked on"), validators=[DataRequired()])

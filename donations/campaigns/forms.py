@@ -2,12 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from charity.forms import CodeSelectField
+from charity.main.limits import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_CAMPAIGN_FEN,
+    PlannedDateField,
+    YuanField,
+)
 from donations.campaigns.models import CAMPAIGN_KINDS
-from donations.giving.forms import YuanField
 
 
 class CampaignForm(FlaskForm):
@@ -20,9 +26,9 @@ class CampaignForm(FlaskForm):
     title_en = StringField(_l("Title in English"), validators=[DataRequired(), Length(max=100)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=1000)])
     kind = CodeSelectField(_l("Kind"), validators=[DataRequired()], codes=CAMPAIGN_KINDS)
-    goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired()])
-    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
-    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired()], maximum=MAX_CAMPAIGN_FEN)
+    starts_on = PlannedDateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = PlannedDateField(_l("Ends on"), validators=[DataRequired()])
     designation = SelectField(_l("Raises for"), validators=[Optional()], validate_choice=False)
 
 
@@ -31,12 +37,14 @@ class PoolForm(FlaskForm):
     day, in yuan."""
 
     sponsor_name = StringField(_l("Sponsor"), validators=[DataRequired(), Length(max=100)])
-    total = YuanField(_l("Pool (yuan)"), validators=[DataRequired()])
-    per_donor_cap = YuanField(_l("Cap per donor (yuan)"), validators=[DataRequired()])
-    per_day_cap = YuanField(_l("Cap per day (yuan)"), validators=[DataRequired()])
+    total = YuanField(_l("Pool (yuan)"), validators=[DataRequired()], maximum=MAX_CAMPAIGN_FEN)
+    per_donor_cap = YuanField(_l("Cap per donor (yuan)"), validators=[DataRequired()],
+                              maximum=MAX_CAMPAIGN_FEN)
+    per_day_cap = YuanField(_l("Cap per day (yuan)"), validators=[DataRequired()],
+                            maximum=MAX_CAMPAIGN_FEN)
 
 
 class CharityDaysForm(FlaskForm):
     """The year whose September charity days to make ready."""
 
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from charity.district.models import Street
 from charity.errors import DomainError
 from charity.extensions import db
+from charity.main.limits import as_id, as_int
 
 MEASURES = {
     1: _l("Dibao and extra support"), 2: _l("Tekun support"), 3: _l("Medical aid"),
@@ -26,12 +27,12 @@ def check(designation: str | None) -> str | None:
     if not designation:
         return None
     kind, _sep, value = designation.partition(":")
-    if kind == "measure" and value.isdigit() and int(value) in MEASURES:
+    if kind == "measure" and as_int(value) in MEASURES:
         return f"measure:{int(value)}"
     if kind == "street" and db.session.scalar(select(Street.id).where(Street.name == value)):
         return designation
-    if kind in ("campaign", "sponsorship") and value.isdigit():
-        return f"{kind}:{int(value)}"
+    if kind in ("campaign", "sponsorship") and as_id(value):
+        return f"{kind}:{as_id(value)}"
     raise DesignationError(_l("Choose what the gift is for from the list."))
 
 
@@ -40,7 +41,7 @@ def describe(designation: str | None) -> str:
     if not designation:
         return _("Where most needed")
     kind, _sep, value = designation.partition(":")
-    if kind == "measure" and value.isdigit() and int(value) in MEASURES:
+    if kind == "measure" and as_int(value) in MEASURES:
         return _("Measure %(n)s: %(title)s", n=value, title=MEASURES[int(value)])
     if kind == "street":
         return _("Street: %(name)s", name=value)

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     SelectField,
     StringField,
@@ -22,25 +21,19 @@ from wtforms.validators import (
 )
 
 from charity.forms import CodeSelectField
-from donations.giving.amounts import yuan_to_fen
+from charity.main.limits import (
+    MAX_CONFIRMED_GIFT_FEN,
+    MAX_GIFT_FEN,
+    PastDateField,
+    YuanField,
+    yuan,
+)
+from donations.giving.amounts import GIFT_BOUNDS, MAX_ONLINE_GIFT_FEN, MIN_GIFT_FEN
 from donations.giving.models import OFFLINE_CHANNELS
 
 PRESETS_YUAN = (50, 100, 200, 500)
-
-
-class YuanField(StringField):
-    """A yuan amount typed by a person; `.fen` holds it in integer fen once validated."""
-
-    fen: int | None = None
-
-    def pre_validate(self, form):
-        """Read the typed amount into `.fen`, or refuse it with a message in the user's
-        language."""
-        try:
-            self.fen = yuan_to_fen(self.data)
-        except ValueError:
-            self.fen = None
-            raise ValidationError(_l("Write an amount in yuan, e.g. 100 or 12.50.")) from None
+#: The bounds of a gift's amount field, and what it says out of them.
+GIFT = {"maximum": MAX_ONLINE_GIFT_FEN, "minimum": MIN_GIFT_FEN, "message": GIFT_BOUNDS}
 
 
 class GiveForm(FlaskForm):
@@ -48,7 +41,8 @@ class GiveForm(FlaskForm):
     receipt, whether the name may be shown publicly (not unless ticked) and the payment
     method."""
 
-    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()],
+                       **GIFT)
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
     campaign = StringField(validators=[Optional(), Length(max=12)])
@@ -66,14 +60,24 @@ class OfflineGiftForm(FlaskForm):
     """An offline gift as staff record it from its paper or bank receipt."""
 
     channel = CodeSelectField(_l("Channel"), validators=[DataRequired()], codes=OFFLINE_CHANNELS)
-    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()],
+                       **GIFT | {"maximum": MAX_CONFIRMED_GIFT_FEN})
+    #: Above ¥10,000,000 the person recording the gift confirms the amount is meant.
+    confirm_large = BooleanField(_l("I confirm this large amount (above ¥10,000,000)"))
     receipt_number = StringField(_l("Receipt number"), validators=[DataRequired(), Length(max=40)])
     donor_name = StringField(_l("Donor"), validators=[DataRequired(), Length(max=100)])
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
-    given_on = DateField(_l("Date received"), validators=[DataRequired()])
+    given_on = PastDateField(_l("Date received"), validators=[DataRequired()])
     show_name = BooleanField(_l("The donor agreed to show their name publicly"))
     memo = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+    def validate_confirm_large(self, field):
+        """A gift above ¥10,000,000 is recorded only with the explicit confirmation."""
+        if self.amount.fen and self.amount.fen > MAX_GIFT_FEN and not field.data:
+            raise ValidationError(_l(
+                "This gift is above ¥%(max)s: tick “I confirm this large amount” to record it.",
+                max=yuan(MAX_GIFT_FEN)))
 
 
 class BatchForm(FlaskForm):
@@ -88,7 +92,8 @@ class BatchForm(FlaskForm):
 class MonthlyForm(FlaskForm):
     """A monthly gift: amount, what it is for, and whether the donor's name may be shown."""
 
-    amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()])
+    amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()],
+                       **GIFT)
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
                               validate_choice=False)
     show_name = BooleanField(_l("Show my name with my gifts (otherwise they are anonymous)"))

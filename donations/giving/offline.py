@@ -8,14 +8,22 @@ from io import StringIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from wtforms.validators import ValidationError
 
 from charity.audit.operations import record
 from charity.errors import SelfApproval
 from charity.extensions import db
 from charity.fund import accounts, journal
+from charity.main.limits import MAX_GIFT_FEN, check_day, check_fen
 from charity.timeutil import SHANGHAI
 from donations.giving import designations, operations
-from donations.giving.amounts import MAX_OFFLINE_GIFT_FEN, DonationError, check_amount, yuan_to_fen
+from donations.giving.amounts import (
+    MAX_OFFLINE_GIFT_FEN,
+    MIN_GIFT_FEN,
+    DonationError,
+    check_amount,
+    yuan_to_fen,
+)
 from donations.giving.models import OFFLINE_CHANNELS, Donation
 
 
@@ -78,7 +86,9 @@ def _batch_line(row: list[str]) -> dict:
     try:
         amount_fen, given_on = yuan_to_fen(amount), date.fromisoformat(given)
         designation = designations.check(designation or None)
-    except designations.DesignationError as error:
+        check_fen(amount_fen, MAX_GIFT_FEN, MIN_GIFT_FEN)
+        check_day(given_on)
+    except (designations.DesignationError, ValidationError) as error:
         raise DonationError(str(error)) from None
     except ValueError:
         raise DonationError(

@@ -92,6 +92,7 @@ def activate_monthly(gift_id):
 @requires(Permission.GIVE_FROM_PORTAL)
 def change_monthly(gift_id):
     """A new monthly amount from the next invoice on."""
+    _own_recurring(gift_id)
     form = _monthly_form()
     if not form.validate_on_submit():
         flash(_("Write an amount in yuan, e.g. 100 or 12.50."), "error")

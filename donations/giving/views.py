@@ -8,6 +8,7 @@ from sqlalchemy import select
 from charity.extensions import db, limiter
 from charity.labels import label
 from charity.main.headers import loads_from, personal
+from charity.main.limits import as_id
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 from donations.campaigns import queries as campaign_queries
@@ -70,7 +71,7 @@ def _open_campaign(value: str | None) -> FundraisingCampaign | None:
     """The campaign a gift names, if it takes gifts today; ValueError otherwise."""
     if not value:
         return None
-    campaign = db.session.get(FundraisingCampaign, int(value)) if value.isdigit() else None
+    campaign = db.session.get(FundraisingCampaign, as_id(value)) if as_id(value) else None
     if campaign is None or not campaign.starts_on <= local_today() <= campaign.ends_on:
         raise ValueError(value)
     return campaign

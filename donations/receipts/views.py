@@ -6,6 +6,7 @@ from flask_security import auth_required
 
 from charity.auth.permissions import Permission, can
 from charity.extensions import db
+from charity.main.limits import FIRST_YEAR, LAST_YEAR
 from donations.giving import queries
 from donations.giving.models import Donation
 from donations.receipts import pdf
@@ -31,7 +32,7 @@ def receipt(donation_id):
     return _pdf(pdf.receipt_pdf(donation), f"receipt-{donation.receipt_number}.pdf")
 
 
-@bp.get("/statements/<int:year>.pdf")
+@bp.get(f"/statements/<int(min={FIRST_YEAR}, max={LAST_YEAR}):year>.pdf")
 @auth_required()
 def statement(year):
     """The signed-in donor's received gifts of one year and their total."""

@@ -6,8 +6,9 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional
 
 from charity.forms import CodeSelectField
+from charity.main.limits import YuanField
 from donations.giving import designations
-from donations.giving.forms import YuanField
+from donations.giving.forms import GIFT
 from donations.sponsorship.models import SPONSORSHIP_KINDS
 
 
@@ -16,7 +17,7 @@ class SponsorshipForm(FlaskForm):
     one."""
 
     kind = CodeSelectField(_l("Need"), validators=[DataRequired()], codes=SPONSORSHIP_KINDS)
-    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()], **GIFT)
     street = SelectField(_l("Street"), validators=[Optional()], validate_choice=False)
 
 

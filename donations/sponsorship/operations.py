@@ -20,6 +20,7 @@ from charity.database import utcnow
 from charity.district.models import Community, Street
 from charity.errors import DomainError
 from charity.extensions import db
+from charity.main.limits import as_id
 from charity.pairing import adapter
 from charity.registry.models import Household, Person
 from charity.timeutil import local_today
@@ -182,7 +183,7 @@ def money_arrived(designation: str | None) -> int:
     covers; return how many. In a savepoint, so a person paired concurrently by another
     pledge costs this gift nothing: `pair_waiting` (the CLI) pairs it later."""
     kind, _sep, value = (designation or "").partition(":")
-    if kind != "sponsorship" or not value.isdigit():
+    if kind != "sponsorship" or not as_id(value):
         return 0
     today = local_today()
     try:

@@ -72,7 +72,8 @@ CHOOSE = "Choose what the gift is for from the list."
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"amount": "0"}, AMOUNT), ({"amount": "1e26"}, AMOUNT), ({"amount": "abc"}, AMOUNT),
+    ({"amount": "0"}, AMOUNT), ({"amount": "abc"}, AMOUNT),
+    ({"amount": "1e26"}, "A gift is between ¥1 and ¥1,000,000."),
     ({"amount": "1000001"}, "A gift is between ¥1 and ¥1,000,000."),
     ({"designation": "measure:99"}, CHOOSE), ({"designation": "campaign:1"}, CHOOSE),
     ({"designation": "street:不存在"}, CHOOSE)])
