@@ -43,7 +43,13 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, Babel, CSRF, the limiter and Flask-Security."""
-    from charity.auth.logins import CountedCodeForm, CountedLoginForm, count_attempts
+    from charity.auth.logins import (
+        CountedChangePasswordForm,
+        CountedCodeForm,
+        CountedLoginForm,
+        CountedVerifyForm,
+        count_attempts,
+    )
     from charity.auth.sessions import end_sessions_at_logout
     from charity.auth.throttle import limit_logins
     from charity.auth.two_factor import require_second_factor
@@ -65,7 +71,9 @@ def register_extensions(app: Flask) -> None:
     from flask_security import SQLAlchemyUserDatastore
 
     security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role),
-                      login_form=CountedLoginForm, two_factor_verify_code_form=CountedCodeForm)
+                      login_form=CountedLoginForm, two_factor_verify_code_form=CountedCodeForm,
+                      verify_form=CountedVerifyForm,
+                      change_password_form=CountedChangePasswordForm)
     limit_logins(app)
     count_attempts(app)
     require_second_factor(app)

@@ -1,15 +1,18 @@
 """Signing in: one message for every failure, and a budget of attempts per account.
 
 The login page answers a wrong password and an unknown e-mail alike, in the user's language,
-so it tells nobody which addresses have accounts. Each account (the e-mail as typed, trimmed
-and lower-cased, whether or not an account has it) has `LOGIN_ATTEMPTS` checks of a password
-or two-factor code per `LOGIN_ATTEMPT_WINDOW` seconds; the check that spends the last one
+so it tells nobody which addresses have accounts. Each account (the e-mail as Flask-Security
+finds its user: normalised, so `a@ｅxample.org` is `a@example.org`; lower-cased, whether or
+not an account has it) has `LOGIN_ATTEMPTS` checks of a password or two-factor code per
+`LOGIN_ATTEMPT_WINDOW` seconds, at sign-in and where a signed-in session types the password
+again (`/verify`, `/change`); the check that spends the last one
 and fails locks the account for `LOGIN_LOCKOUT_SECONDS`, and the page says so. The counts live
 in the rate limiter's storage (Redis in production, so every worker shares them; memory for
 `make run` and the tests), counted before the password is checked, so however many workers
 answer, no more than the budget of checks is made. A successful sign-in starts the count
 afresh. Every refused attempt is kept in the security log as `security.login_refused`, and
-each lockout as `security.lockout`; neither holds a password.
+each lockout as `security.lockout`; neither holds a password, nor what was typed as the e-mail
+unless it is an e-mail address (a password typed in the wrong field is not kept).
 
 The address budget (`LOGIN_RATE_LIMIT`, per client address) is `charity.auth.throttle`'s.
 """
@@ -19,8 +22,14 @@ from dataclasses import dataclass
 
 from flask import Flask, after_this_request, current_app
 from flask_babel import lazy_gettext as _l
-from flask_login import user_logged_in
-from flask_security import LoginForm, TwoFactorVerifyCodeForm
+from flask_login import current_user, user_logged_in
+from flask_security import (
+    ChangePasswordForm,
+    LoginForm,
+    TwoFactorVerifyCodeForm,
+    VerifyForm,
+    verify_password,
+)
 
 from charity.extensions import limiter
 from charity.transaction import commit_refusal
@@ -30,13 +39,25 @@ EMAIL_KEPT = 254
 BAD_CREDENTIALS = _l("The e-mail address or the password is not right.")
 BAD_CODE = _l("The code is not right, or it has expired. Enter the code your "
               "authenticator app shows now.")
+WRONG_PASSWORD = _l("The password is not right.")
 LOCKED = _l("Too many failed sign-ins for this account. It is locked for %(minutes)s minutes; "
             "try again after that.")
 
 
+def address_of(email: str | None) -> str | None:
+    """The e-mail address typed, as Flask-Security normalises it to find the user (the domain
+    through IDNA: full-width letters are plain ones), lower-cased; None if it is not one."""
+    try:
+        address = current_app.extensions["security"].mail_util.normalize((email or "").strip())
+    except ValueError:  # EmailValidateException: not an e-mail address
+        return None
+    return address.lower()[:EMAIL_KEPT]
+
+
 def account_of(email: str | None) -> str:
-    """The account an attempt is counted on: the e-mail as typed, trimmed and lower-cased."""
-    return (email or "").strip().lower()[:EMAIL_KEPT]
+    """The account an attempt is counted on: the address the user is found by, or what was
+    typed (trimmed and lower-cased) when that is no e-mail address."""
+    return address_of(email) or (email or "").strip().lower()[:EMAIL_KEPT]
 
 
 def _key(account: str, what: str) -> str:
@@ -115,7 +136,7 @@ class CountedCheck:
         self._log(attempt, self.reason())
         if locks_out(attempt):
             commit_refusal("lockout", object_type="user", object_id=self._user_id(),
-                           email=account)
+                           email=address_of(account))
             self.refused_with(locked_message())
         return False
 
@@ -132,7 +153,7 @@ class CountedCheck:
 
     def _log(self, attempt: Attempt, reason: str) -> None:
         commit_refusal("login_refused", object_type="user", object_id=self._user_id(),
-                       email=attempt.account, reason=reason)
+                       email=address_of(attempt.account), reason=reason)
 
 
 class CountedLoginForm(CountedCheck, LoginForm):
@@ -177,6 +198,41 @@ class CountedCodeForm(CountedCheck, TwoFactorVerifyCodeForm):
     def refused_with(self, message) -> None:
         """The code's error, in the user's language."""
         self.code.errors = [str(message or BAD_CODE)]
+
+
+class CurrentPasswordCheck(CountedCheck):
+    """A signed-in user typing their password again (`/verify`, `/change`): each check is a
+    counted attempt on the account, so a session left open guesses no more than a login."""
+
+    def validate(self, **kwargs) -> bool:
+        """Count the current password's check, then run the form's own validation."""
+        if not current_user.password:
+            return super().validate(**kwargs)
+        typed = self.password.data or ""
+        self.user = current_user
+
+        def right() -> bool:
+            normalised = current_app.extensions["security"].password_util.normalize(typed)
+            return bool(typed) and verify_password(normalised, current_user.password)
+
+        return self.counted(account_of(current_user.email), right) and \
+            super().validate(**kwargs)
+
+    def reason(self) -> str:
+        """A wrong current password."""
+        return "current_password"
+
+    def refused_with(self, message) -> None:
+        """The password's error, in the user's language."""
+        self.password.errors = [str(message or WRONG_PASSWORD)]
+
+
+class CountedVerifyForm(CurrentPasswordCheck, VerifyForm):
+    """Flask-Security's re-authentication form, counted per account."""
+
+
+class CountedChangePasswordForm(CurrentPasswordCheck, ChangePasswordForm):
+    """Flask-Security's change-password form, its current password counted per account."""
 
 
 def start_afresh(app: Flask, user=None, **_extra) -> None:

@@ -1,7 +1,8 @@
 """Password guessing is slowed at the door: a budget of sign-in attempts per address.
 
 The budget (`LOGIN_RATE_LIMIT`) is a limit on Flask-Security's blueprint that counts only
-the POSTs of the login form and of the two-factor code form; the blueprint's other routes keep
+the POSTs that check a password or a code (login, two-factor code, re-authentication, change
+of password); the blueprint's other routes keep
 the application's default limits. It is counted where the limiter counts (Redis in production:
 one budget for every worker). The budget per account is `charity.auth.logins`'.
 """
@@ -19,7 +20,8 @@ def _budget() -> str:
 
 
 #: The endpoints whose POSTs are sign-in attempts.
-ATTEMPTS = frozenset({"security.login", "security.two_factor_token_validation"})
+ATTEMPTS = frozenset({"security.login", "security.two_factor_token_validation",
+                      "security.verify", "security.change_password"})
 
 
 def _not_a_login() -> bool:
