@@ -1,12 +1,20 @@
 """Issue 11 attacked as an attacker and a careless user would: each test is a hole found,
 kept shut."""
 
+import re
+import zipfile
+from io import BytesIO
+
 import pytest
 from sqlalchemy import select
 
 from charity.audit.models import AuditEntry
 from charity.extensions import db, limiter
+from charity.main import limits
+from charity.registry import workbook as workbook_module
 from tests.factories import PASSWORD, UserFactory
+from tests.test_roster_excel import row, upload, workbook
+from tests.test_roster_uploads import SHEET, post, rebuilt
 
 WRONG = "not-the-password-at-all"
 
@@ -88,3 +96,62 @@ def test_a_password_typed_in_the_email_field_is_not_kept_in_the_security_log(cli
     assert typed.detail["email"] is None
     assert "antern" not in str(typed.detail).lower()
     assert address.detail["email"] == "someone@songtan.test"
+
+
+# Roster uploads -----------------------------------------------------------------------------
+
+@pytest.fixture
+def officer(client, auth):
+    """A signed-in admin reading English."""
+    auth.login(UserFactory(role="admin"))
+    client.get("/lang/en")
+    return client
+
+
+def _with_rows(extra_rows: str, dimension: str | None = None) -> BytesIO:
+    """A one-row roster made by openpyxl, with raw `<row>` XML added to its sheet and its
+    declared dimension replaced."""
+    source = workbook([row()]).getvalue()
+    with zipfile.ZipFile(BytesIO(source)) as old:
+        sheet = old.read(SHEET).decode()
+    if dimension:
+        sheet = re.sub(r'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>', sheet)
+    end = sheet.index("</sheetData>")
+    return rebuilt({SHEET: (sheet[:end] + extra_rows + sheet[end:]).encode()}, source)
+
+
+def test_a_sheet_declared_16384_columns_wide_is_read_to_the_columns_a_roster_has(session):
+    far = "".join(f'<row r="{n}"><c r="XFD{n}" t="inlineStr"><is><t>x</t></is></c></row>'
+                  for n in range(3, 2003))
+    small = _with_rows(far, "A1:XFD2002").getvalue()
+    assert len(small) < 30_000
+    rows = workbook_module.read_rows(small)
+    # Before: 2,000 rows of 16,384 cells each (390 MB from a 20 kB file; 50,000 rows: 6 GB).
+    assert len(rows) == 2002 and max(len(r) for r in rows) <= limits.IMPORT_MAX_COLUMNS
+
+
+def test_formatting_left_below_a_roster_does_not_count_as_rows(app, officer):
+    app.config["IMPORT_MAX_ROWS"] = 3
+    try:
+        blank = "".join(f'<row r="{n}"><c r="A{n}" s="0"/></row>' for n in range(3, 60))
+        response = post(officer, _with_rows(blank, "A1:W59"))
+    finally:
+        del app.config["IMPORT_MAX_ROWS"]
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "at most 3 rows" not in text
+    assert 'name="token"' in text
+
+
+@pytest.mark.parametrize("grade, known", [("①", False), ("²", False), ("２", True)])
+def test_a_disability_grade_written_as_a_circled_or_raised_digit_is_an_error(officer, grade,
+                                                                           known):
+    response = upload(officer, [row(残疾等级=grade)])
+    assert response.status_code == 200
+    assert ("The disability grade is 1 to 4" in response.get_data(as_text=True)) is not known
+
+
+@pytest.mark.parametrize("income", ["1e999999999", "1E+999990", "9" * 5000])
+def test_a_huge_income_in_exponent_form_is_told_the_bound(officer, income):
+    response = upload(officer, [row(**{"月收入(元)": income})])
+    assert response.status_code == 200
+    assert "at most 1000000 yuan" in response.get_data(as_text=True)

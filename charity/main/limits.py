@@ -50,6 +50,10 @@ EARLIEST_DATE = date(1950, 1, 1)
 #: An uploaded roster workbook: the most rows (after the header), the most bytes its zip may
 #: unpack to, and the largest ratio of a member's unpacked to packed size (a zip bomb's mark).
 IMPORT_MAX_ROWS = 50_000
+#: The columns of a roster sheet that are read (the roster has 23; room for a few of one's own).
+#: A sheet whose declared width is Excel's 16,384 columns would otherwise become that many
+#: cells per row in memory, whatever the file's size.
+IMPORT_MAX_COLUMNS = 100
 IMPORT_MAX_UNPACKED = 50 * 1024 * 1024
 IMPORT_MAX_RATIO = 100
 

@@ -192,7 +192,8 @@ def _parse_grades(raw: dict, row: dict, fail) -> None:
     if row["dibao_class"] and row["dibao_class"] not in ("A", "B", "C"):
         fail("dibao_class", _("The dibao class is A, B or C."))
     grade = raw.get("disability_grade")
-    row["disability_grade"] = int(grade) if grade and grade.isdigit() else None
+    # isdecimal, not isdigit: '①' and '²' are digits int() cannot read.
+    row["disability_grade"] = int(grade) if grade and grade.isdecimal() else None
     if grade and row["disability_grade"] not in (1, 2, 3, 4):
         fail("disability_grade", _("The disability grade is 1 to 4."))
 
@@ -227,9 +228,13 @@ def _parse_permit(raw: dict, row: dict, fail, today: date) -> None:
 
 
 def _income_fen(yuan: str) -> int | None:
-    """A monthly income in yuan as fen (parts of a fen dropped); None unless a number ≥ 0."""
+    """A monthly income in yuan as fen (parts of a fen dropped); None unless a number ≥ 0.
+    Above the bound it is the bound plus a yuan: '1e999990' is never made a whole number
+    (a million digits, half a minute of work per cell)."""
     try:
-        fen = int(Decimal(yuan or "0") * 100)
-    except (ArithmeticError, ValueError):  # not a number, or not a finite one
+        value = Decimal(yuan or "0")
+    except (ArithmeticError, ValueError):  # not a number
         return None
-    return fen if fen >= 0 else None
+    if not value.is_finite() or value < 0:
+        return None
+    return int(min(value, Decimal(limits.MONTHLY_INCOME_MAX_YUAN + 1)) * 100)

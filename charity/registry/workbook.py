@@ -1,7 +1,9 @@
 """Opening an uploaded roster workbook safely: the zip's own sizes are checked before openpyxl
 reads a byte of XML (a zip bomb is refused on its declared sizes, which Python's zipfile, and
 so openpyxl, never reads past), the XML is parsed by defusedxml (openpyxl uses it when it is
-installed: no external entities, no entity bombs), and reading stops past the row limit."""
+installed: no external entities, no entity bombs), and reading stops past the row limit. Only the
+first `IMPORT_MAX_COLUMNS` columns are read, whatever width the sheet declares or a row reaches,
+and blank rows (formatting left below a table) are not counted against the row limit."""
 
 import zipfile
 from io import BytesIO
@@ -47,14 +49,21 @@ def check_archive(content: bytes) -> None:
 def read_rows(content: bytes) -> list[tuple]:
     """The first sheet's rows as tuples of values, header first; raises `WorkbookRefused`."""
     check_archive(content)
-    most = _limit("IMPORT_MAX_ROWS")
+    most, filled = _limit("IMPORT_MAX_ROWS"), 0
     rows = []
     try:
         book = load_workbook(BytesIO(content), read_only=True, data_only=True)
         try:
-            for values in book.active.iter_rows(values_only=True):
+            sheet = book.active
+            sheet.reset_dimensions()  # the declared size is the file's word: read what it has
+            for values in sheet.iter_rows(max_col=_limit("IMPORT_MAX_COLUMNS"),
+                                          values_only=True):
+                if not any(v is not None and str(v).strip() for v in values):
+                    rows.append(())  # kept, so that later rows keep their numbers
+                    continue
                 rows.append(values)
-                if len(rows) > most + 1:
+                filled += 1
+                if filled > most + 1:
                     raise WorkbookRefused(_l("A roster has at most %(rows)s rows; split this "
                                              "file.", rows=most))
         finally:
