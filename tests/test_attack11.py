@@ -1,18 +1,20 @@
 """Issue 11 attacked as an attacker and a careless user would: each test is a hole found,
 kept shut."""
 
+import csv
 import re
 import zipfile
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from charity.audit.models import AuditEntry
 from charity.extensions import db, limiter
-from charity.main import limits
+from charity.main import limits, spreadsheet
 from charity.registry import workbook as workbook_module
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, PersonFactory, UserFactory
 from tests.test_roster_excel import row, upload, workbook
 from tests.test_roster_uploads import SHEET, post, rebuilt
 
@@ -155,3 +157,57 @@ def test_a_huge_income_in_exponent_form_is_told_the_bound(officer, income):
     response = upload(officer, [row(**{"月收入(元)": income})])
     assert response.status_code == 200
     assert "at most 1000000 yuan" in response.get_data(as_text=True)
+
+
+# Control characters -------------------------------------------------------------------------
+
+CONTROL = {"en": "contains a control character", "zh_Hans_CN": "含有控制字符"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh_Hans_CN"])
+@pytest.mark.parametrize("bad", ["甲\x0b乙", "甲\x1b[31m", "甲\x08", "\x7f\x01"])
+def test_a_control_character_in_a_form_is_refused_and_nothing_is_saved(client, auth, session,
+                                                                       language, bad):
+    person = PersonFactory(name="原名")
+    auth.login(UserFactory(role="admin"))
+    client.get(f"/lang/{language}")
+    response = client.post(f"/registry/people/{person.id}/edit",
+                           data={"name": bad, "category": person.category,
+                                 "hukou": person.hukou, "reason": "改名"})
+    assert response.status_code == 400
+    assert CONTROL[language] in response.get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.name == "原名"
+    assert client.get("/registry/people", query_string={"q": bad}).status_code == 400
+
+
+@pytest.mark.parametrize("fine", ["甲\t乙", "第一行\r\n第二行", "甲\u2028乙", "\ufffd"])
+def test_tab_line_breaks_and_other_unicode_are_not_refused(client, auth, fine):
+    auth.login(UserFactory(role="admin"))
+    assert client.get("/registry/people", query_string={"q": fine}).status_code == 200
+
+
+def test_a_record_kept_with_a_control_character_does_not_stop_its_streets_export(client, auth):
+    person = PersonFactory(name="甲\x0b乙")
+    auth.login(UserFactory(role="admin"))
+    response = client.get(f"/registry/export?street={person.household.street_id}")
+    assert response.status_code == 200
+    names = [c.value for c in load_workbook(BytesIO(response.data)).active["D"]]
+    assert "甲\ufffd乙" in names
+
+
+# Exports ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [" =1+1", "\u3000=HYPERLINK(\"http://e.vil/\")", "＝１＋１",
+                                  "＠SUM(1)", "＋1", "－1", "  +cmd|' /C calc'!A0", "\n=1+1"])
+def test_formula_signs_behind_spaces_or_in_full_width_are_written_as_text(text):
+    rows = list(csv.reader(StringIO(spreadsheet.csv_text(["name"], [[text]]))))
+    assert rows[1][0] == "'" + text
+    cell = load_workbook(BytesIO(spreadsheet.xlsx_bytes(spreadsheet.table(["n"], [[text]])))
+                         ).active["A2"]
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+@pytest.mark.parametrize("text", ["a=1", "甲－乙", "cmd|x", "'=1"])
+def test_texts_without_a_leading_sign_are_left_alone(text):
+    assert spreadsheet.csv_cell(text) == text

@@ -1,7 +1,11 @@
-"""What a request may carry, checked before and as views read it: no NUL character anywhere
-(400 with a message, before any view runs), ids in URLs and query strings within what a
-database column holds (a larger one is a 404 or ignored, never an overflow), years and pages
-within `charity.main.limits`."""
+"""What a request may carry, checked before and as views read it: no NUL character anywhere, nor
+any other control character but tab, line feed and carriage return (400 with a message, before
+any view runs: a vertical tab pasted from a word processor would make the person's record one no
+spreadsheet can hold, and every export of their street fail), ids in URLs and query strings
+within what a database column holds (a larger one is a 404 or ignored, never an overflow), years
+and pages within `charity.main.limits`."""
+
+import re
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
@@ -38,20 +42,39 @@ class NulRefused(BadRequest):
                       "Nothing was saved.")
 
 
-def _has_nul(values) -> bool:
-    return any("\x00" in key or any("\x00" in v for v in values.getlist(key))
+class ControlRefused(BadRequest):
+    """A request with a control character other than tab, line feed or carriage return (what
+    XML, and so a spreadsheet, cannot hold): refused before any view reads it."""
+
+    user_message = _l("The request contains a control character (such as a vertical tab or "
+                      "an escape, often pasted from another program), which is not allowed. "
+                      "Remove it and try again. Nothing was saved.")
+
+
+#: What each refusal looks for: NUL, told apart; the other C0 controls but tab, line feed and
+#: carriage return.
+REFUSED = ((re.compile("\\x00"), NulRefused),
+           (re.compile("[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f]"), ControlRefused))
+
+
+def _found(pattern: re.Pattern, values) -> bool:
+    return any(pattern.search(key) or any(pattern.search(v) for v in values.getlist(key))
                for key in values)
 
 
 def refuse_nul() -> None:
-    """Before every request: 400 for a NUL in the path, the query string or a form field."""
-    if ("\x00" in request.path or b"\x00" in request.query_string
-            or _has_nul(request.args) or _has_nul(request.form)):
-        raise NulRefused()
+    """Before every request: 400 for a NUL, or another control character, in the path, the
+    query string or a form field."""
+    query = request.query_string.decode("latin-1")
+    for pattern, refusal in REFUSED:
+        if (pattern.search(request.path) or pattern.search(query)
+                or _found(pattern, request.args) or _found(pattern, request.form)):
+            raise refusal()
 
 
 def register(app: Flask) -> None:
-    """Bound the `int` URL converter (before any blueprint adds its rules) and refuse NULs."""
+    """Bound the `int` URL converter (before any blueprint adds its rules) and refuse NULs
+    and other control characters."""
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(refuse_nul)
 

@@ -1,22 +1,30 @@
 """Exports (.csv and .xlsx) that a spreadsheet opens as data, never as formulas (OWASP "CSV
-injection"): a text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written
-as text. Numbers stay numbers, negative ones too; only strings are touched. Every export in
-the app writes its rows through this module."""
+injection"): a text that starts with `=`, `+`, `-`, `@` (or their full-width forms, spaces
+before them or not), a tab, a carriage return or a line feed is written as text. Numbers stay
+numbers, negative ones too; only strings are touched. A control character no .xlsx can hold (a
+record kept before such characters were refused) is written as U+FFFD, so one record never stops
+an export. Every export in the app writes its rows through this module."""
 
 import csv
 from collections.abc import Iterable, Sequence
 from io import BytesIO, StringIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
-#: What a spreadsheet may take as the start of a formula (or of a hidden one).
-RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may take as the start of a formula (or of a hidden one), the full-width
+#: forms included (Excel in Chinese and Japanese reads `＝１＋１` as typed as a formula).
+RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+#: Spaces a spreadsheet may skip before a formula's sign (ASCII and ideographic).
+LEADING_SPACES = " \u3000"
 
 
 def risky(value) -> bool:
-    """Whether `value` is a text a spreadsheet could run as a formula."""
-    return isinstance(value, str) and value.startswith(RISKY_STARTS)
+    """Whether `value` is a text a spreadsheet could run as a formula, spaces before its sign
+    or not."""
+    return isinstance(value, str) and (value.startswith(RISKY_STARTS) or
+                                       value.lstrip(LEADING_SPACES).startswith(RISKY_STARTS))
 
 
 def csv_cell(value):
@@ -38,7 +46,9 @@ def append(sheet: Worksheet, values: Sequence) -> None:
     """Append a row to a sheet; a risky text is stored as a string with Excel's quote prefix
     (openpyxl would otherwise take a text starting with `=` for a formula). The text itself is
     unchanged, so an exported roster imports again as it was."""
-    sheet.append(list(values))
+    values = [ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+              for v in values]
+    sheet.append(values)
     for cell, value in zip(sheet[sheet.max_row], values, strict=False):
         if risky(value):
             cell.value = value
