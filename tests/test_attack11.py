@@ -211,3 +211,29 @@ def test_formula_signs_behind_spaces_or_in_full_width_are_written_as_text(text):
 @pytest.mark.parametrize("text", ["a=1", "甲－乙", "cmd|x", "'=1"])
 def test_texts_without_a_leading_sign_are_left_alone(text):
     assert spreadsheet.csv_cell(text) == text
+
+
+# Bounds -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("amount", ["1e999999999", "9E+999999", "-1e999999999"])
+def test_an_amount_beyond_decimals_exponent_range_is_told_the_bounds(client, session, amount):
+    for language, expected in (("en", "A gift is between ¥1 and ¥1,000,000."),
+                               ("zh_Hans_CN", "单笔捐赠金额应在¥1至¥1,000,000之间。")):
+        client.get(f"/lang/{language}")
+        response = client.post("/donations/give", data={"amount": amount})
+        if amount.startswith("-"):
+            assert response.status_code == 400 and "error" in response.get_json()
+        else:
+            assert (response.status_code, response.get_json()) == (400, {"error": expected})
+
+
+def test_an_income_beyond_decimals_exponent_range_is_refused_on_the_form(client, auth, session):
+    person = PersonFactory()
+    auth.login(UserFactory(role="admin"))
+    client.get("/lang/en")
+    response = client.post(f"/registry/people/{person.id}/edit",
+                           data={"name": person.name, "category": person.category,
+                                 "hukou": person.hukou, "reason": "收入",
+                                 "monthly_income": "1e999999999"})
+    assert response.status_code == 400
+    assert "Write an amount between" in response.get_data(as_text=True)

@@ -93,7 +93,8 @@ def to_fen(value: Decimal, maximum: int, minimum: int = 1, message=OUT_OF_BOUNDS
     """An amount in yuan as integer fen, if between `minimum` and `maximum` fen and a whole
     number of fen; else ValidationError with the bounds (`message`, in the user's language,
     with `%(min)s` and `%(max)s` in yuan)."""
-    if not minimum <= value * 100 <= maximum:
+    # Compared in yuan: `value * 100` overflows Decimal's context for '1e999999999'.
+    if not Decimal(minimum) / 100 <= value <= Decimal(maximum) / 100:
         raise ValidationError(message % {"min": yuan(minimum), "max": yuan(maximum)})
     if value != value.quantize(Decimal("0.01")):
         raise ValidationError(_l("Write the amount in yuan with at most two decimals."))
