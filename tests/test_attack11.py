@@ -4,39 +4,29 @@ kept shut."""
 import csv
 import re
 import zipfile
+from datetime import date
 from io import BytesIO, StringIO
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from charity.audit.models import AuditEntry
-from charity.extensions import db, limiter
+from charity.extensions import db
 from charity.main import limits, spreadsheet
+from charity.registry import guardians, operations
 from charity.registry import workbook as workbook_module
+from charity.registry.models import Person
+from charity.timeutil import local_today
 from tests.factories import PASSWORD, PersonFactory, UserFactory
+from tests.test_guardians import GUARDIAN, child_number, member_form
+from tests.test_logins import (
+    WRONG,
+    _refusals,
+    _try,
+    fresh_counts,  # noqa: F401 (every test here starts with no counts)
+)
 from tests.test_roster_excel import row, upload, workbook
 from tests.test_roster_uploads import SHEET, post, rebuilt
-
-WRONG = "not-the-password-at-all"
-
-
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    """No attempt counted before or after a test."""
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-def _try(client, email, password=WRONG):
-    return client.post("/login", data={"email": email, "password": password})
-
-
-def _refusals(action="security.login_refused"):
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                   .order_by(AuditEntry.id)))
-
 
 # Sign-in ------------------------------------------------------------------------------------
 
@@ -237,3 +227,29 @@ def test_an_income_beyond_decimals_exponent_range_is_refused_on_the_form(client,
                                  "monthly_income": "1e999999999"})
     assert response.status_code == 400
     assert "Write an amount between" in response.get_data(as_text=True)
+
+
+# Guardians ----------------------------------------------------------------------------------
+
+def test_a_child_of_the_household_is_neither_offered_nor_taken_as_a_guardian(client, auth):
+    today = local_today()
+    brother = PersonFactory(name="哥哥十岁", birth_date=date(today.year - 10, 1, 1))
+    adult = PersonFactory(name="母亲", household=brother.household)
+    auth.login(UserFactory(role="street_officer"))
+    client.get("/lang/en")
+    url = f"/registry/households/{brother.household_id}/members/new"
+    form = client.get(url).get_data(as_text=True)
+    assert f'value="{adult.id}"' in form and f'value="{brother.id}"' not in form
+    data = member_form(**GUARDIAN | {"guardian_phone": "", "guardian_person": str(brother.id)})
+    assert client.post(url, data=data).status_code == 400
+    assert db.session.scalar(select(Person).where(Person.name == "小女儿")) is None
+
+
+def test_the_enrolment_itself_refuses_a_guardian_under_eighteen(app, session):
+    today = local_today()
+    sister = PersonFactory(birth_date=date(today.year - 17, 1, 1))
+    details = guardians.GuardianDetails(name="姐姐", relation="姐姐", person_id=sister.id,
+                                        consent_on=today)
+    with app.test_request_context("/?lang=en"), pytest.raises(operations.GuardianError) as error:
+        operations.enrol(sister.household, child_number(), today, "test", guardian=details)
+    assert ("person_id", "The guardian must be an adult (18 or older).") in error.value.problems

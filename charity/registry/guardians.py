@@ -15,6 +15,9 @@ from charity.registry.models import Guardian, Household, Person
 
 #: Below this age (on the day of enrolment) a person needs a guardian recorded.
 GUARDIAN_AGE = 14
+#: A member of the household who is a guardian is of this age at least (Civil Code art. 17
+#: and 27: a guardian has full capacity; a brother of ten consents for nobody).
+ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,19 @@ class GuardianDetails:
     consent_on: date | None = None
 
 
+def age(born: date, today: date) -> int:
+    """Years of age on `today` of someone born on `born`."""
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def needs_guardian(born: date, today: date) -> bool:
     """Whether someone born on `born` is under 14 on `today`."""
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return age < GUARDIAN_AGE
+    return age(born, today) < GUARDIAN_AGE
+
+
+def can_be_guardian(member: Person, today: date) -> bool:
+    """Whether a member of the household may be recorded as a child's guardian: an adult."""
+    return age(member.birth_date, today) >= ADULT_AGE
 
 
 def problems(details: GuardianDetails | None, today: date,
@@ -43,10 +55,7 @@ def problems(details: GuardianDetails | None, today: date,
                                    details.person_id, details.consent_on)):
         return [("name", str(_l("A child under 14 is enrolled only with a guardian: give the "
                                 "guardian's name, relation, phone and consent.")))]
-    found = []
-    if details.person_id is not None and (household is None or details.person_id not in {
-            p.id for p in household.members}):
-        found.append(("person_id", str(_l("The guardian must be a member of this household."))))
+    found = _linked_problems(details.person_id, household, today)
     if not details.name.strip():
         found.append(("name", str(_l("Give the guardian's name."))))
     elif len(details.name) > limits.NAME_MAX:
@@ -64,6 +73,20 @@ def problems(details: GuardianDetails | None, today: date,
         found.append(("consent_on", str(_l("The date must be between %(first)s and today.",
                                            first=limits.EARLIEST_DATE.isoformat()))))
     return found
+
+
+def _linked_problems(person_id: int | None, household: Household | None,
+                     today: date) -> list[tuple[str, str]]:
+    """A guardian linked to a person: an adult member of the child's household."""
+    if person_id is None:
+        return []
+    members = {p.id: p for p in household.members} if household is not None else {}
+    if person_id not in members:
+        return [("person_id", str(_l("The guardian must be a member of this household.")))]
+    if not can_be_guardian(members[person_id], today):
+        return [("person_id", str(_l("The guardian must be an adult (%(age)s or older).",
+                                     age=ADULT_AGE)))]
+    return []
 
 
 def mask_phone(phone: str) -> str:

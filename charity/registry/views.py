@@ -11,7 +11,7 @@ from charity.extensions import db
 from charity.forms import choices
 from charity.main.input_guard import page_arg
 from charity.main.limits import as_id
-from charity.registry import operations, queries
+from charity.registry import guardians, operations, queries
 from charity.registry.forms import (
     FilterForm,
     NewHouseholdForm,
@@ -193,8 +193,9 @@ def new_member(household_id):
     """Enrol another member of a household."""
     household = _household_or_404(household_id)
     form = NewPersonForm()
-    form.guardian_person.choices = [("", "—")] + [(str(m.id), m.name)
-                                                  for m in household.members]
+    form.guardian_person.choices = [("", "—")] + [
+        (str(m.id), m.name) for m in household.members
+        if guardians.can_be_guardian(m, local_today())]
     if form.validate_on_submit():
         done = _enrol(form, lambda: operations.enrol(
             household, form.id_number.data, local_today(), _("Added to household"),
