@@ -52,7 +52,7 @@ def register_extensions(app: Flask) -> None:
     )
     from charity.auth.sessions import end_sessions_at_logout
     from charity.auth.throttle import limit_logins
-    from charity.auth.two_factor import require_second_factor
+    from charity.auth.two_factor import RescueByAdministrator, require_second_factor
     from charity.extensions import babel, csrf, db, limiter, migrate, security
     from charity.i18n import select_locale, select_timezone
 
@@ -73,7 +73,8 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role),
                       login_form=CountedLoginForm, two_factor_verify_code_form=CountedCodeForm,
                       verify_form=CountedVerifyForm,
-                      change_password_form=CountedChangePasswordForm)
+                      change_password_form=CountedChangePasswordForm,
+                      two_factor_rescue_form=RescueByAdministrator)
     limit_logins(app)
     count_attempts(app)
     require_second_factor(app)

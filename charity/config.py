@@ -65,6 +65,8 @@ class Config:
     #: Global switch off: two-factor is required per role (`charity/auth/two_factor.py`).
     SECURITY_TWO_FACTOR_REQUIRED = False
     SECURITY_TWO_FACTOR_ENABLED_METHODS = ["authenticator"]
+    #: No code is e-mailed to a user who lost the authenticator (`charity/auth/two_factor.py`).
+    SECURITY_TWO_FACTOR_RESCUE_EMAIL = False
     SECURITY_TOTP_ISSUER = "Songtan"
     SECURITY_POST_LOGIN_VIEW = "/"
     SECURITY_POST_LOGOUT_VIEW = "/"

@@ -253,3 +253,19 @@ def test_the_enrolment_itself_refuses_a_guardian_under_eighteen(app, session):
     with app.test_request_context("/?lang=en"), pytest.raises(operations.GuardianError) as error:
         operations.enrol(sister.household, child_number(), today, "test", guardian=details)
     assert ("person_id", "The guardian must be an adult (18 or older).") in error.value.problems
+
+
+# Two-factor rescue --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("choice", ["help", "email"])
+def test_the_two_factor_rescue_sends_nothing_and_lets_nobody_in(client, session, choice):
+    admin = UserFactory(role="admin")
+    client.get("/lang/en")
+    assert "/tf-validate" in _try(client, admin.email, PASSWORD).headers["Location"]
+    page = client.get("/tf-rescue").get_data(as_text=True)
+    assert 'value="email"' not in page
+    response = client.post("/tf-rescue", data={"help_setup": choice})
+    assert response.status_code == 200
+    if choice == "help":
+        assert "Ask an administrator of the platform" in response.get_data(as_text=True)
+    assert client.get("/fund/").status_code == 302

@@ -6,11 +6,17 @@ yes, so a user who has not set up an authenticator app is sent to set one up and
 only once a code from it is accepted. A session that began before (a role granted since, or a
 session older than the rule) is held at the setup page here: such a user can open nothing else
 but the setup, the code check, the language switch and logout until it is done.
+
+A user who lost their authenticator is told to ask an administrator (`flask users
+reset_access`); Flask-Security's other rescues are off: no code is e-mailed (the mailbox would
+become a second factor as good as the app) and no mail is sent to a help address (the platform
+sends no mail).
 """
 
 from flask import Flask, redirect, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_security import url_for_security
+from flask_security import TwoFactorRescueForm, url_for_security
 from flask_security.twofactor import is_tf_setup
 
 from charity.auth.permissions import needs_second_factor
@@ -18,6 +24,19 @@ from charity.auth.permissions import needs_second_factor
 #: What a user held at the setup page may still open.
 OPEN_DURING_SETUP = frozenset({"security.two_factor_setup", "security.two_factor_token_validation",
                                "security.logout", "static", "main.set_language"})
+
+
+ASK_AN_ADMINISTRATOR = _l("Lost your authenticator? Ask an administrator of the platform to "
+                          "reset your two-factor sign-in; then sign in and set up a new one.")
+
+
+class RescueByAdministrator(TwoFactorRescueForm):
+    """Flask-Security's rescue form, which sends nothing: it says whom to ask."""
+
+    def validate(self, **kwargs) -> bool:
+        """Never a rescue by mail: the form answers with whom to ask."""
+        self.help_setup.errors = [str(ASK_AN_ADMINISTRATOR)]
+        return False
 
 
 def hold_at_setup():
