@@ -269,3 +269,14 @@ def test_the_two_factor_rescue_sends_nothing_and_lets_nobody_in(client, session,
     if choice == "help":
         assert "Ask an administrator of the platform" in response.get_data(as_text=True)
     assert client.get("/fund/").status_code == 302
+
+
+@pytest.mark.parametrize("typed", [" careless@songtan.test ", "careless@songtan.test\n",
+                                   "\tCareless@Songtan.test"])
+def test_spaces_around_the_email_a_keyboard_added_do_not_refuse_the_right_password(client,
+                                                                                 session,
+                                                                                 typed):
+    UserFactory(role="donor", email="careless@songtan.test")
+    response = _try(client, typed, PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/donations/portal").status_code == 200

@@ -161,7 +161,9 @@ class CountedLoginForm(CountedCheck, LoginForm):
     e-mail, a wrong password and a disabled account alike."""
 
     def validate(self, **kwargs) -> bool:
-        """Check the password as one counted attempt (nothing to count without both fields)."""
+        """Check the password as one counted attempt (nothing to count without both fields).
+        Spaces around the e-mail (a phone keyboard's trailing one) are not part of it."""
+        self.email.data = (self.email.data or "").strip()
         account = account_of(self.email.data)
         if not account or not self.password.data:
             return super().validate(**kwargs)
