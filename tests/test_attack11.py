@@ -280,3 +280,18 @@ def test_spaces_around_the_email_a_keyboard_added_do_not_refuse_the_right_passwo
     response = _try(client, typed, PASSWORD)
     assert response.status_code == 302
     assert client.get("/donations/portal").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/verify", "/change"])
+@pytest.mark.parametrize("password", [5, ["x"], None])
+def test_a_password_sent_as_json_that_is_no_text_is_refused_not_a_500(client, auth, session,
+                                                                       path, password):
+    auth.login(UserFactory(role="donor"))
+    response = client.post(path, json={"password": password, "new_password": password,
+                                       "new_password_confirm": password})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("email", [5, ["x@songtan.test", "y@songtan.test"], {"a": 1}, None])
+def test_an_email_sent_as_json_that_is_no_text_is_refused_not_a_500(client, session, email):
+    assert client.post("/login", json={"email": email, "password": "x"}).status_code == 400

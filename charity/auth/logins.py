@@ -47,8 +47,9 @@ LOCKED = _l("Too many failed sign-ins for this account. It is locked for %(minut
 def address_of(email: str | None) -> str | None:
     """The e-mail address typed, as Flask-Security normalises it to find the user (the domain
     through IDNA: full-width letters are plain ones), lower-cased; None if it is not one."""
+    typed = email.strip() if isinstance(email, str) else ""
     try:
-        address = current_app.extensions["security"].mail_util.normalize((email or "").strip())
+        address = current_app.extensions["security"].mail_util.normalize(typed)
     except ValueError:  # EmailValidateException: not an e-mail address
         return None
     return address.lower()[:EMAIL_KEPT]
@@ -57,7 +58,8 @@ def address_of(email: str | None) -> str | None:
 def account_of(email: str | None) -> str:
     """The account an attempt is counted on: the address the user is found by, or what was
     typed (trimmed and lower-cased) when that is no e-mail address."""
-    return address_of(email) or (email or "").strip().lower()[:EMAIL_KEPT]
+    typed = email if isinstance(email, str) else ""
+    return address_of(typed) or typed.strip().lower()[:EMAIL_KEPT]
 
 
 def _key(account: str, what: str) -> str:
@@ -163,7 +165,8 @@ class CountedLoginForm(CountedCheck, LoginForm):
     def validate(self, **kwargs) -> bool:
         """Check the password as one counted attempt (nothing to count without both fields).
         Spaces around the e-mail (a phone keyboard's trailing one) are not part of it."""
-        self.email.data = (self.email.data or "").strip()
+        if isinstance(self.email.data, str):
+            self.email.data = self.email.data.strip()
         account = account_of(self.email.data)
         if not account or not self.password.data:
             return super().validate(**kwargs)
@@ -210,7 +213,7 @@ class CurrentPasswordCheck(CountedCheck):
         """Count the current password's check, then run the form's own validation."""
         if not current_user.password:
             return super().validate(**kwargs)
-        typed = self.password.data or ""
+        typed = self.password.data if isinstance(self.password.data, str) else ""
         self.user = current_user
 
         def right() -> bool:
