@@ -17,7 +17,7 @@ from charity.registry import guardians, operations
 from charity.registry import workbook as workbook_module
 from charity.registry.models import Person
 from charity.timeutil import local_today
-from tests.factories import PASSWORD, PersonFactory, UserFactory
+from tests.factories import PASSWORD, HouseholdFactory, PersonFactory, UserFactory
 from tests.test_guardians import GUARDIAN, child_number, member_form
 from tests.test_logins import (
     WRONG,
@@ -295,3 +295,18 @@ def test_a_password_sent_as_json_that_is_no_text_is_refused_not_a_500(client, au
 @pytest.mark.parametrize("email", [5, ["x@songtan.test", "y@songtan.test"], {"a": 1}, None])
 def test_an_email_sent_as_json_that_is_no_text_is_refused_not_a_500(client, session, email):
     assert client.post("/login", json={"email": email, "password": "x"}).status_code == 400
+
+
+def test_a_consent_dated_before_the_child_was_born_is_refused(client, auth):
+    household = HouseholdFactory()
+    auth.login(UserFactory(role="street_officer"))
+    client.get("/lang/en")
+    born = date(local_today().year - 8, 1, 1)  # child_number()'s
+    data = member_form(**GUARDIAN | {"guardian_consent_on": "1960-05-01"})
+    response = client.post(f"/registry/households/{household.id}/members/new", data=data)
+    assert response.status_code == 400
+    assert f"between {born.isoformat()} and today" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Person).where(Person.name == "小女儿")) is None
+    rows = [row(姓名="孩子", 身份证号=child_number(), 监护人姓名="王母", 监护人关系="母亲",
+                监护人电话="13800138000", 监护同意日期="1960-05-01")]
+    assert f"between {born.isoformat()} and today" in upload(client, rows).get_data(as_text=True)

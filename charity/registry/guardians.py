@@ -47,10 +47,11 @@ def can_be_guardian(member: Person, today: date) -> bool:
     return age(member.birth_date, today) >= ADULT_AGE
 
 
-def problems(details: GuardianDetails | None, today: date,
-             household: Household | None = None) -> list[tuple[str, str]]:
+def problems(details: GuardianDetails | None, today: date, household: Household | None = None,
+             born: date | None = None) -> list[tuple[str, str]]:
     """What is missing or wrong in a child's guardian, as (field, message) pairs; the fields
-    are GuardianDetails' names. Empty when the guardian can be recorded."""
+    are GuardianDetails' names. Empty when the guardian can be recorded. A consent is given
+    on or after the child's birth (`born`), not before."""
     if details is None or not any((details.name, details.relation, details.phone,
                                    details.person_id, details.consent_on)):
         return [("name", str(_l("A child under 14 is enrolled only with a guardian: give the "
@@ -69,9 +70,10 @@ def problems(details: GuardianDetails | None, today: date,
         found.append(("phone", str(_l("Give the guardian's phone number."))))
     if details.consent_on is None:
         found.append(("consent_on", str(_l("The guardian's consent is required."))))
-    elif not limits.EARLIEST_DATE <= details.consent_on <= today:
+    elif not (first := max(limits.EARLIEST_DATE, born or limits.EARLIEST_DATE)) \
+            <= details.consent_on <= today:
         found.append(("consent_on", str(_l("The date must be between %(first)s and today.",
-                                           first=limits.EARLIEST_DATE.isoformat()))))
+                                           first=first.isoformat()))))
     return found
 
 

@@ -50,7 +50,8 @@ def enrol(household: Household, id_number: str, today: date, reason: str, user=N
     if duplicate_of(checked.number) is not None:
         raise RegistryError(_l("This ID number is already on the roster."))
     child = guardians.needs_guardian(checked.birth_date, today)
-    if child and (problems := guardians.problems(guardian, today, household)):
+    if child and (problems := guardians.problems(guardian, today, household,
+                                                 born=checked.birth_date)):
         raise GuardianError(problems)
     person = Person(household=household, birth_date=checked.birth_date,
                     sex=fields.pop("sex", None) or checked.sex, status="enrolled",

@@ -84,7 +84,7 @@ def parse_row(raw: dict, number: int, today: date, out: DryRun, locations, seen)
         checked = _id_number(raw["id_number"], number, today, out, seen, fail)
         row["id_number"] = checked.number if checked else None
         if checked and guardians.needs_guardian(checked.birth_date, today):
-            row["guardian"] = _guardian(raw, today, fail)
+            row["guardian"] = _guardian(raw, today, checked.birth_date, fail)
         row["category"] = _word(raw["category"], CATEGORY_WORDS)
         if row["category"] is None:
             fail("category", _("Unknown category: %(value)s", value=raw["category"]))
@@ -126,7 +126,7 @@ def _place(raw: dict, locations, fail) -> dict:
     return {"street_id": street.id, "community_id": community.id}
 
 
-def _guardian(raw: dict, today: date, fail) -> guardians.GuardianDetails:
+def _guardian(raw: dict, today: date, born: date, fail) -> guardians.GuardianDetails:
     """A child's guardian from the guardian columns, each problem reported on its column."""
     consent = raw.get("guardian_consent_on", "")
     details = guardians.GuardianDetails(
@@ -135,7 +135,7 @@ def _guardian(raw: dict, today: date, fail) -> guardians.GuardianDetails:
     if consent and details.consent_on is None:
         fail("guardian_consent_on", _("Write dates as YYYY-MM-DD."))
         return details
-    for key, message in guardians.problems(details, today):
+    for key, message in guardians.problems(details, today, born=born):
         fail(GUARDIAN_FIELDS[key], message)
     return details
 
