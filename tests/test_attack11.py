@@ -9,7 +9,7 @@ from io import BytesIO, StringIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from charity.extensions import db
 from charity.main import limits, spreadsheet
@@ -310,3 +310,30 @@ def test_a_consent_dated_before_the_child_was_born_is_refused(client, auth):
     rows = [row(姓名="孩子", 身份证号=child_number(), 监护人姓名="王母", 监护人关系="母亲",
                 监护人电话="13800138000", 监护同意日期="1960-05-01")]
     assert f"between {born.isoformat()} and today" in upload(client, rows).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, message", [
+    ("en", "This workbook has 2001 sheets; a roster has at most 50."),
+    ("zh_Hans_CN", "此工作簿有2001个工作表；名册最多50个。")])
+def test_a_workbook_listing_one_sheet_thousands_of_times_is_refused_unopened(client, auth,
+                                                                              language,
+                                                                              message):
+    source = workbook([row()]).getvalue()
+    with zipfile.ZipFile(BytesIO(source)) as old:
+        book = old.read("xl/workbook.xml").decode()
+        rels = old.read("xl/_rels/workbook.xml.rels").decode()
+    # Each listing is opened and read by openpyxl: 20,000 of them took 15 s (linear).
+    book = book.replace("</sheets>", "".join(
+        f'<sheet name="S{n}" sheetId="{n + 10}" r:id="rIdX{n}"/>' for n in range(2000))
+        + "</sheets>")
+    rels = rels.replace("</Relationships>", "".join(
+        f'<Relationship Id="rIdX{n}" Target="/xl/worksheets/sheet1.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        for n in range(2000)) + "</Relationships>")
+    auth.login(UserFactory(role="admin"))
+    client.get(f"/lang/{language}")
+    before = db.session.scalar(select(func.count(Person.id)))
+    response = post(client, rebuilt({"xl/workbook.xml": book.encode(),
+                                     "xl/_rels/workbook.xml.rels": rels.encode()}, source))
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Person.id))) == before

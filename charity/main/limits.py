@@ -54,6 +54,9 @@ IMPORT_MAX_ROWS = 50_000
 #: A sheet whose declared width is Excel's 16,384 columns would otherwise become that many
 #: cells per row in memory, whatever the file's size.
 IMPORT_MAX_COLUMNS = 100
+#: The sheets an uploaded workbook may list: openpyxl opens every one it lists (reading each
+#: to its size), and a listing may name one sheet a hundred thousand times.
+IMPORT_MAX_SHEETS = 50
 IMPORT_MAX_UNPACKED = 50 * 1024 * 1024
 IMPORT_MAX_RATIO = 100
 
