@@ -312,6 +312,21 @@ def test_a_consent_dated_before_the_child_was_born_is_refused(client, auth):
     assert f"between {born.isoformat()} and today" in upload(client, rows).get_data(as_text=True)
 
 
+def _listed(times: int, source: bytes) -> dict[str, bytes]:
+    """The workbook's listing and relationships with its one sheet listed `times` more times."""
+    with zipfile.ZipFile(BytesIO(source)) as old:
+        book = old.read("xl/workbook.xml").decode()
+        rels = old.read("xl/_rels/workbook.xml.rels").decode()
+    book = book.replace("</sheets>", "".join(
+        f'<sheet name="S{n}" sheetId="{n + 10}" r:id="rIdX{n}"/>' for n in range(times))
+        + "</sheets>")
+    rels = rels.replace("</Relationships>", "".join(
+        f'<Relationship Id="rIdX{n}" Target="/xl/worksheets/sheet1.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        for n in range(times)) + "</Relationships>")
+    return {"xl/workbook.xml": book.encode(), "xl/_rels/workbook.xml.rels": rels.encode()}
+
+
 @pytest.mark.parametrize("language, message", [
     ("en", "This workbook has 2001 sheets; a roster has at most 50."),
     ("zh_Hans_CN", "此工作簿有2001个工作表；名册最多50个。")])
@@ -319,21 +334,23 @@ def test_a_workbook_listing_one_sheet_thousands_of_times_is_refused_unopened(cli
                                                                               language,
                                                                               message):
     source = workbook([row()]).getvalue()
-    with zipfile.ZipFile(BytesIO(source)) as old:
-        book = old.read("xl/workbook.xml").decode()
-        rels = old.read("xl/_rels/workbook.xml.rels").decode()
     # Each listing is opened and read by openpyxl: 20,000 of them took 15 s (linear).
-    book = book.replace("</sheets>", "".join(
-        f'<sheet name="S{n}" sheetId="{n + 10}" r:id="rIdX{n}"/>' for n in range(2000))
-        + "</sheets>")
-    rels = rels.replace("</Relationships>", "".join(
-        f'<Relationship Id="rIdX{n}" Target="/xl/worksheets/sheet1.xml" Type="http://schemas.'
-        'openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
-        for n in range(2000)) + "</Relationships>")
     auth.login(UserFactory(role="admin"))
     client.get(f"/lang/{language}")
     before = db.session.scalar(select(func.count(Person.id)))
-    response = post(client, rebuilt({"xl/workbook.xml": book.encode(),
-                                     "xl/_rels/workbook.xml.rels": rels.encode()}, source))
+    response = post(client, rebuilt(_listed(2000, source), source))
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Person.id))) == before
+
+
+def test_a_large_sheet_listed_a_few_times_is_refused_on_what_would_be_read(app, officer):
+    source = workbook([row()]).getvalue()
+    with zipfile.ZipFile(BytesIO(source)) as old:
+        sheet = len(old.read(SHEET))
+    app.config["IMPORT_MAX_UNPACKED"] = sheet * 30  # the file itself unpacks to less
+    try:
+        response = post(officer, rebuilt(_listed(40, source), source))
+    finally:
+        del app.config["IMPORT_MAX_UNPACKED"]
+    assert response.status_code == 400
+    assert "unpacks to more than" in response.get_data(as_text=True)
