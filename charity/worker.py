@@ -1,5 +1,5 @@
-"""What Celery's command line loads: `celery -A charity.worker:celery worker` (and `beat`). The app is
-made from the environment, as `flask` and gunicorn make it."""
+"""What Celery's command line loads: `celery -A charity.worker:celery worker` (and `beat`).
+The app is made from the environment, as `flask` and gunicorn make it."""
 
 from charity import create_app
 

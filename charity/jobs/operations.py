@@ -7,12 +7,11 @@ from celery import shared_task
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerDown
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from charity.database import utcnow
 from charity.extensions import db
 from charity.jobs.models import ACTIVE, Job
-from charity.jobs.runner import finish
+from charity.jobs.runner import finish, keep
 
 #: A job with no news for this long is taken for lost (its worker died without a word).
 STALE_AFTER = timedelta(minutes=30)
@@ -47,11 +46,7 @@ def start(kind: str, key: str, *, user=None, street_id: int | None = None,
         return running, False
     job = Job(kind=kind, key=key, street_id=street_id, started_by_id=getattr(user, "id", None),
               params=params or {}, updated_at=utcnow())
-    db.session.add(job)
-    try:
-        db.session.commit()
-    except IntegrityError:  # another request started the same work a moment ago
-        db.session.rollback()
+    if not keep(job):  # another request started the same work a moment ago
         return active(key), False
     send(job)
     return job, True
@@ -65,7 +60,6 @@ def send(job: Job) -> None:
     try:
         task.apply_async(args=[job_id])
     except BrokerDown:
-        db.session.rollback()
         finish(job_id, "failed", error={"code": "broker_down", "params": {}})
 
 

@@ -1,5 +1,6 @@
-"""How a job runs on a worker: `job_task` makes a function into a Celery task that marks its
-job running, lets it report progress, and keeps its writes and its outcome in one unit of work
+"""How a job runs on a worker, and the jobs' unit of work (the only place besides
+`charity.transaction` and CLI commands that commits): `job_task` makes a function into a
+Celery task that marks its job running, lets it report progress, and keeps its writes and its outcome in one unit of work
 at its end. A refusal (`DomainError`) fails the job with its message; a passing fault is tried
 again with a growing pause (`autoretry_for` with `retry_backoff`); anything else fails the job
 and leaves nothing of its writes.
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable
 
 from celery import shared_task
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charity.database import utcnow
 from charity.errors import DomainError
@@ -51,6 +52,18 @@ def refusal(error: DomainError) -> dict:
     args, params = getattr(message, "_args", None), getattr(message, "_kwargs", None)
     msgid = args[0] if args else str(message)
     return {"code": "refused", "msgid": msgid, "params": dict(params or {})}
+
+
+def keep(job: Job) -> bool:
+    """Commit a new job (the worker must see its row before the message reaches it); False,
+    with nothing kept, if an active job holds its key already."""
+    db.session.add(job)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def finish(job_id: int, state: str, **values) -> None:

@@ -2,8 +2,7 @@
 script) that leads to its result, and the history of jobs for staff, filtered by kind and state
 and kept to the viewer's street."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, jsonify, render_template, request
 from sqlalchemy import select
 
 from charity.auth.access import note_out_of_scope, street_scope
@@ -12,23 +11,10 @@ from charity.extensions import db
 from charity.jobs import messages
 from charity.jobs.models import STATES, Job
 from charity.jobs.operations import is_stale
+from charity.jobs.pages import result_url
 from charity.main.templating import local_datetime
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-
-
-def result_url(job: Job) -> str | None:
-    """Where a finished job's result is shown, if it has one."""
-    if job.state != "succeeded" or not job.result:
-        return None
-    return url_for(job.result["endpoint"], **job.result.get("values", {}))
-
-
-def shown(job: Job, started: bool):
-    """Answer a start: the job's page; a note when the same work was running already."""
-    if not started and not job.finished:
-        flash(_("The same work is already queued or running; here it is."), "info")
-    return redirect(url_for("jobs.page", job_id=job.id))
 
 
 def _job_or_404(job_id: int) -> Job:

@@ -14,7 +14,7 @@ from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
 from charity.jobs import operations as jobs
-from charity.jobs.views import shown
+from charity.jobs.pages import shown
 from charity.pairing import operations, queries, tasks
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import MatchRun, Pairing

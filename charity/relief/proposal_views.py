@@ -13,7 +13,7 @@ from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.fund.accounts import is_spendable, may_fund
 from charity.jobs import operations as jobs
-from charity.jobs.views import shown
+from charity.jobs.pages import shown
 from charity.relief import allocation, proposals
 from charity.relief.allocation import purpose_of
 from charity.relief.forms import AllocationCaseForm, AllocationRunForm

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
 from charity.jobs import operations as jobs
-from charity.jobs.views import shown
+from charity.jobs.pages import shown
 from charity.main.templating import fen
 from donations.giving import review
 from donations.stripe.models import WAITING, Reconciliation, StripeEvent
