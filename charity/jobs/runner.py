@@ -1,9 +1,9 @@
 """How a job runs on a worker, and the jobs' unit of work (the only place besides
-`charity.transaction` and CLI commands that commits): `job_task` makes a function into a
-Celery task that marks its job running, lets it report progress, and keeps its writes and its
-outcome in one unit of work at its end. A refusal (`DomainError`) fails the job with its message; a passing fault is tried
-again with a growing pause (`autoretry_for` with `retry_backoff`); anything else fails the job
-and leaves nothing of its writes.
+`charity.transaction` and CLI commands that commits): `job_task` makes a function into a Celery
+task that marks its job running, lets it report progress, and keeps its writes and its outcome
+in one unit of work at its end. A refusal (`DomainError`) fails the job with its message; a
+passing fault is tried again with a growing pause (`autoretry_for` with `retry_backoff`);
+anything else fails the job and leaves nothing of its writes.
 
 A task's function takes the job and a `Progress`; it reads first (reporting its steps), then
 writes (flushing, never committing), and returns where its result is shown:
