@@ -139,8 +139,9 @@ def register_jobs(app: Flask) -> None:
     """Celery bound to the app, and every job's task (see charity/jobs)."""
     from charity.jobs import operations, queue
     from charity.pairing import tasks as pairing
+    from charity.registry import tasks as registry
     from charity.relief import tasks as relief
     from donations import tasks as donations
 
     queue.init_app(app)
-    app.extensions["jobs"] = (operations, pairing, relief, donations)
+    app.extensions["jobs"] = (operations, pairing, registry, relief, donations)

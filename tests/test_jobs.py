@@ -260,3 +260,22 @@ def test_history_filters_and_keeps_a_street_officer_to_their_street(client, auth
     assert mine.count('class="job-row') == 1 and f'href="/jobs/{rows[0].id}"' in mine
     assert client.get(f"/jobs/{rows[1].id}").status_code == 404
     assert client.get(f"/jobs/{rows[2].id}.json").status_code == 404
+
+
+def test_a_confirmed_roster_is_imported_by_a_job_once(client, auth):
+    from charity.registry.models import Person
+    from tests.test_roster_excel import row, upload
+
+    auth.login(factories.user("street_officer", "七星岗"))
+    client.get("/lang/en")
+    before = count(Person)
+    page = upload(client, [row()]).get_data(as_text=True)
+    token = page.split('name="token" value="')[1].split('"')[0]
+    confirmed = client.post("/registry/import/confirm", data={"token": token})
+    assert result_of(client, confirmed) == "/registry/people"
+    job = db.session.scalar(select(Job).where(Job.kind == "roster_import"))
+    assert job.street_id == factories.street("七星岗").id and job.params == {"rows": 1}
+    assert count(Person) == before + 1
+    again = client.post("/registry/import/confirm", data={"token": token})
+    assert again.headers["Location"] == "/registry/import"  # the upload is spent
+    assert count(Person) == before + 1 and count(Job) == 1

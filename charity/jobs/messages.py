@@ -11,6 +11,7 @@ KINDS = {
     "reconciliation": _l("Reconciliation with Stripe"),
     "relief_expiry": _l("Expiry of unpaid reservations"),
     "pledge_expiry": _l("Expiry of unpaid sponsorship pledges"),
+    "roster_import": _l("Roster import"),
 }
 #: The states, as the pages name them.
 STATES = {
