@@ -279,3 +279,16 @@ def test_a_confirmed_roster_is_imported_by_a_job_once(client, auth):
     again = client.post("/registry/import/confirm", data={"token": token})
     assert again.headers["Location"] == "/registry/import"  # the upload is spent
     assert count(Person) == before + 1 and count(Job) == 1
+
+
+def test_two_starts_at_the_same_moment_make_one_job(session):
+    """The database holds the rule too: one active job per key (a partial unique index)."""
+    from charity.jobs.runner import keep
+
+    assert keep(Job(kind="pairing_run", key="pairing_run:district", updated_at=utcnow()))
+    assert not keep(Job(kind="pairing_run", key="pairing_run:district", updated_at=utcnow()))
+    assert count(Job) == 1
+    db.session.add(Job(kind="pairing_run", key="pairing_run:district", state="succeeded",
+                       updated_at=utcnow()))
+    db.session.commit()  # finished jobs hold no key
+    assert count(Job) == 2
