@@ -62,6 +62,7 @@ def test_a_pairing_run_shows_its_progress_and_lands_on_the_preview(tmp_path, mon
             page.wait_for_timeout(100)
             moved = bar.get_attribute("value") != "0" and bar.evaluate("bar => bar.value")
         words = page.locator(".job-progress").inner_text()
+        page.screenshot(path=str(tmp_path / "job.png"))
         page.wait_for_url(lambda url: "/pairing/runs/" in url, timeout=30_000)
         assert "OPTIMAL" in page.content() or "最优" in page.content()
         page.screenshot(path=str(tmp_path / "preview.png"))
