@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from charity.disclosure.views import bp as disclosure
     from charity.district.views import bp as district
     from charity.fund.views import bp as fund
+    from charity.jobs.views import bp as jobs
     from charity.main.views import bp as main
     from charity.pairing.helper_views import bp as my_pairings
     from charity.pairing.views import bp as pairing
@@ -122,7 +124,7 @@ def register_blueprints(app: Flask) -> None:
                       casework_records, casework_reviews, casework_overview, visits,
                       visits_campaigns, dashboard, pairing, my_pairings, relief,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
-                      giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff):
+                      giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs):
         app.register_blueprint(blueprint)
 
 
@@ -164,3 +166,15 @@ def register_commands(app: Flask) -> None:
     from donations.commands import donations
 
     app.cli.add_command(donations)
+
+
+def register_jobs(app: Flask) -> None:
+    """Celery bound to the app, and every job's task (see charity/jobs)."""
+    from charity.jobs import operations, queue
+    from charity.pairing import tasks as pairing
+    from charity.registry import tasks as registry
+    from charity.relief import tasks as relief
+    from donations import tasks as donations
+
+    queue.init_app(app)
+    app.extensions["jobs"] = (operations, pairing, registry, relief, donations)

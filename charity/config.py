@@ -103,6 +103,15 @@ class Config:
     #: Offline gifts at or above this many fen need a second person to confirm them.
     OFFLINE_CONFIRM_THRESHOLD_FEN = int(os.environ.get("OFFLINE_CONFIRM_THRESHOLD_FEN",
                                                        "1000000"))
+    #: The job queue (see charity/jobs/queue.py): Celery's filesystem transport under
+    #: instance/queue by default (no server), or e.g. redis://host:6379/0 for workers elsewhere.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+    #: Empty: a SQLAlchemy result backend in instance/celery-results.db.
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
+    #: Seconds before a message a dead worker held goes back to the queue (Redis); 0: Celery's.
+    CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "0"))
+    #: Run jobs at once in the process that starts them (the tests do).
+    CELERY_TASK_ALWAYS_EAGER = False
     #: Days a sponsorship pledge waits for its first gift; then it expires and pairs nobody.
     SPONSORSHIP_PLEDGE_DAYS = int(os.environ.get("SPONSORSHIP_PLEDGE_DAYS", "30"))
 

@@ -6,6 +6,7 @@ from charity.auth import models as auth
 from charity.casework import models as casework
 from charity.district import models as district
 from charity.fund import models as fund
+from charity.jobs import models as jobs
 from charity.pairing import models as pairing
 from charity.registry import models as registry
 from charity.relief import models as relief
@@ -16,5 +17,5 @@ from donations.sponsorship import models as sponsorship
 from donations.stripe import models as stripe
 
 #: The modules that declare tables: importing them adds each table to `db.metadata`.
-MODULES = (audit, auth, casework, district, fund, pairing, registry, relief, visits, campaigns,
-           giving, sponsorship, stripe)
+MODULES = (audit, auth, casework, district, fund, jobs, pairing, registry, relief, visits,
+           campaigns, giving, sponsorship, stripe)

@@ -36,11 +36,12 @@ def require_browser():
 
 
 @contextmanager
-def live_server(tmp_path, prepare):
-    """Serve a fresh app; `prepare(app)` fills its database (inside an app context) first."""
+def live_server(tmp_path, prepare, config=None):
+    """Serve a fresh app; `prepare(app)` fills its database (inside an app context) first.
+    `config` overrides the test configuration (jobs on a worker, say)."""
     app = create_app(TEST_CONFIG | {
         "TESTING": False, "WTF_CSRF_ENABLED": True,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}"})
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.db'}"} | (config or {}))
     app.instance_path = str(tmp_path)
     with app.app_context():
         flask_migrate.upgrade(revision="head")

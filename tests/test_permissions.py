@@ -56,6 +56,8 @@ PAGES = [
     ("POST", f"/donations/portal/monthly/{NOBODY}/cancel", {"donor"}),
     ("POST", "/donations/portal/sponsorships", {"donor"}),
     ("GET", "/donations/staff/reconciliation", LEDGER),
+    ("GET", "/jobs/", LEDGER | {"street_officer"}),
+    ("GET", f"/jobs/{NOBODY}", LEDGER | {"street_officer"}),
 ]
 EVERY_ROLE = sorted({role for roles in ROLES.values() for role in roles})
 

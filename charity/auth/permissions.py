@@ -77,8 +77,13 @@ class Permission(StrEnum):
     GIVE_FROM_PORTAL = "give_from_portal"
     #: The last reconciliation of the gifts with Stripe, and the events still waiting.
     VIEW_RECONCILIATION = "view_reconciliation"
+    #: Start a reconciliation with Stripe now (it also runs nightly).
+    RUN_RECONCILIATION = "run_reconciliation"
     #: Open any donor's receipt (donors open their own).
     VIEW_ANY_RECEIPT = "view_any_receipt"
+    #: The jobs (pairing and allocation runs, reconciliation, expiry) of the user's streets:
+    #: their progress, outcome and history.
+    VIEW_JOBS = "view_jobs"
 
 
 #: The roles that hold each capability: the only place roles are named for access.
@@ -115,6 +120,9 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.GIVE_FROM_PORTAL: frozenset({"donor"}),
     Permission.VIEW_RECONCILIATION: frozenset({"admin", "fund_manager", "approver", "auditor"}),
     Permission.VIEW_ANY_RECEIPT: frozenset({"admin", "fund_manager", "approver", "auditor"}),
+    Permission.RUN_RECONCILIATION: frozenset({"admin", "fund_manager"}),
+    Permission.VIEW_JOBS: frozenset({"admin", "fund_manager", "approver", "auditor",
+                                     "street_officer"}),
 }
 
 

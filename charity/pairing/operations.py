@@ -29,11 +29,23 @@ def _stored(messages) -> list[dict]:
     return [message.as_json() for message in messages]
 
 
-def run(street=None, user=None) -> MatchRun:
-    """Solve the district (or one street) and keep the result as a preview with its diff."""
+def _silent(done: int, total: int, code: str) -> None:
+    """No one watches a run from the command line."""
+
+
+def run(street=None, user=None, progress=_silent) -> MatchRun:
+    """Solve the district (or one street) and keep the result as a preview with its diff.
+    `progress(done, total, code)` hears each step (a job's progress bar); it is called before
+    anything is written."""
+    progress(0, 3, "reading")
     standards = rules.standards(current_app.config)
     problem = adapter.build_problem(local_today(), standards, street)
+    if problem.beneficiaries and not (problem.cadres or problem.volunteers):
+        raise PairingError(_l("There is no active cadre or volunteer to pair anyone with; "
+                              "nothing was run."))
+    progress(1, 3, "solving")
     result = matching.solve(problem)
+    progress(2, 3, "saving")
     in_scope = {b.id for b in problem.beneficiaries}
     live = {_key(*adapter.as_pair(p).key): p.id for p in adapter.live_pairs()
             if p.person_id in in_scope}

@@ -11,9 +11,11 @@ from charity.auth.permissions import Permission, requires
 from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
+from charity.jobs import operations as jobs
+from charity.jobs.pages import shown
 from charity.main import spreadsheet
 from charity.main.input_guard import id_arg, page_arg
-from charity.pairing import messages, operations, queries
+from charity.pairing import messages, operations, queries, tasks
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import MatchRun, Pairing
 from charity.timeutil import local_today
@@ -46,7 +48,8 @@ def overview():
 @bp.post("/runs")
 @requires(Permission.RUN_PAIRING)
 def run():
-    """Solve the district (or the officer's street) and show the result as a preview."""
+    """Start a job that solves the district (or the officer's street); its page shows the
+    progress and leads to the preview. A second start while one runs shows the first."""
     scope = street_scope()
     form = _run_form(scope)
     if not form.validate_on_submit():
@@ -55,11 +58,9 @@ def run():
     if scope is not None and (street is None or street.id != scope):
         note_out_of_scope(Street, street and street.id)
         abort(404)
-    with unit_of_work() as work:
-        match_run = operations.run(street, user=current_user)
-    if not work.ok:
-        return redirect(url_for(".overview"))
-    return redirect(url_for(".preview", run_id=match_run.id))
+    job, started = jobs.start("pairing_run", tasks.key(street and street.id), user=current_user,
+                              street_id=street and street.id)
+    return shown(job, started)
 
 
 def _run_or_404(run_id):

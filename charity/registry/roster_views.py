@@ -11,6 +11,8 @@ from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, can, guard, requires
 from charity.district.models import Street
 from charity.extensions import db
+from charity.jobs import operations as jobs
+from charity.jobs.pages import shown
 from charity.main.input_guard import id_arg
 from charity.registry import excel, queries, uploads
 from charity.registry.forms import ConfirmImportForm, ImportForm
@@ -41,7 +43,7 @@ def import_roster():
 @bp.post("/import/confirm")
 @requires(Permission.EDIT_REGISTRY)
 def confirm_import():
-    """Import a file whose dry run was clean; checked again, all rows or none."""
+    """Import a file whose dry run was clean, as a job: checked again, all rows or none."""
     form = ConfirmImportForm()
     if not form.validate_on_submit():
         abort(400)
@@ -54,13 +56,11 @@ def confirm_import():
         flash(_("The roster changed since the dry run; nothing was imported."), "error")
         return render_template("registry/import.html", form=ImportForm(formdata=None),
                                result=result, token=None), 400
-    with unit_of_work() as work:
-        count = excel.apply(result, local_today(), user=current_user)
-        record("roster.import", "roster", None, rows=count)
-    if not work.ok:
-        return redirect(url_for(".import_roster"))
-    flash(_("%(count)s people imported.", count=count), "success")
-    return redirect(url_for("registry.people"))
+    upload = uploads.keep(content, current_user.id)  # for the job, which checks it again
+    job, started = jobs.start("roster_import", f"roster_import:{form.token.data}",
+                              user=current_user, street_id=street_scope(),
+                              params={"upload": upload})
+    return shown(job, started)
 
 
 @bp.get("/export")

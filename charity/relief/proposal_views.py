@@ -12,6 +12,8 @@ from sqlalchemy import select
 from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.fund.accounts import is_spendable, may_fund
+from charity.jobs import operations as jobs
+from charity.jobs.pages import shown
 from charity.relief import allocation, proposals
 from charity.relief.allocation import purpose_of
 from charity.relief.forms import AllocationCaseForm, AllocationRunForm
@@ -93,15 +95,13 @@ def allocations():
 @bp.post("/allocations")
 @requires(Permission.ALLOCATE)
 def run_allocation():
-    """Run the optimiser over the open cases and keep its proposal as a draft."""
+    """Start a job that runs the optimiser over the open cases and keeps its proposal as a
+    draft; the job's page shows the progress and leads to the proposal."""
     form = AllocationRunForm()
     if form.validate_on_submit():
-        with unit_of_work() as work:
-            proposal = proposals.run(current_user, tolerance_pct=form.tolerance.data)
-        if work.ok:
-            flash(_("The optimiser proposed an allocation; review it before sending it."),
-                  "success")
-            return redirect(url_for(".proposal", proposal_id=proposal.id))
+        job, started = jobs.start("allocation_run", "allocation_run", user=current_user,
+                                  params={"tolerance_pct": form.tolerance.data})
+        return shown(job, started)
     return _list(form, 400)
 
 

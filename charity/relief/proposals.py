@@ -23,11 +23,19 @@ from charity.relief.models import AllocationProposal, Application, ProposalItem
 from charity.relief.operations import ReliefError
 
 
-def run(user, *, time_limit: float = 20.0, tolerance_pct: int = 5) -> AllocationProposal:
-    """Run the optimiser on the open applications and save its result as a draft."""
+def _silent(done: int, total: int, code: str) -> None:
+    """No one watches a run from the command line."""
+
+
+def run(user, *, time_limit: float = 20.0, tolerance_pct: int = 5,
+        progress=_silent) -> AllocationProposal:
+    """Run the optimiser on the open applications and save its result as a draft.
+    `progress(done, total, code)` hears each step before anything is written."""
     if not 0 <= tolerance_pct <= 100:
         raise ReliefError(_l("The tolerance is a number of percentage points from 0 to 100."))
+    progress(0, 2, "solving")
     result, applications = allocation.propose(time_limit, tolerance_pct)
+    progress(1, 2, "saving")
     if not applications:
         raise ReliefError(_l("No eligible application is waiting for a decision."))
     if result.status not in ("OPTIMAL", "FEASIBLE"):

@@ -1,12 +1,16 @@
 """The reconciliation page: the last comparison of the gifts with Stripe, what it put right,
 what needs a person, and the Stripe events still waiting for their gift."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
-from charity.auth.permissions import Permission, guard
+from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
+from charity.jobs import operations as jobs
+from charity.jobs.pages import shown
 from charity.main.templating import fen
 from donations.giving import review
 from donations.stripe.models import WAITING, Reconciliation, StripeEvent
@@ -55,4 +59,16 @@ def page():
                                  .order_by(StripeEvent.received_at).limit(100)).all()
     held = db.session.scalar(select(func.count()).select_from(review.queue().subquery()))
     return render_template("donations/reconciliation.html", last=last, waiting=waiting,
-                           held=held, reasons=REASONS, kinds=KINDS, outcome=outcome_label)
+                           held=held, reasons=REASONS, kinds=KINDS, outcome=outcome_label,
+                           form=FlaskForm())
+
+
+@bp.post("/runs")
+@requires(Permission.RUN_RECONCILIATION)
+def run():
+    """Start a reconciliation job now (it also runs nightly); its page shows the progress and
+    leads back here. A second start while one runs shows the first."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    job, started = jobs.start("reconciliation", "reconciliation", user=current_user)
+    return shown(job, started)

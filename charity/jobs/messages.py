@@ -1,0 +1,65 @@
+"""What the job pages say, in the user's language: each kind of job, each step a job reports,
+and each way a job can fail. Jobs store codes with parameters; these turn them into words."""
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+#: The kinds of job, as the history page names them.
+KINDS = {
+    "pairing_run": _l("Pairing run"),
+    "allocation_run": _l("Allocation run"),
+    "reconciliation": _l("Reconciliation with Stripe"),
+    "relief_expiry": _l("Expiry of unpaid reservations"),
+    "pledge_expiry": _l("Expiry of unpaid sponsorship pledges"),
+    "roster_import": _l("Roster import"),
+}
+#: The states, as the pages name them.
+STATES = {
+    "queued": _l("Waiting for a worker"),
+    "running": _l("Running"),
+    "retrying": _l("Waiting to try again"),
+    "succeeded": _l("Done"),
+    "failed": _l("Failed"),
+}
+#: The steps a job reports.
+PROGRESS = {
+    "queued": _l("Waiting for a worker"),
+    "started": _l("Started"),
+    "reading": _l("Reading the records"),
+    "solving": _l("The optimiser is solving"),
+    "saving": _l("Saving the result"),
+    "comparing": _l("Comparing the gifts with Stripe"),
+    "done": _l("Done"),
+}
+#: Why a job failed (or waits to try again). `refused` carries the refusal's own message.
+ERRORS = {
+    "transient": _l("A passing fault (the database or a service was busy or unreachable); "
+                    "trying again, attempt %(attempt)s."),
+    "transient_gave_up": _l("A passing fault did not pass after %(attempt)s attempts; "
+                            "please start it again later."),
+    "broker_down": _l("The job queue cannot be reached, so the job was not started; nothing "
+                      "was changed. Please try again later or tell the administrator."),
+    "worker_lost": _l("The worker running this job stopped and the job made no progress for "
+                      "%(minutes)s minutes; nothing was saved. Please start it again."),
+    "internal": _l("The job failed on an unexpected error; nothing was saved. The "
+                   "administrator can find the details in the worker's log."),
+    "infeasible": _l("The quotas cannot all be met: the preview lists the conflicts; it "
+                     "cannot be published until they are resolved."),
+}
+
+
+def label(table: dict, code: str | None) -> str:
+    """A code's words from `table`, or the code itself if it is unknown."""
+    return str(table.get(code, code or ""))
+
+
+def error_text(error: dict | None) -> str:
+    """A job's error in the reader's language: a refusal's own message (its untranslated text,
+    translated now), or one of `ERRORS` with its parameters."""
+    if not error:
+        return ""
+    params = error.get("params") or {}
+    if error.get("code") == "refused":
+        return gettext(error["msgid"], **params)
+    message = ERRORS.get(error.get("code"))
+    return str(message) % params if message is not None else str(error.get("code"))

@@ -1,0 +1,70 @@
+"""Starting jobs: one active job per piece of work (a second start shows the first), a stale
+job (its worker died) given up, and a broker that is down reported on the job at once."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from flask import current_app
+from kombu.exceptions import OperationalError as BrokerDown
+from sqlalchemy import select
+
+from charity.database import utcnow
+from charity.extensions import db
+from charity.jobs.models import ACTIVE, Job
+from charity.jobs.runner import finish, keep
+
+#: A job with no news for this long is taken for lost (its worker died without a word).
+STALE_AFTER = timedelta(minutes=30)
+
+
+def active(key: str) -> Job | None:
+    """The job that holds `key` now, if any."""
+    return db.session.scalar(select(Job).where(Job.key == key, Job.state.in_(ACTIVE)))
+
+
+def is_stale(job: Job) -> bool:
+    """Whether an unfinished job has had no news for `STALE_AFTER`."""
+    return not job.finished and utcnow() - job.updated_at > STALE_AFTER
+
+
+def give_up(job: Job) -> None:
+    """Fail a stale job: its worker is gone, and nothing it did was kept."""
+    finish(job.id, "failed", error={"code": "worker_lost", "params": {
+        "minutes": int(STALE_AFTER.total_seconds() // 60)}})
+
+
+def start(kind: str, key: str, *, user=None, street_id: int | None = None,
+          params: dict | None = None) -> tuple[Job, bool]:
+    """Queue the task `jobs.<kind>` for a new job, or return the active one that holds `key`
+    already; the flag says whether a new one was started. Commits (the worker must see the
+    row before the message reaches it)."""
+    running = active(key)
+    if running is not None and is_stale(running):
+        give_up(running)
+        running = None
+    if running is not None:
+        return running, False
+    job = Job(kind=kind, key=key, street_id=street_id, started_by_id=getattr(user, "id", None),
+              params=params or {}, updated_at=utcnow())
+    if not keep(job):  # another request started the same work a moment ago
+        return active(key), False
+    send(job)
+    return job, True
+
+
+def send(job: Job) -> None:
+    """Put the job's message on the queue; if the broker is down, fail the job with a message
+    that says so (nothing was started, nothing changed)."""
+    task = current_app.extensions["celery"].tasks[f"jobs.{job.kind}"]
+    job_id = job.id
+    try:
+        task.apply_async(args=[job_id])
+    except BrokerDown:
+        finish(job_id, "failed", error={"code": "broker_down", "params": {}})
+
+
+@shared_task(name="jobs.scheduled")
+def scheduled(kind: str) -> int:
+    """Celery beat's entry: start the scheduled job `kind` (unless it is running already)."""
+    job, _started = start(kind, kind)
+    return job.id

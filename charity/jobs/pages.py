@@ -1,0 +1,21 @@
+"""What the pages that start jobs answer: the job's page (or the running one's), and where a
+finished job's result is shown."""
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+
+from charity.jobs.models import Job
+
+
+def result_url(job: Job) -> str | None:
+    """Where a finished job's result is shown, if it has one."""
+    if job.state != "succeeded" or not job.result:
+        return None
+    return url_for(job.result["endpoint"], **job.result.get("values", {}))
+
+
+def shown(job: Job, started: bool):
+    """Answer a start: the job's page; a note when the same work was running already."""
+    if not started and not job.finished:
+        flash(_("The same work is already queued or running; here it is."), "info")
+    return redirect(url_for("jobs.page", job_id=job.id))

@@ -1,0 +1,136 @@
+"""How a job runs on a worker, and the jobs' unit of work (the only place besides
+`charity.transaction` and CLI commands that commits): `job_task` makes a function into a Celery
+task that marks its job running, lets it report progress, and keeps its writes and its outcome
+in one unit of work at its end. A refusal (`DomainError`) fails the job with its message; a
+passing fault is tried again with a growing pause (`autoretry_for` with `retry_backoff`);
+anything else fails the job and leaves nothing of its writes.
+
+A task's function takes the job and a `Progress`; it reads first (reporting its steps), then
+writes (flushing, never committing), and returns where its result is shown:
+``{"endpoint": ..., "values": {...}}``. Work that must commit as it goes (reconciliation puts
+each Stripe object right on its own) says so in its own module."""
+
+import logging
+from collections.abc import Callable
+
+from celery import shared_task
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from charity.database import utcnow
+from charity.errors import DomainError
+from charity.extensions import db
+from charity.jobs.models import Job
+
+log = logging.getLogger(__name__)
+#: Faults that pass: a database that was busy or restarting.
+TRANSIENT: tuple[type[Exception], ...] = (OperationalError,)
+MAX_RETRIES = 5
+
+
+class Progress:
+    """Report a job's step: `done` of `total`, with a message code (see `messages.PROGRESS`).
+    Each report is committed at once, so it may only come before the job writes anything."""
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def __call__(self, done: int, total: int, code: str) -> None:
+        """Keep the step, committed so that the job page sees it."""
+        pending = [row for row in (*db.session.new, *db.session.dirty, *db.session.deleted)
+                   if row is not self.job]
+        if pending:
+            raise RuntimeError("a job reports progress before it writes, never after")
+        self.job.done, self.job.total, self.job.progress_code = done, total, code
+        self.job.updated_at = utcnow()
+        db.session.commit()
+
+
+def refusal(error: DomainError) -> dict:
+    """A refusal as a job keeps it: its message untranslated, with its parameters, so the page
+    shows it in each reader's language."""
+    message = error.args[0] if error.args else ""
+    args, params = getattr(message, "_args", None), getattr(message, "_kwargs", None)
+    msgid = args[0] if args else str(message)
+    return {"code": "refused", "msgid": msgid, "params": dict(params or {})}
+
+
+def keep(job: Job) -> bool:
+    """Commit a new job (the worker must see its row before the message reaches it); False,
+    with nothing kept, if an active job holds its key already."""
+    db.session.add(job)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def finish(job_id: int, state: str, **values) -> None:
+    """Set a job's end (or its wait for a retry) in a unit of work of its own."""
+    job = db.session.get(Job, job_id)
+    job.state, job.updated_at = state, utcnow()
+    if state in ("succeeded", "failed"):
+        job.finished_at = job.updated_at
+    for name, value in values.items():
+        setattr(job, name, value)
+    db.session.commit()
+
+
+def _begin(task, job_id: int) -> Job | None:
+    """Mark the job running (once more, if a dead worker's attempt is given to this one); None
+    if it already ended (a message delivered twice) or does not exist."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.finished:
+        return None
+    job.state, job.attempts, job.celery_id = "running", job.attempts + 1, task.request.id
+    job.started_at = job.started_at or utcnow()
+    job.updated_at, job.progress_code = utcnow(), "started"
+    db.session.commit()
+    return job
+
+
+def run(task, job_id: int, work: Callable, transient: tuple) -> str:
+    """Run `work` for the job: see the module's docstring."""
+    job = _begin(task, job_id)
+    if job is None:
+        return "skipped"
+    try:
+        result = work(job, Progress(job))
+    except transient:
+        db.session.rollback()
+        attempt = task.request.retries + 1
+        gave_up = task.request.retries >= task.max_retries
+        finish(job_id, "failed" if gave_up else "retrying",
+               error={"code": "transient_gave_up" if gave_up else "transient",
+                      "params": {"attempt": attempt}})
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        finish(job_id, "failed", error=refusal(error))
+        return "failed"
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s (%s) failed", job_id, task.name)
+        finish(job_id, "failed", error={"code": "internal", "params": {}})
+        raise
+    job.result = result
+    job.done, job.progress_code = job.total, "done"
+    finish(job_id, "succeeded")
+    return "succeeded"
+
+
+def job_task(kind: str, *, transient: tuple = TRANSIENT, max_retries: int = MAX_RETRIES):
+    """Register `work(job, progress)` as the Celery task `jobs.<kind>` (see `run`)."""
+
+    def register(work: Callable):
+        @shared_task(name=f"jobs.{kind}", bind=True, acks_late=True,
+                     reject_on_worker_lost=True, autoretry_for=transient, retry_backoff=2,
+                     retry_backoff_max=300, retry_jitter=True, max_retries=max_retries)
+        def task(self, job_id: int) -> str:
+            return run(self, job_id, work, transient)
+
+        task.__doc__ = work.__doc__
+        return task
+
+    return register
