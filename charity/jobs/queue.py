@@ -57,6 +57,8 @@ def init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    # the result store and the queue live in the instance folder, which a fresh clone lacks
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     celery = Celery(app.import_name, task_cls=FlaskTask)
     celery.config_from_object(settings(app))
     if (app.config["CELERY_BROKER_URL"].startswith("filesystem")
