@@ -1,6 +1,7 @@
-"""In a browser: an officer starts a pairing run, watches the job's progress bar move while a
-worker solves, and lands on the preview when the job is done. The job runs on a Celery worker
-thread in this process (in-memory broker), not in the request."""
+"""In a browser: a street officer (a role signed in without a second factor) starts a pairing
+run, watches the job's progress bar move while a worker solves, and lands on the preview when
+the job is done. The job runs on a Celery worker thread in this process (in-memory broker), not
+in the request."""
 
 import time
 
@@ -26,7 +27,7 @@ def prepare(app):
     for _ in range(3):
         CadreFactory(street_name="七星岗")
     VolunteerFactory(street_name="七星岗", capacity=2)
-    user("admin", email="admin@songtan.test")
+    user("street_officer", "七星岗", email="officer@songtan.test")
 
 
 def test_a_pairing_run_shows_its_progress_and_lands_on_the_preview(tmp_path, monkeypatch):
@@ -52,7 +53,7 @@ def test_a_pairing_run_shows_its_progress_and_lands_on_the_preview(tmp_path, mon
             browser_page() as page:
         page.on("response", lambda r: shown.append(r)
                 if r.url.endswith(".json") and "/jobs/" in r.url else None)
-        log_in(page, base, "admin@songtan.test", PASSWORD)
+        log_in(page, base, "officer@songtan.test", PASSWORD)
         page.goto(f"{base}/pairing/")
         page.click("form[action$='/pairing/runs'] button[type=submit]")
         page.wait_for_url(lambda url: "/jobs/" in url)
