@@ -42,7 +42,8 @@ def overview():
     rows = [r for r in db.session.execute(queries.coverage()).all()
             if scope is None or r[0].id == scope]
     return render_template("pairing/overview.html", rows=rows, form=_run_form(scope),
-                           runs=db.session.scalars(queries.runs(scope)).all())
+                           runs=db.session.scalars(queries.runs(scope)).all(),
+                           proof_short=messages.proof_short)
 
 
 @bp.post("/runs")

@@ -1,0 +1,66 @@
+"""Attacks on issue 12: the job pages, the pairing proof's words, the embedded worker."""
+
+from sqlalchemy import select
+
+from charity.extensions import db
+from charity.jobs.models import Job
+from tests import factories
+from tests.test_pairing_proof import _run
+
+OPTIMAL_ZH = "已求得最优解"
+
+
+def test_odd_job_ids_are_404s(client, auth):
+    auth.login(factories.user("admin"))
+    for path in ("/jobs/99999999999999999999999", "/jobs/99999999999999999999999.json",
+                 "/jobs/9223372036854775808.json", "/jobs/2147483648.json",
+                 "/jobs/1%00.json", "/jobs/-1.json", "/pairing/runs/99999999999999999999"):
+        assert client.get(path).status_code in (400, 404), path
+
+
+def test_a_run_without_a_recorded_proof_is_called_optimal_nowhere(client, auth):
+    """An old run (no proof recorded) kept its solver status "OPTIMAL": neither the preview
+    nor the list of runs may show that word for it."""
+    match_run = _run(client, auth)
+    summary = dict(match_run.summary)
+    del summary["layers"]
+    match_run.summary = summary
+    db.session.commit()
+    for lang in ("en", "zh_Hans_CN"):
+        preview = client.get(f"/pairing/runs/{match_run.id}?lang={lang}").get_data(as_text=True)
+        assert "OPTIMAL" not in preview and OPTIMAL_ZH not in preview
+        runs = client.get(f"/pairing/?lang={lang}").get_data(as_text=True)
+        assert "OPTIMAL" not in runs and OPTIMAL_ZH not in runs
+
+
+def test_the_list_of_runs_says_what_each_run_proves(client, auth):
+    match_run = _run(client, auth)
+    assert match_run.status == "OPTIMAL"
+    assert "最优" in client.get("/pairing/?lang=zh_Hans_CN").get_data(as_text=True)
+
+
+def test_a_retried_job_starts_its_progress_again(client, auth, monkeypatch):
+    """An attempt after a passing fault starts from nothing: the bar may not claim the steps
+    the failed attempt did (it showed 'Started' at 66%)."""
+    from sqlalchemy.exc import OperationalError
+
+    from charity.pairing import operations as pairing
+    from tests.jobs import job_status
+    from tests.test_jobs import small_street
+
+    small_street()
+    auth.login(factories.user("admin"))
+    real, seen = pairing.run, []
+
+    def flaky(*args, progress, **kwargs):
+        job = db.session.scalar(select(Job))
+        seen.append((job.done, job.total, job.progress_code, job.percent))
+        if len(seen) == 1:
+            progress(2, 3, "saving")
+            raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(pairing, "run", flaky)
+    status = job_status(client, client.post("/pairing/runs", data={"street": ""}))
+    assert status["state"] == "succeeded"
+    assert seen[1] == (0, 0, "started", 0)
