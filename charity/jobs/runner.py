@@ -85,7 +85,8 @@ def _begin(task, job_id: int) -> Job | None:
         return None
     job.state, job.attempts, job.celery_id = "running", job.attempts + 1, task.request.id
     job.started_at = job.started_at or utcnow()
-    job.updated_at, job.progress_code = utcnow(), "started"
+    # an attempt after a fault starts from nothing: the last one's steps are not this one's
+    job.updated_at, job.progress_code, job.done, job.total = utcnow(), "started", 0, 0
     db.session.commit()
     return job
 
