@@ -1,5 +1,14 @@
 """Attacks on issue 12: the job pages, the pairing proof's words, the embedded worker."""
 
+import os
+import signal
+import socket
+import subprocess  # noqa: S404 (starts the app's own server)
+import sys
+import time
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select
 
 from charity.extensions import db
@@ -64,3 +73,64 @@ def test_a_retried_job_starts_its_progress_again(client, auth, monkeypatch):
     status = job_status(client, client.post("/pairing/runs", data={"street": ""}))
     assert status["state"] == "succeeded"
     assert seen[1] == (0, 0, "started", 0)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL])
+def test_the_worker_serve_started_stops_with_the_server(tmp_path, stop):
+    """`make run`'s worker stopped with the server only on Ctrl+C, or on SIGTERM when
+    localstripe was started too: with real Stripe settings a SIGTERM left it running, and a
+    server killed outright always did."""
+    env = os.environ | {"SONGTAN_ENV": "development", "STRIPE_API_BASE": "http://127.0.0.1:1",
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "charity.serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers = []
+    try:
+        deadline = time.monotonic() + 60
+        while not workers and time.monotonic() < deadline:
+            time.sleep(0.5)
+            workers = _children(server.pid)
+        assert workers, "serve started no worker"
+        time.sleep(3)  # the worker's own start
+        server.send_signal(stop)
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not any(map(_alive, workers)), "the worker outlived the server"
+    finally:  # a worker left behind (the test failed) stops with its pool
+        if server.poll() is None:
+            server.kill()
+        for pid in filter(_alive, workers):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.5)
