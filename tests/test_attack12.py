@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from charity.extensions import db
 from charity.jobs.models import Job
+from charity.pairing.models import MatchRun
 from tests import factories
 from tests.test_pairing_proof import _run
 
@@ -134,3 +135,36 @@ def test_the_worker_serve_started_stops_with_the_server(tmp_path, stop):
         deadline = time.monotonic() + 20
         while any(map(_alive, workers)) and time.monotonic() < deadline:
             time.sleep(0.5)
+
+
+def test_a_run_stopped_with_a_minimum_unmet_is_neither_infeasible_nor_publishable(
+        client, auth, monkeypatch):
+    """matching says UNKNOWN when it stopped early with a quota minimum unmet that it has not
+    shown impossible: the job, the preview and the list of runs say so, and it is not
+    published."""
+    from dataclasses import replace
+
+    import matching
+    from charity.pairing import operations as pairing
+    from tests.jobs import job_status
+    from tests.test_pairing_workflow import small_district
+
+    real = matching.solve
+    monkeypatch.setattr(pairing.matching, "solve",
+                        lambda problem: replace(real(problem), status="UNKNOWN"))
+    small_district()
+    auth.login(factories.user("admin"))
+    client.get("/lang/en")
+    status = job_status(client, client.post("/pairing/runs", data={"street": ""}))
+    assert status["state"] == "succeeded" and "stopped before every quota minimum" in \
+        status["error"]
+    match_run = db.session.scalar(select(MatchRun))
+    preview = client.get(f"/pairing/runs/{match_run.id}").get_data(as_text=True)
+    assert "Stopped before every cadre&#39;s quota minimum was met" in preview
+    assert "No pairing meets every hard rule" not in preview
+    assert f"/pairing/runs/{match_run.id}/publish" not in preview
+    assert "Stopped early (quota minimums not met)" in client.get("/pairing/").get_data(
+        as_text=True)
+    client.post(f"/pairing/runs/{match_run.id}/publish")
+    db.session.refresh(match_run)
+    assert match_run.state == "preview"

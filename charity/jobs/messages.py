@@ -45,6 +45,8 @@ ERRORS = {
                    "administrator can find the details in the worker's log."),
     "infeasible": _l("The quotas cannot all be met: the preview lists the conflicts; it "
                      "cannot be published until they are resolved."),
+    "stopped": _l("The optimiser stopped before every quota minimum was met or shown "
+                  "impossible: the preview cannot be published; please run it again."),
 }
 
 

@@ -64,6 +64,8 @@ PROOF = {
     "FEASIBLE": _l("Stopped before optimality was proven: the pairs found are within "
                    "%(gap)s of a proven bound"),
     "INFEASIBLE": _l("No pairing meets every hard rule: see the rules that conflict"),
+    "UNKNOWN": _l("Stopped before every cadre's quota minimum was met or shown impossible: "
+                  "this run cannot be published; please run it again"),
     "unproven": _l("Optimality not proven: this run was made before every eligible pair was "
                    "checked"),
 }
@@ -72,6 +74,7 @@ PROOF_SHORT = {
     "OPTIMAL": _l("Optimal (proven)"),
     "FEASIBLE": _l("Stopped early (not proven)"),
     "INFEASIBLE": _l("Infeasible"),
+    "UNKNOWN": _l("Stopped early (quota minimums not met)"),
     "unproven": _l("Optimality not proven"),
 }
 LAYER_NAMES = {"cadre": _l("1. Cadres"), "volunteer": _l("2. Volunteers and organisations"),

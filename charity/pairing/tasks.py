@@ -5,6 +5,7 @@ from charity.district.models import Street
 from charity.extensions import db
 from charity.jobs.runner import job_task
 from charity.pairing import operations
+from charity.pairing.models import PUBLISHABLE
 
 
 @job_task("pairing_run")
@@ -16,6 +17,8 @@ def pairing_run(job, progress) -> dict:
     match_run = operations.run(street, user=user, progress=progress)
     if match_run.status == "INFEASIBLE":
         job.error = {"code": "infeasible", "params": {}}
+    elif match_run.status not in PUBLISHABLE:
+        job.error = {"code": "stopped", "params": {}}
     return {"endpoint": "pairing.preview", "values": {"run_id": match_run.id}}
 
 

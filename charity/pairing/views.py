@@ -17,7 +17,7 @@ from charity.main import spreadsheet
 from charity.main.input_guard import id_arg, page_arg
 from charity.pairing import messages, operations, queries, tasks
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
-from charity.pairing.models import MatchRun, Pairing
+from charity.pairing.models import PUBLISHABLE, MatchRun, Pairing
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
@@ -82,7 +82,7 @@ def preview(run_id):
     return render_template("pairing/preview.html", run=match_run, form=ConfirmForm(),
                            proof=messages.proof, gap=messages.gap,
                            layer_names=messages.LAYER_NAMES,
-                           priority_order=messages.PRIORITY_ORDER)
+                           priority_order=messages.PRIORITY_ORDER, publishable=PUBLISHABLE)
 
 
 @bp.post("/runs/<int:run_id>/publish")
