@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from charity.database import utcnow
 from charity.extensions import db
 from charity.jobs.models import Job
 from charity.pairing.models import MatchRun
@@ -168,3 +169,48 @@ def test_a_run_stopped_with_a_minimum_unmet_is_neither_infeasible_nor_publishabl
     client.post(f"/pairing/runs/{match_run.id}/publish")
     db.session.refresh(match_run)
     assert match_run.state == "preview"
+
+
+def test_the_embedded_workers_start_fails_the_jobs_its_last_run_left_running(client, auth):
+    """`make run` stopped mid-run (its worker killed): the filesystem transport had taken the
+    message, so the job never ran again, yet it said 'Running' and held its key for 30
+    minutes (a new run led to the dead job). The worker's next start fails it, with why."""
+    from celery.signals import worker_ready
+
+    from charity.jobs import operations as jobs
+
+    auth.login(factories.user("admin"))
+    left = Job(kind="pairing_run", key="pairing_run:district", state="running",
+               progress_code="solving", done=1, total=3, updated_at=utcnow())
+    waiting = Job(kind="allocation_run", key="allocation_run", updated_at=utcnow())
+    db.session.add_all([left, waiting])
+    db.session.commit()
+    worker_ready.send(sender=None)
+    db.session.refresh(left)
+    db.session.refresh(waiting)
+    assert left.state == "failed" and waiting.state == "queued"
+    status = client.get(f"/jobs/{left.id}.json?lang=en").get_json()
+    assert "stopped before the job ended" in status["error"]
+    assert jobs.active("pairing_run:district") is None
+
+
+def test_a_job_page_and_the_history_say_when_a_job_had_no_news(client, auth):
+    from datetime import timedelta
+
+    from charity.jobs import operations as jobs
+
+    auth.login(factories.user("admin"))
+    quiet = Job(kind="pairing_run", key="k", state="running",
+                updated_at=utcnow() - jobs.STALE_AFTER - timedelta(minutes=1))
+    db.session.add(quiet)
+    db.session.commit()
+    page = client.get(f"/jobs/{quiet.id}?lang=en").get_data(as_text=True)
+    assert 'class="job-stale" role="alert">' in page  # shown, not hidden
+    fresh = Job(kind="pairing_run", key="k2", state="running", updated_at=utcnow())
+    db.session.add(fresh)
+    db.session.commit()
+    # hidden, but there for the script to show when the job goes quiet while watched
+    assert 'class="job-stale" role="alert" hidden>' in client.get(f"/jobs/{fresh.id}").get_data(
+        as_text=True)
+    history = client.get("/jobs/?lang=en").get_data(as_text=True)
+    assert history.count("its worker may have stopped") == 1
