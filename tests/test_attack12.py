@@ -214,3 +214,23 @@ def test_a_job_page_and_the_history_say_when_a_job_had_no_news(client, auth):
         as_text=True)
     history = client.get("/jobs/?lang=en").get_data(as_text=True)
     assert history.count("its worker may have stopped") == 1
+
+
+def test_a_finished_jobs_page_leads_only_to_a_result_the_viewer_may_see(client, auth):
+    """An auditor sees the district's jobs, but not a pairing preview: the job's page offered
+    the link and its script took the auditor to a 403."""
+    from tests.jobs import result_of
+    from tests.test_jobs import small_street
+
+    small_street()
+    auth.login(factories.user("admin"))
+    assert result_of(client, client.post("/pairing/runs", data={"street": ""})).startswith(
+        "/pairing/runs/")
+    job = db.session.scalar(select(Job))
+    auth.logout()
+    auth.login(factories.user("auditor"))
+    status = client.get(f"/jobs/{job.id}.json").get_json()
+    assert status["state"] == "succeeded" and status["result_url"] is None
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "/pairing/runs/" not in page
+    assert "/pairing/runs/" not in client.get("/jobs/").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """The pairing run as a job: solved on a worker, kept as a preview, shown on the job's page."""
 
 from charity.auth.models import User
+from charity.auth.permissions import Permission
 from charity.district.models import Street
 from charity.extensions import db
 from charity.jobs.runner import job_task
@@ -19,7 +20,8 @@ def pairing_run(job, progress) -> dict:
         job.error = {"code": "infeasible", "params": {}}
     elif match_run.status not in PUBLISHABLE:
         job.error = {"code": "stopped", "params": {}}
-    return {"endpoint": "pairing.preview", "values": {"run_id": match_run.id}}
+    return {"endpoint": "pairing.preview", "values": {"run_id": match_run.id},
+            "needs": Permission.VIEW_PAIRING}
 
 
 def key(street_id: int | None) -> str:

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from charity.audit.operations import record
 from charity.auth.models import User
+from charity.auth.permissions import Permission
 from charity.extensions import db
 from charity.jobs.runner import job_task
 from charity.registry import excel, uploads
@@ -26,4 +27,4 @@ def roster_import(job, progress) -> dict:
     count = excel.apply(result, local_today(), user=user)
     record("roster.import", "roster", None, user=user, rows=count)
     job.params = {"rows": count}  # the upload's name is spent
-    return {"endpoint": "registry.people", "values": {}}
+    return {"endpoint": "registry.people", "values": {}, "needs": Permission.VIEW_REGISTRY}
