@@ -234,3 +234,39 @@ def test_a_finished_jobs_page_leads_only_to_a_result_the_viewer_may_see(client, 
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert "/pairing/runs/" not in page
     assert "/pairing/runs/" not in client.get("/jobs/").get_data(as_text=True)
+
+
+def test_a_roster_import_tried_again_after_a_passing_fault_imports_the_rows(
+        client, auth, monkeypatch):
+    """The job removed the stored roster as it read it: the attempt after a passing fault
+    (SQLite busy with the web server's writes) failed with 'That upload has expired'."""
+    from flask import current_app
+    from sqlalchemy import func
+    from sqlalchemy.exc import OperationalError
+
+    from charity.registry import excel
+    from charity.registry.models import Person
+    from tests.jobs import result_of
+    from tests.test_roster_excel import row, upload
+
+    auth.login(factories.user("street_officer", "七星岗"))
+    client.get("/lang/en")
+    before = db.session.scalar(select(func.count()).select_from(Person))
+    page = upload(client, [row()]).get_data(as_text=True)
+    token = page.split('name="token" value="')[1].split('"')[0]
+    real, calls = excel.apply, []
+
+    def busy(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(excel, "apply", busy)
+    folder = Path(current_app.instance_path) / "imports"
+    before_files = set(folder.glob("*.enc"))
+    confirmed = client.post("/registry/import/confirm", data={"token": token})
+    assert result_of(client, confirmed) == "/registry/people"
+    assert len(calls) == 2
+    assert db.session.scalar(select(func.count()).select_from(Person)) == before + 1
+    assert set(folder.glob("*.enc")) < before_files  # the job's copy is spent, and removed
