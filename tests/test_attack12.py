@@ -270,3 +270,37 @@ def test_a_roster_import_tried_again_after_a_passing_fault_imports_the_rows(
     assert len(calls) == 2
     assert db.session.scalar(select(func.count()).select_from(Person)) == before + 1
     assert set(folder.glob("*.enc")) < before_files  # the job's copy is spent, and removed
+
+
+def test_a_crashed_jobs_personal_data_stays_out_of_every_log(client, auth, monkeypatch, caplog):
+    """A job that crashes on a database error carrying a person's row: the runner's log and
+    Celery's own ("Task ... raised unexpected: ...") print no ID number or name."""
+    import logging
+    import traceback
+
+    from sqlalchemy.exc import IntegrityError
+
+    from charity.pairing import operations as pairing
+    from tests.jobs import job_status
+    from tests.test_jobs import small_street
+
+    small_street()
+    auth.login(factories.user("admin"))
+
+    def crash(*args, **kwargs):
+        raise IntegrityError("INSERT INTO person", {"id_number": "11010519491231002X",
+                                                    "name": "王秀英"},
+                             Exception('duplicate key: Key (id_number)=(11010519491231002X)'))
+
+    monkeypatch.setattr(pairing, "record", crash)
+    caplog.set_level(logging.INFO)
+    status = job_status(client, client.post("/pairing/runs", data={"street": ""}))
+    assert status["state"] == "failed"
+    logged = "\n".join(f"{r.name}: {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "(jobs.pairing_run) failed" in logged  # the runner's line
+    assert "raised unexpected" in logged  # Celery's own line
+    assert "11010519491231002X" not in logged and "王秀英" not in logged
+    for record in caplog.records:
+        if record.exc_info:
+            text = "".join(traceback.format_exception(*record.exc_info))
+            assert "11010519491231002X" not in text, record.name
