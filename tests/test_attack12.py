@@ -304,3 +304,24 @@ def test_a_crashed_jobs_personal_data_stays_out_of_every_log(client, auth, monke
         if record.exc_info:
             text = "".join(traceback.format_exception(*record.exc_info))
             assert "11010519491231002X" not in text, record.name
+
+
+def test_a_start_that_loses_the_race_to_a_job_that_ended_at_once_starts_one(
+        client, auth, monkeypatch):
+    """Two tabs, broker down: the other tab's job was kept, then failed at once; this tab's
+    insert lost to it, found no active job and answered a 500."""
+    from charity.jobs import operations as jobs
+    from tests.test_jobs import small_street
+
+    small_street()
+    auth.login(factories.user("admin"))
+    real, calls = jobs.keep, []
+
+    def lost_once(job):
+        calls.append(job)
+        return len(calls) > 1 and real(job)
+
+    monkeypatch.setattr(jobs, "keep", lost_once)
+    response = client.post("/pairing/runs", data={"street": ""})
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    assert len(calls) == 2
