@@ -325,3 +325,23 @@ def test_a_start_that_loses_the_race_to_a_job_that_ended_at_once_starts_one(
     response = client.post("/pairing/runs", data={"street": ""})
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     assert len(calls) == 2
+
+
+def test_an_infeasible_run_shows_no_bound_or_gap(client, auth):
+    """A problem with no pairing under its rules has no optimum to bound: the preview showed
+    'bound … (gap 0.00%)' beside 'No pairing meets every hard rule' (and a run stopped early
+    with a minimum unmet showed a bound counting the minimum's reward, five times the
+    objective)."""
+    from tests.factories import CadreFactory, PersonFactory
+    from tests.jobs import job_status
+
+    PersonFactory(household__street_name="上清寺")
+    CadreFactory(street_name="上清寺", rank="district_leader")
+    auth.login(factories.user("admin"))
+    job_status(client, client.post("/pairing/runs", data={"street": ""}))
+    match_run = db.session.scalar(select(MatchRun))
+    assert match_run.status == "INFEASIBLE"
+    page = client.get(f"/pairing/runs/{match_run.id}?lang=en").get_data(as_text=True)
+    assert 'id="run-bound"' not in page and "gap " not in page
+    cadre_row = page.split("1. Cadres</td>")[1].split("</tr>")[0]
+    assert "%" not in cadre_row
