@@ -1,6 +1,9 @@
 """`make run`'s server: the platform on one address, with what the demo needs beside it."""
 
 import argparse
+import ctypes
+import ctypes.util
+import signal
 import subprocess  # noqa: S404 (starts our own worker, with a fixed command)
 import sys
 
@@ -13,9 +16,21 @@ WORKER = [sys.executable, "-m", "celery", "-A", "charity.worker:celery", "worker
           "--concurrency", "1", "--loglevel", "INFO"]
 
 
+#: Linux's prctl option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent() -> None:
+    """In the worker, before it starts: on Linux, a SIGTERM when the server dies, even
+    killed outright (its `finally` cannot run then)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start_worker() -> subprocess.Popen:
     """The job worker beside the web server; it stops with it."""
-    return subprocess.Popen(WORKER)  # noqa: S603 (a fixed command, no user input)
+    return subprocess.Popen(  # noqa: S603 (a fixed command, no user input)
+        WORKER, preexec_fn=_stop_with_parent if sys.platform == "linux" else None)
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -39,6 +54,8 @@ def main() -> None:
     parser.add_argument("--no-worker", action="store_true",
                         help="Start no job worker (workers run elsewhere, on Redis).")
     args = parser.parse_args()
+    # SIGTERM (a service manager's stop) unwinds like Ctrl+C: `finally` stops the worker
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
     from donations.stripe import devstripe
 
     localstripe = devstripe.start(args.localstripe_port) if devstripe.wanted() else None

@@ -7,6 +7,7 @@ import stripe
 from sqlalchemy.exc import OperationalError
 
 from charity.auth.models import User
+from charity.auth.permissions import Permission
 from charity.extensions import db
 from charity.jobs.runner import job_task
 from charity.timeutil import local_today
@@ -26,7 +27,8 @@ def reconciliation(job, progress) -> dict:
     user = db.session.get(User, job.started_by_id) if job.started_by_id else None
     run = reconcile.reconcile(local_today() - timedelta(days=RECONCILE_DAYS), user=user)
     job.params = job.params | {"reconciliation_id": run.id}
-    return {"endpoint": "stripe_staff.page", "values": {}}
+    return {"endpoint": "stripe_staff.page", "values": {},
+            "needs": Permission.VIEW_RECONCILIATION}
 
 
 @job_task("pledge_expiry")

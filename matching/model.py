@@ -150,7 +150,8 @@ class LayerProof:
 
     ``status`` is OPTIMAL when no eligible pair left out has a negative reduced cost (proven
     over every eligible pair), FEASIBLE when the run stopped before that (``bound`` is then a
-    true upper bound of the layer's optimum), INFEASIBLE when its hard rules cannot all hold.
+    true upper bound of the layer's optimum), INFEASIBLE when its hard rules cannot all hold,
+    UNKNOWN when it stopped early with a quota minimum unmet that is not shown impossible.
     ``rounds`` counts re-solves after pricing, ``arcs`` the arcs of the last solve and
     ``checked`` the eligible pairs priced after it.
     """
@@ -184,7 +185,9 @@ class Result:
     streets left below district coverage minus the tolerance (capacity does not allow more).
     ``status`` is OPTIMAL only when every layer is proven optimal over every eligible pair
     (``layers``, in priority order), FEASIBLE when a run stopped early (``bound`` is then a true
-    upper bound, the sum of the layers' bounds), INFEASIBLE when hard rules conflict.
+    upper bound, the sum of the layers' bounds), INFEASIBLE when hard rules conflict, UNKNOWN
+    when a run stopped early with a quota minimum unmet and not shown impossible (no conflict
+    is named then: see ``quota_violations``).
     """
 
     status: str

@@ -71,11 +71,21 @@ def _quota_report(problem: Problem, cadres: Solved, codes) -> tuple[list, list]:
             diagnose.violations(problem, cadres.layer, unmet, assigned))
 
 
-def _proof(solved: Solved, infeasible: bool) -> LayerProof:
+def _proof(solved: Solved, infeasible: bool, unknown: bool) -> LayerProof:
     flow = solved.flow
-    status = "INFEASIBLE" if infeasible else "FEASIBLE" if flow.gap else "OPTIMAL"
+    status = "INFEASIBLE" if infeasible else "UNKNOWN" if unknown else \
+        "FEASIBLE" if flow.gap else "OPTIMAL"
     return LayerProof(solved.layer.name, status, solved.objective, solved.objective + flow.gap,
                       flow.rounds, len(flow.last.helper), flow.checked)
+
+
+def _proven_conflicts(cadres: Solved, conflicts: list[Message]) -> list[Message]:
+    """The quota conflicts that are proven: all of them when the cadre layer's flow is proven
+    over every eligible pair; when it stopped early only the counts of eligible people (a
+    pair not yet priced might still meet the minimum that "quota_taken" says cannot be met)."""
+    if not cadres.flow.gap:
+        return conflicts
+    return [found for found in conflicts if found.code != "quota_taken"]
 
 
 def solve(problem: Problem) -> Result:
@@ -86,7 +96,9 @@ def solve(problem: Problem) -> Result:
     OPTIMAL and bound == objective. A run stopped by ``time_limit_s`` or ``pricing_rounds``
     before the proof is FEASIBLE, with a true bound above the objective. When quota minimums
     cannot all be met the result is INFEASIBLE, still holds the best assignment that keeps
-    every maximum, and ``conflicts`` names the street and rank.
+    every maximum, and ``conflicts`` names the street and rank. A run stopped early whose
+    assignment leaves a minimum unmet that is not shown impossible is UNKNOWN: neither a
+    pairing under every hard rule nor a proof that none exists.
     """
     start = time.perf_counter()
     deadline = start + problem.time_limit_s
@@ -94,8 +106,10 @@ def solve(problem: Problem) -> Result:
     solved = {name: _solve_layer(problem, name, codes, deadline) for name in LAYERS}
     cadres = solved["cadre"]
     conflicts, violations = _quota_report(problem, cadres, codes)
+    conflicts = _proven_conflicts(cadres, conflicts)
     proofs = tuple(_proof(solved[name], bool(solved[name].layer.conflicts or
-                                              (name == "cadre" and violations)))
+                                              (name == "cadre" and conflicts)),
+                          name == "cadre" and bool(violations))
                    for name in LAYERS)
     conflicts = [found for name in LAYERS for found in solved[name].layer.conflicts] + conflicts
     violations = [found for name in LAYERS for found in solved[name].layer.violations] + \
@@ -106,7 +120,8 @@ def solve(problem: Problem) -> Result:
     objective = sum(parts.values())
     proven = all(proof.bound == proof.objective for proof in proofs)
     return Result(
-        status="INFEASIBLE" if violations or conflicts else "OPTIMAL" if proven else "FEASIBLE",
+        status="INFEASIBLE" if conflicts else "UNKNOWN" if violations else
+        "OPTIMAL" if proven else "FEASIBLE",
         objective=objective, bound=sum(proof.bound for proof in proofs),
         seconds=time.perf_counter() - start,
         pairs=tuple(sorted((pair for name in LAYERS for pair in solved[name].pairs),

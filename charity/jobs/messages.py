@@ -41,10 +41,15 @@ ERRORS = {
                       "was changed. Please try again later or tell the administrator."),
     "worker_lost": _l("The worker running this job stopped and the job made no progress for "
                       "%(minutes)s minutes; nothing was saved. Please start it again."),
+    "worker_restarted": _l("The worker running this job stopped before the job ended (the "
+                           "server was stopped or restarted), so it did not finish. "
+                           "Please start it again."),
     "internal": _l("The job failed on an unexpected error; nothing was saved. The "
                    "administrator can find the details in the worker's log."),
     "infeasible": _l("The quotas cannot all be met: the preview lists the conflicts; it "
                      "cannot be published until they are resolved."),
+    "stopped": _l("The optimiser stopped before every quota minimum was met or shown "
+                  "impossible: the preview cannot be published; please run it again."),
 }
 
 

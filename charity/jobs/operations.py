@@ -33,21 +33,39 @@ def give_up(job: Job) -> None:
         "minutes": int(STALE_AFTER.total_seconds() // 60)}})
 
 
+def give_up_left_running() -> int:
+    """At the embedded worker's start (the filesystem transport, one worker beside the web
+    server): the jobs still running were its last run's, stopped with it (the server stopped
+    mid-job, or the worker was killed). That transport forgets a message once it is taken, so
+    none of them will run again: fail them now, rather than show them running for
+    `STALE_AFTER` and hold their work's key until then. Returns how many."""
+    left = db.session.scalars(select(Job.id).where(Job.state == "running")).all()
+    for job_id in left:
+        finish(job_id, "failed", error={"code": "worker_restarted", "params": {}})
+    return len(left)
+
+
 def start(kind: str, key: str, *, user=None, street_id: int | None = None,
           params: dict | None = None) -> tuple[Job, bool]:
     """Queue the task `jobs.<kind>` for a new job, or return the active one that holds `key`
     already; the flag says whether a new one was started. Commits (the worker must see the
     row before the message reaches it)."""
-    running = active(key)
-    if running is not None and is_stale(running):
-        give_up(running)
-        running = None
-    if running is not None:
-        return running, False
-    job = Job(kind=kind, key=key, street_id=street_id, started_by_id=getattr(user, "id", None),
-              params=params or {}, updated_at=utcnow())
-    if not keep(job):  # another request started the same work a moment ago
-        return active(key), False
+    for _attempt in range(3):
+        running = active(key)
+        if running is not None and is_stale(running):
+            give_up(running)
+            running = None
+        if running is not None:
+            return running, False
+        job = Job(kind=kind, key=key, street_id=street_id,
+                  started_by_id=getattr(user, "id", None), params=params or {},
+                  updated_at=utcnow())
+        if keep(job):
+            break
+        # another request started the same work a moment ago: show its job, or, if it has
+        # ended already (its broker was down), try again
+    else:
+        raise RuntimeError(f"no job could be kept for {key}")
     send(job)
     return job, True
 

@@ -4,12 +4,18 @@ finished job's result is shown."""
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
+from charity.auth.permissions import Permission, can
 from charity.jobs.models import Job
 
 
 def result_url(job: Job) -> str | None:
-    """Where a finished job's result is shown, if it has one."""
+    """Where a finished job's result is shown, if it has one and the viewer may see it (the
+    result names the permission its page needs: an auditor sees a pairing run's job, not
+    its preview)."""
     if job.state != "succeeded" or not job.result:
+        return None
+    needs = job.result.get("needs")
+    if needs and not can(Permission(needs)):
         return None
     return url_for(job.result["endpoint"], **job.result.get("values", {}))
 

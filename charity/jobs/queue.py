@@ -7,7 +7,10 @@ from pathlib import Path
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import worker_ready
 from flask import Flask, has_app_context
+
+from charity.jobs.operations import give_up_left_running
 
 #: The scheduled jobs (Celery beat, Asia/Shanghai time): kind, hour, minute.
 SCHEDULE = (("reconciliation", 2, 0), ("relief_expiry", 0, 30), ("pledge_expiry", 0, 45))
@@ -46,6 +49,18 @@ def settings(app: Flask) -> dict:
     }
 
 
+def _forget_the_last_run(app: Flask):
+    """What the embedded worker (filesystem transport) does when it is ready: fail the jobs
+    its last run left running (see `give_up_left_running`). Workers on Redis are given theirs
+    again by the broker."""
+
+    def forget(**_kwargs) -> None:
+        with app.app_context():
+            give_up_left_running()
+
+    return forget
+
+
 def init_app(app: Flask) -> Celery:
     """A Celery app whose tasks run in `app`'s context (or in the context already open, as a
     task run eagerly in a request or a test does)."""
@@ -65,6 +80,8 @@ def init_app(app: Flask) -> Celery:
             and not app.config["CELERY_TASK_ALWAYS_EAGER"]):
         for folder in ("messages", "processed"):
             (Path(app.instance_path) / "queue" / folder).mkdir(parents=True, exist_ok=True)
+    if app.config["CELERY_BROKER_URL"].startswith("filesystem"):
+        worker_ready.connect(_forget_the_last_run(app), weak=False)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -27,6 +27,13 @@ TRANSIENT: tuple[type[Exception], ...] = (OperationalError,)
 MAX_RETRIES = 5
 
 
+class JobFailed(RuntimeError):
+    """What Celery is told of a job that failed on an unexpected error: the job and the
+    error's type only, so that neither Celery's log nor its result store keeps the error's
+    text (a database error quotes the row it could not write); the runner's log, scrubbed,
+    has the details."""
+
+
 class Progress:
     """Report a job's step: `done` of `total`, with a message code (see `messages.PROGRESS`).
     Each report is committed at once, so it may only come before the job writes anything."""
@@ -85,7 +92,8 @@ def _begin(task, job_id: int) -> Job | None:
         return None
     job.state, job.attempts, job.celery_id = "running", job.attempts + 1, task.request.id
     job.started_at = job.started_at or utcnow()
-    job.updated_at, job.progress_code = utcnow(), "started"
+    # an attempt after a fault starts from nothing: the last one's steps are not this one's
+    job.updated_at, job.progress_code, job.done, job.total = utcnow(), "started", 0, 0
     db.session.commit()
     return job
 
@@ -109,11 +117,12 @@ def run(task, job_id: int, work: Callable, transient: tuple) -> str:
         db.session.rollback()
         finish(job_id, "failed", error=refusal(error))
         return "failed"
-    except Exception:
+    except Exception as error:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, task.name)
         finish(job_id, "failed", error={"code": "internal", "params": {}})
-        raise
+        raise JobFailed(f"job {job_id} ({task.name}) failed on {type(error).__name__}; "
+                        "see the log") from None
     job.result = result
     job.done, job.progress_code = job.total, "done"
     finish(job_id, "succeeded")

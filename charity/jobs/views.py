@@ -69,4 +69,5 @@ def history():
     found = db.paginate(query, per_page=50, error_out=False)
     return render_template("jobs/history.html", page=found, kind=kind, state=state,
                            messages=messages, states=STATES, result_url=result_url,
+                           stale=is_stale,
                            when=local_datetime)

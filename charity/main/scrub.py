@@ -45,8 +45,11 @@ PERSONAL_FIELDS = (
     "phone_masked", "phone_encrypted",
 )
 #: The loggers the app writes to, or that print its requests and statements.
+#: A logger's filter sees only what is logged to that logger, not to its children: each
+#: logger that may print personal data is named (the job runner's; Celery's task errors).
 LOGGERS = ("charity", "donations", "werkzeug", "gunicorn.error", "gunicorn.access",
-           "sqlalchemy.engine", "sqlalchemy.engine.Engine", "flask_security")
+           "sqlalchemy.engine", "sqlalchemy.engine.Engine", "flask_security",
+           "charity.jobs.runner", "celery.app.trace", "celery.worker.request")
 HIDDEN = "…"
 PATTERNS = (
     (re.compile(r"Failing row contains \(.*"), "Failing row contains (" + HIDDEN + ")"),

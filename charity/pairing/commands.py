@@ -11,6 +11,7 @@ from charity.extensions import db
 from charity.main import spreadsheet
 from charity.pairing import operations, queries
 from charity.pairing.messages import render
+from charity.pairing.models import PUBLISHABLE
 from charity.pairing.views import EXPORT_COLUMNS, roster_csv
 
 
@@ -32,7 +33,7 @@ def run(street, as_json):
             raise click.BadParameter(f"unknown street: {street}", param_hint="--street")
     match_run = operations.run(scope)
     published = None
-    if match_run.status != "INFEASIBLE":
+    if match_run.status in PUBLISHABLE:
         published = operations.publish(match_run)
     db.session.commit()
     s = match_run.summary
@@ -49,7 +50,7 @@ def run(street, as_json):
     else:
         click.echo(f"run {match_run.id}: {match_run.status} objective={match_run.objective} "
                    f"bound={match_run.bound} in {match_run.seconds}s; published: {published}")
-    if match_run.status == "INFEASIBLE":
+    if match_run.status not in PUBLISHABLE:
         raise SystemExit(1)
 
 

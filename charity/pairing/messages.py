@@ -64,8 +64,18 @@ PROOF = {
     "FEASIBLE": _l("Stopped before optimality was proven: the pairs found are within "
                    "%(gap)s of a proven bound"),
     "INFEASIBLE": _l("No pairing meets every hard rule: see the rules that conflict"),
+    "UNKNOWN": _l("Stopped before every cadre's quota minimum was met or shown impossible: "
+                  "this run cannot be published; please run it again"),
     "unproven": _l("Optimality not proven: this run was made before every eligible pair was "
                    "checked"),
+}
+#: The same, in a word, for the list of runs.
+PROOF_SHORT = {
+    "OPTIMAL": _l("Optimal (proven)"),
+    "FEASIBLE": _l("Stopped early (not proven)"),
+    "INFEASIBLE": _l("Infeasible"),
+    "UNKNOWN": _l("Stopped early (quota minimums not met)"),
+    "unproven": _l("Optimality not proven"),
 }
 LAYER_NAMES = {"cadre": _l("1. Cadres"), "volunteer": _l("2. Volunteers and organisations"),
                "sponsor": _l("3. Sponsors")}
@@ -112,12 +122,23 @@ def gap(objective: int, bound: int) -> str:
     return format_percent((bound - objective) / max(abs(bound), 1), "#,##0.00##%")
 
 
-def proof(status: str, layers, objective: int, bound: int) -> str:
-    """What a run (or one layer: ``layers`` True) proves, in the current language: optimal
-    only when proven over every eligible pair; else the status, and the gap to the bound."""
-    code = status if layers and status in PROOF else "INFEASIBLE" if status == "INFEASIBLE" \
+def proven(status: str, layers) -> str:
+    """What a run (or one layer: ``layers`` True) proves, as a key of `PROOF`: its status only
+    when the proof over every eligible pair was recorded (``layers``); a run stored before
+    that kept the word "OPTIMAL" without the proof, and is "unproven"."""
+    return status if layers and status in PROOF else "INFEASIBLE" if status == "INFEASIBLE" \
         else "unproven"
-    return str(PROOF[code]) % {"gap": gap(objective, bound)}
+
+
+def proof(status: str, layers, objective: int, bound: int) -> str:
+    """What a run (or one layer) proves, in the current language (see `proven`), with the
+    gap to the bound when it stopped early."""
+    return str(PROOF[proven(status, layers)]) % {"gap": gap(objective, bound)}
+
+
+def proof_short(match_run) -> str:
+    """What a stored run proves, in a word (the list of runs)."""
+    return str(PROOF_SHORT[proven(match_run.status, (match_run.summary or {}).get("layers"))])
 
 
 def render(message: Message | Mapping) -> str:

@@ -77,6 +77,10 @@ PAIRED_KINDS = ("cadre", "volunteer")
 RUN_STATES = ("preview", "published", "discarded")
 
 
+#: The statuses of a run that meets every hard rule.
+PUBLISHABLE = ("OPTIMAL", "FEASIBLE")
+
+
 class MatchRun(CreatedAt, db.Model):
     """One run of the pairing optimiser, for the district or one street."""
 
@@ -89,7 +93,8 @@ class MatchRun(CreatedAt, db.Model):
     street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"))
     #: 'preview' until staff publish it; published pairs become proposals to helpers.
     state: Mapped[str] = mapped_column(String(20), default="preview")
-    #: Solver status: OPTIMAL, FEASIBLE or INFEASIBLE.
+    #: Solver status: OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN (see `matching.Result`);
+    #: only `PUBLISHABLE` runs may be published.
     status: Mapped[str] = mapped_column(String(20))
     objective: Mapped[int] = mapped_column(BigInteger)
     bound: Mapped[int] = mapped_column(BigInteger)

@@ -12,7 +12,7 @@ from charity.database import utcnow
 from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing import adapter
-from charity.pairing.models import ForbiddenPair, MatchRun, Pairing
+from charity.pairing.models import PUBLISHABLE, ForbiddenPair, MatchRun, Pairing
 from charity.timeutil import local_today
 
 
@@ -82,6 +82,9 @@ def publish(match_run: MatchRun, user=None) -> dict[str, int]:
         raise PairingError(_l("This run was already published or discarded."))
     if match_run.status == "INFEASIBLE":
         raise PairingError(_l("An infeasible run cannot be published; resolve the conflicts."))
+    if match_run.status not in PUBLISHABLE:
+        raise PairingError(_l("This run stopped before every quota minimum was met; it cannot "
+                              "be published. Please run it again."))
     reasons = {tuple(k): r for *k, r in match_run.summary["pairs"]}
     live = {_key(*adapter.as_pair(p).key): p for p in adapter.live_pairs()}
     now = utcnow()

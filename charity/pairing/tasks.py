@@ -1,10 +1,12 @@
 """The pairing run as a job: solved on a worker, kept as a preview, shown on the job's page."""
 
 from charity.auth.models import User
+from charity.auth.permissions import Permission
 from charity.district.models import Street
 from charity.extensions import db
 from charity.jobs.runner import job_task
 from charity.pairing import operations
+from charity.pairing.models import PUBLISHABLE
 
 
 @job_task("pairing_run")
@@ -16,7 +18,10 @@ def pairing_run(job, progress) -> dict:
     match_run = operations.run(street, user=user, progress=progress)
     if match_run.status == "INFEASIBLE":
         job.error = {"code": "infeasible", "params": {}}
-    return {"endpoint": "pairing.preview", "values": {"run_id": match_run.id}}
+    elif match_run.status not in PUBLISHABLE:
+        job.error = {"code": "stopped", "params": {}}
+    return {"endpoint": "pairing.preview", "values": {"run_id": match_run.id},
+            "needs": Permission.VIEW_PAIRING}
 
 
 def key(street_id: int | None) -> str:

@@ -17,7 +17,7 @@ from charity.main import spreadsheet
 from charity.main.input_guard import id_arg, page_arg
 from charity.pairing import messages, operations, queries, tasks
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
-from charity.pairing.models import MatchRun, Pairing
+from charity.pairing.models import PUBLISHABLE, MatchRun, Pairing
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
@@ -42,7 +42,8 @@ def overview():
     rows = [r for r in db.session.execute(queries.coverage()).all()
             if scope is None or r[0].id == scope]
     return render_template("pairing/overview.html", rows=rows, form=_run_form(scope),
-                           runs=db.session.scalars(queries.runs(scope)).all())
+                           runs=db.session.scalars(queries.runs(scope)).all(),
+                           proof_short=messages.proof_short)
 
 
 @bp.post("/runs")
@@ -81,7 +82,7 @@ def preview(run_id):
     return render_template("pairing/preview.html", run=match_run, form=ConfirmForm(),
                            proof=messages.proof, gap=messages.gap,
                            layer_names=messages.LAYER_NAMES,
-                           priority_order=messages.PRIORITY_ORDER)
+                           priority_order=messages.PRIORITY_ORDER, publishable=PUBLISHABLE)
 
 
 @bp.post("/runs/<int:run_id>/publish")

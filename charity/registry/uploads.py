@@ -43,14 +43,26 @@ def keep(content: bytes, user_id: int) -> str:
     return token
 
 
-def take(token: str, user_id: int) -> bytes | None:
-    """The stored roster, removed as it is read; None if unknown, another user's or expired."""
+def read(token: str, user_id: int) -> bytes | None:
+    """The stored roster, left in place; None if unknown, another user's or expired."""
     path = _path(token, user_id)
     if path is None or not path.exists():
         return None
-    sealed = path.read_bytes()
-    path.unlink(missing_ok=True)
     try:
-        return _fernet().decrypt(sealed, ttl=TTL)
-    except InvalidToken:
+        return _fernet().decrypt(path.read_bytes(), ttl=TTL)
+    except (InvalidToken, FileNotFoundError):
         return None
+
+
+def discard(token: str, user_id: int) -> None:
+    """Remove a stored roster (it is spent)."""
+    path = _path(token, user_id)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def take(token: str, user_id: int) -> bytes | None:
+    """The stored roster, removed as it is read; None if unknown, another user's or expired."""
+    content = read(token, user_id)
+    discard(token, user_id)
+    return content

@@ -2,6 +2,7 @@
 not paid by their day."""
 
 from charity.auth.models import User
+from charity.auth.permissions import Permission
 from charity.extensions import db
 from charity.jobs.runner import job_task
 from charity.relief import operations, proposals
@@ -14,7 +15,8 @@ def allocation_run(job, progress) -> dict:
     user = db.session.get(User, job.started_by_id)
     proposal = proposals.run(user, tolerance_pct=job.params.get("tolerance_pct", 5),
                              progress=progress)
-    return {"endpoint": "relief_allocations.proposal", "values": {"proposal_id": proposal.id}}
+    return {"endpoint": "relief_allocations.proposal", "values": {"proposal_id": proposal.id},
+            "needs": Permission.VIEW_ALLOCATIONS}
 
 
 @job_task("relief_expiry")
@@ -22,4 +24,4 @@ def relief_expiry(job, progress) -> dict:
     """Release the reservations not paid by their day (nightly, by Celery beat)."""
     progress(0, 1, "reading")
     job.params = job.params | {"expired": operations.expire(local_today())}
-    return {"endpoint": "relief.index", "values": {}}
+    return {"endpoint": "relief.index", "values": {}, "needs": Permission.VIEW_RELIEF}

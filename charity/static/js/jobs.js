@@ -16,6 +16,7 @@
     var error = box.querySelector(".job-error");
     error.textContent = job.error;
     error.hidden = !job.error;
+    box.querySelector(".job-stale").hidden = !job.stale;
     if (job.finished) {
       box.querySelector(".job-reload").hidden = true;
       if (job.result_url) { window.location.assign(job.result_url); }
