@@ -292,3 +292,30 @@ def test_two_starts_at_the_same_moment_make_one_job(session):
                        updated_at=utcnow()))
     db.session.commit()  # finished jobs hold no key
     assert count(Job) == 2
+
+
+def test_a_failed_reconciliation_says_what_it_saved_before_and_a_pairing_run_that_nothing_was(
+        app, session):
+    """Reconciliation saves one Stripe object at a time, so its failure keeps what it finished;
+    a pairing run keeps nothing. Each failure's message says which."""
+    old = utcnow() - jobs.STALE_AFTER - timedelta(minutes=1)
+    reconciling = Job(kind="reconciliation", key="reconciliation", state="running",
+                      updated_at=old)
+    pairing = Job(kind="pairing_run", key="pairing_run:district", state="running",
+                  updated_at=old)
+    db.session.add_all([reconciling, pairing])
+    db.session.commit()
+    jobs.give_up(reconciling)
+    jobs.give_up(pairing)
+    db.session.refresh(reconciling)
+    db.session.refresh(pairing)
+    assert reconciling.error["code"] == "worker_lost_kept"
+    assert pairing.error["code"] == "worker_lost"
+    with app.test_request_context("/?lang=en"):
+        from flask_babel import force_locale
+
+        from charity.jobs.messages import error_text
+
+        with force_locale("en"):
+            assert "is kept" in error_text(reconciling.error)
+            assert "nothing was saved" in error_text(pairing.error)

@@ -46,11 +46,28 @@ ERRORS = {
                            "Please start it again."),
     "internal": _l("The job failed on an unexpected error; nothing was saved. The "
                    "administrator can find the details in the worker's log."),
+    "worker_lost_kept": _l("The worker running this job stopped and the job made no progress "
+                           "for %(minutes)s minutes. What it finished before is kept (it saves "
+                           "as it goes); please start it again for the rest."),
+    "internal_kept": _l("The job failed on an unexpected error. What it finished before is kept "
+                        "(it saves as it goes); the administrator can find the details in the "
+                        "worker's log."),
     "infeasible": _l("The quotas cannot all be met: the preview lists the conflicts; it "
                      "cannot be published until they are resolved."),
     "stopped": _l("The optimiser stopped before every quota minimum was met or shown "
                   "impossible: the preview cannot be published; please run it again."),
 }
+
+
+#: Jobs that save as they go (reconciliation: each Stripe object in its own unit of work), so a
+#: failure keeps what they finished: their failures say so.
+SAVES_AS_IT_GOES = frozenset({"reconciliation"})
+
+
+def failure_code(kind: str, code: str) -> str:
+    """The code of a failure (`worker_lost`, `internal`) for a job of `kind`: the `_kept` one
+    for a job that saves as it goes, whose failure keeps what it finished."""
+    return f"{code}_kept" if kind in SAVES_AS_IT_GOES else code
 
 
 def label(table: dict, code: str | None) -> str:

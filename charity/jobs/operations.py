@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from charity.database import utcnow
 from charity.extensions import db
+from charity.jobs.messages import failure_code
 from charity.jobs.models import ACTIVE, Job
 from charity.jobs.runner import finish, keep
 
@@ -28,8 +29,9 @@ def is_stale(job: Job) -> bool:
 
 
 def give_up(job: Job) -> None:
-    """Fail a stale job: its worker is gone, and nothing it did was kept."""
-    finish(job.id, "failed", error={"code": "worker_lost", "params": {
+    """Fail a stale job: its worker is gone, and nothing it did was kept (unless it saves as it
+    goes: its message says so)."""
+    finish(job.id, "failed", error={"code": failure_code(job.kind, "worker_lost"), "params": {
         "minutes": int(STALE_AFTER.total_seconds() // 60)}})
 
 

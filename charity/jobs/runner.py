@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from charity.database import utcnow
 from charity.errors import DomainError
 from charity.extensions import db
+from charity.jobs.messages import failure_code
 from charity.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def run(task, job_id: int, work: Callable, transient: tuple) -> str:
     job = _begin(task, job_id)
     if job is None:
         return "skipped"
+    kind = job.kind
     try:
         result = work(job, Progress(job))
     except transient:
@@ -120,7 +122,7 @@ def run(task, job_id: int, work: Callable, transient: tuple) -> str:
     except Exception as error:
         db.session.rollback()
         log.exception("job %s (%s) failed", job_id, task.name)
-        finish(job_id, "failed", error={"code": "internal", "params": {}})
+        finish(job_id, "failed", error={"code": failure_code(kind, "internal"), "params": {}})
         raise JobFailed(f"job {job_id} ({task.name}) failed on {type(error).__name__}; "
                         "see the log") from None
     job.result = result
