@@ -7,6 +7,8 @@ Pure Python (numpy + OR-Tools); it imports neither Flask nor SQLAlchemy. Public 
     rematch(problem, current, beneficiary_id, declined=(kind, helper_id)) -> Rematch
     evaluate(problem, pairs) -> {"cadre": int, "volunteer": int, "sponsor": int}
     district_instance(scale=1.0, seed=0) -> Problem
+    components(problem) -> [Problem]  (independent parts: no eligible pair links two)
+    merge(results, problem=None) -> Result;  solve_split(problem) = merge of solved components
 
 Results are data: reasons, conflicts and notes are :class:`Message` values (a code of
 :data:`CODES` and its parameters) that the caller words in its user's language.
@@ -30,10 +32,11 @@ from .model import (
 from .prepare import evaluate
 from .rematch import rematch
 from .solver import solve
+from .split import components, merge, solve_split
 
 __all__ = [
     "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "LayerProof", "Message",
     "Pair",
-    "Problem", "Rematch", "Result", "Sponsor", "Volunteer", "district_instance", "evaluate",
-    "rematch", "solve",
+    "Problem", "Rematch", "Result", "Sponsor", "Volunteer", "components", "district_instance",
+    "evaluate", "merge", "rematch", "solve", "solve_split",
 ]

@@ -97,7 +97,9 @@ class Problem:
     result is optimal over the full rule set. ``time_limit_s`` and ``pricing_rounds`` (re-solves
     per layer, None: no limit) stop that early, with a true bound and the gap; ``time_limit_s``
     also bounds the CP-SAT baseline. Results are deterministic; ``seed`` is recorded for the
-    generator only.
+    generator only. ``sponsor_spread`` is (weighted need, units of money) of the whole
+    district, the scale of the sponsor layer's street rewards; None: this problem's own (a
+    component made by :func:`matching.split.components` keeps its district's).
     """
 
     beneficiaries: tuple[Beneficiary, ...]
@@ -113,6 +115,7 @@ class Problem:
     seed: int = 0
     candidate_limit: int | None = 12
     pricing_rounds: int | None = None
+    sponsor_spread: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forbidden", frozenset(self.forbidden))

@@ -110,9 +110,19 @@ def schedules(problem: Problem, layer: str) -> dict[str, tuple[int, int, int]]:
     need = Counter()
     for person in problem.beneficiaries:
         need[person.street] += 1 + level(person)
-    total_need = sum(need.values())
-    money = max(1, sum(sponsor.budget_fen // sponsor.unit_fen for sponsor in problem.sponsors))
+    total_need, money = sponsor_spread(problem)
     return {street: (BALANCE_STEPS, total_need, need[street] * money) for street in streets}
+
+
+def sponsor_spread(problem: Problem) -> tuple[int, int]:
+    """(weighted need of all people, units of money of all sponsors, at least 1): the scale
+    that spreads sponsors' money over streets; a component keeps its district's
+    (``Problem.sponsor_spread``), so it is scored as within the whole."""
+    if problem.sponsor_spread is not None:
+        return problem.sponsor_spread
+    need = sum(1 + level(person) for person in problem.beneficiaries)
+    money = max(1, sum(sponsor.budget_fen // sponsor.unit_fen for sponsor in problem.sponsors))
+    return need, money
 
 
 def reward_groups(problem: Problem, layer: str, vocabulary: Vocabulary):

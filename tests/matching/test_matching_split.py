@@ -1,0 +1,188 @@
+"""A problem split into independent components and merged gives the result of solving it whole:
+objective, status, bound, pairs, per-layer proofs and reports (hypothesis on small random
+multi-street instances, some with cross-street permissions, travel and sponsors)."""
+
+from collections import Counter
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matching import (
+    Beneficiary,
+    Cadre,
+    Problem,
+    Sponsor,
+    Volunteer,
+    components,
+    evaluate,
+    merge,
+    solve,
+    solve_split,
+)
+from matching.generate import small_instance
+
+STREETS = ("甲", "乙", "丙", "丁", "戊")
+RANKS = ("district_leader", "division_leader", "staff", "staff")
+NEEDS = ("medical", "education", "housing")
+
+
+@st.composite
+def cities(draw):
+    """A few streets; helpers mostly of one street, some allowed across streets."""
+    streets = STREETS[:draw(st.integers(2, 5))]
+    street = st.sampled_from(streets)
+    some = st.frozensets(street, max_size=1)
+    people = [Beneficiary(i + 1, s := draw(street), f"{s}{draw(st.integers(0, 1))}",
+                          draw(st.sampled_from(("dibao", "tekun"))), frozenset(),
+                          draw(st.frozensets(st.sampled_from(NEEDS), max_size=2)),
+                          draw(st.sampled_from((frozenset(), frozenset(), {"nursing"}))),
+                          draw(st.sampled_from((None, 1, 2))))
+              for i in range(draw(st.integers(1, 14)))]
+    cadres = [Cadre(i + 1, draw(st.sampled_from(RANKS)), s := draw(street), f"{s}0",
+                    draw(st.one_of(st.just(frozenset()), some)),
+                    draw(st.frozensets(st.sampled_from(("nursing", "medical")), max_size=1)))
+              for i in range(draw(st.integers(0, 6)))]
+    volunteers = [Volunteer(i + 1, draw(st.sampled_from(("volunteer", "organisation"))),
+                            frozenset({"education"}), draw(st.integers(1, 2)), None,
+                            draw(street), draw(st.one_of(st.just(frozenset()), some)))
+                  for i in range(draw(st.integers(0, 3)))]
+    sponsors = [Sponsor(i + 1, draw(st.integers(0, 4)) * 50_000, 50_000,
+                        draw(st.sampled_from((*streets, "education", "medical", None))))
+                for i in range(draw(st.integers(0, 3)))]
+    locked = ()
+    if cadres and draw(st.booleans()):
+        locked = (("cadre", cadres[0].id, draw(st.sampled_from(people)).id),)
+    forbidden = frozenset(("cadre", draw(st.integers(1, 6)), draw(st.integers(1, 14)))
+                          for _ in range(draw(st.integers(0, 2))))
+    return Problem(tuple(people), tuple(cadres), tuple(volunteers), tuple(sponsors), locked,
+                   forbidden, candidate_limit=draw(st.sampled_from((None, 2, 12))))
+
+
+def _messages(found):
+    return Counter(repr(message) for message in found)
+
+
+def assert_same(problem, split, whole):
+    """The same status, objective, bound and per-layer proofs; the same pairs, coverage and
+    reports where the optimum is unique, else an equally good pair set (min-cost flow breaks
+    ties between equal optima by the network's shape, which the split changes)."""
+    assert split.status == whole.status
+    assert (split.objective, split.bound) == (whole.objective, whole.bound)
+    assert dict(split.parts) == dict(whole.parts)
+    assert [(p.layer, p.status, p.objective, p.bound) for p in split.layers] == \
+        [(p.layer, p.status, p.objective, p.bound) for p in whole.layers]
+    assert evaluate(problem, split.pairs) == dict(whole.parts)
+    keys = [pair.key for pair in split.pairs]
+    assert len(keys) == len(set(keys)) and set(problem.locked) <= set(keys)
+    assert not set(keys) & problem.forbidden
+    if keys != [pair.key for pair in whole.pairs]:
+        return
+    assert dict(split.coverage) == dict(whole.coverage)
+    assert dict(split.volunteer_coverage) == dict(whole.volunteer_coverage)
+    assert split.unmatched == whole.unmatched
+    assert _messages(split.conflicts) == _messages(whole.conflicts)
+    assert split.quota_violations == whole.quota_violations
+    assert _messages(split.notes) == _messages(whole.notes)
+
+
+def _keys(problem):
+    return {("person", p.id) for p in problem.beneficiaries} | \
+        {("cadre", c.id) for c in problem.cadres} | \
+        {("volunteer", v.id) for v in problem.volunteers} | \
+        {("sponsor", s.id) for s in problem.sponsors}
+
+
+@settings(deadline=None, max_examples=120)
+@given(cities())
+def test_split_solves_like_the_whole(problem):
+    parts = components(problem)
+    keys = [_keys(part) for part in parts]
+    assert sum(len(k) for k in keys) == len(_keys(problem))  # a partition
+    assert set().union(*keys) == _keys(problem)
+    whole = solve(problem)
+    split = merge([solve(part) for part in parts], problem)
+    assert_same(problem, split, whole)
+    assert_same(problem, solve_split(problem), whole)
+
+
+def _district(seed: int, prefix: str, offset: int) -> Problem:
+    """A small district whose streets are renamed with ``prefix`` and ids moved by
+    ``offset``; sponsors designated to one of its streets (undesignated money may go to any
+    street of the problem, so it would link the districts)."""
+    problem = small_instance(seed, people=12, cadres=5, volunteers=3, sponsors=0)
+    rename = {p.street for p in problem.beneficiaries} | {c.group_street for c in problem.cadres}
+    name = {street: prefix + street for street in rename}
+
+    def streets(values):
+        return frozenset(name.get(value, prefix + value) for value in values)
+
+    people = tuple(replace(p, id=p.id + offset, street=name[p.street],
+                           community=prefix + p.community,
+                           current_cadre_id=p.current_cadre_id and p.current_cadre_id + offset,
+                           current_volunteer_id=p.current_volunteer_id and
+                           p.current_volunteer_id + offset)
+                   for p in problem.beneficiaries)
+    cadres = tuple(replace(c, id=c.id + offset, group_street=name[c.group_street],
+                           home_community=c.home_community and prefix + c.home_community,
+                           cross_street_allowed=streets(c.cross_street_allowed))
+                   for c in problem.cadres)
+    volunteers = tuple(replace(v, id=v.id + offset, home_street=prefix + v.home_street,
+                               home_community=v.home_community and prefix + v.home_community,
+                               travel_streets=streets(v.travel_streets))
+                       for v in problem.volunteers)
+    sponsors = (Sponsor(offset + 1, 200_000, 50_000, people[0].street),)
+    return Problem(people, cadres, volunteers, sponsors,
+                   tuple((k, h + offset, p + offset) for k, h, p in problem.locked),
+                   frozenset((k, h + offset, p + offset) for k, h, p in problem.forbidden))
+
+
+def _city(*districts: Problem) -> Problem:
+    return Problem(*(tuple(x for d in districts for x in getattr(d, field))
+                     for field in ("beneficiaries", "cadres", "volunteers", "sponsors",
+                                   "locked")),
+                   frozenset().union(*(d.forbidden for d in districts)))
+
+
+def test_two_districts_split_and_solve_as_one():
+    city = _city(_district(7, "东", 0), _district(11, "西", 1000))
+    parts = components(city)
+    assert len(parts) >= 2
+    for part in parts:  # never a component across the two districts
+        assert len({p.street[0] for p in part.beneficiaries}) == 1
+    assert_same(city, solve_split(city), solve(city))
+
+
+def test_cross_street_links_merge_streets():
+    people = (Beneficiary(1, "甲", "甲0"), Beneficiary(2, "乙", "乙0"), Beneficiary(3, "丙", "丙0"))
+    cadres = (Cadre(1, "staff", "甲"), Cadre(2, "staff", "乙"), Cadre(3, "staff", "丙"))
+    apart = Problem(people, cadres)
+    assert [sorted(p.street for p in part.beneficiaries) for part in components(apart)] == \
+        [["丙"], ["乙"], ["甲"]]
+    linked = replace(apart, cadres=(replace(cadres[0], cross_street_allowed=frozenset({"乙"})),
+                                    *cadres[1:]))
+    assert [sorted(p.street for p in part.beneficiaries) for part in components(linked)] == \
+        [["丙"], ["乙", "甲"]]
+    travel = replace(apart, volunteers=(Volunteer(1, home_street="丙",
+                                                  travel_streets=frozenset({"甲"})),))
+    assert [sorted(p.street for p in part.beneficiaries) for part in components(travel)] == \
+        [["丙", "甲"], ["乙"]]
+    anywhere = replace(apart, sponsors=(Sponsor(1, 100_000, 50_000),))  # undesignated money
+    assert components(anywhere) == [anywhere]
+    locked = replace(apart, locked=(("cadre", 3, 1),))  # a locked pair joins its streets
+    assert len(components(locked)) == 2
+
+
+def test_a_component_keeps_the_districts_sponsor_spread():
+    """Sponsors' street rewards are scaled by the whole district's need and money: a component
+    solved without that scale scores (and may pair) differently, so the split carries it."""
+    city = _city(_district(7, "东", 0), _district(11, "西", 1000))
+    city = replace(city, sponsors=(Sponsor(1, 400_000, 50_000, "东" + "上清寺"),
+                                   Sponsor(1001, 50_000, 50_000, "西" + "上清寺")))
+    parts = components(city)
+    assert all(part.sponsor_spread == parts[0].sponsor_spread for part in parts)
+    assert parts[0].sponsor_spread is not None
+    alone = [solve(replace(part, sponsor_spread=None)) for part in parts]
+    whole = solve(city)
+    assert sum(result.parts["sponsor"] for result in alone) != whole.parts["sponsor"]
+    assert_same(city, merge([solve(part) for part in parts], city), whole)
