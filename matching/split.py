@@ -15,6 +15,7 @@ district when given the problem.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -185,8 +186,13 @@ def merge(results: Iterable[Result], problem: Problem | None = None) -> Result:
 
 
 def solve_split(problem: Problem) -> Result:
-    """:func:`matching.solve` component by component (:func:`components`), merged."""
+    """:func:`matching.solve` component by component (:func:`components`), merged; each
+    component gets the time left of ``problem.time_limit_s``."""
     parts = components(problem)
     if len(parts) == 1:
         return solve(problem)
-    return merge((solve(part) for part in parts), problem)
+    deadline, results = time.perf_counter() + problem.time_limit_s, []
+    for part in parts:
+        left = max(deadline - time.perf_counter(), 0.0)
+        results.append(solve(replace(part, time_limit_s=left)))
+    return merge(results, problem)
