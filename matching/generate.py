@@ -198,3 +198,52 @@ def small_instance(seed: int, people: int = 10, cadres: int = 4, volunteers: int
         if mine:
             problem = replace(problem, locked=(("cadre", cadre.id, rng.choice(mine).id),))
     return problem
+
+
+CITY_ID_STRIDE = 10**7  #: ids of district k start at k * CITY_ID_STRIDE
+
+
+def _moved(problem: Problem, prefix: str, offset: int) -> Problem:
+    """``problem`` with every street and community prefixed and every id moved by ``offset``;
+    sponsors pledge to one of its streets (in turn), so its money stays in the district."""
+    def street(name):
+        return None if name is None else prefix + name
+
+    def streets(names):
+        return frozenset(prefix + name for name in names)
+
+    def moved(helper_id):
+        return None if helper_id is None else helper_id + offset
+
+    own = sorted({person.street for person in problem.beneficiaries})
+    return Problem(
+        tuple(replace(p, id=p.id + offset, street=street(p.street),
+                      community=street(p.community),
+                      current_cadre_id=moved(p.current_cadre_id),
+                      current_volunteer_id=moved(p.current_volunteer_id))
+              for p in problem.beneficiaries),
+        tuple(replace(c, id=c.id + offset, group_street=street(c.group_street),
+                      home_community=street(c.home_community),
+                      cross_street_allowed=streets(c.cross_street_allowed))
+              for c in problem.cadres),
+        tuple(replace(v, id=v.id + offset, home_street=street(v.home_street),
+                      home_community=street(v.home_community),
+                      travel_streets=streets(v.travel_streets)) for v in problem.volunteers),
+        tuple(replace(s, id=s.id + offset, designation=prefix + own[s.id % len(own)])
+              for s in problem.sponsors),
+        tuple((kind, helper + offset, person + offset) for kind, helper, person in problem.locked),
+        frozenset((kind, helper + offset, person + offset)
+                  for kind, helper, person in problem.forbidden),
+        seed=problem.seed)
+
+
+def city_instance(districts: int = 2, scale: float = 1.0, seed: int = 0) -> Problem:
+    """``districts`` districts (:func:`district_instance` with seeds ``seed``, ``seed + 1``, ...)
+    side by side in one problem: streets named "<k>区<street>", ids ``k * CITY_ID_STRIDE`` apart.
+    Each district's sponsors pledge to its own streets (undesignated money, or money for a need,
+    could go to any street of the city and would join the districts into one component)."""
+    parts = [_moved(district_instance(scale, seed + k), f"{k + 1}区", k * CITY_ID_STRIDE)
+             for k in range(districts)]
+    return Problem(*(tuple(x for part in parts for x in getattr(part, name))
+                     for name in ("beneficiaries", "cadres", "volunteers", "sponsors", "locked")),
+                   frozenset().union(*(part.forbidden for part in parts)), seed=seed)
