@@ -3,6 +3,7 @@ plain CP-SAT model and a greedy heuristic, with each row's time and memory peak.
 
 Usage: python benchmarks/matching_bench.py [--scales 1 10] [--cpsat-scales 1] [--factor 100]
        [--rematch-only]
+       python benchmarks/matching_bench.py --city 100 [--city-scale 1] [--workers 1 2]
 
 Rows, each in a process of its own so that its memory peak (``ru_maxrss``: numpy and OR-Tools
 alike, building the instance included) is its own:
@@ -20,6 +21,11 @@ alike, building the instance included) is its own:
   within 50 ms at 10x): on the whole district, and on the small problem the app re-matches on
   (the person, the helpers who may serve their street and their pairs; loading it from the
   database is not timed). ``--rematch-only`` prints these rows alone.
+- ``--city N`` (alone; not run by default): a city of N districts side by side
+  (:func:`matching.generate.city_instance`; 100 districts = 1.2M people, every rule, each
+  district's sponsors pledged within it), split by :func:`matching.components` and solved on
+  a pool of each ``--workers`` count, every component proven on its own; prints the wall time
+  and the speed-up of the most workers over one.
 """
 
 from __future__ import annotations
@@ -38,9 +44,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching import Message, district_instance, rematch, solve  # noqa: E402
+from matching import Message, components, district_instance, rematch, solve  # noqa: E402
 from matching.baseline import greedy, plain_cpsat  # noqa: E402
 from matching.candidates import banned_pairs, eligible  # noqa: E402
+from matching.generate import city_instance  # noqa: E402
 from matching.layers import build_layer, quota_bounds  # noqa: E402
 from matching.scoring import layer_of  # noqa: E402
 from matching.vocabulary import vocabulary  # noqa: E402
@@ -250,6 +257,38 @@ def run_baselines(scale: float, factor: float, with_cpsat: bool) -> None:
           found["objective"], None, found["peak"], note)
 
 
+def _component_row(problem) -> dict:
+    """One component solved: a picklable summary (a Result holds mapping proxies)."""
+    result = solve(problem)
+    return {"status": result.status, "objective": result.objective, "bound": result.bound,
+            "pairs": len(result.pairs), "peak": _peak_mb()}
+
+
+def run_city(districts: int, scale: float, workers: list[int]) -> None:
+    """The city row: components solved on pools of each size in ``workers``."""
+    start = time.perf_counter()
+    parts = components(city_instance(districts, scale))
+    print(f"# city of {districts} districts at {scale:g}x: "
+          f"{sum(len(p.beneficiaries) for p in parts)} people in {len(parts)} components, "
+          f"built and split in {time.perf_counter() - start:.1f} s")
+    walls = {}
+    for count in workers:
+        start = time.perf_counter()
+        with multiprocessing.get_context("spawn").Pool(count) as pool:
+            rows = pool.map(_component_row, parts, chunksize=1)
+        walls[count] = time.perf_counter() - start
+        statuses = Counter(row["status"] for row in rows)
+        status = "OPTIMAL" if set(statuses) == {"OPTIMAL"} else str(dict(statuses))
+        _line(districts, f"city, {count} worker(s)", status, walls[count],
+              sum(row["objective"] for row in rows), sum(row["bound"] for row in rows),
+              max(_peak_mb(), *(row["peak"] for row in rows)),
+              f"{sum(row['pairs'] for row in rows)} pairs; each component proven on its own" +
+              ("; " + _goal(walls[count], 60.0) if districts == 100 and scale == 1.0 else ""))
+    if len(walls) > 1:
+        print(f"      speed-up of {max(walls)} workers over {min(walls)}: "
+              f"{walls[min(walls)] / walls[max(walls)]:.2f}x")
+
+
 def main(argv=None) -> None:
     """Parse arguments and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -259,8 +298,15 @@ def main(argv=None) -> None:
                     help="CP-SAT's time limit as a multiple of the flow's cadre time")
     ap.add_argument("--rematch-only", action="store_true",
                     help="solve, then print the re-match rows alone")
+    ap.add_argument("--city", type=int, default=0,
+                    help="alone: a city of this many districts, split and solved on workers")
+    ap.add_argument("--city-scale", type=float, default=1.0)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args(argv)
     print(HEAD)
+    if args.city:
+        run_city(args.city, args.city_scale, args.workers)
+        return
     for scale in args.scales if args.rematch_only else ():
         print_rematch(scale, _in_own_process(rematch_only_row, scale))
     for scale in () if args.rematch_only else args.scales:

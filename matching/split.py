@@ -62,14 +62,15 @@ def _reach(problem: Problem, needs: dict[str, set]) -> dict[tuple[str, int], fro
 
 
 def _joined(problem: Problem, needs, reach, street_of) -> _Streets:
-    """Streets joined by helpers that may serve several of them, and by locked pairs."""
+    """Streets joined by helpers that may serve several of them, and by locked pairs (a locked
+    pair is kept whatever the rules: its person's street joins the helper's ``reach``)."""
+    for kind, helper_id, person_id in problem.locked:
+        key = (layer_of(kind), helper_id)
+        if person_id in street_of and key in reach:
+            reach[key] = reach[key] | {street_of[person_id]}
     sets = _Streets(needs)
     for streets in reach.values():
         sets.union(streets)
-    for kind, helper_id, person_id in problem.locked:
-        if person_id in street_of:
-            sets.union(reach.get((layer_of(kind), helper_id), frozenset()) |
-                       {street_of[person_id]})
     return sets
 
 
