@@ -13,6 +13,7 @@ from charity.fund import annual
 from charity.main import spreadsheet
 from charity.timeutil import local_today
 from tests.factories import PairingFactory, PersonFactory, UserFactory
+from tests.jobs import exported
 
 HOSTILE = ['=HYPERLINK("http://e.vil/","x")', "+1+cmd|' /C calc'!A0", "-2+3",
            "@SUM(1+1)", "\t=1+1", "\r=1+1"]
@@ -67,8 +68,8 @@ def hostile_streets() -> list[str]:
 def test_pairing_exports_write_hostile_texts_as_text(client, auth):
     names = hostile_streets()
     auth.login(UserFactory(role="admin"))
-    assert_no_formula(client.get("/pairing/export.xlsx").data, names)
-    rows = list(csv.reader(io.StringIO(client.get("/pairing/export.csv").data.decode(
+    assert_no_formula(exported(client, "/pairing/export.xlsx").data, names)
+    rows = list(csv.reader(io.StringIO(exported(client, "/pairing/export.csv").data.decode(
         "utf-8-sig"), newline="")))
     assert sorted(r[1] for r in rows[1:]) == sorted("'" + name for name in names)
 

@@ -12,7 +12,10 @@ KINDS = {
     "relief_expiry": _l("Expiry of unpaid reservations"),
     "pledge_expiry": _l("Expiry of unpaid sponsorship pledges"),
     "roster_import": _l("Roster import"),
+    "pairing_export": _l("Pairing export"),
 }
+#: The kinds whose result is a file to download (see `charity.jobs.exports`).
+EXPORTS = frozenset({"pairing_export"})
 #: The states, as the pages name them.
 STATES = {
     "queued": _l("Waiting for a worker"),
@@ -29,6 +32,7 @@ PROGRESS = {
     "solving": _l("The optimiser is solving"),
     "saving": _l("Saving the result"),
     "comparing": _l("Comparing the gifts with Stripe"),
+    "writing": _l("Writing the file"),
     "done": _l("Done"),
 }
 #: Why a job failed (or waits to try again). `refused` carries the refusal's own message.
