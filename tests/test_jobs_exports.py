@@ -10,15 +10,18 @@ from flask import current_app
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from charity.audit.models import AuditEntry
 from charity.extensions import db
 from charity.jobs.models import Job
 from charity.pairing import queries
 from charity.pairing.tasks import roster_csv
+from charity.registry import excel
+from charity.registry import queries as registry
 from charity.timeutil import local_today
 from tests import factories
-from tests.factories import PairingFactory, UserFactory
+from tests.factories import PairingFactory, PersonFactory, UserFactory
 from tests.jobs import exported, result_of
-from tests.test_export_formulas import assert_no_formula, hostile_streets
+from tests.test_export_formulas import HOSTILE, assert_no_formula, hostile_streets
 
 
 def two_streets():
@@ -102,3 +105,50 @@ def test_a_second_export_start_shows_the_running_job(client, auth):
     assert client.get(f"/jobs/{running.id}/download").status_code == 404
     # the other format is other work: it starts
     assert result_of(client, client.post("/pairing/export.xlsx")).endswith("/download")
+
+
+# The roster export ----------------------------------------------------------------------------
+
+def test_the_roster_export_job_writes_what_the_inline_export_did_and_audits_it(client, auth):
+    person = PersonFactory(name="出口", street_name="解放碑")
+    PersonFactory(name="别街", street_name="七星岗")
+    street = person.household.street_id
+    admin = UserFactory(role="admin")
+    auth.login(admin)
+    people = db.session.scalars(registry.people(registry.PersonFilter(street_id=street),
+                                                None)).unique().all()
+    inline = load_workbook(io.BytesIO(excel.export(people, full_ids=False))).active
+    response = exported(client, f"/registry/export?street={street}")
+    assert "no-store" in response.headers["Cache-Control"]
+    kept = load_workbook(io.BytesIO(response.data)).active
+    assert list(kept.iter_rows(values_only=True)) == list(inline.iter_rows(values_only=True))
+    assert "别街" not in str(list(kept.iter_rows(values_only=True)))
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "roster.export"))
+    assert (entry.user_id, entry.object_id, entry.detail["rows"], entry.detail["full_ids"]) == (
+        admin.id, str(street), 1, False)
+
+
+def test_a_roster_file_is_not_for_another_street_nor_a_full_one_for_masked_roles(client, auth):
+    person = PersonFactory(street_name="解放碑")
+    street = person.household.street_id
+    auth.login(UserFactory(role="admin"))
+    masked = result_of(client, client.post(f"/registry/export?street={street}"))
+    full = result_of(client, client.post(f"/registry/export?street={street}&full=1"))
+    assert masked != full
+    auth.logout()
+    auth.login(factories.user("street_officer", "七星岗"))
+    assert client.get(masked).status_code == 404
+    assert client.get(full).status_code == 404
+    auth.logout()
+    auth.login(UserFactory(role="fund_manager"))  # the registry, but never full ID numbers
+    assert client.get(masked).status_code == 200
+    assert client.get(full).status_code == 404
+    auth.logout()
+    assert client.get(masked).status_code in (302, 401, 403)
+
+
+def test_the_roster_job_file_still_writes_hostile_names_as_text(client, auth):
+    people = [PersonFactory(name=text[:40]) for text in HOSTILE]
+    auth.login(UserFactory(role="admin"))
+    response = exported(client, f"/registry/export?street={people[0].household.street_id}")
+    assert_no_formula(response.data, [p.name for p in people])

@@ -20,7 +20,7 @@ PAGES = [
     ("POST", "/registry/people/{person}/id-number", {"admin", "street_officer", "approver"}),
     ("GET", "/registry/people/{person}/edit", EDITORS),
     ("GET", "/registry/import", EDITORS),
-    ("GET", "/registry/export?street=1", REGISTRY),
+    ("POST", "/registry/export?street=1", REGISTRY),
     ("GET", "/casework/gaps", REGISTRY),
     ("GET", "/casework/employment", REGISTRY),
     ("GET", "/casework/reviews", REGISTRY),

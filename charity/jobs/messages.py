@@ -13,9 +13,10 @@ KINDS = {
     "pledge_expiry": _l("Expiry of unpaid sponsorship pledges"),
     "roster_import": _l("Roster import"),
     "pairing_export": _l("Pairing export"),
+    "roster_export": _l("Roster export"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
-EXPORTS = frozenset({"pairing_export"})
+EXPORTS = frozenset({"pairing_export", "roster_export"})
 #: The states, as the pages name them.
 STATES = {
     "queued": _l("Waiting for a worker"),
