@@ -7,11 +7,14 @@ import io
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from charity.audit.models import AuditEntry
 from charity.extensions import db
+from charity.fund import annual
+from charity.fund.tasks import PUBLISHER
 from charity.jobs.models import Job
 from charity.pairing import queries
 from charity.pairing.tasks import roster_csv
@@ -152,3 +155,41 @@ def test_the_roster_job_file_still_writes_hostile_names_as_text(client, auth):
     auth.login(UserFactory(role="admin"))
     response = exported(client, f"/registry/export?street={people[0].household.street_id}")
     assert_no_formula(response.data, [p.name for p in people])
+
+
+# The annual report and the dashboard's PDF ----------------------------------------------------
+
+def test_the_annual_report_job_writes_the_inline_workbook_in_the_starters_language(client,
+                                                                                   auth):
+    year = local_today().year
+    auth.login(UserFactory(role="fund_manager"))
+    client.get("/lang/en")
+    url = result_of(client, client.post(f"/fund/annual-report.xlsx?year={year}"))
+    response = client.get(url)
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=songtan-fund-{year}.xlsx")
+    with force_locale("en"):
+        inline = load_workbook(io.BytesIO(annual.workbook(year, PUBLISHER)))
+    kept = load_workbook(io.BytesIO(response.data))
+    assert kept.sheetnames == inline.sheetnames and "Summary" in kept.sheetnames
+    assert all(list(kept[n].iter_rows(values_only=True)) == list(inline[n].iter_rows(
+        values_only=True)) for n in kept.sheetnames)
+    auth.logout()
+    auth.login(factories.user("street_officer", "解放碑"))
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(f"/fund/annual-report.xlsx?year={year}").status_code == 403
+
+
+def test_the_dashboard_pdf_is_a_job_for_its_street(client, auth):
+    auth.login(factories.user("street_officer", "解放碑"))
+    response = client.post("/dashboard/dashboard.pdf")
+    url = result_of(client, response)
+    pdf = client.get(url)
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert "no-store" in pdf.headers["Cache-Control"]
+    assert db.session.scalar(select(Job)).street_id == factories.street("解放碑").id
+    auth.logout()
+    auth.login(factories.user("street_officer", "七星岗"))
+    assert client.get(url).status_code == 404
+    auth.logout()
+    assert client.get(url).status_code in (302, 401, 403)

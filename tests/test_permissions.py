@@ -46,7 +46,7 @@ PAGES = [
     ("GET", "/fund/journal", LEDGER),
     ("GET", "/fund/approvals", LEDGER),
     ("GET", "/audit/", {"admin", "auditor"}),
-    ("GET", "/fund/annual-report.xlsx", {"admin", "fund_manager", "auditor"}),
+    ("POST", "/fund/annual-report.xlsx", {"admin", "fund_manager", "auditor"}),
     ("GET", "/donations/staff", {"admin", "fund_manager", "approver"}),
     ("POST", f"/donations/staff/gifts/{NOBODY}/confirm", {"admin", "fund_manager", "approver"}),
     ("GET", "/donations/staff/review", {"admin", "fund_manager", "approver"}),

@@ -5,6 +5,7 @@ made for (see `charity.jobs.views.download`). The file never sits in a public fo
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
 
 from charity.jobs.models import Job
 
@@ -29,3 +30,13 @@ def write(job: Job, content: bytes, *, name: str, needs: str) -> dict:
     target.write_bytes(content)
     job.params = {**job.params, "name": name}
     return {"endpoint": "jobs.download", "values": {"job_id": job.id}, "needs": needs}
+
+
+def language() -> str:
+    """The reader's language now, kept in a job's parameters for the file's words."""
+    return str(get_locale() or "zh_Hans_CN")
+
+
+def in_language(job: Job):
+    """Write the file in the language of whoever started the job (see `language`)."""
+    return force_locale(job.params.get("lang") or "zh_Hans_CN")

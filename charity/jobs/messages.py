@@ -14,9 +14,11 @@ KINDS = {
     "roster_import": _l("Roster import"),
     "pairing_export": _l("Pairing export"),
     "roster_export": _l("Roster export"),
+    "annual_report": _l("Annual report"),
+    "dashboard_pdf": _l("Dashboard PDF"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
-EXPORTS = frozenset({"pairing_export", "roster_export"})
+EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf"})
 #: The states, as the pages name them.
 STATES = {
     "queued": _l("Waiting for a worker"),
