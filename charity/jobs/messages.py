@@ -15,6 +15,7 @@ KINDS = {
     "pairing_export": _l("Pairing export"),
     "roster_export": _l("Roster export"),
     "annual_report": _l("Annual report"),
+    "sponsorship_pairing": _l("Pairing of sponsorship pledges"),
     "dashboard_pdf": _l("Dashboard PDF"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
