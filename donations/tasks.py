@@ -37,3 +37,17 @@ def pledge_expiry(job, progress) -> None:
     progress(0, 1, "reading")
     job.params = job.params | {"expired": sponsorship.expire_unpaid()}
     return None
+
+
+@job_task("sponsorship_pairing")
+def sponsorship_pairing(job, progress) -> None:
+    """Pair every waiting sponsorship pledge with people who fit, through the optimiser
+    (nightly, by Celery beat, after the expiry): an open budget takes people registered since
+    its money arrived, and a person a concurrent gift could not take is paired now."""
+    progress(0, 1, "solving")
+    today = local_today()
+    expired = sponsorship.expire_unpaid()
+    pledges = len(sponsorship.waiting())
+    paired = sponsorship.pair_waiting(today.year, today)
+    job.params = job.params | {"expired": expired, "pledges": pledges, "paired": paired}
+    return None

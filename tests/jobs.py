@@ -15,3 +15,11 @@ def result_of(client, response) -> str:
     status = job_status(client, response)
     assert status["state"] == "succeeded", status
     return status["result_url"]
+
+
+def exported(client, path: str, **data):
+    """The file an export page's job wrote: start it (POST), then download it from the link
+    its job page leads to."""
+    url = result_of(client, client.post(path, data=data))
+    assert "/download" in url, url
+    return client.get(url)

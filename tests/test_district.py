@@ -15,6 +15,7 @@ from charity.registry.models import Household, Person
 from donations.giving.models import Donation
 from donations.stripe.models import StripeEvent
 from tests.factories import PersonFactory, UserFactory, street
+from tests.jobs import exported
 
 TODAY = date(2026, 11, 29)
 
@@ -86,7 +87,7 @@ def test_street_officer_scope_applies_to_export(client, auth):
     PersonFactory(name="外街", street_name="解放碑")
     auth.login(UserFactory(role="street_officer"))
     other = street("解放碑")
-    response = client.get(f"/registry/export?street={other.id}")
+    response = exported(client, f"/registry/export?street={other.id}")
     assert response.status_code == 200
     from io import BytesIO
 

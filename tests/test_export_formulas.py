@@ -13,6 +13,7 @@ from charity.fund import annual
 from charity.main import spreadsheet
 from charity.timeutil import local_today
 from tests.factories import PairingFactory, PersonFactory, UserFactory
+from tests.jobs import exported
 
 HOSTILE = ['=HYPERLINK("http://e.vil/","x")', "+1+cmd|' /C calc'!A0", "-2+3",
            "@SUM(1+1)", "\t=1+1", "\r=1+1"]
@@ -49,7 +50,7 @@ def test_roster_export_writes_hostile_names_as_text(client, auth):
     people = [PersonFactory(name=text[:40]) for text in HOSTILE]
     people[0].household.address = HOSTILE[0]
     auth.login(UserFactory(role="admin"))
-    response = client.get(f"/registry/export?street={people[0].household.street_id}")
+    response = exported(client, f"/registry/export?street={people[0].household.street_id}")
     assert response.status_code == 200
     assert_no_formula(response.data, [p.name for p in people] + [HOSTILE[0]])
 
@@ -67,8 +68,8 @@ def hostile_streets() -> list[str]:
 def test_pairing_exports_write_hostile_texts_as_text(client, auth):
     names = hostile_streets()
     auth.login(UserFactory(role="admin"))
-    assert_no_formula(client.get("/pairing/export.xlsx").data, names)
-    rows = list(csv.reader(io.StringIO(client.get("/pairing/export.csv").data.decode(
+    assert_no_formula(exported(client, "/pairing/export.xlsx").data, names)
+    rows = list(csv.reader(io.StringIO(exported(client, "/pairing/export.csv").data.decode(
         "utf-8-sig"), newline="")))
     assert sorted(r[1] for r in rows[1:]) == sorted("'" + name for name in names)
 

@@ -14,6 +14,7 @@ from charity.registry.ids import with_check_digit
 from charity.registry.models import Guardian, Person
 from charity.timeutil import local_today
 from tests.factories import HouseholdFactory, PersonFactory, UserFactory, id_number
+from tests.jobs import exported as export
 from tests.test_log_scrubbing import errors_answered  # noqa: F401 (a fixture)
 from tests.test_registry import new_household_form
 from tests.test_roster_excel import count_people, row, upload
@@ -165,7 +166,7 @@ def test_import_child_with_guardian_columns_imports_with_the_guardian(client, au
     child = db.session.scalar(select(Person).where(Person.name == "孩子"))
     assert child.guardian.name == "王母" and child.guardian.consent_on == date(2026, 1, 5)
     assert guardians.phone(child.guardian) == "13800138000"
-    exported = client.get(f"/registry/export?street={child.household.street_id}")
+    exported = export(client, f"/registry/export?street={child.household.street_id}")
     from io import BytesIO
 
     from openpyxl import load_workbook

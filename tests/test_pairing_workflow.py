@@ -12,6 +12,7 @@ from charity.pairing import operations
 from charity.pairing.models import ForbiddenPair, MatchRun, Pairing
 from tests import factories
 from tests.factories import CadreFactory, PersonFactory, VolunteerFactory
+from tests.jobs import exported
 
 
 def small_district():
@@ -133,7 +134,7 @@ def test_street_officer_sees_and_runs_only_their_street(client, auth):
     assert all(p.name not in listing for p in people)
     mine = factories.street("解放碑")
     assert client.post("/pairing/runs", data={"street": mine.id}).status_code == 302
-    rows = list(csv.reader(io.StringIO(client.get("/pairing/export.csv").data.decode(
+    rows = list(csv.reader(io.StringIO(exported(client, "/pairing/export.csv").data.decode(
         "utf-8-sig"))))
     assert rows[0] == ["beneficiary_id", "street", "helper_kind", "helper_id", "helper_rank",
                        "helper_group_street", "status"]

@@ -1,13 +1,15 @@
 """The district dashboard: targets per street with ECharts (vendored), a PDF for meetings;
 the browser saves each chart as PNG with ECharts' own getDataURL, offline."""
 
-from flask import Blueprint, Response, render_template
-from flask_babel import format_date
-from flask_babel import gettext as _
+from flask import Blueprint, render_template
+from flask_login import current_user
 
 from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, guard
-from charity.dashboard import pdf, queries
+from charity.dashboard import queries, tasks
+from charity.jobs import exports
+from charity.jobs import operations as jobs
+from charity.jobs.pages import shown
 from charity.timeutil import local_today
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -24,14 +26,11 @@ def index():
                            data=queries.as_json(items))
 
 
-@bp.get("/dashboard.pdf")
+@bp.post("/dashboard.pdf")
 def export_pdf():
-    """The dashboard's table as a PDF, targets missed in red."""
-    today = local_today()
-    items = queries.indicators(street_scope(), today)
-    content = pdf.render(_("Yuzhong District: the ten measures' targets per street"),
-                         _("As of %(day)s. Red: the street misses the plan's line.",
-                           day=format_date(today, "yyyy-MM-dd")),
-                         items, _("Target"), _("Line"))
-    return Response(content, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename=songtan-dashboard-{today:%Y%m%d}.pdf"})
+    """Start a job that draws the dashboard's table as a PDF (the officer's street, or the
+    district); its page leads to the download. A second start shows the first."""
+    scope = street_scope()
+    job, started = jobs.start("dashboard_pdf", tasks.key(scope), user=current_user,
+                              street_id=scope, params={"ext": "pdf", "lang": exports.language()})
+    return shown(job, started)

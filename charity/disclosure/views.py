@@ -1,12 +1,15 @@
 """The public disclosure page (totals only, no personal data) and the annual .xlsx for staff
 and auditors. It reads the fund's ledger and the donations' campaigns, so it lives beside both."""
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, render_template
+from flask_login import current_user
 
 from charity.auth.permissions import Permission, requires
-from charity.fund import annual
 from charity.fund import disclosure as public
 from charity.fund.views_helpers import MEASURE_NAMES
+from charity.jobs import exports
+from charity.jobs import operations as jobs
+from charity.jobs.pages import shown
 from charity.main.input_guard import year_arg
 from charity.timeutil import local_today
 from donations.campaigns import queries as campaign_queries
@@ -24,12 +27,13 @@ def disclosure():
                            campaigns=campaign_queries.disclosed(report.campaigns))
 
 
-@bp.get("/annual-report.xlsx")
+@bp.post("/annual-report.xlsx")
 @requires(Permission.EXPORT_ANNUAL_REPORT)
 def annual_report():
-    """The fund's year in one workbook."""
+    """Start a job that writes the fund's year in one workbook; its page leads to the
+    download. A second start shows the first."""
     year = year_arg() or local_today().year
-    body = annual.workbook(year, "重庆市渝中区慈善会")
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
-                    "spreadsheetml.sheet", headers={
-                        "Content-Disposition": f"attachment; filename=songtan-fund-{year}.xlsx"})
+    job, started = jobs.start("annual_report", f"annual_report:{year}", user=current_user,
+                              params={"ext": "xlsx", "year": year,
+                                      "lang": exports.language()})
+    return shown(job, started)

@@ -12,7 +12,14 @@ KINDS = {
     "relief_expiry": _l("Expiry of unpaid reservations"),
     "pledge_expiry": _l("Expiry of unpaid sponsorship pledges"),
     "roster_import": _l("Roster import"),
+    "pairing_export": _l("Pairing export"),
+    "roster_export": _l("Roster export"),
+    "annual_report": _l("Annual report"),
+    "sponsorship_pairing": _l("Pairing of sponsorship pledges"),
+    "dashboard_pdf": _l("Dashboard PDF"),
 }
+#: The kinds whose result is a file to download (see `charity.jobs.exports`).
+EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf"})
 #: The states, as the pages name them.
 STATES = {
     "queued": _l("Waiting for a worker"),
@@ -29,6 +36,7 @@ PROGRESS = {
     "solving": _l("The optimiser is solving"),
     "saving": _l("Saving the result"),
     "comparing": _l("Comparing the gifts with Stripe"),
+    "writing": _l("Writing the file"),
     "done": _l("Done"),
 }
 #: Why a job failed (or waits to try again). `refused` carries the refusal's own message.

@@ -13,7 +13,8 @@ from flask import Flask, has_app_context
 from charity.jobs.operations import give_up_left_running
 
 #: The scheduled jobs (Celery beat, Asia/Shanghai time): kind, hour, minute.
-SCHEDULE = (("reconciliation", 2, 0), ("relief_expiry", 0, 30), ("pledge_expiry", 0, 45))
+SCHEDULE = (("reconciliation", 2, 0), ("relief_expiry", 0, 30), ("pledge_expiry", 0, 45),
+            ("sponsorship_pairing", 1, 0))
 
 
 def settings(app: Flask) -> dict:

@@ -2,16 +2,19 @@
 script) that leads to its result, and the history of jobs for staff, filtered by kind and state
 and kept to the viewer's street."""
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from io import BytesIO
+
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from sqlalchemy import select
 
 from charity.auth.access import note_out_of_scope, street_scope
-from charity.auth.permissions import Permission, requires
+from charity.auth.permissions import Permission, can, requires
 from charity.extensions import db
-from charity.jobs import messages
+from charity.jobs import exports, messages
 from charity.jobs.models import STATES, Job
 from charity.jobs.operations import is_stale
 from charity.jobs.pages import result_url
+from charity.main.headers import personal
 from charity.main.templating import local_datetime
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -49,6 +52,26 @@ def page(job_id):
 def status(job_id):
     """One job's progress and outcome, for the page's script."""
     return jsonify(as_json(_job_or_404(job_id)))
+
+
+@bp.get("/<int:job_id>/download")
+@personal
+@requires(Permission.VIEW_JOBS)
+def download(job_id):
+    """An export job's file, for whoever may make the same export: the permission its result
+    names and the street it was made for (another street's officer gets 404)."""
+    job = _job_or_404(job_id)
+    needs = (job.result or {}).get("needs")
+    if (job.state != "succeeded" or job.result.get("endpoint") != "jobs.download"
+            or not needs or not can(Permission(needs))):
+        abort(404)
+    target = exports.path(job)
+    if not target.is_file():
+        abort(404)
+    # read whole, so that no open file outlives the request
+    return send_file(BytesIO(target.read_bytes()), as_attachment=True,
+                     download_name=job.params["name"],
+                     mimetype=exports.MIMETYPES[job.params["ext"]], max_age=0)
 
 
 @bp.get("/")

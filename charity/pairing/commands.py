@@ -12,7 +12,7 @@ from charity.main import spreadsheet
 from charity.pairing import operations, queries
 from charity.pairing.messages import render
 from charity.pairing.models import PUBLISHABLE
-from charity.pairing.views import EXPORT_COLUMNS, roster_csv
+from charity.pairing.tasks import EXPORT_COLUMNS, roster_csv
 
 
 @click.group("match")

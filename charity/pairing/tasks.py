@@ -4,9 +4,15 @@ from charity.auth.models import User
 from charity.auth.permissions import Permission
 from charity.district.models import Street
 from charity.extensions import db
+from charity.jobs import exports
 from charity.jobs.runner import job_task
-from charity.pairing import operations
+from charity.main import spreadsheet
+from charity.pairing import operations, queries
 from charity.pairing.models import PUBLISHABLE
+from charity.timeutil import local_today
+
+EXPORT_COLUMNS = ("beneficiary_id", "street", "helper_kind", "helper_id", "helper_rank",
+                  "helper_group_street", "status")
 
 
 @job_task("pairing_run")
@@ -27,3 +33,29 @@ def pairing_run(job, progress) -> dict:
 def key(street_id: int | None) -> str:
     """The work a pairing run does: one street's, or the district's."""
     return f"pairing_run:{street_id or 'district'}"
+
+
+@job_task("pairing_export")
+def pairing_export(job, progress) -> dict:
+    """The pairing roster of the job's street (or the district) as .xlsx or .csv, kept for
+    its download by whoever may see the pairings."""
+    progress(0, 2, "reading")
+    rows = db.session.execute(queries.roster(job.street_id)).all()
+    progress(1, 2, "writing")
+    ext = job.params["ext"]
+    if ext == "csv":
+        content = roster_csv(rows).encode("utf-8-sig")
+    else:
+        content = spreadsheet.xlsx_bytes(spreadsheet.table(EXPORT_COLUMNS, rows))
+    return exports.write(job, content, name=f"pairings-{local_today():%Y%m%d}.{ext}",
+                         needs=Permission.VIEW_PAIRING)
+
+
+def roster_csv(rows) -> str:
+    """The pairing roster's rows as CSV text, with a header."""
+    return spreadsheet.csv_text(EXPORT_COLUMNS, rows)
+
+
+def export_key(street_id: int | None, ext: str) -> str:
+    """The work a pairing export does: one street's roster, or the district's, in one format."""
+    return f"pairing_export:{ext}:{street_id or 'district'}"

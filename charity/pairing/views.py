@@ -1,8 +1,6 @@
 """Staff and street officers: run the optimiser, preview, publish, lock and forbid pairs."""
 
-from io import BytesIO
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,17 +11,13 @@ from charity.district.models import Street
 from charity.extensions import db
 from charity.jobs import operations as jobs
 from charity.jobs.pages import shown
-from charity.main import spreadsheet
 from charity.main.input_guard import id_arg, page_arg
 from charity.pairing import messages, operations, queries, tasks
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import PUBLISHABLE, MatchRun, Pairing
-from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
 bp = Blueprint("pairing", __name__, url_prefix="/pairing")
-EXPORT_COLUMNS = ("beneficiary_id", "street", "helper_kind", "helper_id", "helper_rank",
-                  "helper_group_street", "status")
 
 
 def _run_form(scope):
@@ -147,22 +141,14 @@ def forbid(pairing_id):
     return redirect(request.referrer or url_for(".pairings"))
 
 
-@bp.get("/export.<fmt>")
+@bp.post("/export.<fmt>")
 @requires(Permission.VIEW_PAIRING)
 def export(fmt):
-    """The pairing roster as .xlsx or .csv."""
-    rows = db.session.execute(queries.roster(street_scope())).all()
-    name = f"pairings-{local_today():%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        return send_file(BytesIO(roster_csv(rows).encode("utf-8-sig")), as_attachment=True,
-                         download_name=name, mimetype="text/csv")
-    if fmt != "xlsx":
+    """Start a job that writes the pairing roster (the officer's street, or the district) as
+    .xlsx or .csv; its page leads to the download. A second start shows the first."""
+    if fmt not in ("xlsx", "csv"):
         abort(404)
-    content = spreadsheet.xlsx_bytes(spreadsheet.table(EXPORT_COLUMNS, rows))
-    return send_file(BytesIO(content), as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def roster_csv(rows) -> str:
-    """The pairing roster's rows as CSV text, with a header."""
-    return spreadsheet.csv_text(EXPORT_COLUMNS, rows)
+    scope = street_scope()
+    job, started = jobs.start("pairing_export", tasks.export_key(scope, fmt), user=current_user,
+                              street_id=scope, params={"ext": fmt})
+    return shown(job, started)

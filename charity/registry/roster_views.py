@@ -1,12 +1,9 @@
 """Roster import (dry run, then confirm) and export."""
 
-from io import BytesIO
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from charity.audit.operations import record
 from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, can, guard, requires
 from charity.district.models import Street
@@ -14,10 +11,9 @@ from charity.extensions import db
 from charity.jobs import operations as jobs
 from charity.jobs.pages import shown
 from charity.main.input_guard import id_arg
-from charity.registry import excel, queries, uploads
+from charity.registry import excel, tasks, uploads
 from charity.registry.forms import ConfirmImportForm, ImportForm
 from charity.timeutil import local_today
-from charity.transaction import unit_of_work
 
 bp = Blueprint("registry_roster", __name__, url_prefix="/registry")
 bp.before_request(guard(Permission.VIEW_REGISTRY))
@@ -63,24 +59,17 @@ def confirm_import():
     return shown(job, started)
 
 
-@bp.get("/export")
+@bp.post("/export")
 def export_roster():
-    """A street's roster as .xlsx; full ID numbers only for roles that may see them (audited)."""
+    """Start a job that writes a street's roster as .xlsx (full ID numbers only for roles that
+    may see them; audited); its page leads to the download. A second start shows the first."""
     scope = street_scope()
     street_id = scope or id_arg("street")
     street = db.session.get(Street, street_id) if street_id else None
     if street is None:
         abort(404)
-    people = db.session.scalars(
-        queries.people(queries.PersonFilter(street_id=street.id), scope)).unique().all()
     full = can(Permission.VIEW_FULL_ID) and request.args.get("full") == "1"
-    content = excel.export(people, full_ids=full)
-    with unit_of_work() as work:
-        # A full export is a full view of every person in it: the entry names them all.
-        record("roster.export", "street", street.id, rows=len(people), full_ids=full,
-               person_ids=[p.id for p in people] if full else [])
-    if not work.ok:  # no file leaves unless its audit entry is written
-        return redirect(url_for("registry.people"))
-    name = f"roster-{street.name_en.replace(' ', '-').lower()}-{local_today():%Y%m%d}.xlsx"
-    return send_file(BytesIO(content), as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    job, started = jobs.start("roster_export", tasks.export_key(street.id, full),
+                              user=current_user, street_id=street.id, params={
+                                  "ext": "xlsx", "full": full})
+    return shown(job, started)

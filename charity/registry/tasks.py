@@ -1,13 +1,16 @@
-"""The roster import as a job: the confirmed file checked again and written, all rows or none."""
+"""The roster import as a job: the confirmed file checked again and written, all rows or none;
+and the roster export as a job, audited as it writes its file."""
 
 from flask_babel import lazy_gettext as _l
 
 from charity.audit.operations import record
 from charity.auth.models import User
 from charity.auth.permissions import Permission
+from charity.district.models import Street
 from charity.extensions import db
+from charity.jobs import exports
 from charity.jobs.runner import job_task
-from charity.registry import excel, uploads
+from charity.registry import excel, queries, uploads
 from charity.registry.operations import RegistryError
 from charity.timeutil import local_today
 
@@ -32,3 +35,28 @@ def roster_import(job, progress) -> dict:
     uploads.discard(token, user.id)
     job.params = {"rows": count}  # the upload's name is spent
     return {"endpoint": "registry.people", "values": {}, "needs": Permission.VIEW_REGISTRY}
+
+
+@job_task("roster_export")
+def roster_export(job, progress) -> dict:
+    """A street's roster as .xlsx, full ID numbers only if the page allowed them; the audit
+    entry (a full export names every person in it) is kept with the job's end, so no file is
+    downloadable unless its entry is written."""
+    user = db.session.get(User, job.started_by_id) if job.started_by_id else None
+    street = db.session.get(Street, job.street_id)
+    full = bool(job.params.get("full"))
+    progress(0, 2, "reading")
+    people = db.session.scalars(
+        queries.people(queries.PersonFilter(street_id=street.id), street.id)).unique().all()
+    progress(1, 2, "writing")
+    content = excel.export(people, full_ids=full)
+    record("roster.export", "street", street.id, user=user, rows=len(people), full_ids=full,
+           person_ids=[p.id for p in people] if full else [])
+    name = f"roster-{street.name_en.replace(' ', '-').lower()}-{local_today():%Y%m%d}.xlsx"
+    return exports.write(job, content, name=name,
+                         needs=Permission.VIEW_FULL_ID if full else Permission.VIEW_REGISTRY)
+
+
+def export_key(street_id: int, full: bool) -> str:
+    """The work a roster export does: one street's, masked or in full."""
+    return f"roster_export:{street_id}:{'full' if full else 'masked'}"

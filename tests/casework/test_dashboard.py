@@ -3,6 +3,7 @@
 from charity.eligibility import add_years
 from charity.timeutil import local_today
 from tests.factories import PersonFactory, UserFactory
+from tests.jobs import exported
 
 
 def test_dashboard_shows_each_target_with_vendored_echarts(client, auth, session):
@@ -24,7 +25,7 @@ def test_dashboard_is_scoped_and_the_pdf_is_a_pdf(client, auth, session):
     auth.login(UserFactory(role="street_officer"))
     page = client.get("/dashboard/").get_data(as_text=True)
     assert "七星岗" in page and "解放碑" not in page
-    response = client.get("/dashboard/dashboard.pdf")
+    response = exported(client, "/dashboard/dashboard.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF") and len(response.data) > 1000
 

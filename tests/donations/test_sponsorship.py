@@ -197,3 +197,26 @@ def test_only_donors_pledge_or_start_monthly_gifts(client, session, auth):
         auth.logout()
     assert session.scalar(select(Sponsorship.id)) is None
     assert session.scalar(select(SponsoredPerson.id)) is None
+
+
+def test_the_nightly_job_pairs_those_registered_since_the_money_arrived(session):
+    from charity.jobs import operations as jobs
+    from charity.jobs.models import Job
+    from charity.jobs.queue import SCHEDULE
+
+    assert "sponsorship_pairing" in {kind for kind, *_ in SCHEDULE}
+    donor = factories.user("donor")
+    first = tekun("七星岗")
+    large = pledge(donor, "household_support", 6000)
+    fund(large, 6000)
+    assert paired(large) == {first.id}
+    newcomer = tekun("大坪")
+    session.commit()
+    job_id = jobs.scheduled("sponsorship_pairing")
+    job = session.get(Job, job_id)
+    session.refresh(large)
+    assert (job.state, job.started_by_id) == ("succeeded", None)
+    assert (job.params["paired"], job.params["pledges"]) == (1, 1)
+    assert paired(large) == {first.id, newcomer.id}
+    again = session.get(Job, jobs.scheduled("sponsorship_pairing"))
+    assert again.id != job_id and again.params["paired"] == 0  # nothing left to pair

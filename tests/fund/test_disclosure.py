@@ -9,6 +9,7 @@ from charity.relief import operations as relief
 from charity.timeutil import local_today
 from tests.factories import UserFactory
 from tests.fund.test_relief import TODAY
+from tests.jobs import exported
 
 
 def _history(person, maker, checker):
@@ -47,7 +48,7 @@ def test_annual_workbook(client, auth, session, person, maker, checker, funded):
     session.commit()
     auth.login(maker)
     client.get("/lang/en")
-    response = client.get(f"/fund/annual-report.xlsx?year={local_today().year}")
+    response = exported(client, f"/fund/annual-report.xlsx?year={local_today().year}")
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.data))
     assert book.sheetnames == ["Summary", "Income and spending by month", "Projects by measure",
