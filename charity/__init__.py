@@ -172,11 +172,12 @@ def register_jobs(app: Flask) -> None:
     """Celery bound to the app, and every job's task (see charity/jobs)."""
     from charity.dashboard import tasks as dashboard
     from charity.fund import tasks as fund
-    from charity.jobs import operations, queue
+    from charity.jobs import cleanup, operations, queue
     from charity.pairing import tasks as pairing
     from charity.registry import tasks as registry
     from charity.relief import tasks as relief
     from donations import tasks as donations
 
     queue.init_app(app)
-    app.extensions["jobs"] = (operations, dashboard, fund, pairing, registry, relief, donations)
+    app.extensions["jobs"] = (operations, cleanup, dashboard, fund, pairing, registry, relief,
+                              donations)

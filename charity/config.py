@@ -112,6 +112,8 @@ class Config:
     CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "0"))
     #: Run jobs at once in the process that starts them (the tests do).
     CELERY_TASK_ALWAYS_EAGER = False
+    #: Days an export's file (personal data) is kept after its job ended; then it is removed.
+    EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
     #: Days a sponsorship pledge waits for its first gift; then it expires and pairs nobody.
     SPONSORSHIP_PLEDGE_DAYS = int(os.environ.get("SPONSORSHIP_PLEDGE_DAYS", "30"))
 

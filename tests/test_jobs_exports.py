@@ -193,3 +193,30 @@ def test_the_dashboard_pdf_is_a_job_for_its_street(client, auth):
     assert client.get(url).status_code == 404
     auth.logout()
     assert client.get(url).status_code in (302, 401, 403)
+
+
+def test_an_export_file_is_removed_after_its_days_and_its_download_says_so(client, auth):
+    """Exports hold personal data: the nightly clean-up removes a file `EXPORT_KEEP_DAYS` after
+    its job ended (a younger one stays), and its download then answers 410 with a message."""
+    from datetime import timedelta
+
+    from charity.database import utcnow
+    from charity.jobs import cleanup
+
+    two_streets()
+    auth.login(UserFactory(role="admin"))
+    assert exported(client, "/pairing/export.csv").status_code == 200
+    old = db.session.scalar(select(Job))
+    assert exported(client, "/pairing/export.xlsx").status_code == 200
+    young = db.session.scalar(select(Job).where(Job.id != old.id))
+    old.finished_at = utcnow() - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"], hours=1)
+    db.session.commit()
+    assert cleanup.remove_old_exports() == 1
+    db.session.commit()
+    assert not Path(current_app.instance_path, "exports", f"{old.id}.csv").exists()
+    assert Path(current_app.instance_path, "exports", f"{young.id}.xlsx").exists()
+    assert cleanup.remove_old_exports() == 0  # once
+    gone = client.get(f"/jobs/{old.id}/download?lang=en")
+    assert gone.status_code == 410
+    assert "exports hold personal data and are kept 7 days" in gone.get_data(as_text=True)
+    assert client.get(f"/jobs/{young.id}/download").status_code == 200

@@ -17,6 +17,7 @@ KINDS = {
     "annual_report": _l("Annual report"),
     "sponsorship_pairing": _l("Pairing of sponsorship pledges"),
     "dashboard_pdf": _l("Dashboard PDF"),
+    "export_cleanup": _l("Removal of old export files"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
 EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf"})

@@ -14,7 +14,7 @@ from charity.jobs.operations import give_up_left_running
 
 #: The scheduled jobs (Celery beat, Asia/Shanghai time): kind, hour, minute.
 SCHEDULE = (("reconciliation", 2, 0), ("relief_expiry", 0, 30), ("pledge_expiry", 0, 45),
-            ("sponsorship_pairing", 1, 0))
+            ("sponsorship_pairing", 1, 0), ("export_cleanup", 3, 0))
 
 
 def settings(app: Flask) -> dict:

@@ -66,8 +66,8 @@ def download(job_id):
             or not needs or not can(Permission(needs))):
         abort(404)
     target = exports.path(job)
-    if not target.is_file():
-        abort(404)
+    if job.params.get("removed") or not target.is_file():
+        abort(410)
     # read whole, so that no open file outlives the request
     return send_file(BytesIO(target.read_bytes()), as_attachment=True,
                      download_name=job.params["name"],

@@ -22,6 +22,9 @@ def register(app: Flask) -> None:
         400: lambda: _("The request could not be understood."),
         403: lambda: _("You do not have permission to see this page."),
         404: lambda: _("This page does not exist, or you cannot see it."),
+        410: lambda: _("This file was removed: exports hold personal data and are kept "
+                       "%(days)s days. Please export again.",
+                       days=app.config["EXPORT_KEEP_DAYS"]),
         413: lambda: _("The file is too large: at most %(mb)s MB.",
                        mb=max(1, (app.config["MAX_CONTENT_LENGTH"] or 0) // 2 ** 20)),
         429: lambda: _("Too many requests. Please wait a moment and try again."),
