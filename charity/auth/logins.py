@@ -123,6 +123,8 @@ class CountedCheck:
     account is locked, and keep every refusal (and a lockout's start) in the security log."""
 
     user = None
+    #: Why a failed check is refused, as the security log keeps it.
+    refusal = "password"
 
     def counted(self, account: str, check) -> bool:
         """Run `check()` (the form's own validation) as one attempt on `account`."""
@@ -143,12 +145,15 @@ class CountedCheck:
         return False
 
     def refused_with(self, message) -> None:
-        """Put the refusal's message on the form (None: the form's own, made generic)."""
-        raise NotImplementedError
+        """Put the refusal's message (None: the one for any wrong credentials) among the
+        form's errors, once."""
+        text = str(message or BAD_CREDENTIALS)
+        if text not in self.form_errors:
+            self.form_errors.append(text)
 
     def reason(self) -> str:
-        """Why the check failed, as the security log keeps it."""
-        raise NotImplementedError
+        """Why the check failed, as the security log keeps it: the class's `refusal`."""
+        return self.refusal
 
     def _user_id(self) -> int | None:
         return None if self.user is None else self.user.id
@@ -180,14 +185,14 @@ class CountedLoginForm(CountedCheck, LoginForm):
         """Replace whatever the check said about the e-mail or the password by one message."""
         for field in (self.email, self.password):
             field.errors = []
-        text = str(message or BAD_CREDENTIALS)
-        if text not in self.form_errors:
-            self.form_errors.append(text)
+        super().refused_with(message)
 
 
 class CountedCodeForm(CountedCheck, TwoFactorVerifyCodeForm):
     """Flask-Security's two-factor code form: at sign-in each code is a counted attempt on
     the account, and a wrong one gets a message in the user's language."""
+
+    refusal = "two_factor_code"  # a wrong, expired or replayed code
 
     def validate(self, **kwargs) -> bool:
         """Check the code; while setting up (signed in already) it is not counted."""
@@ -195,10 +200,6 @@ class CountedCodeForm(CountedCheck, TwoFactorVerifyCodeForm):
             return super().validate(**kwargs)
         return self.counted(account_of(self.user.email),
                             lambda: super(CountedCodeForm, self).validate(**kwargs))
-
-    def reason(self) -> str:
-        """A wrong, expired or replayed code."""
-        return "two_factor_code"
 
     def refused_with(self, message) -> None:
         """The code's error, in the user's language."""
@@ -208,6 +209,8 @@ class CountedCodeForm(CountedCheck, TwoFactorVerifyCodeForm):
 class CurrentPasswordCheck(CountedCheck):
     """A signed-in user typing their password again (`/verify`, `/change`): each check is a
     counted attempt on the account, so a session left open guesses no more than a login."""
+
+    refusal = "current_password"
 
     def validate(self, **kwargs) -> bool:
         """Count the current password's check, then run the form's own validation."""
@@ -222,10 +225,6 @@ class CurrentPasswordCheck(CountedCheck):
 
         return self.counted(account_of(current_user.email), right) and \
             super().validate(**kwargs)
-
-    def reason(self) -> str:
-        """A wrong current password."""
-        return "current_password"
 
     def refused_with(self, message) -> None:
         """The password's error, in the user's language."""
