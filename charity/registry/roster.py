@@ -182,7 +182,7 @@ def _parse_optional(raw: dict, row: dict, fail, today: date) -> None:
     row["monthly_income_fen"] = _income_fen(raw.get("monthly_income", ""))
     if row["monthly_income_fen"] is None:
         fail("monthly_income", _("The income must be a number of yuan, not negative."))
-    elif row["monthly_income_fen"] > limits.MONTHLY_INCOME_MAX_YUAN * 100:
+    elif row["monthly_income_fen"] > limits.MAX_INCOME_FEN:
         fail("monthly_income", _("A monthly income is at most %(max)s yuan.",
                                  max=limits.MONTHLY_INCOME_MAX_YUAN))
 
