@@ -50,13 +50,17 @@ class _Streets:
 
 
 def _reach(problem: Problem, needs: dict[str, set]) -> dict[tuple[str, int], frozenset[str]]:
-    """(layer, helper id) -> the streets with people that the helper may serve."""
+    """(layer, helper id) -> the streets with people that the helper may serve; a cadre's
+    also holds their group street, with people or not, because the quota diagnostics judge a
+    street's cadres together (two cadres of one street are never apart)."""
     out = {}
     for name in LAYERS:
         for helper in helpers_of(problem, name):
             streets = allowed_streets(name, helper, needs) & needs.keys()
             if name == "sponsor" and helper.designation in NEEDS:
                 streets = frozenset(s for s in streets if helper.designation in needs[s])
+            if name == "cadre":
+                streets = streets | {helper.group_street}
             out[name, helper.id] = frozenset(streets)
     return out
 
@@ -68,7 +72,7 @@ def _joined(problem: Problem, needs, reach, street_of) -> _Streets:
         key = (layer_of(kind), helper_id)
         if person_id in street_of and key in reach:
             reach[key] = reach[key] | {street_of[person_id]}
-    sets = _Streets(needs)
+    sets = _Streets(set(needs).union(*reach.values()))
     for streets in reach.values():
         sets.union(streets)
     return sets
@@ -106,7 +110,7 @@ def components(problem: Problem) -> list[Problem]:
     street_of = {person.id: person.street for person in problem.beneficiaries}
     reach = _reach(problem, needs)
     sets = _joined(problem, needs, reach, street_of)
-    roots = sorted({sets.find(street) for street in needs})
+    roots = sorted({sets.find(street) for street in sets.parent})
     if len(roots) < 2:
         return [problem]
     index = {root: i for i, root in enumerate(roots)}

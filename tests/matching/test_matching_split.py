@@ -165,3 +165,19 @@ def test_the_benchmarks_city_option_solves_each_district_on_workers():
     assert [row[4] for row in rows] == ["OPTIMAL", "OPTIMAL"]
     assert rows[0][6] == rows[1][6] == str(solve(city_instance(2, 0.02)).objective)
     assert "speed-up of 2 workers over 1" in out
+
+
+def test_a_streets_cadres_stay_together_when_it_has_nobody():
+    """Found by hypothesis: street 乙 had cadres but no people; its two cadres, allowed into
+    甲 and 丙, went to two components and the quota diagnostics judged each alone."""
+    people = (Beneficiary(1, "甲", "甲0"), Beneficiary(2, "丙", "丙0"))
+    cadres = (Cadre(1, "staff", "乙", cross_street_allowed=frozenset({"甲"})),
+              Cadre(2, "staff", "乙", cross_street_allowed=frozenset({"丙"})))
+    problem = Problem(people, cadres)
+    parts = components(problem)
+    assert [sorted(c.id for c in part.cadres) for part in parts if part.cadres] == [[1, 2]]
+    assert_same(problem, solve_split(problem), solve(problem))
+    lonely = Problem(people[:1], (Cadre(1, "staff", "甲"), Cadre(2, "staff", "乙")))
+    parts = components(lonely)
+    assert sorted([c.id for c in part.cadres] for part in parts) == [[1], [2]]
+    assert_same(lonely, solve_split(lonely), solve(lonely))
