@@ -50,6 +50,7 @@ from .messages import Message, message
 from .model import COST_PARTS, Households
 from .scoring import pair_scores, pair_terms, popcount
 
+
 def merge(reports) -> Households:
     """One report from the reports of independent components: counts and costs add."""
     reports = list(reports)

@@ -1,5 +1,6 @@
 """``solve``: cadres, then volunteers and organisations, then sponsors (a priority order), each
-an exact flow proven optimal over every eligible pair by pricing."""
+an exact flow proven optimal over every eligible pair by pricing; in the cadre layer the
+household rule follows the proven optimum (:mod:`matching.households`)."""
 
 from __future__ import annotations
 
@@ -126,6 +127,12 @@ def solve(problem: Problem) -> Result:
     every maximum, and ``conflicts`` names the street and rank. A run stopped early whose
     assignment leaves a minimum unmet that is not shown impossible is UNKNOWN: neither a
     pairing under every hard rule nor a proof that none exists.
+
+    In the cadre layer the household rule (:mod:`matching.households`) then reassigns cadres
+    among the people the optimum covers, keeping households together where the quotas allow:
+    ``households`` reports the split households left, a proven lower bound, why, and the
+    rule's cost; the cadre :class:`LayerProof` keeps the bound of the optimum before the rule
+    and carries that cost (``bound == objective + cost`` when proven).
     """
     start = time.perf_counter()
     deadline = start + problem.time_limit_s
