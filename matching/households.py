@@ -38,7 +38,7 @@ household together.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,56 +150,164 @@ class _Rule:
         return pair_scores(self.layer, group.hosts[:, None], free[None, :]).sum(axis=1)
 
 
-def _capacity(rule: _Rule, groups: list[_Household]) -> np.ndarray:
-    """How many candidate households each cadre could host at most: as many of the smallest
-    as fit in its room."""
+def _components(rule: _Rule) -> tuple[np.ndarray, np.ndarray]:
+    """Component of each street and of each cadre: streets joined by a cadre who may serve
+    several (-1: a cadre who serves none). No eligible pair leaves a component, so its
+    cadres' loads add up to its covered free people."""
+    layer = rule.layer
+    parent = list(range(len(layer.helper_streets)))
+
+    def find(street: int) -> int:
+        while parent[street] != street:
+            parent[street] = parent[parent[street]]
+            street = parent[street]
+        return street
+
+    for cadre in range(len(layer.helpers)):
+        streets = np.flatnonzero(layer.helper_streets[:, cadre]).tolist()
+        for street in streets[1:]:
+            parent[find(street)] = find(streets[0])
+    street_part = np.array([find(street) for street in range(len(parent))], dtype=np.int64)
+    first = layer.helper_streets.argmax(axis=0) if len(parent) else np.zeros(0, dtype=np.int64)
+    serves = layer.helper_streets.any(axis=0) if len(parent) else first.astype(bool)
+    return street_part, np.where(serves, street_part[first] if len(parent) else first, -1)
+
+
+def _slack(rule: _Rule, street_part, cadre_part) -> dict[int, int]:
+    """Per component: its covered free people minus the quota minimums its cadres must meet,
+    the most people that hosting households beyond a cadre's minimum can use."""
+    people = np.bincount(street_part[rule.layer.person_street[rule.people[rule.n_locked:]]],
+                         minlength=len(street_part))
+    owed = np.bincount(cadre_part[cadre_part >= 0], weights=rule.lower[cadre_part >= 0],
+                       minlength=len(street_part)).astype(np.int64)
+    return {part: int(people[part] - owed[part]) for part in range(len(street_part))}
+
+
+def _capacity(rule: _Rule, groups: list[_Household]) -> dict[int, int]:
+    """How many of ``groups`` each host could take at most: as many of the smallest as fit
+    in its room (one household of two or more with the 321 quotas)."""
     sizes: dict[int, list[int]] = defaultdict(list)
     for group in groups:
         for cadre in group.hosts.tolist():
             sizes[cadre].append(len(group.free))
-    out = np.zeros(len(rule.layer.helpers), dtype=np.int64)
-    for cadre, found in sizes.items():
-        out[cadre] = int((np.cumsum(sorted(found)) <= rule.layer.upper[cadre]).sum())
-    return out
+    return {cadre: int((np.cumsum(sorted(found)) <= rule.layer.upper[cadre]).sum())
+            for cadre, found in sizes.items()}
 
 
-def _matching(rule: _Rule, groups: list[_Household]) -> dict[int, int]:
-    """A maximum b-matching household -> host (see the module's doc), the best continuity,
-    proximity and skill fit among maximum ones: group index -> cadre."""
-    if not groups:
-        return {}
-    capacity = _capacity(rule, groups)
-    scores = [rule.host_score(group) for group in groups]
-    big = max(int(score.max()) for score in scores) + 1  # one more household beats any score
-    n_groups = len(groups)
-    tails, heads, caps, costs = [], [], [], []
-    for i, (group, score) in enumerate(zip(groups, scores, strict=True)):
-        tails += [2 + i] * len(group.hosts)
-        heads += (2 + n_groups + group.hosts).tolist()
-        caps += [1] * len(group.hosts)
-        costs += (-(big + score)).tolist()
-    tails += [0] * n_groups + (2 + n_groups + np.arange(len(capacity))).tolist() + [0]
-    heads += (2 + np.arange(n_groups)).tolist() + [1] * len(capacity) + [1]
-    caps += [1] * n_groups + capacity.tolist() + [n_groups]
-    costs += [0] * (n_groups + len(capacity) + 1)
-    network = min_cost_flow.SimpleMinCostFlow()
-    arcs = network.add_arcs_with_capacity_and_unit_cost(
-        *(np.array(x, dtype=np.int64) for x in (tails, heads, caps, costs)))
-    network.set_nodes_supplies(np.array([0, 1]), np.array([n_groups, -n_groups]))
-    if network.solve() != network.OPTIMAL:
-        raise RuntimeError("household matching failed")
-    flows = network.flows(arcs)
-    out, at = {}, 0
-    for i, group in enumerate(groups):
-        chosen = np.flatnonzero(flows[at:at + len(group.hosts)])
-        if len(chosen):
-            out[i] = int(group.hosts[chosen[0]])
-        at += len(group.hosts)
-    return out
+class _HostFlow:
+    """b-matchings households -> hosts (within :func:`_capacity`) of one component, as one
+    network: each costs ``big`` per person hosted beyond their host's quota minimum, less
+    the continuity, proximity and skill fit of its hosts (``big`` outweighs any of those)."""
+
+    def __init__(self, rule: _Rule, groups: list[_Household]) -> None:
+        scores = [rule.host_score(group) for group in groups]
+        self.big = sum(int(score.max()) for score in scores) + 1
+        capacity = _capacity(rule, groups)
+        cadres = sorted(capacity)
+        node = {cadre: 2 + len(groups) + j for j, cadre in enumerate(cadres)}
+        tails, heads, costs, self.pairs = [], [], [], []
+        for i, (group, score) in enumerate(zip(groups, scores, strict=True)):
+            lower = rule.lower[group.hosts]
+            tails += [2 + i] * len(group.hosts)
+            heads += [node[cadre] for cadre in group.hosts.tolist()]
+            costs += (np.maximum(len(group.free) - lower, 0) * self.big - score).tolist()
+            self.pairs += [(i, cadre) for cadre in group.hosts.tolist()]
+        tails += [0] * len(groups) + [node[cadre] for cadre in cadres]
+        heads += [2 + i for i in range(len(groups))] + [1] * len(cadres)
+        caps = [1] * (len(self.pairs) + len(groups)) + [capacity[c] for c in cadres]
+        costs += [0] * (len(groups) + len(cadres))
+        self.arcs = [np.array(x, dtype=np.int64) for x in (tails, heads, caps, costs)]
+
+    def most(self) -> int:
+        """The size of a maximum b-matching."""
+        network = min_cost_flow.SimpleMinCostFlow()
+        tails, heads, caps, _ = self.arcs
+        network.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, np.zeros_like(caps))
+        network.add_arc_with_capacity_and_unit_cost(0, 1, int(caps.sum()), 1)  # unused
+        network.set_nodes_supplies(np.array([0, 1]), np.array([caps.sum(), -caps.sum()]))
+        if network.solve() != network.OPTIMAL:
+            raise RuntimeError("household matching failed")
+        return int(caps.sum()) - int(network.optimal_cost())
+
+    def solve(self, count: int):
+        """A b-matching of exactly ``count`` households at the least cost: (the people
+        hosted beyond a minimum, group index -> cadre), or None if there is none."""
+        network = min_cost_flow.SimpleMinCostFlow()
+        arcs = network.add_arcs_with_capacity_and_unit_cost(*self.arcs)
+        network.set_nodes_supplies(np.array([0, 1]), np.array([count, -count]))
+        if network.solve() != network.OPTIMAL:
+            return None
+        used = np.flatnonzero(network.flows(arcs)[:len(self.pairs)]).tolist()
+        return -(-network.optimal_cost() // self.big), dict(self.pairs[j] for j in used)
+
+
+def _swappable(rule: _Rule, group: _Household, served: dict[int, set]) -> np.ndarray:
+    """The hosts of ``group`` whose people in the optimum all live in the streets of its
+    members (``served``: cadre -> those streets): a host then hands them to the cadres its
+    members leave, who serve those streets (when every cadre is full, a host from elsewhere
+    leaves its people nowhere to go)."""
+    streets = {int(rule.layer.person_street[p]) for p in group.free}
+    return np.array([cadre for cadre in group.hosts.tolist() if served[cadre] <= streets],
+                    dtype=np.int64)
+
+
+def _served(rule: _Rule) -> dict[int, set]:
+    """Cadre -> the streets of the free people it pairs with in the optimum."""
+    served: dict[int, set] = defaultdict(set)
+    for cadre, street in zip(rule.helpers[rule.n_locked:].tolist(),
+                             rule.layer.person_street[rule.people[rule.n_locked:]].tolist(),
+                             strict=True):
+        served[cadre].add(street)
+    return served
+
+
+def _choose_hosts(rule: _Rule, groups: list[_Household], slack: int):
+    """The most households of one component kept together, and that number: a proven upper
+    bound of how many can be. A host takes its household's members; beyond its quota minimum
+    they are people the component's other cadres do not get, at most its ``slack`` in all.
+    The fewest such people over b-matchings of k households grows with k (drop a household
+    and it cannot grow), so a binary search over k with :class:`_HostFlow` finds the largest
+    k within the slack (a b-matching of each smaller size exists), exactly when each host
+    takes at most one household (the 321 quotas); with larger quotas it is a relaxation,
+    so the number still bounds."""
+    flow = _HostFlow(rule, groups)
+    high = flow.most()
+    found = flow.solve(high)
+    if found[0] <= slack:
+        return found[1], high
+    low, best = 0, {}
+    high -= 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        found = flow.solve(middle)
+        if found[0] <= slack:
+            low, best = middle, found[1]
+        else:
+            high = middle - 1
+    if low and not best:
+        best = flow.solve(low)[1]
+    return best, low
+
+
+def _hosts(rule: _Rule, groups: list[_Household], hostable: list[int]):
+    """Hosts of the households kept together, component by component, and a proven upper
+    bound of how many can be (see :func:`_choose_hosts`)."""
+    street_part, cadre_part = _components(rule)
+    slack = _slack(rule, street_part, cadre_part)
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in (i for i in hostable if len(groups[i].hosts)):
+        parts[int(street_part[rule.layer.person_street[groups[i].free[0]]])].append(i)
+    hosted, most = {}, 0
+    for part, mine in sorted(parts.items()):
+        found, bound = _choose_hosts(rule, [groups[i] for i in mine], slack[part])
+        hosted.update({mine[j]: cadre for j, cadre in found.items()})
+        most += bound
+    return hosted, most
 
 
 def _overfull(rule: _Rule, groups: list[_Household], hosted: dict[int, int]) -> list[int]:
-    """Hosted groups to drop so that no host takes more than its room (the largest first)."""
+    """Hosted groups to drop so that no host takes more than its room (the largest first;
+    only with quotas above the 321 rule's, where a host may take two households)."""
     by_cadre: dict[int, list[int]] = defaultdict(list)
     for i, cadre in hosted.items():
         by_cadre[cadre].append(i)
@@ -247,29 +355,38 @@ def _rest(rule: _Rule, arcs, fixed: dict[int, int]):
     return dict(zip(people[used].tolist(), helpers[used].tolist(), strict=True))
 
 
-def _assign(rule: _Rule, groups, hosted: dict[int, int], arcs, every_arc):
-    """person -> cadre for every covered free person with the ``hosted`` groups kept together:
-    first on ``arcs``, then on every eligible pair, dropping hosted groups (the largest first)
-    until the others fit; and the groups dropped. (None, every group) if nothing fits."""
+def _assign(rule: _Rule, groups, hosted: dict[int, int], arcs, every_arc=None):
+    """person -> cadre for every covered free person with as many of the ``hosted`` groups
+    kept together as fit, and the groups dropped. All of them on ``arcs``; else, given
+    ``every_arc``, all on every eligible pair, else the longest prefix that fits on ``arcs``
+    (a binary search), hosts that take no one beyond their quota minimum first. The empty
+    prefix is the optimum's own assignment, which always fits."""
     dropped = set(_overfull(rule, groups, hosted))
-    hosted = {i: cadre for i, cadre in hosted.items() if i not in dropped}
+    order = sorted((i for i in hosted if i not in dropped), key=lambda i: (
+        len(groups[i].free) > rule.lower[hosted[i]], groups[i].id))
 
-    def attempt(candidate_arcs):
-        fixed = {person: cadre for i, cadre in hosted.items() for person in groups[i].free}
+    def attempt(count: int, candidate_arcs):
+        fixed = {person: hosted[i] for i in order[:count] for person in groups[i].free}
         rest = _rest(rule, candidate_arcs, fixed)
         return None if rest is None else fixed | rest
 
-    found = attempt(arcs)
+    found = attempt(len(order), arcs)
+    if found is None and every_arc is not None:
+        found = attempt(len(order), every_arc())
     if found is not None:
         return found, dropped
-    arcs = every_arc()
-    while (found := attempt(arcs)) is None and hosted:
-        last = max(hosted, key=lambda i: (len(groups[i].free), groups[i].id))
-        dropped.add(last)
-        del hosted[last]
+    if every_arc is None:
+        return None, set(range(len(groups)))
+    low, high, found = 0, len(order) - 1, attempt(0, arcs)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if (fits := attempt(middle, arcs)) is not None:
+            low, found = middle, fits
+        else:
+            high = middle - 1
     if found is None:
         return None, set(range(len(groups)))
-    return found, dropped
+    return found, dropped | set(order[low:])
 
 
 def _parts(layer: Layer, helpers: np.ndarray, people: np.ndarray, objective: int) -> dict:
@@ -301,10 +418,16 @@ def keep_together(layer: Layer, forbidden, helpers, people, n_locked: int, objec
         else:
             fixed_kept += 1  # every member locked to one cadre
     hostable = [i for i, group in enumerate(groups) if group.free and group.reason is None]
-    matched = {hostable[i]: cadre for i, cadre in
-               _matching(rule, [groups[i] for i in hostable]).items()}
-    bound = len(groups) - fixed_kept - len(matched)
-    assigned, dropped = _assign(rule, groups, matched, arcs, every_arc)
+    matched, most = _hosts(rule, groups, hostable)
+    bound = len(groups) - fixed_kept - most
+    assigned, dropped = _assign(rule, groups, matched, arcs)
+    if assigned is None:  # again, each with the hosts a swap can free: see _swappable
+        served = _served(rule)
+        for group in groups:
+            if group.hosts is not None:
+                group.hosts = _swappable(rule, group, served)
+        matched, _ = _hosts(rule, groups, hostable)
+        assigned, dropped = _assign(rule, groups, matched, arcs, every_arc)
     if assigned is None:
         new_helpers, new_people = rule.helpers, rule.people
     else:
@@ -328,6 +451,7 @@ def _reasons(rule: _Rule, groups, matched, dropped, helpers, people) -> list:
     for helper, person in zip(helpers.tolist(), people.tolist(), strict=True):
         if rule.households[person] >= 0:
             cadres[int(rule.households[person])].add(helper)
+    size = Counter(int(rule.households[p]) for p in people.tolist())
     out = []
     for i, group in enumerate(groups):
         if len(cadres[group.id]) < 2:
@@ -337,8 +461,7 @@ def _reasons(rule: _Rule, groups, matched, dropped, helpers, people) -> list:
         elif not group.free:
             out.append((group.id, message("household_locked_apart")))
         else:
-            size = sum(1 for p in people.tolist() if rule.households[p] == group.id)
             code = "household_not_fitted" if i in matched and i in dropped else \
                 "household_quota_taken"
-            out.append((group.id, message(code, size=size)))
+            out.append((group.id, message(code, size=size[group.id])))
     return out
