@@ -11,29 +11,37 @@ two assignments.
 Why not one flow: "all covered members of a household with one cadre" is an all-or-nothing
 bundle, which a flow cannot express. But a cadre keeps a household together only by taking
 all its members, and the quotas are small (district leader at most 3, division leader at most
-2, staff 1): a cadre can keep together only as many households as fit in its quota. So
+2, staff 1): a cadre can keep together at most one household of two or more. So
 
 1. **Bound**: a household whose members are locked to different cadres is split whatever we
    do; every other household with two or more covered members can be kept together only by a
    *host*: a cadre eligible for each of its free members, with room for all of them, and the
-   cadre of its locked members if any. The hosts chosen form a b-matching households -> cadres
-   in which a cadre hosts at most the number of its candidate households that fit in its room
-   (smallest first). A maximum b-matching (a min-cost flow, exact) therefore bounds how many
-   households can be kept, and ``split >= bound`` holds for every assignment of the covered
-   people under the hard rules: a proven lower bound on split households.
-2. **Construction**: the hosts of that maximum matching (the one with the best continuity,
-   proximity and skill fit among maximum ones) take their households; a second min-cost flow
-   gives every other covered person a cadre with room, meeting the quota minimums the
-   optimum met. When it succeeds with every host kept, ``split == bound``: proven minimal.
-   If a cadre's hosted households overfill it (only with quotas above 3) or the other people
-   no longer fit, households are dropped from their host (the largest first) and
-   ``split > bound`` is reported as not proven; if nothing fits, the optimum's assignment is
-   kept as it was.
+   cadre of its locked members if any. The households kept form a b-matching households ->
+   hosts (a host takes as many of its candidate households as fit in its room, smallest
+   first: one with the 321 quotas). Within a component of streets (joined by cadres who may
+   serve several; no eligible pair leaves one) the cadres' loads add up to its covered
+   people, so the people hosted beyond their host's quota minimum are at most the
+   component's *slack*: its covered people minus its cadres' minimums. The fewest such
+   people over b-matchings of k households grows with k, so the largest k within the slack
+   is found by a binary search over min-cost flows, exactly. Every assignment of the covered
+   people under the hard rules keeps at most that many together: ``split >= bound``, a
+   proven lower bound on split households.
+2. **Construction**: the hosts of that b-matching (the best continuity, proximity and skill
+   fit among those with the fewest people beyond a minimum) take their households; a second
+   min-cost flow gives every other covered person a cadre with room, meeting the quota
+   minimums the optimum met. When it succeeds, ``split == bound``: proven minimal. Streets
+   within a component are not interchangeable (a cross-street cadre's people may have nowhere
+   else to go), so if the others do not fit, the hosts are chosen again among those whose
+   people in the optimum live in the household's streets (a swap then frees them), and
+   failing that the longest prefix of the hosts that fits is kept (hosts taking no one beyond
+   their minimum first); ``split > bound`` is then reported as not proven. The optimum's own
+   assignment always fits.
 
 Each split household gets a reason: its members are locked to different cadres; no cadre may
 serve all of its members (different streets, a skill, a forbidden pair); it is larger than the
-quota of every cadre who may serve all of them; or every cadre who could take it keeps another
-household together.
+quota of every cadre who may serve all of them; every cadre who could take it keeps another
+household together; one could, but then another cadre would fall below their quota minimum;
+or its host could not keep it without someone else losing their cadre.
 """
 
 from __future__ import annotations
@@ -445,6 +453,17 @@ def keep_together(layer: Layer, forbidden, helpers, people, n_locked: int, objec
         split_households=tuple(found))
 
 
+def _why(group: _Household, dropped: bool, hosting: set[int]) -> str:
+    """Why a household with hosts is split: its host could not keep it without another person
+    losing their cadre; a host is free but taking it would leave another cadre below their
+    minimum (the component's slack is used up); or every host keeps another household."""
+    if dropped:
+        return "household_not_fitted"
+    if set(group.hosts.tolist()) - hosting:
+        return "household_minimums"
+    return "household_quota_taken"
+
+
 def _reasons(rule: _Rule, groups, matched, dropped, helpers, people) -> list:
     """(household id, why) of each household left split."""
     cadres: dict[int, set] = defaultdict(set)
@@ -452,6 +471,7 @@ def _reasons(rule: _Rule, groups, matched, dropped, helpers, people) -> list:
         if rule.households[person] >= 0:
             cadres[int(rule.households[person])].add(helper)
     size = Counter(int(rule.households[p]) for p in people.tolist())
+    hosting = {cadre for i, cadre in matched.items() if i not in dropped}
     out = []
     for i, group in enumerate(groups):
         if len(cadres[group.id]) < 2:
@@ -461,7 +481,6 @@ def _reasons(rule: _Rule, groups, matched, dropped, helpers, people) -> list:
         elif not group.free:
             out.append((group.id, message("household_locked_apart")))
         else:
-            code = "household_not_fitted" if i in matched and i in dropped else \
-                "household_quota_taken"
-            out.append((group.id, message(code, size=size[group.id])))
+            out.append((group.id, message(_why(group, i in matched and i in dropped, hosting),
+                                          size=size[group.id])))
     return out

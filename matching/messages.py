@@ -50,6 +50,7 @@ CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "household_no_common_cadre": (),  # a skill or a forbidden pair: no cadre for all of them
     "household_too_large": ("size", "maximum"),  # above every eligible cadre's quota maximum
     "household_quota_taken": ("size",),  # every cadre who could take it keeps another one
+    "household_minimums": ("size",),  # one could, but another cadre would fall below minimum
     "household_not_fitted": ("size",),  # kept together, others would lose their cadre
 })
 

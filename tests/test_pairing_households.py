@@ -70,6 +70,7 @@ def test_demo_split_households_fall_to_the_proven_minimum(client, auth):
     codes = {why["code"] for _, _, why in report["split_households"]}
     assert "household_too_large" in codes and codes <= {
         "household_too_large", "household_quota_taken", "household_not_fitted",
+        "household_minimums",
         "household_locked_apart", "household_streets_apart", "household_no_common_cadre"}
     auth.login(factories.user("admin"))
     en = client.get(f"/pairing/runs/{match_run.id}?lang=en").get_data(as_text=True)

@@ -25,6 +25,7 @@ EXAMPLES = {
     "household_too_large": {"size": 4, "maximum": 3},
     "household_quota_taken": {"size": 2},
     "household_not_fitted": {"size": 3},
+    "household_minimums": {"size": 2},
 }
 
 

@@ -62,6 +62,9 @@ MESSAGES = {
                               "may serve them all (at most %(maximum)s)"),
     "household_quota_taken": _l("%(size)s members paired: every cadre whose quota could take "
                                 "them all keeps another household together"),
+    "household_minimums": _l("%(size)s members paired: a cadre could take them all, but then "
+                             "another cadre of the street would fall below their quota "
+                             "minimum"),
     "household_not_fitted": _l("%(size)s members paired: keeping them with one cadre would "
                                "leave other people without a cadre or a cadre below their "
                                "quota minimum"),
