@@ -213,7 +213,8 @@ def run_households(scale: float) -> None:
     row = _in_own_process(flow_row, scale, True)
     households, before, split, bound, cost = row["households"]
     _line(scale, "flow, with households", row["status"], row["seconds"], row["objective"],
-          row["bound"], row["peak"], f"CPU {row['cpu']:.2f} s; {households} households with "
+          row["bound"], row["peak"], f"CPU {row['cpu']:.2f} s; the gap is the household "
+          f"rule's cost, not a gap; {households} households with "
           f"2+ paired, split {before} -> {split} (bound {bound}); cost {cost}")
 
 
