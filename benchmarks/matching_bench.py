@@ -21,6 +21,9 @@ alike, building the instance included) is its own:
   within 50 ms at 10x): on the whole district, and on the small problem the app re-matches on
   (the person, the helpers who may serve their street and their pairs; loading it from the
   database is not timed). ``--rematch-only`` prints these rows alone.
+- ``--households`` (alone): the all-layers row, then the same district with its people in
+  households and the household rule, with the split households before and after and the
+  rule's cost;
 - ``--city N`` (alone; not run by default): a city of N districts side by side
   (:func:`matching.generate.city_instance`; 100 districts = 1.2M people, every rule, each
   district's sponsors pledged within it), split by :func:`matching.components` and solved on
@@ -47,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from matching import Message, components, district_instance, rematch, solve  # noqa: E402
 from matching.baseline import greedy, plain_cpsat  # noqa: E402
 from matching.candidates import banned_pairs, eligible  # noqa: E402
-from matching.generate import city_instance  # noqa: E402
+from matching.generate import city_instance, with_households  # noqa: E402
 from matching.layers import build_layer, quota_bounds  # noqa: E402
 from matching.scoring import layer_of  # noqa: E402
 from matching.vocabulary import vocabulary  # noqa: E402
@@ -150,12 +153,19 @@ def rematch_only_row(scale: float) -> dict:
     return {"rematch": rematch_rows(problem, result), "peak": _peak_mb()}
 
 
-def flow_row(scale: float) -> dict:
-    """All layers, proven over every eligible pair; then a timed re-match per layer."""
+def flow_row(scale: float, households: bool = False) -> dict:
+    """All layers, proven over every eligible pair; then a timed re-match per layer. With
+    ``households`` its people are in households (:func:`matching.generate.with_households`)
+    and the household rule runs in the cadre layer."""
     problem = district_instance(scale, seed=0)
+    if households:
+        problem = with_households(problem, seed=0)
     cpu = time.process_time()
     result = solve(problem)
-    out = {"people": len(problem.beneficiaries), "cadres": len(problem.cadres),
+    report = result.households
+    out = {"households": (report.households, report.before, report.split, report.bound,
+                          dict(report.cost)),
+           "people": len(problem.beneficiaries), "cadres": len(problem.cadres),
            "helpers": len(problem.volunteers), "status": result.status,
            "seconds": result.seconds, "cpu": time.process_time() - cpu,
            "objective": result.objective, "bound": result.bound, "peak": _peak_mb(),
@@ -196,6 +206,16 @@ def _in_own_process(function, *args) -> dict:
 
 def _goal(seconds: float, goal: float) -> str:
     return f"goal <= {goal:g} s: {'met' if seconds <= goal else 'MISSED'}"
+
+
+def run_households(scale: float) -> None:
+    """The all-layers row with the district's people in households."""
+    row = _in_own_process(flow_row, scale, True)
+    households, before, split, bound, cost = row["households"]
+    _line(scale, "flow, with households", row["status"], row["seconds"], row["objective"],
+          row["bound"], row["peak"], f"CPU {row['cpu']:.2f} s; the gap is the household "
+          f"rule's cost, not a gap; {households} households with "
+          f"2+ paired, split {before} -> {split} (bound {bound}); cost {cost}")
 
 
 def run_flow(scale: float) -> None:
@@ -301,11 +321,18 @@ def main(argv=None) -> None:
     ap.add_argument("--city", type=int, default=0,
                     help="alone: a city of this many districts, split and solved on workers")
     ap.add_argument("--city-scale", type=float, default=1.0)
+    ap.add_argument("--households", action="store_true",
+                    help="alone: the all-layers row with people in households")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args(argv)
     print(HEAD)
     if args.city:
         run_city(args.city, args.city_scale, args.workers)
+        return
+    if args.households:
+        for scale in args.scales:
+            run_flow(scale)
+            run_households(scale)
         return
     for scale in args.scales if args.rematch_only else ():
         print_rematch(scale, _in_own_process(rematch_only_row, scale))

@@ -9,6 +9,8 @@ Pure Python (numpy + OR-Tools); it imports neither Flask nor SQLAlchemy. Public 
     district_instance(scale=1.0, seed=0) -> Problem
     components(problem) -> [Problem]  (independent parts: no eligible pair links two)
     merge(results, problem=None) -> Result;  solve_split(problem) = merge of solved components
+    Result.households -> Households  (the household rule of the cadre layer: split households
+                                      left, a proven lower bound, why, and the rule's cost)
 
 Results are data: reasons, conflicts and notes are :class:`Message` values (a code of
 :data:`CODES` and its parameters) that the caller words in its user's language.
@@ -21,6 +23,7 @@ from .model import (
     WELFARE_HOME,
     Beneficiary,
     Cadre,
+    Households,
     LayerProof,
     Pair,
     Problem,
@@ -35,7 +38,8 @@ from .solver import solve
 from .split import components, merge, solve_split
 
 __all__ = [
-    "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "LayerProof", "Message",
+    "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "Households",
+    "LayerProof", "Message",
     "Pair",
     "Problem", "Rematch", "Result", "Sponsor", "Volunteer", "components", "district_instance",
     "evaluate", "merge", "rematch", "solve", "solve_split",

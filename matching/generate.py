@@ -200,6 +200,28 @@ def small_instance(seed: int, people: int = 10, cadres: int = 4, volunteers: int
     return problem
 
 
+HOUSEHOLD_SIZES = (1, 1, 1, 2, 2, 2, 3, 3, 4, 5)  #: drawn for each household in turn
+
+
+def with_households(problem: Problem, seed: int = 0, apart: float = 0.0) -> Problem:
+    """``problem`` with its people in households: each street's people, in id order, in
+    households of :data:`HOUSEHOLD_SIZES` drawn in turn; each person with probability
+    ``apart`` joins a household of a random other person instead (so, perhaps, of another
+    street: a household the tests see split across streets)."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
+    people = sorted(problem.beneficiaries, key=lambda person: (person.street, person.id))
+    home, street, left, number = {}, None, 0, 0
+    for person in people:
+        if person.street != street or left == 0:
+            street, left, number = person.street, rng.choice(HOUSEHOLD_SIZES), number + 1
+        home[person.id], left = number, left - 1
+    for person in people:
+        if rng.random() < apart:
+            home[person.id] = home[rng.choice(people).id]
+    return replace(problem, beneficiaries=tuple(
+        replace(person, household_id=home[person.id]) for person in problem.beneficiaries))
+
+
 CITY_ID_STRIDE = 10**7  #: ids of district k start at k * CITY_ID_STRIDE
 
 

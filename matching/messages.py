@@ -44,6 +44,14 @@ CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "street_below_balance": ("street", "covered", "total", "district_covered", "district_total",
                              "tolerance"),
     "cadre_below_quota": ("cadre_id", "paired", "minimum"),
+    # Why a household's members have different cadres (Result.households.split_households).
+    "household_locked_apart": (),  # its members are locked to different cadres
+    "household_streets_apart": ("streets",),  # no cadre may serve all of its streets
+    "household_no_common_cadre": (),  # a skill or a forbidden pair: no cadre for all of them
+    "household_too_large": ("size", "maximum"),  # above every eligible cadre's quota maximum
+    "household_quota_taken": ("size",),  # every cadre who could take it keeps another one
+    "household_minimums": ("size",),  # one could, but another cadre would fall below minimum
+    "household_not_fitted": ("size",),  # kept together, others would lose their cadre
 })
 
 

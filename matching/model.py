@@ -35,6 +35,7 @@ class Beneficiary:
     required_skills: frozenset[str] = frozenset()
     current_cadre_id: int | None = None
     current_volunteer_id: int | None = None
+    household_id: int | None = None  #: members of one household go with one cadre if they can
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,46 @@ class LayerProof:
     rounds: int = 0
     arcs: int = 0
     checked: int = 0
+    cost: int = 0  #: what the household rule took from the layer's optimum (cadres only)
 
     @property
     def gap(self) -> float:
-        """(bound - objective) / bound, 0.0 when proven."""
-        return (self.bound - self.objective) / max(abs(self.bound), 1)
+        """(bound - cost - objective) / bound, 0.0 when proven: ``bound`` bounds the layer's
+        objective before the household rule, whose ``cost`` is reported, not a gap."""
+        return (self.bound - self.cost - self.objective) / max(abs(self.bound), 1)
+
+
+#: Parts of the cadre layer whose change the household rule reports (before - after).
+COST_PARTS = ("objective", "people", "priority", "continuity", "proximity", "skill")
+
+
+@dataclass(frozen=True)
+class Households:
+    """What the household rule did in the cadre layer.
+
+    ``households``: households with two or more members paired with cadres; ``split``: those
+    whose members have different cadres; ``bound``: a proven lower bound of ``split`` for the
+    people covered (so ``split == bound`` is proven minimal); ``before``: split households of
+    the layer's optimum before the rule; ``cost``: each part of the layer (see
+    :data:`COST_PARTS`) before the rule minus after; ``split_households``: (household id, why)
+    of each split household.
+    """
+
+    households: int = 0
+    split: int = 0
+    bound: int = 0
+    before: int = 0
+    cost: dict = field(default_factory=dict)
+    split_households: tuple[tuple[int, Message], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cost", MappingProxyType(
+            {part: int(self.cost.get(part, 0)) for part in COST_PARTS}))
+
+    @property
+    def proven(self) -> bool:
+        """Whether the split count is proven minimal: it meets its lower bound."""
+        return self.split == self.bound
 
 
 def _frozen_map(value: Mapping | None = None) -> Mapping:
@@ -206,11 +242,13 @@ class Result:
     parts: Mapping[str, int] = field(default_factory=_frozen_map)
     notes: tuple[Message, ...] = ()
     layers: tuple[LayerProof, ...] = ()
+    households: Households = field(default_factory=Households)
 
     @property
     def gap(self) -> float:
-        """(bound - objective) / bound, 0.0 when proven."""
-        return (self.bound - self.objective) / max(abs(self.bound), 1)
+        """(bound - household rule's cost - objective) / bound, 0.0 when proven."""
+        cost = sum(proof.cost for proof in self.layers)
+        return (self.bound - cost - self.objective) / max(abs(self.bound), 1)
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,23 @@
 """``solve``: cadres, then volunteers and organisations, then sponsors (a priority order), each
-an exact flow proven optimal over every eligible pair by pricing."""
+an exact flow proven optimal over every eligible pair by pricing; in the cadre layer the
+household rule follows the proven optimum (:mod:`matching.households`)."""
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
 
 from . import diagnose
+from .candidates import arcs
 from .flow import LayerFlow, solve_layer
+from .households import keep_together
 from .layers import LAYERS, Layer
 from .messages import Message, message
-from .model import LayerProof, Pair, Problem, Result
+from .model import Households, LayerProof, Pair, Problem, Result
 from .prepare import prepare_layer
 from .reasons import pair_reasons
 from .vocabulary import vocabulary
@@ -28,6 +31,24 @@ class Solved:
     flow: LayerFlow
     pairs: list[Pair]
     objective: int
+    households: Households = Households()
+
+
+def _households(problem: Problem, prepared, flow: LayerFlow, helpers, people):
+    """The household rule on the cadre layer's optimum (:mod:`matching.households`)."""
+    layer = prepared.layer
+
+    def every_arc():
+        covered = np.zeros(len(layer.people), dtype=bool)
+        covered[people[len(layer.locked):]] = True
+        found = arcs(replace(layer, person_free=covered), prepared.streets, problem.forbidden,
+                     None)
+        return found.helper, found.person
+
+    tried = (np.concatenate((flow.last.helper, flow.helper)),
+             np.concatenate((flow.last.person, flow.person)))
+    return keep_together(layer, problem.forbidden, helpers, people, len(layer.locked),
+                         prepared.objective, tried, every_arc)
 
 
 def _solve_layer(problem: Problem, name: str, codes, deadline: float) -> Solved:
@@ -36,11 +57,16 @@ def _solve_layer(problem: Problem, name: str, codes, deadline: float) -> Solved:
     flow = solve_layer(prepared, problem.pricing_rounds, deadline)
     helpers = np.concatenate(([helper for helper, _ in layer.locked], flow.helper)).astype(np.int64)
     people = np.concatenate(([person for _, person in layer.locked], flow.person)).astype(np.int64)
+    optimum = prepared.objective(helpers, people)
+    households = Households()
+    if name == "cadre":
+        helpers, people, households = _households(problem, prepared, flow, helpers, people)
     reasons = pair_reasons(layer, helpers, people, locked=len(layer.locked))
     pairs = [Pair(layer.kinds[helper], layer.helpers[helper].id, int(layer.person_ids[person]),
                   why) for helper, person, why in
              zip(helpers.tolist(), people.tolist(), reasons, strict=True)]
-    return Solved(layer, flow, pairs, prepared.objective(helpers, people))
+    objective = optimum - households.cost["objective"]
+    return Solved(layer, flow, pairs, objective, households)
 
 
 def _coverage(problem: Problem, pairs: list[Pair]) -> dict[str, tuple[int, int]]:
@@ -75,8 +101,10 @@ def _proof(solved: Solved, infeasible: bool, unknown: bool) -> LayerProof:
     flow = solved.flow
     status = "INFEASIBLE" if infeasible else "UNKNOWN" if unknown else \
         "FEASIBLE" if flow.gap else "OPTIMAL"
-    return LayerProof(solved.layer.name, status, solved.objective, solved.objective + flow.gap,
-                      flow.rounds, len(flow.last.helper), flow.checked)
+    cost = solved.households.cost["objective"]
+    return LayerProof(solved.layer.name, status, solved.objective,
+                      solved.objective + cost + flow.gap, flow.rounds, len(flow.last.helper),
+                      flow.checked, cost)
 
 
 def _proven_conflicts(cadres: Solved, conflicts: list[Message]) -> list[Message]:
@@ -99,6 +127,12 @@ def solve(problem: Problem) -> Result:
     every maximum, and ``conflicts`` names the street and rank. A run stopped early whose
     assignment leaves a minimum unmet that is not shown impossible is UNKNOWN: neither a
     pairing under every hard rule nor a proof that none exists.
+
+    In the cadre layer the household rule (:mod:`matching.households`) then reassigns cadres
+    among the people the optimum covers, keeping households together where the quotas allow:
+    ``households`` reports the split households left, a proven lower bound, why, and the
+    rule's cost; the cadre :class:`LayerProof` keeps the bound of the optimum before the rule
+    and carries that cost (``bound == objective + cost`` when proven).
     """
     start = time.perf_counter()
     deadline = start + problem.time_limit_s
@@ -118,7 +152,7 @@ def solve(problem: Problem) -> Result:
     covered = {pair.beneficiary_id for pair in cadres.pairs}
     parts = {name: solved[name].objective for name in LAYERS}
     objective = sum(parts.values())
-    proven = all(proof.bound == proof.objective for proof in proofs)
+    proven = all(proof.bound == proof.objective + proof.cost for proof in proofs)
     return Result(
         status="INFEASIBLE" if conflicts else "UNKNOWN" if violations else
         "OPTIMAL" if proven else "FEASIBLE",
@@ -134,4 +168,5 @@ def solve(problem: Problem) -> Result:
         parts=MappingProxyType(parts),
         notes=tuple(balance_notes(problem, coverage)),
         layers=proofs,
+        households=cadres.households,
     )

@@ -3,7 +3,8 @@
 Two streets are in one component when some helper may serve people of both (a cadre's group
 street and the streets staff allowed, a volunteer's home and travel streets, a sponsor's
 designated street, or every street with people of its designated need, or every street when
-undesignated) or a locked pair joins them; each helper goes with the streets it may serve.
+undesignated), a locked pair or a household's members join them; each helper goes with the
+streets it may serve.
 No eligible pair then links two components, and the objective is a sum over streets (cadres'
 street rewards), over people (volunteers' flat reward) and over streets again (sponsors'
 rewards, whose scale is the whole district's: each component keeps it in
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from types import MappingProxyType
 
+from . import households
 from .layers import LAYERS, allowed_streets, helpers_of
 from .model import NEEDS, LayerProof, Problem, Result
 from .scoring import layer_of, sponsor_spread
@@ -66,14 +68,21 @@ def _reach(problem: Problem, needs: dict[str, set]) -> dict[tuple[str, int], fro
 
 
 def _joined(problem: Problem, needs, reach, street_of) -> _Streets:
-    """Streets joined by helpers that may serve several of them, and by locked pairs (a locked
-    pair is kept whatever the rules: its person's street joins the helper's ``reach``)."""
+    """Streets joined by helpers that may serve several of them, by locked pairs (a locked
+    pair is kept whatever the rules: its person's street joins the helper's ``reach``) and by
+    households (the household rule judges a household's members together)."""
     for kind, helper_id, person_id in problem.locked:
         key = (layer_of(kind), helper_id)
         if person_id in street_of and key in reach:
             reach[key] = reach[key] | {street_of[person_id]}
     sets = _Streets(set(needs).union(*reach.values()))
     for streets in reach.values():
+        sets.union(streets)
+    homes: dict[int, set[str]] = defaultdict(set)
+    for person in problem.beneficiaries:
+        if person.household_id is not None:
+            homes[person.household_id].add(person.street)
+    for streets in homes.values():
         sets.union(streets)
     return sets
 
@@ -141,7 +150,8 @@ def _merge_proofs(results: list[Result]) -> tuple[LayerProof, ...]:
                               sum(proof.bound for proof in proofs),
                               max((proof.rounds for proof in proofs), default=0),
                               sum(proof.arcs for proof in proofs),
-                              sum(proof.checked for proof in proofs)))
+                              sum(proof.checked for proof in proofs),
+                              sum(proof.cost for proof in proofs)))
     return tuple(out)
 
 
@@ -157,7 +167,8 @@ def merge(results: Iterable[Result], problem: Problem | None = None) -> Result:
 
     Objectives, bounds and parts add; the status is OPTIMAL only if every component's is (the
     worst otherwise: INFEASIBLE, UNKNOWN, FEASIBLE); pairs, coverage, unmatched people,
-    conflicts and quota violations are the union; ``seconds`` is their sum (the work, not the
+    conflicts, quota violations and split households are the union (household counts add);
+    ``seconds`` is their sum (the work, not the
     wall time of parallel workers). Balance notes compare a street with the whole district:
     given the whole ``problem`` they are worded over the merged coverage, else they are each
     component's own.
@@ -187,6 +198,7 @@ def merge(results: Iterable[Result], problem: Problem | None = None) -> Result:
         parts=MappingProxyType(dict(parts)),
         notes=notes,
         layers=_merge_proofs(results),
+        households=households.merge(result.households for result in results),
     )
 
 

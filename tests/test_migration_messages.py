@@ -18,6 +18,8 @@ VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 RUN_CODES = {"locked_pair_invalid", "locked_pair_forbidden", "locked_over_quota",
              "rank_quota_unreachable", "street_quota_unreachable", "quota_taken",
              "street_below_balance", "cadre_below_quota"}
+#: Codes added after this migration (the household rule): no text written before it holds them.
+LATER = {code for code in CODES if code.startswith("household_")}
 OLD_SUMMARY = {
     "pairs": [["cadre", 3, 7, ["priority: tekun", "continuity", "same community",
                                "skill: medical"]],
@@ -43,7 +45,7 @@ def _migration():
 def test_every_message_reads_back_from_the_text_it_replaces():
     migration = _migration()
     coverage = {"大坪": (1, 8), "七星岗": (4, 2)}
-    for code in CODES:
+    for code in sorted(set(CODES) - LATER):
         stored = message(code, **EXAMPLES.get(code, {})).as_json()
         text = migration.message_text(stored)
         assert isinstance(text, str)

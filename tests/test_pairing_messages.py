@@ -21,6 +21,11 @@ EXAMPLES = {
     "street_below_balance": {"street": "大坪", "covered": 1, "total": 8, "district_covered": 5,
                              "district_total": 10, "tolerance": 5},
     "cadre_below_quota": {"cadre_id": 7, "paired": 1, "minimum": 2},
+    "household_streets_apart": {"streets": ("大坪", "石油路")},
+    "household_too_large": {"size": 4, "maximum": 3},
+    "household_quota_taken": {"size": 2},
+    "household_not_fitted": {"size": 3},
+    "household_minimums": {"size": 2},
 }
 
 

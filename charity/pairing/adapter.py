@@ -79,7 +79,8 @@ def beneficiaries(rows, live: list[Pairing], today: date, standards: dict):
             id=person.id, street=street, community=community, category=person.category,
             flags=flags_of(person, today), needs=needs_of(person, today, standards),
             required_skills=required, current_cadre_id=current[person.id].get("cadre"),
-            current_volunteer_id=current[person.id].get("volunteer")))
+            current_volunteer_id=current[person.id].get("volunteer"),
+            household_id=person.household_id))
     return out
 
 

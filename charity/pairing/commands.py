@@ -44,12 +44,17 @@ def run(street, as_json):
         "quota_violations": s["quota_violations"],
         "conflicts": [render(conflict) for conflict in s["conflicts"]],
         "unmatched": len(s["unmatched"]), "published": published,
+        "households": {key: s["households"][key] for key in
+                       ("households", "split", "bound", "before", "proven", "cost")},
     }
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
+        h = s["households"]
         click.echo(f"run {match_run.id}: {match_run.status} objective={match_run.objective} "
-                   f"bound={match_run.bound} in {match_run.seconds}s; published: {published}")
+                   f"bound={match_run.bound} in {match_run.seconds}s; published: {published}; "
+                   f"split households {h['split']} (lower bound {h['bound']}), household "
+                   f"rule's cost {h['cost']['objective']}")
     if match_run.status not in PUBLISHABLE:
         raise SystemExit(1)
 

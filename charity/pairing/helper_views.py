@@ -48,9 +48,20 @@ def _render(decline_form=None, declining=None):
     standards = rules.standards()
     today = local_today()
     needs = {p.id: sorted(needs_of(p.person, today, standards)) for p in mine}
-    return render_template("pairing/mine.html", pairings=mine, needs=needs, kind=kind,
+    return render_template("pairing/mine.html", households=by_household(mine), needs=needs,
+                           kind=kind,
                            accept_form=ConfirmForm(), decline_form=decline_form or ReasonForm(),
                            declining=declining)
+
+
+def by_household(pairings) -> list[tuple]:
+    """(household, its pairings) in the order the first pairing of each household comes:
+    a household's members paired with one helper are shown together."""
+    groups: dict[int, tuple] = {}
+    for pairing in pairings:
+        household = pairing.person.household
+        groups.setdefault(household.id, (household, []))[1].append(pairing)
+    return list(groups.values())
 
 
 @bp.post("/pairings/<int:pairing_id>/accept")

@@ -53,6 +53,21 @@ MESSAGES = {
                                "serve it is at their quota"),
     "cadre_below_quota": _l("Cadre #%(cadre_id)s now pairs with %(paired)s, below the quota "
                             "minimum of %(minimum)s; the next full run makes up the difference"),
+    "household_locked_apart": _l("Its members are locked to different cadres"),
+    "household_streets_apart": _l("Its members live in different streets (%(streets)s) and no "
+                                  "cadre may serve all of them"),
+    "household_no_common_cadre": _l("No single cadre may serve all of its members (a required "
+                                    "skill or a forbidden pair)"),
+    "household_too_large": _l("%(size)s members paired: more than the quota of any cadre who "
+                              "may serve them all (at most %(maximum)s)"),
+    "household_quota_taken": _l("%(size)s members paired: every cadre whose quota could take "
+                                "them all keeps another household together"),
+    "household_minimums": _l("%(size)s members paired: a cadre could take them all, but then "
+                             "another cadre of the street would fall below their quota "
+                             "minimum"),
+    "household_not_fitted": _l("%(size)s members paired: keeping them with one cadre would "
+                               "leave other people without a cadre or a cadre below their "
+                               "quota minimum"),
 }
 RANK_COUNT = _l("%(rank)s × %(count)s")
 
@@ -82,6 +97,20 @@ LAYER_NAMES = {"cadre": _l("1. Cadres"), "volunteer": _l("2. Volunteers and orga
 PRIORITY_ORDER = _l("Priority order: cadres first, then volunteers and organisations, then "
                     "sponsors. Each layer is optimised after the one before it and never "
                     "changes its pairs, so each layer's optimality holds for this order.")
+HOUSEHOLD_ORDER = _l("Within the cadre layer: first the proven optimum decides who has a cadre "
+                     "(quota minimums, street balance, priority); then, among those same "
+                     "people, cadres are reassigned so that a household's members have one "
+                     "cadre wherever the quotas allow; continuity, proximity and skill fit "
+                     "come last and pay for it. The layer's bound is that of the optimum "
+                     "before the household rule; the rule's cost is shown below, not a gap.")
+HOUSEHOLD_PROOF = {
+    True: _l("Proven minimal: no assignment of these people to cadres under the quotas splits "
+             "fewer households"),
+    False: _l("Not proven minimal: at least %(bound)s households must stay split"),
+}
+COST_PARTS = {"people": _l("People with a cadre"), "priority": _l("Priority covered"),
+              "continuity": _l("Existing pairs kept"), "proximity": _l("Proximity"),
+              "skill": _l("Skill fit"), "objective": _l("Cadre layer objective")}
 
 
 def _list(items) -> str:
@@ -103,6 +132,7 @@ def _percent(part: int, whole: int) -> str:
 
 SHOWN = {"mark": label, "skill": label, "rank": label, "kind": label, "to": _designation,
          "skills": lambda skills: _list(label(skill) for skill in skills),
+         "streets": _list,
          "below_minimum": _ranks}
 
 

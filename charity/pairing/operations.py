@@ -13,6 +13,7 @@ from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing import adapter
 from charity.pairing.models import PUBLISHABLE, ForbiddenPair, MatchRun, Pairing
+from charity.registry.models import Household
 from charity.timeutil import local_today
 
 
@@ -60,7 +61,8 @@ def run(street=None, user=None, progress=_silent) -> MatchRun:
         "notes": _stored(result.notes),
         "layers": [{"layer": proof.layer, "status": proof.status, "objective": proof.objective,
                     "bound": proof.bound, "rounds": proof.rounds, "arcs": proof.arcs,
-                    "checked": proof.checked} for proof in result.layers],
+                    "checked": proof.checked, "cost": proof.cost} for proof in result.layers],
+        "households": households_summary(result.households),
         "added": sorted(list(k) for k in proposed.keys() - live.keys()),
         "removed": sorted(list(k) for k in live.keys() - proposed.keys()),
         "kept": len(proposed.keys() & live.keys()),
@@ -73,6 +75,20 @@ def run(street=None, user=None, progress=_silent) -> MatchRun:
     db.session.flush()
     record("match.run", "match_run", match_run.id, user=user, status=result.status)
     return match_run
+
+
+def households_summary(report: matching.Households) -> dict:
+    """The household rule's report as it is stored: counts, whether the split count is proven
+    minimal, the rule's cost in each part of the cadre layer, and (household id, code, street,
+    why) of each split household."""
+    codes = dict(db.session.execute(
+        select(Household.id, Household.code).where(
+            Household.id.in_([found for found, _ in report.split_households]))).all()) \
+        if report.split_households else {}
+    return {"households": report.households, "split": report.split, "bound": report.bound,
+            "before": report.before, "proven": report.proven, "cost": dict(report.cost),
+            "split_households": [[household_id, codes.get(household_id, ""), why.as_json()]
+                                 for household_id, why in report.split_households]}
 
 
 def publish(match_run: MatchRun, user=None) -> dict[str, int]:

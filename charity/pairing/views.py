@@ -76,7 +76,10 @@ def preview(run_id):
     return render_template("pairing/preview.html", run=match_run, form=ConfirmForm(),
                            proof=messages.proof, gap=messages.gap,
                            layer_names=messages.LAYER_NAMES,
-                           priority_order=messages.PRIORITY_ORDER, publishable=PUBLISHABLE)
+                           priority_order=messages.PRIORITY_ORDER,
+                           household_order=messages.HOUSEHOLD_ORDER,
+                           household_proof=messages.HOUSEHOLD_PROOF,
+                           cost_parts=messages.COST_PARTS, publishable=PUBLISHABLE)
 
 
 @bp.post("/runs/<int:run_id>/publish")
