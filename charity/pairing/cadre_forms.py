@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from charity.forms import CodeSelectField, choices
+from charity.forms import CodeSelectField, SearchForm, choices
 from charity.main import limits
 from charity.main.limits import PastDateField
 from charity.pairing.cadres import mobile
@@ -18,13 +18,8 @@ from charity.pairing.models import RANKS, SKILLS
 STATES = ("serving", "left")
 
 
-class CadreFilterForm(FlaskForm):
+class CadreFilterForm(SearchForm):
     """Searches the cadres by name or staff number, department, street, rank and state."""
-
-    class Meta:
-        """A search in the query string: nothing to protect from forgery."""
-
-        csrf = False
 
     q = StringField(_l("Name or staff number"), validators=[Optional(), Length(max=40)])
     department = SelectField(_l("Department"), coerce=str, validators=[Optional()])

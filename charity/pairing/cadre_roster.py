@@ -18,7 +18,7 @@ from charity.main import limits, spreadsheet
 from charity.pairing import cadres
 from charity.pairing.models import SKILLS, Cadre
 from charity.registry.excel import read_table
-from charity.registry.roster import DryRun, RowError
+from charity.registry.roster import DryRun, RowError, check_texts
 
 #: (header, field): the Chinese headers first (what errors name), the English ones accepted.
 COLUMNS = (
@@ -65,16 +65,6 @@ class Known:
                    communities=communities,
                    by_phone={c.phone_hash: c for c in on_roster if c.phone_hash},
                    by_staff_number={c.staff_number: c for c in on_roster if c.staff_number})
-
-
-def _check_texts(raw: dict, fail) -> None:
-    for key, most in (("name", limits.NAME_MAX), ("staff_number", STAFF_NUMBER_MAX)):
-        value = raw.get(key, "")
-        if len(value) > most:
-            fail(key, _("At most %(max)s characters (this has %(length)s).", max=most,
-                        length=len(value)))
-        elif any(ord(c) < 32 for c in value):
-            fail(key, _("This text contains control characters."))
 
 
 def _department(raw: dict, known: Known, scope: int | None, fail):
@@ -164,7 +154,7 @@ def parse_row(raw: dict, number: int, known: Known, scope: int | None, seen: dic
     for key in ("name", "department", "rank", "phone"):
         if not raw.get(key):
             fail(key, _("This field is required."))
-    _check_texts(raw, fail)
+    check_texts(raw, fail, {"name": limits.NAME_MAX, "staff_number": STAFF_NUMBER_MAX})
     if errors:
         out.errors.extend(errors)
         return {}

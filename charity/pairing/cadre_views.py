@@ -6,16 +6,7 @@ department's cadres; another department's cadre is 404 to them. The invite link'
 
 from io import BytesIO
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import login_user
@@ -32,20 +23,11 @@ from charity.jobs.models import Job
 from charity.jobs.pages import shown
 from charity.main.input_guard import page_arg
 from charity.main.limits import as_id
+from charity.pairing import cadre_forms as forms
 from charity.pairing import cadre_roster, cadres, invites, tasks
-from charity.pairing.cadre_forms import (
-    CadreDetailsForm,
-    CadreFilterForm,
-    InviteForm,
-    LeaveForm,
-    NewCadreForm,
-    RankForm,
-    SetPasswordForm,
-    TransferForm,
-)
 from charity.pairing.models import Cadre
 from charity.registry import uploads
-from charity.registry.forms import ConfirmImportForm, ImportForm
+from charity.registry.import_pages import confirmed_upload, dry_run_page
 from charity.transaction import unit_of_work
 
 bp = Blueprint("cadres", __name__, url_prefix="/cadres")
@@ -105,7 +87,7 @@ def _in_scope(department_id: int | None, scope: int | None) -> Department | None
 def index():
     """Cadres by name or staff number, department, street, rank and state; phones masked."""
     scope = department_scope()
-    form = CadreFilterForm(request.args)
+    form = forms.CadreFilterForm(request.args)
     form.department.choices = _department_choices(scope, _("All departments"))
     form.street.choices = [("", _("All streets"))] + [
         (str(s.id), s.name) for s in db.session.scalars(
@@ -151,7 +133,7 @@ def _details(form) -> dict:
 def new():
     """Add one cadre by form."""
     scope = department_scope()
-    form = _fill(NewCadreForm(), scope)
+    form = _fill(forms.NewCadreForm(), scope)
     if form.validate_on_submit():
         department = _in_scope(as_id(form.department.data), scope)
         if department is None:
@@ -171,7 +153,7 @@ def new():
 def edit(cadre_id):
     """Change a cadre's name, phone, home community, staff number and skills."""
     cadre = _cadre_or_404(cadre_id)
-    form = _fill(CadreDetailsForm(data={
+    form = _fill(forms.CadreDetailsForm(data={
         "name": cadre.name, "home_community": str(cadre.home_community_id or ""),
         "staff_number": cadre.staff_number or "", "skills": cadre.skills}), None)
     if form.validate_on_submit():
@@ -184,17 +166,17 @@ def edit(cadre_id):
     return render_template("cadres/form.html", form=form, cadre=cadre), status
 
 
-def _page(cadre: Cadre, status: int = 200, link: str | None = None, **forms):
+def _page(cadre: Cadre, status: int = 200, link: str | None = None, **given):
     scope = department_scope()
-    transfer = forms.get("transfer") or TransferForm(formdata=None)
+    transfer = given.get("transfer") or forms.TransferForm(formdata=None)
     transfer.department.choices = [
         (value, name) for value, name in _department_choices(scope)
         if value != str(cadre.department_id)]
     return render_template(
         "cadres/cadre.html", cadre=cadre, link=link, pairings=cadres.live_pairings(cadre),
-        leave=forms.get("leave") or LeaveForm(formdata=None), transfer=transfer,
-        rank=forms.get("rank") or RankForm(formdata=None, rank=cadre.rank),
-        invite=InviteForm(formdata=None)), status
+        leave=given.get("leave") or forms.LeaveForm(formdata=None), transfer=transfer,
+        rank=given.get("rank") or forms.RankForm(formdata=None, rank=cadre.rank),
+        invite=forms.InviteForm(formdata=None)), status
 
 
 @bp.get("/<int:cadre_id>")
@@ -229,7 +211,7 @@ def _change(cadre_id: int, form, change, done: str, name: str):
 @bp.post("/<int:cadre_id>/leave")
 def leave(cadre_id):
     """The cadre leaves: their pairings end and their people are re-matched."""
-    return _change(cadre_id, LeaveForm(), lambda c, f: cadres.leave(
+    return _change(cadre_id, forms.LeaveForm(), lambda c, f: cadres.leave(
         c, f.left_on.data, f.reason.data), _("Leaving recorded."), "leave")
 
 
@@ -238,7 +220,7 @@ def transfer(cadre_id):
     """Move the cadre to another department (a liaison cannot: it is outside their own)."""
     if not can(Permission.MANAGE_ALL_CADRES):
         refuse(needs=[str(Permission.MANAGE_ALL_CADRES)])
-    form = TransferForm()
+    form = forms.TransferForm()
     form.department.choices = _department_choices(None)
 
     def move(cadre, f):
@@ -253,7 +235,7 @@ def transfer(cadre_id):
 @bp.post("/<int:cadre_id>/rank")
 def rank(cadre_id):
     """Change the cadre's rank; pairings beyond the new quota end and are re-matched."""
-    return _change(cadre_id, RankForm(), lambda c, f: cadres.change_rank(c, f.rank.data),
+    return _change(cadre_id, forms.RankForm(), lambda c, f: cadres.change_rank(c, f.rank.data),
                    _("Rank changed."), "rank")
 
 
@@ -261,7 +243,7 @@ def rank(cadre_id):
 def invite(cadre_id):
     """Make an account link for the cadre, shown once on the answer (never stored)."""
     cadre = _cadre_or_404(cadre_id)
-    if not InviteForm().validate_on_submit():
+    if not forms.InviteForm().validate_on_submit():
         abort(400)
     with unit_of_work() as work:
         token = invites.issue(cadre)
@@ -275,33 +257,18 @@ def invite(cadre_id):
 def import_roster():
     """Upload a department's cadre roster: the dry run lists every bad row, writes nothing."""
     scope = department_scope()
-    form = ImportForm()
-    if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("cadres/import.html", form=form, result=None), status
-    content = form.file.data.read()
-    result = cadre_roster.dry_run(content, scope)
-    token = None if result.errors else uploads.keep(content, current_user.id)
-    return render_template("cadres/import.html", form=form, result=result, token=token,
-                           confirm=ConfirmImportForm(formdata=None, token=token)), (
-        400 if result.refused else 200)
+    return dry_run_page("cadres/import.html",
+                        lambda content: cadre_roster.dry_run(content, scope))
 
 
 @bp.post("/import/confirm")
 def confirm_import():
     """Import a file whose dry run was clean, as a job that checks it again first."""
     scope = department_scope()
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    content = uploads.take(form.token.data, current_user.id)
-    if content is None:
-        flash(_("That upload has expired. Please upload the file again."), "error")
-        return redirect(url_for(".import_roster"))
+    token, content = confirmed_upload(".import_roster")
     upload = uploads.keep(content, current_user.id)  # for the job, which checks it again
-    job, started = jobs.start("cadre_import", tasks.import_key(form.token.data),
-                              user=current_user, params={"upload": upload,
-                                                         "department": scope})
+    job, started = jobs.start("cadre_import", tasks.import_key(token), user=current_user,
+                              params={"upload": upload, "department": scope})
     return shown(job, started)
 
 
@@ -332,7 +299,7 @@ def open_link(token):
         invite = invites.find(token[:400])
     if not work.ok:
         return render_template("cadres/invite.html", error=str(work.error), form=None), 410
-    form = SetPasswordForm()
+    form = forms.SetPasswordForm()
     needs_email = invite.cadre.user_id is None
     if form.validate_on_submit():
         if needs_email and not form.email.data:
