@@ -317,3 +317,27 @@ def test_template_has_the_import_columns(client, admin):
     header = next(book.worksheets[0].iter_rows(values_only=True))
     assert list(header) == cadre_roster.HEADERS
     assert len(book.sheetnames) == 2
+
+
+def test_a_clashing_staff_number_on_the_edit_form_is_refused(client, admin):
+    cadres.create(department(HOME).id, "staff", "13500000000", name="甲", staff_number="K1")
+    other = cadres.create(department(HOME).id, "staff", "13500000001", name="乙")
+    client.get("/lang/en")
+    response = client.post(f"/cadres/{other.id}/edit", data={
+        "name": "乙", "phone": "", "home_community": "", "staff_number": "K1"})
+    assert response.status_code == 400
+    assert "This staff number belongs to another cadre." in response.get_data(as_text=True)
+    db.session.refresh(other)
+    assert other.staff_number is None
+
+
+def test_a_department_change_in_the_roster_moves_pairings_through_the_rematch(client, admin):
+    moving = cadres.create(department(HOME).id, "division_leader", "13400000000", name="调动",
+                           staff_number="T1")
+    spare = CadreFactory(rank="division_leader")
+    pairs(moving, [PersonFactory()])
+    page = imported(client, [row(name="调动", dept=department(OTHER).name,
+                                 phone="13400000000", staff="T1")])
+    assert (count(page, "updated"), count(page, "ended"), count(page, "rematched"),
+            count(page, "unmatched")) == (1, 1, 1, 0)
+    assert len(live_of(spare.id)) == 1 and live_of(moving.id) == []

@@ -190,7 +190,7 @@ def outcome_message(what: str, outcome: cadres.Outcome) -> str:
     if not outcome.ended:
         return _("%(what)s No pairing had to end.", what=what)
     return _("%(what)s %(ended)s pairings ended: %(rematched)s people found a new cadre, "
-             "%(unmatched)s are without one for now (the street sees them among the unmatched).",
+             "%(unmatched)s are without one for now.",
              what=what, ended=outcome.ended, rematched=outcome.rematched,
              unmatched=outcome.unmatched)
 

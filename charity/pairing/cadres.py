@@ -66,10 +66,11 @@ def by_staff_number(number: str) -> Cadre | None:
     return db.session.scalar(select(Cadre).where(Cadre.staff_number == number))
 
 
-def clashes(phone: str, staff_number: str | None, cadre_id: int | None) -> list[tuple[str, str]]:
+def clashes(phone: str | None, staff_number: str | None,
+            cadre_id: int | None) -> list[tuple[str, str]]:
     """(field, message) for a phone or staff number that another cadre has."""
     found = []
-    other = by_phone(phone)
+    other = by_phone(phone) if phone else None
     if other is not None and other.id != cadre_id:
         found.append(("phone", str(_l("This phone number belongs to another cadre."))))
     other = by_staff_number(staff_number) if staff_number else None
@@ -102,7 +103,7 @@ def update(cadre: Cadre, phone: str | None = None, user=None, **details) -> list
     """Change a cadre's name, phone, home community, skills or staff number (not department
     or rank: `transfer` and `change_rank` move pairings); audited by field name. Returns the
     fields changed."""
-    problems = clashes(phone or "", details.get("staff_number"), cadre.id) if phone else []
+    problems = clashes(phone, details.get("staff_number"), cadre.id)
     if problems:
         raise CadreError(problems[0][1])
     changed = sorted(k for k, v in details.items() if getattr(cadre, k) != v)
