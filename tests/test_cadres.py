@@ -341,3 +341,12 @@ def test_a_department_change_in_the_roster_moves_pairings_through_the_rematch(cl
     assert (count(page, "updated"), count(page, "ended"), count(page, "rematched"),
             count(page, "unmatched")) == (1, 1, 1, 0)
     assert len(live_of(spare.id)) == 1 and live_of(moving.id) == []
+
+
+def test_the_liaison_command_links_an_account_to_its_department(runner):
+    user = UserFactory(role="street_officer", email="liaison-cmd@songtan.test")
+    result = runner.invoke(args=["match", "liaison", user.email, department(OTHER).name])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.has_role("liaison") and user.department_id == department(OTHER).id
+    assert runner.invoke(args=["match", "liaison", user.email, "区宇宙局"]).exit_code != 0
