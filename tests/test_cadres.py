@@ -181,7 +181,7 @@ def live_of(cadre_id):
 
 
 def test_leaving_ends_every_pairing_and_says_how_many_were_rematched(client, admin):
-    leaving = CadreFactory(rank="division_leader")
+    leaving = CadreFactory(rank="division_leader", with_user=True)
     spare = CadreFactory(rank="staff")  # takes one person
     people = [PersonFactory(), PersonFactory()]
     pairs(leaving, people)
@@ -192,7 +192,7 @@ def test_leaving_ends_every_pairing_and_says_how_many_were_rematched(client, adm
     assert "2 pairings ended: 1 people found a new cadre, 1 are without one" in page
     assert live_of(leaving.id) == [] and len(live_of(spare.id)) == 1
     db.session.refresh(leaving)
-    assert leaving.left_on is not None and not leaving.active
+    assert leaving.left_on is not None and not leaving.active and not leaving.user.active
     assert leaving.id not in {c.id for c in adapter.cadres(None)}
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "cadre.leave"))
     assert (entry.detail["ended"], entry.detail["rematched"], entry.detail["unmatched"]) == (

@@ -19,7 +19,7 @@ from charity.district.models import Department, Street
 from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing import adapter, operations
-from charity.pairing.models import RANKS, Cadre, CrossStreetPermission, Pairing
+from charity.pairing.models import RANKS, Cadre, CadreInvite, CrossStreetPermission, Pairing
 from charity.registry import guardians, ids
 from charity.timeutil import local_today
 from matching.scoring import level
@@ -160,8 +160,8 @@ def _end_and_rematch(pairings: list[Pairing], user) -> Outcome:
 
 
 def leave(cadre: Cadre, on: date, reason: str, user=None) -> Outcome:
-    """The cadre leaves: no longer given to the optimiser; every live pairing ends and its
-    person is re-matched."""
+    """The cadre leaves: no longer given to the optimiser, their account closed and unused
+    links revoked; every live pairing ends and its person is re-matched."""
     reason = (reason or "").strip()
     if not reason:
         raise CadreError(_l("Please give the reason for leaving."))
@@ -170,6 +170,13 @@ def leave(cadre: Cadre, on: date, reason: str, user=None) -> Outcome:
     if on > local_today():
         raise CadreError(_l("The day of leaving cannot be in the future."))
     cadre.active, cadre.left_on, cadre.leave_reason = False, on, reason
+    if cadre.user is not None:  # their account no longer opens anyone's records
+        cadre.user.active = False
+    now = utcnow()
+    for invite in db.session.scalars(select(CadreInvite).where(
+            CadreInvite.cadre_id == cadre.id, CadreInvite.used_at.is_(None),
+            CadreInvite.revoked_at.is_(None))):
+        invite.revoked_at = now
     db.session.flush()
     outcome = _end_and_rematch(live_pairings(cadre), user)
     record("cadre.leave", "cadre", cadre.id, user=user, on=on.isoformat(), reason=reason,
