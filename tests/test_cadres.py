@@ -350,3 +350,18 @@ def test_the_liaison_command_links_an_account_to_its_department(runner):
     db.session.refresh(user)
     assert user.has_role("liaison") and user.department_id == department(OTHER).id
     assert runner.invoke(args=["match", "liaison", user.email, "区宇宙局"]).exit_code != 0
+
+
+def test_a_new_link_for_a_cadre_with_an_account_sets_a_new_password(app, client, admin):
+    cadre = CadreFactory(with_user=True)
+    old_uniquifier = cadre.user.fs_uniquifier
+    link = invite_link(client, cadre)
+    fresh = app.test_client()
+    fresh.get("/lang/en")
+    assert 'name="email"' not in fresh.get(link).get_data(as_text=True)
+    done = fresh.post(link, data={"password": STRONG, "confirm": STRONG})
+    assert done.status_code == 302
+    user = db.session.get(User, cadre.user_id)
+    db.session.refresh(user)
+    assert user.fs_uniquifier != old_uniquifier  # sessions from before end
+    assert db.session.scalar(select(func.count(User.id)).where(User.id == cadre.user_id)) == 1
