@@ -102,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
     from charity.fund.views import bp as fund
     from charity.jobs.views import bp as jobs
     from charity.main.views import bp as main
+    from charity.pairing.cadre_views import bp as cadres
+    from charity.pairing.cadre_views import invite_bp as cadre_invite
     from charity.pairing.helper_views import bp as my_pairings
     from charity.pairing.views import bp as pairing
     from charity.registry.roster_views import bp as registry_roster
@@ -122,7 +124,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main, district, registry, registry_roster, audit, casework,
                       casework_records, casework_reviews, casework_overview, visits,
-                      visits_campaigns, dashboard, pairing, my_pairings, relief,
+                      visits_campaigns, dashboard, pairing, my_pairings, cadres, cadre_invite,
+                      relief,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs):
         app.register_blueprint(blueprint)

@@ -1,6 +1,7 @@
 """Form pieces every package shares: a choice among code names, shown by their labels. (The
 bounds of typed numbers and days are in `charity.main.limits`.)"""
 
+from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from charity import labels
@@ -19,3 +20,12 @@ class CodeSelectField(SelectField):
 
     def __init__(self, label=None, validators=None, *, codes, blank: bool = False, **kwargs):
         super().__init__(label, validators, choices=choices(codes, blank), **kwargs)
+
+
+class SearchForm(FlaskForm):
+    """A list's filters, read from the query string."""
+
+    class Meta:
+        """A search in the query string: nothing to protect from forgery."""
+
+        csrf = False

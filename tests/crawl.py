@@ -21,7 +21,7 @@ FIELD_VALUES = ("1e30", "-1", "abc", "9999-12-31", "1800-01-01", HUGE, LONG)
 #: Every query parameter the app reads (grep request.args).
 QUERY_PARAMS = ("q", "street", "community", "category", "status", "flag", "kind", "lang",
                 "page", "measure", "refer", "state", "person", "full", "next", "year",
-                "designation", "since", "until", "user", "action")
+                "designation", "since", "until", "user", "action", "department", "rank")
 
 
 def _subclasses(cls):

@@ -72,6 +72,9 @@ def test_demo_people_are_plausible(session):
     assert 6000 < households < 12018
     cadres = dict(db.session.execute(select(Cadre.rank, func.count()).group_by(Cadre.rank)).all())
     assert sum(cadres.values()) == 3578
+    # the demo's cadres came in through the roster import: each with a phone and staff number
+    assert db.session.scalar(select(func.count(Cadre.id)).where(
+        Cadre.phone_hash.is_not(None), Cadre.staff_number.is_not(None))) == 3578
     assert 0 < cadres["district_leader"] < cadres["division_leader"] < cadres["staff"]
 
 

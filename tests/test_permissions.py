@@ -5,6 +5,7 @@ import pytest
 
 from charity.auth.permissions import ROLES, Permission
 from charity.auth.roles import ROLES as ROLE_NAMES
+from charity.extensions import db
 from tests import factories
 
 REGISTRY = {"admin", "fund_manager", "approver", "street_officer"}
@@ -57,7 +58,11 @@ PAGES = [
     ("POST", "/donations/portal/sponsorships", {"donor"}),
     ("GET", "/donations/staff/reconciliation", LEDGER),
     ("GET", "/jobs/", LEDGER | {"street_officer"}),
-    ("GET", f"/jobs/{NOBODY}", LEDGER | {"street_officer"}),
+    # a liaison follows the jobs they started (a missing one is 404 to them)
+    ("GET", f"/jobs/{NOBODY}", LEDGER | {"street_officer", "liaison"}),
+    ("GET", "/cadres/", {"admin", "liaison"}),
+    ("GET", "/cadres/import", {"admin", "liaison"}),
+    ("POST", f"/cadres/{NOBODY}/transfer", {"admin"}),
 ]
 EVERY_ROLE = sorted({role for roles in ROLES.values() for role in roles})
 
@@ -65,6 +70,9 @@ EVERY_ROLE = sorted({role for roles in ROLES.values() for role in roles})
 def as_role(role: str):
     street = "七星岗" if role == "street_officer" else None
     user = factories.user(role, street)
+    if role == "liaison":
+        user.department_id = factories.department("七星岗").id
+        db.session.commit()
     if role in HELPERS:
         factory = factories.CadreFactory if role == "cadre" else factories.VolunteerFactory
         factory(user_id=user.id)
@@ -96,6 +104,7 @@ def test_signed_out_visitors_are_sent_to_log_in(client):
     ("street_officer", ["/registry/people", "/fund/"], ["/audit/", "/donations/staff"]),
     ("cadre", ["/my/pairings", "/visits/"], ["/registry/people", "/fund/", "/audit/"]),
     ("approver", ["/registry/people", "/fund/", "/donations/staff"], ["/audit/", "/visits/"]),
+    ("liaison", ["/cadres/"], ["/registry/people", "/fund/", "/jobs/"]),
 ])
 def test_the_menu_offers_what_the_role_may_open(client, auth, role, shown, hidden):
     auth.login(as_role(role))

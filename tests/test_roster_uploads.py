@@ -60,11 +60,12 @@ def bomb(megabytes: int, level: int = 1) -> BytesIO:
     return out
 
 
-def post(client, file: BytesIO, name: str = "roster.xlsx"):
-    """Upload a file; the body is built in memory (the test client spools a large one to a
-    temporary file it never closes)."""
+def post(client, file: BytesIO, name: str = "roster.xlsx", path: str = "/registry/import"):
+    """Upload a file (to the street roster's import unless `path` says another); the body is
+    built in memory (the test client spools a large one to a temporary file it never
+    closes)."""
     boundary, body = encode_multipart({"file": FileStorage(file, name)})
-    return client.post("/registry/import", data=body,
+    return client.post(path, data=body,
                        content_type=f"multipart/form-data; boundary={boundary}")
 
 

@@ -53,6 +53,8 @@ class User(db.Model, UserMixin):
     update_datetime: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: A street officer's street: everything they see is scoped to it.
     street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id"))
+    #: A department liaison's department: the only cadres they manage.
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
 
     roles: Mapped[list[Role]] = relationship(secondary=roles_users, lazy="selectin")
     street = relationship("Street")

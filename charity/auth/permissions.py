@@ -81,6 +81,11 @@ class Permission(StrEnum):
     RUN_RECONCILIATION = "run_reconciliation"
     #: Open any donor's receipt (donors open their own).
     VIEW_ANY_RECEIPT = "view_any_receipt"
+    #: The cadres' roster: import, add, edit, leaving, transfers, rank changes, invite links;
+    #: a department liaison only their own department's cadres.
+    MANAGE_CADRES = "manage_cadres"
+    #: Every department's cadres (without it, a liaison keeps to their own department).
+    MANAGE_ALL_CADRES = "manage_all_cadres"
     #: The jobs (pairing and allocation runs, reconciliation, expiry) of the user's streets:
     #: their progress, outcome and history.
     VIEW_JOBS = "view_jobs"
@@ -123,6 +128,8 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.RUN_RECONCILIATION: frozenset({"admin", "fund_manager"}),
     Permission.VIEW_JOBS: frozenset({"admin", "fund_manager", "approver", "auditor",
                                      "street_officer"}),
+    Permission.MANAGE_CADRES: frozenset({"admin", "liaison"}),
+    Permission.MANAGE_ALL_CADRES: frozenset({"admin"}),
 }
 
 

@@ -11,4 +11,5 @@ ROLES = {
     "volunteer": _l("Volunteer"),
     "donor": _l("Donor"),
     "auditor": _l("Auditor"),
+    "liaison": _l("Department liaison"),
 }

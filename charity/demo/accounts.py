@@ -10,7 +10,7 @@ from sqlalchemy import select
 from charity.auth.models import User
 from charity.auth.operations import create_user, ensure_roles
 from charity.auth.permissions import needs_second_factor
-from charity.district.models import Street
+from charity.district.models import Department, DepartmentGroup, Street
 from charity.extensions import db
 from charity.pairing.models import Cadre, Volunteer
 
@@ -30,7 +30,8 @@ def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
     for street in sorted(streets.values(), key=lambda s: s.position):
         slug = street.name_en.lower().replace(" ", "-")
         accounts.append((f"officer-{slug}@songtan.test", "street_officer", street.name))
-    return [*accounts, ("approver2@songtan.test", "approver", "")]
+    return [*accounts, ("approver2@songtan.test", "approver", ""),
+            ("liaison@songtan.test", "liaison", "")]
 
 
 def load_accounts(streets: dict[str, Street]) -> int:
@@ -51,6 +52,10 @@ def load_accounts(streets: dict[str, Street]) -> int:
             cadre = db.session.scalar(select(Cadre).where(Cadre.rank == "division_leader")
                                       .order_by(Cadre.id))
             cadre.user_id = user.id
+        elif role == "liaison":  # the liaison of the attachment's first department
+            user.department_id = db.session.scalar(
+                select(Department.id).join(DepartmentGroup)
+                .order_by(DepartmentGroup.number, Department.position))
         elif role == "volunteer":
             volunteer = db.session.scalar(select(Volunteer).where(Volunteer.kind == "volunteer")
                                           .order_by(Volunteer.id))

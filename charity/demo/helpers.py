@@ -32,6 +32,32 @@ def cadres(departments: list[tuple[int, int]], communities: list[int], seed: int
     return rows
 
 
+#: The roster's words for each rank and skill.
+RANK_WORDS = {"district_leader": "区级领导", "division_leader": "处级领导", "staff": "其他干部"}
+SKILL_WORDS = {"medical": "医疗", "education": "教育", "employment": "就业", "elderly_care": "养老",
+               "housing": "住房", "psychological": "心理疏导"}
+
+
+def roster_rows(cadres_: list[dict], names: dict, seed: int = 322) -> list[list]:
+    """The `cadres` rows as a department roster's (name, department, rank, phone, home
+    community, staff number, skills), each with a distinct seeded mobile number. `names` maps
+    department and community ids to names."""
+    rng = random.Random(seed)
+    phones: set[str] = set()
+    rows = []
+    for index, cadre in enumerate(cadres_, start=1):
+        phone = ""
+        while not phone or phone in phones:
+            phone = f"1{rng.choice('3456789')}{rng.randrange(10 ** 9):09d}"
+        phones.add(phone)
+        home = cadre["home_community_id"]
+        rows.append([cadre["name"], names["departments"][cadre["department_id"]],
+                     RANK_WORDS[cadre["rank"]], f"{phone[:3]} {phone[3:7]} {phone[7:]}",
+                     names["communities"][home] if home else "", f"YZ{index:05d}",
+                     "、".join(SKILL_WORDS[s] for s in cadre["skills"])])
+    return rows
+
+
 def volunteers(communities: dict[int, int], street_ids: list[int], seed: int = 99):
     """Volunteers (capacity 1–4), social organisations and enterprises (larger capacity).
     `communities` maps community id to its street id."""

@@ -12,6 +12,7 @@ from charity.district.models import Community, Department, DepartmentGroup, Stre
 from charity.district.operations import load_reference
 from charity.extensions import db
 from charity.fund.demo import load_fund
+from charity.pairing import cadre_roster
 from charity.pairing.demo import load_pairings
 from charity.pairing.models import Cadre, Volunteer
 from charity.registry import ids
@@ -61,7 +62,8 @@ def load_population(today: date, seed: int = 2019) -> int:
 
 def load_helpers() -> int:
     """The demo's cadres, volunteers and organisations unless there are cadres already; return
-    how many cadres were written."""
+    how many cadres were written. The cadres come in as a department's liaison brings them:
+    a roster workbook, checked by the import's dry run and imported by it."""
     if db.session.scalar(select(func.count(Cadre.id))):
         return 0
     departments = db.session.execute(
@@ -70,7 +72,14 @@ def load_helpers() -> int:
     community_streets = dict(db.session.execute(select(Community.id, Community.street_id)).all())
     street_ids = db.session.scalars(select(Street.id).where(Street.kind == "street")).all()
     cadre_rows = helpers.cadres([tuple(d) for d in departments], sorted(community_streets))
-    db.session.execute(insert(Cadre), cadre_rows)
+    names = {
+        "departments": dict(db.session.execute(select(Department.id, Department.name)).all()),
+        "communities": dict(db.session.execute(select(Community.id, Community.name)).all())}
+    content = cadre_roster.workbook_of(helpers.roster_rows(cadre_rows, names))
+    result = cadre_roster.dry_run(content)
+    if result.errors:
+        raise RuntimeError(f"the demo's cadre roster has errors: {result.errors[:3]}")
+    cadre_roster.apply(result)
     db.session.execute(insert(Volunteer), helpers.volunteers(community_streets, list(street_ids)))
     return len(cadre_rows)
 

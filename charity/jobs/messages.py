@@ -12,6 +12,7 @@ KINDS = {
     "relief_expiry": _l("Expiry of unpaid reservations"),
     "pledge_expiry": _l("Expiry of unpaid sponsorship pledges"),
     "roster_import": _l("Roster import"),
+    "cadre_import": _l("Cadre roster import"),
     "pairing_export": _l("Pairing export"),
     "roster_export": _l("Roster export"),
     "annual_report": _l("Annual report"),

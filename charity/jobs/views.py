@@ -5,6 +5,7 @@ and kept to the viewer's street."""
 from io import BytesIO
 
 from flask import Blueprint, abort, jsonify, render_template, request, send_file
+from flask_login import current_user
 from sqlalchemy import select
 
 from charity.auth.access import note_out_of_scope, street_scope
@@ -21,7 +22,14 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 
 def _job_or_404(job_id: int) -> Job:
+    """The job, if the viewer may follow it: within their street, or (for those who follow no
+    one else's jobs: a department liaison) one they started."""
     job = db.session.get(Job, job_id)
+    if not can(Permission.VIEW_JOBS):
+        if job is None or job.started_by_id != current_user.id:
+            note_out_of_scope(Job, job_id if job is not None else None)
+            abort(404)
+        return job
     scope = street_scope()
     if job is None or (scope is not None and job.street_id != scope):
         note_out_of_scope(Job, job_id if job is not None else None)
@@ -40,7 +48,7 @@ def as_json(job: Job) -> dict:
 
 
 @bp.get("/<int:job_id>")
-@requires(Permission.VIEW_JOBS)
+@requires(Permission.VIEW_JOBS, Permission.MANAGE_CADRES)
 def page(job_id):
     """One job: its progress bar while it runs, then its outcome and the link to its result."""
     job = _job_or_404(job_id)
@@ -48,7 +56,7 @@ def page(job_id):
 
 
 @bp.get("/<int:job_id>.json")
-@requires(Permission.VIEW_JOBS)
+@requires(Permission.VIEW_JOBS, Permission.MANAGE_CADRES)
 def status(job_id):
     """One job's progress and outcome, for the page's script."""
     return jsonify(as_json(_job_or_404(job_id)))

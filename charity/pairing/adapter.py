@@ -85,7 +85,7 @@ def beneficiaries(rows, live: list[Pairing], today: date, standards: dict):
 
 
 def cadres(street: str | None):
-    """Active cadres as the optimiser's, with their group's street and cross-street
+    """Active cadres (none who left) as the optimiser's, with their group's street and cross-street
     permissions; only the groups of ``street`` if given."""
     permissions = defaultdict(set)
     for group_id, name in db.session.execute(
@@ -96,7 +96,7 @@ def cadres(street: str | None):
              .join(DepartmentGroup, DepartmentGroup.id == Department.group_id)
              .join(Street, Street.id == DepartmentGroup.street_id)
              .outerjoin(Community, Community.id == Cadre.home_community_id)
-             .where(Cadre.active.is_(True)).order_by(Cadre.id))
+             .where(Cadre.active.is_(True), Cadre.left_on.is_(None)).order_by(Cadre.id))
     out = []
     for cadre, group_id, group_street, home in db.session.execute(query):
         if street is not None and street != group_street:

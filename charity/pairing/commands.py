@@ -1,4 +1,5 @@
-"""`flask match run` and `flask match export`: the pairing workflow from the command line."""
+"""`flask match run` and `flask match export`: the pairing workflow from the command line;
+`flask match liaison`: make an account a department's liaison."""
 
 import json
 
@@ -6,7 +7,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from charity.district.models import Street
+from charity.audit.operations import record
+from charity.auth.models import User
+from charity.auth.operations import ensure_roles
+from charity.district.models import Department, Street
 from charity.extensions import db
 from charity.main import spreadsheet
 from charity.pairing import operations, queries
@@ -78,3 +82,25 @@ def export(fmt, output):
     if not output:
         raise click.UsageError("--output is needed for xlsx")
     spreadsheet.table(EXPORT_COLUMNS, rows).save(output)
+
+
+@match.command("liaison")
+@click.argument("email")
+@click.argument("department")
+@with_appcontext
+def liaison(email, department):
+    """Make the account EMAIL the liaison of DEPARTMENT (its Chinese name): they import and
+    manage that department's cadres, and no other's."""
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        raise click.BadParameter(f"no account: {email}", param_hint="EMAIL")
+    found = db.session.scalar(select(Department).where(Department.name == department))
+    if found is None:
+        raise click.BadParameter(f"unknown department: {department}", param_hint="DEPARTMENT")
+    role = ensure_roles()["liaison"]
+    if role not in user.roles:
+        user.roles.append(role)
+    user.department_id = found.id
+    record("user.liaison", "user", user.id, department_id=found.id)
+    db.session.commit()
+    click.echo(f"{user.email} is the liaison of {found.name}")

@@ -1,6 +1,6 @@
 """Cadres of the district departments, and volunteers, organisations and enterprises."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -39,11 +40,40 @@ class Cadre(db.Model):
     home_community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
     #: Skills a cadre brings to a need (same names as volunteers').
     skills: Mapped[list] = mapped_column(JSON, default=list)
+    #: False once the cadre left: the optimiser is given active cadres only.
     active: Mapped[bool] = mapped_column(default=True)
+    #: The mainland mobile number, Fernet-encrypted like a guardian's; its keyed hash finds a
+    #: second cadre with the same number without decrypting; the masked copy is what lists show.
+    phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    #: The department's own staff number (工号), unique in the district when given.
+    staff_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    #: The day the cadre left (retired, moved away) and why; None while serving.
+    left_on: Mapped[date | None]
+    leave_reason: Mapped[str | None] = mapped_column(String(200))
 
     department = relationship("Department")
     user = relationship("User")
     home_community = relationship("Community")
+
+
+class CadreInvite(CreatedAt, db.Model):
+    """A link that lets a cadre set their account's password once: only a hash of its secret
+    is kept; it expires, is used once, and a new one revokes the last."""
+
+    __tablename__ = "cadre_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"), index=True)
+    #: SHA-256 of the link's random part.
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    cadre = relationship("Cadre")
 
 
 class Volunteer(db.Model):

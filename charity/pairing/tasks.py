@@ -7,8 +7,10 @@ from charity.extensions import db
 from charity.jobs import exports
 from charity.jobs.runner import job_task
 from charity.main import spreadsheet
-from charity.pairing import operations, queries
+from charity.pairing import cadre_roster, operations, queries
 from charity.pairing.models import PUBLISHABLE
+from charity.registry import uploads
+from charity.registry.tasks import checked_again
 from charity.timeutil import local_today
 
 EXPORT_COLUMNS = ("beneficiary_id", "street", "helper_kind", "helper_id", "helper_rank",
@@ -59,3 +61,24 @@ def roster_csv(rows) -> str:
 def export_key(street_id: int | None, ext: str) -> str:
     """The work a pairing export does: one street's roster, or the district's, in one format."""
     return f"pairing_export:{ext}:{street_id or 'district'}"
+
+
+@job_task("cadre_import")
+def cadre_import(job, progress) -> dict:
+    """Check the stored cadre roster again within the job's department (a liaison's), then
+    write every row: new cadres added, matched ones changed, their moved pairings re-matched.
+    The counts are kept with the job for its result page."""
+    user = db.session.get(User, job.started_by_id)
+    scope = job.params.get("department")
+    token, result = checked_again(job, user, progress,
+                                  lambda content: cadre_roster.dry_run(content, scope))
+    counts = cadre_roster.apply(result, user=user)
+    uploads.discard(token, user.id)
+    job.params = {"department": scope, "counts": counts}  # the upload's name is spent
+    return {"endpoint": "cadres.imported", "values": {"job_id": job.id},
+            "needs": Permission.MANAGE_CADRES}
+
+
+def import_key(token: str) -> str:
+    """The work a cadre import does: one checked upload."""
+    return f"cadre_import:{token}"

@@ -41,29 +41,46 @@ def _locations() -> dict:
     return {"streets": streets, "communities": communities, "households": households}
 
 
-def dry_run(content: bytes, today: date, scope: int | None = None) -> DryRun:
-    """Read a roster and check every row; change nothing."""
-    out = DryRun()
+def read_table(content: bytes, fields: dict[str, str], required, out: DryRun) -> list:
+    """The first sheet's rows as (row number, {field: text}) with `fields` mapping headers to
+    field names, blank rows skipped; a refused file, an empty one or one missing a `required`
+    field's column is an error in `out` and gives no row. Shared by every roster import."""
     try:
         lines = workbook.read_rows(content)
     except workbook.WorkbookRefused as refused:
         out.errors.append(RowError(0, "", str(refused)))
         out.refused = True
-        return out
+        return []
     if not lines:
         out.errors.append(RowError(0, "", _("The workbook is empty.")))
-        return out
+        return []
     headers = [_text(h) for h in lines[0]]
-    fields = {h: f for h, f in COLUMNS}
-    missing = [h for h, f in COLUMNS if f in REQUIRED and h not in headers]
+    known = {h.lower(): f for h, f in fields.items()}
+    found = {known[h.lower()] for h in headers if h.lower() in known}
+    first: dict[str, str] = {}
+    for header, name in fields.items():
+        first.setdefault(name, header)
+    missing = [first[name] for name in required if name not in found]
     if missing:
         out.errors.append(RowError(1, ", ".join(missing), _("Missing columns.")))
+        return []
+    rows = []
+    for number, values in enumerate(lines[1:], start=2):
+        raw = {known[h.lower()]: _text(v) for h, v in zip(headers, values, strict=False)
+               if h.lower() in known}
+        if any(raw.values()):
+            rows.append((number, raw))
+    return rows
+
+
+def dry_run(content: bytes, today: date, scope: int | None = None) -> DryRun:
+    """Read a roster and check every row; change nothing."""
+    out = DryRun()
+    lines = read_table(content, dict(COLUMNS), REQUIRED, out)
+    if out.errors:
         return out
     locations, seen, codes = _locations(), {}, set()
-    for number, values in enumerate(lines[1:], start=2):
-        raw = {fields[h]: _text(v) for h, v in zip(headers, values, strict=False) if h in fields}
-        if not any(raw.values()):
-            continue
+    for number, raw in lines:
         row = parse_row(raw, number, today, out, locations, seen)
         if row and scope is not None and row["street_id"] != scope:
             out.errors.append(RowError(number, "街道", _("You can import only your own street.")))

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from charity.forms import CodeSelectField
+from charity.forms import CodeSelectField, SearchForm
 from charity.main import limits
 from charity.main.limits import (
     LAST_YEAR,
@@ -34,13 +34,8 @@ from charity.registry.models import (
 from charity.timeutil import local_today
 
 
-class FilterForm(FlaskForm):
+class FilterForm(SearchForm):
     """Searches the roster by name or household number, place, category, status and flag."""
-
-    class Meta:
-        """A search in the query string: nothing to protect from forgery."""
-
-        csrf = False
 
     q = StringField(_l("Name or household number"), validators=[Optional(), Length(max=40)])
     street = SelectField(_l("Street"), coerce=str, validators=[Optional()])

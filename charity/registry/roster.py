@@ -77,7 +77,7 @@ def parse_row(raw: dict, number: int, today: date, out: DryRun, locations, seen)
         if not raw.get(key):
             fail(key, _("This field is required."))
     if not errors:
-        _check_texts(raw, fail)
+        check_texts(raw, fail)
     if not errors:
         row = {"code": raw["code"], "name": raw["name"], "address": raw.get("address", "")}
         row |= _place(raw, locations, fail)
@@ -101,9 +101,10 @@ TEXT_LIMITS = {"code": limits.HOUSEHOLD_CODE_MAX, "name": limits.NAME_MAX,
                "guardian_phone": limits.PHONE_MAX}
 
 
-def _check_texts(raw: dict, fail) -> None:
-    """No text longer than its form field allows, none with control characters."""
-    for key, most in TEXT_LIMITS.items():
+def check_texts(raw: dict, fail, most_of: dict[str, int] = TEXT_LIMITS) -> None:
+    """No text longer than its form field allows (`most_of`: the longest value of each
+    column), none with control characters."""
+    for key, most in most_of.items():
         value = raw.get(key, "")
         if len(value) > most:
             fail(key, _("At most %(max)s characters (this has %(length)s).", max=most,

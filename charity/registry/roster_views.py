@@ -1,6 +1,6 @@
 """Roster import (dry run, then confirm) and export."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,8 @@ from charity.jobs import operations as jobs
 from charity.jobs.pages import shown
 from charity.main.input_guard import id_arg
 from charity.registry import excel, tasks, uploads
-from charity.registry.forms import ConfirmImportForm, ImportForm
+from charity.registry.forms import ImportForm
+from charity.registry.import_pages import confirmed_upload, dry_run_page
 from charity.timeutil import local_today
 
 bp = Blueprint("registry_roster", __name__, url_prefix="/registry")
@@ -24,36 +25,22 @@ bp.before_request(guard(Permission.VIEW_REGISTRY))
 def import_roster():
     """Upload a roster: the dry run lists every bad row and writes nothing."""
     scope = street_scope()
-    form = ImportForm()
-    if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
-        return render_template("registry/import.html", form=form, result=None), status
-    content = form.file.data.read()
-    result = excel.dry_run(content, local_today(), scope)
-    token = None if result.errors else uploads.keep(content, current_user.id)
-    return render_template("registry/import.html", form=form, result=result, token=token,
-                           confirm=ConfirmImportForm(formdata=None, token=token)), (
-        400 if result.refused else 200)
+    return dry_run_page("registry/import.html",
+                        lambda content: excel.dry_run(content, local_today(), scope))
 
 
 @bp.post("/import/confirm")
 @requires(Permission.EDIT_REGISTRY)
 def confirm_import():
     """Import a file whose dry run was clean, as a job: checked again, all rows or none."""
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
-        abort(400)
-    content = uploads.take(form.token.data, current_user.id)
-    if content is None:
-        flash(_("That upload has expired. Please upload the file again."), "error")
-        return redirect(url_for(".import_roster"))
+    token, content = confirmed_upload(".import_roster")
     result = excel.dry_run(content, local_today(), street_scope())
     if result.errors:
         flash(_("The roster changed since the dry run; nothing was imported."), "error")
         return render_template("registry/import.html", form=ImportForm(formdata=None),
                                result=result, token=None), 400
     upload = uploads.keep(content, current_user.id)  # for the job, which checks it again
-    job, started = jobs.start("roster_import", f"roster_import:{form.token.data}",
+    job, started = jobs.start("roster_import", f"roster_import:{token}",
                               user=current_user, street_id=street_scope(),
                               params={"upload": upload})
     return shown(job, started)

@@ -15,21 +15,31 @@ from charity.registry.operations import RegistryError
 from charity.timeutil import local_today
 
 
-@job_task("roster_import")
-def roster_import(job, progress) -> dict:
-    """Check the stored roster again within the job's street, then write every row."""
-    user = db.session.get(User, job.started_by_id)
+def checked_again(job, user, progress, dry_run) -> tuple:
+    """The upload a roster import job names, checked again by `dry_run` (the records may have
+    changed since the page's dry run): (its token, the clean result). Refused, with the upload
+    spent, if it expired or now has errors. Reports the steps before saving."""
     progress(0, 2, "reading")
     # read, and removed only once spent: an attempt after a passing fault reads it again
     token = job.params.get("upload", "")
     content = uploads.read(token, user.id)
     if content is None:
         raise RegistryError(_l("That upload has expired. Please upload the file again."))
-    result = excel.dry_run(content, local_today(), job.street_id)
+    result = dry_run(content)
     if result.errors:
         uploads.discard(token, user.id)
         raise RegistryError(_l("The roster changed since the dry run; nothing was imported."))
     progress(1, 2, "saving")
+    return token, result
+
+
+@job_task("roster_import")
+def roster_import(job, progress) -> dict:
+    """Check the stored roster again within the job's street, then write every row."""
+    user = db.session.get(User, job.started_by_id)
+    token, result = checked_again(job, user, progress,
+                                  lambda content: excel.dry_run(content, local_today(),
+                                                                job.street_id))
     count = excel.apply(result, local_today(), user=user)
     record("roster.import", "roster", None, user=user, rows=count)
     uploads.discard(token, user.id)
