@@ -81,6 +81,8 @@ class Permission(StrEnum):
     RUN_RECONCILIATION = "run_reconciliation"
     #: Open any donor's receipt (donors open their own).
     VIEW_ANY_RECEIPT = "view_any_receipt"
+    #: Approve or reject the sign-ups of volunteers and organisations (of one's street).
+    REVIEW_HELPERS = "review_helpers"
     #: The jobs (pairing and allocation runs, reconciliation, expiry) of the user's streets:
     #: their progress, outcome and history.
     VIEW_JOBS = "view_jobs"
@@ -96,6 +98,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.OPEN_DISTRICT_WORK: frozenset({"admin"}),
     Permission.SPOT_CHECK: frozenset({"admin", "street_officer"}),
     Permission.HELP_PEOPLE: frozenset({"cadre", "volunteer"}),
+    Permission.REVIEW_HELPERS: frozenset({"admin", "street_officer"}),
     Permission.VIEW_PAIRING: frozenset({"admin", "street_officer", "fund_manager", "approver"}),
     Permission.RUN_PAIRING: frozenset({"admin", "street_officer"}),
     Permission.VIEW_RELIEF: frozenset({"admin", "fund_manager", "street_officer", "approver",
