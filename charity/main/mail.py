@@ -8,8 +8,6 @@ A message is written once per language, Chinese first and English second, from o
 under `templates/mail/` rendered in each: the reader needs no account, nor a language setting,
 to read it. The subject is a lazy string, given in both languages too."""
 
-from dataclasses import dataclass
-
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -26,15 +24,6 @@ class MailNotSent(DomainError):
     rolls back, so nothing is kept that promised an e-mail."""
 
 
-@dataclass(frozen=True)
-class Attachment:
-    """A file sent with a message (a receipt's PDF, say)."""
-
-    filename: str
-    content: bytes
-    mimetype: str
-
-
 def _in_each_language(render) -> list[str]:
     texts = []
     for code in current_app.config["LANGUAGES"]:
@@ -45,14 +34,15 @@ def _in_each_language(render) -> list[str]:
 
 def compose(to: str, subject, template: str, attachments=(), **context) -> EmailMessage:
     """The message `send` sends: `templates/mail/<template>.txt` rendered with `context` in
-    every language of the platform, the subject's languages joined by " / "."""
+    every language of the platform, the subject's languages joined by " / "; `attachments`
+    are (filename, content, mimetype) triples (a receipt's PDF, say)."""
     subjects = _in_each_language(lambda: str(subject))
     body = SEPARATOR.join(text.strip() for text in _in_each_language(
         lambda: render_template(f"mail/{template}.txt", **context)))
     message = EmailMessage(subject=" / ".join(dict.fromkeys(subjects)), body=body + "\n",
                            to=[to])
-    for attachment in attachments:
-        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 

@@ -155,7 +155,8 @@ class SignUpFields(HelperFields):
 
     def validate_home_community(self, field):
         """A community of the chosen street."""
-        community = db.session.get(Community, field.data) if field.data else None
+        community = db.session.get(Community, field.data) \
+            if field.data and 0 < field.data <= limits.MAX_ID else None
         if community is None:
             raise ValidationError(_l("Choose your home community."))
         if community.street_id != self.home_street.data:

@@ -15,7 +15,7 @@ from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 from charity.volunteers import operations, queries
 from charity.volunteers.forms import PauseForm, ProfileForm
-from charity.volunteers.views import show_errors
+from charity.volunteers.views import profile_of, show_errors
 
 bp = Blueprint("volunteers_profile", __name__, url_prefix="/my/profile")
 bp.before_request(guard(Permission.HELP_PEOPLE))
@@ -64,25 +64,30 @@ def profile():
     return _render(_mine())
 
 
+def _submitted(volunteer, form, write, done: str, form_name: str):
+    """Run `write()` in a unit of work if `form` is valid: back to the profile with `done`,
+    or the page again with the refusal beside its field."""
+    if form.validate_on_submit():
+        errors = []
+        with unit_of_work(errors) as work:
+            write()
+        if work.ok:
+            flash(done, "success")
+            return redirect(url_for(".profile"))
+        show_errors(form, work.error, errors)
+    return _render(volunteer, status=400, **{form_name: form})
+
+
 @bp.post("")
 def save():
     """Save the helper's own changes."""
     volunteer = _mine()
     form = _bounded(ProfileForm(), volunteer)
-    if form.validate_on_submit():
-        changes = operations.Profile(
-            phone=form.phone.data, capacity=form.capacity.data, skills=tuple(form.skills.data),
-            languages=tuple(form.languages.data),
-            travel_street_ids=tuple(form.travel_streets.data),
-            availability=tuple(form.availability.data))
-        errors = []
-        with unit_of_work(errors) as work:
-            operations.update_profile(volunteer, changes, current_user)
-        if work.ok:
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for(".profile"))
-        show_errors(form, work.error, errors)
-    return _render(volunteer, form=form, status=400)
+
+    def write():
+        operations.update_profile(volunteer, profile_of(form), current_user)
+
+    return _submitted(volunteer, form, write, _("Your profile is saved."), "form")
 
 
 @bp.post("/pause")
@@ -90,17 +95,14 @@ def pause():
     """Pause: no new people until the day given, or until the helper resumes."""
     volunteer = _mine()
     form = PauseForm()
-    if form.validate_on_submit():
-        errors = []
-        with unit_of_work(errors) as work:
-            operations.pause(volunteer, form.kind.data, form.until.data, form.reason.data,
-                             current_user, local_today())
-        if work.ok:
-            flash(_("You are paused. The people paired with you stay with you; nobody new "
-                    "is offered to you until you resume."), "success")
-            return redirect(url_for(".profile"))
-        show_errors(form, work.error, errors)
-    return _render(volunteer, pause_form=form, status=400)
+
+    def write():
+        operations.pause(volunteer, form.kind.data, form.until.data, form.reason.data,
+                         current_user, local_today())
+
+    return _submitted(volunteer, form, write, _(
+        "You are paused. The people paired with you stay with you; nobody new is offered to "
+        "you until you resume."), "pause_form")
 
 
 @bp.post("/resume")

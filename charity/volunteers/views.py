@@ -34,14 +34,18 @@ def send_confirmation(volunteer: Volunteer) -> None:
               link=link, hours=current_app.config["SIGNUP_CONFIRM_HOURS"])
 
 
-def _application(form, kind: str) -> operations.Application:
-    profile = operations.Profile(
+def profile_of(form) -> operations.Profile:
+    """What a helper offers, as a validated sign-up or profile form gives it."""
+    return operations.Profile(
         phone=form.phone.data, capacity=form.capacity.data, skills=tuple(form.skills.data),
         languages=tuple(form.languages.data), travel_street_ids=tuple(form.travel_streets.data),
         availability=tuple(form.availability.data))
+
+
+def _application(form, kind: str) -> operations.Application:
     return operations.Application(
         kind=kind, name=form.name.data, email=form.email.data,
-        home_community_id=form.home_community.data, profile=profile,
+        home_community_id=form.home_community.data, profile=profile_of(form),
         contact_person=getattr(form, "contact_person", None) and form.contact_person.data)
 
 
@@ -127,8 +131,11 @@ def resend():
         volunteer = db.session.scalar(select(Volunteer).where(
             Volunteer.email == form.email.data.strip().lower(),
             Volunteer.confirmed_at.is_(None)))
+        errors = []
         if volunteer is not None:
-            with unit_of_work():
+            with unit_of_work(errors):
                 send_confirmation(volunteer)
-        return redirect(url_for(".sent"))
+        if not errors:
+            return redirect(url_for(".sent"))
+        form.email.errors = errors
     return render_template("volunteers/confirm.html", problem="expired", resend_form=form), 400
