@@ -5,11 +5,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from charity.audit.models import AuditEntry
 from charity.demo.operations import load_demo
 from charity.district.models import Department, DepartmentGroup, Street
 from charity.district.reference import ATTACHMENT, TOTALS, attachment_counts
 from charity.extensions import db
-from charity.pairing.models import Cadre
+from charity.pairing.models import Cadre, Volunteer
 from charity.registry import ids
 from charity.registry.models import Household, Person
 from donations.giving.models import Donation
@@ -73,6 +74,17 @@ def test_demo_people_are_plausible(session):
     cadres = dict(db.session.execute(select(Cadre.rank, func.count()).group_by(Cadre.rank)).all())
     assert sum(cadres.values()) == 3578
     assert 0 < cadres["district_leader"] < cadres["division_leader"] < cadres["staff"]
+    # The demo's helpers signed up, confirmed and were approved by their street's officer, as
+    # real ones are: each has its account, its phone sealed, and the three audit entries.
+    kinds = dict(db.session.execute(select(Volunteer.kind, func.count())
+                                    .group_by(Volunteer.kind)).all())
+    assert kinds == {"volunteer": 900, "organisation": 7, "aid_centre": 1, "enterprise": 6}
+    helpers = db.session.scalars(select(Volunteer)).all()
+    assert all(v.status == "approved" and v.confirmed_at and v.user_id and v.phone_hash
+               for v in helpers)
+    for action in ("volunteer.sign_up", "volunteer.confirm", "volunteer.approve"):
+        assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == action)) == len(helpers)
 
 
 def test_district_page_compares_roster_with_plan(client, auth):

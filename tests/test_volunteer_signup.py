@@ -336,3 +336,10 @@ def test_a_helper_edits_their_profile_and_pauses_from_the_phone(client, auth):
     assert [e.action for e in db.session.scalars(select(AuditEntry).where(
         AuditEntry.action.in_(("volunteer.pause", "volunteer.resume"))).order_by(
         AuditEntry.id))] == ["volunteer.pause", "volunteer.resume"]
+
+
+def test_sign_ups_are_rate_limited_per_address(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNUP_RATE_LIMIT", "2 per minute")
+    answers = [client.post("/join/", data=form(capacity="0")).status_code for _ in range(3)]
+    assert answers == [400, 400, 429]
+    assert client.get("/join/").status_code == 200  # reading the page is not limited

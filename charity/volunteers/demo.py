@@ -33,7 +33,8 @@ def _extras(rng: random.Random, index: int, kind: str) -> dict:
 def load_volunteers(rows: list[dict], officers: dict[int, User], password: str,
                     seed: int = 13) -> int:
     """Sign up, confirm and approve each of `rows` (the demo's helpers: kind, name, home
-    community, capacity, skills, travel streets) by the officer of its street (`officers`:
+    community, capacity, skills, travel streets; the street aid centre among the organisations
+    signs up as one) by the officer of its street (`officers`:
     street id to account), unless helpers exist already; return how many were written."""
     if db.session.scalar(select(func.count(Volunteer.id))):
         return 0
@@ -50,8 +51,9 @@ def load_volunteers(rows: list[dict], officers: dict[int, User], password: str,
             phone=extra["phone"], capacity=row["capacity"], skills=tuple(row["skills"]),
             languages=extra["languages"], travel_street_ids=travel,
             availability=extra["availability"])
+        kind = "aid_centre" if "稻草援助中心" in row["name"] else row["kind"]
         volunteer = operations.sign_up(operations.Application(
-            kind=row["kind"], name=row["name"], email=extra["email"],
+            kind=kind, name=row["name"], email=extra["email"],
             home_community_id=row["home_community_id"], profile=profile,
             contact_person=extra["contact_person"]), hashed)
         operations.confirm(volunteer)
