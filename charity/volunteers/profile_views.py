@@ -15,7 +15,7 @@ from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 from charity.volunteers import operations, queries
 from charity.volunteers.forms import PauseForm, ProfileForm
-from charity.volunteers.views import profile_of, show_errors
+from charity.volunteers.pages import profile_of, show_errors
 
 bp = Blueprint("volunteers_profile", __name__, url_prefix="/my/profile")
 bp.before_request(guard(Permission.HELP_PEOPLE))

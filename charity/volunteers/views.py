@@ -13,6 +13,7 @@ from charity.pairing.models import Volunteer
 from charity.transaction import unit_of_work
 from charity.volunteers import operations, tokens
 from charity.volunteers.forms import EmailOnlyForm, OrganisationForm, VolunteerForm
+from charity.volunteers.pages import profile_of, show_errors
 
 bp = Blueprint("volunteers", __name__, url_prefix="/join")
 
@@ -34,14 +35,6 @@ def send_confirmation(volunteer: Volunteer) -> None:
               link=link, hours=current_app.config["SIGNUP_CONFIRM_HOURS"])
 
 
-def profile_of(form) -> operations.Profile:
-    """What a helper offers, as a validated sign-up or profile form gives it."""
-    return operations.Profile(
-        phone=form.phone.data, capacity=form.capacity.data, skills=tuple(form.skills.data),
-        languages=tuple(form.languages.data), travel_street_ids=tuple(form.travel_streets.data),
-        availability=tuple(form.availability.data))
-
-
 def _application(form, kind: str) -> operations.Application:
     return operations.Application(
         kind=kind, name=form.name.data, email=form.email.data,
@@ -61,15 +54,6 @@ def _sign_up(form, kind: str, template: str):
         show_errors(form, work.error, errors)
     status = 400 if request.method == "POST" else 200
     return render_template(template, form=form), status
-
-
-def show_errors(form, error, messages: list) -> None:
-    """A refusal's messages beside the field it names, or above the form."""
-    target = getattr(error, "field", None)
-    if target and target in form:
-        form[target].errors = list(messages)
-    else:
-        form.form_errors.extend(messages)
 
 
 def _hashed(form) -> str:
