@@ -343,3 +343,26 @@ def test_sign_ups_are_rate_limited_per_address(client, app, monkeypatch):
     answers = [client.post("/join/", data=form(capacity="0")).status_code for _ in range(3)]
     assert answers == [400, 400, 429]
     assert client.get("/join/").status_code == 200  # reading the page is not limited
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"contact_person": ""}, "contact_person"),
+    ({"kind": "bank"}, "kind"),
+    ({"name": "组" * 81}, "name"),
+    ({"phone": "12"}, "phone"),
+])
+def test_an_organisation_s_own_fields_are_checked_too(client, changes, field):
+    before = counts()
+    data = form(name="山城志愿者协会", kind="organisation", contact_person="王主任",
+                phone="023-6380 1234", capacity="20") | changes
+    response = client.post("/join/organisation", data=data)
+    assert response.status_code == 400
+    assert f'id="{field}' in response.get_data(as_text=True)
+    assert counts() == before and mail.outbox() == []
+
+
+def test_the_skills_offered_are_the_optimiser_s_needs():
+    import matching
+    from charity.pairing.models import SKILLS
+
+    assert SKILLS == matching.model.NEEDS
