@@ -8,7 +8,7 @@ import random
 from sqlalchemy import func, select
 
 from charity.auth.models import User
-from charity.district.models import Community
+from charity.district.models import Community, Street
 from charity.extensions import db
 from charity.pairing.models import Volunteer
 from charity.volunteers import operations
@@ -58,4 +58,23 @@ def load_volunteers(rows: list[dict], officers: dict[int, User], password: str,
             contact_person=extra["contact_person"]), hashed)
         operations.confirm(volunteer)
         operations.approve(volunteer, officers[home_street])
+    _waiting(hashed)
     return len(rows)
+
+
+#: Two sign-ups the demo leaves confirmed and waiting, so the officer of the first street
+#: (officer-qixinggang@songtan.test) has a queue to decide (the optimiser does not see them).
+WAITING = (("陈晓燕", ("elderly_care", "psychological")), ("周建国", ("employment",)))
+
+
+def _waiting(hashed: str) -> None:
+    community_id = db.session.scalar(select(Community.id).join(Street)
+                                     .order_by(Street.position, Community.id).limit(1))
+    for number, (name, skills) in enumerate(WAITING, start=1):
+        profile = operations.Profile(phone=f"1370000{number:04d}", capacity=number,
+                                     skills=skills, languages=("mandarin",),
+                                     availability=("sat-morning", "sun-afternoon"))
+        volunteer = operations.sign_up(operations.Application(
+            kind="volunteer", name=name, email=f"waiting{number}@{DOMAIN}",
+            home_community_id=community_id, profile=profile), hashed)
+        operations.confirm(volunteer)
