@@ -43,7 +43,7 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, Babel, CSRF, the limiter and Flask-Security."""
+    """Bind the database, migrations, Babel, CSRF, the limiter, mail and Flask-Security."""
     from charity.auth.logins import (
         CountedChangePasswordForm,
         CountedCodeForm,
@@ -54,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     from charity.auth.sessions import end_sessions_at_logout
     from charity.auth.throttle import limit_logins
     from charity.auth.two_factor import RescueByAdministrator, require_second_factor
-    from charity.extensions import babel, csrf, db, limiter, migrate, security
+    from charity.extensions import babel, csrf, db, limiter, mail, migrate, security
     from charity.i18n import select_locale, select_timezone
 
     # Through the module that imports every model, so that Alembic sees the whole schema.
@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     from flask_security import SQLAlchemyUserDatastore
 
     security.init_app(app, SQLAlchemyUserDatastore(db, auth.User, auth.Role),
@@ -112,6 +113,9 @@ def register_blueprints(app: Flask) -> None:
     from charity.relief.views import bp as relief
     from charity.visits.campaign_views import bp as visits_campaigns
     from charity.visits.views import bp as visits
+    from charity.volunteers.profile_views import bp as volunteers_profile
+    from charity.volunteers.review_views import bp as volunteers_review
+    from charity.volunteers.views import bp as volunteers
     from donations.campaigns.views import bp as campaigns
     from donations.giving.portal_views import bp as giving_portal
     from donations.giving.review_views import bp as giving_review
@@ -127,7 +131,8 @@ def register_blueprints(app: Flask) -> None:
                       visits_campaigns, dashboard, pairing, my_pairings, cadres, cadre_invite,
                       relief,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
-                      giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs):
+                      giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
+                      volunteers, volunteers_review, volunteers_profile):
         app.register_blueprint(blueprint)
 
 

@@ -117,6 +117,26 @@ class Config:
     #: Days a sponsorship pledge waits for its first gift; then it expires and pairs nobody.
     SPONSORSHIP_PLEDGE_DAYS = int(os.environ.get("SPONSORSHIP_PLEDGE_DAYS", "30"))
 
+    #: Mail (Flask-Mailman, `charity/main/mail.py`). MAIL_BACKEND: "smtp" (production's
+    #: default, with MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS or
+    #: MAIL_USE_SSL), "file" (development's default: one file per message in MAIL_FILE_PATH,
+    #: instance/outbox) or "locmem" (the tests').
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") == "1"
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "20"))
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER",
+                                         "送炭 Songtan <noreply@songtan.test>")
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(ROOT / "instance" / "outbox"))
+    #: Sign-ups per client address (the public volunteer and organisation pages).
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
+    #: Hours a sign-up's confirmation link is valid.
+    SIGNUP_CONFIRM_HOURS = int(os.environ.get("SIGNUP_CONFIRM_HOURS", "48"))
+
 
 DEMO_SECRETS = {
     "SECRET_KEY": "songtan-development-secret-change-me",
@@ -185,6 +205,9 @@ def finish(config: dict) -> None:
         config["ID_ENCRYPTION_KEY"] = base64.urlsafe_b64encode(raw).decode()
     if not config.get("SECURITY_TOTP_SECRETS"):
         config["SECURITY_TOTP_SECRETS"] = {"1": _derived_key(secret, "totp")}
+    if not config.get("MAIL_BACKEND"):
+        config["MAIL_BACKEND"] = "locmem" if config.get("TESTING") else (
+            "smtp" if is_production(config) else "file")
     uri = config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):
         uri = "postgresql://" + uri.removeprefix("postgres://")

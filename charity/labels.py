@@ -114,6 +114,26 @@ LABELS = {
     "done": _l("Done"),
     "not_visited": _l("Not visited"),
     "discrepancy": _l("Discrepancy found"),
+    # volunteers and organisations: kinds, languages, availability, pauses
+    "aid_centre": _l("Street aid centre (稻草援助中心)"),
+    "mandarin": _l("Mandarin"),
+    "chongqing_dialect": _l("Chongqing dialect"),
+    "cantonese": _l("Cantonese"),
+    "english": _l("English"),
+    "sign_language": _l("Sign language"),
+    "mon": _l("Monday"),
+    "tue": _l("Tuesday"),
+    "wed": _l("Wednesday"),
+    "thu": _l("Thursday"),
+    "fri": _l("Friday"),
+    "sat": _l("Saturday"),
+    "sun": _l("Sunday"),
+    "morning": _l("Morning"),
+    "afternoon": _l("Afternoon"),
+    "evening": _l("Evening"),
+    "holiday": _l("Holiday"),
+    "illness": _l("Illness"),
+    "personal": _l("Other personal reasons"),
 }
 
 

@@ -5,11 +5,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from charity.audit.models import AuditEntry
 from charity.demo.operations import load_demo
 from charity.district.models import Department, DepartmentGroup, Street
 from charity.district.reference import ATTACHMENT, TOTALS, attachment_counts
 from charity.extensions import db
-from charity.pairing.models import Cadre
+from charity.pairing.models import Cadre, Volunteer
 from charity.registry import ids
 from charity.registry.models import Household, Person
 from donations.giving.models import Donation
@@ -76,6 +77,20 @@ def test_demo_people_are_plausible(session):
     assert db.session.scalar(select(func.count(Cadre.id)).where(
         Cadre.phone_hash.is_not(None), Cadre.staff_number.is_not(None))) == 3578
     assert 0 < cadres["district_leader"] < cadres["division_leader"] < cadres["staff"]
+    # The demo's helpers signed up, confirmed and were approved by their street's officer, as
+    # real ones are: each has its account, its phone sealed, and the three audit entries.
+    kinds = dict(db.session.execute(select(Volunteer.kind, func.count()).where(
+        Volunteer.status == "approved").group_by(Volunteer.kind)).all())
+    assert kinds == {"volunteer": 900, "organisation": 7, "aid_centre": 1, "enterprise": 6}
+    helpers = db.session.scalars(select(Volunteer)).all()
+    assert all(v.confirmed_at and v.user_id and v.phone_hash for v in helpers)
+    waiting = [v for v in helpers if v.status != "approved"]
+    assert [v.status for v in waiting] == ["pending", "pending"]  # the officer's queue
+    for action, count in (("volunteer.sign_up", len(helpers)),
+                          ("volunteer.confirm", len(helpers)),
+                          ("volunteer.approve", len(helpers) - 2)):
+        assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == action)) == count
 
 
 def test_district_page_compares_roster_with_plan(client, auth):

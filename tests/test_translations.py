@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "charity" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 METHODS = [("charity/**.py", "python"), ("donations/**.py", "python"),
-           ("templates/**.html", "jinja2")]
+           ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 
 
 def extracted() -> set[str]:

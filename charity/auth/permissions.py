@@ -86,6 +86,8 @@ class Permission(StrEnum):
     MANAGE_CADRES = "manage_cadres"
     #: Every department's cadres (without it, a liaison keeps to their own department).
     MANAGE_ALL_CADRES = "manage_all_cadres"
+    #: Approve or reject the sign-ups of volunteers and organisations (of one's street).
+    REVIEW_HELPERS = "review_helpers"
     #: The jobs (pairing and allocation runs, reconciliation, expiry) of the user's streets:
     #: their progress, outcome and history.
     VIEW_JOBS = "view_jobs"
@@ -101,6 +103,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.OPEN_DISTRICT_WORK: frozenset({"admin"}),
     Permission.SPOT_CHECK: frozenset({"admin", "street_officer"}),
     Permission.HELP_PEOPLE: frozenset({"cadre", "volunteer"}),
+    Permission.REVIEW_HELPERS: frozenset({"admin", "street_officer"}),
     Permission.VIEW_PAIRING: frozenset({"admin", "street_officer", "fund_manager", "approver"}),
     Permission.RUN_PAIRING: frozenset({"admin", "street_officer"}),
     Permission.VIEW_RELIEF: frozenset({"admin", "fund_manager", "street_officer", "approver",

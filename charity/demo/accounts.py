@@ -12,7 +12,7 @@ from charity.auth.operations import create_user, ensure_roles
 from charity.auth.permissions import needs_second_factor
 from charity.district.models import Department, DepartmentGroup, Street
 from charity.extensions import db
-from charity.pairing.models import Cadre, Volunteer
+from charity.pairing.models import Cadre
 
 DEMO_PASSWORD = "songtan-demo-2026"  # noqa: S105 (the demo's published password, not a secret)
 #: Every demo account's e-mail ends so.
@@ -35,14 +35,17 @@ def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
 
 
 def load_accounts(streets: dict[str, Street]) -> int:
-    """Create the demo accounts that are missing and link the demo cadre and volunteer to
-    theirs; return how many were created."""
+    """Create the demo accounts that are missing and link the demo cadre to theirs; return
+    how many were created. The demo volunteer's account comes with its sign-up
+    (`charity.volunteers.demo`)."""
     ensure_roles()
     existing = {user.email: user for user in db.session.scalars(select(User))}
     created = 0
     for email, role, street in demo_accounts(streets):
         if email in existing:
             give_authenticator(existing[email])
+            continue
+        if role == "volunteer":
             continue
         user = create_user(email, DEMO_PASSWORD, [role], name=email.split("@")[0],
                            street_id=streets[street].id if street else None)
@@ -56,10 +59,6 @@ def load_accounts(streets: dict[str, Street]) -> int:
             user.department_id = db.session.scalar(
                 select(Department.id).join(DepartmentGroup)
                 .order_by(DepartmentGroup.number, Department.position))
-        elif role == "volunteer":
-            volunteer = db.session.scalar(select(Volunteer).where(Volunteer.kind == "volunteer")
-                                          .order_by(Volunteer.id))
-            volunteer.user_id = user.id
     db.session.flush()
     return created
 

@@ -28,7 +28,8 @@ def load(seed):
     click.echo(f"people added: {added['people']}, cadres added: {added['cadres']}, "
                f"accounts added: {added['accounts']}")
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
-    for user in db.session.scalars(select(User).order_by(User.id)):
+    for user in db.session.scalars(select(User).where(User.email.endswith(DEMO_DOMAIN))
+                                   .order_by(User.id)):
         roles = ",".join(r.name for r in user.roles)
         click.echo(f"  {roles:15} {user.email}{'  ' + user.street.name if user.street else ''}")
     click.echo(f"Admin, fund manager and approvers also give a code: add the key {DEMO_TOTP_KEY} "

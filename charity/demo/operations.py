@@ -4,9 +4,10 @@ from datetime import date
 
 from sqlalchemy import func, insert, select
 
+from charity.auth.models import User
 from charity.casework.demo import load_casework
 from charity.demo import helpers, population
-from charity.demo.accounts import load_accounts
+from charity.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD, load_accounts
 from charity.demo.places import COMMUNITIES
 from charity.district.models import Community, Department, DepartmentGroup, Street
 from charity.district.operations import load_reference
@@ -14,9 +15,10 @@ from charity.extensions import db
 from charity.fund.demo import load_fund
 from charity.pairing import cadre_roster
 from charity.pairing.demo import load_pairings
-from charity.pairing.models import Cadre, Volunteer
+from charity.pairing.models import Cadre
 from charity.registry import ids
 from charity.registry.models import Household, Person, StatusChange
+from charity.volunteers.demo import load_volunteers
 from donations.demo import load_donations
 
 
@@ -61,17 +63,16 @@ def load_population(today: date, seed: int = 2019) -> int:
 
 
 def load_helpers() -> int:
-    """The demo's cadres, volunteers and organisations unless there are cadres already; return
-    how many cadres were written. The cadres come in as a department's liaison brings them:
-    a roster workbook, checked by the import's dry run and imported by it."""
+    """The demo's cadres unless there are cadres already; return how many were written. They
+    come in as a department's liaison brings them: a roster workbook, checked by the import's
+    dry run and imported by it."""
     if db.session.scalar(select(func.count(Cadre.id))):
         return 0
     departments = db.session.execute(
         select(Department.id, DepartmentGroup.number).join(DepartmentGroup)
         .order_by(DepartmentGroup.number, Department.position)).all()
-    community_streets = dict(db.session.execute(select(Community.id, Community.street_id)).all())
-    street_ids = db.session.scalars(select(Street.id).where(Street.kind == "street")).all()
-    cadre_rows = helpers.cadres([tuple(d) for d in departments], sorted(community_streets))
+    communities = db.session.scalars(select(Community.id)).all()
+    cadre_rows = helpers.cadres([tuple(d) for d in departments], sorted(communities))
     names = {
         "departments": dict(db.session.execute(select(Department.id, Department.name)).all()),
         "communities": dict(db.session.execute(select(Community.id, Community.name)).all())}
@@ -80,8 +81,18 @@ def load_helpers() -> int:
     if result.errors:
         raise RuntimeError(f"the demo's cadre roster has errors: {result.errors[:3]}")
     cadre_roster.apply(result)
-    db.session.execute(insert(Volunteer), helpers.volunteers(community_streets, list(street_ids)))
     return len(cadre_rows)
+
+
+def load_helper_sign_ups() -> int:
+    """The demo's volunteers and organisations, through sign-up, confirmation and the street
+    officers' approval (after the accounts: the officers decide)."""
+    community_streets = dict(db.session.execute(select(Community.id, Community.street_id)).all())
+    street_ids = db.session.scalars(select(Street.id).where(Street.kind == "street")).all()
+    officers = {user.street_id: user for user in db.session.scalars(
+        select(User).where(User.street_id.is_not(None), User.email.endswith(DEMO_DOMAIN)))}
+    rows = helpers.volunteers(community_streets, list(street_ids))
+    return load_volunteers(rows, officers, DEMO_PASSWORD)
 
 
 def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
@@ -91,6 +102,7 @@ def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
     people = load_population(today, seed)
     cadres = load_helpers()
     accounts = load_accounts(streets)
+    load_helper_sign_ups()
     load_pairings()
     load_casework(today)  # after the accounts: the demo cadre and volunteer get pairings
     load_fund(today)  # after the accounts, before today's gifts: a year of fund history

@@ -43,6 +43,17 @@ RELATION_MAX = 20
 #: A telephone number as typed: digits, spaces, +, - and parentheses.
 PHONE_MAX = 20
 PHONE_PATTERN = r"^[0-9+()\- ]{5,20}$"
+#: An e-mail address (RFC 5321's path limit).
+EMAIL_MAX = 254
+#: An organisation's name (Volunteer.name is String(80)).
+ORGANISATION_NAME_MAX = 80
+#: A reason given for a decision or a pause.
+REASON_MAX = 200
+#: How many people a volunteer, or an organisation, takes on at once.
+VOLUNTEER_CAPACITY = (1, 10)
+ORGANISATION_CAPACITY = (1, 200)
+#: How far ahead a helper may pause until.
+PAUSE_DAYS_MAX = 366
 #: A month's income in yuan, as the roster import reads it.
 MONTHLY_INCOME_MAX_YUAN = MAX_INCOME_FEN // 100
 #: The earliest date of a past event on the roster (a residence permit, a consent).

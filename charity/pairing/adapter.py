@@ -1,7 +1,7 @@
 """Rows to a matching problem, and a result back to rows: the only place `matching/` meets the
 database. `matching` itself knows nothing of Flask or SQLAlchemy."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from sqlalchemy import select
@@ -107,22 +107,45 @@ def cadres(street: str | None):
     return out
 
 
-def volunteers(street: str | None, outside_load: dict[int, int]):
-    """Active volunteers and organisations as the optimiser's, each with the capacity that
-    ``outside_load`` (their pairs outside this run) leaves; only those serving ``street``."""
+def pairable(volunteer: Volunteer) -> bool:
+    """Whether a helper may be paired at all: its sign-up confirmed and approved by the street
+    officer, and not deactivated."""
+    return (volunteer.active and volunteer.status == "approved"
+            and volunteer.confirmed_at is not None)
+
+
+def holding(pairs: list[Pairing], today: date) -> Counter:
+    """Per paused helper, how many of ``pairs`` (live, in a run's scope) they hold: those stay
+    theirs (locked in the run) and the helper is given room for them and no one else."""
+    return Counter(p.volunteer_id for p in pairs if p.helper_kind == "volunteer"
+                   and pairable(p.volunteer) and p.volunteer.paused_on(today))
+
+
+def volunteers(street: str | None, outside_load: dict[int, int], today: date,
+               held: Counter | None = None):
+    """Approved, confirmed and active volunteers and organisations as the optimiser's, each
+    with the capacity that ``outside_load`` (their pairs outside this run) leaves; only those
+    serving ``street``. A helper paused on ``today`` is offered nobody new: it is left out, or,
+    if it holds people in the run (``held``), given exactly their number."""
     names = dict(db.session.execute(select(Street.id, Street.name)).all())
     query = (select(Volunteer, Community.name, Community.street_id)
              .outerjoin(Community, Community.id == Volunteer.home_community_id)
-             .where(Volunteer.active.is_(True)).order_by(Volunteer.id))
+             .where(Volunteer.active.is_(True), Volunteer.status == "approved",
+                    Volunteer.confirmed_at.is_not(None)).order_by(Volunteer.id))
+    held = held or Counter()
     out = []
     for volunteer, home, home_street_id in db.session.execute(query):
+        paused = volunteer.paused_on(today)
+        if paused and not held[volunteer.id]:
+            continue
         travel = frozenset(names[s] for s in volunteer.travel_street_ids if s in names)
+        capacity = held[volunteer.id] if paused else max(
+            0, volunteer.capacity - outside_load.get(volunteer.id, 0))
         helper = matching.Volunteer(
             id=volunteer.id, kind=solver_kind(volunteer), skills=frozenset(volunteer.skills),
-            capacity=max(0, volunteer.capacity - outside_load.get(volunteer.id, 0)),
-            home_community=home, home_street=names.get(home_street_id, ""),
+            capacity=capacity, home_community=home, home_street=names.get(home_street_id, ""),
             travel_streets=travel)
-        if street is None or street in helper.streets:
+        if paused or street is None or street in helper.streets:
             out.append(helper)
     return out
 
@@ -157,11 +180,13 @@ def build_problem(today: date, standards: dict, street: Street | None = None,
     for p in live:
         if p.helper_kind == "volunteer" and p.person_id not in in_scope:
             outside[p.volunteer_id] += 1
-    locked = tuple(as_pair(p).key for p in live if p.locked and p.person_id in in_scope)
+    held = holding([p for p in live if p.person_id in in_scope], today)
+    locked = tuple(as_pair(p).key for p in live if p.person_id in in_scope and (
+        p.locked or (p.helper_kind == "volunteer" and p.volunteer_id in held)))
     return matching.Problem(
         beneficiaries=tuple(beneficiaries(rows, live, today, standards)),
         cadres=tuple(cadres(street.name if street else None)),
-        volunteers=tuple(volunteers(street.name if street else None, outside)),
+        volunteers=tuple(volunteers(street.name if street else None, outside, today, held)),
         locked=locked, forbidden=forbidden_pairs(), time_limit_s=time_limit)
 
 
@@ -175,7 +200,7 @@ def rematch_problem(person: Person, today: date, standards: dict):
         beneficiaries=tuple(beneficiaries(row, live, today, standards)),
         cadres=tuple(c for c in cadres(None) if street.name in c.cross_street_allowed | {
             c.group_street}),
-        volunteers=tuple(volunteers(street.name, {})),
+        volunteers=tuple(volunteers(street.name, {}, today)),
         forbidden=forbidden_pairs())
     ids = {("cadre", c.id) for c in problem.cadres} | {
         ("volunteer", v.id) for v in problem.volunteers}

@@ -10,6 +10,9 @@ from charity.extensions import db
 from charity.pairing import operations
 from charity.pairing.models import Cadre, Pairing, Volunteer
 
+#: The demo's own accounts end so (every demo helper has an account: they signed up).
+DEMO_ACCOUNTS = "@songtan.test"
+
 
 def load_pairings(seed: int = 9) -> int:
     """Run and publish matching for the district once; helpers have accepted four in five of
@@ -19,9 +22,11 @@ def load_pairings(seed: int = 9) -> int:
         return 0
     counts = operations.publish(operations.run())
     demo_helpers = set(db.session.scalars(
-        select(Cadre.id).join(User, User.id == Cadre.user_id)))
+        select(Cadre.id).join(User, User.id == Cadre.user_id)
+        .where(User.email.endswith(DEMO_ACCOUNTS))))
     demo_volunteers = set(db.session.scalars(
-        select(Volunteer.id).join(User, User.id == Volunteer.user_id)))
+        select(Volunteer.id).join(User, User.id == Volunteer.user_id)
+        .where(User.email.endswith(DEMO_ACCOUNTS))))
     rng = random.Random(seed)  # noqa: S311 - a reproducible demo, not a secret
     now = utcnow()
     first_seen = set()

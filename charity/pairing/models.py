@@ -6,6 +6,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -20,8 +21,15 @@ from charity.extensions import db
 from charity.registry.models import PersonRecord
 
 RANKS = ("district_leader", "division_leader", "staff")
-HELPER_KINDS = ("volunteer", "organisation", "enterprise")
+#: A volunteer, a social organisation (a social-work agency), an enterprise, or a street's
+#: aid centre (稻草援助中心); the optimiser knows the last three as organisations.
+HELPER_KINDS = ("volunteer", "organisation", "enterprise", "aid_centre")
+#: The needs a helper may bring: the optimiser's own names (`matching.model.NEEDS`).
 SKILLS = ("medical", "education", "employment", "elderly_care", "housing", "psychological")
+#: Where a sign-up stands: waiting for the street officer, approved, or rejected with a reason.
+APPLICATION_STATUSES = ("pending", "approved", "rejected")
+#: Why a helper pauses.
+PAUSE_KINDS = ("holiday", "illness", "personal")
 
 
 class Cadre(db.Model):
@@ -76,13 +84,20 @@ class CadreInvite(CreatedAt, db.Model):
     cadre = relationship("Cadre")
 
 
-class Volunteer(db.Model):
-    """A volunteer, social organisation or enterprise that helps households."""
+class Volunteer(CreatedAt, db.Model):
+    """A volunteer, social organisation, enterprise or aid centre that helps households. It
+    signs up on the public page, confirms its e-mail, and the street officer of its home street
+    approves it; only then (and while not paused) does the optimiser see it."""
 
     __tablename__ = "volunteer"
     __table_args__ = (
         check_one_of("kind", HELPER_KINDS),
+        check_one_of("status", APPLICATION_STATUSES),
+        check_one_of("pause_kind", PAUSE_KINDS, nullable=True),
         CheckConstraint("capacity >= 0", name="capacity"),
+        CheckConstraint("status != 'rejected' OR decision_reason IS NOT NULL",
+                        name="rejected_with_reason"),
+        CheckConstraint("status = 'pending' OR decided_at IS NOT NULL", name="decided_when"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,9 +111,41 @@ class Volunteer(db.Model):
     #: Streets (ids) they travel to besides their home community's street.
     travel_street_ids: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    #: An organisation's contact person (empty for a volunteer).
+    contact_person: Mapped[str | None] = mapped_column(String(40))
+    #: The e-mail address the confirmation and decisions go to (also the account's).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: The mobile phone, Fernet-encrypted like an ID number, its keyed hash (duplicates) and
+    #: its masked form (what the street officer sees).
+    phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    #: Language codes (`charity.volunteers.forms.LANGUAGES`).
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    #: When they can help: "mon-morning", "sat-evening", ...
+    availability: Mapped[list] = mapped_column(JSON, default=list)
+    #: Pending until the street officer decides; only approved helpers are paired.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decision_reason: Mapped[str | None] = mapped_column(String(200))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the sign-up's e-mail address was confirmed by its link.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Paused by the helper since then (None: not paused); until `paused_until` if given
+    #: (the last day of the pause), else until they resume.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    pause_kind: Mapped[str | None] = mapped_column(String(20))
+    pause_reason: Mapped[str | None] = mapped_column(String(200))
 
-    user = relationship("User")
+    user = relationship("User", foreign_keys=[user_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
     home_community = relationship("Community")
+
+    def paused_on(self, day: date) -> bool:
+        """Whether the helper is paused on `day` (a pause ends after its last day)."""
+        return self.paused_at is not None and (self.paused_until is None
+                                               or day <= self.paused_until)
 
 
 PAIRING_STATUSES = ("proposed", "active", "declined", "ended")

@@ -2,6 +2,7 @@
 
 import factory
 
+from charity.database import utcnow
 from charity.pairing.models import Cadre, Pairing, Volunteer
 from tests.factories.base import HOME_STREET, BaseFactory, community, department
 from tests.factories.people import PersonFactory, UserFactory
@@ -41,6 +42,10 @@ class VolunteerFactory(BaseFactory):
     capacity = 1
     skills = factory.LazyFunction(list)
     travel_street_ids = factory.LazyFunction(list)
+    #: Signed up, confirmed and approved: the optimiser may pair it.
+    status = "approved"
+    confirmed_at = factory.LazyFunction(utcnow)
+    decided_at = factory.LazyFunction(utcnow)
 
 
 class PairingFactory(BaseFactory):
