@@ -40,10 +40,15 @@ def _migration():
     return module
 
 
+#: Codes made after that migration (a suggestion to a helper with room left): no text stored
+#: before it can hold them.
+LATER = frozenset({"suggested", "no_person_fits"})
+
+
 def test_every_message_reads_back_from_the_text_it_replaces():
     migration = _migration()
     coverage = {"大坪": (1, 8), "七星岗": (4, 2)}
-    for code in CODES:
+    for code in sorted(set(CODES) - LATER):
         stored = message(code, **EXAMPLES.get(code, {})).as_json()
         text = migration.message_text(stored)
         assert isinstance(text, str)

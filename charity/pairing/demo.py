@@ -1,6 +1,7 @@
 """Demo pairings: the optimiser's own district run, published, most of it already accepted."""
 
 import random
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -14,7 +15,9 @@ from charity.pairing.models import Cadre, Pairing, Volunteer
 def load_pairings(seed: int = 9) -> int:
     """Run and publish matching for the district once; helpers have accepted four in five of
     their proposals, and the demo accounts their first one (the rest wait for them to accept
-    or decline). Returns the pairs published (0 if any pairing existed already)."""
+    or decline). Accepted pairs are dated back up to two years, as in a district that has
+    paired for a while (their contacts go back that far). Returns the pairs published (0 if
+    any pairing existed already)."""
     if db.session.scalar(select(func.count(Pairing.id))):
         return 0
     counts = operations.publish(operations.run())
@@ -34,6 +37,7 @@ def load_pairings(seed: int = 9) -> int:
         else:
             accept = rng.random() < 0.8
         if accept:
-            pairing.status, pairing.accepted_at = "active", now
+            since = now - timedelta(days=rng.randrange(30, 730))
+            pairing.status, pairing.accepted_at, pairing.created_at = "active", since, since
     db.session.flush()
     return counts["added"]
