@@ -151,3 +151,14 @@ def test_a_cadre_is_not_offered_a_suggestion(client, auth):
     auth.login(pairing.cadre.user)
     page = decline(client, pairing, lang="en")
     assert "suggested to you" not in page and "No other suggestion" not in page
+
+
+def test_a_volunteer_without_room_is_not_offered_a_suggestion(client, auth):
+    volunteer = VolunteerFactory(with_user=True, capacity=1)
+    first = PairingFactory(status="proposed", by_volunteer=True, volunteer=volunteer)
+    PairingFactory(by_volunteer=True, volunteer=volunteer)  # over capacity: staff locked it
+    PersonFactory(household__street_name="七星岗")
+    auth.login(volunteer.user)
+    page = decline(client, first, lang="en")
+    assert "suggested to you" not in page and "No other suggestion" not in page
+    assert audit("pairing.suggest") == []

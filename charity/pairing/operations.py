@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import matching
 from charity import eligibility as rules
@@ -185,7 +185,7 @@ def decline(pairing: Pairing, reason: str, user=None) -> Declined:
     record("pairing.decline", "pairing", pairing.id, user=user, reason=reason.strip())
     replacement, why = rematch(pairing, user)
     queued = None if replacement else enqueue(pairing, why, user)
-    if pairing.helper_kind != "volunteer":
+    if pairing.helper_kind != "volunteer" or not has_room(pairing.volunteer):
         return Declined(replacement, why, queued)
     suggestion, suggestion_reason = suggest(pairing.volunteer, user)
     return Declined(replacement, why, queued, suggestion, suggestion_reason)
@@ -235,6 +235,13 @@ def enqueue(declined: Pairing, reason: dict, user=None) -> UnmatchedEntry:
         record("unmatched.open", "unmatched_entry", entry.id, user=user,
                person=declined.person_id, reason=reason)
     return entry
+
+
+def has_room(volunteer: Volunteer) -> bool:
+    """Whether a volunteer or organisation takes fewer people than their capacity."""
+    load = db.session.scalar(select(func.count(Pairing.id)).where(
+        Pairing.volunteer_id == volunteer.id, Pairing.status.in_(adapter.LIVE)))
+    return volunteer.active and load < volunteer.capacity
 
 
 def suggest(volunteer: Volunteer, user=None) -> tuple[Pairing | None, dict]:
