@@ -16,7 +16,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from charity.audit.models import AuditEntry
 from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
@@ -201,22 +201,28 @@ class UnmatchedEntry(PersonRecord, CreatedAt, db.Model):
     declined_pairing = relationship("Pairing", foreign_keys=[declined_pairing_id])
 
 
-@event.listens_for(Pairing, "after_insert")
-def _close_entries(mapper, connection, target: Pairing) -> None:
-    """A live pairing written, whatever wrote it, closes the person's open queue entry of its
-    helper kind, and the audit log says so."""
-    if target.status not in ("proposed", "active"):
+@event.listens_for(Session, "after_flush")
+def _close_entries(session, flush_context) -> None:
+    """Live pairings written, whatever wrote them (a run, a re-match, a suggestion, staff),
+    close their people's open queue entries of the same helper kind, and the audit log says
+    so: one look-up per flush that wrote pairings."""
+    written = {(p.person_id, p.helper_kind): p.id for p in session.new
+               if isinstance(p, Pairing) and p.status in ("proposed", "active")}
+    if not written:
         return
     table = UnmatchedEntry.__table__
-    open_ids = connection.scalars(select(table.c.id).where(
-        table.c.person_id == target.person_id, table.c.helper_kind == target.helper_kind,
+    connection = session.connection()
+    found = connection.execute(select(table.c.id, table.c.person_id, table.c.helper_kind).where(
+        table.c.person_id.in_({person for person, _kind in written}),
         table.c.closed_at.is_(None))).all()
-    if not open_ids:
-        return
+    closing = [(entry_id, written[(person, kind)]) for entry_id, person, kind in found
+               if (person, kind) in written]
     now = utcnow()
-    connection.execute(update(table).where(table.c.id.in_(open_ids))
-                       .values(closed_at=now, closed_by_pairing_id=target.id))
-    connection.execute(insert(AuditEntry.__table__), [
-        {"at": now, "action": "unmatched.close", "object_type": "unmatched_entry",
-         "object_id": str(entry_id), "detail": {"pairing": target.id}}
-        for entry_id in open_ids])
+    for entry_id, pairing_id in closing:
+        connection.execute(update(table).where(table.c.id == entry_id)
+                           .values(closed_at=now, closed_by_pairing_id=pairing_id))
+    if closing:
+        connection.execute(insert(AuditEntry.__table__), [
+            {"at": now, "action": "unmatched.close", "object_type": "unmatched_entry",
+             "object_id": str(entry_id), "detail": {"pairing": pairing_id}}
+            for entry_id, pairing_id in closing])
