@@ -22,11 +22,10 @@ from charity.transaction import unit_of_work
 bp = Blueprint("my_contacts", __name__, url_prefix="/my")
 
 
-def _form(formdata=None) -> ContactForm:
-    if formdata is None:
-        form = ContactForm(formdata=None, happened_on=local_today(), minutes=30)
-    else:
-        form = ContactForm()
+def _form(submitted: bool = False) -> ContactForm:
+    """The posted form, or a blank one with the defaults: today, 30 minutes."""
+    form = ContactForm() if submitted else ContactForm(formdata=None, happened_on=local_today(),
+                                                       minutes=30)
     form.department.choices = [("", "—")] + [
         (str(d.id), d.name) for d in db.session.scalars(queries.departments())]
     return form
@@ -50,7 +49,7 @@ def contacts(pairing_id):
 def log_contact(pairing_id):
     """Log a contact or help given: one operation, one commit, back to the person's page."""
     pairing = mine_or_404(pairing_id)
-    form = _form(formdata=True)
+    form = _form(submitted=True)
     if form.validate_on_submit():
         department = form.department.data or ""
         help_given = operations.Help(

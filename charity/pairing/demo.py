@@ -40,4 +40,22 @@ def load_pairings(seed: int = 9) -> int:
             since = now - timedelta(days=rng.randrange(30, 730))
             pairing.status, pairing.accepted_at, pairing.created_at = "active", since, since
     db.session.flush()
+    _decline_some(rng, demo_helpers, demo_volunteers)
     return counts["added"]
+
+
+#: Why the demo's helpers declined.
+DECLINE_REASONS = ("工作调动，近期无法上门", "住得太远，难以定期走访", "与该户有亲属关系，需回避")
+
+
+def _decline_some(rng: random.Random, demo_cadres: set[int], demo_volunteers: set[int],
+                  count: int = 4) -> None:
+    """A few helpers (not the demo accounts) declined a proposal, through the same operation
+    as their phone: each was re-matched at once, or put on the street's queue, and a
+    volunteer with room left was proposed someone else."""
+    waiting = [p for p in db.session.scalars(select(Pairing).where(Pairing.status == "proposed")
+                                             .order_by(Pairing.id))
+               if p.cadre_id not in demo_cadres and p.volunteer_id not in demo_volunteers]
+    for pairing in rng.sample(waiting, min(count, len(waiting))):
+        if pairing.status == "proposed":
+            operations.decline(pairing, rng.choice(DECLINE_REASONS))
