@@ -18,7 +18,9 @@ from tests.live import browser_page, live_server, log_in, require_browser
 pytestmark = pytest.mark.browser
 
 
-def prepare(app):
+def prepare(app, apps: list):
+    """The reference data and one cadre paired with 刘奶奶 for two months; keeps the app."""
+    apps.append(app)
     load_communities(load_reference())
     cadre = CadreFactory(with_user=True, user__email="cadre-phone@songtan.test")
     PairingFactory(cadre=cadre, person__name="刘奶奶", accepted_at=utcnow() - timedelta(days=60))
@@ -26,13 +28,8 @@ def prepare(app):
 
 def test_cadre_logs_a_talk_and_goods_on_a_phone(tmp_path):
     require_browser()
-    seen = {}
-
-    def check(app):
-        prepare(app)
-        seen["app"] = app
-
-    with live_server(tmp_path, check) as base, browser_page() as page:
+    apps = []
+    with live_server(tmp_path, lambda app: prepare(app, apps)) as base, browser_page() as page:
         log_in(page, base, "cadre-phone@songtan.test", PASSWORD)
         page.goto(f"{base}/my/pairings")
         page.locator("article.pairing", has_text="刘奶奶").locator("a.log-contact").click()
@@ -51,7 +48,7 @@ def test_cadre_logs_a_talk_and_goods_on_a_phone(tmp_path):
         history = page.locator("table.history").inner_text()
         assert "交心谈心" in history and "棉被一床" in history and "30" in history
         page.screenshot(path=str(tmp_path / "contacts.png"), full_page=True)
-    with seen["app"].app_context():
+    with apps[0].app_context():
         rows = db.session.execute(select(Contact.kind, Contact.minutes, Contact.happened_on)
                                   .order_by(Contact.id)).all()
         assert [tuple(r) for r in rows] == [("heart_to_heart", 30, local_today()),
