@@ -97,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
     from charity.casework.record_views import bp as casework_records
     from charity.casework.review_views import bp as casework_reviews
     from charity.casework.views import bp as casework
+    from charity.contacts.report_views import bp as contacts
+    from charity.contacts.views import bp as my_contacts
     from charity.dashboard.views import bp as dashboard
     from charity.disclosure.views import bp as disclosure
     from charity.district.views import bp as district
@@ -129,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main, district, registry, registry_roster, audit, casework,
                       casework_records, casework_reviews, casework_overview, visits,
                       visits_campaigns, dashboard, pairing, my_pairings, cadres, cadre_invite,
+                      my_contacts, contacts,
                       relief,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
@@ -178,6 +181,7 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """Celery bound to the app, and every job's task (see charity/jobs)."""
+    from charity.contacts import tasks as contacts
     from charity.dashboard import tasks as dashboard
     from charity.fund import tasks as fund
     from charity.jobs import cleanup, operations, queue
@@ -187,5 +191,5 @@ def register_jobs(app: Flask) -> None:
     from donations import tasks as donations
 
     queue.init_app(app)
-    app.extensions["jobs"] = (operations, cleanup, dashboard, fund, pairing, registry, relief,
-                              donations)
+    app.extensions["jobs"] = (operations, cleanup, contacts, dashboard, fund, pairing, registry,
+                              relief, donations)

@@ -53,6 +53,15 @@ LABELS = {
     "elderly_care": _l("Elderly care"),
     "housing": _l("Housing"),
     "psychological": _l("Psychological support"),
+    # contacts and help given (charity.contacts); a campaign's visit in a person's history
+    "home_visit": _l("Home visit"),
+    "heart_to_heart": _l("Heart-to-heart talk"),
+    "phone_call": _l("Phone call"),
+    "employment_referral": _l("Employment referral"),
+    "goods": _l("Goods given"),
+    "money": _l("Money from own pocket"),
+    "department_referral": _l("Referral to a department"),
+    "festival_visit": _l("Festival visit"),
     # donations: channels, gift states, monthly gifts, sponsorships
     "online": _l("Online"),
     "cash": _l("Cash"),

@@ -5,6 +5,8 @@ Pure Python (numpy + OR-Tools); it imports neither Flask nor SQLAlchemy. Public 
     solve(problem) -> Result  (OPTIMAL only when proven over every eligible pair; see
                                Result.layers: a LayerProof per layer, in priority order)
     rematch(problem, current, beneficiary_id, declined=(kind, helper_id)) -> Rematch
+    suggest(problem, current, helper=(kind, helper_id)) -> Suggestion (the next person for a
+                               helper with room left)
     evaluate(problem, pairs) -> {"cadre": int, "volunteer": int, "sponsor": int}
     district_instance(scale=1.0, seed=0) -> Problem
     components(problem) -> [Problem]  (independent parts: no eligible pair links two)
@@ -36,11 +38,12 @@ from .prepare import evaluate
 from .rematch import rematch
 from .solver import solve
 from .split import components, merge, solve_split
+from .suggest import Suggestion, suggest
 
 __all__ = [
     "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "Households",
     "LayerProof", "Message",
     "Pair",
-    "Problem", "Rematch", "Result", "Sponsor", "Volunteer", "components", "district_instance",
-    "evaluate", "merge", "rematch", "solve", "solve_split",
+    "Problem", "Rematch", "Result", "Sponsor", "Suggestion", "Volunteer", "components",
+    "district_instance", "evaluate", "merge", "rematch", "solve", "solve_split", "suggest",
 ]

@@ -18,6 +18,7 @@ CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     # Why a pair was chosen (Pair.reasons); "rematch" is also Rematch.reason on success.
     "locked": (),
     "rematch": (),
+    "suggested": (),  # suggested to a helper with room left (matching.suggest)
     "priority": ("mark",),  # the person's highest priority mark: "tekun", "orphan", ...
     "continuity": (),
     "same_community": (),
@@ -33,6 +34,7 @@ CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "no_volunteer_left": (),
     "no_sponsor_left": (),
     "already_paired": (),
+    "no_person_fits": (),  # matching.suggest: nobody left fits the helper
     # Rules that conflict (Result.conflicts); below_minimum is ((rank, cadres), ...).
     "locked_pair_invalid": ("kind", "helper_id", "person_id"),
     "locked_pair_forbidden": ("kind", "helper_id", "person_id"),

@@ -18,8 +18,6 @@ VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 RUN_CODES = {"locked_pair_invalid", "locked_pair_forbidden", "locked_over_quota",
              "rank_quota_unreachable", "street_quota_unreachable", "quota_taken",
              "street_below_balance", "cadre_below_quota"}
-#: Codes added after this migration (the household rule): no text written before it holds them.
-LATER = {code for code in CODES if code.startswith("household_")}
 OLD_SUMMARY = {
     "pairs": [["cadre", 3, 7, ["priority: tekun", "continuity", "same community",
                                "skill: medical"]],
@@ -40,6 +38,12 @@ def _migration():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+#: Codes made after that migration (the household rule; a suggestion to a helper with room
+#: left): no text stored before it can hold them.
+LATER = frozenset({code for code in CODES if code.startswith("household_")}
+                  | {"suggested", "no_person_fits"})
 
 
 def test_every_message_reads_back_from_the_text_it_replaces():

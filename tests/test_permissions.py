@@ -36,6 +36,13 @@ PAGES = [
     ("GET", "/pairing/", REGISTRY),
     ("POST", f"/pairing/pairings/{NOBODY}/lock", EDITORS),
     ("POST", f"/my/pairings/{NOBODY}/accept", HELPERS),
+    ("GET", f"/my/pairings/{NOBODY}/contacts", HELPERS),
+    ("POST", f"/my/pairings/{NOBODY}/contacts", HELPERS),
+    ("GET", "/my/hours.pdf", HELPERS),
+    ("GET", "/pairing/unmatched", EDITORS),
+    ("GET", "/contacts/not-contacted", EDITORS),
+    ("GET", "/contacts/hours", EDITORS),
+    ("POST", "/contacts/hours.xlsx", EDITORS),
     ("GET", "/relief/", REGISTRY | {"auditor"}),
     ("GET", "/relief/new", {"admin", "fund_manager", "street_officer"}),
     ("POST", f"/relief/{NOBODY}/approve", {"admin", "approver"}),
@@ -101,8 +108,10 @@ def test_signed_out_visitors_are_sent_to_log_in(client):
 
 @pytest.mark.parametrize(("role", "shown", "hidden"), [
     ("auditor", ["/fund/", "/audit/"], ["/registry/people", "/donations/staff", "/my/pairings"]),
-    ("street_officer", ["/registry/people", "/fund/"], ["/audit/", "/donations/staff"]),
-    ("cadre", ["/my/pairings", "/visits/"], ["/registry/people", "/fund/", "/audit/"]),
+    ("street_officer", ["/registry/people", "/fund/", "/contacts/not-contacted",
+                        "/contacts/hours", "/pairing/unmatched"], ["/audit/", "/donations/staff"]),
+    ("cadre", ["/my/pairings", "/visits/"], ["/registry/people", "/fund/", "/audit/",
+                                             "/contacts/hours"]),
     ("approver", ["/registry/people", "/fund/", "/donations/staff"], ["/audit/", "/visits/"]),
     ("liaison", ["/cadres/"], ["/registry/people", "/fund/", "/jobs/"]),
 ])

@@ -35,9 +35,13 @@ class Permission(StrEnum):
     SPOT_CHECK = "spot_check"
     #: Cadres and volunteers: their own pairings and visit tasks.
     HELP_PEOPLE = "help_people"
+    #: A person's contacts and help given (on their page), who has not been contacted for a
+    #: while, and the hours given per helper and per department.
+    VIEW_CONTACTS = "view_contacts"
     #: The pairing overview, previews, the pairing roster and its export.
     VIEW_PAIRING = "view_pairing"
-    #: Run the optimiser, publish a run, lock and forbid pairs.
+    #: Run the optimiser, publish a run, lock and forbid pairs; the queue of people a decline
+    #: left without a helper.
     RUN_PAIRING = "run_pairing"
     #: The relief pages: applications and their cases.
     VIEW_RELIEF = "view_relief"
@@ -104,6 +108,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.SPOT_CHECK: frozenset({"admin", "street_officer"}),
     Permission.HELP_PEOPLE: frozenset({"cadre", "volunteer"}),
     Permission.REVIEW_HELPERS: frozenset({"admin", "street_officer"}),
+    Permission.VIEW_CONTACTS: frozenset({"admin", "street_officer"}),
     Permission.VIEW_PAIRING: frozenset({"admin", "street_officer", "fund_manager", "approver"}),
     Permission.RUN_PAIRING: frozenset({"admin", "street_officer"}),
     Permission.VIEW_RELIEF: frozenset({"admin", "fund_manager", "street_officer", "approver",

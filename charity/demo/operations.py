@@ -6,6 +6,7 @@ from sqlalchemy import func, insert, select
 
 from charity.auth.models import User
 from charity.casework.demo import load_casework
+from charity.contacts.demo import load_contacts
 from charity.demo import helpers, population
 from charity.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD, load_accounts
 from charity.demo.places import COMMUNITIES
@@ -105,6 +106,7 @@ def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
     load_helper_sign_ups()
     load_pairings()
     load_casework(today)  # after the accounts: the demo cadre and volunteer get pairings
+    load_contacts(today)  # after the pairings: their visits, talks, calls and help given
     load_fund(today)  # after the accounts, before today's gifts: a year of fund history
     load_donations(today)  # after the accounts: the demo donor gives
     return {"people": people, "cadres": cadres, "accounts": accounts}

@@ -18,10 +18,12 @@ KINDS = {
     "annual_report": _l("Annual report"),
     "sponsorship_pairing": _l("Pairing of sponsorship pledges"),
     "dashboard_pdf": _l("Dashboard PDF"),
+    "hours_export": _l("Hours given (export)"),
     "export_cleanup": _l("Removal of old export files"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
-EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf"})
+EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf",
+                     "hours_export"})
 #: The states, as the pages name them.
 STATES = {
     "queued": _l("Waiting for a worker"),

@@ -208,3 +208,21 @@ def rematch_problem(person: Person, today: date, standards: dict):
                if (p.helper_kind, p.cadre_id or p.volunteer_id) in ids]
     return problem, current
 
+
+
+def suggest_problem(volunteer: Volunteer, today: date, standards: dict):
+    """A small problem for the next suggestion to a volunteer or organisation: the enrolled
+    people of the streets they serve who have no live volunteer, and the helper alone with
+    their whole capacity; and their live pairs, which count against it."""
+    names = dict(db.session.execute(select(Street.name, Street.id)).all())
+    live = live_pairs()
+    served = {p.person_id for p in live if p.helper_kind == "volunteer"}
+    mine = [as_pair(p) for p in live if p.volunteer_id == volunteer.id]
+    helpers = [one for one in volunteers(None, {}) if one.id == volunteer.id]
+    rows = [row for street in sorted(helpers[0].streets if helpers else ())
+            if street in names for row in _people(names[street])
+            if row[0].id not in served]
+    problem = matching.Problem(
+        beneficiaries=tuple(beneficiaries(rows, live, today, standards)),
+        volunteers=tuple(helpers), forbidden=forbidden_pairs())
+    return problem, mine

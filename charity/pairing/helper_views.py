@@ -5,34 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from charity import eligibility as rules
-from charity.auth.access import note_out_of_scope
-from charity.auth.permissions import Permission, refuse, requires
+from charity.auth.permissions import Permission, requires
 from charity.extensions import db
 from charity.pairing import operations, queries
 from charity.pairing.adapter import needs_of
 from charity.pairing.forms import ConfirmForm, ReasonForm
-from charity.pairing.models import Pairing
+from charity.pairing.messages import render
+from charity.pairing.mine import helper, mine_or_404
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
 bp = Blueprint("my_pairings", __name__, url_prefix="/my")
-
-
-def _helper():
-    helper = queries.helper_of(current_user)
-    if helper is None:
-        refuse(reason="not a helper")
-    return helper
-
-
-def _mine_or_404(pairing_id) -> Pairing:
-    kind, helper_id = _helper()
-    pairing = db.session.get(Pairing, pairing_id)
-    owner = pairing and (pairing.cadre_id if kind == "cadre" else pairing.volunteer_id)
-    if pairing is None or pairing.helper_kind != kind or owner != helper_id:
-        note_out_of_scope(Pairing, pairing_id)
-        abort(404)
-    return pairing
 
 
 @bp.get("/pairings")
@@ -43,7 +26,7 @@ def pairings():
 
 
 def _render(decline_form=None, declining=None):
-    kind, helper_id = _helper()
+    kind, helper_id = helper()
     mine = db.session.scalars(queries.mine(kind, helper_id)).all()
     standards = rules.standards()
     today = local_today()
@@ -68,7 +51,7 @@ def by_household(pairings) -> list[tuple]:
 @requires(Permission.HELP_PEOPLE)
 def accept(pairing_id):
     """Take on a proposed household."""
-    pairing = _mine_or_404(pairing_id)
+    pairing = mine_or_404(pairing_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     with unit_of_work() as work:
@@ -82,13 +65,30 @@ def accept(pairing_id):
 @bp.post("/pairings/<int:pairing_id>/decline")
 @requires(Permission.HELP_PEOPLE)
 def decline(pairing_id):
-    """Decline a household, with a reason: it is offered to another helper, never to this one."""
-    pairing = _mine_or_404(pairing_id)
+    """Decline a household, with a reason: the page says whether another helper was found (or
+    that the street has it as a to-do), and shows a volunteer the next person suggested."""
+    pairing = mine_or_404(pairing_id)
     form = ReasonForm()
     if form.validate_on_submit():
         with unit_of_work() as work:
-            operations.decline(pairing, form.reason.data, user=current_user)
+            outcome = operations.decline(pairing, form.reason.data, user=current_user)
         if work.ok:
-            flash(_("Declined. The household has been offered to another helper."), "success")
-            return redirect(url_for(".pairings"))
+            _say(outcome)
+            anchor = f"pairing-{outcome.suggestion.id}" if outcome.suggestion else None
+            return redirect(url_for(".pairings", _anchor=anchor))
     return _render(form, declining=pairing.id), 400
+
+
+def _say(outcome: operations.Declined) -> None:
+    """Flash what the decline did, as it happened."""
+    if outcome.replacement is not None:
+        flash(_("Declined. A new helper has been matched with the household."), "success")
+    else:
+        flash(_("Declined. No other helper was found yet; the street has been given a "
+                "to-do: %(reason)s", reason=render(outcome.reason)), "warning")
+    if outcome.suggestion is not None:
+        flash(_("You have room for one more: %(name)s is suggested to you below; please "
+                "accept or decline.", name=outcome.suggestion.person.name), "info")
+    elif outcome.suggestion_reason is not None:
+        flash(_("No other suggestion for you now: %(reason)s",
+                reason=render(outcome.suggestion_reason)), "info")

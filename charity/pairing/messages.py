@@ -20,6 +20,7 @@ LEGACY = "legacy_text"
 MESSAGES = {
     "locked": _l("Locked by staff"),
     "rematch": _l("Re-matched after a decline"),
+    "suggested": _l("Suggested to you: you have room for one more"),
     "priority": _l("Priority: %(mark)s"),
     "continuity": _l("Continues an existing pair"),
     "same_community": _l("Same community"),
@@ -34,6 +35,7 @@ MESSAGES = {
     "no_volunteer_left": _l("No eligible volunteer or organisation has room left"),
     "no_sponsor_left": _l("No eligible sponsor has budget left"),
     "already_paired": _l("Already paired"),
+    "no_person_fits": _l("Nobody without a helper fits your skills and streets now"),
     "locked_pair_invalid": _l("A locked pair is unknown or repeated: %(kind)s #%(helper_id)s "
                               "with person #%(person_id)s"),
     "locked_pair_forbidden": _l("A locked pair is also forbidden: %(kind)s #%(helper_id)s "

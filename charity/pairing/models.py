@@ -12,11 +12,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    insert,
+    select,
     text,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from charity.database import CreatedAt, UTCDateTime, check_one_of
+from charity.audit.models import AuditEntry
+from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
 from charity.extensions import db
 from charity.registry.models import PersonRecord
 
@@ -244,3 +249,57 @@ class CrossStreetPermission(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("department_group.id"))
     street_id: Mapped[int] = mapped_column(ForeignKey("street.id"))
+
+
+class UnmatchedEntry(PersonRecord, CreatedAt, db.Model):
+    """A person a decline left without a helper of one kind: on the street officer's queue
+    until a helper of that kind is paired with them again (by a run, a re-match, a suggestion
+    or staff), when the entry closes itself (see `_close_entries`)."""
+
+    __tablename__ = "unmatched_entry"
+    __table_args__ = (
+        check_one_of("helper_kind", PAIRED_KINDS),
+        #: At most one open entry per person and helper kind.
+        Index("uq_unmatched_entry_open", "person_id", "helper_kind", unique=True,
+              sqlite_where=text("closed_at IS NULL"),
+              postgresql_where=text("closed_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    helper_kind: Mapped[str] = mapped_column(String(20))
+    #: The pairing whose decline put the person here.
+    declined_pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairing.id"))
+    #: Why the re-match found nobody: the optimiser's message as data.
+    reason: Mapped[dict] = mapped_column(JSON, default=dict)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The pairing that closed it.
+    closed_by_pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairing.id"))
+
+    declined_pairing = relationship("Pairing", foreign_keys=[declined_pairing_id])
+
+
+@event.listens_for(Session, "after_flush")
+def _close_entries(session, flush_context) -> None:
+    """Live pairings written, whatever wrote them (a run, a re-match, a suggestion, staff),
+    close their people's open queue entries of the same helper kind, and the audit log says
+    so: one look-up per flush that wrote pairings."""
+    written = {(p.person_id, p.helper_kind): p.id for p in session.new
+               if isinstance(p, Pairing) and p.status in ("proposed", "active")}
+    if not written:
+        return
+    table = UnmatchedEntry.__table__
+    connection = session.connection()
+    found = connection.execute(select(table.c.id, table.c.person_id, table.c.helper_kind).where(
+        table.c.person_id.in_({person for person, _kind in written}),
+        table.c.closed_at.is_(None))).all()
+    closing = [(entry_id, written[(person, kind)]) for entry_id, person, kind in found
+               if (person, kind) in written]
+    now = utcnow()
+    for entry_id, pairing_id in closing:
+        connection.execute(update(table).where(table.c.id == entry_id)
+                           .values(closed_at=now, closed_by_pairing_id=pairing_id))
+    if closing:
+        connection.execute(insert(AuditEntry.__table__), [
+            {"at": now, "action": "unmatched.close", "object_type": "unmatched_entry",
+             "object_id": str(entry_id), "detail": {"pairing": pairing_id}}
+            for entry_id, pairing_id in closing])

@@ -1,9 +1,11 @@
 """The pairing workflow: run, preview, publish, lock, forbid, accept, decline and re-match.
 Operations flush; the request or command commits."""
 
+from dataclasses import dataclass
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import matching
 from charity import eligibility as rules
@@ -12,7 +14,14 @@ from charity.database import utcnow
 from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing import adapter
-from charity.pairing.models import PUBLISHABLE, ForbiddenPair, MatchRun, Pairing
+from charity.pairing.models import (
+    PUBLISHABLE,
+    ForbiddenPair,
+    MatchRun,
+    Pairing,
+    UnmatchedEntry,
+    Volunteer,
+)
 from charity.registry.models import Household
 from charity.timeutil import local_today
 
@@ -162,9 +171,24 @@ def accept(pairing: Pairing, user=None) -> None:
     record("pairing.accept", "pairing", pairing.id, user=user)
 
 
-def decline(pairing: Pairing, reason: str, user=None) -> Pairing | None:
+@dataclass(frozen=True)
+class Declined:
+    """What a decline did: the re-match's new pairing, or None with the re-match's reason and
+    the person's entry on the street's queue of unmatched people; and for a volunteer with
+    room left, the next person proposed to them (or None, with the reason)."""
+
+    replacement: Pairing | None
+    reason: dict
+    queued: UnmatchedEntry | None = None
+    suggestion: Pairing | None = None
+    suggestion_reason: dict | None = None
+
+
+def decline(pairing: Pairing, reason: str, user=None) -> Declined:
     """The helper declines: the pair is forbidden from now on and the person is re-matched at
-    once with the best helper left, changing no other pair. Returns the new pairing, if any."""
+    once with the best helper left, changing no other pair. If nobody is found the person goes
+    on their street's queue of unmatched people with the re-match's reason. A volunteer (or
+    organisation) with room left is proposed the next person who fits them."""
     if pairing.status not in adapter.LIVE:
         raise PairingError(_l("Only a live pairing can be declined."))
     if not reason.strip():
@@ -175,11 +199,18 @@ def decline(pairing: Pairing, reason: str, user=None) -> Pairing | None:
     _forbidden(pairing.helper_kind, helper_id, pairing.person_id, "declined")
     db.session.flush()
     record("pairing.decline", "pairing", pairing.id, user=user, reason=reason.strip())
-    return rematch(pairing, user)
+    replacement, why = rematch(pairing, user)
+    queued = None if replacement else enqueue(pairing, why, user)
+    if pairing.helper_kind != "volunteer" or not has_room(pairing.volunteer):
+        return Declined(replacement, why, queued)
+    suggestion, suggestion_reason = suggest(pairing.volunteer, user)
+    return Declined(replacement, why, queued, suggestion, suggestion_reason)
 
 
-def rematch(declined: Pairing, user=None) -> Pairing | None:
-    """Offer the person of a declined pairing to the next best helper of the same kind."""
+def rematch(declined: Pairing, user=None) -> tuple[Pairing | None, dict]:
+    """Offer the person of a declined pairing to the next best helper of the same kind.
+    Returns the new pairing (or None) and the re-match's message as stored data (why nobody
+    was found, or "rematch")."""
     standards = rules.standards(current_app.config)
     problem, current = adapter.rematch_problem(declined.person, local_today(), standards)
     kind = "cadre" if declined.helper_kind == "cadre" else (
@@ -189,13 +220,55 @@ def rematch(declined: Pairing, user=None) -> Pairing | None:
     if outcome.pair is None:
         record("pairing.rematch", "person", declined.person_id, user=user,
                result=outcome.reason.as_json())
-        return None
-    new_kind = "cadre" if outcome.pair.helper_kind == "cadre" else "volunteer"
-    pairing = Pairing(person_id=declined.person_id, helper_kind=new_kind,
-                      cadre_id=outcome.pair.helper_id if new_kind == "cadre" else None,
-                      volunteer_id=outcome.pair.helper_id if new_kind == "volunteer" else None,
-                      reasons=_stored(outcome.pair.reasons))
+        return None, outcome.reason.as_json()
+    pairing = _proposed(outcome.pair)
+    record("pairing.rematch", "pairing", pairing.id, user=user, replaces=declined.id)
+    return pairing, outcome.reason.as_json()
+
+
+def _proposed(pair: matching.Pair) -> Pairing:
+    """A pair of the optimiser's as a new proposal to its helper."""
+    kind = "cadre" if pair.helper_kind == "cadre" else "volunteer"
+    pairing = Pairing(person_id=pair.beneficiary_id, helper_kind=kind,
+                      cadre_id=pair.helper_id if kind == "cadre" else None,
+                      volunteer_id=pair.helper_id if kind == "volunteer" else None,
+                      reasons=_stored(pair.reasons))
     db.session.add(pairing)
     db.session.flush()
-    record("pairing.rematch", "pairing", pairing.id, user=user, replaces=declined.id)
     return pairing
+
+
+def enqueue(declined: Pairing, reason: dict, user=None) -> UnmatchedEntry:
+    """Put the person of a declined pairing on their street's queue of unmatched people, with
+    the re-match's reason (an entry already open for them and that kind is kept)."""
+    entry = db.session.scalar(select(UnmatchedEntry).filter_by(
+        person_id=declined.person_id, helper_kind=declined.helper_kind, closed_at=None))
+    if entry is None:
+        entry = UnmatchedEntry(person_id=declined.person_id, helper_kind=declined.helper_kind,
+                               declined_pairing_id=declined.id, reason=reason)
+        db.session.add(entry)
+        db.session.flush()
+        record("unmatched.open", "unmatched_entry", entry.id, user=user,
+               person=declined.person_id, reason=reason)
+    return entry
+
+
+def has_room(volunteer: Volunteer) -> bool:
+    """Whether a volunteer or organisation takes fewer people than their capacity."""
+    load = db.session.scalar(select(func.count(Pairing.id)).where(
+        Pairing.volunteer_id == volunteer.id, Pairing.status.in_(adapter.LIVE)))
+    return volunteer.active and load < volunteer.capacity
+
+
+def suggest(volunteer: Volunteer, user=None) -> tuple[Pairing | None, dict]:
+    """Propose to a volunteer or organisation with room left the next person who fits them
+    (the optimiser's choice among the people of their streets with no volunteer). Returns the
+    proposal, or None with the reason."""
+    standards = rules.standards(current_app.config)
+    problem, current = adapter.suggest_problem(volunteer, local_today(), standards)
+    outcome = matching.suggest(problem, current, (adapter.solver_kind(volunteer), volunteer.id))
+    if outcome.pair is None:
+        return None, outcome.reason.as_json()
+    pairing = _proposed(outcome.pair)
+    record("pairing.suggest", "pairing", pairing.id, user=user, volunteer=volunteer.id)
+    return pairing, outcome.reason.as_json()

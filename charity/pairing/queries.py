@@ -4,7 +4,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from charity.district.models import Department, DepartmentGroup, Street
-from charity.pairing.models import Cadre, MatchRun, Pairing, Volunteer
+from charity.pairing.models import Cadre, MatchRun, Pairing, UnmatchedEntry, Volunteer
 from charity.registry.models import Household, Person
 
 LIVE = ("proposed", "active")
@@ -91,4 +91,15 @@ def roster(scope: int | None) -> Select:
              .outerjoin(Volunteer, Volunteer.id == Pairing.volunteer_id)
              .where(Pairing.status.in_(LIVE))
              .order_by(Street.position, Pairing.person_id, Pairing.helper_kind))
+    return query if scope is None else query.where(Household.street_id == scope)
+
+
+def unmatched(scope: int | None) -> Select:
+    """Open entries of the queue of people a decline left without a helper, of the street
+    ``scope`` (any if None), oldest first, with person and household loaded."""
+    query = (select(UnmatchedEntry).join(Person, Person.id == UnmatchedEntry.person_id)
+             .join(Household, Household.id == Person.household_id)
+             .where(UnmatchedEntry.closed_at.is_(None))
+             .options(joinedload(UnmatchedEntry.person).joinedload(Person.household))
+             .order_by(UnmatchedEntry.created_at, UnmatchedEntry.id))
     return query if scope is None else query.where(Household.street_id == scope)

@@ -155,3 +155,13 @@ def export(fmt):
     job, started = jobs.start("pairing_export", tasks.export_key(scope, fmt), user=current_user,
                               street_id=scope, params={"ext": fmt})
     return shown(job, started)
+
+
+@bp.get("/unmatched")
+@requires(Permission.RUN_PAIRING)
+def unmatched():
+    """The street's queue: people a decline left without a helper, with the re-match's
+    reason and the day; an entry leaves the queue by itself once they are paired again."""
+    page = db.paginate(queries.unmatched(street_scope()), page=page_arg(), per_page=50,
+                       error_out=False)
+    return render_template("pairing/unmatched.html", page=page)

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from charity.auth.access import scoped_or_404, street_scope
-from charity.auth.permissions import Permission, guard, requires
+from charity.auth.permissions import Permission, can, guard, requires
+from charity.contacts.queries import history
 from charity.district import queries as district_queries
 from charity.extensions import db
 from charity.forms import choices
@@ -73,8 +74,10 @@ def _person_or_404(person_id):
 def _render_person(person, status_form=None, full_id=None, status=200, guardian_phone=None):
     commit_alone(operations.health_viewed, person, current_user, "registry.person")
     status_form = status_form or StatusForm(formdata=None, effective_date=local_today())
+    contacts = history(person.id) if can(Permission.VIEW_CONTACTS) else None
     return render_template("registry/person.html", person=person, status_form=status_form,
-                           full_id=full_id, guardian_phone=guardian_phone), status
+                           full_id=full_id, guardian_phone=guardian_phone,
+                           contacts=contacts), status
 
 
 @bp.get("/people/<int:person_id>")
