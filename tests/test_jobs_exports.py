@@ -222,7 +222,8 @@ def test_an_export_file_is_removed_after_its_days_and_its_download_says_so(clien
     assert client.get(f"/jobs/{young.id}/download").status_code == 200
 
 
-def test_the_cli_export_runs_the_export_job_here_when_no_worker_answers(runner, tmp_path):
+def test_the_cli_export_runs_the_export_job_here_when_no_worker_answers(runner, tmp_path,
+                                                                        client, auth):
     two_streets()
     before = roster_csv(db.session.execute(queries.roster(None)).all())
     result = runner.invoke(args=["match", "export", "--format", "csv"])
@@ -230,6 +231,9 @@ def test_the_cli_export_runs_the_export_job_here_when_no_worker_answers(runner, 
     job = db.session.scalar(select(Job))
     assert (job.kind, job.state, job.params["ext"], job.attempts) == \
         ("pairing_export", "succeeded", "csv", 1)
+    auth.login(UserFactory(role="admin"))
+    assert "the command line" in client.get(f"/jobs/{job.id}?lang=en").get_data(as_text=True)
+    assert "the command line" in client.get("/jobs/?lang=en").get_data(as_text=True)
     kept = Path(current_app.instance_path) / "exports" / f"{job.id}.csv"
     assert kept.read_bytes().decode("utf-8-sig") == before
     assert result.stdout == before.replace("\r\n", "\n")  # as click's runner reads it

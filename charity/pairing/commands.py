@@ -67,7 +67,8 @@ def export(fmt, output):
     group street) as the export job the pages start: its steps are printed (on stderr) as it
     goes, on a worker or, when none answers, in this process; then where its file is."""
     job = start_and_follow("pairing_export", tasks.export_key(None, fmt),
-                           lambda line: click.echo(line, err=True), params={"ext": fmt})
+                           lambda line: click.echo(line, err=True),
+                           params={"ext": fmt, "from": "cli"})
     if job.state != "succeeded":
         raise click.ClickException(f"job {job.id} {job.state}: {error_text(job.error)}")
     path = exports.path(job)
