@@ -131,3 +131,23 @@ def test_a_failed_component_fails_the_run_saving_nothing(session, on_workers, mo
     db.session.refresh(job)
     assert job.state == "failed" and job.error["code"] == "internal"
     assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 0
+
+
+def test_a_component_that_cannot_ask_the_database_solves_and_the_merge_asks_again(
+        session, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from charity.jobs import runner
+
+    def busy(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    job = Job(kind="pairing_run", key="k", state="failed", attempts=1, updated_at=utcnow())
+    db.session.add(job)
+    db.session.commit()
+    assert not runner.is_current(job.id, 1)
+    with monkeypatch.context() as patched:
+        patched.setattr(db.session, "get", busy)
+        assert runner.is_current(job.id, 1)  # solve; the merge checks again
+    assert components.components_merged([{"failed": True}], job_id=job.id, attempt=1,
+                                        tolerance=5, tasks=[]) == "skipped"

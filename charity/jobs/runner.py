@@ -203,13 +203,18 @@ def job_continuation(name: str, *, transient: tuple = TRANSIENT, max_retries: in
 
 def is_current(job_id: int, attempt: int) -> bool:
     """Whether the job still runs its attempt `attempt` (a task it handed work to checks before
-    starting); the read ends its transaction at once, so that nothing (nor SQLite's write lock)
-    is held through the work that follows."""
+    starting, to spare work no one will use); the read ends its transaction at once, so that
+    nothing (nor SQLite's write lock) is held through the work that follows. A database that
+    cannot answer now counts as yes: the task that finishes the job checks again."""
     try:
         job = db.session.get(Job, job_id)
-        return job is not None and job.state in ACTIVE and job.attempts == attempt
-    finally:
+        current = job is not None and job.state in ACTIVE and job.attempts == attempt
         db.session.commit()
+        return current
+    except OperationalError:
+        db.session.rollback()
+        log.warning("job %s: could not tell whether attempt %s is current", job_id, attempt)
+        return True
 
 
 def count_done(job_id: int, attempt: int) -> None:

@@ -85,8 +85,8 @@ def solve_component(job_id: int, attempt: int, payload: dict, deadline: float) -
     time); its result and its people, as JSON."""
     if not is_current(job_id, attempt):
         return {"skipped": True}
-    part = transport.load(payload)
     try:
+        part = transport.load(payload)
         result = matching.solve(time_left(part, deadline - time.time()))
     except Exception:
         log.exception("job %s: a component failed", job_id)
