@@ -135,7 +135,9 @@ def test_the_bound_of_a_run_stopped_at_once_is_true(problem):
     full = solve(replace(problem, candidate_limit=None))
     for proof, exact in zip(stopped.layers, full.layers, strict=True):
         assert exact.status != "FEASIBLE" and exact.objective <= proof.bound
-        if proof.status != "INFEASIBLE":
+        # an UNKNOWN layer stopped with a quota minimum unmet: its pairs break that rule, so
+        # their reward may exceed the optimum of pairs that keep it (found by hypothesis)
+        if proof.status not in ("INFEASIBLE", "UNKNOWN"):
             assert proof.objective <= exact.objective
         if proof.status == "OPTIMAL":
             assert proof.objective == exact.objective
