@@ -28,12 +28,21 @@ alike, building the instance included) is its own:
   (:func:`matching.generate.city_instance`; 100 districts = 1.2M people, every rule, each
   district's sponsors pledged within it), split by :func:`matching.components` and solved on
   a pool of each ``--workers`` count, every component proven on its own; prints the wall time
-  and the speed-up of the most workers over one.
+  and the speed-up of the most workers over one. The workers are processes, not Celery
+  workers: a benchmark needs no Redis server, and it times what the pairing job's tasks do
+  (``charity.pairing.components``) but the broker's hop: each component goes to a warm pool
+  (the optimiser loaded, as in a running worker) as the job's JSON (``matching.transport``),
+  is solved, comes back as JSON and is merged (``matching.merge``); the wall time runs from
+  the first component sent to the merged result. Each row runs in a process of its own that
+  builds the city (not timed); its memory peak is that process's (the whole city, the
+  payloads, the merged result), the largest pool process's is in the note. Every row must
+  give the first row's pairs, objective, bound and statuses, and says whether it does.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import os
 import resource
@@ -47,7 +56,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matching import Message, components, district_instance, rematch, solve  # noqa: E402
+from matching import (  # noqa: E402
+    Message,
+    components,
+    district_instance,
+    merge,
+    rematch,
+    solve,
+    transport,
+)
 from matching.baseline import greedy, plain_cpsat  # noqa: E402
 from matching.candidates import banned_pairs, eligible  # noqa: E402
 from matching.generate import city_instance, with_households  # noqa: E402
@@ -277,33 +294,89 @@ def run_baselines(scale: float, factor: float, with_cpsat: bool) -> None:
           found["objective"], None, found["peak"], note)
 
 
-def _component_row(problem) -> dict:
-    """One component solved: a picklable summary (a Result holds mapping proxies)."""
-    result = solve(problem)
-    return {"status": result.status, "objective": result.objective, "bound": result.bound,
-            "pairs": len(result.pairs), "peak": _peak_mb()}
+def _ready(barrier) -> None:
+    """A pool process's start, once it has loaded this script and with it the optimiser (as a
+    running Celery worker has): wait until every process of the pool has, so that the timing
+    starts with a warm pool."""
+    barrier.wait()
+
+
+def _component_task(payload: dict) -> dict:
+    """What the pairing job's component task does (``charity.pairing.components``): the
+    component from JSON, solved, its result back as JSON; with this process's memory peak."""
+    cpu = time.process_time()
+    result = solve(transport.load(payload))
+    return {"result": transport.dump(result), "status": result.status, "peak": _peak_mb(),
+            "cpu": time.process_time() - cpu}
+
+
+def city_row(districts: int, scale: float, count: int) -> dict:
+    """One city row, in a process of its own (its memory peak is its own): the city built and
+    split (not timed), then, timed, each component sent as JSON to a warm pool of ``count``
+    processes, solved, sent back and merged (``matching.merge``)."""
+    city = city_instance(districts, scale)
+    parts = components(city)
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(count + 1)
+    with context.Pool(count, initializer=_ready, initargs=(barrier,)) as pool:
+        barrier.wait()
+        start = time.perf_counter()
+        found = pool.map(_component_task, [transport.dump(part) for part in parts], chunksize=1)
+        merged = merge([transport.load(one["result"]) for one in found],
+                       tolerance=city.balance_tolerance)
+        wall = time.perf_counter() - start
+    statuses = Counter(one["status"] for one in found)
+    keys = hashlib.sha256(repr([pair.key for pair in merged.pairs]).encode()).hexdigest()
+    return {"people": len(city.beneficiaries), "parts": len(parts), "wall": wall,
+            "work": merged.seconds, "cpu": sum(one["cpu"] for one in found),
+            "status": merged.status, "objective": merged.objective,
+            "bound": merged.bound, "pairs": len(merged.pairs), "keys": keys,
+            "statuses": dict(statuses), "layers": [(p.layer, p.status) for p in merged.layers],
+            "peak": _peak_mb(), "worker_peak": max(one["peak"] for one in found)}
+
+
+def _in_own_parent(function, *args) -> dict:
+    """``function(*args)`` in a process of its own that may start a pool of its own (a pool's
+    processes may not)."""
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        out = manager.dict()
+        process = context.Process(target=_into, args=(out, function, args))
+        process.start()
+        process.join()
+        if process.exitcode != 0:
+            raise RuntimeError(f"{function.__name__}{args} ended with {process.exitcode}")
+        return dict(out)
+
+
+def _into(out, function, args) -> None:
+    out.update(function(*args))
 
 
 def run_city(districts: int, scale: float, workers: list[int]) -> None:
-    """The city row: components solved on pools of each size in ``workers``."""
-    start = time.perf_counter()
-    parts = components(city_instance(districts, scale))
-    print(f"# city of {districts} districts at {scale:g}x: "
-          f"{sum(len(p.beneficiaries) for p in parts)} people in {len(parts)} components, "
-          f"built and split in {time.perf_counter() - start:.1f} s")
-    walls = {}
+    """The city rows: the components solved on warm pools of each size in ``workers``
+    (processes, each one a Celery worker's stand-in: see the module's doc), each row checked
+    against the first (the same pairs, objective, bound and statuses)."""
+    walls, first = {}, None
     for count in workers:
-        start = time.perf_counter()
-        with multiprocessing.get_context("spawn").Pool(count) as pool:
-            rows = pool.map(_component_row, parts, chunksize=1)
-        walls[count] = time.perf_counter() - start
-        statuses = Counter(row["status"] for row in rows)
-        status = "OPTIMAL" if set(statuses) == {"OPTIMAL"} else str(dict(statuses))
-        _line(districts, f"city, {count} worker(s)", status, walls[count],
-              sum(row["objective"] for row in rows), sum(row["bound"] for row in rows),
-              max(_peak_mb(), *(row["peak"] for row in rows)),
-              f"{sum(row['pairs'] for row in rows)} pairs; each component proven on its own" +
-              ("; " + _goal(walls[count], 60.0) if districts == 100 and scale == 1.0 else ""))
+        row = _in_own_parent(city_row, districts, scale, count)
+        if first is None:
+            first = row
+            print(f"# city of {districts} districts at {scale:g}x: {row['people']} people in "
+                  f"{row['parts']} components; load average {os.getloadavg()[0]:.1f} on "
+                  f"{os.cpu_count()} cores")
+        walls[count] = row["wall"]
+        same = all(row[k] == first[k] for k in ("keys", "objective", "bound", "status",
+                                                "layers"))
+        _line(districts, f"city, {count} worker(s)", row["status"], row["wall"],
+              row["objective"], row["bound"], row["peak"],
+              f"{row['pairs']} pairs; solves {row['work']:.1f} s (CPU {row['cpu']:.1f} s); "
+              f"largest worker "
+              f"{row['worker_peak']:.0f} MB; each component proven on its own "
+              f"({row['statuses']}); "
+              f"{'same' if same else 'NOT THE SAME'} pairs, objective, bound and statuses as "
+              f"{workers[0]} worker(s)" +
+              ("; " + _goal(row["wall"], 60.0) if districts == 100 and scale == 1.0 else ""))
     if len(walls) > 1:
         print(f"      speed-up of {max(walls)} workers over {min(walls)}: "
               f"{walls[min(walls)] / walls[max(walls)]:.2f}x")

@@ -112,6 +112,10 @@ class Config:
     CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "0"))
     #: Run jobs at once in the process that starts them (the tests do).
     CELERY_TASK_ALWAYS_EAGER = False
+    #: Whether a pairing run that splits into independent components solves each as a task of
+    #: its own on any worker (see charity/pairing/components.py): "auto" (the default) when the
+    #: queue is shared (Redis), not on the embedded filesystem queue; "1" always, "0" never.
+    PAIRING_COMPONENT_TASKS = os.environ.get("PAIRING_COMPONENT_TASKS", "auto")
     #: Days an export's file (personal data) is kept after its job ended; then it is removed.
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
     #: Days a sponsorship pledge waits for its first gift; then it expires and pairs nobody.

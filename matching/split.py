@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -162,7 +162,8 @@ def _union(mappings) -> MappingProxyType:
     return MappingProxyType(dict(sorted(merged.items())))
 
 
-def merge(results: Iterable[Result], problem: Problem | None = None) -> Result:
+def merge(results: Iterable[Result], problem: Problem | None = None, *,
+          tolerance: int | None = None) -> Result:
     """One result from the results of a problem's components.
 
     Objectives, bounds and parts add; the status is OPTIMAL only if every component's is (the
@@ -170,8 +171,8 @@ def merge(results: Iterable[Result], problem: Problem | None = None) -> Result:
     conflicts, quota violations and split households are the union (household counts add);
     ``seconds`` is their sum (the work, not the
     wall time of parallel workers). Balance notes compare a street with the whole district:
-    given the whole ``problem`` they are worded over the merged coverage, else they are each
-    component's own.
+    given the whole ``problem`` (or only its ``balance_tolerance`` as ``tolerance``, all they
+    read of it) they are worded over the merged coverage, else they are each component's own.
     """
     results = list(results)
     parts: dict[str, int] = defaultdict(int)
@@ -179,6 +180,8 @@ def merge(results: Iterable[Result], problem: Problem | None = None) -> Result:
         for name, value in result.parts.items():
             parts[name] += value
     coverage = _union(result.coverage for result in results)
+    if problem is None and tolerance is not None:
+        problem = Problem((), balance_tolerance=tolerance)
     notes = tuple(balance_notes(problem, dict(coverage))) if problem is not None else \
         tuple(note for result in results for note in result.notes)
     return Result(
@@ -202,14 +205,29 @@ def merge(results: Iterable[Result], problem: Problem | None = None) -> Result:
     )
 
 
-def solve_split(problem: Problem) -> Result:
+def solve_split(problem: Problem,
+                solved: Callable[[int, int], None] | None = None) -> Result:
     """:func:`matching.solve` component by component (:func:`components`), merged; each
-    component gets the time left of ``problem.time_limit_s``."""
+    component gets the time left of ``problem.time_limit_s``. ``solved(done, total)`` hears
+    the number of components before the first is solved, then each one solved (a progress
+    bar)."""
     parts = components(problem)
+    if solved is not None:
+        solved(0, len(parts))
     if len(parts) == 1:
-        return solve(problem)
+        result = solve(problem)
+        if solved is not None:
+            solved(1, 1)
+        return result
     deadline, results = time.perf_counter() + problem.time_limit_s, []
     for part in parts:
-        left = max(deadline - time.perf_counter(), 0.0)
-        results.append(solve(replace(part, time_limit_s=left)))
+        results.append(solve(time_left(part, deadline - time.perf_counter())))
+        if solved is not None:
+            solved(len(results), len(parts))
     return merge(results, problem)
+
+
+def time_left(part: Problem, seconds: float) -> Problem:
+    """``part`` with ``seconds`` (none if negative) left of its problem's time limit: what a
+    component is given when it starts, in this process or on another worker."""
+    return replace(part, time_limit_s=max(seconds, 0.0))

@@ -55,23 +55,23 @@ def test_a_retried_job_starts_its_progress_again(client, auth, monkeypatch):
     the failed attempt did (it showed 'Started' at 66%)."""
     from sqlalchemy.exc import OperationalError
 
-    from charity.pairing import operations as pairing
+    from charity.jobs.runner import Progress
+    from charity.pairing import components
     from tests.jobs import job_status
     from tests.test_jobs import small_street
 
     small_street()
     auth.login(factories.user("admin"))
-    real, seen = pairing.run, []
+    real, seen = components.scope, []
 
-    def flaky(*args, progress, **kwargs):
-        job = db.session.scalar(select(Job))
+    def flaky(job):  # the first thing a pairing run does
         seen.append((job.done, job.total, job.progress_code, job.percent))
         if len(seen) == 1:
-            progress(2, 3, "saving")
+            Progress(job)(2, 3, "saving")
             raise OperationalError("SELECT 1", {}, Exception("database is locked"))
-        return real(*args, progress=progress, **kwargs)
+        return real(job)
 
-    monkeypatch.setattr(pairing, "run", flaky)
+    monkeypatch.setattr(components, "scope", flaky)
     status = job_status(client, client.post("/pairing/runs", data={"street": ""}))
     assert status["state"] == "succeeded"
     assert seen[1] == (0, 0, "started", 0)
@@ -151,7 +151,7 @@ def test_a_run_stopped_with_a_minimum_unmet_is_neither_infeasible_nor_publishabl
     from tests.test_pairing_workflow import small_district
 
     real = matching.solve
-    monkeypatch.setattr(pairing.matching, "solve",
+    monkeypatch.setattr(pairing.matching.split, "solve",  # what solve_split calls
                         lambda problem: replace(real(problem), status="UNKNOWN"))
     small_district()
     auth.login(factories.user("admin"))
@@ -171,27 +171,46 @@ def test_a_run_stopped_with_a_minimum_unmet_is_neither_infeasible_nor_publishabl
     assert match_run.state == "preview"
 
 
-def test_the_embedded_workers_start_fails_the_jobs_its_last_run_left_running(client, auth):
+def test_the_embedded_workers_start_retries_the_jobs_its_last_run_left_running(
+        client, auth, monkeypatch):
     """`make run` stopped mid-run (its worker killed): the filesystem transport had taken the
     message, so the job never ran again, yet it said 'Running' and held its key for 30
-    minutes (a new run led to the dead job). The worker's next start fails it, with why."""
+    minutes (a new run led to the dead job). The worker's next start sends it once more as
+    its next attempt while it has attempts left, and fails it, saying why, when it has none."""
     from celery.signals import worker_ready
 
     from charity.jobs import operations as jobs
 
     auth.login(factories.user("admin"))
-    left = Job(kind="pairing_run", key="pairing_run:district", state="running",
-               progress_code="solving", done=1, total=3, updated_at=utcnow())
+    allowed = jobs.attempts_allowed("pairing_export")
+    assert allowed == 6  # once, and 5 retries
+    left = Job(kind="pairing_export", key="pairing_export:csv:district", state="running",
+               params={"ext": "csv"}, progress_code="writing", done=1, total=2, attempts=1,
+               updated_at=utcnow())
+    spent = Job(kind="pairing_run", key="pairing_run:district", state="running",
+                progress_code="solving", done=1, total=3, attempts=allowed,
+                updated_at=utcnow())
     waiting = Job(kind="allocation_run", key="allocation_run", updated_at=utcnow())
-    db.session.add_all([left, waiting])
+    db.session.add_all([left, spent, waiting])
     db.session.commit()
+    sent = []
+    monkeypatch.setattr(jobs, "send", lambda job: sent.append(job.id))
     worker_ready.send(sender=None)
-    db.session.refresh(left)
-    db.session.refresh(waiting)
-    assert left.state == "failed" and waiting.state == "queued"
+    for job in (left, spent, waiting):
+        db.session.refresh(job)
+    assert sent == [left.id]  # sent once; the queued one still has its message
+    assert (left.state, spent.state, waiting.state) == ("retrying", "failed", "queued")
     status = client.get(f"/jobs/{left.id}.json?lang=en").get_json()
-    assert "stopped before the job ended" in status["error"]
+    assert "it is tried again, attempt 2 of 6" in status["error"]
+    assert "stopped before the job ended" in client.get(
+        f"/jobs/{spent.id}.json?lang=en").get_json()["error"]
     assert jobs.active("pairing_run:district") is None
+    assert jobs.active("pairing_export:csv:district") == left  # its key is still held
+    monkeypatch.undo()
+    jobs.send(left)  # the message the worker takes next (the tests run jobs at once)
+    db.session.refresh(left)
+    assert (left.state, left.attempts, left.error) == ("succeeded", 2, None)
+    assert client.get(f"/jobs/{left.id}.json").get_json()["result_url"].endswith("/download")
 
 
 def test_a_job_page_and_the_history_say_when_a_job_had_no_news(client, auth):

@@ -80,7 +80,7 @@ def test_cli_pairing_export_writes_hostile_texts_as_text(runner, tmp_path):
     assert runner.invoke(args=["match", "export", "--format", "xlsx", "--output",
                                str(output)]).exit_code == 0
     assert_no_formula(output.read_bytes(), HOSTILE)
-    exported = runner.invoke(args=["match", "export", "--format", "csv"]).output
+    exported = runner.invoke(args=["match", "export", "--format", "csv"]).stdout
     assert "'=HYPERLINK(" in exported and "\n=" not in exported
 
 

@@ -220,3 +220,62 @@ def test_an_export_file_is_removed_after_its_days_and_its_download_says_so(clien
     assert gone.status_code == 410
     assert "exports hold personal data and are kept 7 days" in gone.get_data(as_text=True)
     assert client.get(f"/jobs/{young.id}/download").status_code == 200
+
+
+def test_the_cli_export_runs_the_export_job_here_when_no_worker_answers(runner, tmp_path,
+                                                                        client, auth):
+    two_streets()
+    before = roster_csv(db.session.execute(queries.roster(None)).all())
+    result = runner.invoke(args=["match", "export", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    job = db.session.scalar(select(Job))
+    assert (job.kind, job.state, job.params["ext"], job.attempts) == \
+        ("pairing_export", "succeeded", "csv", 1)
+    auth.login(UserFactory(role="admin"))
+    assert "the command line" in client.get(f"/jobs/{job.id}?lang=en").get_data(as_text=True)
+    assert "the command line" in client.get("/jobs/?lang=en").get_data(as_text=True)
+    kept = Path(current_app.instance_path) / "exports" / f"{job.id}.csv"
+    assert kept.read_bytes().decode("utf-8-sig") == before
+    assert result.stdout == before.replace("\r\n", "\n")  # as click's runner reads it
+    steps = result.stderr.splitlines()
+    assert "no worker answers; it runs in this process" in steps[0]
+    # each step as the runner reported it, then the end, then where the file is
+    assert [line for line in steps if "(1/2)" in line or "(0/2)" in line] == [
+        "  正在读取记录 (0/2)", "  正在写入文件 (1/2)"]
+    assert steps[-1] == f"job {job.id}: the file is {kept}"
+    output = tmp_path / "roster.xlsx"
+    again = runner.invoke(args=["match", "export", "--format", "xlsx", "--output", str(output)])
+    assert again.exit_code == 0, again.output
+    assert again.stdout == "" and f"copied to {output}" in again.stderr
+    second = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    assert output.read_bytes() == (Path(current_app.instance_path) / "exports" /
+                                   f"{second.id}.xlsx").read_bytes()
+
+
+def test_the_cli_export_follows_the_job_a_worker_runs(runner, monkeypatch):
+    from charity.jobs import follow
+
+    two_streets()
+    sent = []
+    monkeypatch.setattr(follow, "worker_answers", lambda: True)
+    monkeypatch.setattr("charity.jobs.operations.send", lambda job: sent.append(job.id) or
+                        current_app.extensions["celery"].tasks["jobs.pairing_export"]
+                        .apply_async(args=[job.id]))
+    result = runner.invoke(args=["match", "export"])
+    assert result.exit_code == 0, result.output
+    job = db.session.scalar(select(Job))
+    assert sent == [job.id] and job.state == "succeeded"
+    assert "a worker runs it" in result.stderr and "已完成: 已完成 (2/2)" in result.stderr
+
+
+def test_the_cli_export_says_when_its_job_failed(runner, monkeypatch):
+    from charity.pairing import tasks
+
+    def broken(rows):
+        raise ValueError("no")
+
+    monkeypatch.setattr(tasks, "roster_csv", broken)
+    result = runner.invoke(args=["match", "export"])
+    assert result.exit_code == 1 and result.stdout == ""
+    job = db.session.scalar(select(Job))
+    assert job.state == "failed" and f"job {job.id} failed" in result.stderr

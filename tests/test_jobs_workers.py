@@ -1,7 +1,10 @@
 """Jobs on real workers: two Celery worker processes on Redis (as at scale), a SQLite file
 shared with them. A district's pairing, split into one job per street plus the whole district,
 gives the same pairs as the same runs in this process; a job whose worker process is killed
-mid-run is given to a worker again and completes once.
+mid-run is given to a worker again and completes once. A run's independent components (a
+city's districts, streets no helper links) are solved as tasks on both workers and merged into
+what `matching.solve_split` gives in one process, and a component whose worker dies is solved
+again, the run completing once.
 
 Needs Redis (CI has it): SONGTAN_TEST_REDIS, default redis://127.0.0.1:6379/9 (the result
 backend uses the next database number)."""
@@ -16,6 +19,7 @@ from contextlib import contextmanager
 
 import flask_migrate
 import pytest
+from celery import group
 from sqlalchemy import func, select
 
 from charity import create_app
@@ -27,9 +31,13 @@ from charity.jobs import operations as jobs
 from charity.jobs.models import Job
 from charity.jobs.operations import send
 from charity.jobs.runner import keep
+from charity.pairing import components, tasks
 from charity.pairing import operations as pairing
-from charity.pairing import tasks
 from charity.pairing.models import MatchRun
+from matching import components as split
+from matching import merge, solve_split
+from matching.generate import city_instance
+from matching.transport import dump, load
 from tests import factories
 from tests.conftest import TEST_CONFIG
 from tests.factories import CadreFactory, PersonFactory, VolunteerFactory
@@ -55,8 +63,8 @@ def require_redis():
 
     try:
         for url in redis_urls():
-            client = redis.Redis.from_url(url, socket_connect_timeout=1)
-            client.flushdb()  # our own test databases: no old messages
+            with redis.Redis.from_url(url, socket_connect_timeout=1) as client:
+                client.flushdb()  # our own test databases: no old messages
     except redis.exceptions.ConnectionError as error:
         reason = f"needs Redis at {REDIS} (set SONGTAN_TEST_REDIS; CI has it): {error}"
         if os.environ.get("SONGTAN_REQUIRE_REDIS") == "1":
@@ -89,6 +97,11 @@ def district(tmp_path):
     yield app, path
     with app.app_context():
         db.engine.dispose()
+    # no connection to Redis is left for the garbage collector (a ResourceWarning, an error)
+    celery = app.extensions["celery"]
+    celery.backend.result_consumer.stop()
+    celery.backend.client.connection_pool.disconnect()
+    celery.close()
 
 
 @contextmanager
@@ -142,6 +155,29 @@ def wait_for(app, job_ids, seconds=120) -> list[Job]:
         time.sleep(0.3)
 
 
+def kill_the_first_that_received(app, started, holder, marker: str, job_id: int):
+    """Kill the pool process of the first worker whose log shows `marker` (it waits inside its
+    task for the write lock `holder` has), let the lock go, and wait for the job: the job,
+    and the workers' logs, which must show the loss."""
+    deadline = time.monotonic() + 60
+    while not (busy := [(p, log) for p, log in started if marker in log.read_text()]):
+        assert time.monotonic() < deadline, f"no worker received {marker}"
+        time.sleep(0.1)
+    time.sleep(1)
+    process, _log = busy[0]
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                              text=True, check=True).stdout.split()
+    for child in children:  # the pool process running the task dies without a word
+        os.kill(int(child), signal.SIGKILL)
+    time.sleep(1)
+    holder.rollback()
+    holder.close()
+    (finished,) = wait_for(app, [job_id])
+    logs = "".join(log.read_text() for _p, log in started)
+    assert "WorkerLostError" in logs or "Worker exited prematurely" in logs
+    return finished, logs
+
+
 def pairs_of(match_run: MatchRun) -> list:
     return sorted(tuple(p[:3]) for p in match_run.summary["pairs"])
 
@@ -166,6 +202,43 @@ def test_a_split_district_run_on_two_workers_gives_the_same_pairs(district, tmp_
         assert [pairs_of(run) for run in runs] == expected
         assert [run.street_id for run in runs] == ids
     assert all("succeeded in" in log for log in logs), "each worker should have run a job"
+    # the district's three streets, which no helper links, were three tasks, then merged
+    assert (done[0].done, done[0].total) == (3, 3)
+    assert sum(log.count("pairing.component[") for log in logs) >= 3 * 2  # received, ended
+    assert "pairing.components_merged[" in "".join(logs)
+
+
+def test_a_citys_components_on_two_workers_give_what_one_process_gives(district, tmp_path):
+    app, path = district
+    city = city_instance(2, scale=0.02, seed=11)
+    parts = split(city)
+    assert len(parts) >= 2  # a component per district at least
+    whole = solve_split(city)
+    with app.app_context():
+        job = Job(kind="pairing_run", key="city", state="running", attempts=1,
+                  total=len(parts), updated_at=utcnow())
+        assert keep(job)
+        job_id = job.id
+        db.session.remove()
+    celery = app.extensions["celery"]
+    task = celery.tasks["pairing.component"]
+    with workers(path, tmp_path) as started:
+        deadline = time.time() + 600
+        sent = group(task.s(job_id, 1, dump(part), deadline) for part in parts).apply_async()
+        found = sent.get(timeout=300)
+        logs = [log.read_text() for _p, log in started]
+    merged = merge([load(one["result"]) for one in found], tolerance=city.balance_tolerance)
+    assert merged.pairs == whole.pairs  # with their reasons
+    assert (merged.status, merged.objective, merged.bound) == \
+        (whole.status, whole.objective, whole.bound)
+    assert merged.layers == whole.layers and merged.conflicts == whole.conflicts
+    assert (merged.unmatched, merged.notes, dict(merged.coverage)) == \
+        (whole.unmatched, whole.notes, dict(whole.coverage))
+    assert sorted(person for one in found for person in one["people"]) == \
+        sorted(person.id for person in city.beneficiaries)
+    assert all("pairing.component[" in log for log in logs), "both workers should solve"
+    with app.app_context():
+        assert db.session.get(Job, job_id).done == len(parts)
 
 
 def test_a_job_whose_worker_is_killed_is_retried_and_completes_once(district, tmp_path):
@@ -180,24 +253,41 @@ def test_a_job_whose_worker_is_killed_is_retried_and_completes_once(district, tm
         holder.execute("BEGIN IMMEDIATE")
         send(job)
         db.session.remove()
-        deadline = time.monotonic() + 60
-        while not (busy := [(p, log) for p, log in started if "received" in log.read_text()]):
-            assert time.monotonic() < deadline, "no worker received the job"
-            time.sleep(0.1)
-        time.sleep(1)
-        (process, _log), = busy
-        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
-                                  text=True, check=True).stdout.split()
-        for child in children:  # the pool process running the job dies without a word
-            os.kill(int(child), signal.SIGKILL)
-        time.sleep(1)
-        holder.rollback()
-        holder.close()
-        (finished,) = wait_for(app, [job_id])
-        logs = "".join(log.read_text() for _p, log in started)
+        finished, logs = kill_the_first_that_received(app, started, holder, "received", job_id)
     assert finished.state == "succeeded", finished.error
-    assert "WorkerLostError" in logs or "Worker exited prematurely" in logs
     assert logs.count("received") >= 2  # given to a worker again
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 1
         assert db.session.get(MatchRun, finished.result["values"]["run_id"]) is not None
+
+
+def test_a_component_whose_worker_is_killed_is_solved_again_and_the_run_completes_once(
+        district, tmp_path):
+    app, path = district
+    with app.app_context():
+        problem = pairing.problem_for(None)
+        parts = split(problem)
+        assert len(parts) == 3
+        expected = sorted(pair.key for pair in solve_split(problem).pairs)
+        db.session.remove()
+    with workers(path, tmp_path) as started, app.test_request_context():
+        job = Job(kind="pairing_run", key=tasks.key(None), state="running", attempts=1,
+                  updated_at=utcnow())
+        assert keep(job)
+        job_id = job.id
+        # Hold the database's write lock: each worker waits inside the component it took.
+        holder = sqlite3.connect(path, isolation_level=None, timeout=30)
+        holder.execute("BEGIN IMMEDIATE")
+        components.hand_off(job, problem, parts, lambda *_args: None)
+        db.session.remove()
+        finished, logs = kill_the_first_that_received(app, started, holder,
+                                                      "pairing.component[", job_id)
+    assert finished.state == "succeeded", finished.error
+    received = logs.count("Task pairing.component[")  # each "received" and each end
+    assert received >= 2 * len(parts) + 1  # one was given to a worker again
+    assert logs.count("pairing.components_merged[") >= 1
+    assert (finished.done, finished.total) == (3, 3)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(MatchRun)) == 1
+        match_run = db.session.get(MatchRun, finished.result["values"]["run_id"])
+        assert pairs_of(match_run) == expected

@@ -182,7 +182,7 @@ def test_cli_run_and_export(runner):
     assert summary["coverage"]["七星岗"] == {"covered": 3, "total": 4}
     assert summary["published"]["added"] == 6
     exported = runner.invoke(args=["match", "export", "--format", "csv"])
-    lines = exported.output.strip().splitlines()
+    lines = exported.stdout.strip().splitlines()
     assert len(lines) == 7 and lines[0].lstrip("\ufeff").startswith("beneficiary_id,street")
     one = runner.invoke(args=["match", "run", "--street", "解放碑", "--json"])
     assert json.loads(one.output)["coverage"] == {"解放碑": {"covered": 1, "total": 2}}

@@ -38,6 +38,8 @@ PROGRESS = {
     "started": _l("Started"),
     "reading": _l("Reading the records"),
     "solving": _l("The optimiser is solving"),
+    "components": _l("The optimiser is solving the independent parts (streets no helper "
+                     "links), part by part"),
     "saving": _l("Saving the result"),
     "comparing": _l("Comparing the gifts with Stripe"),
     "writing": _l("Writing the file"),
@@ -56,6 +58,9 @@ ERRORS = {
     "worker_restarted": _l("The worker running this job stopped before the job ended (the "
                            "server was stopped or restarted), so it did not finish. "
                            "Please start it again."),
+    "worker_restarted_retry": _l("The worker running this job stopped before the job ended "
+                                 "(the server was stopped or restarted); it is tried again, "
+                                 "attempt %(attempt)s of %(attempts)s."),
     "internal": _l("The job failed on an unexpected error; nothing was saved. The "
                    "administrator can find the details in the worker's log."),
     "worker_lost_kept": _l("The worker running this job stopped and the job made no progress "

@@ -35,23 +35,42 @@ def give_up(job: Job) -> None:
         "minutes": int(STALE_AFTER.total_seconds() // 60)}})
 
 
-def give_up_left_running() -> int:
+def attempts_allowed(kind: str) -> int:
+    """How many times a job of `kind` may run: once, and its task's retries."""
+    task = current_app.extensions["celery"].tasks.get(f"jobs.{kind}")
+    retries = task.max_retries if task is not None else 0
+    return 1 + (retries or 0)
+
+
+def retry_left_running() -> tuple[int, int]:
     """At the embedded worker's start (the filesystem transport, one worker beside the web
     server): the jobs still running were its last run's, stopped with it (the server stopped
     mid-job, or the worker was killed). That transport forgets a message once it is taken, so
-    none of them will run again: fail them now, rather than show them running for
-    `STALE_AFTER` and hold their work's key until then. Returns how many."""
-    left = db.session.scalars(select(Job.id).where(Job.state == "running")).all()
-    for job_id in left:
-        finish(job_id, "failed", error={"code": "worker_restarted", "params": {}})
-    return len(left)
+    none of them would run again: each is sent once more, as its next attempt, while it has
+    attempts left (nothing it did was kept: a job keeps its writes at its end), and failed
+    with a message that says why when it has none (rather than shown running for
+    `STALE_AFTER`, holding its work's key). Returns how many were sent again and failed."""
+    left = db.session.scalars(select(Job).where(Job.state == "running")
+                              .order_by(Job.id)).all()
+    again = 0
+    for job in left:
+        allowed = attempts_allowed(job.kind)
+        if job.attempts >= allowed:
+            finish(job.id, "failed", error={"code": "worker_restarted", "params": {}})
+            continue
+        finish(job.id, "retrying", error={"code": "worker_restarted_retry", "params": {
+            "attempt": job.attempts + 1, "attempts": allowed}})
+        send(job)
+        again += 1
+    return again, len(left) - again
 
 
 def start(kind: str, key: str, *, user=None, street_id: int | None = None,
-          params: dict | None = None) -> tuple[Job, bool]:
-    """Queue the task `jobs.<kind>` for a new job, or return the active one that holds `key`
-    already; the flag says whether a new one was started. Commits (the worker must see the
-    row before the message reaches it)."""
+          params: dict | None = None, in_process: bool = False) -> tuple[Job, bool]:
+    """Queue the task `jobs.<kind>` for a new job (or, `in_process`, run it now in this
+    process through the same runner), or return the active one that holds `key` already; the
+    flag says whether a new one was started. Commits (the worker must see the row before the
+    message reaches it)."""
     for _attempt in range(3):
         running = active(key)
         if running is not None and is_stale(running):
@@ -68,7 +87,10 @@ def start(kind: str, key: str, *, user=None, street_id: int | None = None,
         # ended already (its broker was down), try again
     else:
         raise RuntimeError(f"no job could be kept for {key}")
-    send(job)
+    if in_process:
+        current_app.extensions["celery"].tasks[f"jobs.{kind}"].apply(args=[job.id])
+    else:
+        send(job)
     return job, True
 
 

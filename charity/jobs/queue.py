@@ -10,7 +10,7 @@ from celery.schedules import crontab
 from celery.signals import worker_ready
 from flask import Flask, has_app_context
 
-from charity.jobs.operations import give_up_left_running
+from charity.jobs.operations import retry_left_running
 
 #: The scheduled jobs (Celery beat, Asia/Shanghai time): kind, hour, minute.
 SCHEDULE = (("reconciliation", 2, 0), ("relief_expiry", 0, 30), ("pledge_expiry", 0, 45),
@@ -51,13 +51,13 @@ def settings(app: Flask) -> dict:
 
 
 def _forget_the_last_run(app: Flask):
-    """What the embedded worker (filesystem transport) does when it is ready: fail the jobs
-    its last run left running (see `give_up_left_running`). Workers on Redis are given theirs
-    again by the broker."""
+    """What the embedded worker (filesystem transport) does when it is ready: send again the
+    jobs its last run left running, or fail those with no attempt left (see
+    `retry_left_running`). Workers on Redis are given theirs again by the broker."""
 
     def forget(**_kwargs) -> None:
         with app.app_context():
-            give_up_left_running()
+            retry_left_running()
 
     return forget
 

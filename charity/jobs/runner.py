@@ -5,6 +5,10 @@ in one unit of work at its end. A refusal (`DomainError`) fails the job with its
 passing fault is tried again with a growing pause (`autoretry_for` with `retry_backoff`);
 anything else fails the job and leaves nothing of its writes.
 
+A job may hand the rest of its work to other tasks (a pairing run's components, solved on any
+worker): its function returns `HANDED_OFF` and the job stays running; the task that finishes it
+is a `job_continuation`, run the same way, and only for the attempt that handed it off.
+
 A task's function takes the job and a `Progress`; it reads first (reporting its steps), then
 writes (flushing, never committing), and returns where its result is shown:
 ``{"endpoint": ..., "values": {...}}``. Work that must commit as it goes (reconciliation puts
@@ -13,19 +17,26 @@ each Stripe object right on its own) says so in its own module."""
 import logging
 from collections.abc import Callable
 
+from blinker import Namespace
 from celery import shared_task
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from charity.database import utcnow
 from charity.errors import DomainError
 from charity.extensions import db
 from charity.jobs.messages import failure_code
-from charity.jobs.models import Job
+from charity.jobs.models import ACTIVE, Job
 
 log = logging.getLogger(__name__)
 #: Faults that pass: a database that was busy or restarting.
 TRANSIENT: tuple[type[Exception], ...] = (OperationalError,)
 MAX_RETRIES = 5
+#: What a job's function returns when other tasks carry on its work (see the module's doc).
+HANDED_OFF = "handed off"
+#: Sent with (job, done, total, code) at each step a job reports: `flask match export`
+#: prints them when it runs the job in its own process.
+progress_reported = Namespace().signal("job-progress")
 
 
 class JobFailed(RuntimeError):
@@ -51,6 +62,7 @@ class Progress:
         self.job.done, self.job.total, self.job.progress_code = done, total, code
         self.job.updated_at = utcnow()
         db.session.commit()
+        progress_reported.send(self.job, done=done, total=total, code=code)
 
 
 def refusal(error: DomainError) -> dict:
@@ -95,6 +107,7 @@ def _begin(task, job_id: int) -> Job | None:
     job.started_at = job.started_at or utcnow()
     # an attempt after a fault starts from nothing: the last one's steps are not this one's
     job.updated_at, job.progress_code, job.done, job.total = utcnow(), "started", 0, 0
+    job.error = None  # why the last attempt ended (a passing fault, a worker that stopped)
     db.session.commit()
     return job
 
@@ -104,7 +117,22 @@ def run(task, job_id: int, work: Callable, transient: tuple) -> str:
     job = _begin(task, job_id)
     if job is None:
         return "skipped"
-    kind = job.kind
+    return _conclude(task, job, work, transient)
+
+
+def carry_on(task, job_id: int, attempt: int, work: Callable, transient: tuple) -> str:
+    """Run `work`, the rest of a job's attempt `attempt` that was handed off; nothing if the
+    job has ended or moved on to another attempt (a dead worker's job given to another)."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.finished or job.attempts != attempt:
+        return "skipped"
+    job.state, job.updated_at = "running", utcnow()
+    db.session.commit()
+    return _conclude(task, job, work, transient)
+
+
+def _conclude(task, job: Job, work: Callable, transient: tuple) -> str:
+    job_id, kind = job.id, job.kind
     try:
         result = work(job, Progress(job))
     except transient:
@@ -125,19 +153,26 @@ def run(task, job_id: int, work: Callable, transient: tuple) -> str:
         finish(job_id, "failed", error={"code": failure_code(kind, "internal"), "params": {}})
         raise JobFailed(f"job {job_id} ({task.name}) failed on {type(error).__name__}; "
                         "see the log") from None
+    if result == HANDED_OFF:
+        db.session.commit()
+        return HANDED_OFF
     job.result = result
     job.done, job.progress_code = job.total, "done"
     finish(job_id, "succeeded")
     return "succeeded"
 
 
+def _options(name: str, transient: tuple, max_retries: int) -> dict:
+    return {"name": name, "bind": True, "acks_late": True, "reject_on_worker_lost": True,
+            "autoretry_for": transient, "retry_backoff": 2, "retry_backoff_max": 300,
+            "retry_jitter": True, "max_retries": max_retries}
+
+
 def job_task(kind: str, *, transient: tuple = TRANSIENT, max_retries: int = MAX_RETRIES):
     """Register `work(job, progress)` as the Celery task `jobs.<kind>` (see `run`)."""
 
     def register(work: Callable):
-        @shared_task(name=f"jobs.{kind}", bind=True, acks_late=True,
-                     reject_on_worker_lost=True, autoretry_for=transient, retry_backoff=2,
-                     retry_backoff_max=300, retry_jitter=True, max_retries=max_retries)
+        @shared_task(**_options(f"jobs.{kind}", transient, max_retries))
         def task(self, job_id: int) -> str:
             return run(self, job_id, work, transient)
 
@@ -145,3 +180,62 @@ def job_task(kind: str, *, transient: tuple = TRANSIENT, max_retries: int = MAX_
         return task
 
     return register
+
+
+def job_continuation(name: str, *, transient: tuple = TRANSIENT, max_retries: int = MAX_RETRIES):
+    """Register `work(job, progress, *args, **kwargs)` as the Celery task `name`, which
+    finishes a job's attempt that was handed off (see `carry_on`); it is called with the
+    job's id and the attempt as the keywords `job_id` and `attempt` (a chord's callback gets
+    its header's results first)."""
+
+    def register(work: Callable):
+        @shared_task(**_options(name, transient, max_retries))
+        def task(self, *args, job_id: int, attempt: int, **kwargs) -> str:
+            return carry_on(self, job_id, attempt,
+                            lambda job, progress: work(job, progress, *args, **kwargs),
+                            transient)
+
+        task.__doc__ = work.__doc__
+        return task
+
+    return register
+
+
+def is_current(job_id: int, attempt: int) -> bool:
+    """Whether the job still runs its attempt `attempt` (a task it handed work to checks before
+    starting, to spare work no one will use); the read ends its transaction at once, so that
+    nothing (nor SQLite's write lock) is held through the work that follows. A database that
+    cannot answer now counts as yes: the task that finishes the job checks again."""
+    try:
+        job = db.session.get(Job, job_id)
+        current = job is not None and job.state in ACTIVE and job.attempts == attempt
+        db.session.commit()
+        return current
+    except OperationalError:
+        db.session.rollback()
+        log.warning("job %s: could not tell whether attempt %s is current", job_id, attempt)
+        return True
+
+
+def count_done(job_id: int, attempt: int) -> None:
+    """One more step done of a job's attempt `attempt`, by a task it handed work to (never past
+    the total: a task given to a worker again after its first one died counts once), committed
+    at once. Only the progress bar depends on it: a database too busy to take it is logged."""
+    try:
+        db.session.execute(update(Job).where(
+            Job.id == job_id, Job.attempts == attempt, Job.state.in_(ACTIVE),
+            Job.done < Job.total).values(done=Job.done + 1, updated_at=utcnow()))
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        log.warning("job %s: a step's progress was not recorded", job_id)
+
+
+def glance(job_id: int) -> Job:
+    """The job as it is now, apart from the session, with no transaction left open (for one
+    that waits between two looks, as `charity.jobs.follow` does)."""
+    job = db.session.execute(select(Job).where(Job.id == job_id)
+                             .execution_options(populate_existing=True)).scalar_one()
+    db.session.expunge(job)
+    db.session.rollback()
+    return job

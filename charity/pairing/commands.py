@@ -2,6 +2,7 @@
 `flask match liaison`: make an account a department's liaison."""
 
 import json
+import shutil
 
 import click
 from flask.cli import with_appcontext
@@ -12,11 +13,12 @@ from charity.auth.models import User
 from charity.auth.operations import ensure_roles
 from charity.district.models import Department, Street
 from charity.extensions import db
-from charity.main import spreadsheet
-from charity.pairing import operations, queries
+from charity.jobs import exports
+from charity.jobs.follow import start_and_follow
+from charity.jobs.messages import error_text
+from charity.pairing import operations, tasks
 from charity.pairing.messages import render
 from charity.pairing.models import PUBLISHABLE
-from charity.pairing.tasks import EXPORT_COLUMNS, roster_csv
 
 
 @click.group("match")
@@ -66,22 +68,25 @@ def run(street, as_json):
 @match.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
               show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="File to write (xlsx needs one).")
+@click.option("--output", type=click.Path(dir_okay=False),
+              help="Copy the file here too (without it, a .csv is also printed).")
 @with_appcontext
 def export(fmt, output):
-    """The pairing roster: beneficiary id, street, helper kind, helper id, rank, group street."""
-    rows = db.session.execute(queries.roster(None)).all()
-    if fmt == "csv":
-        text = roster_csv(rows)
-        if output:
-            with open(output, "w", encoding="utf-8-sig", newline="") as handle:
-                handle.write(text)
-        else:
-            click.echo(text, nl=False)
-        return
-    if not output:
-        raise click.UsageError("--output is needed for xlsx")
-    spreadsheet.table(EXPORT_COLUMNS, rows).save(output)
+    """The pairing roster of the district (beneficiary id, street, helper kind, helper id, rank,
+    group street) as the export job the pages start: its steps are printed (on stderr) as it
+    goes, on a worker or, when none answers, in this process; then where its file is."""
+    job = start_and_follow("pairing_export", tasks.export_key(None, fmt),
+                           lambda line: click.echo(line, err=True),
+                           params={"ext": fmt, "from": "cli"})
+    if job.state != "succeeded":
+        raise click.ClickException(f"job {job.id} {job.state}: {error_text(job.error)}")
+    path = exports.path(job)
+    click.echo(f"job {job.id}: the file is {path}", err=True)
+    if output:
+        shutil.copyfile(path, output)
+        click.echo(f"copied to {output}", err=True)
+    elif fmt == "csv":
+        click.echo(path.read_bytes().decode("utf-8-sig"), nl=False)
 
 
 @match.command("liaison")

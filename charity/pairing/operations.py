@@ -43,20 +43,43 @@ def _silent(done: int, total: int, code: str) -> None:
     """No one watches a run from the command line."""
 
 
-def run(street=None, user=None, progress=_silent) -> MatchRun:
-    """Solve the district (or one street) and keep the result as a preview with its diff.
-    `progress(done, total, code)` hears each step (a job's progress bar); it is called before
-    anything is written."""
-    progress(0, 3, "reading")
+def problem_for(street=None) -> matching.Problem:
+    """The district (or one street) as the optimiser's problem; refused when there are people
+    but no helper at all."""
     standards = rules.standards(current_app.config)
     problem = adapter.build_problem(local_today(), standards, street)
     if problem.beneficiaries and not (problem.cadres or problem.volunteers):
         raise PairingError(_l("There is no active cadre or volunteer to pair anyone with; "
                               "nothing was run."))
+    return problem
+
+
+def run(street=None, user=None, progress=_silent, problem=None) -> MatchRun:
+    """Solve the district (or one street) and keep the result as a preview with its diff.
+    `progress(done, total, code)` hears each step (a job's progress bar): reading, solving
+    (each of the independent components solved, when it splits into several: streets no
+    helper links, solved one after another, `matching.solve_split`), saving; it is called
+    before anything is written. `problem`: the street's problem, if read already
+    (`problem_for`)."""
+    if problem is None:
+        progress(0, 3, "reading")
+        problem = problem_for(street)
+    saving = [2, 3]
+
+    def solved(done: int, total: int) -> None:
+        if total > 1:
+            saving[:] = [total, total]
+            progress(done, total, "components")
+
     progress(1, 3, "solving")
-    result = matching.solve(problem)
-    progress(2, 3, "saving")
-    in_scope = {b.id for b in problem.beneficiaries}
+    result = matching.solve_split(problem, solved)
+    progress(*saving, "saving")
+    return keep_run({b.id for b in problem.beneficiaries}, result, street, user)
+
+
+def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None) -> MatchRun:
+    """Keep a result as a preview, with its diff against the live pairs of the people
+    `in_scope` (the people of the problem it solved)."""
     live = {_key(*adapter.as_pair(p).key): p.id for p in adapter.live_pairs()
             if p.person_id in in_scope}
     proposed = {_key(*p.key): p for p in result.pairs}

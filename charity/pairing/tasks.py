@@ -1,14 +1,13 @@
 """The pairing run as a job: solved on a worker, kept as a preview, shown on the job's page."""
 
+import matching
 from charity.auth.models import User
 from charity.auth.permissions import Permission
-from charity.district.models import Street
 from charity.extensions import db
 from charity.jobs import exports
 from charity.jobs.runner import job_task
 from charity.main import spreadsheet
-from charity.pairing import cadre_roster, operations, queries
-from charity.pairing.models import PUBLISHABLE
+from charity.pairing import cadre_roster, components, operations, queries
 from charity.registry import uploads
 from charity.registry.tasks import checked_again
 from charity.timeutil import local_today
@@ -18,18 +17,20 @@ EXPORT_COLUMNS = ("beneficiary_id", "street", "helper_kind", "helper_id", "helpe
 
 
 @job_task("pairing_run")
-def pairing_run(job, progress) -> dict:
+def pairing_run(job, progress) -> dict | str:
     """Solve the job's street (or the district) into a preview; an infeasible run is kept too,
-    with its conflicts, and the job says so."""
-    street = db.session.get(Street, job.street_id) if job.street_id else None
-    user = db.session.get(User, job.started_by_id) if job.started_by_id else None
-    match_run = operations.run(street, user=user, progress=progress)
-    if match_run.status == "INFEASIBLE":
-        job.error = {"code": "infeasible", "params": {}}
-    elif match_run.status not in PUBLISHABLE:
-        job.error = {"code": "stopped", "params": {}}
-    return {"endpoint": "pairing.preview", "values": {"run_id": match_run.id},
-            "needs": Permission.VIEW_PAIRING}
+    with its conflicts, and the job says so. A run that splits into independent components
+    hands them to the workers when the queue is shared (see `components`), else solves them
+    one after another here."""
+    street, user = components.scope(job)
+    progress(0, 3, "reading")
+    problem = operations.problem_for(street)
+    if components.on_workers():
+        parts = matching.components(problem)
+        if len(parts) > 1:
+            return components.hand_off(job, problem, parts, progress)
+    match_run = operations.run(street, user=user, progress=progress, problem=problem)
+    return components.outcome(job, match_run)
 
 
 def key(street_id: int | None) -> str:

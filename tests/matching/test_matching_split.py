@@ -164,6 +164,8 @@ def test_the_benchmarks_city_option_solves_each_district_on_workers():
     rows = [line.split() for line in out.splitlines() if " city, " in line]
     assert [row[4] for row in rows] == ["OPTIMAL", "OPTIMAL"]
     assert rows[0][6] == rows[1][6] == str(solve(city_instance(2, 0.02)).objective)
+    assert all("same pairs, objective, bound and statuses as 1 worker(s)" in " ".join(row)
+               for row in rows)
     assert "speed-up of 2 workers over 1" in out
 
 

@@ -1,0 +1,89 @@
+"""A :class:`Problem` or a :class:`Result` as JSON-able data and back, exactly: for sending a
+component to another process (a job queue's JSON messages; never pickle, which would run code
+from whoever can write to the queue).
+
+Each value is plain JSON where JSON has it (str, int, float, bool, None); the rest is a dict of
+one tag: ``{"t": [...]}`` a tuple, ``{"s": [...]}`` a frozenset, ``{"d": [[key, value], ...]}``
+a mapping, ``{"c": name, "v": [...]}`` one of the model's dataclasses (its fields in order;
+only the classes of :data:`CLASSES` are ever built), ``{"m": i}`` the i-th message of the
+payload's message table (a district's pair reasons are a few distinct messages, shared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields
+from types import MappingProxyType
+
+from .messages import Message
+from .model import Beneficiary, Cadre, LayerProof, Pair, Problem, Result, Sponsor, Volunteer
+
+#: The only classes a payload may name.
+CLASSES = {cls.__name__: cls for cls in (Beneficiary, Cadre, Volunteer, Sponsor, Problem, Pair,
+                                         LayerProof, Result)}
+_FIELDS = {name: tuple(field.name for field in fields(cls)) for name, cls in CLASSES.items()}
+
+
+class _Encoder:
+    def __init__(self) -> None:
+        self.messages: dict[Message, int] = {}
+
+    def __call__(self, value):
+        if value is None or isinstance(value, (str, int, float)):
+            return value
+        if isinstance(value, Message):
+            found = self.messages.get(value)
+            if found is None:
+                found = self.messages[value] = len(self.messages)
+            return {"m": found}
+        if isinstance(value, tuple):
+            return {"t": [self(item) for item in value]}
+        if isinstance(value, (frozenset, set)):  # a set comes back a frozenset (equal)
+            return {"s": [self(item) for item in value]}
+        if isinstance(value, Mapping):
+            return {"d": [[self(key), self(item)] for key, item in value.items()]}
+        name = type(value).__name__
+        if CLASSES.get(name) is not type(value):
+            raise TypeError(f"cannot send a {name}")
+        return {"c": name, "v": [self(getattr(value, field)) for field in _FIELDS[name]]}
+
+    def table(self) -> list:
+        return [[message.code, self({**message.params})] for message in self.messages]
+
+
+class _Decoder:
+    def __init__(self, table: list) -> None:
+        self.messages: list[Message] = []
+        for code, params in table:
+            self.messages.append(Message(code, self(params)))
+
+    def __call__(self, value):
+        if not isinstance(value, dict):
+            if isinstance(value, list):
+                raise ValueError("a list outside a tag")
+            return value
+        (tag, body), = value.items() if len(value) == 1 else ((None, None),)
+        if tag is None and set(value) == {"c", "v"}:
+            cls = CLASSES[value["c"]]  # KeyError: a class no payload may name
+            return cls(*(self(item) for item in value["v"]))
+        if tag == "m":
+            return self.messages[body]
+        if tag == "t":
+            return tuple(self(item) for item in body)
+        if tag == "s":
+            return frozenset(self(item) for item in body)
+        if tag == "d":
+            return MappingProxyType({self(key): self(item) for key, item in body})
+        raise ValueError(f"unknown tag {sorted(value)}")
+
+
+def dump(value: Problem | Result) -> dict:
+    """``value`` as JSON-able data (see the module's doc)."""
+    encode = _Encoder()
+    body = encode(value)
+    return {"messages": encode.table(), "value": body}
+
+
+def load(payload: dict) -> Problem | Result:
+    """The :class:`Problem` or :class:`Result` that :func:`dump` gave ``payload`` for."""
+    return _Decoder(payload["messages"])(payload["value"])
