@@ -15,7 +15,7 @@ from charity.auth.models import User
 from charity.database import utcnow
 from charity.extensions import db
 from charity.pairing import adapter, cadre_roster, cadres
-from charity.pairing.models import Cadre, CadreInvite, Pairing
+from charity.pairing.models import Cadre, CadreInvite, Pairing, UnmatchedEntry
 from charity.registry import ids
 from tests.factories import CadreFactory, PairingFactory, PersonFactory, UserFactory, department
 from tests.jobs import result_of
@@ -190,6 +190,10 @@ def test_leaving_ends_every_pairing_and_says_how_many_were_rematched(client, adm
         "left_on": utcnow().date().isoformat(), "reason": "退休"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "2 pairings ended: 1 people found a new cadre, 1 are without one" in page
+    waiting = db.session.scalars(select(UnmatchedEntry).where(
+        UnmatchedEntry.closed_at.is_(None))).all()
+    assert [(e.helper_kind, e.person_id in {p.id for p in people}) for e in waiting] == [
+        ("cadre", True)]
     assert live_of(leaving.id) == [] and len(live_of(spare.id)) == 1
     db.session.refresh(leaving)
     assert leaving.left_on is not None and not leaving.active and not leaving.user.active
