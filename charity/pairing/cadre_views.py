@@ -190,8 +190,8 @@ def outcome_message(what: str, outcome: cadres.Outcome) -> str:
     if not outcome.ended:
         return _("%(what)s No pairing had to end.", what=what)
     return _("%(what)s %(ended)s pairings ended: %(rematched)s people found a new cadre, "
-             "%(unmatched)s are without one for now (on their street's queue of people waiting for a "
-             "helper).",
+             "%(unmatched)s are without one for now (on their street's queue of people "
+             "waiting for a helper).",
              what=what, ended=outcome.ended, rematched=outcome.rematched,
              unmatched=outcome.unmatched)
 
