@@ -15,22 +15,13 @@ from collections.abc import Mapping
 from dataclasses import fields
 from types import MappingProxyType
 
+from . import model
 from .messages import Message
-from .model import (
-    Beneficiary,
-    Cadre,
-    Households,
-    LayerProof,
-    Pair,
-    Problem,
-    Result,
-    Sponsor,
-    Volunteer,
-)
+from .model import Beneficiary, Cadre, LayerProof, Pair, Problem, Result, Sponsor, Volunteer
 
 #: The only classes a payload may name.
 CLASSES = {cls.__name__: cls for cls in (Beneficiary, Cadre, Volunteer, Sponsor, Problem, Pair,
-                                         LayerProof, Households, Result)}
+                                         LayerProof, model.Households, Result)}
 _FIELDS = {name: tuple(field.name for field in fields(cls)) for name, cls in CLASSES.items()}
 
 
