@@ -5,6 +5,7 @@ itself once paired again; a volunteer with room left is proposed the next person
 from sqlalchemy import select
 
 from charity.audit.models import AuditEntry
+from charity.database import utcnow
 from charity.extensions import db
 from charity.pairing import operations
 from charity.pairing.models import Pairing, UnmatchedEntry
@@ -162,3 +163,17 @@ def test_a_volunteer_without_room_is_not_offered_a_suggestion(client, auth):
     page = decline(client, first, lang="en")
     assert "suggested to you" not in page and "No other suggestion" not in page
     assert audit("pairing.suggest") == []
+
+
+def test_a_paused_volunteer_who_declines_is_offered_nobody_and_told_nothing_untrue(client,
+                                                                                  auth):
+    volunteer = VolunteerFactory(with_user=True, capacity=3, skills=["elderly_care"])
+    first = PairingFactory(status="proposed", by_volunteer=True, volunteer=volunteer)
+    waiting = PersonFactory(household__street_name="七星岗")
+    volunteer.paused_at, volunteer.pause_kind = utcnow(), "holiday"
+    db.session.flush()
+    auth.login(volunteer.user)
+    page = decline(client, first, lang="en")
+    assert "No other helper was found yet" in page
+    assert "suggested to you" not in page and "No other suggestion" not in page
+    assert live(waiting.id, "volunteer") == [] and audit("pairing.suggest") == []

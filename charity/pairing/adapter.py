@@ -218,7 +218,7 @@ def suggest_problem(volunteer: Volunteer, today: date, standards: dict):
     live = live_pairs()
     served = {p.person_id for p in live if p.helper_kind == "volunteer"}
     mine = [as_pair(p) for p in live if p.volunteer_id == volunteer.id]
-    helpers = [one for one in volunteers(None, {}) if one.id == volunteer.id]
+    helpers = [one for one in volunteers(None, {}, today) if one.id == volunteer.id]
     rows = [row for street in sorted(helpers[0].streets if helpers else ())
             if street in names for row in _people(names[street])
             if row[0].id not in served]

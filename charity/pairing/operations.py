@@ -188,7 +188,7 @@ def decline(pairing: Pairing, reason: str, user=None) -> Declined:
     """The helper declines: the pair is forbidden from now on and the person is re-matched at
     once with the best helper left, changing no other pair. If nobody is found the person goes
     on their street's queue of unmatched people with the re-match's reason. A volunteer (or
-    organisation) with room left is proposed the next person who fits them."""
+    organisation) with room left, and not paused, is proposed the next person who fits them."""
     if pairing.status not in adapter.LIVE:
         raise PairingError(_l("Only a live pairing can be declined."))
     if not reason.strip():
@@ -201,7 +201,8 @@ def decline(pairing: Pairing, reason: str, user=None) -> Declined:
     record("pairing.decline", "pairing", pairing.id, user=user, reason=reason.strip())
     replacement, why = rematch(pairing, user)
     queued = None if replacement else enqueue(pairing, why, user)
-    if pairing.helper_kind != "volunteer" or not has_room(pairing.volunteer):
+    if pairing.helper_kind != "volunteer" or not has_room(pairing.volunteer) \
+            or pairing.volunteer.paused_on(local_today()):
         return Declined(replacement, why, queued)
     suggestion, suggestion_reason = suggest(pairing.volunteer, user)
     return Declined(replacement, why, queued, suggestion, suggestion_reason)
