@@ -171,6 +171,13 @@ def test_add_and_edit_by_form_and_the_list_masks_phones(client, admin):
     assert "表单甲改" not in client.get("/cadres/?state=left").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("typed", "digits"), [
+    ("１８６ １２３４ ５６７８", "18612345678"), ("18６12345678", "18612345678"),
+    ("＋８６18612345678", "18612345678"), ("١٨٦١٢٣٤٥٦٧٨", None), ("186123456７８9", None)])
+def test_full_width_digits_are_the_same_mobile_number(typed, digits):
+    assert cadres.mobile(typed) == digits
+
+
 def pairs(cadre, people):
     return [PairingFactory(cadre=cadre, person=person) for person in people]
 

@@ -149,6 +149,19 @@ def test_a_duplicate_phone_or_e_mail_is_refused_with_a_clear_message(client):
     assert counts() == before and len(mail.outbox()) == 1
 
 
+def test_full_width_digits_are_one_number_with_the_ascii_one(client):
+    volunteer = sign_up(client, phone="＋８６ １３９ １２３４ ５６７８")
+    assert ids.decrypt(volunteer.phone_encrypted) == "13912345678"
+    assert volunteer.phone_hash == ids.keyed_hash("13912345678")
+    before = counts()
+    again = client.post("/join/", data=form(email="other@example.org", phone="13９12345678"))
+    assert again.status_code == 400 and "此电话号码已注册" in again.get_data(as_text=True)
+    arabic = client.post("/join/organisation", data=form(
+        email="o@example.org", kind="organisation", contact_person="王", name="社工中心",
+        phone="٠٢٣٦٣٨٠١٢٣٤"))
+    assert arabic.status_code == 400 and counts() == before
+
+
 def test_an_organisation_signs_up_with_its_contact_person_and_larger_capacity(client):
     data = form(name="渝中区阳光社工中心", kind="aid_centre", contact_person="王主任",
                 phone="023-6380 1234", capacity="60", availability=None)

@@ -5,6 +5,7 @@ re-match (`operations.rematch`); the outcome counts what really happened. Operat
 the request or the job commits."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -25,7 +26,7 @@ from charity.timeutil import local_today
 from matching.scoring import level
 
 #: A mainland mobile number once spaces, dashes and a +86 are taken away.
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 #: The most people a cadre of each rank takes on (the 321 rule).
 QUOTA_MAX = {rank: bounds[1] for rank, bounds in matching.DEFAULT_QUOTAS}
 
@@ -36,8 +37,8 @@ class CadreError(DomainError):
 
 def mobile(text: str) -> str | None:
     """The 11 digits of a mainland mobile number typed with spaces, dashes or +86; None when it
-    is not one."""
-    digits = re.sub(r"[\s\-]", "", text or "")
+    is not one. Full-width digits read as ASCII ones (one number, one hash)."""
+    digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or ""))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
