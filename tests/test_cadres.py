@@ -15,7 +15,7 @@ from charity.auth.models import User
 from charity.database import utcnow
 from charity.extensions import db
 from charity.pairing import adapter, cadre_roster, cadres
-from charity.pairing.models import Cadre, CadreInvite, Pairing
+from charity.pairing.models import Cadre, CadreInvite, Pairing, UnmatchedEntry
 from charity.registry import ids
 from tests.factories import CadreFactory, PairingFactory, PersonFactory, UserFactory, department
 from tests.jobs import result_of
@@ -204,6 +204,10 @@ def test_leaving_ends_every_pairing_and_says_how_many_were_rematched(client, adm
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "cadre.leave"))
     assert (entry.detail["ended"], entry.detail["rematched"], entry.detail["unmatched"]) == (
         2, 1, 1)
+    rematched = {p.person_id for p in live_of(spare.id)}
+    [queued] = db.session.scalars(select(UnmatchedEntry)).all()
+    assert queued.person_id in {p.id for p in people} - rematched
+    assert queued.helper_kind == "cadre" and queued.closed_at is None
     again = client.post(f"/cadres/{leaving.id}/leave", data={
         "left_on": utcnow().date().isoformat(), "reason": "再次"}, follow_redirects=True)
     assert again.status_code == 400

@@ -106,7 +106,7 @@ def test_a_sign_up_is_written_pending_with_a_closed_account_and_a_confirmation_m
     ({"email": "not-an-address"}, "email", "有效的电子邮箱"),
     ({"email": "a" * 250 + "@x.org"}, "email", "254"),
     ({"home_street": "0"}, "home_street", "所在街道"),
-    ({"home_community": "0"}, "home_community", "所在社区"),
+    ({"home_community": "0"}, "home_community", "请选择您所在的社区"),
     ({"capacity": "0"}, "capacity", "1 到 10 之间的整数"),
     ({"capacity": "1000"}, "capacity", "1 到 10 之间的整数"),
     ({"capacity": "abc"}, "capacity", ""),

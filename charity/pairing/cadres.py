@@ -144,15 +144,17 @@ def live_pairings(cadre: Cadre) -> list[Pairing]:
 
 def _end_and_rematch(pairings: list[Pairing], user) -> Outcome:
     """End `pairings`, then offer each person to the re-match (the cadre is never chosen
-    again for them: it is the helper the re-match leaves out)."""
+    again for them: it is the helper the re-match leaves out); a person nobody is found for
+    goes on their street's queue of unmatched people, with the reason."""
     outcome = Outcome(ended=len(pairings))
     now = utcnow()
     for pairing in pairings:
         pairing.status, pairing.ended_at, pairing.locked = "ended", now, False
     db.session.flush()
     for pairing in pairings:
-        found = operations.rematch(pairing, user)
+        found, why = operations.rematch(pairing, user)
         if found is None:
+            operations.enqueue(pairing, why, user)
             outcome.unmatched += 1
         else:
             outcome.rematched += 1
