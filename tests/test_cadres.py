@@ -8,13 +8,13 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from charity.audit.models import AuditEntry
 from charity.auth.models import User
 from charity.database import utcnow
 from charity.extensions import db
-from charity.pairing import adapter, cadre_roster, cadres
+from charity.pairing import adapter, cadre_roster, cadres, invites
 from charity.pairing.models import Cadre, CadreInvite, Pairing, UnmatchedEntry
 from charity.registry import ids
 from tests.factories import CadreFactory, PairingFactory, PersonFactory, UserFactory, department
@@ -271,6 +271,20 @@ def test_invite_link_sets_the_password_once_and_signs_the_cadre_in(app, client, 
     used.get("/lang/en")
     answer = used.post(link, data={"password": STRONG, "confirm": STRONG})
     assert answer.status_code == 410 and "used already" in answer.get_data(as_text=True)
+
+
+def test_a_link_used_in_another_tab_meanwhile_is_not_used_twice(app, client, admin):
+    cadre = cadres.create(department(HOME).id, "staff", "13600000002", name="邀请丙")
+    link = invite_link(client, cadre)
+    token = link.removeprefix("/invite/")
+    invite = invites.find(token)  # this tab read the link while it was unused...
+    db.session.connection().execute(  # ...and the other tab spent it since
+        update(CadreInvite).where(CadreInvite.id == invite.id).values(used_at=utcnow()))
+    assert invite.used_at is None
+    with pytest.raises(invites.InviteError, match="已使用过"):
+        invites.redeem(token, "cadre-c@songtan.test", STRONG)
+    assert db.session.scalar(select(func.count(User.id)).where(
+        User.email == "cadre-c@songtan.test")) == 0
 
 
 def test_expired_and_revoked_links_say_so(app, client, admin):
