@@ -38,6 +38,11 @@ class SignUpError(DomainError):
         self.field = field
 
 
+class EmailTaken(SignUpError):
+    """A sign-up with an e-mail address that has an account: the public page does not say so
+    (it would tell anyone whose address is registered); the address's owner is e-mailed."""
+
+
 @dataclass(frozen=True)
 class Profile:
     """What a helper keeps up to date themselves."""
@@ -119,7 +124,7 @@ def sign_up(application: Application, hashed_password: str) -> Volunteer:
     if community is None:
         raise SignUpError(_l("Choose your home community."), "home_community")
     if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
-        raise SignUpError(_l("This e-mail address is registered already. If it is yours, "
+        raise EmailTaken(_l("This e-mail address is registered already. If it is yours, "
                              "sign in."), "email")
     _phone_taken(compact_phone(application.profile.phone))
     user = security.datastore.create_user(email=email, password=hashed_password,
