@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from itsdangerous import TimestampSigner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from charity import eligibility as rules
 from charity.audit.models import AuditEntry
@@ -291,6 +291,22 @@ def test_the_officer_rejects_with_a_reason_that_is_e_mailed(client, auth):
     assert not db.session.get(User, volunteer.user_id).active
     again = client.post(f"/helpers/applications/{volunteer.id}/approve")
     assert again.status_code == 404
+
+
+def test_two_officers_deciding_at_once_decide_once(client):
+    from charity.volunteers import operations
+    volunteer = confirmed(client)
+    officer = UserFactory(role="street_officer")
+    db.session.refresh(volunteer)  # this officer's tab read it waiting...
+    assert volunteer.status == "pending" and volunteer.confirmed_at is not None
+    db.session.connection().execute(  # ...and another officer rejected it since
+        update(Volunteer).where(Volunteer.id == volunteer.id).values(
+            status="rejected", decision_reason="重复", decided_at=utcnow()))
+    with pytest.raises(operations.SignUpError):
+        operations.approve(volunteer, officer)
+    assert not db.session.get(User, volunteer.user_id).active
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "volunteer.approve")) == 0
 
 
 def test_only_approved_confirmed_unpaused_helpers_reach_the_optimiser(session):

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from charity.audit.operations import record
 from charity.auth.models import User
@@ -153,11 +154,21 @@ def confirm(volunteer: Volunteer) -> bool:
 
 
 def _decide(volunteer: Volunteer, status: str, user, reason: str | None = None) -> None:
+    """Decide in the database itself, only if the sign-up still waits: of two officers (or
+    two tabs) deciding at once, the second is refused, and no second e-mail goes."""
+    undecided = _l("Only a confirmed sign-up that waits for a decision can be decided.")
     if volunteer.confirmed_at is None or volunteer.status != "pending":
-        raise SignUpError(_l("Only a confirmed sign-up that waits for a decision can be "
-                             "decided."))
-    volunteer.status, volunteer.decision_reason = status, reason
-    volunteer.decided_by_id, volunteer.decided_at = getattr(user, "id", None), utcnow()
+        raise SignUpError(undecided)
+    values = {"status": status, "decision_reason": reason,
+              "decided_by_id": getattr(user, "id", None), "decided_at": utcnow()}
+    decided = db.session.execute(
+        update(Volunteer).where(Volunteer.id == volunteer.id, Volunteer.status == "pending",
+                                Volunteer.confirmed_at.is_not(None))
+        .values(**values).execution_options(synchronize_session=False))
+    if decided.rowcount != 1:
+        raise SignUpError(undecided)
+    for name, value in values.items():
+        set_committed_value(volunteer, name, value)
 
 
 def approve(volunteer: Volunteer, user) -> None:
