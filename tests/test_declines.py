@@ -2,7 +2,8 @@
 the person goes on the street's queue of unmatched people with the reason, and leaves it by
 itself once paired again; a volunteer with room left is proposed the next person at once."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from charity.audit.models import AuditEntry
 from charity.database import utcnow
@@ -177,3 +178,30 @@ def test_a_paused_volunteer_who_declines_is_offered_nobody_and_told_nothing_untr
     assert "No other helper was found yet" in page
     assert "suggested to you" not in page and "No other suggestion" not in page
     assert live(waiting.id, "volunteer") == [] and audit("pairing.suggest") == []
+
+
+def _changed_in_another_tab(pairing, **values):
+    assert pairing.status == "proposed"  # this tab read it proposed...
+    db.session.connection().execute(  # ...and the other tab changed it since
+        update(Pairing).where(Pairing.id == pairing.id).values(**values))
+
+
+def test_a_pairing_declined_in_another_tab_meanwhile_is_not_declined_again(session):
+    pairing = proposed_to_cadre()
+    CadreFactory()  # someone the re-match could choose
+    _changed_in_another_tab(pairing, status="declined", decline_reason="另一个标签页",
+                            ended_at=utcnow())
+    with pytest.raises(operations.PairingError):
+        operations.decline(pairing, "住得太远")
+    with pytest.raises(operations.PairingError):
+        operations.accept(pairing)
+    assert audit("pairing.decline") == [] and audit("pairing.rematch") == []
+    assert audit("pairing.accept") == [] and entries() == []
+
+
+def test_a_pairing_accepted_in_another_tab_meanwhile_is_not_accepted_again(session):
+    pairing = proposed_to_cadre()
+    _changed_in_another_tab(pairing, status="active", accepted_at=utcnow())
+    with pytest.raises(operations.PairingError):
+        operations.accept(pairing)
+    assert audit("pairing.accept") == []
