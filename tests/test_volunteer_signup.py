@@ -175,6 +175,24 @@ def test_full_width_digits_are_one_number_with_the_ascii_one(client):
     assert arabic.status_code == 400 and counts() == before
 
 
+def test_an_unconfirmed_sign_up_whose_link_expired_holds_no_phone_nor_e_mail(client):
+    squatter = sign_up(client, email="squat@example.org")  # someone else's phone, never confirmed
+    held = client.post("/join/", data=form(email="owner@example.org"))
+    assert held.status_code == 400 and "此电话号码已注册" in held.get_data(as_text=True)
+    squatter.created_at = utcnow() - timedelta(hours=49)
+    db.session.commit()
+    squatter_id = squatter.id
+    owner = sign_up(client, email="owner@example.org")
+    db.session.expire_all()
+    assert db.session.scalars(select(Volunteer.email)).all() == ["owner@example.org"]
+    assert db.session.scalar(select(User).where(User.email == "squat@example.org")) is None
+    assert ids.decrypt(owner.phone_encrypted) == "13912345678"
+    again = sign_up(client, email="squat@example.org", phone="13800000009")  # its address too
+    assert again.email == "squat@example.org" and "/join/confirm/" in mail.outbox()[-1].body
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "volunteer.expired")).object_id == str(squatter_id)
+
+
 def test_an_organisation_signs_up_with_its_contact_person_and_larger_capacity(client):
     data = form(name="渝中区阳光社工中心", kind="aid_centre", contact_person="王主任",
                 phone="023-6380 1234", capacity="60", availability=None)
