@@ -291,6 +291,21 @@ def test_the_officer_approves_and_the_helper_signs_in_as_a_volunteer(client, aut
     assert client.get("/my/pairings").status_code == 200
 
 
+def test_the_confirmation_link_opened_after_the_decision_says_the_decision(client, auth):
+    approved = confirmed(client)
+    approved_link = link_in(mail.outbox()[-1])
+    rejected = confirmed(client, email="r@example.org", phone="13800000002")
+    rejected_link = link_in(mail.outbox()[-1])
+    auth.login(UserFactory(role="street_officer"))
+    client.post(f"/helpers/applications/{approved.id}/approve")
+    client.post(f"/helpers/applications/{rejected.id}/reject", data={"reason": "联系不上"})
+    auth.logout()
+    page = client.get(approved_link).get_data(as_text=True)
+    assert "您的报名已审核通过" in page and "将审核您的报名" not in page
+    page = client.get(rejected_link).get_data(as_text=True)
+    assert "您的报名未获通过" in page and "将审核您的报名" not in page
+
+
 def test_the_officer_rejects_with_a_reason_that_is_e_mailed(client, auth):
     volunteer = confirmed(client)
     officer = UserFactory(role="street_officer")
