@@ -8,13 +8,13 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from charity.audit.models import AuditEntry
 from charity.auth.models import User
 from charity.database import utcnow
 from charity.extensions import db
-from charity.pairing import adapter, cadre_roster, cadres
+from charity.pairing import adapter, cadre_roster, cadres, invites
 from charity.pairing.models import Cadre, CadreInvite, Pairing, UnmatchedEntry
 from charity.registry import ids
 from tests.factories import CadreFactory, PairingFactory, PersonFactory, UserFactory, department
@@ -171,6 +171,13 @@ def test_add_and_edit_by_form_and_the_list_masks_phones(client, admin):
     assert "表单甲改" not in client.get("/cadres/?state=left").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("typed", "digits"), [
+    ("１８６ １２３４ ５６７８", "18612345678"), ("18６12345678", "18612345678"),
+    ("＋８６18612345678", "18612345678"), ("١٨٦١٢٣٤٥٦٧٨", None), ("186123456７８9", None)])
+def test_full_width_digits_are_the_same_mobile_number(typed, digits):
+    assert cadres.mobile(typed) == digits
+
+
 def pairs(cadre, people):
     return [PairingFactory(cadre=cadre, person=person) for person in people]
 
@@ -196,11 +203,16 @@ def test_leaving_ends_every_pairing_and_says_how_many_were_rematched(client, adm
         ("cadre", True)]
     assert live_of(leaving.id) == [] and len(live_of(spare.id)) == 1
     db.session.refresh(leaving)
+    db.session.refresh(leaving.user)
     assert leaving.left_on is not None and not leaving.active and not leaving.user.active
     assert leaving.id not in {c.id for c in adapter.cadres(None)}
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "cadre.leave"))
     assert (entry.detail["ended"], entry.detail["rematched"], entry.detail["unmatched"]) == (
         2, 1, 1)
+    rematched = {p.person_id for p in live_of(spare.id)}
+    [queued] = db.session.scalars(select(UnmatchedEntry)).all()
+    assert queued.person_id in {p.id for p in people} - rematched
+    assert queued.helper_kind == "cadre" and queued.closed_at is None
     again = client.post(f"/cadres/{leaving.id}/leave", data={
         "left_on": utcnow().date().isoformat(), "reason": "再次"}, follow_redirects=True)
     assert again.status_code == 400
@@ -264,6 +276,20 @@ def test_invite_link_sets_the_password_once_and_signs_the_cadre_in(app, client, 
     used.get("/lang/en")
     answer = used.post(link, data={"password": STRONG, "confirm": STRONG})
     assert answer.status_code == 410 and "used already" in answer.get_data(as_text=True)
+
+
+def test_a_link_used_in_another_tab_meanwhile_is_not_used_twice(app, client, admin):
+    cadre = cadres.create(department(HOME).id, "staff", "13600000002", name="邀请丙")
+    link = invite_link(client, cadre)
+    token = link.removeprefix("/invite/")
+    invite = invites.find(token)  # this tab read the link while it was unused...
+    db.session.connection().execute(  # ...and the other tab spent it since
+        update(CadreInvite).where(CadreInvite.id == invite.id).values(used_at=utcnow()))
+    assert invite.used_at is None
+    with pytest.raises(invites.InviteError, match="已使用过"):
+        invites.redeem(token, "cadre-c@songtan.test", STRONG)
+    assert db.session.scalar(select(func.count(User.id)).where(
+        User.email == "cadre-c@songtan.test")) == 0
 
 
 def test_expired_and_revoked_links_say_so(app, client, admin):

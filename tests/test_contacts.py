@@ -248,6 +248,17 @@ def test_hours_pdf_in_chinese(client, auth):
     assert "0.8" in text and "45" in text and "交心谈心" in text and "服务时长" in text
 
 
+def test_hours_pdf_prints_a_name_typed_with_markup_characters_as_text(client, auth):
+    pairing = paired(by_volunteer=True)
+    pairing.volunteer.name = "李<小> & <b>社工"  # a name as typed on the public sign-up
+    _log(pairing, 1, 30)
+    auth.login(user_of(pairing))
+    response = client.get("/my/hours.pdf?lang=en")
+    assert response.status_code == 200
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(BytesIO(response.data)).pages)
+    assert "李<小> & <b>社工" in text
+
+
 def test_person_page_shows_the_history_with_festival_visits_and_a_helper_sees_their_own(
         client, auth):
     pairing = paired()

@@ -2,9 +2,11 @@
 the person goes on the street's queue of unmatched people with the reason, and leaves it by
 itself once paired again; a volunteer with room left is proposed the next person at once."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from charity.audit.models import AuditEntry
+from charity.database import utcnow
 from charity.extensions import db
 from charity.pairing import operations
 from charity.pairing.models import Pairing, UnmatchedEntry
@@ -162,3 +164,44 @@ def test_a_volunteer_without_room_is_not_offered_a_suggestion(client, auth):
     page = decline(client, first, lang="en")
     assert "suggested to you" not in page and "No other suggestion" not in page
     assert audit("pairing.suggest") == []
+
+
+def test_a_paused_volunteer_who_declines_is_offered_nobody_and_told_nothing_untrue(client,
+                                                                                  auth):
+    volunteer = VolunteerFactory(with_user=True, capacity=3, skills=["elderly_care"])
+    first = PairingFactory(status="proposed", by_volunteer=True, volunteer=volunteer)
+    waiting = PersonFactory(household__street_name="七星岗")
+    volunteer.paused_at, volunteer.pause_kind = utcnow(), "holiday"
+    db.session.flush()
+    auth.login(volunteer.user)
+    page = decline(client, first, lang="en")
+    assert "No other helper was found yet" in page
+    assert "suggested to you" not in page and "No other suggestion" not in page
+    assert live(waiting.id, "volunteer") == [] and audit("pairing.suggest") == []
+
+
+def _changed_in_another_tab(pairing, **values):
+    assert pairing.status == "proposed"  # this tab read it proposed...
+    db.session.connection().execute(  # ...and the other tab changed it since
+        update(Pairing).where(Pairing.id == pairing.id).values(**values))
+
+
+def test_a_pairing_declined_in_another_tab_meanwhile_is_not_declined_again(session):
+    pairing = proposed_to_cadre()
+    CadreFactory()  # someone the re-match could choose
+    _changed_in_another_tab(pairing, status="declined", decline_reason="另一个标签页",
+                            ended_at=utcnow())
+    with pytest.raises(operations.PairingError):
+        operations.decline(pairing, "住得太远")
+    with pytest.raises(operations.PairingError):
+        operations.accept(pairing)
+    assert audit("pairing.decline") == [] and audit("pairing.rematch") == []
+    assert audit("pairing.accept") == [] and entries() == []
+
+
+def test_a_pairing_accepted_in_another_tab_meanwhile_is_not_accepted_again(session):
+    pairing = proposed_to_cadre()
+    _changed_in_another_tab(pairing, status="active", accepted_at=utcnow())
+    with pytest.raises(operations.PairingError):
+        operations.accept(pairing)
+    assert audit("pairing.accept") == []

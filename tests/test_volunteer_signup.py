@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from itsdangerous import TimestampSigner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from charity import eligibility as rules
 from charity.audit.models import AuditEntry
@@ -106,7 +106,7 @@ def test_a_sign_up_is_written_pending_with_a_closed_account_and_a_confirmation_m
     ({"email": "not-an-address"}, "email", "有效的电子邮箱"),
     ({"email": "a" * 250 + "@x.org"}, "email", "254"),
     ({"home_street": "0"}, "home_street", "所在街道"),
-    ({"home_community": "0"}, "home_community", "居住社区"),
+    ({"home_community": "0"}, "home_community", "请选择您所在的社区"),
     ({"capacity": "0"}, "capacity", "1 到 10 之间的整数"),
     ({"capacity": "1000"}, "capacity", "1 到 10 之间的整数"),
     ({"capacity": "abc"}, "capacity", ""),
@@ -139,14 +139,58 @@ def test_a_community_of_another_street_and_a_street_outside_the_district_are_ref
     assert counts() == before
 
 
-def test_a_duplicate_phone_or_e_mail_is_refused_with_a_clear_message(client):
+def test_a_duplicate_phone_is_refused_with_a_clear_message(client):
     sign_up(client)
     before = counts()
     again = client.post("/join/", data=form(email="other@example.org", phone="+86 13912345678"))
     assert again.status_code == 400 and "此电话号码已注册" in again.get_data(as_text=True)
-    again = client.post("/join/", data=form(email="LI@example.org", phone="13700000000"))
-    assert again.status_code == 400 and "此电子邮箱已注册" in again.get_data(as_text=True)
     assert counts() == before and len(mail.outbox()) == 1
+
+
+def test_a_registered_e_mail_is_not_told_to_the_visitor_but_to_its_owner(client):
+    fresh = client.post("/join/", data=form())
+    staff = UserFactory(role="street_officer", email="officer@example.org")
+    before = counts()
+    for address in ("LI@example.org", staff.email):
+        again = client.post("/join/", data=form(email=address, phone="13700000000"))
+        assert (again.status_code, again.headers["Location"]) == (
+            fresh.status_code, fresh.headers["Location"])
+    assert counts() == before
+    [_confirm, to_volunteer, to_staff] = mail.outbox()
+    assert (to_volunteer.to, to_staff.to) == (["li@example.org"], ["officer@example.org"])
+    assert "已有送炭平台账号" in to_staff.subject and "has an account already" in to_staff.body
+    assert "http://localhost/login" in to_staff.body and "/join/confirm/" not in to_staff.body
+
+
+def test_full_width_digits_are_one_number_with_the_ascii_one(client):
+    volunteer = sign_up(client, phone="＋８６ １３９ １２３４ ５６７８")
+    assert ids.decrypt(volunteer.phone_encrypted) == "13912345678"
+    assert volunteer.phone_hash == ids.keyed_hash("13912345678")
+    before = counts()
+    again = client.post("/join/", data=form(email="other@example.org", phone="13９12345678"))
+    assert again.status_code == 400 and "此电话号码已注册" in again.get_data(as_text=True)
+    arabic = client.post("/join/organisation", data=form(
+        email="o@example.org", kind="organisation", contact_person="王", name="社工中心",
+        phone="٠٢٣٦٣٨٠١٢٣٤"))
+    assert arabic.status_code == 400 and counts() == before
+
+
+def test_an_unconfirmed_sign_up_whose_link_expired_holds_no_phone_nor_e_mail(client):
+    squatter = sign_up(client, email="squat@example.org")  # someone else's phone, never confirmed
+    held = client.post("/join/", data=form(email="owner@example.org"))
+    assert held.status_code == 400 and "此电话号码已注册" in held.get_data(as_text=True)
+    squatter.created_at = utcnow() - timedelta(hours=49)
+    db.session.commit()
+    squatter_id = squatter.id
+    owner = sign_up(client, email="owner@example.org")
+    db.session.expire_all()
+    assert db.session.scalars(select(Volunteer.email)).all() == ["owner@example.org"]
+    assert db.session.scalar(select(User).where(User.email == "squat@example.org")) is None
+    assert ids.decrypt(owner.phone_encrypted) == "13912345678"
+    again = sign_up(client, email="squat@example.org", phone="13800000009")  # its address too
+    assert again.email == "squat@example.org" and "/join/confirm/" in mail.outbox()[-1].body
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "volunteer.expired")).object_id == str(squatter_id)
 
 
 def test_an_organisation_signs_up_with_its_contact_person_and_larger_capacity(client):
@@ -247,6 +291,21 @@ def test_the_officer_approves_and_the_helper_signs_in_as_a_volunteer(client, aut
     assert client.get("/my/pairings").status_code == 200
 
 
+def test_the_confirmation_link_opened_after_the_decision_says_the_decision(client, auth):
+    approved = confirmed(client)
+    approved_link = link_in(mail.outbox()[-1])
+    rejected = confirmed(client, email="r@example.org", phone="13800000002")
+    rejected_link = link_in(mail.outbox()[-1])
+    auth.login(UserFactory(role="street_officer"))
+    client.post(f"/helpers/applications/{approved.id}/approve")
+    client.post(f"/helpers/applications/{rejected.id}/reject", data={"reason": "联系不上"})
+    auth.logout()
+    page = client.get(approved_link).get_data(as_text=True)
+    assert "您的报名已审核通过" in page and "将审核您的报名" not in page
+    page = client.get(rejected_link).get_data(as_text=True)
+    assert "您的报名未获通过" in page and "将审核您的报名" not in page
+
+
 def test_the_officer_rejects_with_a_reason_that_is_e_mailed(client, auth):
     volunteer = confirmed(client)
     officer = UserFactory(role="street_officer")
@@ -265,6 +324,22 @@ def test_the_officer_rejects_with_a_reason_that_is_e_mailed(client, auth):
     assert not db.session.get(User, volunteer.user_id).active
     again = client.post(f"/helpers/applications/{volunteer.id}/approve")
     assert again.status_code == 404
+
+
+def test_two_officers_deciding_at_once_decide_once(client):
+    from charity.volunteers import operations
+    volunteer = confirmed(client)
+    officer = UserFactory(role="street_officer")
+    db.session.refresh(volunteer)  # this officer's tab read it waiting...
+    assert volunteer.status == "pending" and volunteer.confirmed_at is not None
+    db.session.connection().execute(  # ...and another officer rejected it since
+        update(Volunteer).where(Volunteer.id == volunteer.id).values(
+            status="rejected", decision_reason="重复", decided_at=utcnow()))
+    with pytest.raises(operations.SignUpError):
+        operations.approve(volunteer, officer)
+    assert not db.session.get(User, volunteer.user_id).active
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "volunteer.approve")) == 0
 
 
 def test_only_approved_confirmed_unpaused_helpers_reach_the_optimiser(session):

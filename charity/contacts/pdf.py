@@ -3,6 +3,7 @@ offline, with the CJK font the dashboard and the receipts use)."""
 
 from collections.abc import Sequence
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -33,7 +34,9 @@ def render(title: str, lines: Sequence[str], header: Sequence[str],
         ("FONT", (0, 0), (-1, -1), FONT, 9), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("ALIGN", (-1, 1), (-1, -1), "RIGHT")]))
-    story = [Paragraph(title, heading), *[Paragraph(line, text) for line in lines],
-             Spacer(1, 4 * mm), table, Spacer(1, 4 * mm), Paragraph(total, heading)]
+    # A paragraph reads markup: a name typed with "<" or "&" is text, not a tag.
+    story = [Paragraph(escape(title), heading),
+             *[Paragraph(escape(line), text) for line in lines],
+             Spacer(1, 4 * mm), table, Spacer(1, 4 * mm), Paragraph(escape(total), heading)]
     document.build(story)
     return buffer.getvalue()

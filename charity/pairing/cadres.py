@@ -5,6 +5,7 @@ re-match (`operations.rematch`); the outcome counts what really happened. Operat
 the request or the job commits."""
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -25,7 +26,7 @@ from charity.timeutil import local_today
 from matching.scoring import level
 
 #: A mainland mobile number once spaces, dashes and a +86 are taken away.
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 #: The most people a cadre of each rank takes on (the 321 rule).
 QUOTA_MAX = {rank: bounds[1] for rank, bounds in matching.DEFAULT_QUOTAS}
 
@@ -36,8 +37,8 @@ class CadreError(DomainError):
 
 def mobile(text: str) -> str | None:
     """The 11 digits of a mainland mobile number typed with spaces, dashes or +86; None when it
-    is not one."""
-    digits = re.sub(r"[\s\-]", "", text or "")
+    is not one. Full-width digits read as ASCII ones (one number, one hash)."""
+    digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", text or ""))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
@@ -143,8 +144,8 @@ def live_pairings(cadre: Cadre) -> list[Pairing]:
 
 def _end_and_rematch(pairings: list[Pairing], user) -> Outcome:
     """End `pairings`, then offer each person to the re-match (the cadre is never chosen
-    again for them: it is the helper the re-match leaves out); a person it finds nobody for
-    goes on their street's queue of unmatched people."""
+    again for them: it is the helper the re-match leaves out); a person nobody is found for
+    goes on their street's queue of unmatched people, with the reason."""
     outcome = Outcome(ended=len(pairings))
     now = utcnow()
     for pairing in pairings:
@@ -152,7 +153,7 @@ def _end_and_rematch(pairings: list[Pairing], user) -> Outcome:
     db.session.flush()
     for pairing in pairings:
         found, why = operations.rematch(pairing, user)
-        if found is None:  # on the street's queue, with the re-match's reason
+        if found is None:
             operations.enqueue(pairing, why, user)
             outcome.unmatched += 1
         else:

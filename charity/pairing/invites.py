@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from charity.audit.operations import record
 from charity.auth.models import User
@@ -90,10 +90,24 @@ def find(token: str) -> CadreInvite:
     return invite
 
 
+def _spend(invite: CadreInvite) -> None:
+    """Mark the link used in the database itself, only if it still is unused and unrevoked:
+    of two tabs (or two people) using one link at once, the second finds it spent."""
+    now = utcnow()
+    spent = db.session.execute(
+        update(CadreInvite).where(CadreInvite.id == invite.id, CadreInvite.used_at.is_(None),
+                                  CadreInvite.revoked_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False))
+    if spent.rowcount != 1:
+        raise InviteError(USED)
+    invite.used_at = now
+
+
 def redeem(token: str, email: str, password: str) -> User:
     """Use a link: the cadre's account gets the password (a new account, with `email`, if the
     cadre has none), the link is spent. Raises `InviteError` or `WeakPassword`."""
     invite = find(token)
+    _spend(invite)
     cadre = invite.cadre
     user = cadre.user
     if user is None:
@@ -111,7 +125,6 @@ def redeem(token: str, email: str, password: str) -> User:
         password = check_strength(password, email=user.email, name=cadre.name)
         user.password = hash_password(password)
         security.datastore.set_uniquifier(user)  # earlier sessions end
-    invite.used_at = utcnow()
     db.session.flush()
     record("cadre.invite_used", "cadre", cadre.id, user=user, invite_id=invite.id)
     return user

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 import matching
 from charity import eligibility as rules
@@ -185,11 +186,24 @@ def _forbidden(kind: str, helper_id: int, person_id: int, reason: str) -> Forbid
     return existing
 
 
+def _move(pairing: Pairing, states: tuple[str, ...], refused, **values) -> None:
+    """Change the pairing in the database itself, only while it is still in one of
+    `states`: of two tabs accepting or declining it at once, the second is refused."""
+    moved = db.session.execute(
+        update(Pairing).where(Pairing.id == pairing.id, Pairing.status.in_(states))
+        .values(**values).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        raise PairingError(refused)
+    for name, value in values.items():
+        set_committed_value(pairing, name, value)
+
+
 def accept(pairing: Pairing, user=None) -> None:
     """The helper takes the person on."""
+    refused = _l("Only a proposed pairing can be accepted.")
     if pairing.status != "proposed":
-        raise PairingError(_l("Only a proposed pairing can be accepted."))
-    pairing.status, pairing.accepted_at = "active", utcnow()
+        raise PairingError(refused)
+    _move(pairing, ("proposed",), refused, status="active", accepted_at=utcnow())
     db.session.flush()
     record("pairing.accept", "pairing", pairing.id, user=user)
 
@@ -211,20 +225,22 @@ def decline(pairing: Pairing, reason: str, user=None) -> Declined:
     """The helper declines: the pair is forbidden from now on and the person is re-matched at
     once with the best helper left, changing no other pair. If nobody is found the person goes
     on their street's queue of unmatched people with the re-match's reason. A volunteer (or
-    organisation) with room left is proposed the next person who fits them."""
+    organisation) with room left, and not paused, is proposed the next person who fits them."""
+    refused = _l("Only a live pairing can be declined.")
     if pairing.status not in adapter.LIVE:
-        raise PairingError(_l("Only a live pairing can be declined."))
+        raise PairingError(refused)
     if not reason.strip():
         raise PairingError(_l("Please give a reason for declining."))
     helper_id = pairing.cadre_id or pairing.volunteer_id
-    pairing.status, pairing.decline_reason, pairing.ended_at = "declined", reason.strip(), utcnow()
-    pairing.locked = False
+    _move(pairing, adapter.LIVE, refused, status="declined", decline_reason=reason.strip(),
+          ended_at=utcnow(), locked=False)
     _forbidden(pairing.helper_kind, helper_id, pairing.person_id, "declined")
     db.session.flush()
     record("pairing.decline", "pairing", pairing.id, user=user, reason=reason.strip())
     replacement, why = rematch(pairing, user)
     queued = None if replacement else enqueue(pairing, why, user)
-    if pairing.helper_kind != "volunteer" or not has_room(pairing.volunteer):
+    if pairing.helper_kind != "volunteer" or not has_room(pairing.volunteer) \
+            or pairing.volunteer.paused_on(local_today()):
         return Declined(replacement, why, queued)
     suggestion, suggestion_reason = suggest(pairing.volunteer, user)
     return Declined(replacement, why, queued, suggestion, suggestion_reason)

@@ -3,6 +3,7 @@ the street officer's decision. Every field is bounded (`charity.main.limits`); c
 district's streets and communities and the optimiser's own skill names."""
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -42,13 +43,14 @@ SLOTS = ("morning", "afternoon", "evening")
 TIMES = tuple(f"{day}-{slot}" for day in WEEKDAYS for slot in SLOTS)
 ORGANISATION_KINDS = ("organisation", "enterprise", "aid_centre")
 #: A mainland mobile number once spaces, dashes and a +86 are taken off.
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
 PASSWORD_MAX = 128
 
 
 def compact_phone(typed: str) -> str:
-    """The digits of a phone number as typed, without a leading +86 or 0086."""
-    digits = re.sub(r"[\s\-()]", "", typed or "")
+    """The digits of a phone number as typed, without a leading +86 or 0086; full-width
+    digits (a Chinese keyboard's) read as the ASCII ones, so one number has one hash."""
+    digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", typed or ""))
     for prefix in ("+86", "0086"):
         digits = digits.removeprefix(prefix)
     return digits
@@ -62,7 +64,7 @@ def check_mobile(form, field) -> None:
 
 def check_any_phone(form, field) -> None:
     """Any phone an organisation answers (or a helper keeps): 5 to 20 digits."""
-    if not re.fullmatch(r"\d{5,20}", compact_phone(field.data)):
+    if not re.fullmatch(r"[0-9]{5,20}", compact_phone(field.data)):
         raise ValidationError(_l("A phone number is 5 to 20 digits, spaces or dashes."))
 
 

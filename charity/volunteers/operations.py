@@ -8,9 +8,11 @@ optimiser (`charity.pairing.adapter`); a paused helper keeps the people paired w
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_security import hash_password
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from charity.audit.operations import record
 from charity.auth.models import User
@@ -36,6 +38,11 @@ class SignUpError(DomainError):
     def __init__(self, message, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class EmailTaken(SignUpError):
+    """A sign-up with an e-mail address that has an account: the public page does not say so
+    (it would tell anyone whose address is registered); the address's owner is e-mailed."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,29 @@ def _apply_profile(volunteer: Volunteer, profile: Profile) -> None:
     volunteer.availability = [t for t in TIMES if t in set(profile.availability)]
 
 
+def _free_expired(email: str, digits: str) -> None:
+    """Unconfirmed sign-ups of this e-mail address or phone whose link has expired give them
+    back (their account with them): else anyone could hold someone else's address or number
+    for ever by signing up with it and never confirming."""
+    cutoff = utcnow() - timedelta(hours=current_app.config["SIGNUP_CONFIRM_HOURS"])
+    stale = db.session.scalars(select(Volunteer).where(
+        Volunteer.confirmed_at.is_(None), Volunteer.status == "pending",
+        Volunteer.created_at < cutoff,
+        or_(Volunteer.email == email, Volunteer.phone_hash == ids.keyed_hash(digits)))).all()
+    for volunteer in stale:
+        account = db.session.get(User, volunteer.user_id) if volunteer.user_id else None
+        db.session.delete(volunteer)
+        db.session.flush()
+        if account is not None:
+            db.session.delete(account)
+        record("volunteer.expired", "volunteer", volunteer.id)
+
+
 def sign_up(application: Application, hashed_password: str) -> Volunteer:
     """Write a sign-up, pending, with its account (which cannot sign in until the street
     officer approves). A duplicate e-mail or phone, a capacity out of bounds or a street
-    outside the district is refused and nothing is written."""
+    outside the district is refused and nothing is written; an unconfirmed sign-up of the same
+    address or phone whose link expired is removed first."""
     email = application.email.strip().lower()
     if application.kind not in HELPER_KINDS:
         raise SignUpError(_l("Choose from the lists offered."), "kind")
@@ -118,8 +144,9 @@ def sign_up(application: Application, hashed_password: str) -> Volunteer:
     community = db.session.get(Community, application.home_community_id)
     if community is None:
         raise SignUpError(_l("Choose your home community."), "home_community")
+    _free_expired(email, compact_phone(application.profile.phone))
     if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
-        raise SignUpError(_l("This e-mail address is registered already. If it is yours, "
+        raise EmailTaken(_l("This e-mail address is registered already. If it is yours, "
                              "sign in."), "email")
     _phone_taken(compact_phone(application.profile.phone))
     user = security.datastore.create_user(email=email, password=hashed_password,
@@ -148,11 +175,21 @@ def confirm(volunteer: Volunteer) -> bool:
 
 
 def _decide(volunteer: Volunteer, status: str, user, reason: str | None = None) -> None:
+    """Decide in the database itself, only if the sign-up still waits: of two officers (or
+    two tabs) deciding at once, the second is refused, and no second e-mail goes."""
+    undecided = _l("Only a confirmed sign-up that waits for a decision can be decided.")
     if volunteer.confirmed_at is None or volunteer.status != "pending":
-        raise SignUpError(_l("Only a confirmed sign-up that waits for a decision can be "
-                             "decided."))
-    volunteer.status, volunteer.decision_reason = status, reason
-    volunteer.decided_by_id, volunteer.decided_at = getattr(user, "id", None), utcnow()
+        raise SignUpError(undecided)
+    values = {"status": status, "decision_reason": reason,
+              "decided_by_id": getattr(user, "id", None), "decided_at": utcnow()}
+    decided = db.session.execute(
+        update(Volunteer).where(Volunteer.id == volunteer.id, Volunteer.status == "pending",
+                                Volunteer.confirmed_at.is_not(None))
+        .values(**values).execution_options(synchronize_session=False))
+    if decided.rowcount != 1:
+        raise SignUpError(undecided)
+    for name, value in values.items():
+        set_committed_value(volunteer, name, value)
 
 
 def approve(volunteer: Volunteer, user) -> None:

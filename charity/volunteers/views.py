@@ -18,6 +18,7 @@ from charity.volunteers.pages import profile_of, show_errors
 bp = Blueprint("volunteers", __name__, url_prefix="/join")
 
 CONFIRM_SUBJECT = _l("Confirm your sign-up with Songtan")
+TAKEN_SUBJECT = _l("Your e-mail address has a Songtan account already")
 
 
 def _budget() -> str:
@@ -51,9 +52,24 @@ def _sign_up(form, kind: str, template: str):
             send_confirmation(volunteer)
         if work.ok:
             return redirect(url_for(".sent"))
+        if isinstance(work.error, operations.EmailTaken):
+            return _tell_the_owner(form, template)
         show_errors(form, work.error, errors)
     status = 400 if request.method == "POST" else 200
     return render_template(template, form=form), status
+
+
+def _tell_the_owner(form, template: str):
+    """An address with an account: its owner is e-mailed, and the visitor sees what a new
+    sign-up sees (the page tells nobody which addresses are registered)."""
+    errors = []
+    with unit_of_work(errors) as work:
+        mail.send(form.email.data.strip().lower(), TAKEN_SUBJECT, "signup_taken",
+                  login=url_for("security.login", _external=True))
+    if work.ok:
+        return redirect(url_for(".sent"))
+    form.email.errors = errors
+    return render_template(template, form=form), 400
 
 
 def _hashed(form) -> str:
