@@ -285,3 +285,49 @@ def test_person_page_shows_the_history_with_festival_visits_and_a_helper_sees_th
     page = client.get(f"/my/pairings/{volunteer.id}/contacts?lang=en").get_data(as_text=True)
     page = page[page.index("My contacts with this person"):]
     assert "冬衣两件" in page and "Phone call" not in page and "Festival visit" not in page
+
+
+def test_a_form_sent_twice_is_saved_once(client, auth):
+    """A double tap or a second tab sends the shown form's one-time key twice: one contact,
+    one audit row, the hours counted once; a key of another pairing's form is refused."""
+    pairing = paired()
+    auth.login(user_of(pairing))
+    page = client.get(f"/my/pairings/{pairing.id}/contacts").get_data(as_text=True)
+    key = page.split('name="submission" type="hidden" value="')[1].split('"')[0]
+    assert len(key) >= 16
+    for _ in range(2):
+        response = client.post(f"/my/pairings/{pairing.id}/contacts",
+                               data=form(minutes="40", submission=key))
+        assert response.status_code == 302
+    assert [(r.minutes, r.submission) for r in contacts(pairing_id=pairing.id)] == [(40, key)]
+    audited = db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "contact.log", AuditEntry.object_id == str(
+            contacts(pairing_id=pairing.id)[0].id)))
+    assert audited == 1
+    fresh = client.get(f"/my/pairings/{pairing.id}/contacts").get_data(as_text=True)
+    assert key not in fresh  # each showing of the form has its own key
+    other = PairingFactory(street_name="七星岗", cadre=pairing.cadre)
+    other.accepted_at = pairing.accepted_at
+    db.session.flush()
+    refused = client.post(f"/my/pairings/{other.id}/contacts",
+                          data=form(submission=key) | {"lang": "en"})
+    assert refused.status_code == 400
+    assert contacts(pairing_id=other.id) == []
+
+
+def test_the_same_key_arriving_meanwhile_returns_the_saved_contact(session, monkeypatch):
+    """Two requests with one key at once: each looked before the other saved, so the second's
+    insert meets the unique key; it returns the first's contact instead of failing."""
+    pairing = paired()
+    first = operations.log(pairing, "phone_call", TODAY, 10, "", TODAY, submission="k" * 22)
+    looked = operations._sent_before
+    calls = []
+
+    def missed_the_first(*args):  # the look before the insert ran before the first commit
+        calls.append(args)
+        return None if len(calls) == 1 else looked(*args)
+
+    monkeypatch.setattr(operations, "_sent_before", missed_the_first)
+    again = operations.log(pairing, "phone_call", TODAY, 10, "", TODAY, submission="k" * 22)
+    assert len(calls) == 2 and again.id == first.id
+    assert len(contacts(pairing_id=pairing.id)) == 1

@@ -3,8 +3,15 @@ Flask-Babel."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from charity.contacts import models
 from charity.forms import CodeSelectField
@@ -36,6 +43,9 @@ class ContactForm(FlaskForm):
     department = SelectField(_l("Referred to the department"), coerce=str,
                              validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=models.NOTE_MAX)])
+    #: The form's one-time key, made when it is shown: sent twice, it is saved once.
+    submission = HiddenField(validators=[Optional(), Length(max=models.SUBMISSION_MAX),
+                                         Regexp(r"^[A-Za-z0-9_-]*$")])
 
 
 class PeriodForm(FlaskForm):

@@ -19,6 +19,8 @@ MIN_MINUTES, MAX_MINUTES = 1, 24 * 60
 MAX_OWN_MONEY_FEN = 1_000_000
 #: A note, and what goods were given.
 NOTE_MAX, GOODS_MAX = 200, 100
+#: The longest one-time key of a contact form.
+SUBMISSION_MAX = 32
 
 
 class Contact(PersonRecord, CreatedAt, db.Model):
@@ -52,6 +54,9 @@ class Contact(PersonRecord, CreatedAt, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: The one-time key of the form that sent it: a form sent twice (a double tap, a second
+    #: tab) is saved once.
+    submission: Mapped[str | None] = mapped_column(String(SUBMISSION_MAX), unique=True)
 
     pairing = relationship("Pairing")
     department = relationship("Department")

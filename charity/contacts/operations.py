@@ -5,6 +5,8 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from charity.audit.operations import record
 from charity.contacts.models import (
@@ -76,11 +78,28 @@ def _checked_help(kind: str, help_given: Help) -> Help:
     return Help()
 
 
+def _sent_before(pairing: Pairing, submission: str | None) -> Contact | None:
+    """The contact a form with this one-time key saved already (a key is never another
+    pairing's: such a form is refused)."""
+    if not submission:
+        return None
+    earlier = db.session.scalar(select(Contact).where(Contact.submission == submission))
+    if earlier is not None and earlier.pairing_id != pairing.id:
+        raise ContactError(_l("This form was sent already. Please open it again."))
+    return earlier
+
+
 def log(pairing: Pairing, kind: str, happened_on: date, minutes: int, note: str, today: date,
-        help_given: Help = Help(), user=None) -> Contact:  # noqa: B008 (frozen, shared safely)
+        help_given: Help = Help(), user=None,  # noqa: B008 (frozen, shared safely)
+        submission: str | None = None) -> Contact:
     """Log a contact with, or help given to, the person of an active pairing by its helper:
     the day (not in the future, not before the pairing began), the minutes spent, a short
-    note, and for help the goods, the money or the department. Audited."""
+    note, and for help the goods, the money or the department. Audited. A form's one-time
+    ``submission`` key already saved (a double tap, a second tab) returns that contact and
+    writes nothing, even when both arrive at once (the key is unique)."""
+    earlier = _sent_before(pairing, submission)
+    if earlier is not None:
+        return earlier
     if pairing.status != "active":
         raise ContactError(_l("Only a person currently paired with you (accepted) can be "
                               "logged."))
@@ -96,8 +115,16 @@ def log(pairing: Pairing, kind: str, happened_on: date, minutes: int, note: str,
     contact = Contact(person_id=pairing.person_id, pairing_id=pairing.id, kind=kind,
                       happened_on=happened_on, minutes=minutes, note=note.strip(),
                       goods=extra.goods, amount_fen=extra.amount_fen,
-                      department_id=extra.department_id, logged_by_id=getattr(user, "id", None))
-    db.session.add(contact)
+                      department_id=extra.department_id, logged_by_id=getattr(user, "id", None),
+                      submission=submission)
+    try:
+        with db.session.begin_nested():
+            db.session.add(contact)
+    except IntegrityError:  # the same form saved meanwhile by a parallel request
+        earlier = _sent_before(pairing, submission)
+        if earlier is None:
+            raise
+        return earlier
     db.session.flush()
     record("contact.log", "contact", contact.id, user=user, person=pairing.person_id,
            kind=kind, minutes=minutes, amount_fen=extra.amount_fen)

@@ -1,6 +1,7 @@
 """Helpers on their phone: log a visit, a talk, a call or help given to a person paired with
 them, see their own history with that person, and download their record of service hours."""
 
+import secrets
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -23,9 +24,11 @@ bp = Blueprint("my_contacts", __name__, url_prefix="/my")
 
 
 def _form(submitted: bool = False) -> ContactForm:
-    """The posted form, or a blank one with the defaults: today, 30 minutes."""
-    form = ContactForm() if submitted else ContactForm(formdata=None, happened_on=local_today(),
-                                                       minutes=30)
+    """The posted form, or a blank one with the defaults (today, 30 minutes) and its one-time
+    key."""
+    form = ContactForm() if submitted else ContactForm(
+        formdata=None, happened_on=local_today(), minutes=30,
+        submission=secrets.token_urlsafe(16))
     form.department.choices = [("", "—")] + [
         (str(d.id), d.name) for d in db.session.scalars(queries.departments())]
     return form
@@ -57,7 +60,8 @@ def log_contact(pairing_id):
             department_id=int(department) if department.isdigit() else None)
         with unit_of_work(errors=form.form_errors) as work:
             operations.log(pairing, form.kind.data, form.happened_on.data, form.minutes.data,
-                           form.note.data or "", local_today(), help_given, user=current_user)
+                           form.note.data or "", local_today(), help_given, user=current_user,
+                           submission=form.submission.data or None)
         if work.ok:
             flash(_("Saved. Thank you."), "success")
             return redirect(url_for(".contacts", pairing_id=pairing.id))
