@@ -272,6 +272,8 @@ def test_person_page_shows_the_history_with_festival_visits_and_a_helper_sees_th
     visits.log_visit(task, TODAY - timedelta(days=1), "中秋慰问", [], TODAY)
     auth.login(UserFactory(role="street_officer", street_name="七星岗"))
     page = client.get(f"/registry/people/{pairing.person_id}?lang=en").get_data(as_text=True)
+    assert page.count('id="contacts"') == 1  # in the page, not in its <title>
+    assert "<section" not in page[page.index("<title>"):page.index("</title>")]
     section = page[page.index('id="contacts"'):]
     assert section.index("Festival visit") < section.index("Goods given: 冬衣两件") < \
         section.index("Phone call")
