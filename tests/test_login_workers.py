@@ -38,6 +38,7 @@ def _redis():
         client.ping()
     except redis.exceptions.ConnectionError:
         reason = f"needs Redis at {REDIS_URL} (CI starts it; or set SONGTAN_TEST_REDIS_URL)"
+        client.close()
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -111,6 +112,8 @@ def server(tmp_path):
         process.wait(timeout=30)
         log.close()
         _clear(store)
+        # no socket is left for the garbage collector to find in a later test (an error there)
+        store.close()
 
 
 def _attempt(base: str, cookies: dict, token: str) -> tuple[int, bool]:
