@@ -11,6 +11,7 @@ from charity.jobs import models as jobs
 from charity.pairing import models as pairing
 from charity.registry import models as registry
 from charity.relief import models as relief
+from charity.relief import rent_models as rent
 from charity.visits import models as visits
 from donations.campaigns import models as campaigns
 from donations.giving import models as giving
@@ -18,5 +19,6 @@ from donations.sponsorship import models as sponsorship
 from donations.stripe import models as stripe
 
 #: The modules that declare tables: importing them adds each table to `db.metadata`.
-MODULES = (audit, auth, casework, contacts, district, fund, jobs, pairing, registry, relief, visits,
+MODULES = (audit, auth, casework, contacts, district, fund, jobs, pairing, registry, relief, rent,
+           visits,
            campaigns, giving, sponsorship, stripe)

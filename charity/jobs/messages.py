@@ -10,6 +10,7 @@ KINDS = {
     "allocation_run": _l("Allocation run"),
     "reconciliation": _l("Reconciliation with Stripe"),
     "relief_expiry": _l("Expiry of unpaid reservations"),
+    "rent_batch": _l("Monthly rent subsidy payments"),
     "pledge_expiry": _l("Expiry of unpaid sponsorship pledges"),
     "roster_import": _l("Roster import"),
     "cadre_import": _l("Cadre roster import"),
@@ -43,6 +44,7 @@ PROGRESS = {
     "saving": _l("Saving the result"),
     "comparing": _l("Comparing the gifts with Stripe"),
     "writing": _l("Writing the file"),
+    "paying": _l("Paying the month's rent subsidies"),
     "done": _l("Done"),
 }
 #: Why a job failed (or waits to try again). `refused` carries the refusal's own message.

@@ -14,7 +14,7 @@ from charity.jobs.operations import retry_left_running
 
 #: The scheduled jobs (Celery beat, Asia/Shanghai time): kind, hour, minute.
 SCHEDULE = (("reconciliation", 2, 0), ("relief_expiry", 0, 30), ("pledge_expiry", 0, 45),
-            ("sponsorship_pairing", 1, 0), ("export_cleanup", 3, 0))
+            ("sponsorship_pairing", 1, 0), ("export_cleanup", 3, 0), ("rent_batch", 1, 30))
 
 
 def settings(app: Flask) -> dict:

@@ -40,7 +40,11 @@ def _rule(code: str, measure: int, holds: bool) -> dict:
 
 
 def last_temporary_assistance(person: Person) -> date | None:
-    """The day the person's household was last paid temporary assistance (measure 6)."""
+    """The day the person's household last got temporary assistance (measure 4), from either
+    source: a fund application paid, or a grant the civil-affairs bureau gave (recorded in
+    casework). Reading only the fund once refused the rent subsidy of families helped by the
+    bureau, though the coverage-gap matrix counted them."""
+    from charity.casework.models import Grant
     from charity.relief.models import Application
 
     household = [m.id for m in person.household.members]
@@ -49,7 +53,12 @@ def last_temporary_assistance(person: Person) -> date | None:
             Application.person_id.in_(household), Application.state == "paid",
             Application.kind.in_(("temporary_emergency", "temporary_expenditure")))
         .order_by(Application.paid_at.desc()).limit(1))
-    return paid.astimezone(SHANGHAI).date() if paid else None
+    granted = db.session.scalar(
+        select(Grant.starts_on).where(Grant.person_id.in_(household),
+                                      Grant.measure == "temporary_assistance")
+        .order_by(Grant.starts_on.desc()).limit(1))
+    days = [day for day in (paid.astimezone(SHANGHAI).date() if paid else None, granted) if day]
+    return max(days) if days else None
 
 
 def _temporary(person: Person, today: date, standards: dict) -> list[dict]:

@@ -1,4 +1,4 @@
-"""`flask relief expire` and `flask relief allocate`."""
+"""`flask relief expire`, `flask relief allocate` and `flask relief rent-batch`."""
 
 import json
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from charity.auth.models import User
 from charity.extensions import db
-from charity.relief import allocation, operations, proposals
+from charity.relief import allocation, operations, proposals, rent
 from charity.timeutil import local_today
 
 
@@ -51,3 +51,18 @@ def allocate(time_limit, email):
         "funded": {str(k): v for k, v in result.funded.items()},
         "unfunded": {str(k): v for k, v in result.unfunded.items()},
         "streets": result.streets}, ensure_ascii=False, indent=2))
+
+
+@relief.command("rent-batch")
+@click.option("--month", required=True, help="The month to pay, as YYYY-MM.")
+@with_appcontext
+def rent_batch(month):
+    """Pay each approved rent-subsidy schedule's months up to MONTH, once each (a re-run pays
+    nothing new)."""
+    try:
+        result = rent.run_batch(rent.parse_month(month))
+    except operations.ReliefError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"schedules: {result['schedules']}, months paid: {result['paid']}, "
+               f"ended: {result['closed']}")

@@ -93,6 +93,14 @@ def _check_decider(application: Application, user, *states) -> None:
         raise ReliefError(_l("This application cannot be decided in its present state."))
 
 
+def _scheduled(application: Application) -> bool:
+    """Whether the application is a rent-subsidy schedule (see `charity.relief.rent`)."""
+    from charity.relief.rent_models import RentMonth
+
+    return db.session.scalar(select(RentMonth.id).where(
+        RentMonth.application_id == application.id).limit(1)) is not None
+
+
 def needs_committee(application: Application) -> bool:
     """一事一议, or a standard amount above the threshold (however little a proposal funds)."""
     threshold = standards.setting(current_app.config, "RELIEF_COMMITTEE_THRESHOLD_FEN")
@@ -111,6 +119,10 @@ def _reserve(application: Application, user, sources=None) -> None:
     days = standards.setting(current_app.config, "RELIEF_RESERVATION_DAYS")
     application.state = "approved"
     application.expires_on = local_today() + timedelta(days=days)
+    if _scheduled(application):  # kept until the schedule's last month is past
+        from charity.relief import rent
+
+        rent.keep_reserved(application)
 
 
 def approve(application: Application, user, note: str = "", sources=None) -> Application:
@@ -136,6 +148,9 @@ def reject(application: Application, user, note: str) -> Application:
     _check_decider(application, user, "submitted", "committee", "approved")
     if not note.strip():
         raise ReliefError(_l("A rejection needs a reason."))
+    if application.state == "approved" and _scheduled(application):
+        raise ReliefError(_l("An approved rent-subsidy schedule ends with the monthly batch "
+                             "when the family is no longer eligible."))
     if application.state == "approved":
         ledger.release(application.id, reason=note, user=user)
     application.state, application.decided_by_id = "rejected", user.id
@@ -150,6 +165,9 @@ def pay(application: Application, user) -> Application:
     application = _locked(application)
     if application.state != "approved":
         raise ReliefError(_l("Only an approved application can be paid."))
+    if _scheduled(application):
+        raise ReliefError(_l("A rent-subsidy schedule is paid month by month by the monthly "
+                             "batch."))
     ledger.pay(application.id, application.measure, user=user, memo=application.kind)
     application.state, application.paid_by_id, application.paid_at = "paid", user.id, utcnow()
     db.session.flush()
