@@ -240,3 +240,43 @@ def test_a_bad_month_is_refused():
         with pytest.raises(ops.ReliefError, match="YYYY-MM"):
             rent.parse_month(text)
     assert rent.parse_month("2026-12") == date(2026, 12, 1)
+
+
+def clean_rent() -> None:
+    from tests.committed import empty
+
+    empty("rent_payment, rent_month, tenancy, dibao_class_validity, allocation_item, "
+          "allocation_proposal, committee_vote, relief_application, audit_entry, journal_line, "
+          "journal_entry, fund_account",
+          "DELETE FROM person WHERE name LIKE 'concurrent%'",
+          "DELETE FROM household WHERE code LIKE 'CC%'",
+          "DELETE FROM \"user\" WHERE email LIKE 'concurrent-%'")
+
+
+def test_two_concurrent_batches_pay_each_month_once(app):
+    """Two batches for the same month at once (two workers, a CLI run beside the job): the
+    schedules are locked before any posting, so one pays and the other finds it paid."""
+    from tests.committed import committed_data
+    from tests.factories import UserFactory
+    from tests.fund.test_ledger_concurrency import run_concurrently
+
+    with committed_data(app, clean_rent, "concurrency needs PostgreSQL (SQLite has one writer)"):
+        with app.test_request_context("/?lang=en"):
+            maker = UserFactory(role="fund_manager", email="concurrent-maker@songtan.test")
+            checker = UserFactory(role="approver", email="concurrent-checker@songtan.test")
+            ids = []
+            for n in range(3):
+                person = PersonFactory(name=f"concurrent{n}", dibao_class="A",
+                                       household__code=f"CC000{n}")
+                rent.record_class_validity(person, valid_from=date(2026, 1, 1),
+                                           valid_until=date(2027, 12, 31), user=maker)
+                ledger.record_gift(amount_fen=12 * RENT, designation="measure:6",
+                                   reference=f"g{n}")
+                ids.append(approved(person, lease(person, maker), maker, checker).id)
+            db.session.commit()
+        outcomes = run_concurrently(app, 4, lambda i: rent.run_batch(date(2027, 3, 1)))
+        assert outcomes == ["ok"] * 4
+        db.session.expire_all()
+        assert db.session.scalar(select(func.count(RentPayment.id))) == 3 * 3
+        assert fund.balance("spent:measure:6") == 9 * RENT
+        assert verify().ok
