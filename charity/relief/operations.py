@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from charity.audit.operations import record
 from charity.database import utcnow
@@ -93,12 +93,16 @@ def _check_decider(application: Application, user, *states) -> None:
         raise ReliefError(_l("This application cannot be decided in its present state."))
 
 
-def _scheduled(application: Application) -> bool:
-    """Whether the application is a rent-subsidy schedule (see `charity.relief.rent`)."""
+def _last_scheduled_month(application: Application) -> date | None:
+    """The last month of a rent-subsidy schedule (see `charity.relief.rent`), else None."""
     from charity.relief.rent_models import RentMonth
 
-    return db.session.scalar(select(RentMonth.id).where(
-        RentMonth.application_id == application.id).limit(1)) is not None
+    return db.session.scalar(select(func.max(RentMonth.month)).where(
+        RentMonth.application_id == application.id))
+
+
+def _scheduled(application: Application) -> bool:
+    return _last_scheduled_month(application) is not None
 
 
 def needs_committee(application: Application) -> bool:
@@ -119,10 +123,9 @@ def _reserve(application: Application, user, sources=None) -> None:
     days = standards.setting(current_app.config, "RELIEF_RESERVATION_DAYS")
     application.state = "approved"
     application.expires_on = local_today() + timedelta(days=days)
-    if _scheduled(application):  # kept until the schedule's last month is past
-        from charity.relief import rent
-
-        rent.keep_reserved(application)
+    if (last := _last_scheduled_month(application)) is not None:
+        # a rent-subsidy schedule keeps its money until its last month is past
+        application.expires_on = last + timedelta(days=31 + days)
 
 
 def approve(application: Application, user, note: str = "", sources=None) -> Application:

@@ -16,9 +16,8 @@ caller commits."""
 import calendar
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from charity import eligibility as rules
 from charity.audit.operations import record
@@ -26,7 +25,7 @@ from charity.database import utcnow
 from charity.extensions import db
 from charity.fund import accounts
 from charity.fund import operations as ledger
-from charity.relief import checks, operations, standards
+from charity.relief import checks, operations
 from charity.relief.models import Application
 from charity.relief.operations import ReliefError
 from charity.relief.rent_models import (
@@ -186,15 +185,6 @@ def schedule_of(application_id: int) -> list[RentMonth]:
     """The months of a rent-subsidy schedule in order (empty for any other application)."""
     return list(db.session.scalars(select(RentMonth).where(
         RentMonth.application_id == application_id).order_by(RentMonth.month)))
-
-
-def keep_reserved(application: Application) -> None:
-    """The reservation of a schedule lasts until its last month is past, plus the usual
-    days, so the nightly expiry never releases money the batch is paying out."""
-    days = standards.setting(current_app.config, "RELIEF_RESERVATION_DAYS")
-    last = db.session.scalar(select(func.max(RentMonth.month)).where(
-        RentMonth.application_id == application.id))
-    application.expires_on = last_of(last) + timedelta(days=days)
 
 
 def approve_schedule(application: Application, user, note: str = "") -> Application:

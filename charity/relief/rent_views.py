@@ -51,39 +51,39 @@ def person(person_id):
     return _render(_person_or_404(person_id))
 
 
-def _done(person_id, message):
-    flash(message, "success")
-    return redirect(url_for(".person", person_id=person_id))
+def _record(person_id: int, form, form_name: str, write, message: str):
+    """Validate the form, write with it in one unit of work, and show the page again (400
+    with the reasons) or go back to it with `message`."""
+    found = _person_or_404(person_id)
+    if form.validate_on_submit():
+        errors = next(iter(form)).errors
+        with unit_of_work(errors=errors) as work:
+            write(found, form)
+        if work.ok:
+            flash(message, "success")
+            return redirect(url_for(".person", person_id=person_id))
+    return _render(found, 400, **{form_name: form})
 
 
 @bp.post("/person/<int:person_id>/tenancy")
 @requires(Permission.SUBMIT_APPLICATION)
 def tenancy(person_id):
     """Record the household's lease of a public rental home."""
-    found, form = _person_or_404(person_id), TenancyForm()
-    if form.validate_on_submit():
-        with unit_of_work(errors=form.unit.errors) as work:
-            rent.record_tenancy(found.household, unit=form.unit.data, address=form.address.data,
-                                monthly_rent_fen=form.monthly_rent.fen(),
-                                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                user=current_user)
-        if work.ok:
-            return _done(person_id, _("Lease recorded."))
-    return _render(found, 400, tenancy_form=form)
+    return _record(person_id, TenancyForm(), "tenancy_form", lambda person, form: (
+        rent.record_tenancy(person.household, unit=form.unit.data, address=form.address.data,
+                            monthly_rent_fen=form.monthly_rent.fen(),
+                            starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                            user=current_user)), _("Lease recorded."))
 
 
 @bp.post("/person/<int:person_id>/class-validity")
 @requires(Permission.SUBMIT_APPLICATION)
 def class_validity(person_id):
     """Record a window in which the person's dibao class A is valid."""
-    found, form = _person_or_404(person_id), ClassValidityForm()
-    if form.validate_on_submit():
-        with unit_of_work(errors=form.valid_from.errors) as work:
-            rent.record_class_validity(found, valid_from=form.valid_from.data,
-                                       valid_until=form.valid_until.data, user=current_user)
-        if work.ok:
-            return _done(person_id, _("Class A validity recorded."))
-    return _render(found, 400, window_form=form)
+    return _record(person_id, ClassValidityForm(), "window_form", lambda person, form: (
+        rent.record_class_validity(person, valid_from=form.valid_from.data,
+                                   valid_until=form.valid_until.data, user=current_user)),
+        _("Class A validity recorded."))
 
 
 @bp.post("/person/<int:person_id>/schedule")
