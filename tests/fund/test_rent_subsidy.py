@@ -280,3 +280,26 @@ def test_two_concurrent_batches_pay_each_month_once(app):
         assert db.session.scalar(select(func.count(RentPayment.id))) == 3 * 3
         assert fund.balance("spent:measure:6") == 9 * RENT
         assert verify().ok
+
+
+def test_the_monthly_batch_runs_as_a_job(session, tenant, maker, checker, rent_fund):
+    from charity.jobs import operations as jobs
+
+    application = approved(tenant, lease(tenant, maker), maker, checker)
+    job, started = jobs.start("rent_batch", "rent_batch", params={"month": "2027-02"})
+    assert started
+    db.session.refresh(job)
+    assert job.state == "succeeded", job.error
+    assert (job.params["paid"], job.params["schedules"]) == (2, 1)
+    assert len(payments(application)) == 2
+
+
+def test_the_rent_batch_command(session, runner, tenant, maker, checker, rent_fund):
+    application = approved(tenant, lease(tenant, maker), maker, checker)
+    result = runner.invoke(args=["relief", "rent-batch", "--month", "2027-01"])
+    assert result.exit_code == 0 and "months paid: 1" in result.output, result.output
+    again = runner.invoke(args=["relief", "rent-batch", "--month", "2027-01"])
+    assert "months paid: 0" in again.output
+    assert len(payments(application)) == 1
+    bad = runner.invoke(args=["relief", "rent-batch", "--month", "2027-13"])
+    assert bad.exit_code != 0 and "YYYY-MM" in bad.output
