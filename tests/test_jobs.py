@@ -231,7 +231,7 @@ def test_scheduled_jobs_run_without_a_user(session):
             continue  # talks to Stripe: tests/donations cover it
         jobs.scheduled(kind)
         job = db.session.scalar(select(Job).where(Job.kind == kind))
-        count = "files_removed" if kind == "export_cleanup" else "expired"
+        count = {"export_cleanup": "files_removed", "rent_batch": "paid"}.get(kind, "expired")
         assert (job.state, job.started_by_id, job.params[count]) == ("succeeded", None, 0)
     beat = current_app.extensions["celery"].conf.beat_schedule
     assert {entry["args"][0] for entry in beat.values()} == {k for k, *_ in SCHEDULE}
