@@ -2,8 +2,8 @@
 number, date, amount and measure; another user approves it, and only the approval posts it to
 the ledger (Dr cash, Cr `budget` or the measure's restricted fund). Each step is audited."""
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
@@ -27,8 +27,7 @@ class BudgetError(DomainError):
     """An appropriation the operation refuses; the message says why."""
 
 
-@dataclass(frozen=True)
-class Appropriation:
+class Appropriation(NamedTuple):
     """What the budget document says."""
 
     document: str

@@ -23,11 +23,11 @@ class Grievance(CreatedAt, db.Model):
 
     __tablename__ = "grievance"
     __table_args__ = (
-        check_one_of("kind", GRIEVANCE_KINDS),
-        check_one_of("status", GRIEVANCE_STATUSES),
-        check_one_of("source", GRIEVANCE_SOURCES),
         CheckConstraint("status = 'open' OR (answer IS NOT NULL AND answered_at IS NOT NULL)",
                         name="answered"),
+        *(check_one_of(column, values) for column, values in (
+            ("kind", GRIEVANCE_KINDS), ("status", GRIEVANCE_STATUSES),
+            ("source", GRIEVANCE_SOURCES))),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
