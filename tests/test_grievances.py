@@ -171,3 +171,30 @@ def test_deadline_is_configurable(app, session):
     finally:
         app.config["GRIEVANCE_ANSWER_DAYS"] = 15
     assert grievance.due_on == local_today() + timedelta(days=5)
+
+
+def test_public_forms_are_rate_limited_per_address(app, client, session):
+    from charity.extensions import limiter
+
+    limiter.reset()
+    app.config["GRIEVANCE_RATE_LIMIT"] = "3 per minute"
+    try:
+        codes = [_post(client).status_code for _ in range(3)]
+        codes.append(_post(client).status_code)
+        assert client.get("/grievances/new").status_code == 200   # reading is not counted
+    finally:
+        app.config["GRIEVANCE_RATE_LIMIT"] = "100000 per minute"
+        limiter.reset()
+    assert codes[:3] == [200, 200, 200] and codes[3] == 429
+    assert session.scalar(select(db.func.count(Grievance.id))) == 3
+
+
+def test_demo_grievances_show_an_overdue_one_and_load_once(session):
+    from charity.grievances.demo import load_grievances
+
+    today = local_today()
+    assert load_grievances(today) == 3
+    assert load_grievances(today) == 0
+    rows = session.scalars(select(Grievance).order_by(Grievance.id)).all()
+    assert [g.overdue(today) for g in rows] == [True, False, False]
+    assert all(g.created_at.date() < today for g in rows)
