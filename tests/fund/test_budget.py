@@ -89,3 +89,41 @@ def test_pages_record_then_approve_then_disclose(client, auth, session, maker, c
     assert client.post(f"/fund/budget/{row.id}/approve").status_code == 302
     page = client.get("/fund/disclosure").get_data(as_text=True)
     assert "Of money in, from the district budget" in page and "¥500,000.00" in page
+
+
+def _clean_budget() -> None:
+    from tests.committed import empty
+
+    empty("budget_appropriation, audit_entry, journal_line, journal_entry, fund_account",
+          "DELETE FROM \"user\" WHERE email LIKE 'budget-race-%'")
+
+
+@pytest.fixture
+def committed(app):
+    from tests.committed import committed_data
+
+    with committed_data(app, _clean_budget, "two writers need PostgreSQL (SQLite has one)"):
+        yield
+
+
+def test_two_approvers_at_once_post_once(app, committed):
+    from charity.extensions import db
+    from tests.fund.test_ledger_concurrency import run_concurrently
+
+    maker = UserFactory(role="fund_manager", email="budget-race-maker@songtan.test")
+    checkers = [UserFactory(role="approver", email=f"budget-race-{i}@songtan.test")
+                for i in range(2)]
+    row_id = budget.record(_item(), user=maker).id
+    db.session.commit()
+    checker_ids = [c.id for c in checkers]
+
+    def approve(i):
+        from charity.auth.models import User
+
+        budget.approve(db.session.get(BudgetAppropriation, row_id),
+                       user=db.session.get(User, checker_ids[i]))
+
+    outcomes = run_concurrently(app, 2, approve)
+    assert sorted(outcomes) == ["This appropriation is approved already.", "ok"]
+    assert len(db.session.scalars(select(JournalEntry).where(
+        JournalEntry.kind == "budget_transfer")).all()) == 1
