@@ -102,7 +102,9 @@ def register_blueprints(app: Flask) -> None:
     from charity.dashboard.views import bp as dashboard
     from charity.disclosure.views import bp as disclosure
     from charity.district.views import bp as district
+    from charity.fund.budget_views import bp as budget
     from charity.fund.views import bp as fund
+    from charity.grievances.views import bp as grievances
     from charity.jobs.views import bp as jobs
     from charity.main.views import bp as main
     from charity.pairing.cadre_views import bp as cadres
@@ -136,7 +138,7 @@ def register_blueprints(app: Flask) -> None:
                       relief, relief_rent,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
-                      volunteers, volunteers_review, volunteers_profile):
+                      volunteers, volunteers_review, volunteers_profile, grievances, budget):
         app.register_blueprint(blueprint)
 
 

@@ -140,6 +140,12 @@ class Config:
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
     #: Hours a sign-up's confirmation link is valid.
     SIGNUP_CONFIRM_HOURS = int(os.environ.get("SIGNUP_CONFIRM_HOURS", "48"))
+    #: Grievances (and look-ups by tracking code) per client address on the public pages.
+    GRIEVANCE_RATE_LIMIT = os.environ.get("GRIEVANCE_RATE_LIMIT", "10 per hour")
+    #: Days staff have to answer a grievance.
+    GRIEVANCE_ANSWER_DAYS = int(os.environ.get("GRIEVANCE_ANSWER_DAYS", "15"))
+    #: Seconds a process keeps the public coverage counts (they read the whole roster).
+    DISCLOSURE_CACHE_SECONDS = int(os.environ.get("DISCLOSURE_CACHE_SECONDS", "600"))
 
 
 DEMO_SECRETS = {

@@ -7,6 +7,7 @@ from charity.casework import models as casework
 from charity.contacts import models as contacts
 from charity.district import models as district
 from charity.fund import models as fund
+from charity.grievances import models as grievances
 from charity.jobs import models as jobs
 from charity.pairing import models as pairing
 from charity.registry import models as registry
@@ -19,6 +20,5 @@ from donations.sponsorship import models as sponsorship
 from donations.stripe import models as stripe
 
 #: The modules that declare tables: importing them adds each table to `db.metadata`.
-MODULES = (audit, auth, casework, contacts, district, fund, jobs, pairing, registry, relief, rent,
-           visits,
-           campaigns, giving, sponsorship, stripe)
+MODULES = (audit, auth, casework, contacts, district, fund, grievances, jobs, pairing, registry,
+           relief, rent, visits, campaigns, giving, sponsorship, stripe)

@@ -31,6 +31,9 @@ TEST_CONFIG = {
     "RATELIMIT_DEFAULT": "100000 per minute",
     "LOGIN_RATE_LIMIT": "100000 per minute",
     "SIGNUP_RATE_LIMIT": "100000 per minute",
+    "GRIEVANCE_RATE_LIMIT": "100000 per minute",
+    # The public coverage is computed afresh in every test.
+    "DISCLOSURE_CACHE_SECONDS": 0,
     # Jobs run at once in the request that starts them (tests/test_jobs_workers.py runs real
     # workers).
     "CELERY_TASK_ALWAYS_EAGER": True,

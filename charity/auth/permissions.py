@@ -95,6 +95,10 @@ class Permission(StrEnum):
     #: The jobs (pairing and allocation runs, reconciliation, expiry) of the user's streets:
     #: their progress, outcome and history.
     VIEW_JOBS = "view_jobs"
+    #: The grievance queue: record complaints and appeals, answer them (of one's street).
+    HANDLE_GRIEVANCES = "handle_grievances"
+    #: Record a budget appropriation (the maker; another user with APPROVE posts it).
+    RECORD_BUDGET = "record_budget"
 
 
 #: The roles that hold each capability: the only place roles are named for access.
@@ -138,6 +142,8 @@ ROLES: dict[Permission, frozenset[str]] = {
                                      "street_officer"}),
     Permission.MANAGE_CADRES: frozenset({"admin", "liaison"}),
     Permission.MANAGE_ALL_CADRES: frozenset({"admin"}),
+    Permission.HANDLE_GRIEVANCES: frozenset({"admin", "street_officer", "approver"}),
+    Permission.RECORD_BUDGET: frozenset({"admin", "fund_manager"}),
 }
 
 

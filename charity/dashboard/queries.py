@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from charity.casework import gaps, queries
 from charity.extensions import db
+from charity.grievances.queries import overdue_by_street
 from charity.visits.models import Campaign
 from charity.visits.queries import completion_by_street
 
@@ -82,6 +83,10 @@ def indicators(scope: int | None, today: date) -> list[Indicator]:
                 db.session.execute(completion_by_street(campaign.id, scope))}
     result.append(Indicator("festival_visits", _l("Festival visits logged (latest campaign)"),
                             100, True, "%", {name: done.get(sid) for sid, name in names.items()}))
+    overdue = overdue_by_street(scope, today)
+    result.append(Indicator("overdue_grievances", _l("Grievances past their answer deadline"),
+                            0, False, "",
+                            {name: overdue.get(sid, 0) for sid, name in names.items()}))
     return result
 
 

@@ -14,6 +14,7 @@ from charity.district.models import Community, Department, DepartmentGroup, Stre
 from charity.district.operations import load_reference
 from charity.extensions import db
 from charity.fund.demo import load_fund
+from charity.grievances.demo import load_grievances
 from charity.pairing import cadre_roster
 from charity.pairing.demo import load_pairings
 from charity.pairing.models import Cadre
@@ -109,4 +110,5 @@ def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
     load_contacts(today)  # after the pairings: their visits, talks, calls and help given
     load_fund(today)  # after the accounts, before today's gifts: a year of fund history
     load_donations(today)  # after the accounts: the demo donor gives
+    load_grievances(today)  # after the accounts: an officer answers one
     return {"people": people, "cadres": cadres, "accounts": accounts}

@@ -5,6 +5,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from charity.auth.permissions import Permission, requires
+from charity.casework.gaps import ALL_MEASURES
+from charity.disclosure import coverage
 from charity.fund import disclosure as public
 from charity.fund.views_helpers import MEASURE_NAMES
 from charity.jobs import exports
@@ -19,11 +21,14 @@ bp = Blueprint("disclosure", __name__, url_prefix="/fund")
 
 @bp.get("/disclosure")
 def disclosure():
-    """Public: money in and out by month, measure, street and campaign, and the head hash."""
+    """Public: money in and out by month, measure, street and campaign, budget income, the
+    people covered and visits made per street this year, and the head hash."""
     year = year_arg()
     report = public.build(year)
+    today = local_today()
     return render_template("fund/disclosure.html", report=report, year=year,
-                           measure_names=MEASURE_NAMES,
+                           measure_names=MEASURE_NAMES, today=today,
+                           coverage=coverage.by_street(today), coverage_measures=ALL_MEASURES,
                            campaigns=campaign_queries.disclosed(report.campaigns))
 
 

@@ -37,6 +37,8 @@ class Disclosure:
     campaigns: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     total_in: int = 0
     total_out: int = 0
+    #: Of `total_in`, what the district budget appropriated (纳入本级预算).
+    budget_in: int = 0
     head: tuple[int, str] = (0, "")
 
 
@@ -65,6 +67,8 @@ def build(year: int | None = None) -> Disclosure:
         if kind in INFLOW_KINDS and (code.startswith(("restricted:", "unrestricted", "budget"))):
             report.months[month][0] -= amount
             report.total_in -= amount
+            if kind == "budget_transfer":
+                report.budget_in -= amount
             if (m := _restriction(code, "restricted:measure:")) is not None:
                 report.measures[int(m)][0] -= amount
             if (c := _restriction(code, "restricted:campaign:")) is not None:

@@ -2,7 +2,7 @@
 and the head of the hash chain. Entries and lines are append-only (the ORM refuses a change,
 and on PostgreSQL so does a trigger); a mistake is reversed by a new entry."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -88,6 +88,36 @@ class LedgerHead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class BudgetAppropriation(db.Model):
+    """Money the district budget appropriates to the fund (纳入本级预算), by its document: a
+    maker records it, another user approves it, and only then is it posted to the ledger."""
+
+    __tablename__ = "budget_appropriation"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="positive"),
+        CheckConstraint("measure IS NULL OR (measure BETWEEN 1 AND 10)", name="measure"),
+        CheckConstraint("(approved_at IS NULL) = (entry_id IS NULL)", name="posted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The budget document's number (文号): one appropriation per document.
+    document: Mapped[str] = mapped_column(String(60), unique=True)
+    issued_on: Mapped[date]
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    #: The measure the money is for, or None for the unrestricted budget account.
+    measure: Mapped[int | None]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+
+    @property
+    def account(self) -> str:
+        """The fund account it credits: the measure's restricted fund, or `budget`."""
+        return "budget" if self.measure is None else f"restricted:measure:{self.measure}"
 
 
 @event.listens_for(JournalEntry, "before_update")
