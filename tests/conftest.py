@@ -31,6 +31,7 @@ TEST_CONFIG = {
     "RATELIMIT_DEFAULT": "100000 per minute",
     "LOGIN_RATE_LIMIT": "100000 per minute",
     "SIGNUP_RATE_LIMIT": "100000 per minute",
+    "PERSON_SEARCH_RATE_LIMIT": "100000 per minute",
     # Jobs run at once in the request that starts them (tests/test_jobs_workers.py runs real
     # workers).
     "CELERY_TASK_ALWAYS_EAGER": True,
