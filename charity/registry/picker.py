@@ -9,9 +9,9 @@ What a match shows is what the roster list shows (name, masked ID, household, st
 the viewer's street scope.
 """
 
-from flask import url_for
+from flask import render_template
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from stdnum.cn import ric
 from wtforms import Field
 from wtforms.validators import StopValidation
@@ -73,46 +73,19 @@ def as_result(person: Person) -> dict:
             "community": person.household.community.name}
 
 
-def _choices(field) -> str:
-    """The no-script fallback: the matches of the text typed, as radio buttons."""
-    if not field.candidates:
-        return ""
-    items = "".join(
-        f'<label><input type="radio" name="{escape(field.name)}" value="{p.id}"> '
-        f"{escape(label(p))}</label>" for p in field.candidates)
-    more = (f"<small>{escape(_l('More people match: type more of the name.'))}</small>"
-            if field.more else "")
-    return (f'<fieldset class="person-picker-choices"><legend>{escape(CHOOSE)}</legend>'
-            f'<input type="hidden" name="{escape(field.name)}_offered" value="1">'
-            f"{items}{more}</fieldset>")
-
-
 class PersonPicker:
-    """The picker's markup: a text box (the combobox the script drives), the chosen id in a
-    hidden input, the list the script fills, a status line read out by screen readers, and the
-    server's choices when there are some."""
+    """The picker's markup (`templates/_person_picker.html`): a text box (the combobox the
+    script drives), the chosen id in a hidden input, the list the script fills, a status line
+    read out by screen readers, and the server's choices when there are some."""
 
     def __call__(self, field, **kwargs) -> Markup:
         """Render the picker for `field` (its `id` labels the text box)."""
         chosen = field.chosen()
         text = label(chosen) if chosen is not None and not field.candidates else field.query
-        invalid = ' aria-invalid="true"' if field.errors else ""
-        fid, name = escape(field.id), escape(field.name)
-        hint = escape(_l("Name, household number, last two digits of the ID, or a full ID "
-                         "number"))
-        return Markup(
-            f'<div class="person-picker" data-person-picker '
-            f'data-search-url="{escape(url_for("registry.search_people"))}" '
-            f'data-none="{escape(NO_MATCH)}" data-more="{escape(_l("More people match: type more of the name."))}" '
-            f'data-failed="{escape(_l("The search did not answer; try again in a minute."))}">'
-            f'<input type="text" id="{fid}" name="{name}_q" value="{escape(text or "")}" '
-            f'autocomplete="off" maxlength="{QUERY_MAX}" role="combobox" '
-            f'aria-autocomplete="list" aria-expanded="false" aria-controls="{fid}-list" '
-            f'aria-describedby="{fid}-hint" placeholder="{hint}"{invalid}>'
-            f'<input type="hidden" name="{name}" value="{chosen.id if chosen else ""}">'
-            f'<ul role="listbox" id="{fid}-list" class="person-picker-list" hidden></ul>'
-            f'<small id="{fid}-hint" class="person-picker-status" aria-live="polite">{hint}'
-            f"</small>{_choices(field)}</div>")
+        # The template escapes every value it writes (Jinja's autoescape).
+        return Markup(render_template(  # noqa: S704
+            "_person_picker.html", field=field, chosen=chosen, text=text, label=label,
+            query_max=QUERY_MAX))
 
 
 class PersonField(Field):
@@ -161,14 +134,15 @@ class PersonField(Field):
         self.data = self.person = None
         if self.conflicting:
             raise StopValidation(ONE_ONLY)
+        if self.posted is None and not self.query:
+            return
         scope = street_scope()
         if self.posted is not None:
             person = self._posted_person(scope)
             if self._meant(person, scope):
                 self.data, self.person = person.id, person
                 return
-        if self.query:
-            self._resolve(scope)
+        self._resolve(scope)
 
     def _meant(self, person: Person, scope) -> bool:
         """Whether the posted id is the choice, not a stale one beside a new search: no text,

@@ -26,17 +26,20 @@ def scoped(query: Select, street_id: int | None) -> Select:
     return query if street_id is None else query.where(Household.street_id == street_id)
 
 
-def people(filters: PersonFilter, scope: int | None) -> Select:
-    """People matching the filters within the viewer's scope, ordered by street and id."""
-    query = (
+def _listed() -> Select:
+    """People with their household's street and community, as lists show them."""
+    return (
         select(Person)
         .join(Household)
         .join(Street, Street.id == Household.street_id)
         .options(joinedload(Person.household).joinedload(Household.community),
                  joinedload(Person.household).joinedload(Household.street))
-        .order_by(Street.position, Person.id)
     )
-    query = scoped(query, scope)
+
+
+def people(filters: PersonFilter, scope: int | None) -> Select:
+    """People matching the filters within the viewer's scope, ordered by street and id."""
+    query = scoped(_listed().order_by(Street.position, Person.id), scope)
     if filters.street_id:
         query = query.where(Household.street_id == filters.street_id)
     if filters.community_id:
@@ -80,11 +83,7 @@ def search(words: list[tuple[str, str | None]], scope: int | None) -> Select:
     more."""
     first = words[0][0]
     query = (
-        select(Person)
-        .join(Household)
-        .join(Street, Street.id == Household.street_id)
-        .options(joinedload(Person.household).joinedload(Household.community),
-                 joinedload(Person.household).joinedload(Household.street))
+        _listed()
         .where(and_(*(_word_matches(word, id_hash) for word, id_hash in words)))
         .order_by(case((Person.name.startswith(first, autoescape=True), 0), else_=1),
                   Person.name, Person.id)
