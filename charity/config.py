@@ -79,6 +79,9 @@ class Config:
     RATELIMIT_DEFAULT = "600 per minute"
     #: Sign-in attempts (passwords and two-factor codes) per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: Searches of the roster's person pickers, per signed-in user (a picker asks once per
+    #: pause in typing).
+    PERSON_SEARCH_RATE_LIMIT = os.environ.get("PERSON_SEARCH_RATE_LIMIT", "120 per minute")
     #: Checks of a password or code per account (the e-mail typed) per window; the failed
     #: check that spends the last locks the account for LOGIN_LOCKOUT_SECONDS.
     LOGIN_ATTEMPTS = int(os.environ.get("LOGIN_ATTEMPTS", "10"))

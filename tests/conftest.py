@@ -34,6 +34,7 @@ TEST_CONFIG = {
     "GRIEVANCE_RATE_LIMIT": "100000 per minute",
     # The public coverage is computed afresh in every test.
     "DISCLOSURE_CACHE_SECONDS": 0,
+    "PERSON_SEARCH_RATE_LIMIT": "100000 per minute",
     # Jobs run at once in the request that starts them (tests/test_jobs_workers.py runs real
     # workers).
     "CELERY_TASK_ALWAYS_EAGER": True,

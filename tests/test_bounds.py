@@ -153,7 +153,8 @@ def test_an_assessed_amount_of_1e30_or_a_huge_person_number_is_refused(client, s
     application = {"person_id": str(person.id), "kind": "medical", "assessed": "1e30",
                    "reason": "住院"}
     in_both(client, "POST", "/relief/new", out_of("1,000,000"), data=application)
-    in_both(client, "POST", "/relief/new", ("No record has this number.", "没有这个编号的记录。"),
+    in_both(client, "POST", "/relief/new",
+            ("No such person on your roster.", "您的名册中没有该人员。"),
             data=application | {"assessed": "1000", "person_id": "99999999999"})
     assert count(session, Application.id) == 0
     assert client.get("/relief/new?person=99999999999").status_code == 200

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from charity.district.models import Street
@@ -26,17 +26,20 @@ def scoped(query: Select, street_id: int | None) -> Select:
     return query if street_id is None else query.where(Household.street_id == street_id)
 
 
-def people(filters: PersonFilter, scope: int | None) -> Select:
-    """People matching the filters within the viewer's scope, ordered by street and id."""
-    query = (
+def _listed() -> Select:
+    """People with their household's street and community, as lists show them."""
+    return (
         select(Person)
         .join(Household)
         .join(Street, Street.id == Household.street_id)
         .options(joinedload(Person.household).joinedload(Household.community),
                  joinedload(Person.household).joinedload(Household.street))
-        .order_by(Street.position, Person.id)
     )
-    query = scoped(query, scope)
+
+
+def people(filters: PersonFilter, scope: int | None) -> Select:
+    """People matching the filters within the viewer's scope, ordered by street and id."""
+    query = scoped(_listed().order_by(Street.position, Person.id), scope)
     if filters.street_id:
         query = query.where(Household.street_id == filters.street_id)
     if filters.community_id:
@@ -49,8 +52,44 @@ def people(filters: PersonFilter, scope: int | None) -> Select:
         query = query.where(getattr(Person, filters.flag).is_(True))
     if filters.text:
         text = filters.text.strip()
-        query = query.where(Person.name.contains(text) | (Household.code == text))
+        query = query.where(Person.name.contains(text, autoescape=True) | (Household.code == text))
     return query
+
+
+#: The most people a picker's search answers with, and the most words it reads of a query.
+SEARCH_LIMIT = 20
+SEARCH_WORDS = 4
+
+
+def _word_matches(word: str, id_hash: str | None):
+    """What one word of a picker's search may match: a part of the name, the start of the
+    household's number, a part of its address, the last characters of the masked ID (no more
+    than the masked ID shows), or, for a valid full ID number, its keyed hash."""
+    upper = word.upper()
+    matches = [Person.name.contains(word, autoescape=True),
+               Household.code.startswith(word, autoescape=True),
+               Household.address.contains(word, autoescape=True)]
+    if len(word) <= 2 and all(c.isdigit() or c == "X" for c in upper):
+        matches.append(Person.id_number_masked.endswith(upper, autoescape=True))
+    if id_hash is not None:
+        matches.append(Person.id_number_hash == id_hash)
+    return or_(*matches)
+
+
+def search(words: list[tuple[str, str | None]], scope: int | None) -> Select:
+    """People within the viewer's scope every word of a picker's query matches (`words` is
+    each word with its keyed hash when it is a valid full ID number), names starting with the
+    first word first; at most one more than `SEARCH_LIMIT`, so the caller can say there are
+    more."""
+    first = words[0][0]
+    query = (
+        _listed()
+        .where(and_(*(_word_matches(word, id_hash) for word, id_hash in words)))
+        .order_by(case((Person.name.startswith(first, autoescape=True), 0), else_=1),
+                  Person.name, Person.id)
+        .limit(SEARCH_LIMIT + 1)
+    )
+    return scoped(query, scope)
 
 
 def person(person_id: int, scope: int | None) -> Select:

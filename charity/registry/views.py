@@ -1,6 +1,15 @@
 """Registry screens: search, person and household pages, and the forms that change them."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,11 +17,11 @@ from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, can, guard, requires
 from charity.contacts.queries import history
 from charity.district import queries as district_queries
-from charity.extensions import db
+from charity.extensions import db, limiter
 from charity.forms import choices
 from charity.main.input_guard import page_arg
 from charity.main.limits import as_id
-from charity.registry import guardians, operations, queries
+from charity.registry import guardians, operations, picker, queries
 from charity.registry.forms import (
     FilterForm,
     NewHouseholdForm,
@@ -65,6 +74,24 @@ def people():
         commit_alone(operations.health_listed, page.items, current_user, "registry.people",
                      filters.flag)
     return render_template("registry/people.html", form=form, page=page)
+
+
+def _search_budget() -> str:
+    return current_app.config["PERSON_SEARCH_RATE_LIMIT"]
+
+
+def _searcher() -> str:
+    return f"person-search/{current_user.get_id()}"
+
+
+@bp.get("/people/search")
+@limiter.limit(_search_budget, key_func=_searcher, override_defaults=False)
+def search_people():
+    """The person pickers' search (JSON): at most 20 people of the user's streets by name,
+    household number or address, the masked ID's last digits or a full ID number, each shown
+    as the roster list shows them (masked ID); not logged, as it shows no more than the list."""
+    people, more = picker.search(request.args.get("q", ""), street_scope())
+    return jsonify(results=[picker.as_result(p) for p in people], more=more)
 
 
 def _person_or_404(person_id):

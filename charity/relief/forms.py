@@ -18,7 +18,8 @@ from wtforms.validators import (
     Optional,
 )
 
-from charity.main.limits import MAX_CASE_FEN, BoundedDecimalField, IdField
+from charity.main.limits import MAX_CASE_FEN, BoundedDecimalField
+from charity.registry.picker import PersonField
 from charity.relief.standards import DEFAULT_CAPS, KIND_LABELS
 
 
@@ -26,7 +27,7 @@ class ApplicationForm(FlaskForm):
     """An application for relief for one person: the kind, its grade or assessed amount, and
     why."""
 
-    person_id = IdField(_l("Person number on the roster"), validators=[DataRequired()])
+    person_id = PersonField(_l("Person"), validators=[DataRequired()])
     kind = SelectField(_l("Kind of relief"), validators=[DataRequired()],
                        choices=[(k, v) for k, v in KIND_LABELS.items()])
     grade = SelectField(_l("Grade (temporary assistance)"), validators=[Optional()],

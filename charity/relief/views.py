@@ -6,12 +6,10 @@ from flask_login import current_user
 
 from charity.audit import cases
 from charity.audit.forms import OpenCaseForm
-from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
+from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
 from charity.main.input_guard import id_arg, page_arg
-from charity.registry import queries as registry_queries
-from charity.registry.models import Person
 from charity.relief import checks, operations, queries
 from charity.relief.forms import ApplicationForm, DecisionForm, MinutesForm, VoteForm
 from charity.relief.models import STATES, Application
@@ -49,11 +47,7 @@ def index():
 
 def _submit(form):
     """Submit the form's application in one unit of work; the case's id, or None if refused."""
-    person = db.session.scalar(registry_queries.person(form.person_id.data, street_scope()))
-    if person is None:
-        note_out_of_scope(Person, form.person_id.data)
-        form.person_id.errors.append(_("No such person on your roster."))
-        return None
+    person = form.person_id.person
     with unit_of_work() as work:
         application = operations.submit(
             person, form.kind.data, form.reason.data, local_today(), current_user,

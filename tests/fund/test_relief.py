@@ -100,8 +100,9 @@ def test_days_are_shanghai_days(session, person, maker, checker, funded, monkeyp
 def test_amounts_in_yuan_have_at_most_two_decimals(app):
     from charity.relief.forms import AllocationCaseForm, ApplicationForm
 
+    # No person: the person picker reads the signed-in user's scope (tests/test_person_picker.py).
     with app.test_request_context("/?lang=en", method="POST", data={
-            "person_id": "1", "kind": "medical", "reason": "病", "assessed": "1234.567"}):
+            "kind": "medical", "reason": "病", "assessed": "1234.567"}):
         form = ApplicationForm()
         assert not form.validate() and "two decimals" in str(form.assessed.errors[0])
     with app.test_request_context("/?lang=en", method="POST", data={
