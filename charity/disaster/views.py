@@ -148,7 +148,8 @@ def _render_household(incident_id: int, affected_id: int, status: int = 200, **g
     affected = _affected_or_404(incident_id, affected_id)
     return render_template("disaster/household.html", affected=affected,
                            incident=affected.incident,
-                           window=[f"{m:%Y-%m}" for m in operations.window(affected.plan)] if affected.plan else [],
+                           window=[f"{m:%Y-%m}" for m in operations.window(affected.plan)]
+                           if affected.plan else [],
                            **_forms(affected, **given)), status
 
 

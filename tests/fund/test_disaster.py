@@ -161,7 +161,8 @@ def test_the_pages_show_the_incident_and_keep_to_the_street(client, auth, office
     page = client.get(f"/disaster/{incident.id}/households/{affected.id}")
     assert page.status_code == 200 and victim.household.code in page.get_data(as_text=True)
     before = db.session.scalar(select(func.count(AuditEntry.id)))
-    response = client.post(f"/disaster/{incident.id}/households", data={"code": other.household.code})
+    response = client.post(f"/disaster/{incident.id}/households",
+                           data={"code": other.household.code})
     assert response.status_code == 404
     assert db.session.scalar(select(func.count(AuditEntry.id))) > before
     foreign = ops.create_incident("storm", local_today(), street(OTHER), "解放碑", "", officer)
