@@ -182,4 +182,4 @@ def test_a_new_incident_through_the_form(client, auth, officer, victim):
     assert response.status_code == 302
     page = client.post(response.headers["Location"] + "/open", data={})
     assert page.status_code == 400
-    assert "without affected households" in page.get_data(as_text=True)
+    assert "没有受灾户的灾害不能开放救助" in page.get_data(as_text=True)
