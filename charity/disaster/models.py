@@ -2,10 +2,25 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import CreatedAt, UTCDateTime, check_one_of
+from charity.database import (
+    CreatedAt,
+    UTCDateTime,
+    check_four_eyes,
+    check_one_of,
+    check_positive,
+)
 from charity.extensions import db
 
 INCIDENT_KINDS = ("flood", "fire", "landslide", "storm", "other")
@@ -14,6 +29,8 @@ INCIDENT_STATES = ("recording", "open")
 #: 应急救助, 遇难人员家属抚慰, 过渡期生活救助.
 SUBTYPES = ("emergency", "condolence", "transition")
 RELIEF_STATES = ("proposed", "approved", "paid", "rejected")
+#: The states that hold a relief's slot.
+LIVE = "state IN ('proposed', 'approved', 'paid')"
 
 
 class Incident(CreatedAt, db.Model):
@@ -104,17 +121,19 @@ class Relief(CreatedAt, db.Model):
     """One payment of disaster relief to one household for one incident: the maker proposes,
     a checker (never the maker) approves, fund staff pay it through the journal.
 
-    `slot` says which one of its sub-type it is, so the database refuses a second: '' for the
-    one emergency relief, 'p:<person id>' per deceased person, 'm:YYYY-MM' per month."""
+    `slot` says which one of its sub-type it is, so the database refuses a second live one
+    (a rejected relief frees its slot): '' for the one emergency relief, 'p:<person id>' per
+    deceased person, 'm:YYYY-MM' per month."""
 
     __tablename__ = "disaster_relief"
     __table_args__ = (
         check_one_of("subtype", SUBTYPES),
         check_one_of("state", RELIEF_STATES),
-        UniqueConstraint("affected_id", "subtype", "slot"),
-        CheckConstraint("amount_fen > 0", name="amount"),
-        CheckConstraint("decided_by_id IS NULL OR decided_by_id <> created_by_id",
-                        name="four_eyes"),
+        #: One live relief per slot: a rejected one frees its slot for a new proposal.
+        Index("uq_disaster_relief_live_slot", "affected_id", "subtype", "slot", unique=True,
+              sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
+        check_positive("amount_fen", "amount"),
+        check_four_eyes(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,6 @@ from charity.disaster.models import (
 from charity.errors import DomainError, Forbidden, SelfApproval
 from charity.extensions import db
 from charity.fund import journal
-from charity.fund.accounts import Purpose, covers, may_fund
 from charity.relief import allocation
 from charity.timeutil import local_today
 
@@ -157,12 +156,13 @@ def _within_net_loss(affected: AffectedHousehold, amount_fen: int) -> None:
 
 def _taken(affected: AffectedHousehold, subtype: str, slot: str) -> Relief | None:
     return db.session.scalar(select(Relief).where(
-        Relief.affected_id == affected.id, Relief.subtype == subtype, Relief.slot == slot))
+        Relief.affected_id == affected.id, Relief.subtype == subtype, Relief.slot == slot,
+        Relief.state != "rejected"))
 
 
 def _propose(affected: AffectedHousehold, user, **values) -> Relief:
-    """Add one relief, refusing a second in the same slot (by a look first, and by the
-    database's unique constraint when two makers race)."""
+    """Add one relief, refusing a second live one in the same slot (by a look first, and by
+    the database's partial unique index when two makers race); a rejected one frees it."""
     existing = _taken(affected, values["subtype"], values.get("slot", ""))
     if existing is not None:
         raise DisasterError(_l("This relief is already recorded for this household (relief "
@@ -292,20 +292,10 @@ def reject(relief: Relief, user, note: str) -> Relief:
 
 
 def _sources(relief: Relief) -> list[tuple[str, int]]:
-    """Funds that may pay for measure 8 on the household's street: restricted first, then the
-    budget, then unrestricted money, leaving what sent proposals promised to other cases."""
-    street = relief.affected.street.name
-    campaigns = allocation.restrictions().campaigns
-    purpose = Purpose(measure=MEASURE, street=street, campaigns=frozenset(
-        c for c, designation in campaigns.items() if covers(designation, MEASURE, street)))
-    left, sources, available = relief.amount_fen, [], allocation.available()
-    for code in sorted((c for c in available if may_fund(c, purpose)),
-                       key=lambda c: (c == "unrestricted", c == "budget", c)):
-        take = min(left, available[code])
-        if take > 0:
-            sources.append((code, take))
-            left -= take
-    if left:
+    """Funds that may pay for measure 8 on the household's street (`allocation.draw`)."""
+    purpose = allocation.purpose_for(MEASURE, relief.affected.street.name)
+    sources = allocation.draw(purpose, relief.amount_fen)
+    if sources is None:
         raise DisasterError(_l("The fund does not hold enough money for this purpose."))
     return sources
 

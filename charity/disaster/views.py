@@ -1,25 +1,15 @@
 """Disaster screens: incidents, an incident with its households and totals, a household's
 insurance and relief, and the decisions on each relief."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
-from charity.disaster import operations, queries
-from charity.disaster.forms import (
-    LABELS,
-    CondolenceForm,
-    DecisionForm,
-    EmergencyForm,
-    HouseholdForm,
-    IncidentForm,
-    InsuranceForm,
-    MonthForm,
-    PlanForm,
-)
+from charity.disaster import forms, operations, queries
 from charity.disaster.models import AffectedHousehold, Incident, Relief
 from charity.district import queries as district_queries
 from charity.district.models import Street
@@ -28,14 +18,9 @@ from charity.registry.models import Household, Person
 from charity.transaction import unit_of_work
 
 bp = Blueprint("disaster", __name__, url_prefix="/disaster")
-#: Every disaster page needs a staff or auditor role, as relief does.
 bp.before_request(guard(Permission.VIEW_RELIEF))
-
-
-@bp.app_template_filter("disaster_label")
-def disaster_label(code: str) -> str:
-    """A disaster kind, relief sub-type or state in the user's language."""
-    return str(LABELS.get(code, code))
+#: Disaster templates read kinds, sub-types and states with `code|label(disaster_labels)`.
+bp.context_processor(lambda: {"disaster_labels": forms.LABELS})
 
 
 @bp.get("/")
@@ -51,7 +36,7 @@ def index():
 @requires(Permission.SUBMIT_APPLICATION)
 def new():
     """Record an incident on one of the user's streets."""
-    scope, form = street_scope(), IncidentForm()
+    scope, form = street_scope(), forms.IncidentForm()
     query = district_queries.streets()
     streets = db.session.scalars(query if scope is None else query.where(Street.id == scope))
     form.street.choices = [(s.id, s.name) for s in streets]
@@ -67,6 +52,20 @@ def new():
     return render_template("disaster/new.html", form=form), status
 
 
+def _submitted(form, action, success: str, done: str, failed, *, on_form: bool = False):
+    """Validate `form`, run `action(form)` in one unit of work, then go to `done`; else answer
+    `failed()` (the page again, 400). A refusal is flashed, or shown on the form's first field
+    when `on_form` (the page shows that form again)."""
+    if form.validate_on_submit():
+        errors = next(iter(form._fields.values())).errors if on_form else None
+        with unit_of_work(errors=errors) as work:
+            action(form)
+        if work.ok:
+            flash(success, "success")
+            return redirect(done)
+    return failed()
+
+
 def _incident_or_404(incident_id: int) -> Incident:
     return scoped_or_404(queries.incident(incident_id, street_scope()), Incident, incident_id)
 
@@ -76,7 +75,7 @@ def _render_incident(incident_id: int, status: int = 200, form=None):
     found = queries.households(incident.id, street_scope())
     return render_template("disaster/incident.html", incident=incident, households=found,
                            totals=queries.totals(found),
-                           form=form or HouseholdForm(formdata=None)), status
+                           form=form or forms.HouseholdForm(formdata=None)), status
 
 
 @bp.get("/<int:incident_id>")
@@ -89,7 +88,7 @@ def incident(incident_id):
 @requires(Permission.SUBMIT_APPLICATION)
 def add_household(incident_id):
     """Add a household of the user's roster, by its household number, to the incident."""
-    found, form = _incident_or_404(incident_id), HouseholdForm()
+    found, form = _incident_or_404(incident_id), forms.HouseholdForm()
     if not form.validate_on_submit():
         return _render_incident(incident_id, 400, form)
     scope, code = street_scope(), form.code.data.strip()
@@ -114,14 +113,10 @@ def add_household(incident_id):
 def open_incident(incident_id):
     """Open the incident for relief (it needs affected households)."""
     found = _incident_or_404(incident_id)
-    if not DecisionForm().validate_on_submit():
-        abort(400)
-    with unit_of_work() as work:
-        operations.open_for_relief(found, current_user)
-    if not work.ok:
-        return _render_incident(incident_id, 400)
-    flash(_("Incident opened for relief."), "success")
-    return redirect(url_for(".incident", incident_id=incident_id))
+    return _submitted(forms.DecisionForm(), lambda _form: operations.open_for_relief(
+        found, current_user), _("Incident opened for relief."),
+        url_for(".incident", incident_id=incident_id),
+        lambda: _render_incident(incident_id, 400))
 
 
 def _affected_or_404(incident_id: int, affected_id: int) -> AffectedHousehold:
@@ -131,17 +126,17 @@ def _affected_or_404(incident_id: int, affected_id: int) -> AffectedHousehold:
 
 
 def _forms(affected: AffectedHousehold, **given) -> dict:
-    condolence = given.get("condolence") or CondolenceForm(formdata=None)
+    condolence = given.get("condolence") or forms.CondolenceForm(formdata=None)
     condolence.person_id.choices = [(p.id, p.name) for p in affected.household.members]
-    insurance = given.get("insurance") or InsuranceForm(
+    insurance = given.get("insurance") or forms.InsuranceForm(
         formdata=None, claimed_on=affected.insurance_claimed_on,
         paid_on=affected.insurance_paid_on,
         paid=affected.insurance_paid_fen / 100 if affected.insurance_paid_fen else None)
     return {"insurance": insurance, "emergency": given.get("emergency") or
-            EmergencyForm(formdata=None), "condolence": condolence,
-            "plan": given.get("plan") or PlanForm(formdata=None),
-            "month": given.get("month") or MonthForm(formdata=None),
-            "decision": DecisionForm(formdata=None)}
+            forms.EmergencyForm(formdata=None), "condolence": condolence,
+            "plan": given.get("plan") or forms.PlanForm(formdata=None),
+            "month": given.get("month") or forms.MonthForm(formdata=None),
+            "decision": forms.DecisionForm(formdata=None)}
 
 
 def _render_household(incident_id: int, affected_id: int, status: int = 200, **given):
@@ -159,85 +154,49 @@ def household(incident_id, affected_id):
     return _render_household(incident_id, affected_id)
 
 
-def _write(incident_id, affected_id, name: str, form, action, success: str):
-    """Validate `form`, run `action(affected, form)` in one unit of work, answer."""
+#: Each write on a household: its form, what it does, and what the user is told.
+WRITES = {
+    "insurance": (forms.InsuranceForm, lambda a, f: operations.record_insurance(
+        a, f.claimed_on.data, f.paid_on.data, f.paid.fen() or 0, current_user),
+        _l("Insurance claim recorded.")),
+    "emergency": (forms.EmergencyForm, lambda a, f: operations.propose_emergency(
+        a, f.amount.fen(), f.note.data or "", current_user), _l("Relief proposed.")),
+    "condolence": (forms.CondolenceForm, lambda a, f: operations.propose_condolence(
+        a, db.session.get(Person, f.person_id.data), f.amount.fen(), f.note.data or "",
+        current_user), _l("Relief proposed.")),
+    "plan": (forms.PlanForm, lambda a, f: operations.plan_transition(
+        a, f.monthly.fen(), f.first_month.data, f.months.data, current_user),
+        _l("Transition assistance set.")),
+    "month": (forms.MonthForm, lambda a, f: operations.propose_month(
+        a, f.month.data, current_user), _l("Relief proposed.")),
+}
+
+
+@bp.post("/<int:incident_id>/households/<int:affected_id>/"
+         "<any(insurance, emergency, condolence, plan, month):name>")
+@requires(Permission.SUBMIT_APPLICATION)
+def write(incident_id, affected_id, name):
+    """Record the household's insurance claim, propose emergency relief, condolence for a
+    member who died or a month of transition assistance, or set transition assistance."""
     affected = _affected_or_404(incident_id, affected_id)
+    form_class, action, success = WRITES[name]
+    form = form_class()
     if name == "condolence":
         form.person_id.choices = [(p.id, p.name) for p in affected.household.members]
-    if form.validate_on_submit():
-        errors = next(iter(form._fields.values())).errors
-        with unit_of_work(errors=errors) as work:
-            action(affected, form)
-        if work.ok:
-            flash(success, "success")
-            return redirect(url_for(".household", incident_id=incident_id,
-                                    affected_id=affected_id))
-    return _render_household(incident_id, affected_id, 400, **{name: form})
-
-
-@bp.post("/<int:incident_id>/households/<int:affected_id>/insurance")
-@requires(Permission.SUBMIT_APPLICATION)
-def insurance(incident_id, affected_id):
-    """Record the household's insurance claim and what it paid."""
-    return _write(incident_id, affected_id, "insurance", InsuranceForm(),
-                  lambda a, f: operations.record_insurance(
-                      a, f.claimed_on.data, f.paid_on.data, f.paid.fen() or 0, current_user),
-                  _("Insurance claim recorded."))
-
-
-@bp.post("/<int:incident_id>/households/<int:affected_id>/emergency")
-@requires(Permission.SUBMIT_APPLICATION)
-def emergency(incident_id, affected_id):
-    """Propose emergency relief for the household's loss."""
-    return _write(incident_id, affected_id, "emergency", EmergencyForm(),
-                  lambda a, f: operations.propose_emergency(a, f.amount.fen(),
-                                                            f.note.data or "", current_user),
-                  _("Relief proposed."))
-
-
-@bp.post("/<int:incident_id>/households/<int:affected_id>/condolence")
-@requires(Permission.SUBMIT_APPLICATION)
-def condolence(incident_id, affected_id):
-    """Propose condolence for a household member who died."""
-    return _write(incident_id, affected_id, "condolence", CondolenceForm(),
-                  lambda a, f: operations.propose_condolence(
-                      a, db.session.get(Person, f.person_id.data),
-                      f.amount.fen(), f.note.data or "", current_user),
-                  _("Relief proposed."))
-
-
-@bp.post("/<int:incident_id>/households/<int:affected_id>/plan")
-@requires(Permission.SUBMIT_APPLICATION)
-def plan(incident_id, affected_id):
-    """Set the household's transition assistance."""
-    return _write(incident_id, affected_id, "plan", PlanForm(),
-                  lambda a, f: operations.plan_transition(
-                      a, f.monthly.fen(), f.first_month.data, f.months.data, current_user),
-                  _("Transition assistance set."))
-
-
-@bp.post("/<int:incident_id>/households/<int:affected_id>/month")
-@requires(Permission.SUBMIT_APPLICATION)
-def month(incident_id, affected_id):
-    """Propose one month of the household's transition assistance."""
-    return _write(incident_id, affected_id, "month", MonthForm(),
-                  lambda a, f: operations.propose_month(a, f.month.data, current_user),
-                  _("Relief proposed."))
+    return _submitted(form, lambda f: action(affected, f), str(success),
+                      url_for(".household", incident_id=incident_id, affected_id=affected_id),
+                      lambda: _render_household(incident_id, affected_id, 400, **{name: form}),
+                      on_form=True)
 
 
 def _decide(incident_id, relief_id, action, success: str):
     relief = scoped_or_404(queries.relief(relief_id, incident_id, street_scope()), Relief,
                            relief_id)
     affected_id = relief.affected_id
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _render_household(incident_id, affected_id, 400)
-    with unit_of_work() as work:
-        action(relief, form.note.data or "")
-    if not work.ok:
-        return _render_household(incident_id, affected_id, 400)
-    flash(success, "success")
-    return redirect(url_for(".household", incident_id=incident_id, affected_id=affected_id))
+    return _submitted(forms.DecisionForm(), lambda f: action(relief, f.note.data or ""),
+                      success, url_for(".household", incident_id=incident_id,
+                                       affected_id=affected_id),
+                      lambda: _render_household(incident_id, affected_id, 400))
 
 
 @bp.post("/<int:incident_id>/relief/<int:relief_id>/approve")

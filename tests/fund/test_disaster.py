@@ -183,3 +183,33 @@ def test_a_new_incident_through_the_form(client, auth, officer, victim):
     page = client.post(response.headers["Location"] + "/open", data={})
     assert page.status_code == 400
     assert "没有受灾户的灾害不能开放救助" in page.get_data(as_text=True)
+
+
+def test_a_rejected_relief_frees_its_slot_a_live_one_keeps_it(officer, victim, money, checker,
+                                                              maker):
+    _, affected = _incident(officer, victim)
+    first = ops.propose_emergency(affected, 10_000, "", officer)
+    ops.reject(first, checker, "金额不对")
+    again = ops.propose_emergency(affected, 20_000, "", officer)
+    assert again.id != first.id and again.slot == first.slot
+    with pytest.raises(DomainError, match="already recorded"):
+        ops.propose_emergency(affected, 20_000, "", officer)
+    ops.approve(again, checker)
+    ops.pay(again, maker)
+    with pytest.raises(DomainError, match="already recorded"):
+        ops.propose_emergency(affected, 5_000, "", officer)
+    states = db.session.scalars(select(Relief.state).order_by(Relief.id)).all()
+    assert states == ["rejected", "paid"]
+
+
+def test_the_database_refuses_a_second_live_relief_in_a_slot(officer, victim):
+    from sqlalchemy.exc import IntegrityError
+
+    _, affected = _incident(officer, victim)
+    ops.propose_emergency(affected, 10_000, "", officer)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(Relief(affected_id=affected.id, subtype="emergency", slot="",
+                              amount_fen=10_000, state="proposed", created_by_id=officer.id))
+    with db.session.begin_nested():  # a rejected one beside it is allowed
+        db.session.add(Relief(affected_id=affected.id, subtype="emergency", slot="",
+                              amount_fen=10_000, state="rejected", created_by_id=officer.id))
