@@ -173,19 +173,19 @@ WRITES = {
 
 
 @bp.post("/<int:incident_id>/households/<int:affected_id>/"
-         "<any(insurance, emergency, condolence, plan, month):name>")
+         "<any(insurance, emergency, condolence, plan, month):step>")
 @requires(Permission.SUBMIT_APPLICATION)
-def write(incident_id, affected_id, name):
+def write(incident_id, affected_id, step):
     """Record the household's insurance claim, propose emergency relief, condolence for a
     member who died or a month of transition assistance, or set transition assistance."""
     affected = _affected_or_404(incident_id, affected_id)
-    form_class, action, success = WRITES[name]
+    form_class, action, success = WRITES[step]
     form = form_class()
-    if name == "condolence":
+    if step == "condolence":
         form.person_id.choices = [(p.id, p.name) for p in affected.household.members]
     return _submitted(form, lambda f: action(affected, f), str(success),
                       url_for(".household", incident_id=incident_id, affected_id=affected_id),
-                      lambda: _render_household(incident_id, affected_id, 400, **{name: form}),
+                      lambda: _render_household(incident_id, affected_id, 400, **{step: form}),
                       on_form=True)
 
 
