@@ -213,3 +213,18 @@ def test_the_database_refuses_a_second_live_relief_in_a_slot(officer, victim):
     with db.session.begin_nested():  # a rejected one beside it is allowed
         db.session.add(Relief(affected_id=affected.id, subtype="emergency", slot="",
                               amount_fen=10_000, state="rejected", created_by_id=officer.id))
+
+
+def test_relief_is_proposed_through_the_household_page_once(client, auth, officer, victim):
+    _, affected = _incident(officer, victim)
+    db.session.flush()
+    auth.login(officer)
+    url = f"/disaster/{affected.incident_id}/households/{affected.id}/emergency"
+    response = client.post(url, data={"amount": "300.00", "note": "房屋受损"})
+    assert response.status_code == 302
+    again = client.post(url + "?lang=en", data={"amount": "300.00"})
+    assert again.status_code == 400
+    assert "already recorded" in again.get_data(as_text=True)
+    assert db.session.scalars(select(Relief.amount_fen)).all() == [30_000]
+    unknown = client.post(url.replace("emergency", "bonus"), data={"amount": "1"})
+    assert unknown.status_code in (404, 405)
