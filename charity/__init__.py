@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from charity.contacts.report_views import bp as contacts
     from charity.contacts.views import bp as my_contacts
     from charity.dashboard.views import bp as dashboard
+    from charity.disaster.views import bp as disaster
     from charity.disclosure.views import bp as disclosure
     from charity.district.views import bp as district
     from charity.fund.budget_views import bp as budget
@@ -135,7 +136,7 @@ def register_blueprints(app: Flask) -> None:
                       casework_records, casework_reviews, casework_overview, visits,
                       visits_campaigns, dashboard, pairing, my_pairings, cadres, cadre_invite,
                       my_contacts, contacts,
-                      relief, relief_rent,
+                      relief, relief_rent, disaster,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
                       volunteers, volunteers_review, volunteers_profile, grievances, budget):

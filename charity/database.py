@@ -34,6 +34,17 @@ def check_one_of(column: str, values, nullable: bool = False) -> CheckConstraint
     return CheckConstraint(f"{column} IS NULL OR {text}" if nullable else text, name=column)
 
 
+def check_positive(column: str, name: str) -> CheckConstraint:
+    """The CHECK constraint `name` that `column` holds more than zero."""
+    return CheckConstraint(f"{column} > 0", name=name)
+
+
+def check_four_eyes() -> CheckConstraint:
+    """Four eyes: whoever decides a row (`decided_by_id`) is never whoever made it."""
+    return CheckConstraint("decided_by_id IS NULL OR decided_by_id <> created_by_id",
+                           name="four_eyes")
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(UTC)

@@ -152,8 +152,9 @@ def _roles():
     return ROLES
 
 
-def label(code) -> str:
-    """The label of a code name in the current language; the code itself if unknown."""
+def label(code, among: dict | None = None) -> str:
+    """The label of a code name in the current language, read first in a package's own
+    labels `among` when given; the code itself if unknown."""
     if code is None:
         return ""
-    return str(LABELS.get(code) or _roles().get(code, code))
+    return str((among or {}).get(code) or LABELS.get(code) or _roles().get(code, code))

@@ -5,6 +5,7 @@ from charity.audit import models as audit
 from charity.auth import models as auth
 from charity.casework import models as casework
 from charity.contacts import models as contacts
+from charity.disaster import models as disaster
 from charity.district import models as district
 from charity.fund import models as fund
 from charity.grievances import models as grievances
@@ -20,5 +21,5 @@ from donations.sponsorship import models as sponsorship
 from donations.stripe import models as stripe
 
 #: The modules that declare tables: importing them adds each table to `db.metadata`.
-MODULES = (audit, auth, casework, contacts, district, fund, grievances, jobs, pairing, registry,
-           relief, rent, visits, campaigns, giving, sponsorship, stripe)
+MODULES = (audit, auth, casework, contacts, disaster, district, fund, grievances, jobs, pairing,
+           registry, relief, rent, visits, campaigns, giving, sponsorship, stripe)

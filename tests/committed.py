@@ -34,3 +34,15 @@ def committed_data(app, clean, reason: str):
         finally:
             db.session.rollback()
             clean()
+
+
+def committed_fixture(clean, reason: str = "concurrency needs PostgreSQL (SQLite has one "
+                                           "writer)"):
+    """A `committed` fixture for a test module: `committed_data` with its `clean`."""
+
+    @pytest.fixture
+    def committed(app):
+        with committed_data(app, clean, reason):
+            yield
+
+    return committed

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from charity.audit.models import AuditEntry
 from charity.demo.operations import load_demo
+from charity.disaster.models import Incident
 from charity.district.models import Department, DepartmentGroup, Street
 from charity.district.reference import ATTACHMENT, TOTALS, attachment_counts
 from charity.extensions import db
@@ -91,6 +92,11 @@ def test_demo_people_are_plausible(session):
                           ("volunteer.approve", len(helpers) - 2)):
         assert db.session.scalar(select(func.count(AuditEntry.id)).where(
             AuditEntry.action == action)) == count
+    # the demo flood: two households, one insurance claim paid, two reliefs proposed
+    incident = db.session.scalar(select(Incident))
+    assert incident.state == "open" and len(incident.households) == 2
+    assert incident.households[0].insurance_paid_fen == 1_200_000
+    assert sorted(r.state for h in incident.households for r in h.reliefs)[1] == "proposed"
 
 
 def test_district_page_compares_roster_with_plan(client, auth):

@@ -7,6 +7,7 @@ The data is built once for the module, inside one transaction rolled back at its
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import quote
 
 import pytest
@@ -66,6 +67,19 @@ class World:
     secrets: list = field(default_factory=list)
 
 
+def _incident(person) -> dict:
+    """A flood on the person's street with their household affected and a relief proposed."""
+    from charity.disaster import operations as disaster
+
+    maker = UserFactory(role="street_officer", street_name=person.household.street.name)
+    incident = disaster.create_incident("flood", date(2026, 7, 1), person.household.street,
+                                        "较场口", "", maker)
+    affected = disaster.add_household(incident, person.household, 500_000, maker)
+    disaster.open_for_relief(incident, maker)
+    relief = disaster.propose_emergency(affected, 100_000, "", maker)
+    return {"incident_id": incident.id, "affected_id": affected.id, "relief_id": relief.id}
+
+
 def _records(street_name: str, donor, cadre) -> dict:
     pairing = PairingFactory(street_name=street_name, cadre=cadre,
                              person__name=f"{street_name}居民")
@@ -79,7 +93,7 @@ def _records(street_name: str, donor, cadre) -> dict:
         "donation_id": DonationFactory(donor=donor, status="succeeded").id,
         "gift_id": gift.id, "sponsorship_id": SponsorshipFactory(donor=donor).id,
         "person_name": person.name, "household_code": person.household.code,
-    }
+    } | _incident(person)
 
 
 def build_world() -> World:
@@ -104,7 +118,8 @@ def build_world() -> World:
     common = {"cycle_id": ReviewCycleFactory().id, "visit_campaign_id": campaign.id,
               "task_id": campaign.tasks[0].id if campaign.tasks else 1,
               "campaign_id": FundraisingCampaignFactory(slug="crawl").id, "slug": "crawl",
-              "code": "en", "fmt": "csv", "year": "2026", "token": "gift-0"}
+              "code": "en", "fmt": "csv", "year": "2026", "token": "gift-0",
+              "step": "emergency"}
     world.home |= common
     world.other |= {k: v for k, v in common.items() if k not in world.other}
     return world

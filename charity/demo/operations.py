@@ -10,6 +10,7 @@ from charity.contacts.demo import load_contacts
 from charity.demo import helpers, population
 from charity.demo.accounts import DEMO_DOMAIN, DEMO_PASSWORD, load_accounts
 from charity.demo.places import COMMUNITIES
+from charity.disaster.demo import load_disaster
 from charity.district.models import Community, Department, DepartmentGroup, Street
 from charity.district.operations import load_reference
 from charity.extensions import db
@@ -111,4 +112,5 @@ def load_demo(today: date, seed: int = 2019) -> dict[str, int]:
     load_fund(today)  # after the accounts, before today's gifts: a year of fund history
     load_donations(today)  # after the accounts: the demo donor gives
     load_grievances(today)  # after the accounts: an officer answers one
+    load_disaster(today)  # after the fund: the relief it approves is paid from it
     return {"people": people, "cadres": cadres, "accounts": accounts}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from charity.extensions import db
 from charity.fund import queries as fund_queries
-from charity.fund.accounts import Purpose, covers
+from charity.fund.accounts import Purpose, covers, may_fund
 from charity.relief.models import AllocationProposal, Application, ProposalItem
 from matching.allocation import Allocation, Fund, Need, allocate
 
@@ -56,15 +56,36 @@ def fund_of(code: str, available: int, known: Restrictions) -> Fund:
     return Fund(code, available, kind, value)
 
 
-def purpose_of(application: Application, known: Restrictions | None = None) -> Purpose:
-    """What a case's money is for, as restrictions read it: its measure and street, the
-    campaigns whose designation covers them, and the sponsorship of its beneficiary."""
+def purpose_for(measure: int, street: str, person_id: int | None = None,
+                known: Restrictions | None = None) -> Purpose:
+    """What money for `measure` on `street` (for `person_id`, if a person's) is for, as
+    restrictions read it: the campaigns whose designation covers it, and the sponsorship of
+    the person."""
     known = known or restrictions()
-    street = application.street.name
-    return Purpose(measure=application.measure, street=street,
+    return Purpose(measure=measure, street=street,
                    campaigns=frozenset(c for c, designation in known.campaigns.items()
-                                       if covers(designation, application.measure, street)),
-                   sponsorship_id=known.sponsors.get(application.person_id))
+                                       if covers(designation, measure, street)),
+                   sponsorship_id=known.sponsors.get(person_id))
+
+
+def purpose_of(application: Application, known: Restrictions | None = None) -> Purpose:
+    """What a case's money is for: its measure, street and beneficiary."""
+    return purpose_for(application.measure, application.street.name, application.person_id,
+                       known)
+
+
+def draw(purpose: Purpose, amount_fen: int) -> list[tuple[str, int]] | None:
+    """Where `amount_fen` for `purpose` comes from: the narrowest matching restricted funds
+    first, then the budget, then unrestricted money, leaving alone what sent proposals
+    promised to other cases. None when all of them together fall short."""
+    left, sources, free = amount_fen, [], available()
+    for code in sorted((c for c in free if may_fund(c, purpose)),
+                       key=lambda c: (c == "unrestricted", c == "budget", c)):
+        take = min(left, free[code])
+        if take > 0:
+            sources.append((code, take))
+            left -= take
+    return sources if left == 0 else None
 
 
 def need_of(application: Application, known: Restrictions | None = None) -> Need:

@@ -15,7 +15,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
+from charity.database import (
+    CreatedAt,
+    UTCDateTime,
+    check_four_eyes,
+    check_one_of,
+    check_positive,
+    utcnow,
+)
 from charity.extensions import db
 from charity.registry.models import PersonRecord
 from charity.relief.standards import KINDS
@@ -38,12 +45,11 @@ class Application(PersonRecord, CreatedAt, db.Model):
         check_one_of("kind", KINDS),
         check_one_of("state", STATES),
         CheckConstraint("measure BETWEEN 1 AND 10", name="measure"),
-        CheckConstraint("amount_fen > 0", name="amount"),
+        check_positive("amount_fen", "amount"),
         #: A proposal may fund a case below its standard amount, never above.
         CheckConstraint("amount_fen <= standard_fen", name="within_standard"),
-        #: Four eyes: whoever decides is never whoever made the application.
-        CheckConstraint("decided_by_id IS NULL OR decided_by_id <> created_by_id",
-                        name="four_eyes"),
+        #: Whoever decides is never whoever made the application.
+        check_four_eyes(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,6 @@ from charity.database import utcnow
 from charity.errors import DomainError, Forbidden, SelfApproval
 from charity.extensions import db
 from charity.fund import operations as ledger
-from charity.fund.accounts import may_fund
 from charity.relief import allocation, checks, standards
 from charity.relief.allocation import purpose_of
 from charity.relief.models import Application, CommitteeVote
@@ -60,21 +59,11 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
 
 
 def choose_sources(application: Application) -> list[tuple[str, int]]:
-    """Where the money comes from: the narrowest matching restricted funds first, then the
-    budget, then unrestricted money, leaving alone what sent proposals promised to other
-    cases. Refuses when all of them together fall short."""
-    purpose, left, sources = purpose_of(application), application.amount_fen, []
-    available = allocation.available()
-    order = sorted((c for c in available if may_fund(c, purpose)),
-                   key=lambda c: (c == "unrestricted", c == "budget", c))
-    for code in order:
-        take = min(left, available[code])
-        if take > 0:
-            sources.append((code, take))
-            left -= take
-        if left == 0:
-            return sources
-    raise ReliefError(_l("The fund does not hold enough money for this purpose."))
+    """Where the money comes from (`allocation.draw`); refuses when the funds fall short."""
+    sources = allocation.draw(purpose_of(application), application.amount_fen)
+    if sources is None:
+        raise ReliefError(_l("The fund does not hold enough money for this purpose."))
+    return sources
 
 
 def _locked(application: Application) -> Application:
