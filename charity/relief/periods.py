@@ -120,4 +120,6 @@ def describe(key: str) -> str:
         return _("%(festival)s %(year)s", festival=label(name), year=year)
     if unit == "event":
         return _("event %(event)s", event=value)
-    return _("once in a lifetime")
+    if unit == "once":
+        return _("once in a lifetime")
+    return _("not kept (made before periods were)") if unit == "legacy" else key

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from charity.extensions import db
+from charity.labels import label
 from charity.relief import checks, periods, standards
 from charity.relief import operations as ops
 from charity.relief.forms import ApplicationForm
 from charity.relief.models import Application
+from charity.timeutil import local_today
 from tests.committed import committed_data, empty
 from tests.factories import ApplicationFactory, PersonFactory, UserFactory
 
@@ -62,6 +64,13 @@ def test_each_kind_has_its_period(case):
 def test_every_kind_has_a_period_a_label_and_a_measure():
     assert set(periods.PERIODS) == set(standards.KINDS) == set(standards.KIND_LABELS)
     assert periods.period("disaster", DAY, "incident:7") == "event:incident:7"
+
+
+def test_a_period_reads_in_words(app):
+    with app.test_request_context("/?lang=en"):
+        assert periods.describe("school_year:2026") == "school year 2026–2027"
+        assert periods.describe("legacy:12") == "not kept (made before periods were)"
+        assert periods.describe("once") == "once in a lifetime"
 
 
 def test_a_family_kind_counts_for_the_household():
@@ -170,7 +179,11 @@ def test_the_form_shows_the_refusal_and_saves_nothing(client, auth, session, per
     auth.login(maker)
     client.get("/lang/en")
     data = {"person_id": person.id, "kind": "festival_gift", "reason": "节日慰问"}
-    assert client.post("/relief/new", data=data).status_code == 302
+    made = client.post("/relief/new", data=data)
+    assert made.status_code == 302
+    festival, year = periods.festival(local_today())
+    shown = f"{label(festival)} {year}".encode()
+    assert shown in client.get(made.headers["Location"]).data
     before = count()
     response = client.post("/relief/new", data=data)
     assert response.status_code == 400
