@@ -114,6 +114,38 @@ def encouragement_award(person, today: date) -> bool:
         person.college_entry_year is not None and person.college_entry_year < today.year
 
 
+#: Measure 5: the stages each form of education aid covers. The plan lists the forms
+#: (减免相关费用、助学金、生活补助、勤工助学、免费爱心午餐) "from preschool to university" by
+#: "the reality of each stage": compulsory schooling (primary, junior) is already free of
+#: tuition, so fee waivers and bursaries cover preschool, senior high, vocational and
+#: college; living allowances the compulsory years; work-study is for college students;
+#: the free love lunch is for the children of preschool and compulsory school.
+EDUCATION_STAGES = {
+    "fee_waiver": ("preschool", "senior_high", "vocational", "college"),
+    "bursary": ("preschool", "senior_high", "vocational", "college"),
+    "living_allowance": ("primary", "junior"),
+    "work_study": ("college",),
+    "love_lunch": ("preschool", "primary", "junior"),
+}
+
+
+def education_aid(person, kind: str) -> bool:
+    """Measure 5: a child in preschool or a student at one of the stages the form of aid
+    `kind` covers (see `EDUCATION_STAGES`)."""
+    in_school = person.student or person.school_level == "preschool"
+    return in_school and person.school_level in EDUCATION_STAGES[kind]
+
+
+def care_subsidy(person) -> bool:
+    """Measure 2: the care subsidy (照料护理补贴) is for tekun persons."""
+    return person.category == "tekun"
+
+
+def funeral_service(person) -> bool:
+    """Measure 2: funeral services (殡葬服务) are owed to tekun persons and orphans."""
+    return person.category == "tekun" or bool(person.orphan)
+
+
 def rent_subsidy(person, today: date, temporary_assistance_on: date | None = None) -> bool:
     """Measure 6: dibao class A while the class is valid (enrolled), or a family within 12
     months from the day it got temporary assistance (the window's last day included)."""

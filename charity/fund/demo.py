@@ -105,7 +105,6 @@ def _story(application, stage: str, start: datetime, maker, checker) -> list:
 
 def _applications(today: date, rng: random.Random, events: list) -> tuple[dict, list]:
     staff = _staff()
-    maker, checker = staff["fund@songtan.test"], staff["approver@songtan.test"]
     people = db.session.scalars(select(Person).where(Person.seriously_ill.is_(True))
                                 .order_by(Person.id).limit(60)).all()
     for i, person in enumerate(people):
@@ -115,17 +114,44 @@ def _applications(today: date, rng: random.Random, events: list) -> tuple[dict, 
         days_back = rng.randint(4, 40) if stage in ("waiting", "reserved") else \
             rng.randint(20, 350)
         made = today - timedelta(days=days_back)
-
-        def submit(at, person=person, kind=kind, extra=extra, stage=stage, made=made):
-            try:
-                application = relief.submit(person, kind, "走访核实，家庭困难（演示）", made,
-                                            maker, **extra)
-            except relief.ReliefError:
-                return
-            application.created_at = at
-            return _story(application, stage, at, maker, checker)
-        events.append((_at(made, 3 + i), submit))
+        events.append((_at(made, 3 + i), _submission(person, kind, extra, stage, made, staff)))
+    _care_and_education(today, staff, events)
     return staff, people
+
+
+def _submission(person, kind: str, extra: dict, stage: str, made: date, staff: dict):
+    """The dated event that submits one application and returns its later steps; a case the
+    rules refuse (not eligible, already awarded in its period) is left out."""
+    maker, checker = staff["fund@songtan.test"], staff["approver@songtan.test"]
+
+    def submit(at):
+        try:
+            application = relief.submit(person, kind, "走访核实，家庭困难（演示）", made, maker,
+                                        **extra)
+        except relief.ReliefError:
+            return None
+        application.created_at = at
+        return _story(application, stage, at, maker, checker)
+    return submit
+
+
+def _care_and_education(today: date, staff: dict, events: list) -> None:
+    """Measure 2 and 5 awards, each once in its period: three tekun persons' care subsidy for
+    each of the last three months, and a bursary this school year for three students."""
+    tekun = db.session.scalars(select(Person).where(Person.category == "tekun")
+                               .order_by(Person.id).limit(3)).all()
+    for n, person in enumerate(tekun):
+        for months_back in (3, 2, 1):
+            made = (today.replace(day=1) - timedelta(days=28 * months_back - 14))
+            events.append((_at(made, 70 + n), _submission(
+                person, "care_subsidy", {}, "paid", made, staff)))
+    students = db.session.scalars(select(Person).where(
+        Person.student.is_(True), Person.school_level.in_(("senior_high", "vocational")))
+        .order_by(Person.id).limit(3)).all()
+    for n, person in enumerate(students):
+        made = today - timedelta(days=20 + n)
+        events.append((_at(made, 80 + n), _submission(person, "bursary", {}, "paid", made,
+                                                      staff)))
 
 
 def _committee(today: date, staff: dict, people: list) -> None:

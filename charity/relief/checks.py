@@ -22,6 +22,14 @@ EXPLANATIONS = {
     "encouragement_award": _l("A college student who entered in an earlier year."),
     "medical": _l("Seriously ill, disabled, or with a special disease."),
     "rent_subsidy": _l("Dibao class A while valid, or within 12 months of temporary assistance."),
+    "fee_waiver": _l("A child or student in preschool, senior high, vocational school or "
+                     "college (compulsory schooling is already free)."),
+    "bursary": _l("A child or student in preschool, senior high, vocational school or college."),
+    "living_allowance": _l("A pupil in primary or junior high school."),
+    "work_study": _l("A college student."),
+    "love_lunch": _l("A child in preschool, primary or junior high school."),
+    "care_subsidy": _l("A tekun person."),
+    "funeral_service": _l("A tekun person or an orphan."),
 }
 
 
@@ -82,6 +90,10 @@ def check(person: Person, kind: str, today: date) -> list[dict]:
         "rent_subsidy": lambda: (6, rules.rent_subsidy(person, today,
                                                        last_temporary_assistance(person))),
     }
+    specific |= {k: (lambda k=k: (5, rules.education_aid(person, k)))
+                 for k in rules.EDUCATION_STAGES}
+    specific |= {"care_subsidy": lambda: (2, rules.care_subsidy(person)),
+                 "funeral_service": lambda: (2, rules.funeral_service(person))}
     if kind not in specific:
         return [active]
     return [active, _rule(kind, *specific[kind]())]

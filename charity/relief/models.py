@@ -9,9 +9,11 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,6 +30,9 @@ from charity.registry.models import PersonRecord
 from charity.relief.standards import KINDS
 
 STATES = ("submitted", "committee", "approved", "paid", "rejected", "expired")
+#: States that count as an award: a rejected or expired application blocks nothing.
+LIVE_STATES = ("submitted", "committee", "approved", "paid")
+LIVE = "state NOT IN ('rejected', 'expired')"
 PROPOSAL_STATES = ("draft", "sent")
 #: Why a case in a proposal gets nothing: the optimiser's reasons, or staff dropped it.
 UNFUNDED_REASONS = ("no_fund_may_pay", "funds_exhausted", "dropped")
@@ -50,11 +55,19 @@ class Application(PersonRecord, CreatedAt, db.Model):
         CheckConstraint("amount_fen <= standard_fen", name="within_standard"),
         #: Whoever decides is never whoever made the application.
         check_four_eyes(),
+        #: No duplicate benefits: one live award of a kind per beneficiary and period (see
+        #: `charity.relief.periods` for each kind's period and beneficiary, and why).
+        Index("uq_relief_application_once_per_period", "kind", "beneficiary", "period",
+              unique=True, sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     street_id: Mapped[int] = mapped_column(ForeignKey("street.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
+    #: Who the award counts for ('person:12', or 'household:7' where the plan aids a family).
+    beneficiary: Mapped[str] = mapped_column(String(40))
+    #: The kind's period the award falls in ('school_year:2026', 'month:2026-11', 'once'...).
+    period: Mapped[str] = mapped_column(String(80))
     measure: Mapped[int]
     #: Grade 1–3 for temporary assistance.
     grade: Mapped[int | None]

@@ -9,15 +9,16 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from charity.audit.operations import record
 from charity.database import utcnow
 from charity.errors import DomainError, Forbidden, SelfApproval
 from charity.extensions import db
 from charity.fund import operations as ledger
-from charity.relief import allocation, checks, standards
+from charity.relief import allocation, checks, periods, standards
 from charity.relief.allocation import purpose_of
-from charity.relief.models import Application, CommitteeVote
+from charity.relief.models import LIVE_STATES, Application, CommitteeVote
 from charity.timeutil import SHANGHAI, local_today
 
 
@@ -30,10 +31,51 @@ class FourEyesError(ReliefError, SelfApproval, Forbidden):
     the security log)."""
 
 
+def _award_in(kind: str, beneficiary: str, period: str) -> Application | None:
+    """The live award of `kind` to `beneficiary` in `period`, if there is one."""
+    return db.session.scalar(select(Application).where(
+        Application.kind == kind, Application.beneficiary == beneficiary,
+        Application.period == period, Application.state.in_(LIVE_STATES)))
+
+
+class DuplicateAward(ReliefError):
+    """A second award of a kind to the same person (or household) in the same period."""
+
+    def __init__(self, existing: Application):
+        from charity.labels import label
+
+        super().__init__(_l(
+            "Already awarded in this period: application %(number)s (%(kind)s, %(period)s, "
+            "%(state)s).", number=existing.id, kind=standards.KIND_LABELS[existing.kind],
+            period=periods.describe(existing.period), state=label(existing.state)))
+        self.existing = existing
+
+
+def _refuse_duplicate(application: Application) -> None:
+    existing = _award_in(application.kind, application.beneficiary, application.period)
+    if existing is not None:
+        raise DuplicateAward(existing)
+
+
+def _add_once(application: Application) -> None:
+    """Add the application unless its kind was awarded in the period: checked first, and
+    kept by the database's unique index when a parallel request adds the same award."""
+    _refuse_duplicate(application)
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+    except IntegrityError:  # the same award added meanwhile by a parallel request
+        _refuse_duplicate(application)
+        raise
+
+
 def submit(person, kind: str, reason: str, today: date, user, *, grade: int | None = None,
            assessed_fen: int | None = None, one_case_one_discussion: bool = False,
-           campaign_id: int | None = None, sponsorship_id: int | None = None) -> Application:
-    """Open an application after checking the person's eligibility and the standard amount."""
+           campaign_id: int | None = None, sponsorship_id: int | None = None,
+           event: str | None = None) -> Application:
+    """Open an application after checking the person's eligibility, the standard amount and
+    that the kind was not already awarded in its period (`event` names the event of a kind
+    awarded per event; see `charity.relief.periods`)."""
     if kind not in standards.KINDS:
         raise ReliefError(_l("Unknown kind of relief."))
     amount = standards.amount_for(kind, grade, assessed_fen, current_app.config)
@@ -41,6 +83,8 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
         raise ReliefError(_l("The amount does not follow the standard for this kind of relief."))
     if not reason.strip():
         raise ReliefError(_l("An application needs a reason."))
+    if event is not None and not 0 < len(event) <= 60:
+        raise ReliefError(_l("An event is named in 1 to 60 characters."))
     found = checks.check(person, kind, today)
     if not all(rule["holds"] for rule in found):
         failed = checks.Explained(rule["code"] for rule in found if not rule["holds"])
@@ -51,8 +95,10 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
         reason=reason.strip(),
         priority=checks.priority(person, today), eligibility=found,
         one_case_one_discussion=one_case_one_discussion, campaign_id=campaign_id,
-        sponsorship_id=sponsorship_id, created_by_id=user.id, state="submitted")
-    db.session.add(application)
+        sponsorship_id=sponsorship_id, created_by_id=user.id, state="submitted",
+        beneficiary=periods.beneficiary(kind, person.id, person.household_id),
+        period=periods.period(kind, today, event))
+    _add_once(application)
     db.session.flush()
     record("relief.submit", "relief_application", application.id, user=user, kind=kind)
     return application

@@ -9,9 +9,16 @@ from flask_babel import lazy_gettext as _l
 KINDS = {
     "temporary_emergency": 4,
     "temporary_expenditure": 4,
+    "care_subsidy": 2,
+    "funeral_service": 2,
     "free_textbooks": 5,
     "autumn_grant": 5,
     "encouragement_award": 5,
+    "fee_waiver": 5,
+    "bursary": 5,
+    "living_allowance": 5,
+    "work_study": 5,
+    "love_lunch": 5,
     "medical": 3,
     "rent_subsidy": 6,
     "disaster": 8,
@@ -21,9 +28,16 @@ KINDS = {
 KIND_LABELS = {
     "temporary_emergency": _l("Temporary assistance (emergency)"),
     "temporary_expenditure": _l("Temporary assistance (expenditure)"),
+    "care_subsidy": _l("Care subsidy (tekun)"),
+    "funeral_service": _l("Funeral service (tekun)"),
     "free_textbooks": _l("Free textbooks"),
     "autumn_grant": _l("Autumn college grant"),
     "encouragement_award": _l("Encouragement award"),
+    "fee_waiver": _l("School fee waiver"),
+    "bursary": _l("Student bursary"),
+    "living_allowance": _l("Student living allowance"),
+    "work_study": _l("Work-study pay"),
+    "love_lunch": _l("Free love lunch"),
     "medical": _l("Medical assistance"),
     "rent_subsidy": _l("Rent subsidy"),
     "disaster": _l("Disaster relief"),
@@ -38,6 +52,16 @@ DEFAULT_AMOUNTS = {
     "autumn_grant": 500_000,
     "encouragement_award": 300_000,
     "festival_gift": 50_000,
+    #: Measure 5, per school year: the plan names the forms of aid, not their amounts.
+    "fee_waiver": 150_000,
+    "bursary": 200_000,
+    "living_allowance": 100_000,
+    "work_study": 120_000,
+    "love_lunch": 80_000,
+    #: Measure 2: the plan asks the district to set a care-subsidy standard; it gives none,
+    #: nor levels of care, so one monthly amount, configurable; the funeral service once.
+    "care_subsidy": 30_000,
+    "funeral_service": 500_000,
 }
 #: Kinds whose amount is assessed per case (cost, rent due, loss), up to a cap.
 DEFAULT_CAPS = {"medical": 2_000_000, "rent_subsidy": 1_200_000, "disaster": 5_000_000}

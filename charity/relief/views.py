@@ -10,7 +10,7 @@ from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
 from charity.main.input_guard import id_arg, page_arg
-from charity.relief import checks, operations, queries
+from charity.relief import checks, operations, periods, queries
 from charity.relief.forms import ApplicationForm, DecisionForm, MinutesForm, VoteForm
 from charity.relief.models import STATES, Application
 from charity.relief.standards import KIND_LABELS
@@ -26,6 +26,12 @@ bp.before_request(guard(Permission.VIEW_RELIEF))
 def relief_kind(kind: str) -> str:
     """A kind of relief's name in the user's language."""
     return str(KIND_LABELS.get(kind, kind))
+
+
+@bp.app_template_filter("relief_period")
+def relief_period(key: str) -> str:
+    """An application's period (its key) in the user's language."""
+    return periods.describe(key)
 
 
 @bp.app_template_filter("relief_rule")

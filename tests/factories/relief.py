@@ -5,7 +5,7 @@ import factory
 from flask import current_app
 
 from charity.database import utcnow
-from charity.relief import standards
+from charity.relief import periods, standards
 from charity.relief.models import Application
 from tests.factories.base import BaseFactory
 from tests.factories.people import PersonFactory, UserFactory
@@ -32,6 +32,11 @@ class ApplicationFactory(BaseFactory):
     grade = factory.LazyAttribute(lambda o: 2 if o.kind.startswith("temporary") else None)
     amount_fen = factory.LazyAttribute(
         lambda o: standards.amount_for(o.kind, o.grade, o.assessed_fen, current_app.config))
+    #: Keyed like `operations.submit` does; each row's own sequence number is its event (or,
+    #: for the other kinds, pass `period`), so rows do not collide unless a test means them to.
+    beneficiary = factory.LazyAttribute(
+        lambda o: periods.beneficiary(o.kind, o.person.id, o.person.household_id))
+    period = factory.Sequence(lambda n: f"factory:{n}")
     reason = "突发重病"
     created_by = factory.SubFactory(UserFactory, role="street_officer")
     state = "submitted"

@@ -111,8 +111,9 @@ def test_cli_proposes_from_submitted_applications(runner, session, person, maker
 
     from charity.relief import operations as relief
 
-    for _ in range(3):
-        relief.submit(person, "temporary_emergency", "病", date(2026, 11, 29), maker, grade=3)
+    for n in range(3):
+        relief.submit(person, "temporary_emergency", "病", date(2026, 11, 29), maker, grade=3,
+                      event=f"emergency {n}")
     relief.submit(person, "festival_gift", "春节", date(2026, 11, 29), maker)
     session.commit()
     result = runner.invoke(args=["relief", "allocate", "--time-limit", "5"])

@@ -8,6 +8,7 @@ from charity.fund.demo import load_fund
 from charity.fund.disclosure import build
 from charity.fund.models import JournalEntry
 from charity.fund.verify import verify
+from charity.relief.models import Application
 from tests.factories import PersonFactory, UserFactory
 
 TODAY = date(2026, 11, 29)
@@ -19,6 +20,8 @@ def test_demo_history_spreads_over_a_year_in_time_order(session):
                         ("approver", "approver2@songtan.test")):
         UserFactory(role=role, email=email)
     PersonFactory.create_batch(18, relief_case=True)
+    PersonFactory(category="tekun")
+    PersonFactory(student=True, school_level="senior_high", employment_status="student")
     added = load_fund(TODAY)
     entries = session.scalars(select(JournalEntry).order_by(JournalEntry.seq)).all()
     assert added == len(entries) > 100
@@ -32,3 +35,7 @@ def test_demo_history_spreads_over_a_year_in_time_order(session):
     assert len([m for m, (_, out) in build().months.items() if out]) >= 4
     assert verify().ok
     assert load_fund(TODAY) == 0
+    awards = session.execute(select(Application.kind, Application.period)).all()
+    assert {period for kind, period in awards if kind == "care_subsidy"} == \
+        {"month:2026-08", "month:2026-09", "month:2026-10"}
+    assert ("bursary", "school_year:2026") in awards

@@ -17,8 +17,9 @@ from tests.jobs import exported
 
 def _history(person, maker, checker):
     ledger.record_budget_transfer(amount_fen=1_000_000, reference="budget-1")
-    for _ in range(2):
-        application = relief.submit(person, "temporary_emergency", "病", TODAY, maker, grade=1)
+    for n in range(2):
+        application = relief.submit(person, "temporary_emergency", "病", TODAY, maker, grade=1,
+                                    event=f"emergency {n}")
         relief.approve(application, checker)
         relief.pay(application, maker)
 

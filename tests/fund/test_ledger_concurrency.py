@@ -83,7 +83,7 @@ def test_fifty_concurrent_approvals_against_a_fund_for_ten(app, committed):
         checker = UserFactory(role="approver", email="concurrent-checker@songtan.test")
         person = PersonFactory(name="concurrent", seriously_ill=True, household__code="CC0001")
         ids = [relief.submit(person, "temporary_emergency", "突发", date(2026, 11, 29), maker,
-                             grade=2).id for _ in range(50)]
+                             grade=2, event=f"emergency {n}").id for n in range(50)]
         ops.record_gift(amount_fen=10 * 200_000, designation="measure:4", reference="g")
         db.session.commit()
         checker_id = checker.id
@@ -183,8 +183,9 @@ def test_expire_and_a_rejection_at_once_release_once(app, committed):
         person = PersonFactory(name="concurrent", relief_case=True, household__code="CC0003")
         ops.record_gift(amount_fen=2_000_000, designation="measure:4", reference="g")
         ids = [relief.approve(relief.submit(person, "temporary_emergency", "病",
-                                            date(2026, 11, 29), maker, grade=2), checker).id
-               for _ in range(4)]
+                                            date(2026, 11, 29), maker, grade=2,
+                                            event=f"emergency {n}"), checker).id
+               for n in range(4)]
         db.session.commit()
         checker_id = checker.id
 

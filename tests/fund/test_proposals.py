@@ -23,8 +23,8 @@ def cases(session, person, maker, funded):
     """Three severe emergencies (3,000 yuan each, measure 4), a festival gift (500 yuan,
     measure 9: only unrestricted money may pay) and a disaster beyond every fund that may pay
     for it (measure 8, 30,000 yuan)."""
-    made = [ops.submit(person, "temporary_emergency", "病", TODAY, maker, grade=3)
-            for _ in range(3)]
+    made = [ops.submit(person, "temporary_emergency", "病", TODAY, maker, grade=3,
+                       event=f"emergency {n}") for n in range(3)]
     made.append(ops.submit(person, "festival_gift", "春节", TODAY, maker))
     made.append(ops.submit(person, "disaster", "火灾", TODAY, maker, assessed_fen=3_000_000))
     return made

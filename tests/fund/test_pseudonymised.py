@@ -51,7 +51,8 @@ def assert_pseudonymised(page: str, where: str, *names: str) -> None:
 
 def test_auditors_see_case_numbers_without_names_kinds_or_reasons(client, auth, cases,
                                                                     auditor, maker):
-    ops.submit(cases[0].person, "temporary_emergency", REASON, TODAY, maker, grade=2)
+    ops.submit(cases[0].person, "temporary_emergency", REASON, TODAY, maker, grade=2,
+               event="a second emergency")
     proposals.run(UserFactory(role="fund_manager"), time_limit=5)
     auth.login(auditor)
     client.get("/lang/en")

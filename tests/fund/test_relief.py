@@ -1,5 +1,6 @@
 """Applications: eligibility, four eyes, reservation, payment, release and the committee."""
 
+import itertools
 from datetime import date
 
 import pytest
@@ -11,8 +12,13 @@ from tests.factories import PersonFactory, UserFactory
 TODAY = date(2026, 11, 29)
 
 
+#: Each submission here is its own event unless a test names one (see test_benefit_periods).
+EVENTS = itertools.count(1)
+
+
 def submit(person, maker, kind="temporary_emergency", **kwargs):
     kwargs.setdefault("grade", 2 if kind.startswith("temporary") else None)
+    kwargs.setdefault("event", f"test {next(EVENTS)}")
     return ops.submit(person, kind, "突发重病", TODAY, maker, **kwargs)
 
 
