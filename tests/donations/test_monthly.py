@@ -116,18 +116,6 @@ def test_standing_order_offers_no_stripe_actions_and_refuses_them_clearly(client
     assert (order.status, order.amount_fen) == ("active", 10_000)
 
 
-def test_demo_monthly_gift_is_a_standing_order_without_made_up_stripe_ids(app, session):
-    from charity.demo.operations import load_demo
-    from charity.timeutil import local_today
-
-    load_demo(local_today())
-    order = session.scalar(select(RecurringGift))
-    assert order.kind == "standing_order" and order.subscription is None
-    assert order.stripe_customer is None and order.setup_intent is None
-    gifts = session.scalars(select(Donation).where(Donation.recurring_id == order.id)).all()
-    assert [g.channel for g in gifts] == ["bank_transfer"] * 2
-    assert all(g.status == "succeeded" and g.receipt_number for g in gifts)
-
 
 def active_monthly(amount_fen=3000, show_name=False, designation="measure:1"):
     donor = factories.user("donor")
