@@ -10,6 +10,7 @@ from charity.fund import models as fund
 from charity.jobs import models as jobs
 from charity.pairing import models as pairing
 from charity.registry import models as registry
+from charity.relief import intake_models as intake
 from charity.relief import models as relief
 from charity.visits import models as visits
 from donations.campaigns import models as campaigns
@@ -19,4 +20,4 @@ from donations.stripe import models as stripe
 
 #: The modules that declare tables: importing them adds each table to `db.metadata`.
 MODULES = (audit, auth, casework, contacts, district, fund, jobs, pairing, registry, relief, visits,
-           campaigns, giving, sponsorship, stripe)
+           campaigns, giving, sponsorship, stripe, intake)

@@ -95,6 +95,8 @@ class Permission(StrEnum):
     #: The jobs (pairing and allocation runs, reconciliation, expiry) of the user's streets:
     #: their progress, outcome and history.
     VIEW_JOBS = "view_jobs"
+    #: Add and change the yearly income lines and asset limits of temporary assistance.
+    EDIT_INCOME_LINES = "edit_income_lines"
 
 
 #: The roles that hold each capability: the only place roles are named for access.
@@ -138,6 +140,7 @@ ROLES: dict[Permission, frozenset[str]] = {
                                      "street_officer"}),
     Permission.MANAGE_CADRES: frozenset({"admin", "liaison"}),
     Permission.MANAGE_ALL_CADRES: frozenset({"admin"}),
+    Permission.EDIT_INCOME_LINES: frozenset({"admin", "fund_manager"}),
 }
 
 

@@ -33,8 +33,10 @@ class FourEyesError(ReliefError, SelfApproval, Forbidden):
 
 def submit(person, kind: str, reason: str, today: date, user, *, grade: int | None = None,
            assessed_fen: int | None = None, one_case_one_discussion: bool = False,
-           campaign_id: int | None = None, sponsorship_id: int | None = None) -> Application:
-    """Open an application after checking the person's eligibility and the standard amount."""
+           campaign_id: int | None = None, sponsorship_id: int | None = None,
+           eligibility: list | None = None) -> Application:
+    """Open an application after checking the person's eligibility and the standard amount;
+    `eligibility` is rules an intake case already checked (`charity.relief.intake`)."""
     if kind not in standards.KINDS:
         raise ReliefError(_l("Unknown kind of relief."))
     amount = standards.amount_for(kind, grade, assessed_fen, current_app.config)
@@ -42,7 +44,7 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
         raise ReliefError(_l("The amount does not follow the standard for this kind of relief."))
     if not reason.strip():
         raise ReliefError(_l("An application needs a reason."))
-    found = checks.check(person, kind, today)
+    found = eligibility if eligibility is not None else checks.check(person, kind, today)
     if not all(rule["holds"] for rule in found):
         failed = checks.Explained(rule["code"] for rule in found if not rule["holds"])
         raise ReliefError(_l("Not eligible: %(rules)s", rules=failed))
