@@ -59,17 +59,17 @@ class IntakeCase(CreatedAt, db.Model):
 
     __tablename__ = "relief_intake"
     __table_args__ = (
-        check_one_of("event_type", EVENT_TYPES),
-        check_one_of("hukou", INTAKE_HUKOU),
-        CheckConstraint("household_size BETWEEN 1 AND 20", name="household_size"),
-        CheckConstraint("monthly_income_fen >= 0", name="income"),
-        CheckConstraint("financial_assets_fen >= 0", name="financial_assets"),
-        CheckConstraint("vehicle_value_fen >= 0", name="vehicle"),
-        CheckConstraint("grade IS NULL OR grade BETWEEN 1 AND 3", name="grade"),
-        CheckConstraint("hukou = 'yuzhong' OR residence_permit_start IS NOT NULL",
-                        name="permit"),
         #: One case per person and event day: the same ID number twice is refused.
         UniqueConstraint("id_number_hash", "event_date"),
+        *(CheckConstraint(text, name=name) for name, text in (
+            ("household_size", "household_size BETWEEN 1 AND 20"),
+            ("income", "monthly_income_fen >= 0"),
+            ("financial_assets", "financial_assets_fen >= 0"),
+            ("vehicle", "vehicle_value_fen >= 0"),
+            ("grade", "grade IS NULL OR grade BETWEEN 1 AND 3"),
+            ("permit", "hukou = 'yuzhong' OR residence_permit_start IS NOT NULL"))),
+        check_one_of("event_type", EVENT_TYPES),
+        check_one_of("hukou", INTAKE_HUKOU),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

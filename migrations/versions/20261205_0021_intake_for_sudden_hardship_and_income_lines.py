@@ -113,7 +113,7 @@ def upgrade():
                                 name=op.f('fk_relief_intake_application_id_relief_application')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_relief_intake')),
         sa.UniqueConstraint('id_number_hash', 'event_date',
-                            name=op.f('uq_relief_intake_id_number_hash')),
+                            name=op.f('uq_relief_intake_id_number_hash_event_date')),
         sa.UniqueConstraint('application_id', name=op.f('uq_relief_intake_application_id')),
     )
     with op.batch_alter_table('relief_intake') as batch:
