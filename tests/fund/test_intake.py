@@ -125,7 +125,8 @@ def test_the_same_person_and_event_day_twice_is_refused_naming_the_case(session,
 
 def test_a_roster_person_is_linked_by_id_number(session, officer):
     person = PersonFactory(relief_case=True)
-    case = intake.open_case(a_case(id_number=ids.decrypt(person.id_number_encrypted)), officer, TODAY)
+    number = ids.decrypt(person.id_number_encrypted)
+    case = intake.open_case(a_case(id_number=number), officer, TODAY)
     assert case.person_id == person.id and case.on_roster
 
 
