@@ -154,6 +154,21 @@ def _run(events: list) -> None:
             heapq.heappush(queue, (when, count, step))
 
 
+def _income_lines(today: date) -> None:
+    """The demo year's and the year before's income lines, where missing: the former
+    configuration figure, marked as the demo's (staff enter the bulletin's real figure)."""
+    from charity.eligibility import DEFAULTS
+    from charity.relief.intake_models import IncomeLine
+
+    for year in (today.year - 1, today.year):
+        if db.session.scalar(select(IncomeLine.id).where(IncomeLine.year == year)) is None:
+            db.session.add(IncomeLine(
+                year=year, disposable_income_fen=DEFAULTS["local_disposable_income_fen"],
+                financial_assets_fen=1_824_000, vehicle_value_fen=0,
+                source="演示数据：原配置值，待以统计公报核实"))
+    db.session.flush()
+
+
 def load_fund(today: date, seed: int = 2019) -> int:
     """Load the fund's demo history unless it is there; return the entries added."""
     if db.session.scalar(select(JournalEntry.id).where(
@@ -163,6 +178,7 @@ def load_fund(today: date, seed: int = 2019) -> int:
     before = db.session.scalar(select(JournalEntry.seq).order_by(JournalEntry.seq.desc())) or 0
     events: list = []
     _money(today, rng, events)
+    _income_lines(today)
     staff, people = _applications(today, rng, events)
     _run(events)
     _committee(today, staff, people)

@@ -14,6 +14,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from charity.audit.operations import record
 from charity.eligibility import add_years
@@ -161,8 +162,13 @@ def open_case(intake: Intake, user, today: date) -> IntakeCase:
         financial_assets_fen=intake.financial_assets_fen,
         vehicle_value_fen=intake.vehicle_value_fen, eligibility=rules(intake, line, today),
         income_line_year=line.year, created_by_id=user.id, **ids.sealed(checked.number))
-    db.session.add(case)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+            db.session.flush()
+    except IntegrityError:
+        raise IntakeError(_l("This ID number was taken in by another case at the same moment; "
+                             "open the intake list to find it.")) from None
     record("relief.intake", "relief_intake", case.id, user=user, person_id=person.id,
            on_roster=case.on_roster, eligible=case.eligible)
     return case
