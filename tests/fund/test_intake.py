@@ -210,3 +210,15 @@ def test_another_streets_officer_gets_404(client, auth, session, officer):
     auth.login(UserFactory(role="street_officer", street_name="解放碑"))
     assert client.get(f"/relief/intake/{case.id}").status_code == 404
     assert client.get("/relief/intake/").text.count(case.id_number_masked) == 0
+
+
+def test_a_non_roster_person_is_not_in_the_gap_matrix_or_pairing(session, officer):
+    from charity.casework import queries as casework
+    from charity.pairing import adapter
+
+    PersonFactory(relief_case=True)
+    rows_before = casework.district_matrix(None, TODAY)
+    case = intake.open_case(a_case(), officer, TODAY)
+    rows_after = casework.district_matrix(None, TODAY)
+    assert [len(r) for r in rows_before] == [len(r) for r in rows_after]
+    assert all(row[0].id != case.person_id for row in adapter._people(None))
