@@ -222,3 +222,32 @@ def test_a_non_roster_person_is_not_in_the_gap_matrix_or_pairing(session, office
     rows_after = casework.district_matrix(None, TODAY)
     assert [len(r) for r in rows_before] == [len(r) for r in rows_after]
     assert all(row[0].id != case.person_id for row in adapter._people(None))
+
+
+def form_data(**changes):
+    place = community("七星岗")
+    return {"name": "<script>x</script>", "id_number": id_number(date(1988, 8, 8), "M"),
+            "community": place.id, "hukou": "yuzhong", "event_type": "accident",
+            "event_date": "2026-11-20", "description": "摔伤", "household_size": "2",
+            "monthly_income": "1500", "financial_assets": "0"} | changes
+
+
+@pytest.mark.parametrize("changes", [
+    {"monthly_income": "-1"}, {"financial_assets": "1e400"}, {"household_size": "999"},
+    {"event_date": "2030-01-01"}, {"id_number": "500103198808081234"},
+    {"hukou": "other", "residence_permit_start": "2026-06-01"}])
+def test_the_intake_form_refuses_bad_input_with_nothing_written(client, auth, session, officer,
+                                                                changes):
+    auth.login(officer)
+    people = count(Person)
+    response = client.post("/relief/intake/new", data=form_data(**changes))
+    assert response.status_code == 400
+    assert count(IntakeCase) == 0 and count(Person) == people
+
+
+def test_the_intake_form_records_and_escapes(client, auth, session, officer):
+    auth.login(officer)
+    response = client.post("/relief/intake/new", data=form_data())
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert "<script>x</script>" not in page.text and "&lt;script&gt;" in page.text
