@@ -5,7 +5,6 @@ and one person record is made, not two."""
 import threading
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from charity.extensions import db
@@ -14,7 +13,7 @@ from charity.relief import intake
 from charity.relief.intake_models import IntakeCase
 from tests.committed import committed_data, empty
 from tests.factories import UserFactory
-from tests.factories.base import community, id_number
+from tests.fund.test_intake import a_case
 
 
 def clean() -> None:
@@ -24,20 +23,15 @@ def clean() -> None:
           "DELETE FROM \"user\" WHERE email LIKE 'intake-race-%'")
 
 
-@pytest.fixture
-def committed(app):
+def test_two_tabs_open_one_case(app):
     with committed_data(app, clean, "concurrency needs PostgreSQL (SQLite has one writer)"):
-        yield
+        race(app)
 
 
-def test_two_tabs_open_one_case(app, committed):
+def race(app):
+    """Two threads open the same intake at once; one case and one person are written."""
     officer = UserFactory(role="street_officer", email="intake-race-1@songtan.test")
-    place = community("七星岗")
-    case = intake.Intake(
-        name="赵大", id_number=id_number(date(1979, 1, 9), "M"), street_id=place.street_id,
-        community_id=place.id, hukou="yuzhong", residence_permit_start=None,
-        event_type="accident", event_date=date(2026, 11, 2), description="工伤",
-        household_size=2, monthly_income_fen=100_000, financial_assets_fen=0)
+    case = a_case(event_type="accident", description="工伤")
     officer_id = officer.id
     db.session.commit()
     outcomes, barrier = ["", ""], threading.Barrier(2)
