@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from charity.pairing.views import bp as pairing
     from charity.registry.roster_views import bp as registry_roster
     from charity.registry.views import bp as registry
+    from charity.relief.intake_views import bp as relief_intake
     from charity.relief.proposal_views import bp as relief_allocations
     from charity.relief.rent_views import bp as relief_rent
     from charity.relief.views import bp as relief
@@ -136,7 +137,7 @@ def register_blueprints(app: Flask) -> None:
                       casework_records, casework_reviews, casework_overview, visits,
                       visits_campaigns, dashboard, pairing, my_pairings, cadres, cadre_invite,
                       my_contacts, contacts,
-                      relief, relief_rent, disaster,
+                      relief, relief_rent, relief_intake, disaster,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
                       volunteers, volunteers_review, volunteers_profile, grievances, budget):

@@ -12,6 +12,7 @@ from charity.grievances import models as grievances
 from charity.jobs import models as jobs
 from charity.pairing import models as pairing
 from charity.registry import models as registry
+from charity.relief import intake_models as intake
 from charity.relief import models as relief
 from charity.relief import rent_models as rent
 from charity.visits import models as visits
@@ -21,5 +22,5 @@ from donations.sponsorship import models as sponsorship
 from donations.stripe import models as stripe
 
 #: The modules that declare tables: importing them adds each table to `db.metadata`.
-MODULES = (audit, auth, casework, contacts, disaster, district, fund, grievances, jobs, pairing,
-           registry, relief, rent, visits, campaigns, giving, sponsorship, stripe)
+MODULES = (audit, auth, casework, contacts, disaster, district, fund, grievances, intake, jobs,
+           pairing, registry, relief, rent, visits, campaigns, giving, sponsorship, stripe)

@@ -99,6 +99,8 @@ class Permission(StrEnum):
     HANDLE_GRIEVANCES = "handle_grievances"
     #: Record a budget appropriation (the maker; another user with APPROVE posts it).
     RECORD_BUDGET = "record_budget"
+    #: Add and change the yearly income lines and asset limits of temporary assistance.
+    EDIT_INCOME_LINES = "edit_income_lines"
 
 
 #: The roles that hold each capability: the only place roles are named for access.
@@ -144,6 +146,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.MANAGE_ALL_CADRES: frozenset({"admin"}),
     Permission.HANDLE_GRIEVANCES: frozenset({"admin", "street_officer", "approver"}),
     Permission.RECORD_BUDGET: frozenset({"admin", "fund_manager"}),
+    Permission.EDIT_INCOME_LINES: frozenset({"admin", "fund_manager"}),
 }
 
 

@@ -19,7 +19,7 @@ from charity.casework.models import (
 from charity.district.models import Street
 from charity.extensions import db
 from charity.pairing.models import Pairing
-from charity.registry.models import Household, Person
+from charity.registry.models import CATEGORIES, Household, Person
 from charity.registry.queries import scoped
 from charity.relief.models import Application
 from charity.timeutil import SHANGHAI
@@ -47,7 +47,8 @@ def street_names(scope: int | None) -> dict[int, str]:
 
 def _people(scope: int | None, person_ids=None) -> Select:
     query = (select(Person, Household.street_id).join(Person.household)
-             .options(contains_eager(Person.household)).order_by(Person.id))
+             .options(contains_eager(Person.household))
+             .where(Person.category.in_(CATEGORIES)).order_by(Person.id))
     if person_ids is not None:
         query = query.where(Person.id.in_(person_ids))
     return scoped(query, scope)

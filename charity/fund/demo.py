@@ -17,6 +17,7 @@ from charity.extensions import db
 from charity.fund import operations as ledger
 from charity.fund.models import JournalEntry
 from charity.registry.models import Person
+from charity.relief import income_lines
 from charity.relief import operations as relief
 from charity.relief.allocation import purpose_of
 from charity.timeutil import SHANGHAI
@@ -189,6 +190,7 @@ def load_fund(today: date, seed: int = 2019) -> int:
     before = db.session.scalar(select(JournalEntry.seq).order_by(JournalEntry.seq.desc())) or 0
     events: list = []
     _money(today, rng, events)
+    income_lines.fill_missing(today)
     staff, people = _applications(today, rng, events)
     _run(events)
     _committee(today, staff, people)

@@ -17,6 +17,13 @@ SPECIAL_DISEASES = ("thalassemia", "cml", "pneumoconiosis", "childhood_leukaemia
 SCHOOL_LEVELS = ("preschool", "primary", "junior", "senior_high", "vocational", "college")
 EMPLOYMENT = ("employed", "unemployed", "unable", "retired", "student", "child")
 HUKOU = ("yuzhong", "other")
+#: A resident not on the roster, recorded only so an intake case's relief can name them
+#: (measure 4): never counted, paired or listed with the roster's categories.
+NOT_ON_ROSTER = "not_on_roster"
+SUDDEN_HARDSHIP = "sudden_hardship"
+#: What the person table holds: the roster's categories and statuses, and intake's.
+PERSON_CATEGORIES = (*CATEGORIES, SUDDEN_HARDSHIP)
+PERSON_STATUSES = (*STATUSES, NOT_ON_ROSTER)
 #: A person's yes-or-no circumstances, as the search and the roster name them.
 FLAGS = ("orphan", "disabled", "seriously_ill", "lives_alone", "student")
 #: The flags that tell of a person's health: a list picked by one is audited.
@@ -65,8 +72,8 @@ class Person(CreatedAt, db.Model):
 
     __tablename__ = "person"
     __table_args__ = (
-        check_one_of("category", CATEGORIES),
-        check_one_of("status", STATUSES),
+        check_one_of("category", PERSON_CATEGORIES),
+        check_one_of("status", PERSON_STATUSES),
         check_one_of("sex", SEXES),
         check_one_of("dibao_class", DIBAO_CLASSES, nullable=True),
         CheckConstraint("disability_grade IS NULL OR disability_grade BETWEEN 1 AND 4",

@@ -6,7 +6,7 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from charity.district.models import Street
-from charity.registry.models import FLAGS, Household, Person
+from charity.registry.models import CATEGORIES, FLAGS, Household, Person
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ def _listed() -> Select:
         .join(Street, Street.id == Household.street_id)
         .options(joinedload(Person.household).joinedload(Household.community),
                  joinedload(Person.household).joinedload(Household.street))
+        .where(Person.category.in_(CATEGORIES))
     )
 
 
@@ -108,6 +109,7 @@ def counts_by_street(include_inactive: bool = False) -> Select:
         select(Street.name, Person.category, func.count(Person.id))
         .join(Household, Household.street_id == Street.id)
         .join(Person, Person.household_id == Household.id)
+        .where(Person.category.in_(CATEGORIES))
         .group_by(Street.name, Person.category)
     )
     if not include_inactive:

@@ -30,6 +30,8 @@ EXPLANATIONS = {
     "love_lunch": _l("A child in preschool, primary or junior high school."),
     "care_subsidy": _l("A tekun person."),
     "funeral_service": _l("A tekun person or an orphan."),
+    "financial_assets": _l("Household financial assets within the limit per person."),
+    "vehicle": _l("Household vehicles worth no more than the limit."),
 }
 
 
@@ -70,6 +72,11 @@ def last_temporary_assistance(person: Person) -> date | None:
 
 
 def _temporary(person: Person, today: date, standards: dict) -> list[dict]:
+    """Measure 4's rules, the income against this year's line (refused when there is none)."""
+    from charity.relief.income_lines import for_year
+
+    line = for_year(today.year)
+    standards = standards | {"local_disposable_income_fen": line.disposable_income_fen}
     return [_rule("residency", 4, rules.temporary_assistance_residency(person, today)),
             _rule("income", 4, rules.household_income_below_local(person.household.members,
                                                                    standards))]
