@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0023'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 people recorded for an intake though not on the roster
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-05 12:00:00.000000
 
 """

@@ -1,7 +1,7 @@
 """disaster incidents households insurance and relief
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0022
 Create Date: 2026-11-30 15:41:44.268153
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0024'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 appropriations (four eyes before the ledger)
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0023
 Create Date: 2026-12-05 12:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0024'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
