@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from charity.disaster.models import INCIDENT_KINDS
 from charity.main.limits import MAX_CASE_FEN, BoundedDecimalField, PastDateField
+from charity.registry.picker import PersonField
 
 #: Names of disaster kinds, relief sub-types and states.
 LABELS = {
@@ -37,10 +38,11 @@ class IncidentForm(FlaskForm):
 
 
 class HouseholdForm(FlaskForm):
-    """A household of the roster hit by the incident, by its household number, with its loss."""
+    """A household of the roster hit by the incident, found by any of its members (by name, ID
+    number, household number or address), with its loss."""
 
-    code = StringField(_l("Household number on the roster"),
-                       validators=[DataRequired(), Length(max=20)])
+    member = PersonField(_l("A member of the household (name, ID number, household number or "
+                            "address)"), validators=[DataRequired()])
     loss = BoundedDecimalField(_l("Assessed loss of property in yuan"), validators=[Optional()],
                                maximum=MAX_CASE_FEN, minimum=0)
 

@@ -5,16 +5,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
-from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
+from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.disaster import forms, operations, queries
 from charity.disaster.models import AffectedHousehold, Incident, Relief
 from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
-from charity.registry.models import Household, Person
+from charity.registry.models import Person
 from charity.transaction import unit_of_work
 
 bp = Blueprint("disaster", __name__, url_prefix="/disaster")
@@ -87,21 +86,14 @@ def incident(incident_id):
 @bp.post("/<int:incident_id>/households")
 @requires(Permission.SUBMIT_APPLICATION)
 def add_household(incident_id):
-    """Add a household of the user's roster, by its household number, to the incident."""
+    """Add a household of the user's roster, picked by one of its members, to the incident (the
+    picker keeps to the user's street and logs another street's id posted by hand)."""
     found, form = _incident_or_404(incident_id), forms.HouseholdForm()
     if not form.validate_on_submit():
         return _render_incident(incident_id, 400, form)
-    scope, code = street_scope(), form.code.data.strip()
-    query = select(Household).where(Household.code == code)
-    household = db.session.scalar(query if scope is None else
-                                  query.where(Household.street_id == scope))
-    if household is None:
-        other = db.session.scalar(select(Household.id).where(Household.code == code))
-        note_out_of_scope(Household, other)
-        form.code.errors.append(_("No such household on your roster."))
-        return _render_incident(incident_id, 404 if other else 400, form)
-    with unit_of_work(errors=form.code.errors) as work:
-        operations.add_household(found, household, form.loss.fen() or 0, current_user)
+    with unit_of_work(errors=form.member.errors) as work:
+        operations.add_household(found, form.member.person.household, form.loss.fen() or 0,
+                                 current_user)
     if not work.ok:
         return _render_incident(incident_id, 400, form)
     flash(_("Household added."), "success")

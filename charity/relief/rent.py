@@ -37,6 +37,8 @@ from charity.relief.rent_models import (
 )
 
 OPEN_STATES = ("submitted", "committee", "approved")
+#: A schedule covers at most a year of months; the next is proposed (and checked) anew.
+MAX_SCHEDULE_MONTHS = 12
 #: The earliest and latest days a lease or a validity window may name.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -164,6 +166,9 @@ def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: 
         raise ReliefError(_l("The months must lie within the lease (%(first)s to %(last)s).",
                              first=tenancy.starts_on.isoformat(),
                              last=tenancy.ends_on.isoformat()))
+    if len(months(first_month, last_month)) > MAX_SCHEDULE_MONTHS:
+        raise ReliefError(_l("A schedule covers at most %(n)s months; propose the next one "
+                             "when it ends.", n=MAX_SCHEDULE_MONTHS))
     if (other := _overlapping_schedule(person.household_id, first_month, last_month)):
         raise ReliefError(_l("Rent subsidy application %(id)s already covers some of these "
                              "months.", id=other))

@@ -64,7 +64,10 @@ DEFAULT_AMOUNTS = {
     "funeral_service": 500_000,
 }
 #: Kinds whose amount is assessed per case (cost, rent due, loss), up to a cap.
-DEFAULT_CAPS = {"medical": 2_000_000, "rent_subsidy": 1_200_000, "disaster": 5_000_000}
+#: Rent subsidy is the rent due, month by month ("按其应缴纳租金实施等额补贴"): its cap is a
+#: schedule's most, 12 months at the highest rent a lease may record
+#: (`charity.relief.rent_models.MAX_MONTHLY_RENT_FEN`); large schedules go to the committee.
+DEFAULT_CAPS = {"medical": 2_000_000, "rent_subsidy": 12 * 2_000_000, "disaster": 5_000_000}
 
 DEFAULTS = {"RELIEF_COMMITTEE_THRESHOLD_FEN": 1_000_000, "RELIEF_COMMITTEE_QUORUM": 3,
             "RELIEF_RESERVATION_DAYS": 60}

@@ -162,9 +162,12 @@ def test_the_pages_show_the_incident_and_keep_to_the_street(client, auth, office
     assert page.status_code == 200 and victim.household.code in page.get_data(as_text=True)
     before = db.session.scalar(select(func.count(AuditEntry.id)))
     response = client.post(f"/disaster/{incident.id}/households",
-                           data={"code": other.household.code})
-    assert response.status_code == 404
+                           data={"member": str(other.id)})
+    assert response.status_code == 400
+    assert "No such person on your roster" in response.get_data(as_text=True) or \
+        "名册上没有" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(AuditEntry.id))) > before
+    assert len(incident.households) == 1
     foreign = ops.create_incident("storm", local_today(), street(OTHER), "解放碑", "", officer)
     db.session.flush()
     assert client.get(f"/disaster/{foreign.id}").status_code == 404
@@ -228,3 +231,19 @@ def test_relief_is_proposed_through_the_household_page_once(client, auth, office
     assert db.session.scalars(select(Relief.amount_fen)).all() == [30_000]
     unknown = client.post(url.replace("emergency", "bonus"), data={"amount": "1"})
     assert unknown.status_code in (404, 405)
+
+
+def test_a_household_is_added_by_picking_one_of_its_members(client, auth, officer, victim):
+    incident = ops.create_incident("fire", local_today(), victim.household.street, "较场口", "",
+                                   officer)
+    neighbour = PersonFactory(street_name=victim.household.street.name)
+    db.session.flush()
+    auth.login(officer)
+    search = client.get(f"/registry/people/search?q={neighbour.household.code}").get_json()
+    assert [found["id"] for found in search["results"]] == [neighbour.id]
+    response = client.post(f"/disaster/{incident.id}/households",
+                           data={"member": str(neighbour.id), "loss": "8000"})
+    assert response.status_code == 302
+    db.session.refresh(incident)
+    assert [h.household_id for h in incident.households] == [neighbour.household_id]
+    assert incident.households[0].loss_fen == 800_000
