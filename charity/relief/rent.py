@@ -37,7 +37,7 @@ from charity.relief.rent_models import (
 )
 
 OPEN_STATES = ("submitted", "committee", "approved")
-#: A schedule covers at most a year of months; the next is proposed (and checked) anew.
+#: A schedule pays at most a year of months; the next is proposed (and checked) anew.
 MAX_SCHEDULE_MONTHS = 12
 #: The earliest and latest days a lease or a validity window may name.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -166,9 +166,6 @@ def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: 
         raise ReliefError(_l("The months must lie within the lease (%(first)s to %(last)s).",
                              first=tenancy.starts_on.isoformat(),
                              last=tenancy.ends_on.isoformat()))
-    if len(months(first_month, last_month)) > MAX_SCHEDULE_MONTHS:
-        raise ReliefError(_l("A schedule covers at most %(n)s months; propose the next one "
-                             "when it ends.", n=MAX_SCHEDULE_MONTHS))
     if (other := _overlapping_schedule(person.household_id, first_month, last_month)):
         raise ReliefError(_l("Rent subsidy application %(id)s already covers some of these "
                              "months.", id=other))
@@ -178,6 +175,9 @@ def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: 
     if not dues:
         raise ReliefError(_l("The family is not eligible for rent subsidy in any of these "
                              "months."))
+    if len(dues) > MAX_SCHEDULE_MONTHS:
+        raise ReliefError(_l("A schedule covers at most %(n)s months; propose the next one "
+                             "when it ends.", n=MAX_SCHEDULE_MONTHS))
     application = operations.submit(person, "rent_subsidy", reason, today, user,
                                     assessed_fen=sum(dues.values()))
     db.session.add_all(RentMonth(application_id=application.id, tenancy_id=tenancy.id,

@@ -164,8 +164,7 @@ def test_the_pages_show_the_incident_and_keep_to_the_street(client, auth, office
     response = client.post(f"/disaster/{incident.id}/households",
                            data={"member": str(other.id)})
     assert response.status_code == 400
-    assert "No such person on your roster" in response.get_data(as_text=True) or \
-        "名册上没有" in response.get_data(as_text=True)
+    assert "您的名册中没有该人员" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(AuditEntry.id))) > before
     assert len(incident.households) == 1
     foreign = ops.create_incident("storm", local_today(), street(OTHER), "解放碑", "", officer)

@@ -307,13 +307,15 @@ def test_the_rent_batch_command(session, runner, tenant, maker, checker, rent_fu
 
 def test_a_years_rent_above_a_thousand_yuan_is_scheduled_and_a_thirteenth_month_is_not(
         session, tenant, maker):
-    tenancy = lease(tenant, maker, ends=date(2028, 3, 31), fen=150_000)
+    tenancy = lease(tenant, maker, ends=date(2029, 12, 31), fen=150_000)
+    rent.record_class_validity(tenant, valid_from=date(2028, 1, 1),
+                               valid_until=date(2028, 12, 31), user=maker)
+    with pytest.raises(ops.ReliefError, match="at most 12 months"):
+        rent.submit_schedule(tenant, tenancy, first_month=date(2027, 1, 1),
+                             last_month=date(2028, 1, 1), reason="租金", today=TODAY,
+                             user=maker)
     application = rent.submit_schedule(tenant, tenancy, first_month=date(2027, 1, 1),
                                        last_month=date(2027, 12, 1), reason="公租房租金",
                                        today=TODAY, user=maker)
     assert application.amount_fen == 12 * 150_000
     assert ops.needs_committee(application)  # above the committee threshold: 一事一议
-    with pytest.raises(ops.ReliefError, match="at most 12 months"):
-        rent.submit_schedule(tenant, tenancy, first_month=date(2028, 1, 1),
-                             last_month=date(2029, 1, 1), reason="租金", today=TODAY,
-                             user=maker)
