@@ -3,7 +3,16 @@
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
-from sqlalchemy import CheckConstraint, DateTime, Engine, MetaData, TypeDecorator, event
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Engine,
+    Index,
+    MetaData,
+    TypeDecorator,
+    event,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -37,6 +46,13 @@ def check_one_of(column: str, values, nullable: bool = False) -> CheckConstraint
 def check_positive(column: str, name: str) -> CheckConstraint:
     """The CHECK constraint `name` that `column` holds more than zero."""
     return CheckConstraint(f"{column} > 0", name=name)
+
+
+def unique_where(name: str, *columns: str, where: str) -> Index:
+    """A partial unique index: `columns` unique among the rows where `where` holds (the live
+    rows), on SQLite and PostgreSQL alike."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where),
+                 postgresql_where=text(where))
 
 
 def check_four_eyes() -> CheckConstraint:

@@ -1,6 +1,8 @@
 """For the PostgreSQL concurrency tests: data really committed through separate connections,
 so each test empties the tables it used itself (the per-test rollback cannot serve threads)."""
 
+import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import pytest
@@ -46,3 +48,30 @@ def committed_fixture(clean, reason: str = "concurrency needs PostgreSQL (SQLite
             yield
 
     return committed
+
+
+def at_once(app, attempts: list[Callable], refused: type[Exception]) -> list[str]:
+    """Run each attempt in a thread of its own, in its own request context and session, all
+    released together; each commits what it wrote. The outcomes, in order: "ok", or the text of
+    the `refused` error it raised (rolled back)."""
+    outcomes, barrier = [""] * len(attempts), threading.Barrier(len(attempts))
+
+    def worker(i):
+        with app.test_request_context("/?lang=en"):
+            barrier.wait()
+            try:
+                attempts[i]()
+                db.session.commit()
+                outcomes[i] = "ok"
+            except refused as error:
+                db.session.rollback()
+                outcomes[i] = str(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(attempts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -2,25 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    BigInteger,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import (
-    CreatedAt,
-    UTCDateTime,
-    check_four_eyes,
-    check_one_of,
-    check_positive,
-)
+from charity import database as rules
+from charity.database import CreatedAt, UTCDateTime
 from charity.extensions import db
 
 INCIDENT_KINDS = ("flood", "fire", "landslide", "storm", "other")
@@ -37,8 +23,8 @@ class Incident(CreatedAt, db.Model):
     """One disaster: what, when, where; relief is recorded only once it is open."""
 
     __tablename__ = "disaster_incident"
-    __table_args__ = (check_one_of("kind", INCIDENT_KINDS),
-                      check_one_of("state", INCIDENT_STATES))
+    __table_args__ = (rules.check_one_of("kind", INCIDENT_KINDS),
+                      rules.check_one_of("state", INCIDENT_STATES))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -127,13 +113,13 @@ class Relief(CreatedAt, db.Model):
 
     __tablename__ = "disaster_relief"
     __table_args__ = (
-        check_one_of("subtype", SUBTYPES),
-        check_one_of("state", RELIEF_STATES),
+        rules.check_one_of("subtype", SUBTYPES),
+        rules.check_one_of("state", RELIEF_STATES),
         #: One live relief per slot: a rejected one frees its slot for a new proposal.
-        Index("uq_disaster_relief_live_slot", "affected_id", "subtype", "slot", unique=True,
-              sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
-        check_positive("amount_fen", "amount"),
-        check_four_eyes(),
+        rules.unique_where("uq_disaster_relief_live_slot", "affected_id", "subtype", "slot",
+                           where=LIVE),
+        rules.check_positive("amount_fen", "amount"),
+        rules.check_four_eyes(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
+from charity.database import CreatedAt, UTCDateTime, check_one_of, unique_where, utcnow
 from charity.extensions import db
 
 STATES = ("queued", "running", "retrying", "succeeded", "failed")
@@ -23,9 +23,8 @@ class Job(CreatedAt, db.Model):
     __tablename__ = "job"
     __table_args__ = (
         check_one_of("state", STATES),
-        Index("uq_job_active_key", "key", unique=True,
-              sqlite_where=text("state IN ('queued', 'running', 'retrying')"),
-              postgresql_where=text("state IN ('queued', 'running', 'retrying')")),
+        unique_where("uq_job_active_key", "key",
+                     where="state IN ('queued', 'running', 'retrying')"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

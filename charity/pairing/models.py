@@ -8,20 +8,18 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Index,
     String,
     Text,
     UniqueConstraint,
     event,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from charity.audit.models import AuditEntry
-from charity.database import CreatedAt, UTCDateTime, check_one_of, utcnow
+from charity.database import CreatedAt, UTCDateTime, check_one_of, unique_where, utcnow
 from charity.extensions import db
 from charity.registry.models import PersonRecord
 
@@ -200,9 +198,8 @@ class Pairing(PersonRecord, CreatedAt, db.Model):
                         " OR (helper_kind = 'volunteer' AND volunteer_id IS NOT NULL"
                         " AND cadre_id IS NULL)", name="one_helper"),
         #: At most one live cadre and one live volunteer per person.
-        Index("uq_pairing_live_helper", "person_id", "helper_kind", unique=True,
-              sqlite_where=text("status IN ('proposed', 'active')"),
-              postgresql_where=text("status IN ('proposed', 'active')")),
+        unique_where("uq_pairing_live_helper", "person_id", "helper_kind",
+                     where="status IN ('proposed', 'active')"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -260,9 +257,8 @@ class UnmatchedEntry(PersonRecord, CreatedAt, db.Model):
     __table_args__ = (
         check_one_of("helper_kind", PAIRED_KINDS),
         #: At most one open entry per person and helper kind.
-        Index("uq_unmatched_entry_open", "person_id", "helper_kind", unique=True,
-              sqlite_where=text("closed_at IS NULL"),
-              postgresql_where=text("closed_at IS NULL")),
+        unique_where("uq_unmatched_entry_open", "person_id", "helper_kind",
+                     where="closed_at IS NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

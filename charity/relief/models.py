@@ -9,11 +9,9 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
-    Index,
     String,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +21,7 @@ from charity.database import (
     check_four_eyes,
     check_one_of,
     check_positive,
+    unique_where,
     utcnow,
 )
 from charity.extensions import db
@@ -57,8 +56,8 @@ class Application(PersonRecord, CreatedAt, db.Model):
         check_four_eyes(),
         #: No duplicate benefits: one live award of a kind per beneficiary and period (see
         #: `charity.relief.periods` for each kind's period and beneficiary, and why).
-        Index("uq_relief_application_once_per_period", "kind", "beneficiary", "period",
-              unique=True, sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
+        unique_where("uq_relief_application_once_per_period", "kind", "beneficiary", "period",
+                     where=LIVE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from charity.relief import operations as ops
 from charity.relief.forms import ApplicationForm
 from charity.relief.models import Application
 from charity.timeutil import local_today
-from tests.committed import committed_data, empty
+from tests.committed import at_once, committed_data, empty
 from tests.factories import ApplicationFactory, PersonFactory, UserFactory
 
 DAY = date(2026, 11, 29)
@@ -299,26 +299,8 @@ def _submit_twice(app, person_id: int, maker_ids: list[int]) -> list[str]:
     from charity.auth.models import User
     from charity.registry.models import Person
 
-    outcomes, barrier = ["", ""], threading.Barrier(2)
+    def submit(maker_id):
+        return lambda: ops.submit(db.session.get(Person, person_id), "autumn_grant", "考上大学",
+                                  DAY, db.session.get(User, maker_id))
 
-    def worker(i):
-        with app.test_request_context("/?lang=en"):
-            person = db.session.get(Person, person_id)
-            maker = db.session.get(User, maker_ids[i])
-            barrier.wait()
-            try:
-                ops.submit(person, "autumn_grant", "考上大学", DAY, maker)
-                db.session.commit()
-                outcomes[i] = "ok"
-            except ops.ReliefError as error:
-                db.session.rollback()
-                outcomes[i] = str(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in (0, 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return at_once(app, [submit(i) for i in maker_ids], ops.ReliefError)

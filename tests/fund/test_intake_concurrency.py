@@ -2,7 +2,6 @@
 once open one case; the other is refused with a message (the database's unique constraint),
 and one person record is made, not two."""
 
-import threading
 from datetime import date
 
 from sqlalchemy import func, select
@@ -11,7 +10,7 @@ from charity.extensions import db
 from charity.registry.models import Person
 from charity.relief import intake
 from charity.relief.intake_models import IntakeCase
-from tests.committed import committed_data, empty
+from tests.committed import at_once, committed_data, empty
 from tests.factories import UserFactory
 from tests.fund.test_intake import a_case
 
@@ -34,27 +33,10 @@ def race(app):
     case = a_case(event_type="accident", description="工伤")
     officer_id = officer.id
     db.session.commit()
-    outcomes, barrier = ["", ""], threading.Barrier(2)
+    def open_it():
+        intake.open_case(case, db.session.get(type(officer), officer_id), date(2026, 11, 30))
 
-    def worker(i):
-        with app.test_request_context("/?lang=en"):
-            user = db.session.get(type(officer), officer_id)
-            barrier.wait()
-            try:
-                intake.open_case(case, user, date(2026, 11, 30))
-                db.session.commit()
-                outcomes[i] = "ok"
-            except intake.IntakeError as error:
-                db.session.rollback()
-                outcomes[i] = str(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, [open_it, open_it], intake.IntakeError)
     assert sorted(outcomes)[-1] == "ok" and sorted(outcomes)[0] != "ok", outcomes
     assert db.session.scalar(select(func.count()).select_from(IntakeCase)) == 1
     assert db.session.scalar(select(func.count()).where(
