@@ -38,7 +38,8 @@ bp = Blueprint("registry", __name__, url_prefix="/registry")
 bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
-def _filter_form(scope):
+def filter_form(scope):
+    """The roster search's form, read from the query string, its choices within `scope`."""
     form = FilterForm(request.args)
     streets = db.session.scalars(district_queries.streets()).all()
     form.street.choices = [("", _("All streets"))] + [
@@ -63,17 +64,37 @@ def label_flag(flag: str) -> str:
 def people():
     """Search the roster of the user's streets by place, category, status, flag or name."""
     scope = street_scope()
-    form = _filter_form(scope)
-    filters = queries.PersonFilter(
-        street_id=as_id(form.street.data), community_id=as_id(form.community.data),
-        category=form.category.data or None, status=form.status.data or None,
-        flag=form.flag.data or None, text=form.q.data or None)
+    form = filter_form(scope)
+    filters = person_filter(form)
     page = db.paginate(queries.people(filters, scope), page=page_arg(), per_page=50,
                        error_out=False)
     if filters.flag in HEALTH_FLAGS:
         commit_alone(operations.health_listed, page.items, current_user, "registry.people",
                      filters.flag)
-    return render_template("registry/people.html", form=form, page=page)
+    return render_template("registry/people.html", form=form, page=page,
+                           export_args=export_args(form, scope))
+
+
+def person_filter(form) -> queries.PersonFilter:
+    """The filters a roster search form holds: the list and its export both narrow by these."""
+    return queries.PersonFilter(
+        street_id=as_id(form.street.data), community_id=as_id(form.community.data),
+        category=form.category.data or None, status=form.status.data or None,
+        flag=form.flag.data or None, text=(form.q.data or "")[:SEARCH_TEXT_MAX] or None)
+
+
+#: The longest search text read (the form's own bound); longer text is cut, for both.
+SEARCH_TEXT_MAX = 40
+
+
+def export_args(form, scope) -> dict | None:
+    """The query string that exports what the list shows (its filters, without the page), or
+    None when no street is chosen (a roster export is one street's)."""
+    args = {f.name: f.data for f in (form.q, form.street, form.community, form.category,
+                                      form.status, form.flag) if f.data}
+    if scope and "street" not in args:
+        args["street"] = scope
+    return args if args.get("street") else None
 
 
 def _search_budget() -> str:
