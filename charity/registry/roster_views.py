@@ -14,9 +14,9 @@ from charity.jobs import operations as jobs
 from charity.jobs.pages import shown
 from charity.main.input_guard import id_arg
 from charity.registry import excel, tasks, uploads
+from charity.registry.filters import filter_form, person_filter
 from charity.registry.forms import ImportForm
 from charity.registry.import_pages import confirmed_upload, dry_run_page
-from charity.registry.views import filter_form, person_filter
 from charity.timeutil import local_today
 
 bp = Blueprint("registry_roster", __name__, url_prefix="/registry")
