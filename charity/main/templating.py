@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from charity.audit.cases import audit_detail, journal_memo, sees_case
 from charity.auth.permissions import Permission, can
 from charity.labels import label
+from charity.main.cards import card_labels
 from charity.pairing.messages import render
 
 
@@ -43,7 +44,8 @@ def register(app: Flask) -> None:
     viewer may read of a case (`sees_case`, `audit_detail`, `journal_memo`) and the
     languages."""
     app.jinja_env.filters.update(fen=fen, local_datetime=local_datetime, local_date=local_date,
-                                 label=label, message=render)
+                                 label=label, message=render,
+                                 card_labels=card_labels)
     app.jinja_env.globals.update(url_with=url_with, can=can, Permission=Permission,
                                  sees_case=sees_case, audit_detail=audit_detail,
                                  journal_memo=journal_memo)

@@ -1,5 +1,7 @@
 """Roster import (dry run, then confirm) and export."""
 
+from dataclasses import asdict
+
 from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +14,7 @@ from charity.jobs import operations as jobs
 from charity.jobs.pages import shown
 from charity.main.input_guard import id_arg
 from charity.registry import excel, tasks, uploads
+from charity.registry.filters import filter_form, person_filter
 from charity.registry.forms import ImportForm
 from charity.registry.import_pages import confirmed_upload, dry_run_page
 from charity.timeutil import local_today
@@ -48,15 +51,17 @@ def confirm_import():
 
 @bp.post("/export")
 def export_roster():
-    """Start a job that writes a street's roster as .xlsx (full ID numbers only for roles that
+    """Start a job that writes a street's roster as .xlsx, narrowed by the filters the list
+    shows (the same query string), (full ID numbers only for roles that
     may see them; audited); its page leads to the download. A second start shows the first."""
     scope = street_scope()
+    filters = person_filter(filter_form(scope))  # the list's own filters, from its link
     street_id = scope or id_arg("street")
     street = db.session.get(Street, street_id) if street_id else None
     if street is None:
         abort(404)
     full = can(Permission.VIEW_FULL_ID) and request.args.get("full") == "1"
-    job, started = jobs.start("roster_export", tasks.export_key(street.id, full),
-                              user=current_user, street_id=street.id, params={
-                                  "ext": "xlsx", "full": full})
+    params = {"ext": "xlsx", "full": full, "filters": asdict(filters)}
+    job, started = jobs.start("roster_export", tasks.export_key(street.id, full, filters),
+                              user=current_user, street_id=street.id, params=params)
     return shown(job, started)

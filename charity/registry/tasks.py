@@ -1,6 +1,10 @@
 """The roster import as a job: the confirmed file checked again and written, all rows or none;
 and the roster export as a job, audited as it writes its file."""
 
+import hashlib
+import json
+from dataclasses import asdict
+
 from flask_babel import lazy_gettext as _l
 
 from charity.audit.operations import record
@@ -56,17 +60,20 @@ def roster_export(job, progress) -> dict:
     street = db.session.get(Street, job.street_id)
     full = bool(job.params.get("full"))
     progress(0, 2, "reading")
-    people = db.session.scalars(
-        queries.people(queries.PersonFilter(street_id=street.id), street.id)).unique().all()
+    filters = queries.PersonFilter(**job.params.get("filters", {"street_id": street.id}))
+    people = db.session.scalars(queries.people(filters, street.id)).unique().all()
     progress(1, 2, "writing")
     content = excel.export(people, full_ids=full)
     record("roster.export", "street", street.id, user=user, rows=len(people), full_ids=full,
+           filters={k: v for k, v in asdict(filters).items() if v},
            person_ids=[p.id for p in people] if full else [])
     name = f"roster-{street.name_en.replace(' ', '-').lower()}-{local_today():%Y%m%d}.xlsx"
     return exports.write(job, content, name=name,
                          needs=Permission.VIEW_FULL_ID if full else Permission.VIEW_REGISTRY)
 
 
-def export_key(street_id: int, full: bool) -> str:
-    """The work a roster export does: one street's, masked or in full."""
-    return f"roster_export:{street_id}:{'full' if full else 'masked'}"
+def export_key(street_id: int, full: bool, filters: queries.PersonFilter) -> str:
+    """The work a roster export does: one street's, masked or in full, narrowed by `filters`
+    (named by a digest, so the key stays short whatever the search text)."""
+    digest = hashlib.sha256(json.dumps(asdict(filters), sort_keys=True).encode()).hexdigest()
+    return f"roster_export:{street_id}:{'full' if full else 'masked'}:{digest[:16]}"

@@ -18,19 +18,17 @@ from charity.auth.permissions import Permission, can, guard, requires
 from charity.contacts.queries import history
 from charity.district import queries as district_queries
 from charity.extensions import db, limiter
-from charity.forms import choices
 from charity.main.input_guard import page_arg
-from charity.main.limits import as_id
 from charity.registry import guardians, operations, picker, queries
+from charity.registry.filters import export_args, filter_form, person_filter
 from charity.registry.forms import (
-    FilterForm,
     NewHouseholdForm,
     NewPersonForm,
     PersonFieldsForm,
     StatusForm,
 )
 from charity.registry.ids import IdNumberError
-from charity.registry.models import CATEGORIES, HEALTH_FLAGS, STATUSES, Household, Person
+from charity.registry.models import HEALTH_FLAGS, Household, Person
 from charity.timeutil import local_today
 from charity.transaction import commit_alone, unit_of_work
 
@@ -38,42 +36,19 @@ bp = Blueprint("registry", __name__, url_prefix="/registry")
 bp.before_request(guard(Permission.VIEW_REGISTRY))
 
 
-def _filter_form(scope):
-    form = FilterForm(request.args)
-    streets = db.session.scalars(district_queries.streets()).all()
-    form.street.choices = [("", _("All streets"))] + [
-        (str(s.id), s.name) for s in streets if scope is None or s.id == scope]
-    street_id = scope or as_id(form.street.data)
-    communities = db.session.scalars(district_queries.communities(street_id)).all()
-    form.community.choices = [("", _("All communities"))] + [
-        (str(c.id), c.name) for c in communities]
-    form.category.choices = choices(CATEGORIES)
-    form.status.choices = choices(STATUSES)
-    form.flag.choices = [("", "—")] + [(f, label_flag(f)) for f in queries.FLAGS]
-    return form
-
-
-def label_flag(flag: str) -> str:
-    """A person flag's name in the user's language, for the search filter."""
-    return {"orphan": _("Orphan"), "disabled": _("Disabled"), "seriously_ill": _("Seriously ill"),
-            "lives_alone": _("Lives alone"), "student": _("Student")}[flag]
-
-
 @bp.get("/people")
 def people():
     """Search the roster of the user's streets by place, category, status, flag or name."""
     scope = street_scope()
-    form = _filter_form(scope)
-    filters = queries.PersonFilter(
-        street_id=as_id(form.street.data), community_id=as_id(form.community.data),
-        category=form.category.data or None, status=form.status.data or None,
-        flag=form.flag.data or None, text=form.q.data or None)
+    form = filter_form(scope)
+    filters = person_filter(form)
     page = db.paginate(queries.people(filters, scope), page=page_arg(), per_page=50,
                        error_out=False)
     if filters.flag in HEALTH_FLAGS:
         commit_alone(operations.health_listed, page.items, current_user, "registry.people",
                      filters.flag)
-    return render_template("registry/people.html", form=form, page=page)
+    return render_template("registry/people.html", form=form, page=page,
+                           export_args=export_args(form, scope))
 
 
 def _search_budget() -> str:
