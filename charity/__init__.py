@@ -142,6 +142,9 @@ def register_blueprints(app: Flask) -> None:
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
                       volunteers, volunteers_review, volunteers_profile, grievances, budget):
         app.register_blueprint(blueprint)
+    from donations.todo import LISTS
+
+    app.extensions["todo_lists"] = LISTS
 
 
 def register_errorhandlers(app: Flask) -> None:

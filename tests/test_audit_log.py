@@ -18,7 +18,7 @@ from charity.database import utcnow
 from charity.extensions import db
 from charity.jobs.models import Job
 from charity.timeutil import local_today
-from tests.factories import ApplicationFactory, PersonFactory, UserFactory
+from tests.factories import ApplicationFactory, UserFactory
 from tests.jobs import exported
 
 ROOT = Path(__file__).resolve().parent.parent

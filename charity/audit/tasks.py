@@ -50,7 +50,8 @@ def export_key(user_id: int, params: dict) -> str:
 
 def rows(entries: list[AuditEntry], whole: bool) -> list[list]:
     """The entries as the page shows them: time, user, action, object, address, detail."""
-    return [[format_datetime(e.at, "yyyy-MM-dd HH:mm:ss"), e.user.email if e.user else _("anonymous"),
+    return [[format_datetime(e.at, "yyyy-MM-dd HH:mm:ss"),
+             e.user.email if e.user else _("anonymous"),
              labels.action_label(e.action), labels.object_label(e.object_type, e.object_id),
              e.ip or "", "\n".join(labels.pair_text(k, v) for k, v
                                    in labels.detail_pairs(shown_detail(e, whole)))]

@@ -12,8 +12,8 @@ from charity.extensions import db
 from charity.fund import queries
 from charity.fund.models import BudgetAppropriation
 from charity.fund.verify import verify
-from charity.main.input_guard import page_arg
 from charity.main import todo
+from charity.main.input_guard import page_arg
 from charity.relief import queries as relief_queries
 from charity.relief.models import Application
 

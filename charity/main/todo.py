@@ -8,7 +8,7 @@ several (the administrator) sees each list once. A line counts only the user's o
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, not_, select
 
@@ -28,9 +28,6 @@ from charity.timeutil import local_today
 from charity.visits.models import VisitTask
 from charity.visits.queries import my_tasks
 from charity.volunteers.queries import waiting_count
-from donations.giving.models import Donation
-from donations.giving.review import queue as held_gifts
-from donations.stripe.models import WAITING, Reconciliation, StripeEvent
 
 #: A grievance is "due soon" this many days before its deadline.
 DUE_SOON_DAYS = 3
@@ -51,6 +48,11 @@ class Section:
 
     title: str
     items: list[Item]
+
+
+def count(query) -> int:
+    """How many rows a query finds, counted by the database."""
+    return _count(query)
 
 
 def _count(query) -> int:
@@ -180,24 +182,6 @@ def _payments() -> list[Item]:
                  url_for("jobs.history", kind="rent_batch"))]
 
 
-def _reconciliation() -> list[Item]:
-    last = db.session.scalar(select(Reconciliation).order_by(Reconciliation.id.desc()).limit(1))
-    waiting = select(StripeEvent.id).where(StripeEvent.outcome == WAITING)
-    page = url_for("stripe_staff.page")
-    return [Item(_l("Differences the last reconciliation could not put right"),
-                 len(last.unfixed or []) if last else 0, page),
-            Item(_l("Stripe notices waiting for their gift"), _count(waiting), page),
-            Item(_l("Gifts held for review"), _count(held_gifts()), page)]
-
-
-def _donor(user) -> list[Item]:
-    gifts = select(Donation.id).where(Donation.donor_id == user.id)
-    receipts = gifts.where(Donation.status == "succeeded")
-    portal = url_for("giving_portal.portal")
-    return [Item(_l("Your gifts"), _count(gifts), portal),
-            Item(_l("Receipts you can download"), _count(receipts), portal)]
-
-
 def sections(user) -> list[Section]:
     """The signed-in user's to-do lists, by what their permissions let them do."""
     found = []
@@ -210,9 +194,10 @@ def sections(user) -> list[Section]:
              (Permission.HANDLE_GRIEVANCES, _l("Grievances"), _grievances),
              (Permission.SUBMIT_APPLICATION, _l("Intake"), _intake),
              (Permission.HELP_PEOPLE, _l("Your households"), lambda: _helper(user)),
-             (Permission.PAY, _l("Payments due"), _payments),
-             (Permission.RUN_RECONCILIATION, _l("Reconciliation with Stripe"), _reconciliation),
-             (Permission.GIVE_FROM_PORTAL, _l("Your giving"), lambda: _donor(user)))
+             (Permission.PAY, _l("Payments due"), _payments))
+    # the donations' lists, which the app hands over (charity knows nothing of donations)
+    lists += tuple((permission, title, lambda made=made: made(user))
+                   for permission, title, made in current_app.extensions.get("todo_lists", ()))
     for permission, title, items in lists:
         if can(permission, user):
             shown = items()
