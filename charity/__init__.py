@@ -142,6 +142,9 @@ def register_blueprints(app: Flask) -> None:
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
                       volunteers, volunteers_review, volunteers_profile, grievances, budget):
         app.register_blueprint(blueprint)
+    from donations.todo import LISTS
+
+    app.extensions["todo_lists"] = LISTS
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -186,6 +189,7 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """Celery bound to the app, and every job's task (see charity/jobs)."""
+    from charity.audit import tasks as audit
     from charity.contacts import tasks as contacts
     from charity.dashboard import tasks as dashboard
     from charity.fund import tasks as fund
@@ -197,4 +201,4 @@ def register_jobs(app: Flask) -> None:
 
     queue.init_app(app)
     app.extensions["jobs"] = (operations, cleanup, contacts, dashboard, fund, pairing, registry,
-                              relief, donations)
+                              relief, donations, audit)

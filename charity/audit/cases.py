@@ -80,8 +80,14 @@ def audit_detail(entry: AuditEntry) -> dict:
     """An audit entry's detail as the viewer may read it: whole for security entries, for those
     who see beneficiaries and for entries about a case the viewer opened; otherwise its free
     text and kinds of relief are withheld."""
+    return shown_detail(entry, sees_all() or _about_an_open_case(entry))
+
+
+def shown_detail(entry: AuditEntry, whole: bool) -> dict:
+    """An entry's detail, whole if `whole` or a security entry, else with its free text and
+    kinds of relief withheld (the audit log's export reads it this way, outside a request)."""
     detail = entry.detail or {}
-    if entry.action.startswith(PREFIX) or sees_all() or _about_an_open_case(entry):
+    if whole or entry.action.startswith(PREFIX):
         return detail
     return {key: str(_l("withheld")) if key in WITHHELD else value
             for key, value in detail.items()}

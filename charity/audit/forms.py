@@ -4,8 +4,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from charity.audit.labels import action_choices
 
 #: The days the log can hold: the platform's years, with room (a day outside is a typing slip).
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
@@ -19,7 +21,7 @@ def within_the_log(form, field) -> None:
 
 
 class LogFilterForm(FlaskForm):
-    """Narrows the log to the security log, a range of days, a user and an action."""
+    """Narrows the log to the security log, a range of days, a user, an action and a person."""
 
     class Meta:
         """A filter in the query string: nothing to protect from forgery."""
@@ -31,7 +33,20 @@ class LogFilterForm(FlaskForm):
     since = DateField(_l("From"), validators=[Optional(), within_the_log])
     until = DateField(_l("Until"), validators=[Optional(), within_the_log])
     user = StringField(_l("User (e-mail)"), validators=[Optional(), Length(max=255)])
-    action = StringField(_l("Action starts with"), validators=[Optional(), Length(max=60)])
+    action = SelectField(_l("Action"), default="", validate_choice=False)
+    person = IntegerField(_l("Person (number on the roster)"), validators=[
+        Optional(), NumberRange(min=1, max=2_000_000_000,
+                                message=_l("A person's number is a whole number above 0."))])
+
+    def __init__(self, *args, **kwargs) -> None:
+        """Offer every labelled action, by its label."""
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("", _l("Every action")), *action_choices()]
+
+    def validate_action(self, field) -> None:
+        """Only an action the log knows: anything else is a typing slip or a forged link."""
+        if field.data and field.data not in dict(field.choices):
+            raise ValidationError(_l("There is no such action; choose one from the list."))
 
     def validate_until(self, field) -> None:
         """The range must not end before it starts."""

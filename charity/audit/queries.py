@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 
 from charity.audit.models import AuditEntry
 from charity.audit.security import PREFIX
 from charity.auth.models import User
+from charity.relief.intake_models import IntakeCase
+from charity.relief.models import Application
 from charity.timeutil import SHANGHAI
 
 
@@ -21,6 +23,7 @@ class LogFilter:
     until: date | None = None
     user: str | None = None
     action: str | None = None
+    person: int | None = None
 
 
 def day_start(day: date) -> datetime:
@@ -44,12 +47,31 @@ def filtered(found: LogFilter) -> Select:
     if found.security_only:
         query = query.where(AuditEntry.action.startswith(PREFIX))
     if found.action:
-        query = query.where(AuditEntry.action.startswith(found.action, autoescape=True))
+        query = query.where(AuditEntry.action == found.action)
+    if found.person:
+        query = query.where(about_person(found.person))
     if found.since:
         query = query.where(AuditEntry.at >= day_start(found.since))
     if found.until:
         query = query.where(AuditEntry.at < day_start(found.until + timedelta(days=1)))
     if found.user:
-        query = query.join(User, User.id == AuditEntry.user_id).where(
-            func.lower(User.email).contains(found.user.strip().lower(), autoescape=True))
+        query = query.join(User, User.id == AuditEntry.user_id).where(user_matches(found.user))
     return query
+
+
+def user_matches(text: str):
+    """Users whose e-mail holds `text`, whatever its case."""
+    return func.lower(User.email).contains(text.strip().lower(), autoescape=True)
+
+
+def about_person(person_id: int):
+    """Entries about one person: their own record, their relief applications and their
+    intake cases."""
+    def of(model):
+        return select(cast(model.id, String(40))).where(model.person_id == person_id)
+
+    return or_(and_(AuditEntry.object_type == "person", AuditEntry.object_id == str(person_id)),
+               and_(AuditEntry.object_type == "relief_application",
+                    AuditEntry.object_id.in_(of(Application))),
+               and_(AuditEntry.object_type == "relief_intake",
+                    AuditEntry.object_id.in_(of(IntakeCase))))

@@ -1,15 +1,21 @@
 """Fund screens for staff and auditors: balances, the journal (read-only) and approvals."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from charity.auth.access import street_scope
-from charity.auth.permissions import Permission, requires
+from charity.auth.permissions import Permission, can, refuse, requires
 from charity.extensions import db
 from charity.fund import queries
+from charity.fund.models import BudgetAppropriation
 from charity.fund.verify import verify
+from charity.main import todo
 from charity.main.input_guard import page_arg
 from charity.relief import queries as relief_queries
+from charity.relief.models import Application
 
 bp = Blueprint("fund", __name__, url_prefix="/fund")
 
@@ -60,7 +66,33 @@ def check():
 @bp.get("/approvals")
 @requires(Permission.VIEW_LEDGER)
 def approvals():
-    """The auditor's view of decided applications: maker, checker, committee, payment."""
+    """The record of applications: maker, checker, committee, payment (`view=history`, the
+    default); for an approver `view=waiting` lists what waits for their decision apart from
+    the history: applications and committee cases someone else made, budget appropriations
+    someone else recorded (four eyes)."""
+    view = request.args.get("view") or "history"
+    if view not in ("history", "waiting"):
+        abort(400)
+    if view == "waiting":
+        if not can(Permission.APPROVE):
+            refuse(needs=[str(Permission.APPROVE)])
+        return _waiting()
     page = db.paginate(relief_queries.applications(None), page=page_arg(), per_page=50,
                        error_out=False)
-    return render_template("fund/approvals.html", page=page)
+    return render_template("fund/approvals.html", page=page, view=view)
+
+
+def _waiting():
+    user = current_user
+    ids = todo.waiting_applications(user)
+    if can(Permission.SIT_ON_COMMITTEE):
+        ids = ids.union(todo.waiting_votes(user))
+    applications = db.session.scalars(
+        select(Application).where(Application.id.in_(ids)).options(
+            joinedload(Application.created_by)).order_by(Application.created_at,
+                                                         Application.id).limit(500)).all()
+    budget = db.session.scalars(select(BudgetAppropriation).where(
+        BudgetAppropriation.id.in_(todo.waiting_budget(user)))
+        .order_by(BudgetAppropriation.id).limit(500)).all()
+    return render_template("fund/approvals.html", view="waiting", applications=applications,
+                           budget=budget)

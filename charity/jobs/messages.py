@@ -21,10 +21,11 @@ KINDS = {
     "dashboard_pdf": _l("Dashboard PDF"),
     "hours_export": _l("Hours given (export)"),
     "export_cleanup": _l("Removal of old export files"),
+    "audit_export": _l("Audit log export"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
 EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf",
-                     "hours_export"})
+                     "hours_export", "audit_export"})
 #: The states, as the pages name them.
 STATES = {
     "queued": _l("Waiting for a worker"),

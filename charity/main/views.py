@@ -5,13 +5,28 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from charity.auth.permissions import Permission, can
+from charity.main import todo
+
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index():
-    """The home page: what the platform is, and the way in for the signed-in user's roles."""
-    return render_template("main/index.html", user=current_user)
+    """The home page: what the platform is, and for a signed-in user their own work first:
+    what waits for them, counted from the records, each line leading to where it is done."""
+    sections = todo.sections(current_user) if current_user.is_authenticated else []
+    return render_template("main/index.html", user=current_user, sections=sections)
+
+
+@bp.app_context_processor
+def _waiting_for_me():
+    """The menu's count of what waits for the approver, read only where a page asks for it."""
+
+    def waiting_for_me() -> int:
+        return todo.waiting_for_me(current_user) if can(Permission.APPROVE) else 0
+
+    return {"waiting_for_me": waiting_for_me}
 
 
 def local_target(target: str | None) -> str | None:
