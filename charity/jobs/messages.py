@@ -21,6 +21,7 @@ KINDS = {
     "dashboard_pdf": _l("Dashboard PDF"),
     "hours_export": _l("Hours given (export)"),
     "export_cleanup": _l("Removal of old export files"),
+    "receipt_mail": _l("Receipt e-mail"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
 EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf",
@@ -46,6 +47,7 @@ PROGRESS = {
     "writing": _l("Writing the file"),
     "paying": _l("Paying the month's rent subsidies"),
     "done": _l("Done"),
+    "mailing": _l("Sending the e-mail"),
 }
 #: Why a job failed (or waits to try again). `refused` carries the refusal's own message.
 ERRORS = {
