@@ -87,7 +87,9 @@ def cvc(typed: str) -> str:
 
 
 def card(fields: dict) -> dict:
-    """The card fields as localstripe takes them: number, exp_month, exp_year, cvc."""
+    """The card fields as localstripe takes them: number, exp_month, exp_year, cvc; read in
+    the order the donor sees them (the number first), as Stripe's card Element does."""
+    digits = number(str(fields.get("number") or ""))
     month, year = expiry(str(fields.get("exp_month") or ""), str(fields.get("exp_year") or ""))
-    return {"number": number(str(fields.get("number") or "")), "exp_month": month,
-            "exp_year": year, "cvc": cvc(str(fields.get("cvc") or ""))}
+    return {"number": digits, "exp_month": month, "exp_year": year,
+            "cvc": cvc(str(fields.get("cvc") or ""))}
