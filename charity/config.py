@@ -139,6 +139,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER",
                                          "送炭 Songtan <noreply@songtan.test>")
     MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(ROOT / "instance" / "outbox"))
+    #: The platform's address as e-mails link to it when no request gives it (a job's mail).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000/")
     #: Sign-ups per client address (the public volunteer and organisation pages).
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
     #: Hours a sign-up's confirmation link is valid.

@@ -11,6 +11,7 @@ from charity.auth.permissions import Permission
 from charity.extensions import db
 from charity.jobs.runner import job_task
 from charity.timeutil import local_today
+from donations.receipts import mailing
 from donations.sponsorship import operations as sponsorship
 from donations.stripe import reconcile
 
@@ -26,6 +27,7 @@ def reconciliation(job, progress) -> dict:
     progress(0, 1, "comparing")
     user = db.session.get(User, job.started_by_id) if job.started_by_id else None
     run = reconcile.reconcile(local_today() - timedelta(days=RECONCILE_DAYS), user=user)
+    mailing.send_committed()  # the receipts of the gifts it credited (each committed already)
     job.params = job.params | {"reconciliation_id": run.id}
     return {"endpoint": "stripe_staff.page", "values": {},
             "needs": Permission.VIEW_RECONCILIATION}

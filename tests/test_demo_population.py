@@ -3,11 +3,13 @@ and checked here: the attachment's numbers, plausible people, helpers enrolled a
 households kept together by the optimiser, the demo's standing order. The module's transaction
 is rolled back at its end, so the other modules never see the demo."""
 
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 
+import pypdf
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
@@ -135,6 +137,20 @@ def test_demo_monthly_gift_is_a_standing_order_without_made_up_stripe_ids(demo, 
     gifts = session.scalars(select(Donation).where(Donation.recurring_id == order.id)).all()
     assert [g.channel for g in gifts] == ["bank_transfer"] * 2
     assert all(g.status == "succeeded" and g.receipt_number for g in gifts)
+
+
+def test_demo_accounts_carry_people_s_names_which_receipts_print(demo, session):
+    from charity.auth.models import User
+    from donations.receipts.pdf import receipt_pdf
+
+    accounts = session.scalars(select(User).where(User.email.like("%@songtan.test"))).all()
+    unnamed = [u.email for u in accounts if u.name in ("", u.email.split("@")[0])]
+    assert unnamed == [] and len(accounts) > 20
+    donor = session.scalar(select(User).where(User.email == "donor@songtan.test"))
+    gift = session.scalar(select(Donation).where(Donation.donor_id == donor.id,
+                                                 Donation.receipt_number.is_not(None)))
+    text = pypdf.PdfReader(io.BytesIO(receipt_pdf(gift))).pages[0].extract_text()
+    assert "陈晓燕" in text and "donor" not in text
 
 
 def test_demo_split_households_fall_to_the_proven_minimum(demo, client, auth):

@@ -101,6 +101,8 @@ class Permission(StrEnum):
     RECORD_BUDGET = "record_budget"
     #: Add and change the yearly income lines and asset limits of temporary assistance.
     EDIT_INCOME_LINES = "edit_income_lines"
+    #: The development outbox (the e-mails the platform wrote, kept as files).
+    VIEW_MAIL_OUTBOX = "view_mail_outbox"
 
 
 #: The roles that hold each capability: the only place roles are named for access.
@@ -147,6 +149,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.HANDLE_GRIEVANCES: frozenset({"admin", "street_officer", "approver"}),
     Permission.RECORD_BUDGET: frozenset({"admin", "fund_manager"}),
     Permission.EDIT_INCOME_LINES: frozenset({"admin", "fund_manager"}),
+    Permission.VIEW_MAIL_OUTBOX: frozenset({"admin", "fund_manager"}),
 }
 
 

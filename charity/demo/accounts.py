@@ -19,6 +19,12 @@ DEMO_PASSWORD = "songtan-demo-2026"  # noqa: S105 (the demo's published password
 DEMO_DOMAIN = "@songtan.test"
 #: The demo's published authenticator key (base32), for any authenticator app.
 DEMO_TOTP_KEY = "ONXW4Z3UMFXC2ZDFNVXS25DPORYC2MRW"
+#: The demo accounts' display names (receipts, audit trails and pages print them), by the
+#: e-mail's local part; the street officers' come from OFFICER_NAMES in the streets' order.
+DEMO_NAMES = {"admin": "王建国", "fund": "李秀梅", "approver": "张志强", "cadre": "黄立新",
+              "donor": "陈晓燕", "auditor": "刘德明", "approver2": "赵丽华", "liaison": "周文斌"}
+OFFICER_NAMES = ("孙海燕", "马俊", "朱红梅", "胡永刚", "郭静", "何建平", "高丽", "林国栋",
+                 "罗晓东", "郑雪", "梁志华", "谢春兰")
 
 
 def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
@@ -34,6 +40,15 @@ def demo_accounts(streets: dict[str, Street]) -> list[tuple[str, str, str]]:
             ("liaison@songtan.test", "liaison", "")]
 
 
+def display_name(email: str, position: int = 0) -> str:
+    """The demo account's display name: a person's name, never the e-mail's local part (the
+    `position`-th street officer's for an officer's account)."""
+    local = email.split("@")[0]
+    if local.startswith("officer-"):
+        return OFFICER_NAMES[position % len(OFFICER_NAMES)]
+    return DEMO_NAMES.get(local, local)
+
+
 def load_accounts(streets: dict[str, Street]) -> int:
     """Create the demo accounts that are missing and link the demo cadre to theirs; return
     how many were created. The demo volunteer's account comes with its sign-up
@@ -41,13 +56,17 @@ def load_accounts(streets: dict[str, Street]) -> int:
     ensure_roles()
     existing = {user.email: user for user in db.session.scalars(select(User))}
     created = 0
+    officers = 0
     for email, role, street in demo_accounts(streets):
+        name = display_name(email, officers)
+        officers += role == "street_officer"
         if email in existing:
+            rename(existing[email], name)
             give_authenticator(existing[email])
             continue
         if role == "volunteer":
             continue
-        user = create_user(email, DEMO_PASSWORD, [role], name=email.split("@")[0],
+        user = create_user(email, DEMO_PASSWORD, [role], name=name,
                            street_id=streets[street].id if street else None)
         give_authenticator(user)
         created += 1
@@ -55,12 +74,19 @@ def load_accounts(streets: dict[str, Street]) -> int:
             cadre = db.session.scalar(select(Cadre).where(Cadre.rank == "division_leader")
                                       .order_by(Cadre.id))
             cadre.user_id = user.id
+            user.name = cadre.name  # the account is the demo cadre's own
         elif role == "liaison":  # the liaison of the attachment's first department
             user.department_id = db.session.scalar(
                 select(Department.id).join(DepartmentGroup)
                 .order_by(DepartmentGroup.number, Department.position))
     db.session.flush()
     return created
+
+
+def rename(user: User, name: str) -> None:
+    """Give an account of an earlier demo load, named after its e-mail, its display name."""
+    if user.name in ("", user.email.split("@")[0]):
+        user.name = name
 
 
 def give_authenticator(user: User) -> None:

@@ -22,6 +22,7 @@ KINDS = {
     "hours_export": _l("Hours given (export)"),
     "export_cleanup": _l("Removal of old export files"),
     "audit_export": _l("Audit log export"),
+    "receipt_mail": _l("Receipt e-mail"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
 EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf",
@@ -47,6 +48,7 @@ PROGRESS = {
     "writing": _l("Writing the file"),
     "paying": _l("Paying the month's rent subsidies"),
     "done": _l("Done"),
+    "mailing": _l("Sending the e-mail"),
 }
 #: Why a job failed (or waits to try again). `refused` carries the refusal's own message.
 ERRORS = {

@@ -48,7 +48,11 @@ def compose(to: str, subject, template: str, attachments=(), **context) -> Email
 
 def send(to: str, subject, template: str, attachments=(), **context) -> None:
     """Send one message to `to` (see `compose`); `MailNotSent` when it cannot go."""
-    message = compose(to, subject, template, attachments, **context)
+    send_message(compose(to, subject, template, attachments, **context))
+
+
+def send_message(message: EmailMessage) -> None:
+    """Send a message `compose` wrote; `MailNotSent` when it cannot go."""
     try:
         sent = message.send()
     except OSError as error:  # smtplib's errors are OSErrors, as a refused connection is

@@ -79,6 +79,8 @@ class Donation(db.Model):
     #: When the gift was given (offline: the day the money came in).
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the receipt e-mail went out (donations/receipts/mailing.py): one per gift.
+    receipt_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign = relationship("FundraisingCampaign")
     recurring = relationship("RecurringGift")

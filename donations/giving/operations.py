@@ -15,6 +15,7 @@ from donations.campaigns.models import FundraisingCampaign
 from donations.giving import designations
 from donations.giving.amounts import DonationError, check_amount
 from donations.giving.models import Donation
+from donations.receipts import mailing
 from donations.sponsorship import operations as sponsorship
 from donations.stripe import gateway, refusals
 
@@ -83,6 +84,7 @@ def credit(donation: Donation, user=None, fee_fen: int = 0) -> None:
                        memo=f"捐赠 {donation.receipt_number}", user=user)
     if match is not None:
         matchpool.post(pool, donation, match, user=user)
+    mailing.due(donation)
 
 
 def flag(donation: Donation, reason: str) -> None:

@@ -15,7 +15,7 @@ from donations.giving.forms import MonthlyForm
 from donations.giving.models import RecurringGift
 from donations.sponsorship import queries as sponsorship_queries
 from donations.sponsorship.forms import pledge_form
-from donations.stripe import gateway, webhook
+from donations.stripe import gateway, refusals, webhook
 
 bp = Blueprint("giving_portal", __name__, url_prefix="/donations")
 
@@ -32,7 +32,8 @@ def _monthly_form(formdata=None) -> MonthlyForm:
 def portal():
     """A donor's gifts, receipts, statements, monthly gifts and sponsorships."""
     return render_template(
-        "donations/portal.html", gifts=db.session.scalars(queries.of_donor(current_user)).all(),
+        "donations/portal.html", refusals=refusals.refusal_messages(),
+        gifts=db.session.scalars(queries.of_donor(current_user)).all(),
         years=queries.donor_years(current_user), recurring=queries.recurring_of(current_user),
         sponsorships=sponsorship_queries.sponsorships_of(current_user),
         monthly_form=_monthly_form(formdata=None), sponsor_form=pledge_form(),

@@ -16,6 +16,7 @@ from donations.campaigns.models import FundraisingCampaign
 from donations.giving import designations, operations, queries
 from donations.giving.forms import PRESETS_YUAN, GiveForm
 from donations.giving.models import Donation
+from donations.receipts import links, pdf
 from donations.sponsorship import operations as sponsorship
 from donations.sponsorship import queries as sponsorship_queries
 from donations.stripe import gateway, refusals, webhook
@@ -133,7 +134,22 @@ def gift(token):
     """What the server knows about a gift: never what the page hoped."""
     donation = _gift_or_404(token)
     return render_template("donations/gift.html", donation=donation,
-                           designation=designations.describe(donation.designation))
+                           designation=designations.describe(donation.designation),
+                           receipt_link=links.url(donation) if donation.credited else None)
+
+
+@bp.get("/receipts/<signed>.pdf")
+@personal
+@limiter.limit("60 per minute")
+def signed_receipt(signed):
+    """A gift's receipt from its signed link (the thank-you page's, the e-mail's), signed in
+    or not; a link tampered with, expired, or of a gift not credited is 404."""
+    donation = links.read(signed)
+    if donation is None:
+        abort(404)
+    return pdf.receipt_pdf(donation), 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="receipt-{donation.receipt_number}.pdf"'}
 
 
 @bp.get("/gifts/<token>/state")

@@ -1,20 +1,36 @@
-"""Receipts in Chinese as PDF (ReportLab's built-in CID font STSong-Light: no font files):
-one per gift with its serial number, and a donor's yearly statement."""
+"""Receipts in Chinese as PDF: one per gift with its serial number, and a donor's yearly
+statement. The Chinese font is embedded (subsetted by ReportLab: only the glyphs used), so
+every viewer draws the receipt as printed: a viewer without the reader's fonts drew boxes, or
+dropped the amount, from the built-in CID font STSong-Light that was only named. The font is
+Debian's fonts-droid-fallback (Droid Sans Fallback, Apache 2.0, TrueType outlines), or the
+TrueType file `RECEIPT_FONT` names."""
 
+import os
+from functools import cache
 from io import BytesIO
+from pathlib import Path
 
 from flask import current_app
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from charity.timeutil import SHANGHAI
 from donations.giving.designations import describe
 from donations.giving.models import Donation
+from donations.receipts.capitals import capitals
 
-FONT = "STSong-Light"
+FONT = "ReceiptCJK"
+#: Where the embedded font is looked for, first found wins (Debian's package paths).
+FONT_FILES = ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+              "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf")
+#: The font for Latin letters, digits and ¥ (the CJK font has none): Debian's DejaVu Sans.
+LATIN = "ReceiptLatin"
+LATIN_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#: The receipt's name for a gift given without a name.
+ANONYMOUS = "匿名"
 CHARITY = {
     "name": "重庆市渝中区慈善会",
     "fund": "城市解困专项慈善救助资金",
@@ -29,10 +45,62 @@ def _yuan(fen: int) -> str:
     return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 
+class FontMissing(RuntimeError):
+    """No CJK TrueType font to embed: install Debian's fonts-droid-fallback, or name a file in
+    RECEIPT_FONT."""
+
+
+@cache
+def font_file() -> str:
+    """The TrueType file the receipts embed."""
+    named = os.environ.get("RECEIPT_FONT")
+    for candidate in ((named,) if named else FONT_FILES):
+        if Path(candidate).is_file():
+            return candidate
+    raise FontMissing(FontMissing.__doc__)
+
+
+def _runs(text: str) -> list[tuple[str, str]]:
+    """`text` cut into runs of one font each: Latin (below U+0250, and ¥) or CJK."""
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = LATIN if ord(char) < 0x250 else FONT
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
+
+
+class ReceiptCanvas(Canvas):
+    """A canvas that sets each run of text in the embedded font that has its glyphs."""
+
+    def _width(self, text: str) -> float:
+        return sum(pdfmetrics.stringWidth(run, font, self._fontsize) for font, run in _runs(text))
+
+    def drawString(self, x, y, text, *args, **kwargs):  # noqa: N802 (ReportLab's name)
+        """Draw `text` from (x, y), run by run."""
+        size = self._fontsize
+        for font, run in _runs(text):
+            self.setFont(font, size)
+            super().drawString(x, y, run)
+            x += pdfmetrics.stringWidth(run, font, size)
+        self.setFont(FONT, size)
+
+    def drawCentredString(self, x, y, text, *args, **kwargs):  # noqa: N802
+        """Draw `text` centred on x."""
+        self.drawString(x - self._width(text) / 2, y, text)
+
+    def drawRightString(self, x, y, text, *args, **kwargs):  # noqa: N802
+        """Draw `text` ending at x."""
+        self.drawString(x - self._width(text), y, text)
+
+
 def _canvas(buffer: BytesIO, title: str) -> Canvas:
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    canvas = Canvas(buffer, pagesize=A4, invariant=current_app.testing)
+        pdfmetrics.registerFont(TTFont(FONT, font_file()))
+        pdfmetrics.registerFont(TTFont(LATIN, os.environ.get("RECEIPT_LATIN_FONT", LATIN_FILE)))
+    canvas = ReceiptCanvas(buffer, pagesize=A4, invariant=current_app.testing)
     canvas.setTitle(title)
     canvas.setAuthor(CHARITY["name"])
     return canvas
@@ -58,8 +126,8 @@ def _lines(canvas: Canvas, top: float, rows: list[tuple[str, str]]) -> float:
 
 
 def donor_shown(donation: Donation) -> str:
-    """The name a receipt bears: the one given with the gift, else the account's, else 爱心人士."""
-    return donation.donor_name or (donation.donor.name if donation.donor else "") or "爱心人士"
+    """The name a receipt bears: the one given with the gift, else the account's, else 匿名."""
+    return donation.donor_name or (donation.donor.name if donation.donor else "") or ANONYMOUS
 
 
 def receipt_pdf(donation: Donation) -> bytes:
@@ -72,7 +140,8 @@ def receipt_pdf(donation: Donation) -> bytes:
         ("收据编号", donation.receipt_number or ""),
         ("捐赠人", donor_shown(donation)),
         ("捐赠金额", _yuan(donation.amount_fen)),
-        ("已退款", _yuan(donation.refunded_fen)),
+        ("金额大写", capitals(donation.amount_fen)),
+        *([("已退款", _yuan(donation.refunded_fen))] if donation.refunded_fen else []),
         ("捐赠方式", CHANNELS[donation.channel]),
         ("捐赠用途", _chinese(describe, donation.designation)),
         ("捐赠日期", f"{given:%Y年%m月%d日}"),

@@ -1,17 +1,24 @@
-"""A gift's receipt and a donor's yearly statement, as PDF."""
+"""A gift's receipt and a donor's yearly statement, as PDF; the development outbox."""
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from flask_security import auth_required
 
-from charity.auth.permissions import Permission, can
+from charity.auth.permissions import Permission, can, requires
 from charity.extensions import db
 from charity.main.limits import FIRST_YEAR, LAST_YEAR
 from donations.giving import queries
 from donations.giving.models import Donation
-from donations.receipts import pdf
+from donations.receipts import mailing, outbox, pdf
 
 bp = Blueprint("receipts", __name__, url_prefix="/donations/portal")
+
+
+@bp.after_app_request
+def mail_receipts(response):
+    """After any request that committed credited gifts: their receipt e-mails, as jobs."""
+    mailing.send_committed()
+    return response
 
 
 def _pdf(content: bytes, name: str):
@@ -38,3 +45,25 @@ def statement(year):
     """The signed-in donor's received gifts of one year and their total."""
     gifts = queries.statement(current_user, year)
     return _pdf(pdf.statement_pdf(current_user, year, gifts), f"statement-{year}.pdf")
+
+
+@bp.get("/outbox")
+@requires(Permission.VIEW_MAIL_OUTBOX)
+def mail_outbox():
+    """The e-mails the platform sent, when it keeps them as files (development, the demo)."""
+    return render_template("donations/outbox.html", messages=outbox.caught(),
+                           folder=outbox.folder())
+
+
+@bp.get("/outbox/<name>/<int:index>")
+@requires(Permission.VIEW_MAIL_OUTBOX)
+def outbox_attachment(name, index):
+    """One attachment of a message in the outbox (a receipt's PDF)."""
+    found = outbox.attachment(name, index)
+    if found is None:
+        abort(404)
+    filename, content = found
+    if not filename.endswith(".pdf"):
+        return content, 200, {"Content-Type": "application/octet-stream",
+                              "Content-Disposition": "attachment"}
+    return _pdf(content, filename)

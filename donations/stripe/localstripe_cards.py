@@ -14,6 +14,8 @@ from localstripe.errors import UserError
 from localstripe.resources import Charge, Event, Invoice, PaymentIntent, PaymentMethod, Source
 from localstripe.webhooks import schedule_webhook
 
+from donations.stripe import card_input
+
 DECLINED = "Your card was declined."
 
 
@@ -67,6 +69,7 @@ def card_error(charge: Charge, intent: PaymentIntent | None = None) -> UserError
 
 
 _charging_is_declined = PaymentMethod._charging_is_declined
+_payment_method_init = PaymentMethod.__init__
 _set_auth_failure = Charge._set_auth_failure
 _last_payment_error = PaymentIntent.last_payment_error
 
@@ -119,8 +122,25 @@ def last_payment_error(self) -> dict | None:
     return error
 
 
+def read_typed_card(self, type=None, billing_details=None, card=None, **rest) -> None:  # noqa: A002
+    """A card as people type it (spaces in the number, a 4-digit year, MM/YY), read as Stripe's
+    card Element reads it; one that cannot be read is refused with Stripe's error code
+    (`incomplete_number`, ...) rather than localstripe's bare "Bad request"."""
+    if type == "card" and isinstance(card, dict):
+        try:
+            card = card_input.card(card)
+        except card_input.CardInputError as error:
+            refused = UserError(400, "Your card's details are incomplete or invalid.",
+                                {"code": error.code})
+            refused.body["error"]["type"] = "validation_error"
+            raise refused from None
+    _payment_method_init(self, type=type, billing_details=billing_details, card=card, **rest)
+
+
 def install() -> None:
-    """Patch localstripe's classes to decline Stripe's test cards as Stripe does."""
+    """Patch localstripe's classes to decline Stripe's test cards as Stripe does, and to read
+    cards as people type them."""
+    PaymentMethod.__init__ = read_typed_card
     PaymentMethod._charging_is_declined = charging_is_declined
     Charge._set_auth_failure = set_auth_failure
     Charge._raise_failure = raise_failure

@@ -97,7 +97,13 @@
     open = null;
     if (!reply) { return; }
     if (reply.confirm) {
-      const result = await confirm(reply);
+      let result;
+      try {
+        result = await confirm(reply);
+      } catch (err) {  // never leave the button spinning
+        open = {gift: gift, reply: reply};
+        return fail(messages.failed);
+      }
       if (result.error) {
         open = retryable(result.error) ? {gift: gift, reply: reply} : null;
         return fail(refusal(result.error));

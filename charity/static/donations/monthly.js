@@ -57,7 +57,12 @@
     if (!response.ok) { return fail(reply.error); }
     const result = await stripe.confirmCardSetup(reply.client_secret,
                                                  {payment_method: {card: card}});
-    if (result.error) { return fail(result.error.message); }
+    if (result.error) {
+      const own = JSON.parse(form.dataset.refusals || "{}");
+      const error = result.error;
+      return fail(own[error.decline_code] || own[error.code] || own[error.type] ||
+                  form.dataset.failed);
+    }
     await activate(reply.activate_url, data.get("csrf_token"));
     window.location.reload();
   });
