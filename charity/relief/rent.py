@@ -25,6 +25,7 @@ from charity.database import utcnow
 from charity.extensions import db
 from charity.fund import accounts
 from charity.fund import operations as ledger
+from charity.registry.models import NOT_ON_ROSTER
 from charity.relief import checks, operations
 from charity.relief.models import Application
 from charity.relief.operations import ReliefError
@@ -35,6 +36,7 @@ from charity.relief.rent_models import (
     RentPayment,
     Tenancy,
 )
+from charity.timeutil import local_today
 
 OPEN_STATES = ("submitted", "committee", "approved")
 #: The earliest and latest days a lease or a validity window may name.
@@ -119,7 +121,10 @@ def record_class_validity(person, *, valid_from: date, valid_until: date,
 def windows(person) -> list[tuple[date, date]]:
     """The days (first, last) on which the person is eligible for rent subsidy as things
     stand: class A validity while enrolled dibao class A, and 12 months after temporary
-    assistance from either source."""
+    assistance from either source. Nothing for a person suspended or gone from the roster
+    (a resident intake recorded, never on it, keeps the 12 months after their assistance)."""
+    if person.status != NOT_ON_ROSTER and not rules.is_active(person):
+        return []
     found = []
     if person.category == "dibao" and person.dibao_class == "A" and rules.is_active(person):
         found += db.session.execute(select(
@@ -293,9 +298,13 @@ def _run_schedule(application: Application, month: date, user) -> int:
     return count
 
 
-def run_batch(month: date, user=None, progress=None) -> dict:
+def run_batch(month: date, user=None, progress=None, today: date | None = None) -> dict:
     """The monthly batch: pay every approved schedule's months up to `month` (those a
-    missed batch left too), once each. Re-running it pays nothing new."""
+    missed batch left too), once each. Re-running it pays nothing new. A month after the
+    current one is refused: rent is paid no earlier than its month."""
+    if first_of(month) > first_of(today or local_today()):
+        raise ReliefError(_l("Rent subsidy is paid no earlier than its month: %(month)s has "
+                             "not begun.", month=first_of(month).strftime("%Y-%m")))
     schedules = _locked_schedules(first_of(month))
     paid = closed = 0
     for done, application in enumerate(schedules):

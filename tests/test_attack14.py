@@ -1,0 +1,82 @@
+"""The second review of issue 14's features, as a user and as an attacker: each test here
+failed before the fix it names."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from charity.casework.models import Grant
+from charity.extensions import db
+from charity.fund import operations as ledger
+from charity.relief import rent
+from charity.relief.operations import ReliefError
+from charity.relief.rent_models import RentPayment
+from tests.factories import PersonFactory, UserFactory
+
+RENT = 45_000
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def maker(session):
+    return UserFactory(role="fund_manager")
+
+
+@pytest.fixture
+def checker(session):
+    return UserFactory(role="approver")
+
+
+def _assisted_schedule(maker, checker, status="enrolled"):
+    """A tekun person helped by the bureau on 15 Oct 2026, their rent scheduled Nov to Sep."""
+    ledger.record_gift(amount_fen=2_000_000, designation="measure:6", reference="seed-a14")
+    person = PersonFactory(category="tekun", status=status)
+    db.session.add(Grant(person_id=person.id, measure="temporary_assistance",
+                         starts_on=date(2026, 10, 15), note="区民政局"))
+    db.session.flush()
+    tenancy = rent.record_tenancy(person.household, unit="B栋 3-2", address="和平路 12号",
+                                  monthly_rent_fen=RENT, starts_on=date(2026, 11, 1),
+                                  ends_on=date(2028, 10, 31), user=maker)
+    application = rent.submit_schedule(person, tenancy, first_month=date(2026, 11, 1),
+                                       last_month=date(2027, 9, 1), reason="临时救助后租金",
+                                       today=TODAY, user=maker)
+    rent.approve_schedule(application, checker)
+    return person, application
+
+
+def _paid(application) -> int:
+    return len(db.session.scalars(select(RentPayment).where(
+        RentPayment.application_id == application.id)).all())
+
+
+def test_the_rent_batch_pays_no_month_before_it_begins(session, maker, checker):
+    """The hole: `run_batch` (the job's or the command's month) paid every scheduled month up
+    to the month given, so '2030-01' paid eleven months of rent in advance."""
+    _person, application = _assisted_schedule(maker, checker)
+    with pytest.raises(ReliefError, match="2027-01"):
+        rent.run_batch(date(2027, 1, 1), today=date(2026, 12, 31))
+    assert _paid(application) == 0
+    assert rent.run_batch(date(2026, 12, 1), today=date(2026, 12, 31))["paid"] == 2
+
+
+def test_the_rent_command_refuses_a_future_month(session, runner, maker, checker):
+    _person, application = _assisted_schedule(maker, checker)
+    result = runner.invoke(args=["relief", "rent-batch", "--month", "2099-01"])
+    assert result.exit_code != 0 and "2099-01" in result.output
+    assert _paid(application) == 0
+
+
+@pytest.mark.parametrize("status", ["exited", "suspended"])
+def test_the_rent_batch_stops_when_an_assisted_person_leaves_the_roster(session, maker,
+                                                                        checker, status):
+    """The hole: the 12 months after temporary assistance were read whatever the person's
+    status, so the batch kept paying the rent of someone who had left the roster."""
+    person, application = _assisted_schedule(maker, checker)
+    rent.run_batch(date(2026, 11, 1), today=date(2026, 11, 30))
+    person.status = status
+    db.session.flush()
+    rent.run_batch(date(2026, 12, 1), today=date(2026, 12, 1))
+    assert _paid(application) == 1
+    assert application.state == "paid"  # closed: the rest returned to the fund
+    assert rent.windows(person) == []
