@@ -80,3 +80,29 @@ def test_the_rent_batch_stops_when_an_assisted_person_leaves_the_roster(session,
     assert _paid(application) == 1
     assert application.state == "paid"  # closed: the rest returned to the fund
     assert rent.windows(person) == []
+
+
+def test_one_death_is_condoled_once_whatever_the_incident(session):
+    """The hole: condolence was once per deceased member and incident, so the same death
+    recorded under two incidents (a flood recorded twice, a fire and the landslide it caused)
+    paid the family twice."""
+    from datetime import timedelta
+
+    from charity.disaster import operations as disaster
+    from charity.disaster.operations import DisasterError
+    from charity.timeutil import local_today
+
+    officer, approver = UserFactory(role="street_officer"), UserFactory(role="approver")
+    victim = PersonFactory()
+    ledger.record_gift(amount_fen=5_000_000, designation="measure:8", reference="seed-a14-8")
+    affected = []
+    for kind in ("flood", "landslide"):
+        incident = disaster.create_incident(kind, local_today() - timedelta(days=2),
+                                            victim.household.street, "较场口", "", officer)
+        affected.append(disaster.add_household(incident, victim.household, 0, officer))
+        disaster.open_for_relief(incident, officer)
+    first = disaster.propose_condolence(affected[0], victim, 500_000, "", officer)
+    disaster.approve(first, approver)
+    disaster.pay(first, approver)
+    with pytest.raises(DisasterError, match=f"{first.id}"):
+        disaster.propose_condolence(affected[1], victim, 500_000, "", officer)
