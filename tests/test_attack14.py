@@ -106,3 +106,27 @@ def test_one_death_is_condoled_once_whatever_the_incident(session):
     disaster.pay(first, approver)
     with pytest.raises(DisasterError, match=f"{first.id}"):
         disaster.propose_condolence(affected[1], victim, 500_000, "", officer)
+
+
+def _out_of_scope_entries(session) -> list:
+    from charity.audit.models import AuditEntry
+
+    return list(session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "security.out_of_scope")))
+
+
+def test_another_streets_lease_posted_to_a_schedule_is_404_and_logged(client, auth, session):
+    """The hole: a lease id of another street's household, posted by hand into the schedule
+    form, was answered 400 "choose one of the household's leases" and not logged."""
+    mine = PersonFactory(dibao_class="A")
+    theirs = PersonFactory(dibao_class="A", household__street_name="解放碑")
+    lease = rent.record_tenancy(theirs.household, unit="A1", address="解放碑 1号",
+                                monthly_rent_fen=RENT, starts_on=date(2027, 1, 1),
+                                ends_on=date(2027, 12, 31), user=UserFactory(role="admin"))
+    auth.login(UserFactory(role="street_officer"))
+    response = client.post(f"/relief/rent/person/{mine.id}/schedule", data={
+        "tenancy_id": lease.id, "first_month": "2027-01", "last_month": "2027-12",
+        "reason": "公租房租金"})
+    assert response.status_code == 404
+    [entry] = _out_of_scope_entries(session)
+    assert (entry.object_type, entry.object_id) == ("tenancy", str(lease.id))
