@@ -130,3 +130,38 @@ def test_another_streets_lease_posted_to_a_schedule_is_404_and_logged(client, au
     assert response.status_code == 404
     [entry] = _out_of_scope_entries(session)
     assert (entry.object_type, entry.object_id) == ("tenancy", str(lease.id))
+
+
+def test_a_one_off_rent_subsidy_for_a_scheduled_month_is_refused(session, maker, checker):
+    """The hole: a rent subsidy applied for on /relief/new (one month, assessed amount) and a
+    schedule knew nothing of each other: the schedule (submitted in November) and the one-off
+    (submitted in December) both paid December's rent."""
+    from charity.relief import operations as ops
+
+    person, application = _assisted_schedule(maker, checker)
+    with pytest.raises(ReliefError, match=f"{application.id}"):
+        ops.submit(person, "rent_subsidy", "十二月租金", date(2026, 12, 1), maker,
+                   assessed_fen=RENT)
+
+
+def test_a_schedule_over_a_month_a_one_off_pays_is_refused(session, maker, checker):
+    from charity.relief import operations as ops
+
+    ledger.record_gift(amount_fen=2_000_000, designation="measure:6", reference="seed-a14b")
+    person = PersonFactory(category="tekun")
+    db.session.add(Grant(person_id=person.id, measure="temporary_assistance",
+                         starts_on=date(2026, 10, 15), note="区民政局"))
+    db.session.flush()
+    one_off = ops.submit(person, "rent_subsidy", "十一月租金", date(2026, 11, 2), maker,
+                         assessed_fen=RENT)
+    tenancy = rent.record_tenancy(person.household, unit="B栋", address="和平路 12号",
+                                  monthly_rent_fen=RENT, starts_on=date(2026, 11, 1),
+                                  ends_on=date(2027, 10, 31), user=maker)
+    with pytest.raises(ReliefError, match=f"{one_off.id}"):
+        rent.submit_schedule(person, tenancy, first_month=date(2026, 11, 1),
+                             last_month=date(2027, 3, 1), reason="租金",
+                             today=date(2026, 12, 3), user=maker)
+    later = rent.submit_schedule(person, tenancy, first_month=date(2026, 12, 1),
+                                 last_month=date(2027, 3, 1), reason="租金",
+                                 today=date(2026, 12, 3), user=maker)
+    assert [m.month.month for m in rent.schedule_of(later.id)] == [12, 1, 2, 3]

@@ -72,11 +72,13 @@ def _add_once(application: Application) -> None:
 def submit(person, kind: str, reason: str, today: date, user, *, grade: int | None = None,
            assessed_fen: int | None = None, one_case_one_discussion: bool = False,
            campaign_id: int | None = None, sponsorship_id: int | None = None,
-           event: str | None = None, eligibility: list | None = None) -> Application:
+           event: str | None = None, eligibility: list | None = None,
+           rent_months: list[date] | None = None) -> Application:
     """Open an application after checking the person's eligibility, the standard amount and
     that the kind was not already awarded in its period (`event` names the event of a kind
     awarded per event; see `charity.relief.periods`). `eligibility` is rules an intake case
-    already checked (`charity.relief.intake`)."""
+    already checked (`charity.relief.intake`). A rent subsidy pays `rent_months` (a
+    schedule's; else the month of `today`) and is refused for a month another one covers."""
     if kind not in standards.KINDS:
         raise ReliefError(_l("Unknown kind of relief."))
     amount = standards.amount_for(kind, grade, assessed_fen, current_app.config)
@@ -99,6 +101,11 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
         sponsorship_id=sponsorship_id, created_by_id=user.id, state="submitted",
         beneficiary=periods.beneficiary(kind, person.id, person.household_id),
         period=periods.period(kind, today, event))
+    if kind == "rent_subsidy":
+        from charity.relief import rent
+
+        _refuse_duplicate(application)
+        rent.refuse_covered(person.household_id, rent_months or [today])
     _add_once(application)
     db.session.flush()
     record("relief.submit", "relief_application", application.id, user=user, kind=kind)
