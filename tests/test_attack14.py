@@ -19,19 +19,16 @@ TODAY = date(2026, 11, 30)
 
 
 @pytest.fixture
-def maker(session):
-    return UserFactory(role="fund_manager")
+def users(session):
+    """The maker (fund staff) and the checker (an approver) of the four eyes."""
+    return UserFactory(role="fund_manager"), UserFactory(role="approver")
 
 
-@pytest.fixture
-def checker(session):
-    return UserFactory(role="approver")
-
-
-def _assisted_schedule(maker, checker, status="enrolled"):
+def _assisted_schedule(users):
     """A tekun person helped by the bureau on 15 Oct 2026, their rent scheduled Nov to Sep."""
+    maker, checker = users
     ledger.record_gift(amount_fen=2_000_000, designation="measure:6", reference="seed-a14")
-    person = PersonFactory(category="tekun", status=status)
+    person = PersonFactory(category="tekun")
     db.session.add(Grant(person_id=person.id, measure="temporary_assistance",
                          starts_on=date(2026, 10, 15), note="区民政局"))
     db.session.flush()
@@ -50,29 +47,28 @@ def _paid(application) -> int:
         RentPayment.application_id == application.id)).all())
 
 
-def test_the_rent_batch_pays_no_month_before_it_begins(session, maker, checker):
+def test_the_rent_batch_pays_no_month_before_it_begins(session, users):
     """The hole: `run_batch` (the job's or the command's month) paid every scheduled month up
     to the month given, so '2030-01' paid eleven months of rent in advance."""
-    _person, application = _assisted_schedule(maker, checker)
+    _person, application = _assisted_schedule(users)
     with pytest.raises(ReliefError, match="2027-01"):
         rent.run_batch(date(2027, 1, 1), today=date(2026, 12, 31))
     assert _paid(application) == 0
     assert rent.run_batch(date(2026, 12, 1), today=date(2026, 12, 31))["paid"] == 2
 
 
-def test_the_rent_command_refuses_a_future_month(session, runner, maker, checker):
-    _person, application = _assisted_schedule(maker, checker)
+def test_the_rent_command_refuses_a_future_month(session, runner, users):
+    _person, application = _assisted_schedule(users)
     result = runner.invoke(args=["relief", "rent-batch", "--month", "2099-01"])
     assert result.exit_code != 0 and "2099-01" in result.output
     assert _paid(application) == 0
 
 
 @pytest.mark.parametrize("status", ["exited", "suspended"])
-def test_the_rent_batch_stops_when_an_assisted_person_leaves_the_roster(session, maker,
-                                                                        checker, status):
+def test_the_rent_batch_stops_when_an_assisted_person_leaves_the_roster(session, users, status):
     """The hole: the 12 months after temporary assistance were read whatever the person's
     status, so the batch kept paying the rent of someone who had left the roster."""
-    person, application = _assisted_schedule(maker, checker)
+    person, application = _assisted_schedule(users)
     rent.run_batch(date(2026, 11, 1), today=date(2026, 11, 30))
     person.status = status
     db.session.flush()
@@ -132,21 +128,23 @@ def test_another_streets_lease_posted_to_a_schedule_is_404_and_logged(client, au
     assert (entry.object_type, entry.object_id) == ("tenancy", str(lease.id))
 
 
-def test_a_one_off_rent_subsidy_for_a_scheduled_month_is_refused(session, maker, checker):
+def test_a_one_off_rent_subsidy_for_a_scheduled_month_is_refused(session, users):
     """The hole: a rent subsidy applied for on /relief/new (one month, assessed amount) and a
     schedule knew nothing of each other: the schedule (submitted in November) and the one-off
     (submitted in December) both paid December's rent."""
     from charity.relief import operations as ops
 
-    person, application = _assisted_schedule(maker, checker)
+    person, application = _assisted_schedule(users)
+    maker = users[0]
     with pytest.raises(ReliefError, match=f"{application.id}"):
         ops.submit(person, "rent_subsidy", "十二月租金", date(2026, 12, 1), maker,
                    assessed_fen=RENT)
 
 
-def test_a_schedule_over_a_month_a_one_off_pays_is_refused(session, maker, checker):
+def test_a_schedule_over_a_month_a_one_off_pays_is_refused(session, users):
     from charity.relief import operations as ops
 
+    maker = users[0]
     ledger.record_gift(amount_fen=2_000_000, designation="measure:6", reference="seed-a14b")
     person = PersonFactory(category="tekun")
     db.session.add(Grant(person_id=person.id, measure="temporary_assistance",
@@ -165,3 +163,38 @@ def test_a_schedule_over_a_month_a_one_off_pays_is_refused(session, maker, check
                                  last_month=date(2027, 3, 1), reason="租金",
                                  today=date(2026, 12, 3), user=maker)
     assert [m.month.month for m in rent.schedule_of(later.id)] == [12, 1, 2, 3]
+
+
+def test_another_streets_application_named_in_an_appeal_is_404_and_logged(client, auth,
+                                                                          session):
+    """The hole: a street officer recording an appeal could name another street's application
+    number; the answer was a 400 message and the security log kept nothing."""
+    from charity.grievances.models import Grievance
+    from tests.factories import ApplicationFactory
+    from tests.factories.base import HOME_STREET, street
+
+    theirs = ApplicationFactory(state="rejected", person__household__street_name="解放碑")
+    session.commit()
+    auth.login(UserFactory(role="street_officer"))
+    response = client.post("/grievances/record", data={
+        "kind": "appeal", "street": street(HOME_STREET).id, "text": "不服拒绝决定",
+        "phone": "13900001234", "application": theirs.id})
+    assert response.status_code == 404
+    assert session.scalar(select(Grievance)) is None
+    [entry] = _out_of_scope_entries(session)
+    assert (entry.object_type, entry.object_id) == ("relief_application", str(theirs.id))
+
+
+def test_the_last_four_digits_may_be_typed_full_width(client, session):
+    """The hole: a phone typed with a Chinese keyboard's full-width digits was accepted on the
+    form, but the look-up refused the same full-width digits ("give the last four digits")."""
+    import re
+
+    from tests.factories.base import HOME_STREET, street
+
+    response = client.post("/grievances/new", data={
+        "kind": "complaint", "street": street(HOME_STREET).id, "text": "低保被取消。",
+        "phone": "１３９ ００００ １２３４"})
+    code = re.search(r'tracking-code">([A-Z0-9]+)<', response.get_data(as_text=True)).group(1)
+    found = client.post("/grievances/track", data={"code": code, "last4": "１２３４"})
+    assert found.status_code == 200 and "低保被取消" in found.get_data(as_text=True)

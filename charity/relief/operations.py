@@ -69,6 +69,16 @@ def _add_once(application: Application) -> None:
         raise
 
 
+def refuse_rent_covered(household_id: int, months) -> None:
+    """A rent subsidy for a month another application pays already (a schedule's month, or a
+    month applied for on its own) is refused: the same rent is paid once."""
+    from charity.relief.rent_cover import covering
+
+    if (other := covering(household_id, months)) is not None:
+        raise ReliefError(_l("Rent subsidy application %(id)s already covers some of these "
+                             "months.", id=other))
+
+
 def submit(person, kind: str, reason: str, today: date, user, *, grade: int | None = None,
            assessed_fen: int | None = None, one_case_one_discussion: bool = False,
            campaign_id: int | None = None, sponsorship_id: int | None = None,
@@ -102,10 +112,8 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
         beneficiary=periods.beneficiary(kind, person.id, person.household_id),
         period=periods.period(kind, today, event))
     if kind == "rent_subsidy":
-        from charity.relief import rent
-
         _refuse_duplicate(application)
-        rent.refuse_covered(person.household_id, rent_months or [today])
+        refuse_rent_covered(person.household_id, rent_months or [today])
     _add_once(application)
     db.session.flush()
     record("relief.submit", "relief_application", application.id, user=user, kind=kind)

@@ -27,7 +27,7 @@ from charity.fund import accounts
 from charity.fund import operations as ledger
 from charity.registry.models import NOT_ON_ROSTER
 from charity.relief import checks, operations
-from charity.relief.models import LIVE_STATES, Application
+from charity.relief.models import Application
 from charity.relief.operations import ReliefError
 from charity.relief.rent_models import (
     MAX_MONTHLY_RENT_FEN,
@@ -38,7 +38,6 @@ from charity.relief.rent_models import (
 )
 from charity.timeutil import local_today
 
-OPEN_STATES = ("submitted", "committee", "approved")
 #: The earliest and latest days a lease or a validity window may name.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -146,42 +145,6 @@ def due(tenancy: Tenancy, month: date, eligible: list[tuple[date, date]]) -> int
     return tenancy.monthly_rent_fen * days // calendar.monthrange(month.year, month.month)[1]
 
 
-def _overlapping_schedule(household_id: int, months_: list[date]) -> int | None:
-    return db.session.scalar(
-        select(RentMonth.application_id).join(Application)
-        .join(Tenancy, Tenancy.id == RentMonth.tenancy_id)
-        .where(Tenancy.household_id == household_id, RentMonth.month.in_(months_),
-               RentMonth.stopped.is_(None), Application.state.in_(OPEN_STATES)).limit(1))
-
-
-def _one_off_in(household_id: int, months_: list[date]) -> int | None:
-    """A live one-month rent subsidy (applied for on its own, not a schedule) of the
-    household for one of these months."""
-    scheduled = select(RentMonth.id).where(RentMonth.application_id == Application.id)
-    return db.session.scalar(select(Application.id).where(
-        Application.kind == "rent_subsidy", Application.beneficiary == f"household:{household_id}",
-        Application.state.in_(LIVE_STATES),
-        Application.period.in_([f"month:{m:%Y-%m}" for m in months_]),
-        ~scheduled.exists()).limit(1))
-
-
-def _paid_in(household_id: int, months_: list[date]) -> int | None:
-    return db.session.scalar(select(RentPayment.application_id).where(
-        RentPayment.household_id == household_id, RentPayment.month.in_(months_)).limit(1))
-
-
-def refuse_covered(household_id: int, months_: list[date]) -> None:
-    """Refuse a rent subsidy for months the household's rent is already paid or to be paid
-    by another application: an open schedule, a schedule's payment, or a one-month rent
-    subsidy applied for on its own. (`operations.submit` asks this of every rent subsidy.)"""
-    months_ = sorted({first_of(m) for m in months_})
-    other = (_overlapping_schedule(household_id, months_) or _paid_in(household_id, months_)
-             or _one_off_in(household_id, months_))
-    if other:
-        raise ReliefError(_l("Rent subsidy application %(id)s already covers some of these "
-                             "months.", id=other))
-
-
 def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: date,
                     reason: str, today: date, user) -> Application:
     """The maker proposes the subsidy for the months from `first_month` to `last_month`: each
@@ -197,7 +160,7 @@ def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: 
         raise ReliefError(_l("The months must lie within the lease (%(first)s to %(last)s).",
                              first=tenancy.starts_on.isoformat(),
                              last=tenancy.ends_on.isoformat()))
-    refuse_covered(person.household_id, months(first_month, last_month))
+    operations.refuse_rent_covered(person.household_id, months(first_month, last_month))
     eligible = windows(person)
     dues = {m: due(tenancy, m, eligible) for m in months(first_month, last_month)}
     dues = {m: fen for m, fen in dues.items() if fen > 0}
