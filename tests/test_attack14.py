@@ -198,3 +198,16 @@ def test_the_last_four_digits_may_be_typed_full_width(client, session):
     code = re.search(r'tracking-code">([A-Z0-9]+)<', response.get_data(as_text=True)).group(1)
     found = client.post("/grievances/track", data={"code": code, "last4": "１２３４"})
     assert found.status_code == 200 and "低保被取消" in found.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("issued_on", [None, date(2099, 1, 1), date(1999, 12, 31)])
+def test_a_budget_document_dated_absurdly_is_refused_by_the_operation(session, issued_on):
+    """The hole: only the form checked the document's date; the operation took a day in 2099
+    (and None reached the database as an integrity error, not a refusal)."""
+    from charity.fund import budget
+    from charity.fund.models import BudgetAppropriation
+
+    with pytest.raises(budget.BudgetError, match="2000-01-01"):
+        budget.record(budget.Appropriation("渝财预〔2026〕9号", issued_on, 100_000, None),
+                      user=UserFactory(role="fund_manager"))
+    assert session.scalar(select(BudgetAppropriation)) is None
