@@ -211,3 +211,15 @@ def test_a_budget_document_dated_absurdly_is_refused_by_the_operation(session, i
         budget.record(budget.Appropriation("渝财预〔2026〕9号", issued_on, 100_000, None),
                       user=UserFactory(role="fund_manager"))
     assert session.scalar(select(BudgetAppropriation)) is None
+
+
+def test_an_absurd_application_number_in_an_appeal_is_a_400(client, auth, session):
+    """Found by the route crawler after the fix above: the scope check read the number before
+    the form bounded it, and 20 nines overflowed the database's integer (500)."""
+    from tests.factories.base import HOME_STREET, street
+
+    auth.login(UserFactory(role="street_officer"))
+    response = client.post("/grievances/record", data={
+        "kind": "appeal", "street": street(HOME_STREET).id, "text": "不服",
+        "phone": "13900001234", "application": "9" * 20})
+    assert response.status_code == 400

@@ -12,6 +12,7 @@ from charity.extensions import db, limiter
 from charity.grievances import operations, queries
 from charity.grievances.forms import AnswerForm, GrievanceForm, StaffGrievanceForm, TrackForm
 from charity.grievances.models import Grievance
+from charity.main.limits import as_id
 from charity.relief.models import Application
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
@@ -95,8 +96,8 @@ def record():
     """Staff: record a complaint or appeal for someone; an appeal may name the refused
     application."""
     form = StaffGrievanceForm(scope=street_scope())
-    if request.method == "POST" and form.application.data is not None:
-        _appealed_in_scope(form.application.data, street_scope())
+    if request.method == "POST" and (appealed := as_id(form.application.data)) is not None:
+        _appealed_in_scope(appealed, street_scope())
     return _write(form, "grievances/record.html", user=current_user,
                   application_id=form.application.data)
 
