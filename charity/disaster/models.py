@@ -17,6 +17,8 @@ SUBTYPES = ("emergency", "condolence", "transition")
 RELIEF_STATES = ("proposed", "approved", "paid", "rejected")
 #: The states that hold a relief's slot.
 LIVE = "state IN ('proposed', 'approved', 'paid')"
+#: A death is condoled once, whatever incident records it (the slot names the person).
+LIVE_CONDOLENCE = f"subtype = 'condolence' AND {LIVE}"
 
 
 class Incident(CreatedAt, db.Model):
@@ -118,6 +120,7 @@ class Relief(CreatedAt, db.Model):
         #: One live relief per slot: a rejected one frees its slot for a new proposal.
         rules.unique_where("uq_disaster_relief_live_slot", "affected_id", "subtype", "slot",
                            where=LIVE),
+        rules.unique_where("uq_disaster_condolence_once", "slot", where=LIVE_CONDOLENCE),
         rules.check_positive("amount_fen", "amount"),
         rules.check_four_eyes(),
     )

@@ -190,6 +190,12 @@ def propose_condolence(affected: AffectedHousehold, person, amount_fen: int, not
     _check_amount(amount_fen, cap("condolence"))
     if person is None or person.household_id != affected.household_id:
         raise DisasterError(_l("The deceased must be a member of this household."))
+    condoled = db.session.scalar(select(Relief).where(
+        Relief.subtype == "condolence", Relief.deceased_id == person.id,
+        Relief.state != "rejected").limit(1))
+    if condoled is not None:  # one death, whichever incident records it
+        raise DisasterError(_l("Condolence for %(name)s is already recorded (relief "
+                               "%(id)s).", name=person.name, id=condoled.id))
     return _propose(affected, user, subtype="condolence", slot=f"p:{person.id}",
                     deceased_id=person.id, amount_fen=amount_fen, note=note.strip()[:300])
 

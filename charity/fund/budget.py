@@ -16,7 +16,7 @@ from charity.extensions import db
 from charity.fund.accounts import MEASURES
 from charity.fund.journal import post
 from charity.fund.models import BudgetAppropriation
-from charity.main.limits import MAX_CAMPAIGN_FEN
+from charity.main.limits import FIRST_DAY, MAX_CAMPAIGN_FEN, last_day
 
 #: The largest appropriation: ¥100,000,000.
 MAX_APPROPRIATION_FEN = MAX_CAMPAIGN_FEN
@@ -49,6 +49,9 @@ def _checked(item: Appropriation) -> str:
     if not isinstance(amount, int) or isinstance(amount, bool) or \
             not 0 < amount <= MAX_APPROPRIATION_FEN:
         raise BudgetError(_l("An appropriation is between ¥0.01 and ¥100,000,000."))
+    if not isinstance(item.issued_on, date) or not FIRST_DAY <= item.issued_on <= last_day(1):
+        raise BudgetError(_l("The document's date is between %(first)s and %(last)s.",
+                             first=FIRST_DAY.isoformat(), last=last_day(1).isoformat()))
     if item.measure is not None and item.measure not in MEASURES:
         raise BudgetError(_l("Choose one of the plan's measures, or none."))
     return document

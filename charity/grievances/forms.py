@@ -1,6 +1,8 @@
 """The grievance forms: the public one, the staff one (with the appealed application), the
 look-up by tracking code and phone, and the answer. Every field is bounded."""
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -57,7 +59,9 @@ class TrackForm(FlaskForm):
 
     code = StringField(_l("Tracking code"), validators=[
         DataRequired(_l("Give the tracking code.")), Length(max=30)])
-    last4 = StringField(_l("Last four digits of your contact phone"), validators=[
+    last4 = StringField(_l("Last four digits of your contact phone"), filters=[
+        lambda typed: unicodedata.normalize("NFKC", typed).strip() if typed else typed],
+        validators=[
         DataRequired(_l("Give the last four digits.")),
         Regexp(r"^[0-9]{4}$", message=_l("Give the last four digits."))])
 

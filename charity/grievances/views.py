@@ -2,15 +2,18 @@
 what the complainant wrote and the answer), and the staff queue, record and answer pages
 (a street officer sees their street's only)."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from charity.auth.access import scoped_or_404, street_scope
+from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, requires
 from charity.extensions import db, limiter
 from charity.grievances import operations, queries
 from charity.grievances.forms import AnswerForm, GrievanceForm, StaffGrievanceForm, TrackForm
 from charity.grievances.models import Grievance
+from charity.main.limits import as_id
+from charity.relief.models import Application
 from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
@@ -76,12 +79,25 @@ def queue():
                            answered=db.session.scalars(queries.queue(scope, "answered")).all())
 
 
+def _appealed_in_scope(application_id: int, scope: int | None) -> None:
+    """Another street's application named by hand in an appeal is 404, kept in the security
+    log (one that does not exist is the form's refusal, as before)."""
+    if scope is None:
+        return
+    mine = db.session.scalar(select(Application.id).where(
+        Application.id == application_id, Application.street_id == scope))
+    if mine is None and note_out_of_scope(Application, application_id):
+        abort(404)
+
+
 @bp.route("/record", methods=["GET", "POST"])
 @requires(Permission.HANDLE_GRIEVANCES)
 def record():
     """Staff: record a complaint or appeal for someone; an appeal may name the refused
     application."""
     form = StaffGrievanceForm(scope=street_scope())
+    if request.method == "POST" and (appealed := as_id(form.application.data)) is not None:
+        _appealed_in_scope(appealed, street_scope())
     return _write(form, "grievances/record.html", user=current_user,
                   application_id=form.application.data)
 

@@ -69,14 +69,27 @@ def _add_once(application: Application) -> None:
         raise
 
 
+def refuse_rent_covered(household_id: int, months) -> None:
+    """A rent subsidy for a month another application pays already (a schedule's month, or a
+    month applied for on its own) is refused: the same rent is paid once."""
+    from charity.relief.rent_cover import covering
+
+    if (other := covering(household_id, months)) is not None:
+        raise ReliefError(_l("Rent subsidy application %(id)s already covers some of these "
+                             "months.", id=other))
+
+
 def submit(person, kind: str, reason: str, today: date, user, *, grade: int | None = None,
            assessed_fen: int | None = None, one_case_one_discussion: bool = False,
            campaign_id: int | None = None, sponsorship_id: int | None = None,
-           event: str | None = None, eligibility: list | None = None) -> Application:
+           event: str | None = None, eligibility: list | None = None,
+           rent_months: list[date] | None = None) -> Application:
     """Open an application after checking the person's eligibility, the standard amount and
     that the kind was not already awarded in its period (`event` names the event of a kind
     awarded per event; see `charity.relief.periods`). `eligibility` is rules an intake case
-    already checked (`charity.relief.intake`)."""
+    already checked (`charity.relief.intake`). A rent subsidy pays `rent_months` (a
+    schedule's; else the month of `today`), is keyed by its first month (so the database
+    refuses a second one starting then) and is refused for a month another one covers."""
     if kind not in standards.KINDS:
         raise ReliefError(_l("Unknown kind of relief."))
     amount = standards.amount_for(kind, grade, assessed_fen, current_app.config)
@@ -98,7 +111,10 @@ def submit(person, kind: str, reason: str, today: date, user, *, grade: int | No
         one_case_one_discussion=one_case_one_discussion, campaign_id=campaign_id,
         sponsorship_id=sponsorship_id, created_by_id=user.id, state="submitted",
         beneficiary=periods.beneficiary(kind, person.id, person.household_id),
-        period=periods.period(kind, today, event))
+        period=periods.period(kind, min(rent_months) if rent_months else today, event))
+    if kind == "rent_subsidy":
+        _refuse_duplicate(application)
+        refuse_rent_covered(person.household_id, rent_months or [today])
     _add_once(application)
     db.session.flush()
     record("relief.submit", "relief_application", application.id, user=user, kind=kind)

@@ -25,6 +25,7 @@ from charity.database import utcnow
 from charity.extensions import db
 from charity.fund import accounts
 from charity.fund import operations as ledger
+from charity.registry.models import NOT_ON_ROSTER
 from charity.relief import checks, operations
 from charity.relief.models import Application
 from charity.relief.operations import ReliefError
@@ -35,8 +36,8 @@ from charity.relief.rent_models import (
     RentPayment,
     Tenancy,
 )
+from charity.timeutil import local_today
 
-OPEN_STATES = ("submitted", "committee", "approved")
 #: A schedule pays at most a year of months; the next is proposed (and checked) anew.
 MAX_SCHEDULE_MONTHS = 12
 #: The earliest and latest days a lease or a validity window may name.
@@ -121,7 +122,10 @@ def record_class_validity(person, *, valid_from: date, valid_until: date,
 def windows(person) -> list[tuple[date, date]]:
     """The days (first, last) on which the person is eligible for rent subsidy as things
     stand: class A validity while enrolled dibao class A, and 12 months after temporary
-    assistance from either source."""
+    assistance from either source. Nothing for a person suspended or gone from the roster
+    (a resident intake recorded, never on it, keeps the 12 months after their assistance)."""
+    if person.status != NOT_ON_ROSTER and not rules.is_active(person):
+        return []
     found = []
     if person.category == "dibao" and person.dibao_class == "A" and rules.is_active(person):
         found += db.session.execute(select(
@@ -143,14 +147,6 @@ def due(tenancy: Tenancy, month: date, eligible: list[tuple[date, date]]) -> int
     return tenancy.monthly_rent_fen * days // calendar.monthrange(month.year, month.month)[1]
 
 
-def _overlapping_schedule(household_id: int, first: date, last: date) -> int | None:
-    return db.session.scalar(
-        select(RentMonth.application_id).join(Application)
-        .join(Tenancy, Tenancy.id == RentMonth.tenancy_id)
-        .where(Tenancy.household_id == household_id, RentMonth.month.between(first, last),
-               RentMonth.stopped.is_(None), Application.state.in_(OPEN_STATES)).limit(1))
-
-
 def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: date,
                     reason: str, today: date, user) -> Application:
     """The maker proposes the subsidy for the months from `first_month` to `last_month`: each
@@ -166,9 +162,7 @@ def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: 
         raise ReliefError(_l("The months must lie within the lease (%(first)s to %(last)s).",
                              first=tenancy.starts_on.isoformat(),
                              last=tenancy.ends_on.isoformat()))
-    if (other := _overlapping_schedule(person.household_id, first_month, last_month)):
-        raise ReliefError(_l("Rent subsidy application %(id)s already covers some of these "
-                             "months.", id=other))
+    operations.refuse_rent_covered(person.household_id, months(first_month, last_month))
     eligible = windows(person)
     dues = {m: due(tenancy, m, eligible) for m in months(first_month, last_month)}
     dues = {m: fen for m, fen in dues.items() if fen > 0}
@@ -179,7 +173,7 @@ def submit_schedule(person, tenancy: Tenancy, *, first_month: date, last_month: 
         raise ReliefError(_l("A schedule covers at most %(n)s months; propose the next one "
                              "when it ends.", n=MAX_SCHEDULE_MONTHS))
     application = operations.submit(person, "rent_subsidy", reason, today, user,
-                                    assessed_fen=sum(dues.values()))
+                                    assessed_fen=sum(dues.values()), rent_months=list(dues))
     db.session.add_all(RentMonth(application_id=application.id, tenancy_id=tenancy.id,
                                  month=m, due_fen=fen) for m, fen in dues.items())
     db.session.flush()
@@ -298,9 +292,13 @@ def _run_schedule(application: Application, month: date, user) -> int:
     return count
 
 
-def run_batch(month: date, user=None, progress=None) -> dict:
+def run_batch(month: date, user=None, progress=None, today: date | None = None) -> dict:
     """The monthly batch: pay every approved schedule's months up to `month` (those a
-    missed batch left too), once each. Re-running it pays nothing new."""
+    missed batch left too), once each. Re-running it pays nothing new. A month after the
+    current one is refused: rent is paid no earlier than its month."""
+    if first_of(month) > first_of(today or local_today()):
+        raise ReliefError(_l("Rent subsidy is paid no earlier than its month: %(month)s has "
+                             "not begun.", month=first_of(month).strftime("%Y-%m")))
     schedules = _locked_schedules(first_of(month))
     paid = closed = 0
     for done, application in enumerate(schedules):

@@ -10,7 +10,7 @@ from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
 from charity.registry import queries as registry_queries
-from charity.registry.models import Person
+from charity.registry.models import Household, Person
 from charity.relief import rent
 from charity.relief.rent_forms import ClassValidityForm, ScheduleForm, TenancyForm
 from charity.relief.rent_models import DibaoClassValidity, RentMonth, RentPayment, Tenancy
@@ -86,13 +86,23 @@ def class_validity(person_id):
         _("Class A validity recorded."))
 
 
+def _lease_in_scope(tenancy_id: int | None) -> Tenancy | None:
+    """The lease posted, if on the viewer's streets; one of another street's (an id posted by
+    hand, the form offers only the household's) is 404 and kept in the security log."""
+    if not tenancy_id:
+        return None
+    query = select(Tenancy).join(Household).where(Tenancy.id == tenancy_id)
+    scope = street_scope()
+    return scoped_or_404(query if scope is None else query.where(Household.street_id == scope),
+                         Tenancy, tenancy_id)
+
+
 @bp.post("/person/<int:person_id>/schedule")
 @requires(Permission.SUBMIT_APPLICATION)
 def schedule(person_id):
     """The maker proposes the subsidy for some months of the household's current lease."""
     found, form = _person_or_404(person_id), ScheduleForm()
-    tenancy_id = request.form.get("tenancy_id", type=int)
-    lease = db.session.get(Tenancy, tenancy_id) if tenancy_id else None
+    lease = _lease_in_scope(request.form.get("tenancy_id", type=int))
     if lease is None or lease.household_id != found.household_id:
         form.first_month.errors = [_("Choose one of the household's leases.")]
     elif form.validate_on_submit():
