@@ -101,6 +101,8 @@ class Permission(StrEnum):
     RECORD_BUDGET = "record_budget"
     #: Add and change the yearly income lines and asset limits of temporary assistance.
     EDIT_INCOME_LINES = "edit_income_lines"
+    #: Issue, list and revoke the data-sharing API's tokens.
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 #: The roles that hold each capability: the only place roles are named for access.
@@ -147,6 +149,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.HANDLE_GRIEVANCES: frozenset({"admin", "street_officer", "approver"}),
     Permission.RECORD_BUDGET: frozenset({"admin", "fund_manager"}),
     Permission.EDIT_INCOME_LINES: frozenset({"admin", "fund_manager"}),
+    Permission.MANAGE_API_TOKENS: frozenset({"admin"}),
 }
 
 

@@ -33,7 +33,8 @@ class StreetCoverage:
     visits: str
 
 
-def _visits_by_street(year: int) -> dict[str, int]:
+def visits_by_street(year: int) -> dict[str, int]:
+    """Visits made in `year` per street name: visit contacts and campaign visits done."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     counts: dict[str, int] = {}
     for model, day, extra in (
@@ -62,7 +63,7 @@ def _summary(today: date) -> dict:
 
 def by_street(today: date) -> list[StreetCoverage]:
     """Every street in the plan's order, with its published counts for `today`'s year."""
-    summary, visits = _summary(today), _visits_by_street(today.year)
+    summary, visits = _summary(today), visits_by_street(today.year)
     return [StreetCoverage(name, {m: small(counts[m]["receiving"]) for m in gaps.ALL_MEASURES},
                            small(visits.get(name, 0)))
             for name, counts in summary.items()]

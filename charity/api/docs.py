@@ -1,0 +1,57 @@
+"""The flask-smorest `Api` that describes the API blueprint in OpenAPI 3.1, and the document
+as served: every error response is a problem detail (`application/problem+json`)."""
+
+from flask import Flask
+from flask_smorest import Api
+
+from charity.api.problems import MEDIA_TYPE
+from charity.api.schemas import ProblemSchema
+
+
+class SharingApi(Api):
+    """flask-smorest's `Api`, its errors left to the API blueprint's own handlers (problem
+    details) so that the rest of the app keeps its error pages."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """No app-wide handler: the blueprint registers its own."""
+
+
+api = SharingApi()
+
+
+def init_app(app: Flask) -> None:
+    """Bind the `Api` and register the API blueprint through it."""
+    from charity.api.views import bp
+
+    app.config.setdefault("API_TITLE", "Songtan data-sharing API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    api.init_app(app, spec_kwargs={"info": {"description": (
+        "Bearer tokens issued by the district's administrators, each with scopes. Errors are "
+        "RFC 9457 problem details in the language of Accept-Language (zh or en).")}})
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(bp)
+
+
+def _as_problem(response: dict) -> None:
+    content = response.get("content") or {}
+    if "application/json" in content:
+        content[MEDIA_TYPE] = content.pop("application/json")
+
+
+def spec_dict() -> dict:
+    """The OpenAPI document, each error response's content a problem detail."""
+    spec = api.spec.to_dict()
+    for name, response in spec.get("components", {}).get("responses", {}).items():
+        if name not in ("OK", "CREATED"):
+            _as_problem(response)
+    for path in spec.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for code, response in operation.get("responses", {}).items():
+                if code == "default" or not code.startswith("2"):
+                    _as_problem(response)
+    return spec

@@ -1,0 +1,166 @@
+"""The API's request and response bodies (marshmallow), which the OpenAPI document describes."""
+
+from marshmallow import Schema, fields, validate
+
+from charity.api.operations import CHANGE_TYPES
+from charity.casework.models import SERVICE_KINDS
+from charity.registry.models import CATEGORIES
+
+#: A batch holds at most this many items.
+MAX_BATCH = 1000
+_EXTERNAL = {"required": True, "validate": validate.Length(1, 64)}
+_ID = {"required": True, "validate": validate.Length(1, 30)}
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem detail, in the caller's language."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    instance = fields.String()
+    external_id = fields.String()
+    errors = fields.Dict()
+
+
+class StatusChangeSchema(Schema):
+    """One civil-affairs decision about one person."""
+
+    external_id = fields.String(**_EXTERNAL)
+    id_number = fields.String(**_ID)
+    change = fields.String(required=True, validate=validate.OneOf(CHANGE_TYPES))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    document_number = fields.String(required=True, validate=validate.Length(1, 60))
+    effective_date = fields.Date(required=True)
+    reason = fields.String(validate=validate.Length(max=120))
+
+
+class MedicalSchema(Schema):
+    """The health commission's record for one person."""
+
+    external_id = fields.String(**_EXTERNAL)
+    id_number = fields.String(**_ID)
+    family_doctor = fields.Boolean(required=True)
+    health_record = fields.Boolean(required=True)
+
+
+class ServiceSchema(Schema):
+    """One free employment service given to one person."""
+
+    external_id = fields.String(**_EXTERNAL)
+    id_number = fields.String(**_ID)
+    kind = fields.String(required=True, validate=validate.OneOf(SERVICE_KINDS))
+    given_on = fields.Date(required=True)
+    provider = fields.String(validate=validate.Length(max=100))
+
+
+def _batch(item: type[Schema], name: str) -> type[Schema]:
+    return Schema.from_dict({"items": fields.List(
+        fields.Nested(item), required=True, validate=validate.Length(1, MAX_BATCH))}, name=name)
+
+
+StatusBatchSchema = _batch(StatusChangeSchema, "StatusBatch")
+MedicalBatchSchema = _batch(MedicalSchema, "MedicalBatch")
+ServiceBatchSchema = _batch(ServiceSchema, "ServiceBatch")
+
+
+class ItemResultSchema(Schema):
+    """What became of one item: its status, and a problem detail when refused."""
+
+    external_id = fields.String(required=True)
+    status = fields.Integer(required=True)
+    person_id = fields.Integer(allow_none=True)
+    replayed = fields.Boolean(required=True)
+    problem = fields.Nested(ProblemSchema, allow_none=True)
+
+
+class BatchResultSchema(Schema):
+    """Per item outcomes, in the order posted, and how many were applied or refused."""
+
+    applied = fields.Integer(required=True)
+    refused = fields.Integer(required=True)
+    results = fields.List(fields.Nested(ItemResultSchema), required=True)
+
+
+class StreetPairingSchema(Schema):
+    """One street's pairing and visit figures."""
+
+    street = fields.String(required=True)
+    enrolled = fields.Integer(required=True)
+    with_cadre = fields.Integer(required=True)
+    with_volunteer = fields.Integer(required=True)
+    visits_this_year = fields.Integer(required=True)
+
+
+class DepartmentPairingSchema(Schema):
+    """One department's cadres, live pairings and visits this year."""
+
+    department = fields.String(required=True)
+    cadres = fields.Integer(required=True)
+    live_pairings = fields.Integer(required=True)
+    visits_this_year = fields.Integer(required=True)
+
+
+class GapCountSchema(Schema):
+    """For one street and measure: owed, receiving, and gaps."""
+
+    owed = fields.Integer(required=True)
+    receiving = fields.Integer(required=True)
+    gaps = fields.Integer(required=True)
+
+
+class GapStreetSchema(Schema):
+    """One street's row of the gap matrix."""
+
+    street = fields.String(required=True)
+    measures = fields.Dict(keys=fields.String(), values=fields.Nested(GapCountSchema),
+                           required=True)
+
+
+class DisclosureSchema(Schema):
+    """The fund's public disclosure for a year (or all time), in fen; small counts as '<5'."""
+
+    year = fields.Integer(allow_none=True)
+    total_in_fen = fields.Integer(required=True)
+    total_out_fen = fields.Integer(required=True)
+    budget_in_fen = fields.Integer(required=True)
+    months = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()),
+                         required=True)
+    measures = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()),
+                           required=True)
+    streets = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
+    head_hash = fields.String(required=True)
+
+
+class PersonSchema(Schema):
+    """One person of a street, as a street scope lets out: the ID masked unless unmasked."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    id_number = fields.String(required=True)
+    category = fields.String(required=True)
+    status = fields.String(required=True)
+    household = fields.String(required=True)
+    community = fields.String(required=True)
+
+
+class PeoplePageSchema(Schema):
+    """A page of a street's people."""
+
+    street = fields.String(required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    people = fields.List(fields.Nested(PersonSchema), required=True)
+
+
+class PageArgsSchema(Schema):
+    """Which page (100 people a page)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
+
+
+class YearArgsSchema(Schema):
+    """A year, or all time when absent."""
+
+    year = fields.Integer(validate=validate.Range(2000, 2100))
