@@ -279,3 +279,16 @@ def test_the_openapi_document_and_its_offline_docs(client):
     bundle = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
     assert bundle.status_code == 200
     bundle.close()
+
+
+def test_hostile_text_is_refused_before_anything_is_written(client):
+    person = PersonFactory()
+    writer = issue("registry:status:write")
+    items = [change(person, "ok-2", "suspend"), change(person, "bad\u0000id"),
+             {**change(person, "ok-3"), "document_number": "\ud800"}]
+    response = post_status(client, writer, items)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]["json"]["items"]
+    assert set(errors) == {"1", "2"}
+    db.session.refresh(person)
+    assert person.status == "enrolled"

@@ -44,6 +44,8 @@ def _as_problem(response: dict) -> None:
 def spec_dict() -> dict:
     """The OpenAPI document, each error response's content a problem detail."""
     spec = api.spec.to_dict()
+    for hidden in ("/api/v1/openapi.json", "/api/v1/docs"):
+        spec.get("paths", {}).pop(hidden, None)
     for name, response in spec.get("components", {}).get("responses", {}).items():
         if name not in ("OK", "CREATED"):
             _as_problem(response)

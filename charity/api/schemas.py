@@ -1,6 +1,6 @@
 """The API's request and response bodies (marshmallow), which the OpenAPI document describes."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from charity.api.operations import CHANGE_TYPES
 from charity.casework.models import SERVICE_KINDS
@@ -8,8 +8,21 @@ from charity.registry.models import CATEGORIES
 
 #: A batch holds at most this many items.
 MAX_BATCH = 1000
-_EXTERNAL = {"required": True, "validate": validate.Length(1, 64)}
-_ID = {"required": True, "validate": validate.Length(1, 30)}
+#: An external id: letters, digits and . _ : / - (what senders' systems use as keys).
+EXTERNAL_ID = r"^[A-Za-z0-9._:/-]{1,64}$"
+_EXTERNAL = {"required": True, "validate": validate.Regexp(EXTERNAL_ID)}
+_ID = {"required": True, "validate": validate.Regexp(r"^[0-9Xx -]{1,30}$")}
+
+
+def plain_text(value: str) -> None:
+    """Refuse control characters and lone surrogates in free text (kept in the database)."""
+    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 0x7F for c in value):
+        raise ValidationError("Control characters are not allowed.")
+
+
+def _text(low: int, high: int, required: bool = False) -> fields.String:
+    return fields.String(required=required,
+                         validate=validate.And(validate.Length(low, high), plain_text))
 
 
 class ProblemSchema(Schema):
@@ -31,9 +44,9 @@ class StatusChangeSchema(Schema):
     id_number = fields.String(**_ID)
     change = fields.String(required=True, validate=validate.OneOf(CHANGE_TYPES))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
-    document_number = fields.String(required=True, validate=validate.Length(1, 60))
+    document_number = _text(1, 60, required=True)
     effective_date = fields.Date(required=True)
-    reason = fields.String(validate=validate.Length(max=120))
+    reason = _text(0, 120)
 
 
 class MedicalSchema(Schema):
@@ -52,7 +65,7 @@ class ServiceSchema(Schema):
     id_number = fields.String(**_ID)
     kind = fields.String(required=True, validate=validate.OneOf(SERVICE_KINDS))
     given_on = fields.Date(required=True)
-    provider = fields.String(validate=validate.Length(max=100))
+    provider = _text(0, 100)
 
 
 def _batch(item: type[Schema], name: str) -> type[Schema]:

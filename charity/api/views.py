@@ -216,14 +216,12 @@ def _person_row(person, unmasked: bool) -> dict:
 
 
 @bp.route("/openapi.json", methods=["GET"])
-@bp.doc(hide=True)
 def openapi():
     """The OpenAPI 3.1 document of this API."""
     return jsonify(spec_dict())
 
 
 @bp.route("/docs", methods=["GET"])
-@bp.doc(hide=True)
 def docs():
     """Interactive documentation (Swagger UI, served from the app's own files)."""
     return render_template("api/docs.html", spec_url=url_for(".openapi"))
