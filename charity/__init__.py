@@ -92,7 +92,7 @@ def register_limits(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, by name: the app's own, then the donations'."""
-    from charity.api.docs import init_app as api
+    from charity.api.setup import init_app as api
     from charity.api.token_views import bp as api_tokens
     from charity.audit.views import bp as audit
     from charity.casework.overview_views import bp as casework_overview

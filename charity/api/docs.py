@@ -1,7 +1,6 @@
 """The flask-smorest `Api` that describes the API blueprint in OpenAPI 3.1, and the document
 as served: every error response is a problem detail (`application/problem+json`)."""
 
-from flask import Flask
 from flask_smorest import Api
 
 from charity.api.problems import MEDIA_TYPE
@@ -19,20 +18,6 @@ class SharingApi(Api):
 
 
 api = SharingApi()
-
-
-def init_app(app: Flask) -> None:
-    """Bind the `Api` and register the API blueprint through it."""
-    from charity.api.views import bp
-
-    app.config.setdefault("API_TITLE", "Songtan data-sharing API")
-    app.config.setdefault("API_VERSION", "v1")
-    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
-    api.init_app(app, spec_kwargs={"info": {"description": (
-        "Bearer tokens issued by the district's administrators, each with scopes. Errors are "
-        "RFC 9457 problem details in the language of Accept-Language (zh or en).")}})
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    api.register_blueprint(bp)
 
 
 def _as_problem(response: dict) -> None:

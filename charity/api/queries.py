@@ -7,15 +7,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from charity.casework import queries as casework
-from charity.contacts.models import Contact
-from charity.disclosure.coverage import VISIT_KINDS, visits_by_street
+from charity.disclosure.coverage import visit_counts, visits_by_street
 from charity.district.models import Department, Street
 from charity.extensions import db
 from charity.fund import disclosure
 from charity.pairing import queries as pairing
 from charity.pairing.models import Cadre, Pairing
 from charity.registry.models import STATUSES, Household, Person
-from charity.visits.models import VisitTask
 
 PAGE_SIZE = 100
 
@@ -29,19 +27,10 @@ def streets(today: date) -> list[dict]:
 
 
 def _department_visits(year: int) -> dict[str, int]:
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    counts: dict[str, int] = {}
-    for model, day, extra in (
-            (Contact, Contact.happened_on, Contact.kind.in_(VISIT_KINDS)),
-            (VisitTask, VisitTask.visited_on, VisitTask.status == "done")):
-        query = (select(Department.name, func.count(model.id))
-                 .select_from(model).join(Pairing, Pairing.id == model.pairing_id)
-                 .join(Cadre, Cadre.id == Pairing.cadre_id)
-                 .join(Department, Department.id == Cadre.department_id)
-                 .where(extra, day >= first, day <= last).group_by(Department.name))
-        for name, count in db.session.execute(query):
-            counts[name] = counts.get(name, 0) + count
-    return counts
+    return visit_counts(year, Department.name, lambda query, model: (
+        query.join(Pairing, Pairing.id == model.pairing_id)
+        .join(Cadre, Cadre.id == Pairing.cadre_id)
+        .join(Department, Department.id == Cadre.department_id)))
 
 
 def departments(today: date) -> list[dict]:
@@ -49,7 +38,8 @@ def departments(today: date) -> list[dict]:
     cadres = dict(db.session.execute(select(Cadre.department_id, func.count(Cadre.id))
                                      .group_by(Cadre.department_id)).all())
     live = dict(db.session.execute(
-        select(Cadre.department_id, func.count(Pairing.id)).join(Pairing, Pairing.cadre_id == Cadre.id)
+        select(Cadre.department_id, func.count(Pairing.id))
+        .join(Pairing, Pairing.cadre_id == Cadre.id)
         .where(Pairing.status.in_(pairing.LIVE)).group_by(Cadre.department_id)).all())
     visits = _department_visits(today.year)
     return [{"department": d.name, "cadres": cadres.get(d.id, 0),

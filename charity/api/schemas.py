@@ -96,75 +96,38 @@ class BatchResultSchema(Schema):
     results = fields.List(fields.Nested(ItemResultSchema), required=True)
 
 
-class StreetPairingSchema(Schema):
-    """One street's pairing and visit figures."""
-
-    street = fields.String(required=True)
-    enrolled = fields.Integer(required=True)
-    with_cadre = fields.Integer(required=True)
-    with_volunteer = fields.Integer(required=True)
-    visits_this_year = fields.Integer(required=True)
+def _figures(name: str, label: str, *counts: str, **more) -> type[Schema]:
+    """A schema of one `label` string, required integer `counts` and `more` fields."""
+    shape = {label: fields.String(required=True)} if label else {}
+    shape |= {count: fields.Integer(required=True) for count in counts}
+    return Schema.from_dict(shape | more, name=name)
 
 
-class DepartmentPairingSchema(Schema):
-    """One department's cadres, live pairings and visits this year."""
-
-    department = fields.String(required=True)
-    cadres = fields.Integer(required=True)
-    live_pairings = fields.Integer(required=True)
-    visits_this_year = fields.Integer(required=True)
-
-
-class GapCountSchema(Schema):
-    """For one street and measure: owed, receiving, and gaps."""
-
-    owed = fields.Integer(required=True)
-    receiving = fields.Integer(required=True)
-    gaps = fields.Integer(required=True)
-
-
-class GapStreetSchema(Schema):
-    """One street's row of the gap matrix."""
-
-    street = fields.String(required=True)
-    measures = fields.Dict(keys=fields.String(), values=fields.Nested(GapCountSchema),
-                           required=True)
-
-
-class DisclosureSchema(Schema):
-    """The fund's public disclosure for a year (or all time), in fen; small counts as '<5'."""
-
-    year = fields.Integer(allow_none=True)
-    total_in_fen = fields.Integer(required=True)
-    total_out_fen = fields.Integer(required=True)
-    budget_in_fen = fields.Integer(required=True)
-    months = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()),
-                         required=True)
-    measures = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()),
-                           required=True)
-    streets = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
-    head_hash = fields.String(required=True)
-
-
-class PersonSchema(Schema):
-    """One person of a street, as a street scope lets out: the ID masked unless unmasked."""
-
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    id_number = fields.String(required=True)
-    category = fields.String(required=True)
-    status = fields.String(required=True)
-    household = fields.String(required=True)
-    community = fields.String(required=True)
-
-
-class PeoplePageSchema(Schema):
-    """A page of a street's people."""
-
-    street = fields.String(required=True)
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    people = fields.List(fields.Nested(PersonSchema), required=True)
+#: One street's pairing and visit figures.
+StreetPairingSchema = _figures("StreetPairing", "street", "enrolled", "with_cadre",
+                               "with_volunteer", "visits_this_year")
+#: One department's cadres, live pairings and visits this year.
+DepartmentPairingSchema = _figures("DepartmentPairing", "department", "cadres",
+                                   "live_pairings", "visits_this_year")
+#: For one street and measure: owed, receiving, and gaps.
+GapCountSchema = _figures("GapCount", "", "owed", "receiving", "gaps")
+#: One street's row of the gap matrix.
+GapStreetSchema = _figures("GapStreet", "street", measures=fields.Dict(
+    keys=fields.String(), values=fields.Nested(GapCountSchema), required=True))
+_MONEY = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()), required=True)
+#: The fund's public disclosure for a year (or all time), in fen; small counts as '<5'.
+DisclosureSchema = _figures(
+    "Disclosure", "head_hash", "total_in_fen", "total_out_fen", "budget_in_fen",
+    year=fields.Integer(allow_none=True), months=_MONEY, measures=_MONEY,
+    streets=fields.Dict(keys=fields.String(), values=fields.Raw(), required=True))
+#: One person of a street, as a street scope lets out: the ID masked unless unmasked.
+PersonSchema = Schema.from_dict(
+    {key: fields.String(required=True) for key in (
+        "name", "id_number", "category", "status", "household", "community")}
+    | {"id": fields.Integer(required=True)}, name="Person")
+#: A page of a street's people.
+PeoplePageSchema = _figures("PeoplePage", "street", "total", "page", people=fields.List(
+    fields.Nested(PersonSchema), required=True))
 
 
 class PageArgsSchema(Schema):

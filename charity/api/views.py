@@ -117,80 +117,78 @@ def _post_batch(batch: dict, kind: str, write) -> dict:
     return _batch_answer(outcomes)
 
 
-@bp.route("/registry/status-changes", methods=["POST"])
-@needs("registry:status:write")
-@bp.arguments(schemas.StatusBatchSchema)
-@bp.response(200, schemas.BatchResultSchema)
-@_documented(*REFUSALS)
-def status_changes(batch):
-    """Civil affairs: enrol, suspend or exit people, or change their category (1 to 1,000
-    decisions, each with its document number and date). Each item is applied on its own by
-    the registry's own status change (history kept, pairings ended on exit) and answered on
-    its own; an external id seen before answers as it did then."""
-    return _post_batch(batch, "status", operations.change_status)
+def endpoint(path: str, scope: str | None, answer, codes, method: str = "GET", body=None,
+             query=None):
+    """Route a view with its scope, its arguments (a JSON body or a query), its answer's
+    schema and the problem details it may answer with, all described in the document."""
+    def decorator(view):
+        view = bp.response(200, answer)(_documented(*codes)(view))
+        if body is not None:
+            view = bp.arguments(body)(view)
+        if query is not None:
+            view = bp.arguments(query, location="query")(view)
+        if scope is not None:
+            view = needs(scope)(view)
+        return bp.route(path, methods=[method])(view)
+    return decorator
 
 
-@bp.route("/casework/medical", methods=["POST"])
-@needs("casework:services:write")
-@bp.arguments(schemas.MedicalBatchSchema)
-@bp.response(200, schemas.BatchResultSchema)
-@_documented(*REFUSALS)
-def medical(batch):
-    """Health commission: family-doctor contracts and health-record status, per person."""
-    return _post_batch(batch, "medical", operations.set_medical)
+#: What departments post: (path, endpoint, scope, body, kind, write, description).
+BATCHES = (
+    ("/registry/status-changes", "status_changes", "registry:status:write",
+     schemas.StatusBatchSchema, "status", operations.change_status,
+     "Civil affairs: enrol, suspend or exit people, or change their category (1 to 1,000 "
+     "decisions, each with its document number and date). Each item is applied on its own by "
+     "the registry's own status change (history kept, pairings ended on exit) and answered "
+     "on its own; an external id seen before answers as it did then."),
+    ("/casework/medical", "medical", "casework:services:write", schemas.MedicalBatchSchema,
+     "medical", operations.set_medical,
+     "Health commission: family-doctor contracts and health-record status, per person."),
+    ("/casework/services", "services", "casework:services:write", schemas.ServiceBatchSchema,
+     "service", operations.give_service,
+     "Human resources: free employment services and public-welfare jobs, per person."),
+)
+#: Figures out, with the summaries scope: (path, endpoint, schema, read, description).
+SUMMARIES = (
+    ("/pairing/streets", "pairing_streets", schemas.StreetPairingSchema, queries.streets,
+     "Per street: people enrolled, paired with a cadre, with a volunteer; visits this year."),
+    ("/pairing/departments", "pairing_departments", schemas.DepartmentPairingSchema,
+     queries.departments, "Per department: cadres, their live pairings, visits this year."),
+    ("/casework/gaps", "gaps", schemas.GapStreetSchema, queries.gaps,
+     "The gap matrix per street and measure: how many are owed it, receive it, lack it."),
+)
 
 
-@bp.route("/casework/services", methods=["POST"])
-@needs("casework:services:write")
-@bp.arguments(schemas.ServiceBatchSchema)
-@bp.response(200, schemas.BatchResultSchema)
-@_documented(*REFUSALS)
-def services(batch):
-    """Human resources: free employment services and public-welfare jobs, per person."""
-    return _post_batch(batch, "service", operations.give_service)
+def _named(view, name: str, description: str):
+    view.__name__, view.__doc__ = name, description
+    return view
 
 
-@bp.route("/pairing/streets", methods=["GET"])
-@needs("pairing:summary:read")
-@bp.response(200, schemas.StreetPairingSchema(many=True))
-@_documented(401, 403, 429)
-def pairing_streets():
-    """Per street: people enrolled, paired with a cadre, with a volunteer; visits this year."""
-    return queries.streets(local_today())
+def _batch_view(kind: str, write):
+    return lambda batch: _post_batch(batch, kind, write)
 
 
-@bp.route("/pairing/departments", methods=["GET"])
-@needs("pairing:summary:read")
-@bp.response(200, schemas.DepartmentPairingSchema(many=True))
-@_documented(401, 403, 429)
-def pairing_departments():
-    """Per department: cadres, their live pairings, and visits made this year."""
-    return queries.departments(local_today())
+def _summary_view(read):
+    return lambda: read(local_today())
 
 
-@bp.route("/casework/gaps", methods=["GET"])
-@needs("pairing:summary:read")
-@bp.response(200, schemas.GapStreetSchema(many=True))
-@_documented(401, 403, 429)
-def gaps():
-    """The gap matrix per street and measure: how many are owed it, receive it, lack it."""
-    return queries.gaps(local_today())
+for _path, _name, _scope, _body, _kind, _write, _about in BATCHES:
+    endpoint(_path, _scope, schemas.BatchResultSchema, REFUSALS, "POST", body=_body)(
+        _named(_batch_view(_kind, _write), _name, _about))
+for _path, _name, _schema, _read, _about in SUMMARIES:
+    endpoint(_path, "pairing:summary:read", _schema(many=True), (401, 403, 429))(
+        _named(_summary_view(_read), _name, _about))
 
 
-@bp.route("/fund/disclosure", methods=["GET"])
-@needs("fund:disclosure:read")
-@bp.arguments(schemas.YearArgsSchema, location="query")
-@bp.response(200, schemas.DisclosureSchema)
-@_documented(401, 403, 422, 429)
+@endpoint("/fund/disclosure", "fund:disclosure:read", schemas.DisclosureSchema,
+          (401, 403, 422, 429), query=schemas.YearArgsSchema)
 def fund_disclosure(args):
     """The fund's public disclosure: money in and out by month, measure and street (fen)."""
     return queries.fund_disclosure(args.get("year"))
 
 
-@bp.route("/registry/streets/<string:street>/people", methods=["GET"])
-@bp.arguments(schemas.PageArgsSchema, location="query")
-@bp.response(200, schemas.PeoplePageSchema)
-@_documented(401, 403, 404, 422, 429)
+@endpoint("/registry/streets/<string:street>/people", None, schemas.PeoplePageSchema,
+          (401, 403, 404, 422, 429), query=schemas.PageArgsSchema)
 def street_people(args, street):
     """One street's people on the roster, 100 a page, for a token with that street's scope:
     ID numbers masked, or in full (each view audited) when the scope says `:unmasked`."""
