@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from charity.api import tokens
-from charity.api.models import ApiChange
+from charity.api.models import ApiChange, ApiToken
 from charity.audit.models import AuditEntry
 from charity.database import utcnow
 from charity.extensions import db
@@ -292,3 +292,19 @@ def test_hostile_text_is_refused_before_anything_is_written(client):
     assert set(errors) == {"1", "2"}
     db.session.refresh(person)
     assert person.status == "enrolled"
+
+
+def test_the_api_needs_no_csrf_token_but_the_token_pages_do(app, client, auth, monkeypatch):
+    secret = issue("casework:services:write")
+    person = PersonFactory()
+    auth.login(UserFactory(role="admin"))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = client.post("/api/v1/casework/medical", headers=bearer(secret), json={"items": [
+        {"external_id": "m-9", "id_number": number(person), "family_doctor": True,
+         "health_record": False}]})
+    assert response.status_code == 200
+    refused = client.post("/admin/api-tokens/", data={
+        "holder": "x", "scopes": ["fund:disclosure:read"],
+        "expires_on": (local_today() + timedelta(days=9)).isoformat()})
+    assert refused.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
