@@ -308,3 +308,16 @@ def test_the_api_needs_no_csrf_token_but_the_token_pages_do(app, client, auth, m
         "expires_on": (local_today() + timedelta(days=9)).isoformat()})
     assert refused.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+
+
+def test_the_registry_page_ends_pairings_on_exit_as_the_api_does(client, auth):
+    pairing, kept = PairingFactory(), PairingFactory()
+    auth.login(UserFactory(role="street_officer"))
+    response = client.post(f"/registry/people/{pairing.person.id}/status", data={
+        "status": "exited", "reason": "迁出本区", "effective_date": local_today().isoformat()})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (pairing.status, pairing.person.status) == ("ended", "exited")
+    assert kept.status == "active"
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "pairing.end", AuditEntry.object_id == str(pairing.id))) == 1
