@@ -92,6 +92,8 @@ def register_limits(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, by name: the app's own, then the donations'."""
+    from charity.api.setup import init_app as api
+    from charity.api.token_views import bp as api_tokens
     from charity.audit.views import bp as audit
     from charity.casework.overview_views import bp as casework_overview
     from charity.casework.record_views import bp as casework_records
@@ -140,11 +142,13 @@ def register_blueprints(app: Flask) -> None:
                       relief, relief_rent, relief_intake, disaster,
                       relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
-                      volunteers, volunteers_review, volunteers_profile, grievances, budget):
+                      volunteers, volunteers_review, volunteers_profile, grievances, budget,
+                      api_tokens):
         app.register_blueprint(blueprint)
     from donations.todo import LISTS
 
     app.extensions["todo_lists"] = LISTS
+    api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -77,6 +77,8 @@ class Config:
     #: shares one count; memory (one process) for `make run` and the tests.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_DEFAULT = "600 per minute"
+    #: Calls per API token (the data-sharing API, `charity.api`).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
     #: Sign-in attempts (passwords and two-factor codes) per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     #: Searches of the roster's person pickers, per signed-in user (a picker asks once per

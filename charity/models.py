@@ -1,6 +1,7 @@
 """Every model module, imported in one place so that Alembic and `create_all` see the whole
 schema."""
 
+from charity.api import models as api
 from charity.audit import models as audit
 from charity.auth import models as auth
 from charity.casework import models as casework
@@ -22,5 +23,5 @@ from donations.sponsorship import models as sponsorship
 from donations.stripe import models as stripe
 
 #: The modules that declare tables: importing them adds each table to `db.metadata`.
-MODULES = (audit, auth, casework, contacts, disaster, district, fund, grievances, intake, jobs,
+MODULES = (api, audit, auth, casework, contacts, disaster, district, fund, grievances, intake, jobs,
            pairing, registry, relief, rent, visits, campaigns, giving, sponsorship, stripe)

@@ -103,6 +103,8 @@ class Permission(StrEnum):
     EDIT_INCOME_LINES = "edit_income_lines"
     #: The development outbox (the e-mails the platform wrote, kept as files).
     VIEW_MAIL_OUTBOX = "view_mail_outbox"
+    #: Issue, list and revoke the data-sharing API's tokens.
+    MANAGE_API_TOKENS = "manage_api_tokens"
 
 
 #: The roles that hold each capability: the only place roles are named for access.
@@ -150,6 +152,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.RECORD_BUDGET: frozenset({"admin", "fund_manager"}),
     Permission.EDIT_INCOME_LINES: frozenset({"admin", "fund_manager"}),
     Permission.VIEW_MAIL_OUTBOX: frozenset({"admin", "fund_manager"}),
+    Permission.MANAGE_API_TOKENS: frozenset({"admin"}),
 }
 
 

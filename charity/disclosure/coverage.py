@@ -33,20 +33,27 @@ class StreetCoverage:
     visits: str
 
 
-def _visits_by_street(year: int) -> dict[str, int]:
+def visit_counts(year: int, label, route) -> dict[str, int]:
+    """Visits made in `year` (visit contacts and campaign visits done) counted per `label`;
+    `route(query, model)` joins the visit's table to the label's."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     counts: dict[str, int] = {}
     for model, day, extra in (
             (Contact, Contact.happened_on, Contact.kind.in_(VISIT_KINDS)),
             (VisitTask, VisitTask.visited_on, VisitTask.status == "done")):
-        query = (select(Street.name, func.count(model.id))
-                 .join(Household, Household.street_id == Street.id)
-                 .join(Person, Person.household_id == Household.id)
-                 .join(model, model.person_id == Person.id)
-                 .where(extra, day >= first, day <= last).group_by(Street.name))
-        for name, count in db.session.execute(query):
+        query = route(select(label, func.count(model.id)).select_from(model), model)
+        for name, count in db.session.execute(
+                query.where(extra, day >= first, day <= last).group_by(label)):
             counts[name] = counts.get(name, 0) + count
     return counts
+
+
+def visits_by_street(year: int) -> dict[str, int]:
+    """Visits made in `year` per street name."""
+    return visit_counts(year, Street.name, lambda query, model: (
+        query.join(Person, Person.id == model.person_id)
+        .join(Household, Household.id == Person.household_id)
+        .join(Street, Street.id == Household.street_id)))
 
 
 def _summary(today: date) -> dict:
@@ -62,7 +69,7 @@ def _summary(today: date) -> dict:
 
 def by_street(today: date) -> list[StreetCoverage]:
     """Every street in the plan's order, with its published counts for `today`'s year."""
-    summary, visits = _summary(today), _visits_by_street(today.year)
+    summary, visits = _summary(today), visits_by_street(today.year)
     return [StreetCoverage(name, {m: small(counts[m]["receiving"]) for m in gaps.ALL_MEASURES},
                            small(visits.get(name, 0)))
             for name, counts in summary.items()]

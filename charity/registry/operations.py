@@ -6,8 +6,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.audit.operations import record
+from charity.database import utcnow
 from charity.errors import DomainError
 from charity.extensions import db
+from charity.pairing.models import Pairing
 from charity.registry import guardians, ids
 from charity.registry.models import Household, Person, StatusChange
 
@@ -79,7 +81,8 @@ def update(person: Person, user=None, **fields) -> Person:
 
 def change_status(person: Person, status: str, reason: str, effective: date,
                   next_review: date | None = None, user=None) -> StatusChange:
-    """Enrol, suspend or exit a person, keeping the history with the reason and date."""
+    """Enrol, suspend or exit a person, keeping the history with the reason and date; a
+    person who exits the roster has their live pairings ended."""
     if not reason.strip():
         raise RegistryError(_l("A status change needs a reason."))
     if status == person.status:
@@ -92,7 +95,21 @@ def change_status(person: Person, status: str, reason: str, effective: date,
     db.session.add(change)
     db.session.flush()
     record("person.status", "person", person.id, user=user, status=status)
+    if status == "exited":
+        end_pairings(person, user=user)
     return change
+
+
+def end_pairings(person: Person, user=None) -> int:
+    """End the person's proposed and active pairings (they left the roster): how many."""
+    live = db.session.scalars(select(Pairing).where(
+        Pairing.person_id == person.id, Pairing.status.in_(("proposed", "active")))).all()
+    now = utcnow()
+    for pairing in live:
+        pairing.status, pairing.ended_at, pairing.locked = "ended", now, False
+        record("pairing.end", "pairing", pairing.id, user=user, reason="person_exited")
+    db.session.flush()
+    return len(live)
 
 
 def health_viewed(person: Person, user, page: str) -> None:

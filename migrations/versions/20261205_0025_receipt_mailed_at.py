@@ -1,6 +1,6 @@
 """When a gift's receipt e-mail was sent (one e-mail per gift)
 
-Revision ID: 0028
+Revision ID: 0025
 Revises: 0024
 Create Date: 2026-12-05 12:00:00.000000
 
@@ -12,7 +12,7 @@ import charity.database
 
 
 # revision identifiers, used by Alembic.
-revision = '0028'
+revision = '0025'
 down_revision = '0024'
 branch_labels = None
 depends_on = None
