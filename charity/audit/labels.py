@@ -15,6 +15,9 @@ from charity.main.templating import fen
 
 #: What each action code means, in the reader's language.
 ACTIONS = {
+    "api.call": _l("Data-sharing API called"),
+    "api.token_issue": _l("API token issued"),
+    "api.token_revoke": _l("API token revoked"),
     "audit.case_opened": _l("Case opened for audit"),
     "audit.export": _l("Audit log exported"),
     "budget_recorded": _l("Budget appropriation recorded"),
@@ -55,6 +58,7 @@ ACTIONS = {
     "match.publish": _l("Pairing run published"),
     "match.run": _l("Pairing run made"),
     "pairing.accept": _l("Pairing accepted"),
+    "pairing.end": _l("Pairing ended"),
     "pairing.decline": _l("Pairing declined"),
     "pairing.forbid": _l("Pair forbidden"),
     "pairing.lock": _l("Pair locked"),
@@ -85,6 +89,8 @@ ACTIONS = {
     "rent.tenancy": _l("Tenancy recorded"),
     "roster.export": _l("Roster exported"),
     "roster.import": _l("Roster imported"),
+    "security.api_scope": _l("Refused: the API token's scopes do not allow it"),
+    "security.api_token": _l("Refused: an unknown, expired or revoked API token"),
     "security.forbidden": _l("Refused: no permission"),
     "security.lockout": _l("Account locked after failed sign-ins"),
     "security.login_refused": _l("Sign-in refused"),
