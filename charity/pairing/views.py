@@ -75,6 +75,8 @@ def preview(run_id):
     match_run = _run_or_404(run_id)
     return render_template("pairing/preview.html", run=match_run, form=ConfirmForm(),
                            proof=messages.proof, gap=messages.gap,
+                           status_words=messages.status_words,
+                           objective_words=messages.objective_words,
                            layer_names=messages.LAYER_NAMES,
                            priority_order=messages.PRIORITY_ORDER,
                            household_order=messages.HOUSEHOLD_ORDER,
