@@ -21,6 +21,7 @@ install: $(STAMP)
 
 translations: $(STAMP)
 	$(VENV)/bin/pybabel -q compile -d charity/translations
+	$(VENV)/bin/pybabel -q compile -D flask_security -d charity/translations
 
 db: install translations
 	mkdir -p instance

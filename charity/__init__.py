@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from charity.volunteers.review_views import bp as volunteers_review
     from charity.volunteers.views import bp as volunteers
     from donations.campaigns.views import bp as campaigns
+    from donations.giving.designations import register_names
     from donations.giving.portal_views import bp as giving_portal
     from donations.giving.review_views import bp as giving_review
     from donations.giving.staff_views import bp as giving_staff
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.extensions["todo_lists"] = LISTS
     api(app)
+    register_names()
 
 
 def register_errorhandlers(app: Flask) -> None:

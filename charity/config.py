@@ -70,7 +70,8 @@ class Config:
     SECURITY_TOTP_ISSUER = "Songtan"
     SECURITY_POST_LOGIN_VIEW = "/"
     SECURITY_POST_LOGOUT_VIEW = "/"
-    SECURITY_I18N_DIRNAME = ["builtin"]
+    # Flask-Security's own Chinese, then ours for the messages its catalogue leaves empty.
+    SECURITY_I18N_DIRNAME = ["builtin", str(ROOT / "charity" / "translations")]
     SECURITY_EMAIL_VALIDATOR_ARGS = {"check_deliverability": False, "test_environment": True}
 
     #: Where the limits are counted: `redis://host:6379/0` in production, so every worker

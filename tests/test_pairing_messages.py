@@ -80,9 +80,9 @@ def test_run_messages_read_in_the_users_language(app):
             "with them (below their minimum: District leader × 1 and Staff cadre × 2)")
         assert render(legacy) == "旧版本的说明"
     with app.test_request_context("/"):
-        assert render(conflict) == "上清寺: 3 名区级领导至少需要 6 人，仅 2 人可结对"
-        assert render(note) == ("七星岗: 覆盖率 26.2%，低于全区 34.2% 减 5 个百分点；"
+        assert render(conflict) == "上清寺：3 名区级领导至少需要 6 人，仅 2 人可结对"
+        assert render(note) == ("七星岗：覆盖率 26.2%，低于全区 34.2% 减 5 个百分点；"
                                 "可服务该街道的干部已满额")
-        assert render(mixed) == ("化龙桥: 4 名干部至少需要 5 人，仅 3 人可结对"
-                                 "（未达下限: 区级领导 1 名和其他干部 2 名）")
+        assert render(mixed) == ("化龙桥：4 名干部至少需要 5 人，仅 3 人可结对"
+                                 "（未达下限：区级领导 1 名和其他干部 2 名）")
         assert render(mixed.as_json()) == render(mixed)

@@ -43,7 +43,7 @@ def test_run_preview_and_publish(client, auth):
     assert response.status_code == 302
     match_run = db.session.scalar(select(MatchRun))
     page = client.get(f"/pairing/runs/{match_run.id}?lang=en").get_data(as_text=True)
-    assert "OPTIMAL" in page and "4 new" not in page
+    assert "Optimal solution found" in page and "OPTIMAL" not in page and "4 new" not in page
     assert match_run.summary["kept"] == 0 and match_run.bound == match_run.objective
     assert live() == []
     assert client.post(f"/pairing/runs/{match_run.id}/publish").status_code == 302
@@ -154,7 +154,7 @@ def test_infeasible_quota_names_the_street_and_cannot_be_published(client, auth)
     assert "上清寺: District leader × 1 must pair with at least 2 people, but only 1 can be " \
         "paired with them" in page
     page = client.get(f"/pairing/runs/{match_run.id}?lang=zh_Hans_CN").get_data(as_text=True)
-    assert "上清寺: 1 名区级领导至少需要 2 人，仅 1 人可结对" in page
+    assert "上清寺：1 名区级领导至少需要 2 人，仅 1 人可结对" in page
     try:
         operations.publish(match_run)
     except operations.PairingError:
@@ -168,7 +168,7 @@ def test_cli_prints_conflicts_in_chinese_as_before(runner):
     CadreFactory(street_name="上清寺", rank="district_leader")
     result = runner.invoke(args=["match", "run", "--json"])
     assert json.loads(result.output)["conflicts"] == [
-        "上清寺: 1 名区级领导至少需要 2 人，仅 1 人可结对"]
+        "上清寺：1 名区级领导至少需要 2 人，仅 1 人可结对"]
 
 
 def test_cli_run_and_export(runner):
@@ -188,3 +188,24 @@ def test_cli_run_and_export(runner):
     assert json.loads(one.output)["coverage"] == {"解放碑": {"covered": 1, "total": 2}}
     bad = runner.invoke(args=["match", "run", "--street", "火星"])
     assert bad.exit_code != 0
+
+
+def test_preview_names_people_and_helpers_and_counts_priority_people(client, auth):
+    """The preview's changes and unmatched lists name people as the roster list does (name,
+    masked ID number) and helpers by name; its result counts priority people with a cadre."""
+    people, others, cadres, far, volunteer = small_district()
+    extra = PersonFactory(household__street_name="七星岗", category="tekun")  # no cadre left
+    auth.login(factories.user("admin"))
+    client.post("/pairing/runs", data={"street": ""})
+    match_run = db.session.scalar(select(MatchRun))
+    page = client.get(f"/pairing/runs/{match_run.id}?lang=en").get_data(as_text=True)
+    changes = page[page.index('id="run-changes"'):]
+    assert people[0].name in changes and people[0].id_number_masked in changes
+    assert volunteer.name in changes and any(c.name in changes for c in cadres)
+    assert f">#{people[0].id}<" not in page and f"#{volunteer.id}<" not in changes
+    unmatched = [person for person, _ in match_run.summary["unmatched"]]
+    assert unmatched and all(db.session.get(type(extra), p).name in page for p in unmatched)
+    paired = {p for kind, _, p in match_run.summary["added"] if kind == "cadre"}
+    tekun = {people[0].id, extra.id}
+    assert match_run.summary["priority"] == {"people": 2, "with_cadre": len(tekun & paired)}
+    assert f"{len(tekun & paired)} of 2 priority people paired with a cadre" in page

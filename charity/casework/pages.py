@@ -10,6 +10,7 @@ from charity.casework import queries
 from charity.casework.forms import CostForm, GrantForm, MedicalForm, ReferralForm, ServiceForm
 from charity.casework.gaps import MEASURE_NUMBER
 from charity.extensions import db
+from charity.fund.views_helpers import MEASURE_NAMES
 from charity.registry import operations as registry_operations
 from charity.registry import queries as registry_queries
 from charity.registry.models import Person
@@ -55,4 +56,5 @@ def render_person(person, status: int = 200, **forms):
                for name in ("grants", "referrals", "services", "medical_costs", "reviews")}
     return render_template("casework/person.html", person=person, row=row,
                            household_row=household_rows[0], actions=ACTIONS,
-                           numbers=MEASURE_NUMBER, **records, **forms), status
+                           numbers=MEASURE_NUMBER, measure_names=MEASURE_NAMES, **records,
+                           **forms), status

@@ -12,6 +12,7 @@ from charity.casework.forms import GapFilterForm
 from charity.casework.gaps import ALL_MEASURES, MEASURE_NUMBER, PERSON_MEASURES
 from charity.casework.pages import ACTIONS, person_or_404, render_person
 from charity.casework.paging import ListPage
+from charity.fund.views_helpers import MEASURE_NAMES
 from charity.main.input_guard import page_arg
 from charity.main.limits import as_id
 from charity.registry import operations as registry_operations
@@ -58,6 +59,7 @@ def gaps():
                          "casework.gaps", measure)
     return render_template("casework/gaps.html", form=form, summary=summary, names=names,
                            measures=ALL_MEASURES, numbers=MEASURE_NUMBER, measure=measure,
+                           measure_names=MEASURE_NAMES,
                            listing=listing, actions=ACTIONS, today=today)
 
 

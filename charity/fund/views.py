@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, can, refuse, requires
 from charity.extensions import db
-from charity.fund import queries
+from charity.fund import names, queries
 from charity.fund.models import BudgetAppropriation
 from charity.fund.verify import verify
 from charity.main import todo
@@ -19,12 +19,19 @@ from charity.relief.models import Application
 
 bp = Blueprint("fund", __name__, url_prefix="/fund")
 
+bp.add_app_template_global(names.account_name, "account_name")
+bp.add_app_template_global(names.entry_kind_name, "entry_kind_name")
+bp.add_app_template_global(names.memo_words, "memo_words")
+bp.add_app_template_global(names.debit_credit, "debit_credit")
+bp.add_app_template_global(names.measure_name, "measure_name")
+bp.add_app_template_global(names.MEASURE_NAMES, "measure_names")
+
 
 def group_label(code: str) -> str:
     """A heading for an account code's group."""
     head = code.split(":")[0]
     return {"cash": _("Cash in the bank"), "fees": _("Fees"), "budget": _("District budget"),
-            "unrestricted": _("Where most needed"), "restricted": _("Restricted funds"),
+            "unrestricted": _("Unrestricted"), "restricted": _("Restricted funds"),
             "reserved": _("Reserved for approved applications"),
             "disbursed": _("Disbursed by measure"), "spent": _("Spent by measure"),
             "disputed": _("Held by disputes")}.get(head, head)

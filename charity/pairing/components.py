@@ -92,7 +92,8 @@ def solve_component(job_id: int, attempt: int, payload: dict, deadline: float) -
         log.exception("job %s: a component failed", job_id)
         return {"failed": True}
     count_done(job_id, attempt)
-    return {"result": transport.dump(result), "people": [p.id for p in part.beneficiaries]}
+    return {"result": transport.dump(result), "people": [p.id for p in part.beneficiaries],
+            "priority": operations.priority_people(part)}
 
 
 @job_continuation("pairing.components_merged")
@@ -106,6 +107,9 @@ def components_merged(job, progress, found: list, *, tolerance: int, tasks: list
         current_app.extensions["celery"].AsyncResult(task_id).forget()
     progress(len(found), len(found), "saving")
     street, user = scope(job)
-    match_run = operations.keep_run({person for one in found for person in one["people"]},
-                                    matching.merge(results, tolerance=tolerance), street, user)
+    match_run = operations.keep_run(
+        {person for one in found for person in one["people"]},
+        matching.merge(results, tolerance=tolerance), street, user,
+        priority=[person for one in found for person in one["priority"]]
+        if all("priority" in one for one in found) else None)
     return outcome(job, match_run)

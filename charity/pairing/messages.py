@@ -185,3 +185,40 @@ def render(message: Message | Mapping) -> str:
     if code not in MESSAGES:
         return code
     return str(MESSAGES[code]) % _values(params)
+
+
+#: The solver's status in words (the preview shows these, never the solver's code).
+STATUS_WORDS = {
+    "OPTIMAL": _l("Optimal solution found"),
+    "FEASIBLE": _l("A solution found, not proven optimal"),
+    "INFEASIBLE": _l("No solution meets every rule"),
+    "UNKNOWN": _l("Stopped without a solution"),
+    "MODEL_INVALID": _l("The model could not be solved"),
+}
+
+
+def status_words(status: str) -> str:
+    """A solver status in words."""
+    return str(STATUS_WORDS.get(status, _l("Unknown solver result")))
+
+
+def objective_words(summary: Mapping) -> str:
+    """What a run achieves, in words instead of the solver's weighted number: people with a
+    cadre, people with a volunteer, priority people with a cadre (runs that kept the count)
+    and households kept with one cadre."""
+    coverage = summary.get("coverage") or {}
+    cadre = sum(pair[0] for pair in coverage.values())
+    people = sum(pair[1] for pair in coverage.values())
+    volunteer = sum(pair[0] for pair in (summary.get("volunteer_coverage") or {}).values())
+    text = str(_l("%(cadre)s of %(people)s people paired with a cadre, %(volunteer)s with a "
+                  "volunteer or organisation", cadre=cadre, people=people, volunteer=volunteer))
+    priority = summary.get("priority")
+    if priority and priority.get("people"):
+        text += str(_l("; %(covered)s of %(total)s priority people paired with a cadre",
+                       covered=priority["with_cadre"], total=priority["people"]))
+    households = summary.get("households") or {}
+    if households.get("households"):
+        kept = households["households"] - households.get("split", 0)
+        text += str(_l("; %(kept)s of %(total)s households kept with one cadre", kept=kept,
+                       total=households["households"]))
+    return text

@@ -25,6 +25,7 @@ from charity.pairing.models import (
 )
 from charity.registry.models import Household
 from charity.timeutil import local_today
+from matching.scoring import priority_mark
 
 
 class PairingError(DomainError):
@@ -75,12 +76,26 @@ def run(street=None, user=None, progress=_silent, problem=None) -> MatchRun:
     progress(1, 3, "solving")
     result = matching.solve_split(problem, solved)
     progress(*saving, "saving")
-    return keep_run({b.id for b in problem.beneficiaries}, result, street, user)
+    return keep_run({b.id for b in problem.beneficiaries}, result, street, user,
+                    priority=priority_people(problem))
 
 
-def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None) -> MatchRun:
+def priority_people(problem: matching.Problem) -> list[int]:
+    """The ids of the problem's people with a priority mark (tekun, orphan, disabled, ...)."""
+    return [b.id for b in problem.beneficiaries if priority_mark(b)]
+
+
+def priority_summary(priority, result: matching.Result) -> dict[str, int]:
+    """How many of the priority people a run pairs with a cadre, of how many."""
+    with_cadre = {p.beneficiary_id for p in result.pairs if p.helper_kind == "cadre"}
+    return {"people": len(set(priority)), "with_cadre": len(set(priority) & with_cadre)}
+
+
+def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None,
+             priority=None) -> MatchRun:
     """Keep a result as a preview, with its diff against the live pairs of the people
-    `in_scope` (the people of the problem it solved)."""
+    `in_scope` (the people of the problem it solved). `priority`: the ids of its people with
+    a priority mark (`priority_people`); the run then keeps how many of them have a cadre."""
     live = {_key(*adapter.as_pair(p).key): p.id for p in adapter.live_pairs()
             if p.person_id in in_scope}
     proposed = {_key(*p.key): p for p in result.pairs}
@@ -100,6 +115,8 @@ def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None
         "removed": sorted(list(k) for k in live.keys() - proposed.keys()),
         "kept": len(proposed.keys() & live.keys()),
     }
+    if priority is not None:
+        summary["priority"] = priority_summary(priority, result)
     match_run = MatchRun(street_id=street.id if street else None, status=result.status,
                          objective=result.objective, bound=result.bound,
                          seconds=round(result.seconds, 3), summary=summary,

@@ -4,6 +4,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from charity.district.models import Department, DepartmentGroup, Street
+from charity.extensions import db
 from charity.pairing.models import Cadre, MatchRun, Pairing, UnmatchedEntry, Volunteer
 from charity.registry.models import Household, Person
 
@@ -103,3 +104,28 @@ def unmatched(scope: int | None) -> Select:
              .options(joinedload(UnmatchedEntry.person).joinedload(Person.household))
              .order_by(UnmatchedEntry.created_at, UnmatchedEntry.id))
     return query if scope is None else query.where(Household.street_id == scope)
+
+
+def shown_people(ids) -> dict[int, Person]:
+    """The people a run's preview names, by id (shown as the roster list shows them: name
+    and masked ID number)."""
+    ids = set(ids)
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))}
+
+
+def shown_helpers(keys) -> dict[tuple[str, int], Cadre | Volunteer]:
+    """The helpers a run's preview names, by (kind as a run stores it, id): "cadre" is a
+    cadre, any other kind a volunteer or organisation."""
+    cadres = {helper_id for kind, helper_id in keys if kind == "cadre"}
+    volunteers = {helper_id for kind, helper_id in keys if kind != "cadre"}
+    found: dict[tuple[str, int], Cadre | Volunteer] = {}
+    if cadres:
+        found |= {("cadre", c.id): c for c in db.session.scalars(
+            select(Cadre).where(Cadre.id.in_(cadres)))}
+    if volunteers:
+        found |= {("volunteer", v.id): v for v in db.session.scalars(
+            select(Volunteer).where(Volunteer.id.in_(volunteers)))}
+    return found
+

@@ -18,6 +18,8 @@ from charity.pairing.models import PUBLISHABLE, MatchRun, Pairing
 from charity.transaction import unit_of_work
 
 bp = Blueprint("pairing", __name__, url_prefix="/pairing")
+CHANGES_SHOWN = 50  #: new and ended pairs each, on a preview
+UNMATCHED_SHOWN = 100  #: people without a cadre, on a preview
 
 
 def _run_form(scope):
@@ -67,14 +69,28 @@ def _run_or_404(run_id):
     return match_run
 
 
+def _named(summary) -> tuple[dict, dict]:
+    """The people and helpers the preview's lists name (the changes shown, the unmatched
+    shown), by id: people as the roster list shows them, helpers by name."""
+    changes = summary.get("added", [])[:CHANGES_SHOWN] + summary.get("removed", [])[:CHANGES_SHOWN]
+    unmatched = summary.get("unmatched", [])[:UNMATCHED_SHOWN]
+    people = queries.shown_people([person for *_, person in changes]
+                                  + [person for person, _reason in unmatched])
+    return people, queries.shown_helpers([(kind, helper) for kind, helper, _ in changes])
+
+
 @bp.get("/runs/<int:run_id>")
 @requires(Permission.VIEW_PAIRING)
 def preview(run_id):
     """A run's preview: what it proves, for the stated priority order of the layers; coverage,
     the pairs it adds, keeps and ends, and who is unmatched."""
     match_run = _run_or_404(run_id)
+    people, helpers = _named(match_run.summary or {})
     return render_template("pairing/preview.html", run=match_run, form=ConfirmForm(),
+                           people=people, helpers=helpers,
                            proof=messages.proof, gap=messages.gap,
+                           status_words=messages.status_words,
+                           objective_words=messages.objective_words,
                            layer_names=messages.LAYER_NAMES,
                            priority_order=messages.PRIORITY_ORDER,
                            household_order=messages.HOUSEHOLD_ORDER,

@@ -20,7 +20,7 @@ from wtforms.validators import (
 
 from charity.main.limits import MAX_CASE_FEN, BoundedDecimalField
 from charity.registry.picker import PersonField
-from charity.relief.standards import DEFAULT_CAPS, KIND_LABELS
+from charity.relief.standards import DEFAULT_CAPS, GRADE_NAMES, KIND_LABELS
 
 
 class ApplicationForm(FlaskForm):
@@ -31,8 +31,7 @@ class ApplicationForm(FlaskForm):
     kind = SelectField(_l("Kind of relief"), validators=[DataRequired()],
                        choices=[(k, v) for k, v in KIND_LABELS.items()])
     grade = SelectField(_l("Grade (temporary assistance)"), validators=[Optional()],
-                        choices=[("", "—"), ("1", _l("1 light")), ("2", _l("2 serious")),
-                                 ("3", _l("3 severe"))])
+                        choices=[("", "—"), *GRADE_NAMES.items()])
     assessed = BoundedDecimalField(_l("Assessed amount in yuan (medical, rent, disaster)"),
                                    validators=[Optional()], maximum=MAX_CASE_FEN)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])

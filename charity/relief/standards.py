@@ -25,6 +25,15 @@ KINDS = {
     "festival_gift": 9,
 }
 
+#: A temporary-assistance grade as the application form says it.
+GRADE_NAMES = {"1": _l("1 light"), "2": _l("2 serious"), "3": _l("3 severe")}
+
+
+def grade_name(grade) -> str:
+    """A grade as the form says it (一档（较轻）), or nothing for none."""
+    return str(GRADE_NAMES.get(str(grade), grade)) if grade else ""
+
+
 KIND_LABELS = {
     "temporary_emergency": _l("Temporary assistance (emergency)"),
     "temporary_expenditure": _l("Temporary assistance (expenditure)"),

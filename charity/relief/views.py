@@ -10,7 +10,7 @@ from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard, requires
 from charity.extensions import db
 from charity.main.input_guard import id_arg, page_arg
-from charity.relief import checks, operations, periods, queries
+from charity.relief import checks, operations, periods, queries, standards
 from charity.relief.forms import ApplicationForm, DecisionForm, MinutesForm, VoteForm
 from charity.relief.models import STATES, Application
 from charity.relief.standards import KIND_LABELS
@@ -20,6 +20,9 @@ from charity.transaction import unit_of_work
 bp = Blueprint("relief", __name__, url_prefix="/relief")
 #: Every relief page needs a staff or auditor role.
 bp.before_request(guard(Permission.VIEW_RELIEF))
+
+
+bp.add_app_template_global(standards.grade_name, "grade_name")
 
 
 @bp.app_template_filter("relief_kind")

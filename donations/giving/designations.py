@@ -1,6 +1,7 @@
 """What a gift pays for: a measure, a street, a campaign, a sponsorship, or (None) "where
 most needed". The ledger reads the same strings."""
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -8,13 +9,12 @@ from sqlalchemy import select
 from charity.district.models import Street
 from charity.errors import DomainError
 from charity.extensions import db
+from charity.fund.names import NAMERS
+from charity.fund.views_helpers import MEASURE_NAMES
+from charity.labels import label
 from charity.main.limits import as_id, as_int
 
-MEASURES = {
-    1: _l("Dibao and extra support"), 2: _l("Tekun support"), 3: _l("Medical aid"),
-    4: _l("Temporary assistance"), 5: _l("Education"), 6: _l("Housing"), 7: _l("Employment"),
-    8: _l("Disaster relief"), 9: _l("Pairing and visits"), 10: _l("Charity work"),
-}
+MEASURES = MEASURE_NAMES
 
 
 class DesignationError(DomainError):
@@ -46,10 +46,38 @@ def describe(designation: str | None) -> str:
     if kind == "street":
         return _("Street: %(name)s", name=value)
     if kind == "campaign":
-        return _("Campaign no. %(id)s", id=value)
+        return _("Campaign: %(title)s", title=campaign_name(value))
     if kind == "sponsorship":
-        return _("Sponsorship no. %(id)s", id=value)
+        return _("Sponsorship: %(name)s", name=sponsorship_name(value))
     return designation
+
+
+def campaign_name(value) -> str:
+    """A campaign's title in the user's language (its number only if it is gone)."""
+    from donations.campaigns.models import FundraisingCampaign
+
+    campaign = db.session.get(FundraisingCampaign, as_id(str(value)) or 0)
+    if campaign is None:
+        return _("Campaign no. %(id)s", id=value)
+    english = str(get_locale()) == "en" and campaign.title_en
+    return campaign.title_en if english else campaign.title
+
+
+def sponsorship_name(value) -> str:
+    """A sponsorship by what it pays for and where: 'Autumn college grant, 七星岗'."""
+    from donations.sponsorship.models import Sponsorship
+
+    found = db.session.get(Sponsorship, as_id(str(value)) or 0)
+    if found is None:
+        return _("Sponsorship no. %(id)s", id=value)
+    where = found.street.name if found.street else _("Whole district")
+    return _("%(kind)s in %(where)s (pledge no. %(id)s)", kind=label(found.kind), where=where,
+             id=found.id)
+
+
+def register_names() -> None:
+    """Tell the fund how to name campaign and sponsorship accounts (it never imports us)."""
+    NAMERS.update(campaign=campaign_name, sponsorship=sponsorship_name)
 
 
 def fund_choices() -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ SEED_YEARS = (2025, 2026)
 SEED_INCOME_FEN = 5_200_000
 #: 24 months of Chongqing's urban dibao standard per person, the usual financial-asset limit.
 SEED_FINANCIAL_ASSETS_FEN = 1_824_000
-SEED_SOURCE = "初始数据：原配置值 local_disposable_income_fen，待以统计公报核实"
+SEED_SOURCE = "初始数据：原配置中的本地居民人均可支配收入，待以统计公报核实"
 
 
 def _person_checks(categories, statuses):
