@@ -124,3 +124,14 @@ class Review(PersonRecord, CreatedAt, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     cycle = relationship("ReviewCycle")
+
+
+class DataVersion(db.Model):
+    """A token that changes whenever a commit changes what a derived figure reads (the gap
+    matrix: people, households, grants, services, pairings, applications, streets). Pages key
+    their snapshot by it, so none shows figures older than the last commit."""
+
+    __tablename__ = "data_version"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

@@ -52,22 +52,17 @@ def mine(kind: str, helper_id: int) -> Select:
             .order_by(Pairing.status.desc(), Pairing.created_at.desc(), Pairing.id))
 
 
-def coverage() -> Select:
-    """(street, enrolled people, with a live cadre, with a live volunteer) per street."""
-    cadre = (select(func.count(func.distinct(Pairing.person_id)))
-             .join(Person, Person.id == Pairing.person_id)
-             .join(Household, Household.id == Person.household_id)
-             .where(Household.street_id == Street.id, Pairing.helper_kind == "cadre",
-                    Pairing.status.in_(LIVE)).scalar_subquery())
-    volunteer = (select(func.count(func.distinct(Pairing.person_id)))
-                 .join(Person, Person.id == Pairing.person_id)
-                 .join(Household, Household.id == Person.household_id)
-                 .where(Household.street_id == Street.id, Pairing.helper_kind == "volunteer",
-                        Pairing.status.in_(LIVE)).scalar_subquery())
-    people = (select(func.count(Person.id)).join(Household)
-              .where(Household.street_id == Street.id, Person.status == "enrolled")
-              .scalar_subquery())
-    return select(Street, people, cadre, volunteer).order_by(Street.position)
+def helpers_by_street() -> Select:
+    """(street id, people with an active cadre, people with an active volunteer) per street.
+    Coverage itself (paired of owed) is the gap matrix's, `charity.casework.snapshot`."""
+    return (select(Household.street_id,
+                   func.count(func.distinct(Pairing.person_id))
+                   .filter(Pairing.helper_kind == "cadre"),
+                   func.count(func.distinct(Pairing.person_id))
+                   .filter(Pairing.helper_kind == "volunteer"))
+            .join(Person, Person.id == Pairing.person_id)
+            .join(Household, Household.id == Person.household_id)
+            .where(Pairing.status == "active").group_by(Household.street_id))
 
 
 def runs(scope: int | None) -> Select:

@@ -1,0 +1,146 @@
+"""The gap matrix's one source for every page: a snapshot of the matrix (counts per street and
+measure, and who has each gap) computed once per data version and day, and read by the gaps
+page and its drill-downs, the employment screen, the dashboard, the pairing overview and the
+public disclosure.
+
+Freshness: every commit that changes a table the matrix reads (people, households, grants,
+employment services, pairings, relief applications, streets) writes a new random token into
+`data_version` in the same transaction (the last write before the commit, so it never waits
+while holding another lock). A snapshot is kept under (token, day); a page reads the token (one
+primary-key query) and reuses the snapshot only when it matches. A session with uncommitted
+changes to those tables computes afresh and keeps nothing, so its own writes show at once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain
+from uuid import uuid4
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from charity.casework import gaps, queries
+from charity.casework.models import DataVersion
+from charity.extensions import db
+
+NAME = "casework"
+#: Tables whose rows the gap matrix reads.
+WATCHED = frozenset({"person", "household", "measure_grant", "employment_service", "pairing",
+                     "application", "street"})
+_CHANGED = "casework_changed"
+_EXTENSION = "casework_snapshot"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The matrix of one data version and day, district-wide."""
+
+    #: Street id -> measure -> {"owed", "receiving", "gaps", "count"} (count: services given
+    #: to the people owed them, for employment services).
+    counts: dict
+    #: Measure -> [(person or household id, street id, cell)] of every gap, by id.
+    gaps: dict
+
+    def summary(self, names: dict[int, str]) -> dict[str, dict[str, dict[str, int]]]:
+        """Per street (by name, for the streets in `names`) and measure: owed, receiving, gaps."""
+        return {name: {m: {k: c[k] for k in ("owed", "receiving", "gaps")}
+                       for m, c in self.counts[sid].items()} for sid, name in names.items()}
+
+    def listing(self, measure: str, street_ids) -> list:
+        """The gaps of one measure in the given streets, by id."""
+        return [entry for entry in self.gaps[measure] if entry[1] in street_ids]
+
+
+def build(person_rows, household_rows, street_ids) -> Snapshot:
+    """Reduce the matrix's rows to the snapshot."""
+    counts = {sid: {m: {"owed": 0, "receiving": 0, "gaps": 0, "count": 0}
+                    for m in gaps.ALL_MEASURES} for sid in street_ids}
+    found = defaultdict(list)
+    for row in chain(person_rows, household_rows):
+        street = counts[row.street_id]
+        for cell in row.cells:
+            c = street[cell.measure]
+            c["owed"] += cell.owed
+            c["receiving"] += cell.owed and cell.receives
+            c["gaps"] += cell.gap
+            c["count"] += (cell.count or 0) if cell.owed else 0
+            if cell.gap:
+                found[cell.measure].append((row.subject.id, row.street_id, cell))
+    for entries in found.values():
+        entries.sort(key=lambda entry: entry[0])
+    return Snapshot(counts, {m: found.get(m, []) for m in gaps.ALL_MEASURES})
+
+
+def _compute(today: date) -> Snapshot:
+    person_rows, household_rows = queries.district_matrix(None, today)
+    return build(person_rows, household_rows, queries.street_names(None))
+
+
+def token() -> str | None:
+    """The current data version (None before the table is filled)."""
+    return db.session.scalar(select(DataVersion.token).where(DataVersion.name == NAME))
+
+
+def current(today: date) -> Snapshot:
+    """The snapshot for `today` of the data as this session sees it."""
+    key = (token(), today)
+    if key[0] is None or _changed():
+        return _compute(today)
+    kept = current_app.extensions.get(_EXTENSION)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    snapshot = _compute(today)
+    current_app.extensions[_EXTENSION] = (key, snapshot)
+    return snapshot
+
+
+def pairing_coverage(today: date, names: dict[int, str]) -> dict[int, tuple[int, int]]:
+    """Street id -> (people paired, people owed a pairing): the one pairing-coverage figure."""
+    counts = current(today).counts
+    return {sid: (counts[sid]["pairing"]["receiving"], counts[sid]["pairing"]["owed"])
+            for sid in names}
+
+
+def _watched(obj) -> bool:
+    return getattr(obj, "__tablename__", None) in WATCHED
+
+
+def _note(session) -> None:
+    # On the connection, not the session: sessions sharing a connection (the tests') share it.
+    session.connection().info[_CHANGED] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _context) -> None:
+    if any(_watched(o) for o in chain(session.new, session.dirty, session.deleted)):
+        _note(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in WATCHED:
+            _note(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump(session) -> None:
+    session.flush()
+    if session.in_transaction() and session.connection().info.pop(_CHANGED, False):
+        session.execute(update(DataVersion).where(DataVersion.name == NAME)
+                        .values(token=uuid4().hex))
+
+
+def _changed() -> bool:
+    """Whether this session's transaction holds uncommitted changes to the watched tables (a
+    rolled-back one leaves the mark until the connection's next commit: a fresh computation,
+    never a stale one)."""
+    return bool(db.session.connection().info.get(_CHANGED))
+
+
+def street_summary(scope: int | None, today: date) -> dict[str, dict[str, dict[str, int]]]:
+    """Per street (by name) and measure: owed, receiving and gaps (the `report gaps` numbers)."""
+    return current(today).summary(queries.street_names(scope))
