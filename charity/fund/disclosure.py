@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import String, case, func, select
+from sqlalchemy import String, case, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -56,20 +56,23 @@ class local_month(FunctionElement):  # noqa: N801 (a SQL function, named like on
 
 @compiles(local_month)
 def _local_month(element, compiler, **kw):
-    return compiler.process(func.to_char(func.timezone("Asia/Shanghai", *element.clauses),
-                                         "YYYY-MM"), **kw)
+    # Constants as literals, not binds: GROUP BY must repeat the select's expression exactly.
+    zone, pattern = literal_column("'Asia/Shanghai'"), literal_column("'YYYY-MM'")
+    return compiler.process(func.to_char(func.timezone(zone, *element.clauses), pattern), **kw)
 
 
 @compiles(local_month, "sqlite")
 def _local_month_sqlite(element, compiler, **kw):
-    return compiler.process(func.strftime("%Y-%m", *element.clauses, "+8 hours"), **kw)
+    return compiler.process(func.strftime(literal_column("'%Y-%m'"), *element.clauses,
+                                          literal_column("'+8 hours'")), **kw)
 
 
 def _rows(year: int | None):
     """(kind, month, account code, amount) summed in SQL per kind, Shanghai month and account;
     a reversal counts as the kind of the entry it reverses."""
     original = aliased(JournalEntry)
-    kind = case((JournalEntry.kind == "reversal", original.kind), else_=JournalEntry.kind)
+    kind = case((JournalEntry.kind == literal_column("'reversal'"), original.kind),
+                else_=JournalEntry.kind)
     month = local_month(JournalEntry.posted_at)
     query = (select(kind, month, Account.code, func.sum(JournalLine.amount))
              .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
