@@ -40,7 +40,7 @@ def employment():
     page = replace(page, items=[row for row, _cell in queries.gap_rows(page.items, True)])
     return render_template("casework/employment.html", streets=streets, names=names, page=page,
                            share=share, owed=rules.standards(current_app.config)
-                           ["employment_services_owed"])
+                           ["employment_services_owed"], gap_snapshot=found)
 
 
 @bp.get("/medical")

@@ -9,21 +9,32 @@ employment services, pairings, relief applications, streets) writes a new random
 while holding another lock). A snapshot is kept under (token, day); a page reads the token (one
 primary-key query) and reuses the snapshot only when it matches. A session with uncommitted
 changes to those tables computes afresh and keeps nothing, so its own writes show at once.
+
+No user's request computes the matrix (about 2 s on the district): the job `gap_snapshot`
+computes it and stores it (`StoredSnapshot`, keyed by token and day). A page that finds the
+stored snapshot older than the token starts that job (one per token and day: a second page
+finds it running) and shows the newest stored snapshot marked stale, with the time its data
+was read; the pages say "as of <time>, being updated" beside every figure from it. Only when
+nothing was ever stored (a new database) does a request compute it.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from itertools import chain
 from uuid import uuid4
 
-from flask import current_app
-from sqlalchemy import event, select, update
+from flask import current_app, g
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from charity.casework import gaps, queries
-from charity.casework.models import DataVersion
+from charity.casework.models import DataVersion, StoredSnapshot
+from charity.database import utcnow
 from charity.extensions import db
+from charity.jobs import operations as jobs
+from charity.transaction import commit_alone
 
 NAME = "casework"
 #: Tables whose rows the gap matrix reads.
@@ -42,6 +53,10 @@ class Snapshot:
     counts: dict
     #: Measure -> [(person or household id, street id, cell)] of every gap, by id.
     gaps: dict
+    #: When the data it reflects was read (None: this moment, computed in this request).
+    as_of: datetime | None = None
+    #: Whether the data changed since: the pages say so, and a job is updating it.
+    stale: bool = False
 
     def summary(self, names: dict[int, str]) -> dict[str, dict[str, dict[str, int]]]:
         """Per street (by name, for the streets in `names`) and measure: owed, receiving, gaps."""
@@ -83,17 +98,82 @@ def token() -> str | None:
     return db.session.scalar(select(DataVersion.token).where(DataVersion.name == NAME))
 
 
+def _dump(found: Snapshot) -> dict:
+    return {"counts": [[sid, by_measure] for sid, by_measure in found.counts.items()],
+            "gaps": {m: [[subject, sid, c.measure, c.owed, c.receives, c.alert, c.count]
+                         for subject, sid, c in entries] for m, entries in found.gaps.items()}}
+
+
+def _load(key: tuple[str, date]) -> Snapshot:
+    """The stored snapshot of `key` (token, day), read once per process: each distinct cell is
+    made once (there are a few dozen), the entries are tuples."""
+    kept = current_app.extensions.setdefault(_EXTENSION, {})
+    if key not in kept:
+        stored = db.session.get(StoredSnapshot, key)
+        cells = {}
+        found = {m: [(e[0], e[1], cells.setdefault(tuple(e[2:]), gaps.Cell(*e[2:])))
+                     for e in entries] for m, entries in stored.data["gaps"].items()}
+        kept.clear()  # only the newest is needed
+        kept[key] = Snapshot({sid: by_measure for sid, by_measure in stored.data["counts"]},
+                             found, stored.taken_at)
+    return kept[key]
+
+
+def _stored_key(key: str, today: date) -> tuple[str, date] | None:
+    if (key, today) in current_app.extensions.get(_EXTENSION, {}):
+        return key, today
+    row = db.session.execute(select(StoredSnapshot.token, StoredSnapshot.day)
+                             .where(StoredSnapshot.token == key, StoredSnapshot.day == today)
+                             ).first()
+    return None if row is None else tuple(row)
+
+
+def refresh(today: date) -> bool:
+    """Compute the snapshot of the committed data and store it under the token read first (a
+    commit during the computation leaves it keyed by the older token: stale, never newer than
+    it says). False if that token's snapshot was stored already. The caller commits."""
+    key, taken_at = token(), utcnow()
+    if key is None or db.session.get(StoredSnapshot, (key, today)) is not None:
+        return False
+    stored = StoredSnapshot(token=key, day=today, taken_at=taken_at,
+                            data=_dump(_compute(today)))
+    try:
+        with db.session.begin_nested():
+            db.session.add(stored)
+    except IntegrityError:
+        return False  # another job or request stored the same one a moment ago
+    db.session.execute(delete(StoredSnapshot).where(StoredSnapshot.taken_at < taken_at))
+    return True
+
+
+def _stored(key: str, today: date) -> Snapshot | None:
+    """The snapshot of `key` and `today` if stored; else the newest stored one, marked stale,
+    after starting the job that stores the current one (None if none was ever stored)."""
+    if _stored_key(key, today) is None:
+        jobs.start("gap_snapshot", f"gap_snapshot:{key}:{today.isoformat()}",
+                   params={"day": today.isoformat()})
+    if _stored_key(key, today) is not None:  # stored already, or by a job run at once (tests)
+        return _load((key, today))
+    newest = db.session.execute(select(StoredSnapshot.token, StoredSnapshot.day)
+                                .order_by(StoredSnapshot.taken_at.desc()).limit(1)).first()
+    return None if newest is None else replace(_load(tuple(newest)), stale=True)
+
+
 def current(today: date) -> Snapshot:
-    """The snapshot for `today` of the data as this session sees it."""
-    key = (token(), today)
-    if key[0] is None or _changed():
+    """The snapshot for `today` of the data as this session sees it: the stored one of the
+    current data version, or (while the job stores that) the newest stored one marked stale."""
+    key = token()
+    if key is None or _changed():
         return _compute(today)
-    kept = current_app.extensions.get(_EXTENSION)
-    if kept is not None and kept[0] == key:
-        return kept[1]
-    snapshot = _compute(today)
-    current_app.extensions[_EXTENSION] = (key, snapshot)
-    return snapshot
+    # One snapshot per request: its figures and its "as of" note agree.
+    seen = g.setdefault(_EXTENSION, {})
+    if (key, today) not in seen:
+        found = _stored(key, today)
+        if found is None:  # nothing ever stored: a new database's first view
+            commit_alone(refresh, today)
+            found = _stored(key, today) or _compute(today)
+        seen[(key, today)] = found
+    return seen[(key, today)]
 
 
 def pairing_coverage(today: date, names: dict[int, str]) -> dict[int, tuple[int, int]]:

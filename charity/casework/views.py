@@ -57,7 +57,8 @@ def gaps():
                          "casework.gaps", measure)
     return render_template("casework/gaps.html", form=form, summary=found.summary(names),
                            names=names, measures=ALL_MEASURES, numbers=MEASURE_NUMBER,
-                           measure=measure, listing=listing, actions=ACTIONS, today=today)
+                           measure=measure, listing=listing, actions=ACTIONS, today=today,
+                           gap_snapshot=found)
 
 
 @bp.get("/people/<int:person_id>")

@@ -21,6 +21,7 @@ KINDS = {
     "dashboard_pdf": _l("Dashboard PDF"),
     "hours_export": _l("Hours given (export)"),
     "export_cleanup": _l("Removal of old export files"),
+    "gap_snapshot": _l("Update of the coverage-gap figures"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
 EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf",

@@ -43,7 +43,8 @@ def overview():
     rows = [(name, *coverage[sid], *helpers.get(sid, (0, 0))) for sid, name in names.items()]
     return render_template("pairing/overview.html", rows=rows, form=_run_form(scope),
                            runs=db.session.scalars(queries.runs(scope)).all(),
-                           proof_short=messages.proof_short)
+                           proof_short=messages.proof_short,
+                           gap_snapshot=snapshot.current(local_today()))
 
 
 @bp.post("/runs")

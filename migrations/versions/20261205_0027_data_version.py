@@ -8,6 +8,8 @@ Create Date: 2026-12-05 12:00:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+import charity.database
+
 
 # revision identifiers, used by Alembic.
 revision = '0027'
@@ -24,7 +26,18 @@ def upgrade():
         sa.PrimaryKeyConstraint('name', name=op.f('pk_data_version')),
     )
     op.bulk_insert(table, [{'name': 'casework', 'token': 'initial'}])
+    op.create_table(
+        'gap_snapshot',
+        sa.Column('token', sa.String(length=32), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('taken_at', charity.database.UTCDateTime(), nullable=False),
+        sa.Column('data', sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint('token', 'day', name=op.f('pk_gap_snapshot')),
+    )
+    op.create_index(op.f('ix_gap_snapshot_taken_at'), 'gap_snapshot', ['taken_at'])
 
 
 def downgrade():
+    op.drop_index(op.f('ix_gap_snapshot_taken_at'), table_name='gap_snapshot')
+    op.drop_table('gap_snapshot')
     op.drop_table('data_version')

@@ -4,10 +4,13 @@ the same figures as the per-person computation, and never stale after a write.""
 import random
 from datetime import date
 
+from sqlalchemy import select
+
 from charity.casework import queries, snapshot
 from charity.casework.gaps import ALL_MEASURES
 from charity.casework.operations import record_grant
 from charity.extensions import db
+from charity.pairing.models import Pairing
 from charity.timeutil import local_today
 from tests.factories import (
     EmploymentServiceFactory,
@@ -120,3 +123,41 @@ def test_uncommitted_writes_are_not_hidden_by_a_kept_snapshot(app, session):
         assert fresh is not kept
         assert sum(c["pairing"]["receiving"] for c in fresh.counts.values()) == \
             sum(c["pairing"]["receiving"] for c in kept.counts.values()) + 1
+
+
+def test_a_change_is_never_computed_in_a_request_and_the_old_figures_say_so(
+        app, client, auth, session, monkeypatch):
+    """After a commit, pages show the stored snapshot marked "as of, being updated" and start
+    one refresh job (not one per view); once it ran, the current figures show, unmarked."""
+    from flask import current_app
+
+    from charity.jobs import operations as jobs
+    from charity.jobs.models import Job
+
+    waiting = PairingFactory(status="proposed", person=PersonFactory()).person
+    PersonFactory()
+    auth.login(UserFactory(role="admin"))
+    assert "0.0%" in client.get("/pairing/?lang=en").get_data(as_text=True)
+    sent = []
+    monkeypatch.setattr(jobs, "send", lambda job: sent.append((job.id, job.kind)))
+    with app.test_request_context():
+        pairing = db.session.scalars(select(Pairing).where(Pairing.person_id == waiting.id)).one()
+        pairing.status = "active"
+        db.session.commit()
+
+    def no_compute(today):
+        raise AssertionError("the matrix was computed in a request")
+
+    monkeypatch.setattr(snapshot, "_compute", no_compute)
+    for path in ("/pairing/?lang=en", "/dashboard/?lang=en", "/casework/gaps?lang=en",
+                 "/fund/disclosure?lang=en", "/pairing/?lang=en"):
+        page = client.get(path).get_data(as_text=True)
+        assert "being updated" in page, path
+    assert "0.0%" in client.get("/pairing/?lang=en").get_data(as_text=True)
+    assert [kind for _id, kind in sent] == ["gap_snapshot"]
+    monkeypatch.undo()
+    with app.test_request_context():
+        job = db.session.get(Job, sent[0][0])
+        current_app.extensions["celery"].tasks["jobs.gap_snapshot"].apply(args=[job.id])
+    page = client.get("/pairing/?lang=en").get_data(as_text=True)
+    assert "50.0%" in page and "being updated" not in page
