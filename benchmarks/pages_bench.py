@@ -142,7 +142,7 @@ def _fill_journal(app, wanted: int) -> None:
             ledger.record_gift(amount_fen=10_000, designation="measure:4", reference="bench-0")
             db.session.commit()
             have = 1
-        codes = dict(db.session.execute(select(Account.code, Account.id)))
+        codes = dict(db.session.execute(select(Account.code, Account.id)).all())
         seq, prev = db.session.execute(select(LedgerHead.seq, LedgerHead.hash)).one()
         rng = random.Random(99)
         start = datetime.now(UTC) - timedelta(days=360)
@@ -175,6 +175,7 @@ def journal(app) -> None:
     a new entry (aggregated in SQL) and repeated views (kept by the head hash)."""
     _fill_journal(app, JOURNAL)
     client = app.test_client()
+    _login(client, app)
     with app.app_context():
         entries = db.session.scalar(select(func.count(JournalEntry.id)))
     base = _median_ms(client, "/district/")
