@@ -1,7 +1,7 @@
 """Reading pairings: by scope, by helper, coverage per street, the roster for export."""
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from charity.district.models import Department, DepartmentGroup, Street
 from charity.pairing.models import Cadre, MatchRun, Pairing, UnmatchedEntry, Volunteer
@@ -66,8 +66,10 @@ def helpers_by_street() -> Select:
 
 
 def runs(scope: int | None) -> Select:
-    """The last 20 matching runs, of one street's scope or all of them."""
-    query = select(MatchRun).order_by(MatchRun.id.desc()).limit(20)
+    """(run, its summary's "layers") for the last 20 matching runs, of one street's scope or
+    all of them (the summary itself, large, is not read)."""
+    query = (select(MatchRun, MatchRun.summary["layers"]).options(defer(MatchRun.summary))
+             .order_by(MatchRun.id.desc()).limit(20))
     return query if scope is None else query.where(MatchRun.street_id == scope)
 
 

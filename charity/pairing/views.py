@@ -42,8 +42,8 @@ def overview():
     coverage = snapshot.pairing_coverage(local_today(), names)
     rows = [(name, *coverage[sid], *helpers.get(sid, (0, 0))) for sid, name in names.items()]
     return render_template("pairing/overview.html", rows=rows, form=_run_form(scope),
-                           runs=db.session.scalars(queries.runs(scope)).all(),
-                           proof_short=messages.proof_short,
+                           runs=db.session.execute(queries.runs(scope)).all(),
+                           proof_short=messages.proof_word,
                            gap_snapshot=snapshot.current(local_today()))
 
 
