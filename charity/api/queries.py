@@ -26,11 +26,15 @@ def streets(today: date) -> list[dict]:
             for street, people, cadre, volunteer in db.session.execute(pairing.coverage())]
 
 
+def _through_the_cadre(query, model):
+    """A visit's row joined to the department of the cadre whose pairing it was made in."""
+    return (query.join(Pairing, Pairing.id == model.pairing_id)
+            .join(Cadre, Cadre.id == Pairing.cadre_id)
+            .join(Department, Department.id == Cadre.department_id))
+
+
 def _department_visits(year: int) -> dict[str, int]:
-    return visit_counts(year, Department.name, lambda query, model: (
-        query.join(Pairing, Pairing.id == model.pairing_id)
-        .join(Cadre, Cadre.id == Pairing.cadre_id)
-        .join(Department, Department.id == Cadre.department_id)))
+    return visit_counts(year, Department.name, _through_the_cadre)
 
 
 def departments(today: date) -> list[dict]:
