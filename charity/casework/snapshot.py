@@ -39,7 +39,7 @@ from charity.transaction import commit_alone
 NAME = "casework"
 #: Tables whose rows the gap matrix reads.
 WATCHED = frozenset({"person", "household", "measure_grant", "employment_service", "pairing",
-                     "application", "street"})
+                     "relief_application", "street"})
 _CHANGED = "casework_changed"
 _EXTENSION = "casework_snapshot"
 

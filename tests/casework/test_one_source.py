@@ -161,3 +161,20 @@ def test_a_change_is_never_computed_in_a_request_and_the_old_figures_say_so(
         current_app.extensions["celery"].tasks["jobs.gap_snapshot"].apply(args=[job.id])
     page = client.get("/pairing/?lang=en").get_data(as_text=True)
     assert "50.0%" in page and "being updated" not in page
+
+
+def test_every_table_the_matrix_reads_bumps_the_data_version():
+    """The snapshot is reused while no watched table changed: each table the matrix's queries
+    read must be watched (relief applications were named by a table that does not exist)."""
+    from charity.casework.models import EmploymentService, Grant
+    from charity.casework.snapshot import WATCHED
+    from charity.district.models import Street
+    from charity.pairing.models import Pairing
+    from charity.registry.models import Household, Person
+    from charity.relief.models import Application
+
+    read = {model.__tablename__ for model in (Person, Household, Grant, EmploymentService,
+                                               Pairing, Application, Street)}
+    assert read <= WATCHED
+    from charity.extensions import db
+    assert WATCHED <= set(db.metadata.tables)
