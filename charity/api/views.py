@@ -2,10 +2,12 @@
 authenticates here, and CSRF does not apply), one scope per route, every call audited, each
 token rate-limited, every error an RFC 9457 problem detail in the caller's language."""
 
+import json
 from functools import wraps
 
 from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_smorest import Blueprint, abort
+from webargs.flaskparser import FlaskParser
 
 from charity.api import operations, problems, queries, schemas, tokens
 from charity.api.docs import spec_dict
@@ -16,8 +18,22 @@ from charity.registry import ids
 from charity.timeutil import local_today
 from charity.transaction import commit_alone, commit_refusal, unit_of_work
 
+
+
+class BodyParser(FlaskParser):
+    """webargs' parser, a JSON body nested deeper than Python's parser goes being invalid JSON
+    (400), not a crash."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            raise json.JSONDecodeError("nested too deep", "[", 0) from error
+
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1",
                description="Songtan's data-sharing API for district departments and systems.")
+bp.ARGUMENTS_PARSER = BodyParser()
 csrf.exempt(bp)
 problems.register(bp)
 #: Routes open without a token: the OpenAPI document and its interactive docs.
@@ -26,11 +42,21 @@ BEARER = [{"bearer": []}]
 REFUSALS = (401, 403, 404, 422, 429)
 
 
+def _presented():
+    """The live token the request presents (looked up once per request), or None."""
+    if "api_presented" not in g:
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        g.api_presented = (tokens.find(secret.strip(), local_today())
+                           if scheme.lower() == "bearer" else None)
+    return g.api_presented
+
+
 def token_key() -> str:
-    """The rate limiter's key: the token presented (by its keyed hash), else the address."""
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        return "api:" + tokens.keyed_hash(secret.strip())[:32]
+    """The rate limiter's key: a live token presented (by its id), else the address, so that
+    made-up tokens share their sender's one allowance and cannot each start a fresh one."""
+    token = _presented()
+    if token is not None:
+        return f"api:{token.id}"
     return "api-anonymous:" + (request.remote_addr or "")
 
 
@@ -43,8 +69,7 @@ def authenticate():
     g._login_user = current_app.login_manager.anonymous_user()
     if request.endpoint in OPEN:
         return None
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    token = tokens.find(secret.strip(), local_today()) if scheme.lower() == "bearer" else None
+    token = _presented()
     if token is None:
         commit_refusal("api_token", reason="missing, unknown, expired or revoked token")
         abort(401)
