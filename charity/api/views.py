@@ -19,7 +19,6 @@ from charity.timeutil import local_today
 from charity.transaction import commit_alone, commit_refusal, unit_of_work
 
 
-
 class BodyParser(FlaskParser):
     """webargs' parser, a JSON body nested deeper than Python's parser goes being invalid JSON
     (400), not a crash."""
