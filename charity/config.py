@@ -152,8 +152,6 @@ class Config:
     GRIEVANCE_RATE_LIMIT = os.environ.get("GRIEVANCE_RATE_LIMIT", "10 per hour")
     #: Days staff have to answer a grievance.
     GRIEVANCE_ANSWER_DAYS = int(os.environ.get("GRIEVANCE_ANSWER_DAYS", "15"))
-    #: Seconds a process keeps the public coverage counts (they read the whole roster).
-    DISCLOSURE_CACHE_SECONDS = int(os.environ.get("DISCLOSURE_CACHE_SECONDS", "600"))
 
 
 DEMO_SECRETS = {

@@ -35,7 +35,6 @@ TEST_CONFIG = {
     "SIGNUP_RATE_LIMIT": "100000 per minute",
     "GRIEVANCE_RATE_LIMIT": "100000 per minute",
     # The public coverage is computed afresh in every test.
-    "DISCLOSURE_CACHE_SECONDS": 0,
     "PERSON_SEARCH_RATE_LIMIT": "100000 per minute",
     # Jobs run at once in the request that starts them (tests/test_jobs_workers.py runs real
     # workers).

@@ -78,25 +78,34 @@ def test_the_rent_batch_stops_when_an_assisted_person_leaves_the_roster(session,
     assert rent.windows(person) == []
 
 
+def _struck_twice(victim, officer, kinds) -> list:
+    """The victim's household hit by two incidents, each open for relief: its two records."""
+    from datetime import timedelta
+
+    from charity.disaster import operations as disaster
+    from charity.timeutil import local_today
+
+    affected = []
+    for kind in kinds:
+        incident = disaster.create_incident(kind, local_today() - timedelta(days=1),
+                                            victim.household.street, "较场口", "", officer)
+        affected.append(disaster.add_household(incident, victim.household, 0, officer))
+        disaster.open_for_relief(incident, officer)
+    return affected
+
+
 def test_one_death_is_condoled_once_whatever_the_incident(session):
     """The hole: condolence was once per deceased member and incident, so the same death
     recorded under two incidents (a flood recorded twice, a fire and the landslide it caused)
     paid the family twice."""
-    from datetime import timedelta
 
     from charity.disaster import operations as disaster
     from charity.disaster.operations import DisasterError
-    from charity.timeutil import local_today
 
     officer, approver = UserFactory(role="street_officer"), UserFactory(role="approver")
     victim = PersonFactory()
     ledger.record_gift(amount_fen=5_000_000, designation="measure:8", reference="seed-a14-8")
-    affected = []
-    for kind in ("flood", "landslide"):
-        incident = disaster.create_incident(kind, local_today() - timedelta(days=2),
-                                            victim.household.street, "较场口", "", officer)
-        affected.append(disaster.add_household(incident, victim.household, 0, officer))
-        disaster.open_for_relief(incident, officer)
+    affected = _struck_twice(victim, officer, ("flood", "landslide"))
     first = disaster.propose_condolence(affected[0], victim, 500_000, "", officer)
     disaster.approve(first, approver)
     disaster.pay(first, approver)
@@ -228,22 +237,15 @@ def test_an_absurd_application_number_in_an_appeal_is_a_400(client, auth, sessio
 def test_the_database_condoles_a_death_once_even_past_the_operation(session):
     """Two makers at once could both pass the operation's look: the database keeps one live
     condolence per person whatever the incident (a rejected one frees it)."""
-    from datetime import timedelta
 
     from sqlalchemy.exc import IntegrityError
 
     from charity.disaster import operations as disaster
     from charity.disaster.models import Relief
-    from charity.timeutil import local_today
 
     officer = UserFactory(role="street_officer")
     victim = PersonFactory()
-    affected = []
-    for kind in ("flood", "fire"):
-        incident = disaster.create_incident(kind, local_today() - timedelta(days=1),
-                                            victim.household.street, "较场口", "", officer)
-        affected.append(disaster.add_household(incident, victim.household, 0, officer))
-        disaster.open_for_relief(incident, officer)
+    affected = _struck_twice(victim, officer, ("flood", "fire"))
     first = disaster.propose_condolence(affected[0], victim, 500_000, "", officer)
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.add(Relief(affected_id=affected[1].id, subtype="condolence",

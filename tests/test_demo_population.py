@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 import matching
 from charity import eligibility as rules
 from charity.audit.models import AuditEntry
+from charity.casework import queries as casework_queries
+from charity.casework import snapshot
 from charity.disaster.models import Incident
 from charity.district.reference import attachment_counts
 from charity.extensions import db, limiter
@@ -151,6 +153,20 @@ def test_demo_accounts_carry_people_s_names_which_receipts_print(demo, session):
                                                  Donation.receipt_number.is_not(None)))
     text = pypdf.PdfReader(io.BytesIO(receipt_pdf(gift))).pages[0].extract_text()
     assert "陈晓燕" in text and "donor" not in text
+
+
+def test_demo_pairing_coverage_is_one_figure_on_every_page(demo, client, auth):
+    """/pairing/ and the dashboard show 七星岗's pairing coverage from the one snapshot."""
+    auth.login(factories.UserFactory(role="admin"))
+    pairing = client.get("/pairing/?lang=en").get_data(as_text=True)
+    dashboard = client.get("/dashboard/?lang=en").get_data(as_text=True)
+    with client.application.test_request_context():
+        names = casework_queries.street_names(None)
+        coverage = snapshot.pairing_coverage(demo.day, names)
+    street = next(sid for sid, name in names.items() if name == "七星岗")
+    paired, owed = coverage[street]
+    figure = f"{100 * paired / owed:.1f}"
+    assert owed > 1000 and f"{figure}%" in pairing and figure in dashboard
 
 
 def test_demo_split_households_fall_to_the_proven_minimum(demo, client, auth):

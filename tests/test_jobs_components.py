@@ -106,7 +106,7 @@ def test_a_component_or_a_merge_of_an_attempt_gone_by_changes_nothing(session):
     payload = transport.dump(part)
     assert components.solve_component(job.id, 1, payload, 0.0) == {"skipped": True}
     done = components.solve_component(job.id, 2, payload, 0.0)
-    assert set(done) == {"result", "people"}
+    assert set(done) == {"result", "people", "priority"}
     db.session.refresh(job)
     assert job.done == 1
     assert components.components_merged([done], job_id=job.id, attempt=1, tolerance=5,

@@ -65,3 +65,16 @@ def test_a_run_without_a_recorded_proof_is_not_called_optimal(client, auth):
     db.session.commit()
     zh = _page(client, match_run, "zh_Hans_CN")
     assert OPTIMAL_ZH not in zh and "未证明最优" in zh
+
+
+def test_the_list_of_runs_reads_the_proof_from_the_summary(client, auth, session):
+    """/pairing/ reads only summary["layers"]: a run with the proof recorded says proven, one
+    stored before (no layers) says not proven, although both solvers said OPTIMAL."""
+    for layers in ({"cadre": {"status": "OPTIMAL"}}, None):
+        summary = {"layers": layers, "pairs": []} if layers else {"pairs": []}
+        db.session.add(MatchRun(status="OPTIMAL", objective=1, bound=1, seconds=0.1,
+                                summary=summary))
+    db.session.flush()
+    auth.login(factories.UserFactory(role="admin"))
+    page = client.get("/pairing/?lang=en").get_data(as_text=True)
+    assert page.count("Optimal (proven)") == 1 and page.count("Optimality not proven") == 1

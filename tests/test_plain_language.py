@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import rolled_back
-from tests.test_route_crawler import ROLES, build_world, reachable, rules, sign_in, url_for_rule
+from tests.test_route_crawler import ROLES, reachable, rules, sign_in, url_for_rule, world_in
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "charity" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
@@ -118,10 +117,8 @@ def test_the_checker_finds_codes_escapes_and_english():
 
 @pytest.fixture(scope="module")
 def world(app):
-    """The route crawler's world, in a transaction of the module's own."""
-    with rolled_back(app) as session:
-        found = build_world()
-        session.commit()
+    """The route crawler's world, for this module."""
+    with world_in(app) as found:
         yield found
 
 

@@ -6,6 +6,8 @@ gets 403 or 404 without a word of it.
 The data is built once for the module, inside one transaction rolled back at its end."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
@@ -125,12 +127,19 @@ def build_world() -> World:
     return world
 
 
-@pytest.fixture(scope="module")
-def world(app):
-    """The crawler's data, in a transaction of the module's own, rolled back at its end."""
+@contextmanager
+def world_in(app) -> Iterator[World]:
+    """The crawler's data, in a transaction of its own, rolled back at the block's end."""
     with rolled_back(app) as session:
         found = build_world()
         session.commit()
+        yield found
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """The crawler's data, for this module."""
+    with world_in(app) as found:
         yield found
 
 

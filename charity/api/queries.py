@@ -7,30 +7,44 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from charity.casework import queries as casework
+from charity.casework import snapshot
 from charity.disclosure.coverage import visit_counts, visits_by_street
 from charity.district.models import Department, Street
 from charity.extensions import db
 from charity.fund import disclosure
 from charity.pairing import queries as pairing
 from charity.pairing.models import Cadre, Pairing
-from charity.registry.models import STATUSES, Household, Person
+from charity.registry.models import CATEGORIES, STATUSES, Household, Person
 
 PAGE_SIZE = 100
 
 
 def streets(today: date) -> list[dict]:
-    """Per street: people enrolled, with a live cadre, with a live volunteer, visits this year."""
+    """Per street: people enrolled, with an active cadre, with an active volunteer (as
+    `/pairing/` counts them), visits this year; read from the records at the moment asked."""
     visits = visits_by_street(today.year)
-    return [{"street": street.name, "enrolled": people or 0, "with_cadre": cadre or 0,
-             "with_volunteer": volunteer or 0, "visits_this_year": visits.get(street.name, 0)}
-            for street, people, cadre, volunteer in db.session.execute(pairing.coverage())]
+    enrolled = dict(db.session.execute(
+        select(Household.street_id, func.count(Person.id)).join(Person.household)
+        .where(Person.status == "enrolled", Person.category.in_(CATEGORIES))
+        .group_by(Household.street_id)).all())
+    helpers = {sid: (cadre, volunteer) for sid, cadre, volunteer
+               in db.session.execute(pairing.helpers_by_street())}
+    return [{"street": street.name, "enrolled": enrolled.get(street.id, 0),
+             "with_cadre": helpers.get(street.id, (0, 0))[0],
+             "with_volunteer": helpers.get(street.id, (0, 0))[1],
+             "visits_this_year": visits.get(street.name, 0)}
+            for street in db.session.scalars(select(Street).order_by(Street.position))]
+
+
+def _through_the_cadre(query, model):
+    """A visit's row joined to the department of the cadre whose pairing it was made in."""
+    return (query.join(Pairing, Pairing.id == model.pairing_id)
+            .join(Cadre, Cadre.id == Pairing.cadre_id)
+            .join(Department, Department.id == Cadre.department_id))
 
 
 def _department_visits(year: int) -> dict[str, int]:
-    return visit_counts(year, Department.name, lambda query, model: (
-        query.join(Pairing, Pairing.id == model.pairing_id)
-        .join(Cadre, Cadre.id == Pairing.cadre_id)
-        .join(Department, Department.id == Cadre.department_id)))
+    return visit_counts(year, Department.name, _through_the_cadre)
 
 
 def departments(today: date) -> list[dict]:
@@ -48,9 +62,13 @@ def departments(today: date) -> list[dict]:
 
 
 def gaps(today: date) -> list[dict]:
-    """The gap matrix summed per street and measure: owed, receiving, gaps."""
-    return [{"street": name, "measures": measures}
-            for name, measures in casework.street_summary(None, today).items()]
+    """The gap matrix summed per street and measure: owed, receiving, gaps; each row says when
+    the figures were read (`as_of`, None for this moment) and whether they are being updated
+    (the records changed since: `charity.casework.snapshot`)."""
+    found = snapshot.current(today)
+    return [{"street": name, "measures": measures, "as_of": found.as_of,
+             "updating": found.stale}
+            for name, measures in found.summary(casework.street_names(None)).items()]
 
 
 def fund_disclosure(year: int | None) -> dict:

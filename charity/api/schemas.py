@@ -113,7 +113,9 @@ DepartmentPairingSchema = _figures("DepartmentPairing", "department", "cadres",
 GapCountSchema = _figures("GapCount", "", "owed", "receiving", "gaps")
 #: One street's row of the gap matrix.
 GapStreetSchema = _figures("GapStreet", "street", measures=fields.Dict(
-    keys=fields.String(), values=fields.Nested(GapCountSchema), required=True))
+    keys=fields.String(), values=fields.Nested(GapCountSchema), required=True),
+    as_of=fields.DateTime(required=True, allow_none=True),
+    updating=fields.Boolean(required=True))
 _MONEY = fields.Dict(keys=fields.String(), values=fields.List(fields.Integer()), required=True)
 #: The fund's public disclosure for a year (or all time), in fen; small counts as '<5'.
 DisclosureSchema = _figures(

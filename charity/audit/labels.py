@@ -11,7 +11,9 @@ from datetime import date
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from charity.labels import label
 from charity.main.templating import fen
+from charity.relief.standards import KIND_LABELS
 
 #: What each action code means, in the reader's language.
 ACTIONS = {
@@ -264,7 +266,8 @@ def key_label(key: str) -> str:
 
 
 def value_text(key: str, value) -> str:
-    """A detail value as text: yes/no, money in yuan, lists joined, nested pairs in words."""
+    """A detail value as text: yes/no, money in yuan, lists joined, nested pairs in words, code
+    names (a kind of relief, a status) by their labels."""
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if value is None or value == "" or value == []:
@@ -280,6 +283,8 @@ def value_text(key: str, value) -> str:
                                   for k, v in value.items())
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return label(value, KIND_LABELS)  # a code (a kind, a status) in words; text as it is
     return str(value)
 
 

@@ -120,17 +120,3 @@ def matrix(people_with_streets, facts: Facts, today: date, standards: dict):
                           (household_cell(members, today, standards),))
                       for (_, street_id), members in households.items()]
     return person_rows, household_rows
-
-
-def summary(rows, street_names: dict[int, str]) -> dict[str, dict[str, dict[str, int]]]:
-    """Per street (by name) and measure: how many are owed it, receive it, and have a gap."""
-    result = {name: {m: {"owed": 0, "receiving": 0, "gaps": 0} for m in ALL_MEASURES}
-              for name in street_names.values()}
-    for row in rows:
-        street = result[street_names[row.street_id]]
-        for cell in row.cells:
-            counts = street[cell.measure]
-            counts["owed"] += cell.owed
-            counts["receiving"] += cell.owed and cell.receives
-            counts["gaps"] += cell.gap
-    return result

@@ -1,11 +1,11 @@
 """Casework records: measures granted, referrals, employment services, medical costs, reviews."""
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from charity.database import CreatedAt, check_one_of
+from charity.database import CreatedAt, UTCDateTime, check_one_of
 from charity.extensions import db
 from charity.registry.models import PersonRecord
 
@@ -124,3 +124,27 @@ class Review(PersonRecord, CreatedAt, db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     cycle = relationship("ReviewCycle")
+
+
+class DataVersion(db.Model):
+    """A token that changes whenever a commit changes what a derived figure reads (the gap
+    matrix: people, households, grants, services, pairings, applications, streets). Pages key
+    their snapshot by it, so none shows figures older than the last commit."""
+
+    __tablename__ = "data_version"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+class StoredSnapshot(db.Model):
+    """The gap matrix as computed for one data version and day (`charity.casework.snapshot`),
+    written by the refresh job so that no page computes it in a request; `taken_at` is when the
+    data it reflects was read."""
+
+    __tablename__ = "gap_snapshot"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    data: Mapped[dict] = mapped_column(JSON)

@@ -1,11 +1,13 @@
 """Street-by-street screens for employment (measure 7) and medical care (measure 3)."""
 
+from dataclasses import replace
+
 from flask import Blueprint, current_app, render_template
 
 from charity import eligibility as rules
 from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, guard
-from charity.casework import queries
+from charity.casework import queries, snapshot
 from charity.casework.paging import ListPage
 from charity.extensions import db
 from charity.main.input_guard import page_arg
@@ -25,25 +27,20 @@ def employment():
     """Services owed and given toward three, placements, and the zero-employment households."""
     scope = street_scope()
     today = local_today()
-    person_rows, household_rows = queries.district_matrix(scope, today)
+    found = snapshot.current(today)
     names = queries.street_names(scope)
     placements = queries.placements_by_street(scope)
-    streets = {sid: {"owed": 0, "three": 0, "services": 0, "zero": 0,
-                     "placements": placements.get(sid, 0)} for sid in names}
-    for row in person_rows:
-        cell = next(c for c in row.cells if c.measure == "employment_services")
-        if cell.owed:
-            street = streets[row.street_id]
-            street["owed"] += 1
-            street["three"] += cell.receives
-            street["services"] += cell.count
-    zero = [row for row in household_rows if row.cells[0].gap]
-    for row in zero:
-        streets[row.street_id]["zero"] += 1
-    page = ListPage.of(zero, page_arg())
+    streets = {}
+    for sid in names:
+        services = found.counts[sid]["employment_services"]
+        streets[sid] = {"owed": services["owed"], "three": services["receiving"],
+                        "services": services["count"], "placements": placements.get(sid, 0),
+                        "zero": found.counts[sid]["household_employment"]["gaps"]}
+    page = ListPage.of(found.listing("household_employment", names), page_arg())
+    page = replace(page, items=[row for row, _cell in queries.gap_rows(page.items, True)])
     return render_template("casework/employment.html", streets=streets, names=names, page=page,
                            share=share, owed=rules.standards(current_app.config)
-                           ["employment_services_owed"])
+                           ["employment_services_owed"], gap_snapshot=found)
 
 
 @bp.get("/medical")

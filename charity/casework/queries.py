@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from charity import eligibility as rules
 from charity.casework import gaps
@@ -115,10 +115,18 @@ def household_matrix(household: Household, today: date):
     return gaps.matrix(rows, load_facts(today, ids), today, standards())
 
 
-def street_summary(scope: int | None, today: date) -> dict:
-    """Per street and measure: owed, receiving and gaps (the `report gaps` numbers)."""
-    person_rows, household_rows = district_matrix(scope, today)
-    return gaps.summary(person_rows + household_rows, street_names(scope))
+def gap_rows(entries, households: bool) -> list:
+    """(row, cell) for snapshot entries (id, street id, cell): the people (or households) of one
+    page of a gap list, loaded with what the list shows."""
+    model = Household if households else Person
+    query = select(model).where(model.id.in_([entry[0] for entry in entries]))
+    if households:
+        query = query.options(joinedload(Household.community), selectinload(Household.members))
+    else:
+        query = query.options(joinedload(Person.household).joinedload(Household.community))
+    loaded = {subject.id: subject for subject in db.session.scalars(query)}
+    return [(gaps.Row(loaded[subject_id], street_id, (cell,)), cell)
+            for subject_id, street_id, cell in entries]
 
 
 def referrals(person_id: int) -> Select:

@@ -1,13 +1,14 @@
 """Casework screens: the coverage-gap matrix per street, per person and per household."""
 
+from dataclasses import replace
+
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, guard
-from charity.casework import gaps as matrix
-from charity.casework import queries
+from charity.casework import queries, snapshot
 from charity.casework.forms import GapFilterForm
 from charity.casework.gaps import ALL_MEASURES, MEASURE_NUMBER, PERSON_MEASURES
 from charity.casework.pages import ACTIONS, person_or_404, render_person
@@ -43,24 +44,22 @@ def gaps():
     scope = street_scope()
     form, street_id, measure = _filters(scope)
     today = local_today()
-    person_rows, household_rows = queries.district_matrix(scope, today)
     names = queries.street_names(scope)
-    summary = matrix.summary(person_rows + household_rows, names)
+    found = snapshot.current(today)
     listing = None
     if measure:
-        rows = household_rows if measure not in PERSON_MEASURES else person_rows
-        found = [(row, cell) for row in rows for cell in row.cells
-                 if cell.measure == measure and cell.gap
-                 and (street_id is None or row.street_id == street_id)]
-        listing = ListPage.of(found, page_arg())
+        listing = ListPage.of(found.listing(measure, [street_id] if street_id else names),
+                              page_arg())
+        listing = replace(listing, items=queries.gap_rows(listing.items,
+                                                          measure not in PERSON_MEASURES))
         if measure in HEALTH_MEASURES:
             commit_alone(registry_operations.health_listed,
                          [row.subject for row, _cell in listing.items], current_user,
                          "casework.gaps", measure)
-    return render_template("casework/gaps.html", form=form, summary=summary, names=names,
-                           measures=ALL_MEASURES, numbers=MEASURE_NUMBER, measure=measure,
-                           measure_names=MEASURE_NAMES,
-                           listing=listing, actions=ACTIONS, today=today)
+    return render_template("casework/gaps.html", form=form, summary=found.summary(names),
+                           names=names, measures=ALL_MEASURES, numbers=MEASURE_NUMBER,
+                           measure=measure, measure_names=MEASURE_NAMES, listing=listing,
+                           actions=ACTIONS, today=today, gap_snapshot=found)
 
 
 @bp.get("/people/<int:person_id>")

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from charity.casework import gaps, queries
+from charity.casework import queries, snapshot
 from charity.extensions import db
 from charity.grievances.queries import overdue_by_street
 from charity.visits.models import Campaign
@@ -57,8 +57,7 @@ def latest_campaign() -> Campaign | None:
 def indicators(scope: int | None, today: date) -> list[Indicator]:
     """Every target per street (Chinese street name), the lines from the plan and standards."""
     names = queries.street_names(scope)
-    person_rows, household_rows = queries.district_matrix(scope, today)
-    summary = gaps.summary(person_rows + household_rows, names)
+    summary = snapshot.current(today).summary(names)
     standards = queries.standards()
     result = []
     for measure, title, target in COVERAGE:

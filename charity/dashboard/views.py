@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from charity.auth.access import street_scope
 from charity.auth.permissions import Permission, guard
+from charity.casework import snapshot
 from charity.dashboard import queries, tasks
 from charity.jobs import exports
 from charity.jobs import operations as jobs
@@ -23,7 +24,7 @@ def index():
     today = local_today()
     items = queries.indicators(street_scope(), today)
     return render_template("dashboard/index.html", indicators=items, today=today,
-                           data=queries.as_json(items))
+                           data=queries.as_json(items), gap_snapshot=snapshot.current(today))
 
 
 @bp.post("/dashboard.pdf")

@@ -1,17 +1,14 @@
 """Public coverage: per street and measure, how many people the records show covered (the
 gap matrix's "receiving"), and how many visits were made this year. Counts only, small ones
-shown as "<5". The matrix is computed once per `DISCLOSURE_CACHE_SECONDS` per process (it
-reads the whole roster); the visit counts are two aggregate queries."""
+shown as "<5". The counts come from the gap matrix's snapshot (`charity.casework.snapshot`, the
+same figures as the staff pages); the visit counts are two aggregate queries."""
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 
-from charity.casework import gaps
-from charity.casework import queries as casework
+from charity.casework import gaps, snapshot
 from charity.contacts.models import Contact
 from charity.district.models import Street
 from charity.extensions import db
@@ -21,7 +18,6 @@ from charity.visits.models import VisitTask
 
 #: Contact kinds that are visits (a call or a referral is not).
 VISIT_KINDS = ("home_visit", "heart_to_heart")
-_cache: dict = {}
 
 
 @dataclass(frozen=True)
@@ -56,20 +52,9 @@ def visits_by_street(year: int) -> dict[str, int]:
         .join(Street, Street.id == Household.street_id)))
 
 
-def _summary(today: date) -> dict:
-    seconds = current_app.config.get("DISCLOSURE_CACHE_SECONDS", 600)
-    cached = _cache.get(today)
-    if cached is not None and time.monotonic() - cached[0] < seconds:
-        return cached[1]
-    summary = casework.street_summary(None, today)
-    _cache.clear()
-    _cache[today] = (time.monotonic(), summary)
-    return summary
-
-
 def by_street(today: date) -> list[StreetCoverage]:
     """Every street in the plan's order, with its published counts for `today`'s year."""
-    summary, visits = _summary(today), visits_by_street(today.year)
+    summary, visits = snapshot.street_summary(None, today), visits_by_street(today.year)
     return [StreetCoverage(name, {m: small(counts[m]["receiving"]) for m in gaps.ALL_MEASURES},
                            small(visits.get(name, 0)))
             for name, counts in summary.items()]

@@ -5,6 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from charity.auth.permissions import Permission, requires
+from charity.casework import snapshot
 from charity.casework.gaps import ALL_MEASURES
 from charity.disclosure import coverage
 from charity.fund import disclosure as public
@@ -29,7 +30,8 @@ def disclosure():
     return render_template("fund/disclosure.html", report=report, year=year,
                            measure_names=MEASURE_NAMES, today=today,
                            coverage=coverage.by_street(today), coverage_measures=ALL_MEASURES,
-                           campaigns=campaign_queries.disclosed(report.campaigns))
+                           campaigns=campaign_queries.disclosed(report.campaigns),
+                           gap_snapshot=snapshot.current(today))
 
 
 @bp.post("/annual-report.xlsx")

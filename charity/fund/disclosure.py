@@ -6,7 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import String, case, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import FunctionElement
 
 from charity.district.models import Street
 from charity.extensions import db
@@ -19,6 +23,7 @@ from charity.timeutil import SHANGHAI
 #: Entries that bring money in (or take it back out, for refunds and lost disputes).
 INFLOW_KINDS = ("gift", "budget_transfer", "refund", "dispute_hold", "dispute_close")
 SMALL = 5
+_EXTENSION = "fund_disclosure"
 
 
 def small(count: int) -> str:
@@ -42,17 +47,43 @@ class Disclosure:
     head: tuple[int, str] = (0, "")
 
 
+class local_month(FunctionElement):  # noqa: N801 (a SQL function, named like one)
+    """'YYYY-MM' of a UTC timestamp in Shanghai time (UTC+8 all year), computed in SQL."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(local_month)
+def _local_month(element, compiler, **kw):
+    # Constants as literals, not binds: GROUP BY must repeat the select's expression exactly.
+    zone, pattern = literal_column("'Asia/Shanghai'"), literal_column("'YYYY-MM'")
+    return compiler.process(func.to_char(func.timezone(zone, *element.clauses), pattern), **kw)
+
+
+@compiles(local_month, "sqlite")
+def _local_month_sqlite(element, compiler, **kw):
+    return compiler.process(func.strftime(literal_column("'%Y-%m'"), *element.clauses,
+                                          literal_column("'+8 hours'")), **kw)
+
+
 def _rows(year: int | None):
-    query = (select(JournalEntry.kind, JournalEntry.posted_at, JournalEntry.reverses_id,
-                    Account.code, JournalLine.amount)
+    """(kind, month, account code, amount) summed in SQL per kind, Shanghai month and account;
+    a reversal counts as the kind of the entry it reverses."""
+    original = aliased(JournalEntry)
+    kind = case((JournalEntry.kind == literal_column("'reversal'"), original.kind),
+                else_=JournalEntry.kind)
+    month = local_month(JournalEntry.posted_at)
+    query = (select(kind, month, Account.code, func.sum(JournalLine.amount))
              .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-             .join(Account, Account.id == JournalLine.account_id))
-    original = dict(db.session.execute(select(JournalEntry.id, JournalEntry.kind)).all())
-    for kind, posted_at, reverses_id, code, amount in db.session.execute(query):
-        local = posted_at.astimezone(SHANGHAI).date()
-        if year is None or local.year == year:
-            yield (original.get(reverses_id, kind) if kind == "reversal" else kind), local, \
-                code, int(amount)
+             .join(Account, Account.id == JournalLine.account_id)
+             .outerjoin(original, original.id == JournalEntry.reverses_id)
+             .group_by(kind, month, Account.code))
+    if year is not None:
+        query = query.where(JournalEntry.posted_at >= datetime(year, 1, 1, tzinfo=SHANGHAI),
+                            JournalEntry.posted_at < datetime(year + 1, 1, 1, tzinfo=SHANGHAI))
+    for entry_kind, entry_month, code, amount in db.session.execute(query):
+        yield entry_kind, entry_month, code, int(amount)
 
 
 def _restriction(code: str, prefix: str) -> str | None:
@@ -60,10 +91,28 @@ def _restriction(code: str, prefix: str) -> str | None:
 
 
 def build(year: int | None = None) -> Disclosure:
+    """The public report of `year` (all time if None), kept per process until the journal's head
+    hash or the paid applications change: the ledger is append-only and hash-chained, so the
+    head names everything in it."""
+    head = queries.head()
+    key = (year, head, _paid_version())
+    kept = current_app.extensions.get(_EXTENSION)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    report = _aggregate(year, head)
+    current_app.extensions[_EXTENSION] = (key, report)
+    return report
+
+
+def _paid_version():
+    return db.session.execute(select(func.count(Application.id), func.max(Application.paid_at))
+                              .where(Application.state == "paid")).one()
+
+
+def _aggregate(year: int | None, head) -> Disclosure:
     """Aggregate the journal (and paid applications, for streets) into the public report."""
-    report = Disclosure(head=queries.head())
-    for kind, day, code, amount in _rows(year):
-        month = f"{day:%Y-%m}"
+    report = Disclosure(head=head)
+    for kind, month, code, amount in _rows(year):
         if kind in INFLOW_KINDS and (code.startswith(("restricted:", "unrestricted", "budget"))):
             report.months[month][0] -= amount
             report.total_in -= amount

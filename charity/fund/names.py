@@ -57,6 +57,11 @@ def restriction_name(restriction: str) -> str:
     return value
 
 
+#: Accounts of a restriction (what follows the colon), by their kind.
+RESTRICTED_KINDS = {"restricted": _l("Restricted: %(what)s"), "disbursed": _l("Paid out: %(what)s"),
+                    "spent": _l("Spent: %(what)s")}
+
+
 def account_name(code: str) -> str:
     """A fund account as people say it: 'Budget allocation', 'Reserved: application no. 38',
     'Restricted: 七星岗 street', 'Unrestricted'."""
@@ -65,12 +70,8 @@ def account_name(code: str) -> str:
     head, _sep, rest = code.partition(":")
     if head == "reserved":
         return _("Reserved: application no. %(id)s", id=rest)
-    if head == "restricted":
-        return _("Restricted: %(what)s", what=restriction_name(rest))
-    if head == "disbursed":
-        return _("Paid out: %(what)s", what=restriction_name(rest))
-    if head == "spent":
-        return _("Spent: %(what)s", what=restriction_name(rest))
+    if head in RESTRICTED_KINDS:
+        return str(RESTRICTED_KINDS[head]) % {"what": restriction_name(rest)}
     return code
 
 

@@ -23,6 +23,7 @@ KINDS = {
     "export_cleanup": _l("Removal of old export files"),
     "audit_export": _l("Audit log export"),
     "receipt_mail": _l("Receipt e-mail"),
+    "gap_snapshot": _l("Update of the coverage-gap figures"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
 EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf",

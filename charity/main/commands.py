@@ -35,7 +35,7 @@ def streets(as_json):
 @with_appcontext
 def gaps(as_json):
     """Per street (Chinese name) and measure: how many are owed it, receive it, have a gap."""
-    from charity.casework.queries import street_summary
+    from charity.casework.snapshot import street_summary
 
     summary = street_summary(None, local_today())
     if as_json:

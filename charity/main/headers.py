@@ -3,8 +3,9 @@
 A page may load only the app's own files: no inline script or style, no frame around it, no
 frame inside it. A view whose page needs another origin says so with `@loads_from(sources)`
 (Stripe.js on the giving pages). Nothing that may be personal is kept by a browser or a proxy:
-every answer to a signed-in user, Flask-Security's pages, every download, and the views marked
-`@personal` (a page whose link is the key to it) are `no-store`; public pages cache as usual.
+every answer to a signed-in user, Flask-Security's pages, the data-sharing API's answers, every
+download, and the views marked `@personal` (a page whose link is the key to it) are `no-store`;
+public pages cache as usual.
 HSTS goes out over HTTPS, and in production always (TLS may end at a proxy there).
 """
 
@@ -89,7 +90,7 @@ def _keeps_nothing(response: Response) -> bool:
     """True for an answer no cache may store: see the module's docstring."""
     if request.endpoint == "static":
         return False
-    return (getattr(_view(), "personal", False) or request.blueprint == "security"
+    return (getattr(_view(), "personal", False) or request.blueprint in ("security", "api")
             or response.mimetype in DOWNLOADS
             or response.headers.get("Content-Disposition", "").startswith("attachment")
             or current_user.is_authenticated)

@@ -170,7 +170,12 @@ def proof(status: str, layers, objective: int, bound: int) -> str:
 
 def proof_short(match_run) -> str:
     """What a stored run proves, in a word (the list of runs)."""
-    return str(PROOF_SHORT[proven(match_run.status, (match_run.summary or {}).get("layers"))])
+    return proof_word(match_run, (match_run.summary or {}).get("layers"))
+
+
+def proof_word(match_run, layers) -> str:
+    """`proof_short` of a run whose summary's "layers" was read apart (the list of runs)."""
+    return str(PROOF_SHORT[proven(match_run.status, layers)])
 
 
 def render(message: Message | Mapping) -> str:

@@ -1,7 +1,7 @@
 """Reading pairings: by scope, by helper, coverage per street, the roster for export."""
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from charity.district.models import Department, DepartmentGroup, Street
 from charity.extensions import db
@@ -53,27 +53,24 @@ def mine(kind: str, helper_id: int) -> Select:
             .order_by(Pairing.status.desc(), Pairing.created_at.desc(), Pairing.id))
 
 
-def coverage() -> Select:
-    """(street, enrolled people, with a live cadre, with a live volunteer) per street."""
-    cadre = (select(func.count(func.distinct(Pairing.person_id)))
-             .join(Person, Person.id == Pairing.person_id)
-             .join(Household, Household.id == Person.household_id)
-             .where(Household.street_id == Street.id, Pairing.helper_kind == "cadre",
-                    Pairing.status.in_(LIVE)).scalar_subquery())
-    volunteer = (select(func.count(func.distinct(Pairing.person_id)))
-                 .join(Person, Person.id == Pairing.person_id)
-                 .join(Household, Household.id == Person.household_id)
-                 .where(Household.street_id == Street.id, Pairing.helper_kind == "volunteer",
-                        Pairing.status.in_(LIVE)).scalar_subquery())
-    people = (select(func.count(Person.id)).join(Household)
-              .where(Household.street_id == Street.id, Person.status == "enrolled")
-              .scalar_subquery())
-    return select(Street, people, cadre, volunteer).order_by(Street.position)
+def helpers_by_street() -> Select:
+    """(street id, people with an active cadre, people with an active volunteer) per street.
+    Coverage itself (paired of owed) is the gap matrix's, `charity.casework.snapshot`."""
+    return (select(Household.street_id,
+                   func.count(func.distinct(Pairing.person_id))
+                   .filter(Pairing.helper_kind == "cadre"),
+                   func.count(func.distinct(Pairing.person_id))
+                   .filter(Pairing.helper_kind == "volunteer"))
+            .join(Person, Person.id == Pairing.person_id)
+            .join(Household, Household.id == Person.household_id)
+            .where(Pairing.status == "active").group_by(Household.street_id))
 
 
 def runs(scope: int | None) -> Select:
-    """The last 20 matching runs, of one street's scope or all of them."""
-    query = select(MatchRun).order_by(MatchRun.id.desc()).limit(20)
+    """(run, its summary's "layers") for the last 20 matching runs, of one street's scope or
+    all of them (the summary itself, large, is not read)."""
+    query = (select(MatchRun, MatchRun.summary["layers"]).options(defer(MatchRun.summary))
+             .order_by(MatchRun.id.desc()).limit(20))
     return query if scope is None else query.where(MatchRun.street_id == scope)
 
 

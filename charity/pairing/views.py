@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from charity.auth.access import note_out_of_scope, scoped_or_404, street_scope
 from charity.auth.permissions import Permission, requires
+from charity.casework import queries as casework_queries
+from charity.casework import snapshot
 from charity.district import queries as district_queries
 from charity.district.models import Street
 from charity.extensions import db
@@ -15,6 +17,7 @@ from charity.main.input_guard import id_arg, page_arg
 from charity.pairing import messages, operations, queries, tasks
 from charity.pairing.forms import ConfirmForm, ReasonForm, RunForm
 from charity.pairing.models import PUBLISHABLE, MatchRun, Pairing
+from charity.timeutil import local_today
 from charity.transaction import unit_of_work
 
 bp = Blueprint("pairing", __name__, url_prefix="/pairing")
@@ -35,11 +38,15 @@ def _run_form(scope):
 def overview():
     """Pairing coverage per street, the optimiser's runs, and the form that starts one."""
     scope = street_scope()
-    rows = [r for r in db.session.execute(queries.coverage()).all()
-            if scope is None or r[0].id == scope]
+    names = casework_queries.street_names(scope)
+    helpers = {sid: (cadre, volunteer) for sid, cadre, volunteer
+               in db.session.execute(queries.helpers_by_street())}
+    coverage = snapshot.pairing_coverage(local_today(), names)
+    rows = [(name, *coverage[sid], *helpers.get(sid, (0, 0))) for sid, name in names.items()]
     return render_template("pairing/overview.html", rows=rows, form=_run_form(scope),
-                           runs=db.session.scalars(queries.runs(scope)).all(),
-                           proof_short=messages.proof_short)
+                           runs=db.session.execute(queries.runs(scope)).all(),
+                           proof_short=messages.proof_word,
+                           gap_snapshot=snapshot.current(local_today()))
 
 
 @bp.post("/runs")

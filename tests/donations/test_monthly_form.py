@@ -41,12 +41,12 @@ def test_an_identical_monthly_gift_starts_only_once_the_donor_confirms(client, s
     warned = client.post(START, data=SAME)
     assert warned.status_code == 409 and warned.get_json()["confirm"] == "confirm_duplicate"
     assert warned.get_json()["error"] == (
-        "您已有一笔每月¥30.00、用于“措施1：低保及分类救助”的月捐。"
+        "您已有一笔每月¥30.00、用于“措施1：最低生活保障应保尽保”的月捐。"
         "如确需再开一笔相同的月捐，请勾选下方的确认框后再次提交。")
     client.get("/lang/en")
     assert client.post(START, data=SAME).get_json()["error"] == (
-        "You already have a monthly gift of ¥30.00 for Measure 1: Dibao and extra support. "
-        "To start another identical one, tick the box below and submit again.")
+        "You already have a monthly gift of ¥30.00 for Measure 1: Minimum living allowance "
+        "for all who qualify. To start another identical one, tick the box below and submit again.")
     assert count_gifts(session) == 1
     assert "Yes, start another identical monthly gift" in \
         client.get("/donations/portal").get_data(as_text=True)

@@ -97,9 +97,10 @@ def test_an_auditor_opens_a_case_with_a_reason_and_sees_it_that_day(client, auth
     assert NAME in listing and OTHER_NAME not in listing
     assert_pseudonymised(read(client, f"/relief/{other.id}"), "the other case", OTHER_NAME)
     journal = read(client, "/fund/journal")
-    assert "temporary_emergency" in journal  # the opened case's reservation memo
+    assert "Temporary assistance (emergency)" in journal  # the opened case's reservation memo
     audit = read(client, "/audit/?action=relief.submit")
-    assert "temporary_emergency" in audit and "withheld" in audit  # this case's, not the other's
+    assert "Temporary assistance (emergency)" in audit and "withheld" in audit  # this case's,
+    # not the other's, in words
 
 
 def test_an_opening_lasts_until_midnight(client, auth, session, cases, auditor):
