@@ -390,3 +390,19 @@ def test_unknown_paths_and_wrong_methods_are_audited_problem_details(client, lan
         ("GET", "/api/v1/nonexistent", 404), ("PUT", "/api/v1/registry/status-changes", 405)]
     nobody = client.delete("/api/v1/nonexistent/deeper")
     assert nobody.status_code == 401 and nobody.mimetype == "application/problem+json"
+
+
+def test_the_batch_job_runs_on_a_worker_with_no_request(session):
+    from charity.api import tasks
+    from charity.api.schemas import StatusBatchSchema
+    pairings = [PairingFactory() for _ in range(3)]
+    token, _secret = tokens.issue("区民政局", ["registry:status:write"],
+                                  local_today() + timedelta(days=3), local_today())
+    db.session.flush()
+    items = StatusBatchSchema().load({"items": [change(p.person, f"w-{p.id}")
+                                                for p in pairings]})["items"]
+    job = tasks.start(items, "status", token, local_today())
+    db.session.refresh(job)
+    assert job.state == "succeeded", job.error
+    assert [r["status"] for r in tasks.view(job)["result"]["results"]] == [201, 201, 201]
+    assert tasks.find(job.id, token) is job
