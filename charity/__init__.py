@@ -195,6 +195,7 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """Celery bound to the app, and every job's task (see charity/jobs)."""
+    from charity.api import tasks as api
     from charity.audit import tasks as audit
     from charity.casework import tasks as casework
     from charity.contacts import tasks as contacts
@@ -208,4 +209,4 @@ def register_jobs(app: Flask) -> None:
 
     queue.init_app(app)
     app.extensions["jobs"] = (operations, cleanup, contacts, dashboard, fund, pairing, registry,
-                              relief, donations, audit, casework)
+                              relief, donations, audit, casework, api)

@@ -321,3 +321,88 @@ def test_the_registry_page_ends_pairings_on_exit_as_the_api_does(client, auth):
     assert kept.status == "active"
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(
         AuditEntry.action == "pairing.end", AuditEntry.object_id == str(pairing.id))) == 1
+
+
+def test_a_large_batch_is_a_job_whose_resource_gives_the_per_item_results(client):
+    from charity.api.tasks import INLINE_MAX
+    from charity.jobs.models import Job
+    pairings = [PairingFactory() for _ in range(INLINE_MAX + 1)]
+    writer = issue("registry:status:write")
+    items = [change(p.person, f"big-{p.id}") for p in pairings]
+    items.append(dict(items[0], change="suspend"))  # same external id twice: refused
+    response = post_status(client, writer, items, lang="zh-CN")
+
+    assert response.status_code == 202
+    assert response.headers["Location"].endswith(f"/api/v1/jobs/{response.get_json()['id']}")
+    job = client.get(response.headers["Location"], headers=bearer(writer)).get_json()
+    assert job["state"] == "succeeded"
+    assert job["progress"] == {"done": len(items), "total": len(items)}
+    assert job["result"]["applied"] == INLINE_MAX + 1 and job["result"]["refused"] == 1
+    assert [r["status"] for r in job["result"]["results"]] == [201] * (INLINE_MAX + 1) + [409]
+    refused = job["result"]["results"][-1]["problem"]
+    assert any("\u4e00" <= c <= "\u9fff" for c in refused["detail"])  # the poster's language
+    for pairing in pairings:
+        db.session.refresh(pairing)
+        db.session.refresh(pairing.person)
+        assert pairing.status == "ended" and pairing.person.status == "exited"
+    stored = db.session.get(Job, job["id"])
+    assert "items" not in stored.params  # the ID numbers are not kept once it is done
+    again = post_status(client, writer, items[:INLINE_MAX + 1])
+    assert again.status_code == 202
+    replay = client.get(again.headers["Location"], headers=bearer(writer)).get_json()
+    assert all(r["replayed"] and r["status"] == 200 for r in replay["result"]["results"])
+
+
+def test_a_small_batch_is_answered_at_once(client):
+    person = PersonFactory()
+    response = post_status(client, issue("registry:status:write"), [change(person, "one")])
+    assert response.status_code == 200 and "Location" not in response.headers
+
+
+def test_another_token_gets_404_on_the_job(client):
+    from charity.api.tasks import INLINE_MAX
+    people = [PersonFactory() for _ in range(INLINE_MAX + 1)]
+    writer, other = issue("registry:status:write"), issue("registry:status:write")
+    response = post_status(client, writer, [change(p, f"j-{p.id}", "suspend") for p in people])
+    location = response.headers["Location"]
+    assert client.get(location, headers=bearer(writer)).status_code == 200
+    refused = client.get(location, headers=bearer(other))
+    assert refused.status_code == 404 and refused.mimetype == "application/problem+json"
+    assert client.get(location).status_code == 401
+    assert client.get("/api/v1/jobs/999999", headers=bearer(writer)).status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_unknown_paths_and_wrong_methods_are_audited_problem_details(client, lang):
+    secret = issue("registry:status:write")
+    wrong = client.put("/api/v1/registry/status-changes", json={"items": []},
+                       headers=bearer(secret, lang))
+    unknown = client.get("/api/v1/nonexistent", headers=bearer(secret, lang))
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
+    assert unknown.status_code == 404
+    for response in (wrong, unknown):
+        assert response.mimetype == "application/problem+json"
+        chinese = any("\u4e00" <= c <= "\u9fff" for c in response.get_json()["title"])
+        assert chinese == (lang == "zh-CN")
+    audited = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "api.call")
+                                 .order_by(AuditEntry.id.desc()).limit(2)).all()
+    assert [(e.detail["method"], e.detail["path"], e.detail["status"]) for e in audited] == [
+        ("GET", "/api/v1/nonexistent", 404), ("PUT", "/api/v1/registry/status-changes", 405)]
+    nobody = client.delete("/api/v1/nonexistent/deeper")
+    assert nobody.status_code == 401 and nobody.mimetype == "application/problem+json"
+
+
+def test_the_batch_job_runs_on_a_worker_with_no_request(session):
+    from charity.api import tasks
+    from charity.api.schemas import StatusBatchSchema
+    pairings = [PairingFactory() for _ in range(3)]
+    token, _secret = tokens.issue("区民政局", ["registry:status:write"],
+                                  local_today() + timedelta(days=3), local_today())
+    db.session.flush()
+    items = StatusBatchSchema().load({"items": [change(p.person, f"w-{p.id}")
+                                                for p in pairings]})["items"]
+    job = tasks.start(items, "status", token, local_today())
+    db.session.refresh(job)
+    assert job.state == "succeeded", job.error
+    assert [r["status"] for r in tasks.view(job)["result"]["results"]] == [201, 201, 201]
+    assert tasks.find(job.id, token) is job

@@ -33,7 +33,7 @@ def every_scope(session):
 
 
 #: The operations the document describes (each must be exercised).
-OPERATIONS = 8
+OPERATIONS = 9
 
 
 def test_every_operation_keeps_to_its_document(app, every_scope, monkeypatch):

@@ -29,7 +29,7 @@ def _as_problem(response: dict) -> None:
 def spec_dict() -> dict:
     """The OpenAPI document, each error response's content a problem detail."""
     spec = api.spec.to_dict()
-    for hidden in ("/api/v1/openapi.json", "/api/v1/docs"):
+    for hidden in ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/", "/api/v1/{rest}"):
         spec.get("paths", {}).pop(hidden, None)
     for name, response in spec.get("components", {}).get("responses", {}).items():
         if name not in ("OK", "CREATED"):

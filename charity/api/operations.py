@@ -16,6 +16,7 @@ from charity.api.models import ApiChange, ApiToken
 from charity.casework import operations as casework
 from charity.errors import DomainError
 from charity.extensions import db
+from charity.main.limits import FIRST_DAY
 from charity.registry import ids
 from charity.registry import operations as registry
 from charity.registry.models import CATEGORIES, STATUSES, Person
@@ -64,8 +65,12 @@ def person_by_id_number(number: str, today: date) -> Person:
 
 
 def _not_future(day: date, today: date) -> None:
+    """Refuse a day after today, or before the first day the staff's own forms take."""
     if day > today:
         raise ItemError(_l("The date cannot be in the future."), 422, "future-date")
+    if day < FIRST_DAY:
+        raise ItemError(_l("The date cannot be before %(first)s.", first=FIRST_DAY.isoformat()),
+                        422, "past-date")
 
 
 def change_status(item: dict, today: date) -> Person:
@@ -95,6 +100,7 @@ def set_medical(item: dict, today: date) -> Person:
 def give_service(item: dict, today: date) -> Person:
     """Human resources' free employment service (or public-welfare job)."""
     person = person_by_id_number(item["id_number"], today)
+    _not_future(item["given_on"], today)
     casework.give_service(person, item["kind"], item["given_on"], today,
                           provider=item.get("provider") or "")
     return person
@@ -122,6 +128,12 @@ def _apply(item: dict, kind: str, token: ApiToken, today: date, write) -> Outcom
     except DomainError as error:
         return Outcome(item["external_id"], 422, error=ItemError(str(error)))
     except IntegrityError:
+        # Another request applied the same external id meanwhile (PostgreSQL, two writers):
+        # the same item is a replay of it, another item a conflict.
+        found = db.session.scalar(select(ApiChange).where(
+            ApiChange.external_id == item["external_id"]))
+        if found is not None:
+            return _replay(item, kind, found)
         return Outcome(item["external_id"], 409, error=ItemError(
             _l("This external id was already used for another change."), 409, "conflict"))
     return Outcome(item["external_id"], 201, person.id)

@@ -1,7 +1,7 @@
 """RFC 9457 problem details (`application/problem+json`), in the caller's language: the API's
 every error, and each refused item of a batch."""
 
-from flask import Blueprint, Response, json, request
+from flask import Blueprint, Response, current_app, json, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -52,7 +52,25 @@ def handle(error: HTTPException) -> Response:
     """Answer an HTTP error raised inside the API as a problem detail."""
     code = error.code if error.code in TITLES else 500
     detail = None if code in (401, 403, 429, 500) else getattr(error, "api_detail", None)
-    return answer(code, detail, errors=_validation_errors(error))
+    response = answer(code, detail, errors=_validation_errors(error))
+    if code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def allowed_methods(path: str, catch_all: str) -> list[str]:
+    """The methods the routes at `path` take, besides the catch-all route's (none: no such
+    route). A route with static parts wins over the catch-all for its own methods."""
+    adapter = current_app.url_map.bind("localhost")
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            found, _values = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if found != catch_all:
+            allowed.append(method)
+    return allowed
 
 
 def register(bp: Blueprint) -> None:

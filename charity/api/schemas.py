@@ -96,6 +96,25 @@ class BatchResultSchema(Schema):
     results = fields.List(fields.Nested(ItemResultSchema), required=True)
 
 
+class JobProgressSchema(Schema):
+    """How far a batch job got: items done of the batch's total."""
+
+    done = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class JobSchema(Schema):
+    """A batch posted to the API and run as a job: its state, its progress, and when it
+    succeeded the same per-item results a small batch gets at once (`problem` when it failed)."""
+
+    id = fields.Integer(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(
+        ("queued", "running", "succeeded", "failed")))
+    progress = fields.Nested(JobProgressSchema, required=True)
+    result = fields.Nested(BatchResultSchema, allow_none=True)
+    problem = fields.Nested(ProblemSchema, allow_none=True)
+
+
 def _figures(name: str, label: str, *counts: str, **more) -> type[Schema]:
     """A schema of one `label` string, required integer `counts` and `more` fields."""
     shape = {label: fields.String(required=True)} if label else {}

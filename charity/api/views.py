@@ -2,12 +2,15 @@
 authenticates here, and CSRF does not apply), one scope per route, every call audited, each
 token rate-limited, every error an RFC 9457 problem detail in the caller's language."""
 
+import json
 from functools import wraps
 
 from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_smorest import Blueprint, abort
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import MethodNotAllowed
 
-from charity.api import operations, problems, queries, schemas, tokens
+from charity.api import problems, queries, schemas, tasks, tokens
 from charity.api.docs import spec_dict
 from charity.audit.operations import record
 from charity.database import utcnow
@@ -16,8 +19,21 @@ from charity.registry import ids
 from charity.timeutil import local_today
 from charity.transaction import commit_alone, commit_refusal, unit_of_work
 
+
+class BodyParser(FlaskParser):
+    """webargs' parser, a JSON body nested deeper than Python's parser goes being invalid JSON
+    (400), not a crash."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            raise json.JSONDecodeError("nested too deep", "[", 0) from error
+
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1",
                description="Songtan's data-sharing API for district departments and systems.")
+bp.ARGUMENTS_PARSER = BodyParser()
 csrf.exempt(bp)
 problems.register(bp)
 #: Routes open without a token: the OpenAPI document and its interactive docs.
@@ -26,11 +42,21 @@ BEARER = [{"bearer": []}]
 REFUSALS = (401, 403, 404, 422, 429)
 
 
+def _presented():
+    """The live token the request presents (looked up once per request), or None."""
+    if "api_presented" not in g:
+        scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+        g.api_presented = (tokens.find(secret.strip(), local_today())
+                           if scheme.lower() == "bearer" else None)
+    return g.api_presented
+
+
 def token_key() -> str:
-    """The rate limiter's key: the token presented (by its keyed hash), else the address."""
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and secret.strip():
-        return "api:" + tokens.keyed_hash(secret.strip())[:32]
+    """The rate limiter's key: a live token presented (by its id), else the address, so that
+    made-up tokens share their sender's one allowance and cannot each start a fresh one."""
+    token = _presented()
+    if token is not None:
+        return f"api:{token.id}"
     return "api-anonymous:" + (request.remote_addr or "")
 
 
@@ -43,8 +69,7 @@ def authenticate():
     g._login_user = current_app.login_manager.anonymous_user()
     if request.endpoint in OPEN:
         return None
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-    token = tokens.find(secret.strip(), local_today()) if scheme.lower() == "bearer" else None
+    token = _presented()
     if token is None:
         commit_refusal("api_token", reason="missing, unknown, expired or revoked token")
         abort(401)
@@ -100,21 +125,17 @@ def problems_schema():
     return schemas.ProblemSchema
 
 
-def _batch_answer(outcomes: list[operations.Outcome]) -> dict:
-    results = [{"external_id": o.external_id, "status": o.status, "person_id": o.person_id,
-                "replayed": o.replayed,
-                "problem": None if o.error is None else problems.body(
-                    o.error.status, str(o.error), o.error.slug, external_id=o.external_id)}
-               for o in outcomes]
-    applied = sum(1 for o in outcomes if o.error is None)
-    return {"applied": applied, "refused": len(outcomes) - applied, "results": results}
-
-
-def _post_batch(batch: dict, kind: str, write) -> dict:
-    with unit_of_work(errors=False):
-        outcomes = operations.apply_batch(batch["items"], kind, g.api_token, local_today(),
-                                          write)
-    return _batch_answer(outcomes)
+def _post_batch(batch: dict, kind: str):
+    """Apply a small batch now; queue a large one as a job and answer 202 with where to
+    follow it."""
+    items = batch["items"]
+    if len(items) <= tasks.INLINE_MAX:
+        return tasks.apply_now(items, kind, g.api_token, local_today())
+    job = tasks.start(items, kind, g.api_token, local_today())
+    response = jsonify(schemas.JobSchema().dump(tasks.view(job)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.job", job_id=job.id)
+    return response
 
 
 def endpoint(path: str, scope: str | None, answer, codes, method: str = "GET", body=None,
@@ -133,20 +154,28 @@ def endpoint(path: str, scope: str | None, answer, codes, method: str = "GET", b
     return decorator
 
 
-#: What departments post: (path, endpoint, scope, body, kind, write, description).
+#: What a large batch answers (see `charity.api.tasks`).
+QUEUED = (f"More than {tasks.INLINE_MAX} items: the batch is queued as a job and applied in the "
+          "background; the answer is the job, and its Location header the job's address "
+          "(GET it with the same token until it has succeeded: its result is then the "
+          f"per-item answer a batch of at most {tasks.INLINE_MAX} items gets at once).")
+#: What departments post: (path, endpoint, scope, body, kind, description).
 BATCHES = (
     ("/registry/status-changes", "status_changes", "registry:status:write",
-     schemas.StatusBatchSchema, "status", operations.change_status,
+     schemas.StatusBatchSchema, "status",
      "Civil affairs: enrol, suspend or exit people, or change their category (1 to 1,000 "
      "decisions, each with its document number and date). Each item is applied on its own by "
      "the registry's own status change (history kept, pairings ended on exit) and answered "
-     "on its own; an external id seen before answers as it did then."),
+     "on its own; an external id seen before answers as it did then. Up to "
+     f"{tasks.INLINE_MAX} items are applied at once (200); a larger batch is a job (202)."),
     ("/casework/medical", "medical", "casework:services:write", schemas.MedicalBatchSchema,
-     "medical", operations.set_medical,
-     "Health commission: family-doctor contracts and health-record status, per person."),
+     "medical",
+     "Health commission: family-doctor contracts and health-record status, per person. Up to "
+     f"{tasks.INLINE_MAX} items are applied at once (200); a larger batch is a job (202)."),
     ("/casework/services", "services", "casework:services:write", schemas.ServiceBatchSchema,
-     "service", operations.give_service,
-     "Human resources: free employment services and public-welfare jobs, per person."),
+     "service",
+     "Human resources: free employment services and public-welfare jobs, per person. Up to "
+     f"{tasks.INLINE_MAX} items are applied at once (200); a larger batch is a job (202)."),
 )
 #: Figures out, with the summaries scope: (path, endpoint, schema, read, description).
 SUMMARIES = (
@@ -164,17 +193,20 @@ def _named(view, name: str, description: str):
     return view
 
 
-def _batch_view(kind: str, write):
-    return lambda batch: _post_batch(batch, kind, write)
+def _batch_view(kind: str):
+    return lambda batch: _post_batch(batch, kind)
 
 
 def _summary_view(read):
     return lambda: read(local_today())
 
 
-for _path, _name, _scope, _body, _kind, _write, _about in BATCHES:
+for _path, _name, _scope, _body, _kind, _about in BATCHES:
     endpoint(_path, _scope, schemas.BatchResultSchema, REFUSALS, "POST", body=_body)(
-        _named(_batch_view(_kind, _write), _name, _about))
+        bp.alt_response(202, schema=schemas.JobSchema, description=QUEUED, success=True,
+                        headers={"Location": {"description": "The job's address.",
+                                              "schema": {"type": "string"}}})(
+            _named(_batch_view(_kind), _name, _about)))
 for _path, _name, _schema, _read, _about in SUMMARIES:
     endpoint(_path, "pairing:summary:read", _schema(many=True), (401, 403, 429))(
         _named(_summary_view(_read), _name, _about))
@@ -211,6 +243,31 @@ def _person_row(person, unmasked: bool) -> dict:
     return {"id": person.id, "name": person.name, "id_number": number,
             "category": person.category, "status": person.status,
             "household": person.household.code, "community": person.household.community.name}
+
+
+@endpoint("/jobs/<int:job_id>", None, schemas.JobSchema, (401, 404, 429))
+def job(job_id):
+    """A batch posted as a job: its state (queued, running, succeeded, failed), its progress,
+    and once it succeeded the per-item results. Only the token that posted it reads it."""
+    found = tasks.find(job_id, g.api_token)
+    if found is None:
+        abort(404)
+    return tasks.view(found)
+
+
+#: The methods the catch-all route takes (an unknown path, or a known one with another method).
+ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@bp.route("/", defaults={"rest": ""}, methods=ANY_METHOD)
+@bp.route("/<path:rest>", methods=ANY_METHOD)
+def unknown(rest):
+    """No such route (404), or a route that does not take this method (405, with Allow): a
+    problem detail, audited as every call with a token is."""
+    allowed = problems.allowed_methods(request.path, "api.unknown")
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed)
+    abort(404)
 
 
 @bp.route("/openapi.json", methods=["GET"])

@@ -24,6 +24,7 @@ KINDS = {
     "audit_export": _l("Audit log export"),
     "receipt_mail": _l("Receipt e-mail"),
     "gap_snapshot": _l("Update of the coverage-gap figures"),
+    "api_batch": _l("Batch posted to the data-sharing API"),
 }
 #: The kinds whose result is a file to download (see `charity.jobs.exports`).
 EXPORTS = frozenset({"pairing_export", "roster_export", "annual_report", "dashboard_pdf",
@@ -48,6 +49,7 @@ PROGRESS = {
     "comparing": _l("Comparing the gifts with Stripe"),
     "writing": _l("Writing the file"),
     "paying": _l("Paying the month's rent subsidies"),
+    "applying": _l("Applying the posted items"),
     "done": _l("Done"),
     "mailing": _l("Sending the e-mail"),
 }
@@ -84,7 +86,7 @@ ERRORS = {
 
 #: Jobs that save as they go (reconciliation: each Stripe object in its own unit of work), so a
 #: failure keeps what they finished: their failures say so.
-SAVES_AS_IT_GOES = frozenset({"reconciliation"})
+SAVES_AS_IT_GOES = frozenset({"reconciliation", "api_batch"})
 
 
 def failure_code(kind: str, code: str) -> str:

@@ -12,7 +12,7 @@ def result_url(job: Job) -> str | None:
     """Where a finished job's result is shown, if it has one and the viewer may see it (the
     result names the permission its page needs: an auditor sees a pairing run's job, not
     its preview)."""
-    if job.state != "succeeded" or not job.result:
+    if job.state != "succeeded" or not job.result or "endpoint" not in job.result:
         return None
     needs = job.result.get("needs")
     if needs and not can(Permission(needs)):

@@ -7,9 +7,9 @@ and pages within `charity.main.limits`."""
 
 import re
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from charity.main.limits import FIRST_YEAR, LAST_YEAR, MAX_ID, MAX_PAGE, as_id, as_int
@@ -72,10 +72,30 @@ def refuse_nul() -> None:
             raise refusal()
 
 
+class GuardedRequest(Request):
+    """Flask's request, whose JSON body nested too deep for the parser is a bad request (never
+    a crash), and which a body over MAX_CONTENT_LENGTH leaves unread when read silently (as
+    Flask-Security's loader reads it on every request): the view's own read answers 413."""
+
+    def get_json(self, force=False, silent=False, cache=True):
+        """The body as JSON, as Flask reads it, but see the class's docstring."""
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError as error:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError(str(error)))
+        except RequestEntityTooLarge:
+            if silent:
+                return None
+            raise
+
+
 def register(app: Flask) -> None:
     """Bound the `int` URL converter (before any blueprint adds its rules) and refuse NULs
     and other control characters."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = GuardedRequest
     app.before_request(refuse_nul)
 
 
