@@ -406,3 +406,25 @@ def test_the_batch_job_runs_on_a_worker_with_no_request(session):
     assert job.state == "succeeded", job.error
     assert [r["status"] for r in tasks.view(job)["result"]["results"]] == [201, 201, 201]
     assert tasks.find(job.id, token) is job
+
+
+def test_a_suspension_or_a_new_category_is_reviewed_again_an_exit_is_not(client):
+    """The issue: each change goes through the UI's operations, re-review included. The next
+    review falls on the document's date, so the next review cycle takes the person in."""
+    writer = issue("registry:status:write")
+    day = local_today() - timedelta(days=3)
+    suspended, moved, left = (PersonFactory(category="dibao") for _ in range(3))
+    for person in (suspended, moved, left):
+        person.next_review_date = local_today() + timedelta(days=300)
+    db.session.flush()
+    items = [change(suspended, "rr-1", "suspend", effective_date=day.isoformat()),
+             change(moved, "rr-2", "category", category="tekun",
+                    effective_date=day.isoformat()),
+             change(left, "rr-3", "exit", effective_date=day.isoformat())]
+    response = post_status(client, writer, items)
+    assert response.status_code == 200, response.get_json()
+    for person in (suspended, moved, left):
+        db.session.refresh(person)
+    assert suspended.next_review_date == moved.next_review_date == day
+    assert (suspended.status, moved.category) == ("suspended", "tekun")
+    assert left.status == "exited" and left.next_review_date == local_today() + timedelta(days=300)

@@ -75,7 +75,9 @@ def _not_future(day: date, today: date) -> None:
 
 def change_status(item: dict, today: date) -> Person:
     """Enrol, suspend or exit a person, or change their category, from a civil-affairs
-    document: the registry's own status change (history, pairings ended on exit)."""
+    document: the registry's own status change (history, pairings ended on exit). An enrolment,
+    a suspension or a new category is reviewed again: the person's next review falls on the
+    document's date, so the next review cycle takes them in."""
     person = person_by_id_number(item["id_number"], today)
     _not_future(item["effective_date"], today)
     reason = " ".join(filter(None, (item["document_number"], item.get("reason") or "")))[:200]
@@ -84,9 +86,12 @@ def change_status(item: dict, today: date) -> Person:
             raise ItemError(_l("A category change names the new category."))
         if item["category"] == person.category:
             raise ItemError(_l("The person is already in this category."))
-        registry.update(person, category=item["category"])
+        registry.update(person, category=item["category"],
+                        next_review_date=item["effective_date"])
         return person
-    registry.change_status(person, STATUS_OF[item["change"]], reason, item["effective_date"])
+    status = STATUS_OF[item["change"]]
+    registry.change_status(person, status, reason, item["effective_date"],
+                           next_review=None if status == "exited" else item["effective_date"])
     return person
 
 
