@@ -4,6 +4,8 @@ known yet is kept waiting and applied as soon as the gift exists (its delivery, 
 commit, a redelivery or the reconciliation, whichever comes first). Every refused delivery
 leaves a security record, without its body."""
 
+import json
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -39,10 +41,17 @@ class Refused(ValueError):
     """A delivery the webhook refuses (400): bad signature or timestamp, or not an event."""
 
 
+def _not_json(constant: str):
+    raise objects.Malformed(f"{constant} is not a JSON number")
+
+
 def verified(payload: bytes, signature: str | None) -> tuple[str, str, dict]:
-    """(id, type, object) of a delivery whose signature checks out; Refused otherwise."""
+    """(id, type, object) of a delivery whose signature checks out; Refused otherwise. A body
+    holding NaN or Infinity (which Python's JSON reader takes, and no JSON column stores) is
+    refused, signed or not."""
     try:
         event_id, kind, obj = objects.event_parts(gateway.verify(payload, signature))
+        json.loads(payload, parse_constant=_not_json)
     except (gateway.BadSignature, objects.Malformed) as error:
         raise Refused(str(error)) from None
     if kind not in HANDLERS and not kind.startswith(FAMILIES):

@@ -86,3 +86,18 @@ def test_no_signed_object_makes_a_500(client, session):
             savepoint.rollback()
 
     delivered()
+
+
+def test_a_signed_body_with_infinity_is_refused_and_nothing_kept(client, session):
+    """Found by the fuzz test on PostgreSQL: Python's JSON reader takes `Infinity`, the database's
+    JSON column does not, so a signed invoice with `"amount_paid": Infinity` answered 500."""
+    from donations.stripe.models import StripeEvent
+
+    obj = good("invoice.paid", gifts(client))
+    obj["amount_paid"] = float("inf")
+    body, headers = signed(event("invoice.paid", obj, event_id="evt_infinity"))
+    assert b"Infinity" in body
+    before = balances()
+    response = client.post(HOOK, data=body, headers=headers)
+    assert response.status_code == 400
+    assert db.session.get(StripeEvent, "evt_infinity") is None and balances() == before
