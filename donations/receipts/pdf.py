@@ -1,9 +1,11 @@
 """Receipts in Chinese as PDF: one per gift with its serial number, and a donor's yearly
 statement. The Chinese font is embedded (subsetted by ReportLab: only the glyphs used), so
 every viewer draws the receipt as printed: a viewer without the reader's fonts drew boxes, or
-dropped the amount, from the built-in CID font STSong-Light that was only named. The font is
-Debian's fonts-droid-fallback (Droid Sans Fallback, Apache 2.0, TrueType outlines), or the
-TrueType file `RECEIPT_FONT` names."""
+dropped the amount, from the built-in CID font STSong-Light that was only named. The fonts are
+vendored in `donations/receipts/fonts/` (so a fresh machine needs no font package): Droid Sans
+Fallback (Apache 2.0, TrueType outlines, from Debian's fonts-droid-fallback) for Chinese and
+DejaVu Sans (from fonts-dejavu-core) for Latin letters and digits; `RECEIPT_FONT` and
+`RECEIPT_LATIN_FONT` may name other TrueType files."""
 
 import os
 from functools import cache
@@ -23,12 +25,12 @@ from donations.giving.models import Donation
 from donations.receipts.capitals import capitals
 
 FONT = "ReceiptCJK"
-#: Where the embedded font is looked for, first found wins (Debian's package paths).
-FONT_FILES = ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-              "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf")
-#: The font for Latin letters, digits and ¥ (the CJK font has none): Debian's DejaVu Sans.
+FONTS = Path(__file__).parent / "fonts"
+#: The embedded Chinese font (vendored, with its licence beside it).
+FONT_FILE = FONTS / "DroidSansFallbackFull.ttf"
+#: The font for Latin letters, digits and ¥ (the CJK font has none): DejaVu Sans.
 LATIN = "ReceiptLatin"
-LATIN_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+LATIN_FILE = FONTS / "DejaVuSans.ttf"
 #: The receipt's name for a gift given without a name.
 ANONYMOUS = "匿名"
 CHARITY = {
@@ -46,18 +48,17 @@ def _yuan(fen: int) -> str:
 
 
 class FontMissing(RuntimeError):
-    """No CJK TrueType font to embed: install Debian's fonts-droid-fallback, or name a file in
-    RECEIPT_FONT."""
+    """The TrueType file `RECEIPT_FONT` names is not there (the vendored one is used without
+    it)."""
 
 
 @cache
 def font_file() -> str:
     """The TrueType file the receipts embed."""
-    named = os.environ.get("RECEIPT_FONT")
-    for candidate in ((named,) if named else FONT_FILES):
-        if Path(candidate).is_file():
-            return candidate
-    raise FontMissing(FontMissing.__doc__)
+    candidate = os.environ.get("RECEIPT_FONT") or str(FONT_FILE)
+    if not Path(candidate).is_file():
+        raise FontMissing(f"{FontMissing.__doc__} {candidate}")
+    return candidate
 
 
 def _runs(text: str) -> list[tuple[str, str]]:
@@ -99,7 +100,8 @@ class ReceiptCanvas(Canvas):
 def _canvas(buffer: BytesIO, title: str) -> Canvas:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, font_file()))
-        pdfmetrics.registerFont(TTFont(LATIN, os.environ.get("RECEIPT_LATIN_FONT", LATIN_FILE)))
+        latin = os.environ.get("RECEIPT_LATIN_FONT") or str(LATIN_FILE)
+        pdfmetrics.registerFont(TTFont(LATIN, latin))
     canvas = ReceiptCanvas(buffer, pagesize=A4, invariant=current_app.testing)
     canvas.setTitle(title)
     canvas.setAuthor(CHARITY["name"])
