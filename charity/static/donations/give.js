@@ -112,3 +112,23 @@
     window.location.assign(reply.status_url);
   });
 })();
+
+// The monthly offer's link carries the amount and designation chosen above (the server wrote
+// them in at first, so the link works without this script too).
+(function () {
+  "use strict";
+  const form = document.getElementById("give-form");
+  const link = document.getElementById("monthly-link");
+  if (!form || !link) { return; }
+  function update() {
+    const url = new URL(link.href, window.location.href);
+    ["amount", "designation"].forEach(function (name) {
+      const input = form.querySelector("[name=" + name + "]");
+      if (input) { url.searchParams.set(name, input.value); }
+    });
+    link.href = url.pathname + url.search;
+  }
+  ["input", "change", "click"].forEach(function (kind) {
+    form.addEventListener(kind, update);
+  });
+})();
