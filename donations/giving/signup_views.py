@@ -11,7 +11,7 @@ from flask_security import login_user
 
 from charity.auth.passwords import WeakPassword
 from charity.auth.permissions import Permission, can
-from charity.extensions import limiter
+from charity.auth.throttle import SIGNUP_LIMIT
 from charity.main import mail
 from charity.pairing.forms import ConfirmForm
 from charity.transaction import unit_of_work
@@ -24,14 +24,6 @@ bp = Blueprint("giving_signup", __name__, url_prefix="/donations")
 
 CONFIRM_SUBJECT = _l("Confirm your e-mail address to start your monthly gift")
 TAKEN_SUBJECT = _l("Your e-mail address has a Songtan account already")
-
-
-def _budget() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
-
-
-#: Sign-ups, per client address.
-signup_limit = limiter.limit(_budget, methods=["POST"], override_defaults=False)
 
 
 def _portal(terms: signup.Terms | None = None, **args) -> str:
@@ -100,7 +92,7 @@ def _sign_up(form: MonthlySignUpForm):
 
 
 @bp.route("/monthly", methods=["GET", "POST"])
-@signup_limit
+@SIGNUP_LIMIT
 def monthly():
     """A guest gives monthly: the gift and an account, opened by the e-mailed link. A signed-in
     donor is sent to the portal's monthly form, pre-filled."""

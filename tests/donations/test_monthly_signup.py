@@ -21,18 +21,13 @@ from donations.giving import monthly_signup
 from donations.giving.models import Donation, RecurringGift
 from tests import factories
 from tests.donations.test_monthly import at_localstripe, confirm_setup
+from tests.test_volunteer_signup import GOOD_PASSWORD
 
 PAGE = "/donations/monthly"
-GOOD_PASSWORD = "lantern-orchard-pebble-42"
 PORTAL = "/donations/portal?amount=30&designation=measure:1"
 
 
-@pytest.fixture(autouse=True)
-def empty_outbox(app):
-    mail_state = app.extensions["mailman"]
-    mail_state.outbox = []
-    yield
-    mail_state.outbox = []
+pytestmark = pytest.mark.usefixtures("empty_outbox")
 
 
 def form(**changes) -> dict:

@@ -115,10 +115,8 @@
 
 // The monthly offer's link carries the amount and designation chosen above (the server wrote
 // them in at first, so the link works without this script too).
-(function () {
+(function monthlyOffer(form, link) {
   "use strict";
-  const form = document.getElementById("give-form");
-  const link = document.getElementById("monthly-link");
   if (!form || !link) { return; }
   function update() {
     const url = new URL(link.href, window.location.href);
@@ -131,4 +129,4 @@
   ["input", "change", "click"].forEach(function (kind) {
     form.addEventListener(kind, update);
   });
-})();
+})(document.getElementById("give-form"), document.getElementById("monthly-link"));
