@@ -129,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from donations.giving.designations import register_names
     from donations.giving.portal_views import bp as giving_portal
     from donations.giving.review_views import bp as giving_review
+    from donations.giving.signup_views import bp as giving_signup
     from donations.giving.staff_views import bp as giving_staff
     from donations.giving.views import bp as giving
     from donations.receipts.views import bp as receipts
@@ -141,7 +142,8 @@ def register_blueprints(app: Flask) -> None:
                       visits_campaigns, dashboard, pairing, my_pairings, cadres, cadre_invite,
                       my_contacts, contacts,
                       relief, relief_rent, relief_intake, disaster,
-                      relief_allocations, fund, disclosure, giving, giving_portal, giving_staff,
+                      relief_allocations, fund, disclosure, giving, giving_portal, giving_signup,
+                      giving_staff,
                       giving_review, campaigns, sponsorship, receipts, stripe, stripe_staff, jobs,
                       volunteers, volunteers_review, volunteers_profile, grievances, budget,
                       api_tokens):

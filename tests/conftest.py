@@ -186,3 +186,12 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def empty_outbox(app):
+    """The test e-mail outbox (`charity.main.mail.outbox`) empty before and after the test."""
+    mail_state = app.extensions["mailman"]
+    mail_state.outbox = []
+    yield
+    mail_state.outbox = []

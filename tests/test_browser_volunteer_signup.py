@@ -28,13 +28,17 @@ def prepare(app):
     user("street_officer", "七星岗", email="officer@songtan.test")
 
 
-def confirmation_link(outbox: Path) -> str:
-    """The link of the one message the file backend wrote, read as a mail program would."""
+def mail_body(outbox: Path) -> str:
+    """The text of the one message the file backend wrote, read as a mail program would."""
     (written,) = sorted(outbox.glob("*.log"))
     message = email.message_from_bytes(written.read_bytes().split(b"\n" + b"-" * 79)[0],
                                        policy=policy.default)
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    return next(word for word in body.split() if "/join/confirm/" in word)
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def confirmation_link(outbox: Path) -> str:
+    """The link of the one message the file backend wrote."""
+    return next(word for word in mail_body(outbox).split() if "/join/confirm/" in word)
 
 
 def sign_up(page, base):

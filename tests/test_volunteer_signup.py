@@ -36,12 +36,7 @@ from tests.factories import (
 GOOD_PASSWORD = "lantern-orchard-pebble-42"
 
 
-@pytest.fixture(autouse=True)
-def empty_outbox(app):
-    mail_state = app.extensions["mailman"]
-    mail_state.outbox = []
-    yield
-    mail_state.outbox = []
+pytestmark = pytest.mark.usefixtures("empty_outbox")
 
 
 def form(**changes) -> dict:

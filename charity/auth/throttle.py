@@ -41,6 +41,15 @@ LOGIN_LIMIT = limiter.limit(_budget, methods=["POST"], exempt_when=_not_a_login,
                             override_defaults=False, on_breach=_keep_in_the_log)
 
 
+def _signup_budget() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+#: The public sign-ups (a volunteer's, an organisation's, a guest donor's monthly gift) and
+#: the requests for a new link: `SIGNUP_RATE_LIMIT` POSTs per client address and page.
+SIGNUP_LIMIT = limiter.limit(_signup_budget, methods=["POST"], override_defaults=False)
+
+
 def limit_logins(app: Flask) -> None:
     """Put the login budget on the app's Flask-Security blueprint (after `security.init_app`);
     in production, warn when the budgets are counted in one process's memory."""

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from charity.auth.passwords import WeakPassword
-from charity.extensions import db, limiter
+from charity.auth.throttle import SIGNUP_LIMIT
+from charity.extensions import db
 from charity.main import mail
 from charity.pairing.forms import ConfirmForm
 from charity.pairing.models import Volunteer
@@ -19,14 +20,6 @@ bp = Blueprint("volunteers", __name__, url_prefix="/join")
 
 CONFIRM_SUBJECT = _l("Confirm your sign-up with Songtan")
 TAKEN_SUBJECT = _l("Your e-mail address has a Songtan account already")
-
-
-def _budget() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
-
-
-#: Sign-ups and requests for a new link, per client address.
-signup_limit = limiter.limit(_budget, methods=["POST"], override_defaults=False)
 
 
 def send_confirmation(volunteer: Volunteer) -> None:
@@ -80,14 +73,14 @@ def _hashed(form) -> str:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@signup_limit
+@SIGNUP_LIMIT
 def volunteer():
     """A volunteer signs up."""
     return _sign_up(VolunteerForm(), "volunteer", "volunteers/signup_volunteer.html")
 
 
 @bp.route("/organisation", methods=["GET", "POST"])
-@signup_limit
+@SIGNUP_LIMIT
 def organisation():
     """A social-work agency, an enterprise or a street aid centre signs up."""
     form = OrganisationForm()
@@ -122,7 +115,7 @@ def confirm(token):
 
 
 @bp.post("/resend")
-@signup_limit
+@SIGNUP_LIMIT
 def resend():
     """A new confirmation link, for a sign-up whose link expired: the answer is the same
     whether or not the address has one waiting (it tells nobody who signed up)."""

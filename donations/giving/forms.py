@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    EmailField,
     HiddenField,
+    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,6 +16,7 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
+    EqualTo,
     Length,
     Optional,
     Regexp,
@@ -21,6 +24,7 @@ from wtforms.validators import (
 )
 
 from charity.forms import CodeSelectField
+from charity.main import limits
 from charity.main.limits import (
     MAX_CONFIRMED_GIFT_FEN,
     MAX_GIFT_FEN,
@@ -32,6 +36,7 @@ from donations.giving.amounts import GIFT_BOUNDS, MAX_ONLINE_GIFT_FEN, MIN_GIFT_
 from donations.giving.models import OFFLINE_CHANNELS
 
 PRESETS_YUAN = (50, 100, 200, 500)
+PASSWORD_MAX = 128
 #: The bounds of a gift's amount field, and what it says out of them.
 GIFT = {"maximum": MAX_ONLINE_GIFT_FEN, "minimum": MIN_GIFT_FEN, "message": GIFT_BOUNDS}
 
@@ -101,6 +106,25 @@ class MonthlyForm(FlaskForm):
     start_key = HiddenField(default=lambda: secrets.token_urlsafe(16),
                             validators=[Optional(), Length(max=40), Regexp(r"^[A-Za-z0-9_-]*$")])
     confirm_duplicate = BooleanField(_l("Yes, start another identical monthly gift"))
+
+
+class MonthlySignUpForm(FlaskForm):
+    """A guest's monthly gift from the public page: the gift, and the account it is kept with
+    (name, e-mail, password), which opens once the e-mail address is confirmed."""
+
+    amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()], **GIFT)
+    designation = SelectField(_l("What the gift is for"), validators=[Optional()],
+                              validate_choice=False)
+    show_name = BooleanField(_l("Show my name with my gifts (otherwise they are anonymous)"))
+    name = StringField(_l("Your name (for the receipts)"), validators=[
+        DataRequired(_l("Give your name.")), Length(max=80)])
+    email = EmailField(_l("E-mail"), validators=[
+        DataRequired(_l("Give an e-mail address.")), Length(max=limits.EMAIL_MAX),
+        Email(_l("Give a valid e-mail address."), check_deliverability=False)])
+    password = PasswordField(_l("Password for your account"), validators=[
+        DataRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)])
+    password_again = PasswordField(_l("The password again"), validators=[
+        EqualTo("password", _l("The two passwords differ."))])
 
 
 class ReviewForm(FlaskForm):

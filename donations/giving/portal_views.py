@@ -1,7 +1,7 @@
 """The donor portal: a donor's gifts, monthly giving and sponsorships in one page, and the
 monthly gift's start, change and cancellation."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_security import auth_required
@@ -10,7 +10,7 @@ from charity.auth.permissions import Permission, can, requires
 from charity.extensions import db
 from charity.main.headers import loads_from
 from charity.transaction import unit_of_work
-from donations.giving import designations, monthly, queries
+from donations.giving import designations, monthly, monthly_signup, queries
 from donations.giving.forms import MonthlyForm
 from donations.giving.models import RecurringGift
 from donations.sponsorship import queries as sponsorship_queries
@@ -20,8 +20,10 @@ from donations.stripe import gateway, refusals, webhook
 bp = Blueprint("giving_portal", __name__, url_prefix="/donations")
 
 
-def _monthly_form(formdata=None) -> MonthlyForm:
-    form = MonthlyForm(formdata=formdata) if formdata is not None else MonthlyForm()
+def _monthly_form(**prefill) -> MonthlyForm:
+    """The monthly form, as posted, or on the page with `prefill`'s values (see
+    `monthly_signup.prefill`)."""
+    form = MonthlyForm(**prefill)
     form.designation.choices = designations.fund_choices()
     return form
 
@@ -30,13 +32,17 @@ def _monthly_form(formdata=None) -> MonthlyForm:
 @loads_from(gateway.page_sources)
 @auth_required()
 def portal():
-    """A donor's gifts, receipts, statements, monthly gifts and sponsorships."""
+    """A donor's gifts, receipts, statements, monthly gifts and sponsorships. The query's
+    amount, designation and show_name pre-fill the monthly form where they are valid (the
+    giving page and the public monthly page send them here)."""
+    prefill = monthly_signup.prefill(request.args)
     return render_template(
         "donations/portal.html", refusals=refusals.refusal_messages(),
         gifts=db.session.scalars(queries.of_donor(current_user)).all(),
         years=queries.donor_years(current_user), recurring=queries.recurring_of(current_user),
         sponsorships=sponsorship_queries.sponsorships_of(current_user),
-        monthly_form=_monthly_form(formdata=None), sponsor_form=pledge_form(),
+        monthly_form=_monthly_form(**prefill), prefilled=bool(prefill),
+        sponsor_form=pledge_form(),
         describe=designations.describe, may_give=can(Permission.GIVE_FROM_PORTAL),
         stripe_js=gateway.js_url(), publishable_key=gateway.publishable_key())
 

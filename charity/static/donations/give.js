@@ -112,3 +112,21 @@
     window.location.assign(reply.status_url);
   });
 })();
+
+// The monthly offer's link carries the amount and designation chosen above (the server wrote
+// them in at first, so the link works without this script too).
+(function monthlyOffer(form, link) {
+  "use strict";
+  if (!form || !link) { return; }
+  function update() {
+    const url = new URL(link.href, window.location.href);
+    ["amount", "designation"].forEach(function (name) {
+      const input = form.querySelector("[name=" + name + "]");
+      if (input) { url.searchParams.set(name, input.value); }
+    });
+    link.href = url.pathname + url.search;
+  }
+  ["input", "change", "click"].forEach(function (kind) {
+    form.addEventListener(kind, update);
+  });
+})(document.getElementById("give-form"), document.getElementById("monthly-link"));
