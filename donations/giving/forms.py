@@ -110,7 +110,10 @@ class MonthlyForm(FlaskForm):
 
 class MonthlySignUpForm(FlaskForm):
     """A guest's monthly gift from the public page: the gift, and the account it is kept with
-    (name, e-mail, password), which opens once the e-mail address is confirmed."""
+    (name, e-mail), which opens once the e-mail address is confirmed. The password is chosen
+    on the confirmation page, by whoever reads the e-mail: a password chosen here would be
+    known to anyone who typed someone else's address (and they could sign in to that account
+    once its owner confirms it)."""
 
     amount = YuanField(_l("Monthly amount (yuan)"), validators=[DataRequired()], **GIFT)
     designation = SelectField(_l("What the gift is for"), validators=[Optional()],
@@ -121,6 +124,12 @@ class MonthlySignUpForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[
         DataRequired(_l("Give an e-mail address.")), Length(max=limits.EMAIL_MAX),
         Email(_l("Give a valid e-mail address."), check_deliverability=False)])
+
+
+class MonthlyConfirmForm(FlaskForm):
+    """The confirmation page of a guest's monthly gift: the account's password, chosen by the
+    reader of the e-mail."""
+
     password = PasswordField(_l("Password for your account"), validators=[
         DataRequired(_l("Choose a password.")), Length(max=PASSWORD_MAX)])
     password_again = PasswordField(_l("The password again"), validators=[

@@ -181,8 +181,9 @@ def _free_expired(email: str) -> None:
             record("donor.expired", "user", user_id)
 
 
-def sign_up(name: str, email: str, hashed_password: str, terms: Terms) -> User:
-    """Write a donor account that cannot sign in until its address is confirmed. Terms the
+def sign_up(name: str, email: str, terms: Terms) -> User:
+    """Write a donor account that cannot sign in until its address is confirmed, without a
+    password (its reader chooses it on confirming). Terms the
     fund does not take are refused and nothing is written; an address with an account (or a
     sign-up waiting) raises EmailTaken; an expired sign-up of the address is removed first."""
     email = email.strip().lower()
@@ -191,24 +192,25 @@ def sign_up(name: str, email: str, hashed_password: str, terms: Terms) -> User:
     if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
         raise EmailTaken(waiting=bool(_pending(email)))
     user = security.datastore.create_user(
-        email=email, password=hashed_password, name=name.strip()[:80], active=False,
+        email=email, password=None, name=name.strip()[:80], active=False,
         roles=[ensure_roles()["donor"]], create_datetime=utcnow())
     db.session.flush()
     record(SIGN_UP, "user", user.id, monthly_fen=terms.amount_fen)
     return user
 
 
-def confirm(user: User) -> bool:
-    """The address is the donor's: the account opens. In the database itself, only if it was
-    not confirmed yet: of two tabs confirming at once, the second changes nothing. False (and
-    nothing written) when it was confirmed already."""
+def confirm(user: User, hashed_password: str) -> bool:
+    """The address is the donor's: the account opens with the password its reader chose. In
+    the database itself, only if it was not confirmed yet: of two tabs confirming at once, the
+    second changes nothing. False (and nothing written) when it was confirmed already."""
     now = utcnow()
     opened = db.session.execute(
         update(User).where(User.id == user.id, User.confirmed_at.is_(None))
-        .values(confirmed_at=now, active=True).execution_options(synchronize_session=False))
+        .values(confirmed_at=now, active=True, password=hashed_password)
+        .execution_options(synchronize_session=False))
     if opened.rowcount != 1:
         return False
-    set_committed_value(user, "confirmed_at", now)
-    set_committed_value(user, "active", True)
+    for name, value in (("confirmed_at", now), ("active", True), ("password", hashed_password)):
+        set_committed_value(user, name, value)
     record("donor.confirm", "user", user.id, user=user)
     return True

@@ -3,7 +3,7 @@ confirmation e-mail, and the link that opens the account and leads to the portal
 card is saved. No login; rate-limited per address like the volunteers' sign-up; the pages show
 nobody's data but what the visitor typed, and never whether an address is registered."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,12 +13,11 @@ from charity.auth.passwords import WeakPassword
 from charity.auth.permissions import Permission, can
 from charity.auth.throttle import SIGNUP_LIMIT
 from charity.main import mail
-from charity.pairing.forms import ConfirmForm
 from charity.transaction import unit_of_work
 from charity.volunteers.operations import password_hash
 from donations.giving import designations
 from donations.giving import monthly_signup as signup
-from donations.giving.forms import MonthlySignUpForm
+from donations.giving.forms import MonthlyConfirmForm, MonthlySignUpForm
 
 bp = Blueprint("giving_signup", __name__, url_prefix="/donations")
 
@@ -43,9 +42,9 @@ def _terms(form: MonthlySignUpForm) -> signup.Terms:
     return signup.Terms(form.amount.fen, form.designation.data or "", bool(form.show_name.data))
 
 
-def _hashed(form: MonthlySignUpForm) -> str:
+def _hashed(form: MonthlyConfirmForm, user) -> str:
     try:
-        return password_hash(form.password.data, form.email.data, form.name.data)
+        return password_hash(form.password.data, user.email, user.name)
     except WeakPassword as error:
         raise signup.SignUpError(str(error), "password") from None
 
@@ -77,7 +76,7 @@ def _sign_up(form: MonthlySignUpForm):
     errors = []
     terms = _terms(form)
     with unit_of_work(errors) as work:
-        user = signup.sign_up(form.name.data, form.email.data, _hashed(form), terms)
+        user = signup.sign_up(form.name.data, form.email.data, terms)
         link = url_for(".confirm", token=signup.make_token(user, terms), _external=True)
         mail.send(user.email, CONFIRM_SUBJECT, "monthly_confirm", name=user.name, link=link,
                   hours=current_app.config["SIGNUP_CONFIRM_HOURS"],
@@ -119,30 +118,40 @@ def _problem(problem: str):
 
 @bp.route("/monthly/confirm/<token>", methods=["GET", "POST"])
 def confirm(token):
-    """The link of the confirmation e-mail: a button confirms (a mail client that opens the
-    link ahead of its reader confirms nothing), opens the account, signs the donor in and
-    leads to the portal's monthly form, pre-filled. A link used already leads to sign-in."""
+    """The link of the confirmation e-mail: its reader chooses the account's password and
+    confirms (a mail client that opens the link ahead of its reader confirms nothing), which
+    opens the account, signs the donor in and leads to the portal's monthly form, pre-filled.
+    A link used already leads to sign-in."""
     reading = signup.read_token(token)
     if reading.user is None:
         return _problem(reading.problem)
-    user, terms, form = reading.user, reading.terms, ConfirmForm()
+    user, terms, form = reading.user, reading.terms, MonthlyConfirmForm()
     if user.confirmed_at is not None:
         return _confirmed_already(user, terms)
-    if request.method == "GET":
-        return render_template("donations/monthly_confirm.html", problem=None, user=user,
-                               terms=terms, form=form,
-                               designation=designations.describe(terms.designation or None))
     if not form.validate_on_submit():
-        abort(400)
-    with unit_of_work() as work:
-        opened = signup.confirm(user)
+        return _confirm_page(user, terms, form)
+    errors = []
+    with unit_of_work(errors) as work:
+        opened = signup.confirm(user, _hashed(form, user))
         if opened:
             login_user(user, authn_via=["email"])
+    if isinstance(work.error, signup.SignUpError):
+        _show_errors(form, work.error, errors)
+        return _confirm_page(user, terms, form)
     if not work.ok or not opened:
         return _confirmed_already(user, terms)
     flash(_("Your e-mail address is confirmed. Save your card below to start your monthly "
             "gift: nothing is charged before."), "success")
     return redirect(_portal(terms))
+
+
+def _confirm_page(user, terms: signup.Terms, form: MonthlyConfirmForm):
+    """The confirmation page: the gift's terms and the account's password (again, with its
+    errors, after a refused post: 400)."""
+    status = 400 if request.method == "POST" else 200
+    return render_template("donations/monthly_confirm.html", problem=None, user=user,
+                           terms=terms, form=form,
+                           designation=designations.describe(terms.designation or None)), status
 
 
 def _confirmed_already(user, terms: signup.Terms):

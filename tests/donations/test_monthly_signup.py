@@ -33,9 +33,12 @@ pytestmark = pytest.mark.usefixtures("empty_outbox")
 def form(**changes) -> dict:
     """A guest's monthly gift of ¥30 for measure 1, as the page would post it."""
     data = {"amount": "30", "designation": "measure:1", "name": "王捐赠",
-            "email": "wang@example.org", "password": GOOD_PASSWORD,
-            "password_again": GOOD_PASSWORD}
+            "email": "wang@example.org"}
     return data | changes
+
+
+#: The confirmation page's post: the password its reader chooses.
+CHOSEN = {"password": GOOD_PASSWORD, "password_again": GOOD_PASSWORD}
 
 
 def users() -> int:
@@ -83,7 +86,7 @@ def test_a_guest_confirms_and_starts_the_monthly_gift_from_the_prefilled_portal(
     assert shown.status_code == 200 and "¥30.00" in shown.get_data(as_text=True)
     db.session.refresh(user)
     assert user.confirmed_at is None  # opening the link confirms nothing
-    confirmed = client.post(link)
+    confirmed = client.post(link, data=CHOSEN)
     assert (confirmed.status_code, confirmed.headers["Location"]) == (302, PORTAL)
     db.session.refresh(user)
     assert user.active and user.confirmed_at is not None
@@ -132,17 +135,33 @@ def test_an_address_with_an_account_is_told_to_its_owner_and_nothing_is_attached
 def test_a_sign_up_waiting_is_neither_told_nor_changed_by_another(client, session):
     link = signed_up(client)
     user = account()
-    password, before = user.password, users()
-    again = client.post(PAGE, data=form(password="another-lantern-orchard-7",
-                                        password_again="another-lantern-orchard-7",
-                                        amount="500"))
+    before = users()
+    again = client.post(PAGE, data=form(name="冒名者", amount="500"))
     assert (again.status_code, again.headers["Location"]) == (302, "/donations/monthly/sent")
     db.session.refresh(user)
-    assert user.password == password and users() == before
+    assert user.name == "王捐赠" and users() == before
     waiting = mail.outbox()[-1]
     assert "等待确认" in waiting.body and "/login" not in waiting.body
     assert "/donations/monthly/confirm/" not in waiting.body
-    assert client.post(link).headers["Location"] == PORTAL  # the first link still works
+    assert client.post(link, data=CHOSEN).headers["Location"] == PORTAL  # the first link works
+
+
+def test_whoever_typed_the_address_never_knows_the_account_s_password(client, app, session):
+    """Someone signs up with another person's address: the account has no password until the
+    address's owner confirms and chooses one, so that person cannot sign in to it later."""
+    link = signed_up(client, email="victim@example.org")
+    assert account("victim@example.org").password is None
+    victim = app.test_client()
+    assert victim.get(link).status_code == 200
+    assert victim.post(link, data=CHOSEN).headers["Location"] == PORTAL
+    owner = account("victim@example.org")
+    assert owner.active and owner.password is not None
+    attacker = app.test_client()
+    for guess in ("", GOOD_PASSWORD + "x", "password1"):
+        refused = attacker.post("/login", data={"email": "victim@example.org",
+                                                "password": guess})
+        assert refused.status_code != 302
+    assert attacker.get("/donations/portal").status_code != 200
 
 
 def test_an_expired_sign_up_gives_its_address_back_but_no_other_account_goes(client, session):
@@ -192,24 +211,26 @@ def test_tampered_and_expired_links_answer_400_in_the_user_s_language(client, se
 def test_the_link_confirms_once_and_then_leads_to_sign_in(client, app, session):
     link = signed_up(client)
     other_tab = app.test_client()
-    assert client.post(link).headers["Location"] == PORTAL
-    second = other_tab.post(link)
+    assert client.post(link, data=CHOSEN).headers["Location"] == PORTAL
+    second = other_tab.post(link, data=CHOSEN)
     assert second.status_code == 302
     assert unquote(second.headers["Location"]) == "/login?next=" + unquote(PORTAL)
     assert other_tab.get(link).headers["Location"] == second.headers["Location"]
-    assert client.post(link).headers["Location"] == PORTAL  # signed in already
+    assert client.post(link, data=CHOSEN).headers["Location"] == PORTAL  # signed in already
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(
         AuditEntry.action == "donor.confirm")) == 1
 
 
-def test_a_weak_password_is_refused_in_chinese_and_nothing_is_written(client, session):
-    before = users()
-    refused = client.post(PAGE, data=form(password="password1", password_again="password1"))
+def test_a_weak_password_is_refused_in_chinese_and_the_link_still_waits(client, session):
+    link = signed_up(client)
+    refused = client.post(link, data={"password": "password1", "password_again": "password1"})
     assert refused.status_code == 400
     assert "请设置更强的密码" in refused.get_data(as_text=True)
-    assert users() == before and mail.outbox() == []
-    differ = client.post(PAGE, data=form(password_again="something-else-entirely-9"))
-    assert differ.status_code == 400 and users() == before
+    differ = client.post(link, data=CHOSEN | {"password_again": "something-else-entirely-9"})
+    assert differ.status_code == 400
+    user = account()
+    assert user.confirmed_at is None and not user.active and user.password is None
+    assert client.post(link, data=CHOSEN).headers["Location"] == PORTAL
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -237,7 +258,8 @@ def test_the_pages_speak_chinese_and_english(client, session):
            "card." in english
     assert "only you can see it, change it and stop it" in english
     assert "Open it within 48 hours" in client.get(f"{PAGE}/sent").get_data(as_text=True)
-    refused = client.post(PAGE, data=form(password="password1", password_again="password1"))
+    link = signed_up(client)
+    refused = client.post(link, data={"password": "password1", "password_again": "password1"})
     assert "Choose a stronger password" in refused.get_data(as_text=True)
 
 
