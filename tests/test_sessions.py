@@ -148,3 +148,14 @@ def test_an_empty_environment_is_production_and_does_not_start():
     assert "SONGTAN_ENV is production" in refused.stderr and "SECRET_KEY" in refused.stderr
     assert start({"SONGTAN_ENV": "production", **OWN_SECRETS}).returncode == 0
     assert start({"SONGTAN_ENV": "development"}).returncode == 0
+
+
+def test_signing_out_by_address_is_told_in_the_user_s_language_and_names_the_method(client):
+    """GET /logout (signing out is a form's POST): the error page in Chinese, then English,
+    with the Allow header HTTP asks for; never Werkzeug's English page."""
+    chinese = client.get("/logout")
+    assert chinese.status_code == 405 and chinese.headers["Allow"].split(", ").count("POST")
+    assert "此网址不能这样打开" in chinese.get_data(as_text=True)
+    client.get("/lang/en")
+    english = client.get("/logout").get_data(as_text=True)
+    assert "This address is not opened that way" in english and "Method Not Allowed" not in english

@@ -22,6 +22,8 @@ def register(app: Flask) -> None:
         400: lambda: _("The request could not be understood."),
         403: lambda: _("You do not have permission to see this page."),
         404: lambda: _("This page does not exist, or you cannot see it."),
+        405: lambda: _("This address is not opened that way: use the page's buttons and "
+                       "links (to sign out, the button in the menu)."),
         410: lambda: _("This file was removed: exports hold personal data and are kept "
                        "%(days)s days. Please export again.",
                        days=app.config["EXPORT_KEEP_DAYS"]),
@@ -34,9 +36,12 @@ def register(app: Flask) -> None:
     def handler(error):
         code = getattr(error, "code", 500) or 500
         message = getattr(error, "user_message", None) or messages.get(code, messages[500])()
+        # A 405 names the methods the address takes, as HTTP asks.
+        allow = {"Allow": ", ".join(error.valid_methods)} \
+            if getattr(error, "valid_methods", None) else {}
         if wants_json():
-            return jsonify(error=message), code
-        return render_template("errors/error.html", code=code, message=message), code
+            return jsonify(error=message), code, allow
+        return render_template("errors/error.html", code=code, message=message), code, allow
 
     for code in messages:
         app.register_error_handler(code, handler)
