@@ -11,7 +11,10 @@ primary-key query) and reuses the snapshot only when it matches. A session with 
 changes to those tables computes afresh and keeps nothing, so its own writes show at once.
 
 No user's request computes the matrix (about 2 s on the district): the job `gap_snapshot`
-computes it and stores it (`StoredSnapshot`, keyed by token and day). A page that finds the
+computes it and stores it, keyed by token and day, in two kinds of row: the summary (the counts
+per street and measure, a few KB: `StoredSnapshot`) and one listing per measure and street (who
+has that gap there: `StoredSnapshotPart`), so a page reads only what it shows (a drill-down its
+street's listing, the dashboard the summary alone), each once per process. A page that finds the
 stored snapshot older than the token starts that job (one per token and day: a second page
 finds it running) and shows the newest stored snapshot marked stale, with the time its data
 was read; the pages say "as of <time>, being updated" beside every figure from it. Only when
