@@ -77,3 +77,55 @@ def test_a_database_stamped_at_the_old_join_of_branches_still_upgrades(scratch_a
             context = MigrationContext.configure(connection, opts={"compare_type": False})
             assert compare_metadata(context, db.metadata) == []
         db.engine.dispose()
+
+
+def test_0028_backfills_the_monthly_rollup_and_splits_stored_snapshots(scratch_app):
+    """0028 fills the journal's monthly roll-up from the entries already posted (a reversal as
+    the kind it reverses, months in Shanghai time) and splits a stored gap snapshot into its
+    summary and one listing per measure and street; going down joins them again."""
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+
+    from charity.casework import snapshot
+    from charity.fund import journal, rollup
+    from charity.fund import operations as ops
+    from charity.fund.verify import verify
+
+    old = {"counts": [[1, {"pairing": {"owed": 3, "receiving": 1, "gaps": 2, "count": 0}}],
+                      [2, {"pairing": {"owed": 1, "receiving": 0, "gaps": 1, "count": 0}}]],
+           "gaps": {"pairing": [[5, 1, "pairing", True, False, None, None],
+                                [7, 2, "pairing", True, False, None, None],
+                                [9, 1, "pairing", True, False, "window_ending", 2]]}}
+    table = sa.table("gap_snapshot", sa.column("token", sa.String), sa.column("day", sa.Date),
+                     sa.column("taken_at", sa.DateTime), sa.column("data", sa.JSON))
+    with scratch_app.app_context():
+        flask_migrate.upgrade(revision="head")
+        gift = ops.record_gift(amount_fen=9_000, designation="measure:4", reference="g1",
+                               posted_at=datetime(2026, 1, 31, 16, 30, tzinfo=UTC))
+        ops.record_gift(amount_fen=1_000, designation=None, reference="g2",
+                        posted_at=datetime(2026, 1, 31, 15, 59, tzinfo=UTC))
+        journal.reverse(gift, reason="twice", posted_at=datetime(2026, 3, 2, tzinfo=UTC))
+        db.session.commit()
+        expected = rollup.journal_sums()
+        assert {(k, m) for k, m, _a in expected} == {("gift", "2026-01"), ("gift", "2026-02"),
+                                                     ("gift", "2026-03")}
+        db.session.remove()
+        flask_migrate.downgrade(revision="0027")
+        db.session.execute(table.insert().values(token="t", day=date(2026, 1, 5), data=old,
+                                                 taken_at=datetime(2026, 1, 5, 1, 0)))
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.upgrade(revision="head")
+        assert rollup.stored() == expected and verify().ok
+        with scratch_app.test_request_context():
+            stored = snapshot._load(("t", date(2026, 1, 5)))
+            assert stored.counts[1]["pairing"]["gaps"] == 2
+            listing = stored.listing("pairing", [1, 2])
+            assert [(s, sid) for s, sid, _cell in listing] == [(5, 1), (7, 2), (9, 1)]
+            assert listing[2][2].alert == "window_ending" and listing[2][2].count == 2
+        db.session.remove()
+        flask_migrate.downgrade(revision="0027")
+        assert db.session.execute(sa.select(table.c.data)).scalar_one() == old
+        db.session.remove()
+        db.engine.dispose()

@@ -2,7 +2,16 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from charity.database import CreatedAt, UTCDateTime, check_one_of
@@ -147,4 +156,22 @@ class StoredSnapshot(db.Model):
     token: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: {"counts": [[street id, {measure: {"owed", "receiving", "gaps", "count"}}], ...]}: the
+    #: summary every page shows (a few KB); who has each gap is in its parts.
     data: Mapped[dict] = mapped_column(JSON)
+
+
+class StoredSnapshotPart(db.Model):
+    """One listing of a stored snapshot: who has a gap in one measure in one street (part
+    '<measure>:<street id>'), so a drill-down reads its own street's list, not the district's."""
+
+    __tablename__ = "gap_snapshot_part"
+    __table_args__ = (ForeignKeyConstraint(["token", "day"],
+                                           ["gap_snapshot.token", "gap_snapshot.day"],
+                                           ondelete="CASCADE"),)
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    part: Mapped[str] = mapped_column(String(60), primary_key=True)
+    #: [[person or household id, owed, receives, alert, count], ...] by id.
+    data: Mapped[list] = mapped_column(JSON)

@@ -11,7 +11,10 @@ primary-key query) and reuses the snapshot only when it matches. A session with 
 changes to those tables computes afresh and keeps nothing, so its own writes show at once.
 
 No user's request computes the matrix (about 2 s on the district): the job `gap_snapshot`
-computes it and stores it (`StoredSnapshot`, keyed by token and day). A page that finds the
+computes it and stores it, keyed by token and day, in two kinds of row: the summary (the counts
+per street and measure, a few KB: `StoredSnapshot`) and one listing per measure and street (who
+has that gap there: `StoredSnapshotPart`), so a page reads only what it shows (a drill-down its
+street's listing, the dashboard the summary alone), each once per process. A page that finds the
 stored snapshot older than the token starts that job (one per token and day: a second page
 finds it running) and shows the newest stored snapshot marked stale, with the time its data
 was read; the pages say "as of <time>, being updated" beside every figure from it. Only when
@@ -19,18 +22,19 @@ nothing was ever stored (a new database) does a request compute it.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from heapq import merge
 from itertools import chain
 from uuid import uuid4
 
 from flask import current_app, g
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from charity.casework import gaps, queries
-from charity.casework.models import DataVersion, StoredSnapshot
+from charity.casework.models import DataVersion, StoredSnapshot, StoredSnapshotPart
 from charity.database import utcnow
 from charity.extensions import db
 from charity.jobs import operations as jobs
@@ -51,12 +55,17 @@ class Snapshot:
     #: Street id -> measure -> {"owed", "receiving", "gaps", "count"} (count: services given
     #: to the people owed them, for employment services).
     counts: dict
-    #: Measure -> [(person or household id, street id, cell)] of every gap, by id.
-    gaps: dict
+    #: Measure -> [(person or household id, street id, cell)] of every gap, by id; None for a
+    #: stored snapshot, whose listings are read from its parts as a page asks for them.
+    gaps: dict | None
     #: When the data it reflects was read (None: this moment, computed in this request).
     as_of: datetime | None = None
     #: Whether the data changed since: the pages say so, and a job is updating it.
     stale: bool = False
+    #: The stored snapshot's (token, day), whose parts `listing` reads.
+    key: tuple | None = None
+    #: The parts read so far, by name (shared by the stale copy: one read per process).
+    parts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def summary(self, names: dict[int, str]) -> dict[str, dict[str, dict[str, int]]]:
         """Per street (by name, for the streets in `names`) and measure: owed, receiving, gaps."""
@@ -65,7 +74,32 @@ class Snapshot:
 
     def listing(self, measure: str, street_ids) -> list:
         """The gaps of one measure in the given streets, by id."""
-        return [entry for entry in self.gaps[measure] if entry[1] in street_ids]
+        if self.gaps is not None:
+            return [entry for entry in self.gaps[measure] if entry[1] in street_ids]
+        wanted = [sid for sid in street_ids
+                  if self.counts.get(sid, {}).get(measure, {}).get("gaps")]
+        return list(merge(*(self._part(measure, wanted)), key=lambda entry: entry[0]))
+
+    def _part(self, measure: str, street_ids: list[int]) -> list[list]:
+        """The listings of `measure` in these streets (each by id), read once per process."""
+        names = {f"{measure}:{sid}": sid for sid in street_ids}
+        missing = [name for name in names if name not in self.parts]
+        if missing:
+            rows = dict(db.session.execute(
+                select(StoredSnapshotPart.part, StoredSnapshotPart.data)
+                .where(StoredSnapshotPart.token == self.key[0],
+                       StoredSnapshotPart.day == self.key[1],
+                       StoredSnapshotPart.part.in_(missing))).all())
+            if len(rows) < len(missing):
+                # Replaced by two newer snapshots since this request read its summary: the
+                # listing of the data as it is now (rare; never a figure older than it says).
+                computed = _compute(self.key[1])
+                return [computed.listing(measure, [sid]) for sid in names.values()]
+            cells: dict[tuple, gaps.Cell] = {}
+            for name, entries in rows.items():
+                self.parts[name] = [(e[0], names[name], cells.setdefault(
+                    tuple(e[1:]), gaps.Cell(measure, *e[1:]))) for e in entries]
+        return [self.parts[name] for name in names]
 
 
 def build(person_rows, household_rows, street_ids) -> Snapshot:
@@ -98,24 +132,26 @@ def token() -> str | None:
     return db.session.scalar(select(DataVersion.token).where(DataVersion.name == NAME))
 
 
-def _dump(found: Snapshot) -> dict:
-    return {"counts": [[sid, by_measure] for sid, by_measure in found.counts.items()],
-            "gaps": {m: [[subject, sid, c.measure, c.owed, c.receives, c.alert, c.count]
-                         for subject, sid, c in entries] for m, entries in found.gaps.items()}}
+def _parts(found: Snapshot) -> dict[str, list]:
+    """Part name ('<measure>:<street id>') -> its listing, for every street with such a gap."""
+    parts: dict[str, list] = defaultdict(list)
+    for measure, entries in found.gaps.items():
+        for subject, sid, c in entries:
+            parts[f"{measure}:{sid}"].append([subject, c.owed, c.receives, c.alert, c.count])
+    return parts
 
 
 def _load(key: tuple[str, date]) -> Snapshot:
-    """The stored snapshot of `key` (token, day), read once per process: each distinct cell is
-    made once (there are a few dozen), the entries are tuples."""
+    """The stored snapshot of `key` (token, day), its summary read once per process (a few KB);
+    its listings are read part by part as pages ask for them (`Snapshot.listing`)."""
     kept = current_app.extensions.setdefault(_EXTENSION, {})
     if key not in kept:
-        stored = db.session.get(StoredSnapshot, key)
-        cells = {}
-        found = {m: [(e[0], e[1], cells.setdefault(tuple(e[2:]), gaps.Cell(*e[2:])))
-                     for e in entries] for m, entries in stored.data["gaps"].items()}
+        taken_at, data = db.session.execute(
+            select(StoredSnapshot.taken_at, StoredSnapshot.data)
+            .where(StoredSnapshot.token == key[0], StoredSnapshot.day == key[1])).one()
         kept.clear()  # only the newest is needed
-        kept[key] = Snapshot({sid: by_measure for sid, by_measure in stored.data["counts"]},
-                             found, stored.taken_at)
+        kept[key] = Snapshot({sid: by_measure for sid, by_measure in data["counts"]}, None,
+                             taken_at, key=key)
     return kept[key]
 
 
@@ -133,17 +169,32 @@ def refresh(today: date) -> bool:
     commit during the computation leaves it keyed by the older token: stale, never newer than
     it says). False if that token's snapshot was stored already. The caller commits."""
     key, taken_at = token(), utcnow()
-    if key is None or db.session.get(StoredSnapshot, (key, today)) is not None:
+    if key is None or _stored_key(key, today) is not None:
         return False
-    stored = StoredSnapshot(token=key, day=today, taken_at=taken_at,
-                            data=_dump(_compute(today)))
+    found = _compute(today)
+    counts = [[sid, by_measure] for sid, by_measure in found.counts.items()]
     try:
         with db.session.begin_nested():
-            db.session.add(stored)
+            db.session.execute(insert(StoredSnapshot).values(
+                token=key, day=today, taken_at=taken_at, data={"counts": counts}))
+            parts = [{"token": key, "day": today, "part": name, "data": entries}
+                     for name, entries in _parts(found).items()]
+            if parts:
+                db.session.execute(insert(StoredSnapshotPart), parts)
     except IntegrityError:
         return False  # another job or request stored the same one a moment ago
-    db.session.execute(delete(StoredSnapshot).where(StoredSnapshot.taken_at < taken_at))
+    _forget_older(taken_at)
     return True
+
+
+def _forget_older(taken_at: datetime) -> None:
+    """Delete the stored snapshots older than the one before `taken_at`'s (their parts go with
+    them): the one before is kept, so a page that read its summary a moment ago still finds its
+    listings."""
+    previous = db.session.scalar(select(func.max(StoredSnapshot.taken_at))
+                                 .where(StoredSnapshot.taken_at < taken_at))
+    if previous is not None:
+        db.session.execute(delete(StoredSnapshot).where(StoredSnapshot.taken_at < previous))
 
 
 def _stored(key: str, today: date) -> Snapshot | None:

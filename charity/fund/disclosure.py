@@ -1,22 +1,20 @@
 """What the public sees of the fund: money in and out by month, measure, street and campaign,
 campaign progress, and the journal's head hash. Only totals; a count below 5 is shown as
-"<5" so that no one can be picked out."""
+"<5" so that no one can be picked out. The money comes from the journal's monthly roll-up
+(`charity.fund.rollup`, kept by every posting), never from summing the whole journal."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import String, case, func, literal_column, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import func, select
 
 from charity.district.models import Street
 from charity.extensions import db
-from charity.fund import queries
+from charity.fund import queries, rollup
 from charity.fund.accounts import FEES_BORNE
-from charity.fund.models import Account, JournalEntry, JournalLine
+from charity.fund.models import Account
 from charity.relief.models import Application
 from charity.timeutil import SHANGHAI
 
@@ -47,43 +45,11 @@ class Disclosure:
     head: tuple[int, str] = (0, "")
 
 
-class local_month(FunctionElement):  # noqa: N801 (a SQL function, named like one)
-    """'YYYY-MM' of a UTC timestamp in Shanghai time (UTC+8 all year), computed in SQL."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(local_month)
-def _local_month(element, compiler, **kw):
-    # Constants as literals, not binds: GROUP BY must repeat the select's expression exactly.
-    zone, pattern = literal_column("'Asia/Shanghai'"), literal_column("'YYYY-MM'")
-    return compiler.process(func.to_char(func.timezone(zone, *element.clauses), pattern), **kw)
-
-
-@compiles(local_month, "sqlite")
-def _local_month_sqlite(element, compiler, **kw):
-    return compiler.process(func.strftime(literal_column("'%Y-%m'"), *element.clauses,
-                                          literal_column("'+8 hours'")), **kw)
-
-
-def _rows(year: int | None):
-    """(kind, month, account code, amount) summed in SQL per kind, Shanghai month and account;
-    a reversal counts as the kind of the entry it reverses."""
-    original = aliased(JournalEntry)
-    kind = case((JournalEntry.kind == literal_column("'reversal'"), original.kind),
-                else_=JournalEntry.kind)
-    month = local_month(JournalEntry.posted_at)
-    query = (select(kind, month, Account.code, func.sum(JournalLine.amount))
-             .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-             .join(Account, Account.id == JournalLine.account_id)
-             .outerjoin(original, original.id == JournalEntry.reverses_id)
-             .group_by(kind, month, Account.code))
-    if year is not None:
-        query = query.where(JournalEntry.posted_at >= datetime(year, 1, 1, tzinfo=SHANGHAI),
-                            JournalEntry.posted_at < datetime(year + 1, 1, 1, tzinfo=SHANGHAI))
-    for entry_kind, entry_month, code, amount in db.session.execute(query):
-        yield entry_kind, entry_month, code, int(amount)
+def _rows(sums: dict[tuple[str, str, int], int]):
+    """(kind, month, account code, amount) of each (kind as disclosed, month, account id)."""
+    codes = dict(db.session.execute(select(Account.id, Account.code)).all())
+    for (kind, month, account_id), amount in sorted(sums.items()):
+        yield kind, month, codes[account_id], amount
 
 
 def _restriction(code: str, prefix: str) -> str | None:
@@ -99,7 +65,7 @@ def build(year: int | None = None) -> Disclosure:
     kept = current_app.extensions.get(_EXTENSION)
     if kept is not None and kept[0] == key:
         return kept[1]
-    report = _aggregate(year, head)
+    report = _aggregate(year, head, rollup.stored(year))
     current_app.extensions[_EXTENSION] = (key, report)
     return report
 
@@ -109,10 +75,16 @@ def _paid_version():
                               .where(Application.state == "paid")).one()
 
 
-def _aggregate(year: int | None, head) -> Disclosure:
-    """Aggregate the journal (and paid applications, for streets) into the public report."""
+def from_journal(year: int | None = None) -> Disclosure:
+    """The report computed from the journal's own lines instead of the roll-up (summing the
+    whole journal: for checks, never for a page)."""
+    return _aggregate(year, queries.head(), rollup.journal_sums(year))
+
+
+def _aggregate(year: int | None, head, sums) -> Disclosure:
+    """Aggregate the monthly sums (and paid applications, for streets) into the public report."""
     report = Disclosure(head=head)
-    for kind, month, code, amount in _rows(year):
+    for kind, month, code, amount in _rows(sums):
         if kind in INFLOW_KINDS and (code.startswith(("restricted:", "unrestricted", "budget"))):
             report.months[month][0] -= amount
             report.total_in -= amount

@@ -3,7 +3,9 @@
 Posting first does everything it can without a lock (netting, checks, the reference), then
 locks the chain's head row (so entries form one line, and concurrent posts queue), then the
 accounts it touches in code order, checks that none crosses zero, and appends the entry, its
-lines and the new balances with the hash of the entry before. The hot path is plain SQL
+lines and the new balances with the hash of the entry before, and adds the lines to the monthly
+roll-up the public disclosure reads (`charity.fund.rollup`) while it still holds the head, so
+the roll-up changes in the same order and transaction as the chain. The hot path is plain SQL
 statements, few and short, because the head is held until the caller commits. It flushes;
 the caller commits.
 
@@ -26,7 +28,7 @@ from sqlalchemy.orm.util import identity_key
 from charity.database import utcnow
 from charity.errors import DomainError
 from charity.extensions import db
-from charity.fund import accounts, chain
+from charity.fund import accounts, chain, rollup
 from charity.fund.models import Account, JournalEntry, JournalLine, LedgerHead
 
 ACCOUNT, ENTRY, LINE, HEAD = (Account.__table__, JournalEntry.__table__, JournalLine.__table__,
@@ -139,8 +141,10 @@ def post(lines: list[tuple[str, int]], *, kind: str, memo: str = "",
               "reference": reference, "subject": subject,
               "reverses_id": reverses.id if reverses else None,
               "user_id": user_id, "prev_hash": prev_hash, "hash": entry_hash}
+    totals = {"total_kind": rollup.disclosed_kind(kind, reverses.kind if reverses else None),
+              "total_month": rollup.month_of(posted_at)}
     try:
-        entry_id = _append(values, [(ids[c], a) for c, a in ordered])
+        entry_id = _append(values, [(ids[c], a) for c, a in ordered], totals)
     except IntegrityError as error:  # the same reference posted concurrently
         raise LedgerError(reused) from error
     _expire(ids.values())
@@ -150,7 +154,7 @@ def post(lines: list[tuple[str, int]], *, kind: str, memo: str = "",
     return entry
 
 
-#: PostgreSQL appends an entry in one statement: balances, entry, lines and head.
+#: PostgreSQL appends an entry in one statement: balances, entry, lines, roll-up and head.
 APPEND_PG = text("""
 WITH moved AS (
     UPDATE fund_account AS a SET balance = a.balance + m.amount
@@ -164,17 +168,23 @@ entry AS (
 line AS (
     INSERT INTO journal_line (entry_id, account_id, amount)
     SELECT entry.id, m.id, m.amount
-    FROM entry, unnest(CAST(:ids AS integer[]), CAST(:amounts AS bigint[])) AS m(id, amount))
+    FROM entry, unnest(CAST(:ids AS integer[]), CAST(:amounts AS bigint[])) AS m(id, amount)),
+total AS (
+    INSERT INTO fund_month_total AS t (kind, month, account_id, amount)
+    SELECT :total_kind, :total_month, m.id, m.amount
+    FROM unnest(CAST(:ids AS integer[]), CAST(:amounts AS bigint[])) AS m(id, amount)
+    ON CONFLICT (kind, month, account_id) DO UPDATE SET amount = t.amount + EXCLUDED.amount)
 UPDATE ledger_head SET seq = :seq, hash = :hash
 WHERE id = 1 AND (SELECT count(*) FROM moved) = :count
 RETURNING (SELECT id FROM entry)
 """)
 
 
-def _append(values: dict, moves: list[tuple[int, int]]) -> int:
-    """Move the balances, insert the entry and its lines, advance the head; the entry's id."""
+def _append(values: dict, moves: list[tuple[int, int]], totals: dict) -> int:
+    """Move the balances, insert the entry and its lines, add them to the roll-up under
+    `totals` (its kind and month), advance the head; the entry's id."""
     if db.session.get_bind().dialect.name == "postgresql":
-        params = values | {"posted_at": values["posted_at"].astimezone(UTC),
+        params = values | totals | {"posted_at": values["posted_at"].astimezone(UTC),
                            "ids": [i for i, _ in moves], "amounts": [a for _, a in moves],
                            "count": len(moves)}
         return db.session.execute(APPEND_PG, params).scalar_one()
@@ -185,6 +195,7 @@ def _append(values: dict, moves: list[tuple[int, int]]) -> int:
                                   .returning(ENTRY.c.id)).scalar_one()
     db.session.execute(insert(LINE).values(
         [{"entry_id": entry_id, "account_id": i, "amount": a} for i, a in moves]))
+    rollup.add(totals["total_kind"], totals["total_month"], moves)
     db.session.execute(update(HEAD).where(HEAD.c.id == 1)
                        .values(seq=values["seq"], hash=values["hash"]))
     return entry_id

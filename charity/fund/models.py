@@ -79,6 +79,21 @@ class JournalLine(db.Model):
     account: Mapped[Account] = relationship()
 
 
+class MonthTotal(db.Model):
+    """The journal summed per kind as disclosed (a reversal counted as the kind it reverses),
+    Shanghai month and account: the public disclosure's roll-up, added to by every posting in
+    the same transaction (`charity.fund.rollup`), so no page sums the whole journal."""
+
+    __tablename__ = "fund_month_total"
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    #: 'YYYY-MM' in Shanghai time.
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), primary_key=True)
+    #: Signed sum of the lines in fen, debit positive.
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class LedgerHead(db.Model):
     """The single row holding the chain's head; locking it serialises posting."""
 

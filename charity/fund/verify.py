@@ -1,6 +1,7 @@
 """`ledger verify`: recheck every entry's balance, every account against a replay of the
-lines, and the whole hash chain, reading the database as it is (not through the ORM's
-guards), so that a row changed behind the application's back is found."""
+lines, the whole hash chain, and the monthly roll-up the disclosure reads against the lines'
+sums (computed here in Python, not by the SQL that back-filled it), reading the database as it
+is (not through the ORM's guards), so that a row changed behind the application's back is found."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -8,8 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from charity.extensions import db
-from charity.fund import chain
-from charity.fund.models import Account, JournalEntry, JournalLine, LedgerHead
+from charity.fund import chain, rollup
+from charity.fund.models import Account, JournalEntry, JournalLine, LedgerHead, MonthTotal
 
 
 @dataclass
@@ -42,11 +43,14 @@ def _lines_by_entry() -> dict[int, list[tuple[str, int]]]:
 
 
 def verify() -> Report:
-    """Check zero sums, the chain (sequence, links, hashes), the head, and every balance."""
+    """Check zero sums, the chain (sequence, links, hashes), the head, every balance and the
+    monthly roll-up."""
     report = Report()
     lines = _lines_by_entry()
     replay: dict[str, int] = defaultdict(int)
-    seq_of = dict(db.session.execute(select(JournalEntry.id, JournalEntry.seq)).all())
+    totals: dict[tuple[str, str, str], int] = defaultdict(int)
+    ids = db.session.execute(select(JournalEntry.id, JournalEntry.seq, JournalEntry.kind)).all()
+    seq_of, kind_of = {i: s for i, s, _k in ids}, {i: k for i, _s, k in ids}
     previous = chain.GENESIS
     for entry in db.session.execute(select(JournalEntry.__table__).order_by("seq")):
         report.entries += 1
@@ -64,8 +68,11 @@ def verify() -> Report:
             lines=entry_lines, prev_hash=entry.prev_hash)
         if expected != entry.hash:
             report.errors.append(f"entry {entry.seq}: hash does not match its content")
+        disclosed = (rollup.disclosed_kind(entry.kind, kind_of.get(entry.reverses_id)),
+                     rollup.month_of(entry.posted_at))
         for code, amount in entry_lines:
             replay[code] += amount
+            totals[(*disclosed, code)] += amount
         previous = entry.hash
         report.head_seq, report.head_hash = entry.seq, entry.hash
     head = db.session.get(LedgerHead, 1)
@@ -74,4 +81,16 @@ def verify() -> Report:
     for code, stored in db.session.execute(select(Account.code, Account.balance)):
         if int(stored) != replay.get(code, 0):
             report.errors.append(f"account {code}: balance {stored}, replay {replay.get(code, 0)}")
+    _check_totals(report, totals)
     return report
+
+
+def _check_totals(report: Report, totals: dict[tuple[str, str, str], int]) -> None:
+    """The roll-up (`fund_month_total`) against the lines' sums per kind, month and account."""
+    stored = {(kind, month, code): int(amount) for kind, month, code, amount in db.session.execute(
+        select(MonthTotal.kind, MonthTotal.month, Account.code, MonthTotal.amount)
+        .join(Account, Account.id == MonthTotal.account_id))}
+    for key in sorted(stored.keys() | totals.keys()):
+        if stored.get(key, 0) != totals.get(key, 0):
+            report.errors.append(f"monthly total {' '.join(key)}: {stored.get(key, 0)}, "
+                                 f"lines {totals.get(key, 0)}")

@@ -3,6 +3,7 @@ the same figures as the per-person computation, and never stale after a write.""
 
 import random
 from datetime import date
+from uuid import uuid4
 
 from sqlalchemy import select
 
@@ -178,3 +179,52 @@ def test_every_table_the_matrix_reads_bumps_the_data_version():
     assert read <= WATCHED
     from charity.extensions import db
     assert WATCHED <= set(db.metadata.tables)
+
+
+def _stored_now(today: date):
+    """Store the snapshot of the data as committed, and read it as a new process would."""
+    from flask import current_app
+
+    from charity.casework.models import DataVersion
+
+    db.session.execute(DataVersion.__table__.update().values(token=uuid4().hex))
+    assert snapshot.refresh(today)
+    current_app.extensions.pop(snapshot._EXTENSION, None)
+    return snapshot._load((snapshot.token(), today))
+
+
+def test_a_stored_snapshot_reads_only_the_listings_a_page_shows(app, session):
+    """The summary is read alone; a drill-down reads its own street's listing of its measure,
+    and what it reads equals the computation."""
+    _population(random.Random(7), local_today())
+    today = local_today()
+    with app.test_request_context():
+        db.session.commit()
+        computed = snapshot._compute(today)
+        stored = _stored_now(today)
+        names = queries.street_names(None)
+        assert stored.summary(names) == computed.summary(names) and stored.parts == {}
+        street = next(sid for sid in names if computed.listing("pairing", [sid]))
+        assert stored.listing("pairing", [street]) == computed.listing("pairing", [street])
+        assert set(stored.parts) == {f"pairing:{street}"}
+        for measure in ALL_MEASURES:
+            assert stored.listing(measure, names) == computed.listing(measure, names)
+
+
+def test_a_new_snapshot_keeps_the_one_before_and_a_lost_listing_is_computed(app, session):
+    from charity.casework.models import StoredSnapshot, StoredSnapshotPart
+
+    _population(random.Random(8), local_today())
+    today = local_today()
+    with app.test_request_context():
+        db.session.commit()
+        first = _stored_now(today)
+        second = _stored_now(today)
+        _stored_now(today)
+        kept = set(db.session.scalars(select(StoredSnapshot.token)))
+        assert kept == {second.key[0], snapshot.token()} and first.key[0] not in kept
+        names = queries.street_names(None)
+        expected = snapshot._compute(today).listing("pairing", names)
+        assert expected
+        db.session.execute(StoredSnapshotPart.__table__.delete())
+        assert second.listing("pairing", names) == expected
