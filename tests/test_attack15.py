@@ -1,0 +1,212 @@
+"""Second review of issue 15 (plain language, to-do lists, the audit log in words and its
+export, tables, receipts that arrive, the card form): what a hostile or careless user tried,
+each hole found pinned by a test, and what held kept as a test too."""
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pypdf
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from charity.audit.models import AuditEntry
+from charity.database import utcnow
+from charity.extensions import db
+from charity.jobs.models import Job
+from donations.giving.models import Donation
+from donations.receipts import capitals, links, pdf
+from donations.stripe import card_input
+from tests.factories import UserFactory
+from tests.factories.donations import DonationFactory
+from tests.jobs import exported, result_of
+
+
+def _entry(action, user, object_type="relief_application", object_id="5", **detail):
+    entry = AuditEntry(action=action, object_type=object_type, object_id=object_id,
+                       user_id=user and user.id, detail=detail, at=utcnow())
+    db.session.add(entry)
+    return entry
+
+
+def _rows(data: bytes) -> list[list]:
+    return [list(r) for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+
+
+# --- the audit log's export ---------------------------------------------------------------
+
+def test_an_auditor_cannot_download_an_admins_unredacted_audit_export(client, auth):
+    """The administrator's export holds free text (a rejection's reason) that the auditor's
+    page and own export withhold; the auditor follows every job, so the admin's export must
+    not be theirs to download by its (guessable) job id."""
+    _entry("relief.reject", UserFactory(role="approver"), reason="家庭收入超标，另有房产")
+    db.session.flush()
+    admin = UserFactory(role="admin")
+    auth.login(admin)
+    response = exported(client, "/audit/export")
+    assert any("家庭收入超标" in (r[5] or "") for r in _rows(response.data))
+    job = db.session.scalar(select(Job).where(Job.kind == "audit_export"))
+    auth.logout()
+    auth.login(UserFactory(role="auditor"))
+    status = client.get(f"/jobs/{job.id}.json").get_json()
+    assert status["result_url"] is None
+    assert client.get(f"/jobs/{job.id}/download").status_code == 404
+
+
+def test_an_admin_may_download_an_auditors_redacted_export(client, auth):
+    """The other way round is no leak: the auditor's file withholds what the admin sees."""
+    _entry("relief.reject", UserFactory(role="approver"), reason="理由甲")
+    db.session.flush()
+    auth.login(UserFactory(role="auditor"))
+    url = result_of(client, client.post("/audit/export"))
+    auth.logout()
+    auth.login(UserFactory(role="admin"))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not any("理由甲" in (r[5] or "") for r in _rows(response.data))
+
+
+def test_the_audit_export_neutralises_formulas_typed_by_users(client, auth):
+    """A user's e-mail and a detail typed by a user go into the file as text, never formulas."""
+    typer = UserFactory(role="approver", email="=cmd@example.com")
+    _entry("relief.reject", typer, reason="=HYPERLINK(\"http://x\",\"y\")",
+           amount_fen=100)
+    db.session.flush()
+    auth.login(UserFactory(role="admin"))
+    response = exported(client, "/audit/export")
+    book = load_workbook(io.BytesIO(response.data))
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    found = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    assert found and all(c.quotePrefix for c in found)
+
+
+@pytest.mark.parametrize("args", [
+    {"since": "0001-01-01"}, {"until": "9999-12-31"}, {"since": "not-a-day"},
+    {"since": "2026-02-30"}, {"kind": "everything"}, {"person": "99999999999999999999"},
+    {"page": "999999999999"}, {"user": "x" * 300}, {"action": "' OR 1=1 --"}])
+def test_absurd_audit_filters_answer_400_or_an_empty_page_never_500(client, auth, args):
+    auth.login(UserFactory(role="auditor"))
+    response = client.get("/audit/", query_string=args)
+    assert response.status_code in (200, 400), response.status_code
+    assert client.post("/audit/export", query_string=args).status_code in (400, 302)
+
+
+# --- the card form ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "digits"), [
+    ("４２４２ ４２４２ ４２４２ ４２４２", "4242424242424242"),  # a Chinese IME's full width
+    ("٤٢٤٢٤٢٤٢٤٢٤٢٤٢٤٢", "4242424242424242")])
+def test_card_number_in_other_digits_is_read_as_ascii(typed, digits):
+    assert card_input.number(typed) == digits
+
+
+@pytest.mark.parametrize("typed", ["424242424242424²", "4242 4242 4242 424⑵", "4" * 100_000])
+def test_card_number_with_digit_like_signs_is_refused_not_a_crash(typed):
+    with pytest.raises(card_input.CardInputError):
+        card_input.number(typed)
+
+
+@pytest.mark.parametrize(("month", "year"), [("²", "30"), ("12", "²²"), ("12", "³⁰³⁰"),
+                                             ("12", "9999")])
+def test_expiry_with_digit_like_signs_or_absurd_years_is_refused(month, year):
+    with pytest.raises(card_input.CardInputError):
+        card_input.expiry(month, year, today=date(2026, 12, 5))
+
+
+def test_expiry_and_cvc_in_full_width_digits_are_read_as_ascii():
+    assert card_input.expiry("１２", "３０", today=date(2026, 12, 5)) == (12, 2030)
+    assert card_input.cvc("１２３") == "123"
+    with pytest.raises(card_input.CardInputError):
+        card_input.cvc("²²²")
+
+
+# --- the amount in capitals ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("fen", "words"), [
+    (1, "壹分"), (1000, "壹拾元整"), (10000101, "壹拾万零壹元零壹分"),
+    (10_000_000_000, "壹亿元整"), (9_999_999_999, "玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
+    (10, "壹角")])
+def test_capitals_at_the_edges(fen, words):
+    assert capitals.capitals(fen) == words
+
+
+# --- receipts -----------------------------------------------------------------------------
+
+def _credited_gift(**fields) -> Donation:
+    gift = DonationFactory(status="succeeded", given_at=datetime(2026, 3, 1, 4, tzinfo=UTC),
+                           **fields)
+    db.session.flush()
+    if not gift.receipt_number:
+        gift.receipt_number = f"ST2026{gift.id:08d}"
+    db.session.flush()
+    return gift
+
+
+@pytest.mark.parametrize("name", [
+    "名" * 100, "\u202eevil\u202c李华", "<b>李华</b>", "李华😀👨‍👩‍👧", "A\tB\r\nC",
+    "\ufeff\u200b\u00ad", "𠀀𪚥"])
+def test_receipt_pdf_of_hostile_donor_names_renders_as_text(client, name):
+    gift = _credited_gift(donor_name=name)
+    with client.application.test_request_context():
+        link = links.url(gift)
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+
+
+def test_a_receipt_link_for_another_gift_or_a_refunded_one(client):
+    mine, other = _credited_gift(), _credited_gift()
+    with client.application.test_request_context():
+        signed = links.make(mine)
+    # the same signature cannot be moved to another gift
+    forged = links._serializer().loads(signed)
+    assert forged["d"] == mine.id
+    head, _payload, rest = signed.partition(".")
+    assert client.get(f"/donations/receipts/{signed}.pdf").status_code == 200
+    with client.application.test_request_context():
+        swapped = links._serializer().dumps({"d": other.id, "r": mine.receipt_number})
+    assert client.get(f"/donations/receipts/{swapped}.pdf").status_code == 404
+    # a gift refunded in full still has its receipt, which says so
+    mine.status, mine.refunded_fen = "refunded", mine.amount_fen
+    db.session.flush()
+    text = pypdf.PdfReader(io.BytesIO(client.get(f"/donations/receipts/{signed}.pdf").data)
+                           ).pages[0].extract_text()
+    assert "已退款" in text
+    # a gift that has not been credited: none
+    mine.status = "pending"
+    db.session.flush()
+    assert client.get(f"/donations/receipts/{signed}.pdf").status_code == 404
+    assert head and rest
+
+
+def test_receipt_number_with_a_line_break_is_refused_at_recording(client, auth):
+    """Staff type the paper receipt's number; a line break (or a quote) in it would go into
+    the receipt's download header and break every download of that receipt."""
+    auth.login(UserFactory(role="fund_manager"))
+    before = db.session.scalar(select(Donation.id).order_by(Donation.id.desc()).limit(1))
+    response = client.post("/donations/staff/offline", data={
+        "channel": "cash", "amount": "100",
+        "receipt_number": "A1\r\nX-Evil: 1", "donor_name": "张三",
+        "given_on": (date.today() - timedelta(days=1)).isoformat()})
+    assert response.status_code == 400
+    after = db.session.scalar(select(Donation.id).order_by(Donation.id.desc()).limit(1))
+    assert after == before
+
+
+def test_receipt_download_survives_an_odd_receipt_number_kept_before(client, auth):
+    gift = _credited_gift(receipt_number='ST"1;\r\nX-Evil: 1')
+    auth.login(UserFactory(role="fund_manager"))
+    response = client.get(f"/donations/portal/receipts/{gift.id}.pdf")
+    assert response.status_code == 200
+    assert "X-Evil" not in response.headers
+    assert "\n" not in response.headers["Content-Disposition"]
+    with client.application.test_request_context():
+        link = links.url(gift)
+    response = client.get(link)
+    assert response.status_code == 200 and "X-Evil" not in response.headers
+
+
+def test_receipt_pdf_module_is_the_one_the_link_serves(client):
+    gift = _credited_gift(donor_name="王五")
+    assert pdf.donor_shown(gift) == "王五"
