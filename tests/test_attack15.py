@@ -108,7 +108,7 @@ def test_card_number_with_digit_like_signs_is_refused_not_a_crash(typed):
 
 
 @pytest.mark.parametrize(("month", "year"), [("²", "30"), ("12", "²²"), ("12", "³⁰³⁰"),
-                                             ("12", "9999")])
+                                             ("12", "9999"), ("1" * 5000, "30")])
 def test_expiry_with_digit_like_signs_or_absurd_years_is_refused(month, year):
     with pytest.raises(card_input.CardInputError):
         card_input.expiry(month, year, today=date(2026, 12, 5))
@@ -116,6 +116,7 @@ def test_expiry_with_digit_like_signs_or_absurd_years_is_refused(month, year):
 
 def test_expiry_and_cvc_in_full_width_digits_are_read_as_ascii():
     assert card_input.expiry("１２", "３０", today=date(2026, 12, 5)) == (12, 2030)
+    assert card_input.expiry("１２／３０", "", today=date(2026, 12, 5)) == (12, 2030)
     assert card_input.cvc("１２３") == "123"
     with pytest.raises(card_input.CardInputError):
         card_input.cvc("²²²")
