@@ -11,6 +11,7 @@ import os
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import current_app
 from reportlab.lib.pagesizes import A4
@@ -125,6 +126,22 @@ def _lines(canvas: Canvas, top: float, rows: list[tuple[str, str]]) -> float:
         canvas.drawString(65 * mm, top, value)
         top -= 9 * mm
     return top
+
+
+def served(content: bytes, name: str) -> tuple[bytes, int, dict[str, str]]:
+    """A PDF as a response, shown in the browser under the file name `name`, whatever staff
+    typed into it (a receipt number in Chinese, with a quote or a line break): an ASCII name
+    for old browsers and the whole name encoded (RFC 6266), as a header holds only latin-1 and
+    one line."""
+    plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                    for c in name)
+    return content, 200, {"Content-Type": "application/pdf", "Content-Disposition":
+                          f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"}
+
+
+def receipt_name(donation: Donation) -> str:
+    """The file name of a gift's receipt."""
+    return f"receipt-{donation.receipt_number}.pdf"
 
 
 def donor_shown(donation: Donation) -> str:
