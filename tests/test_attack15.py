@@ -218,3 +218,25 @@ def test_receipt_download_survives_an_odd_receipt_number_kept_before(client, aut
 def test_receipt_pdf_module_is_the_one_the_link_serves(client):
     gift = _credited_gift(donor_name="王五")
     assert pdf.donor_shown(gift) == "王五"
+
+
+@pytest.mark.parametrize("name", ["重庆市渝中区" + "某" * 16 + "有限责任公司工会委员会全体职工",
+                                  "W" * 100, "a" * 40 + " " + "b" * 40])
+def test_a_long_donor_name_is_printed_whole_within_the_page(app, session, monkeypatch, name):
+    """An organisation's name (up to 100 characters on the form) is printed whole, on as many
+    lines as it needs, never cut off at the page's edge."""
+    drawn = []
+    original = pdf.ReceiptCanvas.drawString
+
+    def spy(canvas, x, y, text, *args, **kwargs):
+        drawn.append((x, canvas._width(text), text))
+        return original(canvas, x, y, text, *args, **kwargs)
+
+    monkeypatch.setattr(pdf.ReceiptCanvas, "drawString", spy)
+    gift = _credited_gift(donor_name=name)
+    with app.test_request_context():
+        pdf.receipt_pdf(gift)
+    right = pdf.A4[0] - 15 * pdf.mm
+    assert all(x + width <= right for x, width, _text in drawn), \
+        [(x + w, t) for x, w, t in drawn if x + w > right]
+    assert name.replace(" ", "") in "".join(t for _x, _w, t in drawn).replace(" ", "")

@@ -119,11 +119,32 @@ def _header(canvas: Canvas, title: str) -> float:
     return height - 52 * mm
 
 
-def _lines(canvas: Canvas, top: float, rows: list[tuple[str, str]]) -> float:
+#: Where a value's text starts and the furthest it may reach (the page's right margin).
+VALUE_LEFT, RIGHT_EDGE = 65 * mm, A4[0] - 15 * mm
+
+
+def wrapped(canvas: ReceiptCanvas, text: str, width: float) -> list[str]:
+    """`text` cut into lines no wider than `width` in the canvas's size (a long name of an
+    organisation, printed whole rather than run off the page); a line breaks at a space when
+    it can, else between any two characters (Chinese has no spaces)."""
+    lines, line = [], ""
+    for char in text:
+        while line and canvas._width(line + char) > width:
+            head, space, tail = line.rpartition(" ")
+            lines.append(head if space and head else line)
+            line = tail if space and head else ""
+        if line or char != " ":  # a line does not start with the space it broke at
+            line += char
+    return [*lines, line]
+
+
+def _lines(canvas: ReceiptCanvas, top: float, rows: list[tuple[str, str]]) -> float:
     canvas.setFont(FONT, 12)
     for key, value in rows:
         canvas.drawString(25 * mm, top, key)
-        canvas.drawString(65 * mm, top, value)
+        for number, line in enumerate(wrapped(canvas, value, RIGHT_EDGE - VALUE_LEFT)):
+            top -= 6 * mm if number else 0
+            canvas.drawString(VALUE_LEFT, top, line)
         top -= 9 * mm
     return top
 
