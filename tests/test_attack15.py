@@ -17,7 +17,7 @@ from charity.jobs.models import Job
 from donations.giving.models import Donation
 from donations.receipts import capitals, links, pdf
 from donations.stripe import card_input
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 from tests.factories.donations import DonationFactory
 from tests.jobs import exported, result_of
 
@@ -240,3 +240,81 @@ def test_a_long_donor_name_is_printed_whole_within_the_page(app, session, monkey
     assert all(x + width <= right for x, width, _text in drawn), \
         [(x + w, t) for x, w, t in drawn if x + w > right]
     assert name.replace(" ", "") in "".join(t for _x, _w, t in drawn).replace(" ", "")
+
+
+# --- tables, cards, the picker: markup typed into names ------------------------------------
+
+EVIL = "<script>alert(1)</script>"
+
+
+def test_markup_in_names_and_details_is_shown_as_text_everywhere(client, auth):
+    """A person named with markup, an audit detail holding markup: every page writes them as
+    text (the table-to-cards relabelling included), and the picker's JSON carries them as
+    data its script sets as text."""
+    person = PersonFactory(name=EVIL)
+    _entry("relief.reject", None, reason=EVIL + '"><img src=x onerror=alert(2)>')
+    _entry("person.view_id", None, object_type="person", object_id=str(person.id), note=EVIL)
+    db.session.flush()
+    auth.login(UserFactory(role="admin"))
+    for path in ("/", "/audit/", f"/audit/?person={person.id}", "/registry/people",
+                 f"/registry/people?q={EVIL}", f"/registry/people/{person.id}",
+                 "/casework/gaps?measure=pairing", "/pairing/"):
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert "<script>alert" not in page and "<img src=x" not in page, path
+    found = client.get("/registry/people/search", query_string={"q": EVIL}).get_json()
+    assert any(r["name"] == EVIL for r in found["results"])
+
+
+# --- the registry's export ------------------------------------------------------------------
+
+def test_the_roster_export_honours_the_filters_and_stays_in_the_officers_street(client, auth):
+    mine = PersonFactory(category="tekun")
+    PersonFactory(category="dibao")
+    theirs = PersonFactory(category="tekun", street_name="解放碑")
+    auth.login(UserFactory(role="street_officer"))
+    other = theirs.household.street_id
+    rows = _rows(exported(client, "/registry/export?category=tekun").data)
+    names = {r[i] for r in rows[1:] for i in range(len(r)) if isinstance(r[i], str)}
+    assert mine.name in names and theirs.name not in names
+    assert len([r for r in rows[1:] if any(r)]) == 1
+    # another street asked for by hand: the officer's own street, narrowed to nobody
+    rows = _rows(exported(client, f"/registry/export?street={other}&category=tekun").data)
+    assert not any(theirs.name in str(c) for r in rows for c in r)
+    # an unknown category or status narrows to nobody, never to everybody
+    rows = _rows(exported(client, "/registry/export?category=nonsense").data)
+    assert not any(mine.name in str(c) for r in rows for c in r)
+
+
+# --- the receipt e-mail ---------------------------------------------------------------------
+
+PHISH = "张三\r\n\r\n您的捐赠需重新验证，请登录 http://evil.example/ 否则将被退回。\r\n\u202e"
+
+
+def test_a_donor_name_with_line_breaks_is_kept_as_one_line(client, monkeypatch):
+    """The name on the give form goes into the receipt e-mail sent to the address typed: line
+    breaks in it would let anyone write paragraphs of their own into a genuine e-mail from the
+    charity to someone else's address (and a bidi override reorder it)."""
+    from donations.stripe import gateway
+
+    monkeypatch.setattr(gateway, "create_payment_intent", lambda *a, **k: {
+        "id": "pi_attack15", "client_secret": "pi_attack15_secret",
+        "status": "requires_payment_method"})
+    response = client.post("/donations/give", data={
+        "amount": "100", "designation": "measure:4", "name": PHISH,
+        "email": "victim@example.com"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    donation = db.session.scalar(select(Donation).where(Donation.payment_intent == "pi_attack15"))
+    assert "\n" not in donation.donor_name and "\r" not in donation.donor_name
+    assert "\u202e" not in donation.donor_name and donation.donor_name.startswith("张三 ")
+
+
+def test_a_name_kept_with_line_breaks_before_is_one_line_in_the_mail(client):
+    from donations.receipts import mailing
+
+    gift = _credited_gift(donor_name=PHISH, donor_email="victim@example.com")
+    with client.application.test_request_context():
+        message = mailing.compose_for(gift, "http://localhost/")
+    greeting = next(line for line in message.body.splitlines() if "张三" in line)
+    assert "evil.example" in greeting and "\u202e" not in message.body

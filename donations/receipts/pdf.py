@@ -165,9 +165,24 @@ def receipt_name(donation: Donation) -> str:
     return f"receipt-{donation.receipt_number}.pdf"
 
 
+#: Unicode's bidirectional controls (embeddings, overrides, isolates, marks): a name holding
+#: one would reorder the text after it, in an e-mail or on a receipt.
+BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F),
+                               *range(0x2066, 0x206A)])
+
+
+def one_line(name: str) -> str:
+    """A name as one line of plain text: line breaks, tabs and runs of spaces made one space,
+    bidirectional controls dropped. A donor's name goes into the receipt e-mail sent to the
+    address they typed, which need not be theirs: it must stay a name, not become paragraphs
+    of someone's own text in a genuine e-mail from the charity."""
+    return " ".join((name or "").translate(BIDI_CONTROLS).split())
+
+
 def donor_shown(donation: Donation) -> str:
     """The name a receipt bears: the one given with the gift, else the account's, else 匿名."""
-    return donation.donor_name or (donation.donor.name if donation.donor else "") or ANONYMOUS
+    return one_line(donation.donor_name or (donation.donor.name if donation.donor else "")) \
+        or ANONYMOUS
 
 
 def receipt_pdf(donation: Donation) -> bytes:
