@@ -338,3 +338,39 @@ def test_the_public_disclosure_keeps_each_years_figures_until_the_ledger_changes
         assert client.get("/fund/disclosure", query_string={"year": year or ""}
                           ).status_code == 200
     assert sorted(calls, key=str) == sorted([2025, 2026, None], key=str)
+
+
+# --- the to-do lists --------------------------------------------------------------------------
+
+def test_the_donors_receipt_count_is_the_receipts_the_portal_offers(client, auth):
+    """A gift refunded in part (or under dispute) still has its receipt on the portal: the
+    home page's count of receipts says so too."""
+    import re
+
+    donor = UserFactory(role="donor")
+    for status in ("succeeded", "partially_refunded", "pending"):
+        gift = DonationFactory(donor_id=donor.id, status=status)
+        db.session.flush()
+        if status != "pending":
+            gift.receipt_number = f"ST2026{gift.id:08d}"
+    db.session.flush()
+    auth.login(donor)
+    client.get("/lang/en")
+    home = client.get("/").get_data(as_text=True)
+    counts = {label: int(count) for count, label in re.findall(
+        r'data-count="(\d+)">\d+</span> <a href="[^"]*">([^<]+)</a>', home)}
+    portal = client.get("/donations/portal").get_data(as_text=True)
+    assert counts["Your gifts"] == 3
+    assert counts["Receipts you can download"] == portal.count("/donations/portal/receipts/") == 2
+
+
+def test_another_streets_officer_cannot_follow_or_download_an_export(client, auth):
+    PersonFactory()
+    auth.login(UserFactory(role="street_officer"))
+    url = result_of(client, client.post("/registry/export"))
+    job_id = url.split("/")[-2]
+    auth.logout()
+    auth.login(UserFactory(role="street_officer", street_name="解放碑"))
+    assert client.get(url).status_code == 404
+    assert client.get(f"/jobs/{job_id}").status_code == 404
+    assert client.get(f"/jobs/{job_id}.json").status_code == 404
