@@ -374,3 +374,27 @@ def test_another_streets_officer_cannot_follow_or_download_an_export(client, aut
     assert client.get(url).status_code == 404
     assert client.get(f"/jobs/{job_id}").status_code == 404
     assert client.get(f"/jobs/{job_id}.json").status_code == 404
+
+
+# --- the audit log's person filter ------------------------------------------------------------
+
+def test_the_person_filter_finds_the_lists_and_exports_that_named_the_person(client, auth):
+    """A list picked by a health detail and a roster export with full ID numbers each keep one
+    entry naming everyone in them "so each of them is found in the log": the auditor asking
+    what happened to one person must find those entries too, not only the person's own."""
+    person, other = PersonFactory(), PersonFactory()
+    _entry("person.view_health", None, object_type="person_list", object_id=None,
+           page="registry.people", picked_by="seriously_ill",
+           person_ids=[other.id, person.id])
+    _entry("roster.export", None, object_type="street", object_id="1", rows=2,
+           full_ids=True, person_ids=[person.id + 1000, person.id])
+    _entry("roster.export", None, object_type="street", object_id="1", rows=1,
+           full_ids=True, person_ids=[other.id])
+    _entry("person.view_id", None, object_type="person", object_id=str(person.id))
+    db.session.flush()
+    auth.login(UserFactory(role="auditor"))
+    client.get("/lang/en")
+    page = client.get("/audit/", query_string={"person": person.id}).get_data(as_text=True)
+    assert "Entries found: 3" in page
+    page = client.get("/audit/", query_string={"person": other.id}).get_data(as_text=True)
+    assert "Entries found: 2" in page
