@@ -51,6 +51,11 @@ def test_an_auditor_cannot_download_an_admins_unredacted_audit_export(client, au
     status = client.get(f"/jobs/{job.id}.json").get_json()
     assert status["result_url"] is None
     assert client.get(f"/jobs/{job.id}/download").status_code == 404
+    # nor a role that sees beneficiaries but not the audit log
+    for role in ("fund_manager", "approver", "street_officer"):
+        auth.logout()
+        auth.login(UserFactory(role=role))
+        assert client.get(f"/jobs/{job.id}/download").status_code == 404, role
 
 
 def test_an_admin_may_download_an_auditors_redacted_export(client, auth):
@@ -398,3 +403,39 @@ def test_the_person_filter_finds_the_lists_and_exports_that_named_the_person(cli
     assert "Entries found: 3" in page
     page = client.get("/audit/", query_string={"person": other.id}).get_data(as_text=True)
     assert "Entries found: 2" in page
+
+
+# --- the development outbox -------------------------------------------------------------------
+
+def _one_mail_in(folder) -> None:
+    from charity.main import mail
+
+    message = mail.compose("donor@example.com", "Receipt", "receipt",
+                           attachments=[("receipt-X.pdf", b"%PDF-1.4 x", "application/pdf")],
+                           name="甲", receipt_number="X", amount_fen=100, link="L", days=1)
+    (folder / "m.log").write_bytes(message.message().as_bytes() + b"\n" + b"-" * 79 + b"\n")
+
+
+@pytest.mark.parametrize("role", ["auditor", "approver", "street_officer", "donor", "cadre"])
+def test_the_outbox_is_not_for_other_roles(app, client, auth, tmp_path, monkeypatch, role):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_PATH", str(tmp_path))
+    with app.test_request_context():
+        _one_mail_in(tmp_path)
+    auth.login(UserFactory(role=role))
+    for path in ("/donations/portal/outbox", "/donations/portal/outbox/m.log/0"):
+        response = client.get(path)
+        assert response.status_code in (403, 404), (role, path)
+        assert b"donor@example.com" not in response.data
+
+
+def test_in_production_the_outbox_shows_no_mail_even_if_files_lie_there(
+        app, client, auth, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_FILE_PATH", str(tmp_path))
+    with app.test_request_context():
+        _one_mail_in(tmp_path)
+    auth.login(UserFactory(role="admin"))
+    page = client.get("/donations/portal/outbox")
+    assert b"donor@example.com" not in page.data
+    assert client.get("/donations/portal/outbox/m.log/0").status_code == 404
