@@ -439,3 +439,25 @@ def test_in_production_the_outbox_shows_no_mail_even_if_files_lie_there(
     page = client.get("/donations/portal/outbox")
     assert b"donor@example.com" not in page.data
     assert client.get("/donations/portal/outbox/m.log/0").status_code == 404
+
+
+# --- plain language -------------------------------------------------------------------------
+
+def test_a_list_of_gifts_is_not_headed_by_a_count(client, auth):
+    """The issue's own example: "捐赠笔数" (number of gifts) headed a list of gifts; it still
+    did on the donor's portal and in the staff menu, as one msgid served a count and a list."""
+    from tests.factories.donations import FundraisingCampaignFactory
+
+    donor = UserFactory(role="donor")
+    auth.login(donor)
+    client.get("/lang/zh_Hans_CN")
+    portal = client.get("/donations/portal").get_data(as_text=True)
+    assert "<h2>捐赠笔数</h2>" not in portal and "<h2>捐赠记录</h2>" in portal
+    auth.logout()
+    auth.login(UserFactory(role="fund_manager"))
+    home = client.get("/").get_data(as_text=True)
+    assert ">捐赠笔数</a>" not in home and ">捐赠记录</a>" in home
+    campaign = FundraisingCampaignFactory()
+    db.session.flush()
+    page = client.get(f"/donations/campaigns/{campaign.slug}").get_data(as_text=True)
+    assert "<dt>捐赠笔数</dt>" in page
