@@ -461,3 +461,21 @@ def test_a_list_of_gifts_is_not_headed_by_a_count(client, auth):
     db.session.flush()
     page = client.get(f"/donations/campaigns/{campaign.slug}").get_data(as_text=True)
     assert "<dt>捐赠笔数</dt>" in page
+
+
+# --- the audit log's export button ------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    {"_external": "1", "_scheme": "javascript", "_anchor": "\nalert(document.cookie)"},
+    {"endpoint": "x"}, {"_method": "GET", "values": "1"}])
+def test_the_export_button_carries_only_the_filter(client, auth, args):
+    """The page's export form repeated the whole query string into `url_for`: `_scheme` and
+    `_external` made its action a javascript: URL, `endpoint` a 500."""
+    auth.login(UserFactory(role="auditor"))
+    response = client.get("/audit/", query_string={"action": "person.view_id", **args})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    before_button = page.split("(.xlsx)", 1)[0]
+    action = before_button.rsplit('<form method="post" action="', 1)[1].split('"', 1)[0]
+    assert action.startswith("/audit/export?") and "action=person.view_id" in action
+    assert "javascript" not in action and "_scheme" not in action and "endpoint" not in action
