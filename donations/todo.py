@@ -9,7 +9,7 @@ from sqlalchemy import select
 from charity.auth.permissions import Permission
 from charity.extensions import db
 from charity.main.todo import Item, count
-from donations.giving.models import Donation
+from donations.giving.models import CREDITED, Donation
 from donations.giving.review import queue as held_gifts
 from donations.stripe.models import WAITING, Reconciliation, StripeEvent
 
@@ -28,7 +28,7 @@ def reconciliation(user) -> list[Item]:
 def donor(user) -> list[Item]:
     """A donor's gifts, and those credited (whose receipt they can download)."""
     gifts = select(Donation.id).where(Donation.donor_id == user.id)
-    receipts = gifts.where(Donation.status == "succeeded")
+    receipts = gifts.where(Donation.status.in_(CREDITED))  # as the portal offers them
     portal = url_for("giving_portal.portal")
     return [Item(_l("Your gifts"), count(gifts), portal),
             Item(_l("Receipts you can download"), count(receipts), portal)]

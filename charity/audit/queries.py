@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy import Select, String, and_, cast, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
 
 from charity.audit.models import AuditEntry
 from charity.audit.security import PREFIX
 from charity.auth.models import User
+from charity.extensions import db
 from charity.relief.intake_models import IntakeCase
 from charity.relief.models import Application
 from charity.timeutil import SHANGHAI
@@ -64,9 +66,18 @@ def user_matches(text: str):
     return func.lower(User.email).contains(text.strip().lower(), autoescape=True)
 
 
+def names_person(person_id: int):
+    """Whether an entry's detail lists a person among its `person_ids` (a list picked by a
+    health detail, a roster export with full ID numbers: one entry naming everyone in it)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        listed = func.json_each(AuditEntry.detail, "$.person_ids").table_valued("value")
+        return exists(select(1).select_from(listed).where(listed.c.value == person_id))
+    return cast(AuditEntry.detail, JSONB)["person_ids"].contains([person_id])
+
+
 def about_person(person_id: int):
     """Entries about one person: their own record, their relief applications and their
-    intake cases."""
+    intake cases, and the entries that name them among others (`names_person`)."""
     def of(model):
         return select(cast(model.id, String(40))).where(model.person_id == person_id)
 
@@ -74,4 +85,5 @@ def about_person(person_id: int):
                and_(AuditEntry.object_type == "relief_application",
                     AuditEntry.object_id.in_(of(Application))),
                and_(AuditEntry.object_type == "relief_intake",
-                    AuditEntry.object_id.in_(of(IntakeCase))))
+                    AuditEntry.object_id.in_(of(IntakeCase))),
+               names_person(person_id))

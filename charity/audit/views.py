@@ -41,9 +41,15 @@ def _checked(form: LogFilterForm) -> bool:
     return True
 
 
+#: What the export button carries of the page's query string: the filter, nothing else (the
+#: whole query string into `url_for` let `_anchor`, `_external` or `endpoint` through).
+FILTER_ARGS = ("kind", "since", "until", "user", "action", "person")
+
+
 def _render(form: LogFilterForm, page, status: int = 200):
+    args = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     return render_template("audit/log.html", form=form, page=page, labels=labels,
-                           export_form=FlaskForm(), args=request.args.to_dict()), status
+                           export_form=FlaskForm(), args=args), status
 
 
 @bp.get("/")

@@ -22,6 +22,8 @@ from charity.timeutil import SHANGHAI
 INFLOW_KINDS = ("gift", "budget_transfer", "refund", "dispute_hold", "dispute_close")
 SMALL = 5
 _EXTENSION = "fund_disclosure"
+#: The most years' reports kept at once (the pages admit 2000 to 2100, and all time).
+KEPT_YEARS = 128
 
 
 def small(count: int) -> str:
@@ -61,12 +63,16 @@ def build(year: int | None = None) -> Disclosure:
     hash or the paid applications change: the ledger is append-only and hash-chained, so the
     head names everything in it."""
     head = queries.head()
-    key = (year, head, _paid_version())
-    kept = current_app.extensions.get(_EXTENSION)
-    if kept is not None and kept[0] == key:
-        return kept[1]
+    key = (head, _paid_version())
+    # one report per year (at most the years `year_arg` admits, and all time): asking for
+    # years in turn must not make each request read the roll-up again
+    kept = current_app.extensions.setdefault(_EXTENSION, {})
+    if year in kept and kept[year][0] == key:
+        return kept[year][1]
     report = _aggregate(year, head, rollup.stored(year))
-    current_app.extensions[_EXTENSION] = (key, report)
+    if len(kept) >= KEPT_YEARS:  # a caller that passes any year cannot grow it without end
+        kept.clear()
+    kept[year] = (key, report)
     return report
 
 

@@ -22,9 +22,10 @@ def path(job: Job) -> Path:
     return Path(current_app.instance_path) / "exports" / f"{job.id}.{job.params['ext']}"
 
 
-def write(job: Job, content: bytes, *, name: str, needs: str) -> dict:
+def write(job: Job, content: bytes, *, name: str, needs: str | list[str]) -> dict:
     """Keep the export's file and return the job's result: its download, for whoever holds
-    `needs` (and the job's street), under the file name `name`."""
+    `needs` (a permission, or a list of them all needed) and the job's street, under the file
+    name `name`."""
     target = path(job)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)

@@ -8,14 +8,23 @@ from charity.auth.permissions import Permission, can
 from charity.jobs.models import Job
 
 
+def may_see(result: dict) -> bool:
+    """Whether the viewer holds what a job's result `needs`: one permission, or a list of
+    permissions all needed (an audit export holding free text needs both the audit log and
+    the beneficiaries)."""
+    needs = result.get("needs")
+    if not needs:
+        return True
+    return all(can(Permission(name)) for name in ([needs] if isinstance(needs, str) else needs))
+
+
 def result_url(job: Job) -> str | None:
     """Where a finished job's result is shown, if it has one and the viewer may see it (the
     result names the permission its page needs: an auditor sees a pairing run's job, not
     its preview)."""
     if job.state != "succeeded" or not job.result or "endpoint" not in job.result:
         return None
-    needs = job.result.get("needs")
-    if needs and not can(Permission(needs)):
+    if not may_see(job.result):
         return None
     return url_for(job.result["endpoint"], **job.result.get("values", {}))
 

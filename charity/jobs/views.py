@@ -14,7 +14,7 @@ from charity.extensions import db
 from charity.jobs import exports, messages
 from charity.jobs.models import STATES, Job
 from charity.jobs.operations import is_stale
-from charity.jobs.pages import result_url
+from charity.jobs.pages import may_see, result_url
 from charity.main.headers import personal
 from charity.main.templating import local_datetime
 
@@ -71,7 +71,7 @@ def download(job_id):
     job = _job_or_404(job_id)
     needs = (job.result or {}).get("needs")
     if (job.state != "succeeded" or job.result.get("endpoint") != "jobs.download"
-            or not needs or not can(Permission(needs))):
+            or not needs or not may_see(job.result)):
         abort(404)
     target = exports.path(job)
     if job.params.get("removed") or not target.is_file():

@@ -40,6 +40,8 @@ def record_offline(*, channel: str, amount_fen: int, receipt_number: str, donor_
         raise DonationError(_l("Unknown channel."))
     check_amount(amount_fen, MAX_OFFLINE_GIFT_FEN)
     receipt_number = receipt_number.strip()
+    if not receipt_number.isprintable():
+        raise DonationError(_l("A receipt number is one line, without tabs or line breaks."))
     if not receipt_number or db.session.scalar(
             select(Donation.id).where(Donation.receipt_number == receipt_number)):
         raise DonationError(

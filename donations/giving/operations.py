@@ -16,6 +16,7 @@ from donations.giving import designations
 from donations.giving.amounts import DonationError, check_amount
 from donations.giving.models import Donation
 from donations.receipts import mailing
+from donations.receipts.pdf import one_line
 from donations.sponsorship import operations as sponsorship
 from donations.stripe import gateway, refusals
 
@@ -29,6 +30,8 @@ def new_donation(*, amount_fen: int, designation: str | None,
         designation = designations.check(designation)
     except designations.DesignationError as error:
         raise DonationError(str(error)) from None
+    if "donor_name" in fields:  # one line, as the receipt and its e-mail print it
+        fields["donor_name"] = one_line(fields["donor_name"])
     donation = Donation(token=secrets.token_urlsafe(18), amount_fen=amount_fen,
                         designation=designation, campaign=campaign, **fields)
     db.session.add(donation)

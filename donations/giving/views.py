@@ -147,9 +147,7 @@ def signed_receipt(signed):
     donation = links.read(signed)
     if donation is None:
         abort(404)
-    return pdf.receipt_pdf(donation), 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'inline; filename="receipt-{donation.receipt_number}.pdf"'}
+    return pdf.served(pdf.receipt_pdf(donation), pdf.receipt_name(donation))
 
 
 @bp.get("/gifts/<token>/state")

@@ -76,7 +76,7 @@ def compose_for(donation: Donation, base_url: str):
     content = pdf.receipt_pdf(donation)
     return mail.compose(
         donation.donor_email, SUBJECT, "receipt",
-        attachments=[(f"receipt-{donation.receipt_number}.pdf", content, "application/pdf")],
+        attachments=[(pdf.receipt_name(donation), content, "application/pdf")],
         name=pdf.donor_shown(donation), receipt_number=donation.receipt_number,
         amount_fen=donation.amount_fen, link=link, days=links.RECEIPT_LINK_DAYS)
 

@@ -11,6 +11,7 @@ import os
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import current_app
 from reportlab.lib.pagesizes import A4
@@ -118,18 +119,70 @@ def _header(canvas: Canvas, title: str) -> float:
     return height - 52 * mm
 
 
-def _lines(canvas: Canvas, top: float, rows: list[tuple[str, str]]) -> float:
+#: Where a value's text starts and the furthest it may reach (the page's right margin).
+VALUE_LEFT, RIGHT_EDGE = 65 * mm, A4[0] - 15 * mm
+
+
+def wrapped(canvas: ReceiptCanvas, text: str, width: float) -> list[str]:
+    """`text` cut into lines no wider than `width` in the canvas's size (a long name of an
+    organisation, printed whole rather than run off the page); a line breaks at a space when
+    it can, else between any two characters (Chinese has no spaces)."""
+    lines, line = [], ""
+    for char in text:
+        while line and canvas._width(line + char) > width:
+            head, space, tail = line.rpartition(" ")
+            lines.append(head if space and head else line)
+            line = tail if space and head else ""
+        if line or char != " ":  # a line does not start with the space it broke at
+            line += char
+    return [*lines, line]
+
+
+def _lines(canvas: ReceiptCanvas, top: float, rows: list[tuple[str, str]]) -> float:
     canvas.setFont(FONT, 12)
     for key, value in rows:
         canvas.drawString(25 * mm, top, key)
-        canvas.drawString(65 * mm, top, value)
+        for number, line in enumerate(wrapped(canvas, value, RIGHT_EDGE - VALUE_LEFT)):
+            top -= 6 * mm if number else 0
+            canvas.drawString(VALUE_LEFT, top, line)
         top -= 9 * mm
     return top
 
 
+def served(content: bytes, name: str) -> tuple[bytes, int, dict[str, str]]:
+    """A PDF as a response, shown in the browser under the file name `name`, whatever staff
+    typed into it (a receipt number in Chinese, with a quote or a line break): an ASCII name
+    for old browsers and the whole name encoded (RFC 6266), as a header holds only latin-1 and
+    one line."""
+    plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                    for c in name)
+    return content, 200, {"Content-Type": "application/pdf", "Content-Disposition":
+                          f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"}
+
+
+def receipt_name(donation: Donation) -> str:
+    """The file name of a gift's receipt."""
+    return f"receipt-{donation.receipt_number}.pdf"
+
+
+#: Unicode's bidirectional controls (embeddings, overrides, isolates, marks): a name holding
+#: one would reorder the text after it, in an e-mail or on a receipt.
+BIDI_CONTROLS = dict.fromkeys([0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F),
+                               *range(0x2066, 0x206A)])
+
+
+def one_line(name: str) -> str:
+    """A name as one line of plain text: line breaks, tabs and runs of spaces made one space,
+    bidirectional controls dropped. A donor's name goes into the receipt e-mail sent to the
+    address they typed, which need not be theirs: it must stay a name, not become paragraphs
+    of someone's own text in a genuine e-mail from the charity."""
+    return " ".join((name or "").translate(BIDI_CONTROLS).split())
+
+
 def donor_shown(donation: Donation) -> str:
     """The name a receipt bears: the one given with the gift, else the account's, else 匿名."""
-    return donation.donor_name or (donation.donor.name if donation.donor else "") or ANONYMOUS
+    return one_line(donation.donor_name or (donation.donor.name if donation.donor else "")) \
+        or ANONYMOUS
 
 
 def receipt_pdf(donation: Donation) -> bytes:

@@ -21,11 +21,6 @@ def mail_receipts(response):
     return response
 
 
-def _pdf(content: bytes, name: str):
-    return content, 200, {"Content-Type": "application/pdf",
-                          "Content-Disposition": f'inline; filename="{name}"'}
-
-
 @bp.get("/receipts/<int:donation_id>.pdf")
 @auth_required()
 def receipt(donation_id):
@@ -36,7 +31,7 @@ def receipt(donation_id):
         abort(404)
     if not donation.credited:
         abort(404)
-    return _pdf(pdf.receipt_pdf(donation), f"receipt-{donation.receipt_number}.pdf")
+    return pdf.served(pdf.receipt_pdf(donation), pdf.receipt_name(donation))
 
 
 @bp.get(f"/statements/<int(min={FIRST_YEAR}, max={LAST_YEAR}):year>.pdf")
@@ -44,7 +39,7 @@ def receipt(donation_id):
 def statement(year):
     """The signed-in donor's received gifts of one year and their total."""
     gifts = queries.statement(current_user, year)
-    return _pdf(pdf.statement_pdf(current_user, year, gifts), f"statement-{year}.pdf")
+    return pdf.served(pdf.statement_pdf(current_user, year, gifts), f"statement-{year}.pdf")
 
 
 @bp.get("/outbox")
@@ -66,4 +61,4 @@ def outbox_attachment(name, index):
     if not filename.endswith(".pdf"):
         return content, 200, {"Content-Type": "application/octet-stream",
                               "Content-Disposition": "attachment"}
-    return _pdf(content, filename)
+    return pdf.served(content, filename)

@@ -6,13 +6,28 @@ cannot be read is refused with Stripe's own error code (`incomplete_number`,
 (`donations.stripe.refusals`), never localstripe's English "Bad request"."""
 
 import re
+import unicodedata
 from datetime import date
 
 #: localstripe's test cards are 16 digits, as Visa and Mastercard numbers are.
 NUMBER_DIGITS = 16
 #: What the fake Stripe.js puts before the year typed (it expects two digits).
 YEAR_PREFIX = "20"
+#: The furthest ahead an expiry year may be (Stripe refuses a year further out as invalid).
+MAX_YEARS_AHEAD = 50
 _SEPARATORS = re.compile(r"[\s\-.]+")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def _digits(typed: str) -> str:
+    """`typed` with every decimal digit in ASCII: a Chinese input method's full-width `４` and
+    other scripts' digits are the digits people mean; a sign that only looks like one (`²`,
+    `⑵`) is left as it is, and refused by `_is_digits`."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in typed or "")
+
+
+def _is_digits(text: str) -> bool:
+    return bool(_ASCII_DIGITS.fullmatch(text))
 
 
 class CardInputError(ValueError):
@@ -25,10 +40,10 @@ class CardInputError(ValueError):
 
 def number(typed: str) -> str:
     """The card number's digits: spaces, dashes and dots dropped; checked by length and Luhn."""
-    digits = _SEPARATORS.sub("", typed or "")
+    digits = _SEPARATORS.sub("", _digits(typed))
     if not digits:
         raise CardInputError("incomplete_number")
-    if not digits.isdigit():
+    if not _is_digits(digits):
         raise CardInputError("invalid_number")
     if len(digits) < NUMBER_DIGITS:
         raise CardInputError("incomplete_number")
@@ -48,12 +63,12 @@ def luhn(digits: str) -> bool:
 
 def _year(typed: str) -> int:
     """A year typed with 2 or 4 digits (the fake Stripe.js's "20" before it, or not)."""
-    digits = _SEPARATORS.sub("", typed or "")
+    digits = _SEPARATORS.sub("", _digits(typed))
     if len(digits) == 6 and digits.startswith(YEAR_PREFIX):  # "20" + a 4-digit year
         digits = digits[2:]
     if digits in ("", YEAR_PREFIX):  # nothing typed after the fake Stripe.js's "20"
         raise CardInputError("incomplete_expiry")
-    if not digits.isdigit() or len(digits) not in (2, 4):
+    if not _is_digits(digits) or len(digits) not in (2, 4):
         raise CardInputError("invalid_expiry_year")
     return 2000 + int(digits) if len(digits) == 2 else int(digits)
 
@@ -61,27 +76,28 @@ def _year(typed: str) -> int:
 def expiry(month: str, year: str, today: date | None = None) -> tuple[int, int]:
     """(month, year) from the month field (or "MM/YY" typed into it) and the year field;
     a date before this month is refused as Stripe refuses it."""
-    month, year = (month or "").strip(), (year or "").strip()
+    month, year = _digits(month).replace("／", "/").strip(), _digits(year).strip()
     if "/" in month:
         month, _slash, year = month.partition("/")
         month, year = month.strip(), year.strip()
     if not month:
         raise CardInputError("incomplete_expiry")
-    if not month.isdigit() or not 1 <= int(month) <= 12:
+    if not _is_digits(month) or len(month) > 2 or not 1 <= int(month) <= 12:
         raise CardInputError("invalid_expiry_month")
     found = (int(month), _year(year))
     today = today or date.today()
-    if (found[1], found[0]) < (today.year, today.month):
+    if (found[1], found[0]) < (today.year, today.month) or \
+            found[1] > today.year + MAX_YEARS_AHEAD:
         raise CardInputError("invalid_expiry_year")
     return found
 
 
 def cvc(typed: str) -> str:
     """The security code: 3 digits (localstripe's test cards)."""
-    digits = (typed or "").strip()
+    digits = _digits(typed).strip()
     if not digits:
         raise CardInputError("incomplete_cvc")
-    if not digits.isdigit() or len(digits) != 3:
+    if not _is_digits(digits) or len(digits) != 3:
         raise CardInputError("invalid_cvc")
     return digits
 
