@@ -1,6 +1,7 @@
 """Form pieces every package shares: a choice among code names, shown by their labels. (The
 bounds of typed numbers and days are in `charity.main.limits`.)"""
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
@@ -29,3 +30,12 @@ class SearchForm(FlaskForm):
         """A search in the query string: nothing to protect from forgery."""
 
         csrf = False
+
+    def unknown(self) -> list[str]:
+        """A message for each filter whose value is none of its choices (a link typed by hand,
+        or kept from another street or an old page): the list is not shown for such a
+        filter, rather than quietly shown without it."""
+        return [_("%(field)s: “%(value)s” is not one of the choices. Choose from the list.",
+                  field=field.label.text, value=str(field.data)[:40])
+                for field in self if isinstance(field, SelectField) and field.data
+                and str(field.data) not in {str(value) for value, _label in field.choices or ()}]

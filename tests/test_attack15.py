@@ -17,6 +17,7 @@ from charity.jobs.models import Job
 from donations.giving.models import Donation
 from donations.receipts import capitals, links, pdf
 from donations.stripe import card_input
+from tests import factories
 from tests.factories import PersonFactory, UserFactory
 from tests.factories.donations import DonationFactory
 from tests.jobs import exported, result_of
@@ -284,12 +285,11 @@ def test_the_roster_export_honours_the_filters_and_stays_in_the_officers_street(
     names = {r[i] for r in rows[1:] for i in range(len(r)) if isinstance(r[i], str)}
     assert mine.name in names and theirs.name not in names
     assert len([r for r in rows[1:] if any(r)]) == 1
-    # another street asked for by hand: the officer's own street, narrowed to nobody
-    rows = _rows(exported(client, f"/registry/export?street={other}&category=tekun").data)
-    assert not any(theirs.name in str(c) for r in rows for c in r)
-    # an unknown category or status narrows to nobody, never to everybody
-    rows = _rows(exported(client, "/registry/export?category=nonsense").data)
-    assert not any(mine.name in str(c) for r in rows for c in r)
+    # another street asked for by hand, or an unknown category: refused, nothing exported
+    jobs_before = db.session.query(Job).count()
+    for query in (f"street={other}&category=tekun", "category=nonsense"):
+        assert client.post(f"/registry/export?{query}").status_code == 400
+    assert db.session.query(Job).count() == jobs_before
 
 
 # --- the receipt e-mail ---------------------------------------------------------------------
@@ -480,3 +480,38 @@ def test_the_export_button_carries_only_the_filter(client, auth, args):
     action = before_button.rsplit('<form method="post" action="', 1)[1].split('"', 1)[0]
     assert action.startswith("/audit/export?") and "action=person.view_id" in action
     assert "javascript" not in action and "_scheme" not in action and "endpoint" not in action
+
+
+# --- filters with values that are none of their choices ---------------------------------------
+
+@pytest.mark.parametrize(("path", "args"), [
+    ("/registry/people", {"status": "nonsense"}),
+    ("/registry/people", {"category": "<b>x</b>"}),
+    ("/registry/people", {"flag": "vip"}),
+    ("/casework/gaps", {"measure": "measure_99"}),
+])
+def test_a_filter_value_that_is_no_choice_is_told_and_lists_nothing(client, auth, path, args):
+    """A hand-made link (or one kept from an old page) says which filter is wrong, in the
+    user's language, and lists nothing rather than a list without that filter."""
+    PersonFactory(household__street_name="七星岗")
+    db.session.commit()
+    auth.login(UserFactory(role="street_officer", street_name="七星岗"))
+    refused = client.get(path, query_string=args)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "不在可选项中，请从列表中选择" in page
+    assert "<b>x</b>" not in page
+    client.get("/lang/en")
+    english = client.get(path, query_string=args).get_data(as_text=True)
+    assert "is not one of the choices. Choose from the list." in english
+
+
+def test_another_streets_filter_is_told_and_its_export_refused(client, auth):
+    other = factories.street("解放碑")
+    auth.login(UserFactory(role="street_officer", street_name="七星岗"))
+    listed = client.get("/registry/people", query_string={"street": other.id})
+    assert listed.status_code == 400 and "不在可选项中" in listed.get_data(as_text=True)
+    before = db.session.query(Job).count()
+    exported_ = client.post("/registry/export", query_string={"street": other.id,
+                                                             "status": "nonsense"})
+    assert exported_.status_code == 400 and db.session.query(Job).count() == before
+    assert client.get("/casework/gaps", query_string={"street": other.id}).status_code == 400

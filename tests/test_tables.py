@@ -89,7 +89,9 @@ def test_a_street_officers_export_never_leaves_their_street(client, auth):
     PersonFactory(name="本街", street_name="解放碑")
     other = PersonFactory(name="他街", street_name="七星岗").household.street_id
     auth.login(factories.user("street_officer", "解放碑"))
-    page = client.get(f"/registry/people?street={other}").get_data(as_text=True)
-    assert _names_listed(page) == []
-    assert _names_exported(client, _export_link(page)) == []
+    refused = client.get(f"/registry/people?street={other}")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and _names_listed(page) == []
+    assert "/registry/export" not in page  # no export of a list that is refused
+    assert client.post(f"/registry/export?street={other}").status_code == 400
     assert _names_exported(client, "/registry/export") == ["本街"]  # their street's, unasked

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from charity.casework.gaps import ALL_MEASURES
 from charity.casework.models import GRANTED, MEASURES, REVIEW_OUTCOMES, SERVICE_KINDS
-from charity.forms import CodeSelectField
+from charity.forms import CodeSelectField, SearchForm
 from charity.main.limits import (
     MAX_COST_FEN,
     BoundedDecimalField,
@@ -16,13 +16,8 @@ from charity.main.limits import (
 )
 
 
-class GapFilterForm(FlaskForm):
+class GapFilterForm(SearchForm):
     """Narrows the coverage-gap list to a street and a measure."""
-
-    class Meta:
-        """A filter in the query string: nothing to protect from forgery."""
-
-        csrf = False
 
     street = SelectField(_l("Street"), coerce=str, validators=[Optional()])
     measure = CodeSelectField(_l("Measure"), validators=[Optional()], codes=ALL_MEASURES,

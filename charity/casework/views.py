@@ -33,6 +33,8 @@ def _filters(scope):
     form = GapFilterForm(request.args)
     names = queries.street_names(scope)
     form.street.choices = [("", _("All streets"))] + [(str(i), n) for i, n in names.items()]
+    if form.unknown():
+        return form, None, None
     street = as_id(form.street.data)
     measure = form.measure.data if form.measure.data in ALL_MEASURES else None
     return form, (street if street in names else None), measure
@@ -59,7 +61,8 @@ def gaps():
     return render_template("casework/gaps.html", form=form, summary=found.summary(names),
                            names=names, measures=ALL_MEASURES, numbers=MEASURE_NUMBER,
                            measure=measure, measure_names=MEASURE_NAMES, listing=listing,
-                           actions=ACTIONS, today=today, gap_snapshot=found)
+                           actions=ACTIONS, today=today, gap_snapshot=found,
+                           unknown=form.unknown()), 400 if form.unknown() else 200
 
 
 @bp.get("/people/<int:person_id>")

@@ -55,7 +55,10 @@ def export_roster():
     shows (the same query string), (full ID numbers only for roles that
     may see them; audited); its page leads to the download. A second start shows the first."""
     scope = street_scope()
-    filters = person_filter(filter_form(scope))  # the list's own filters, from its link
+    form = filter_form(scope)
+    if form.unknown():  # a filter that is none of its choices: no export of something else
+        abort(400)
+    filters = person_filter(form)  # the list's own filters, from its link
     street_id = scope or id_arg("street")
     street = db.session.get(Street, street_id) if street_id else None
     if street is None:

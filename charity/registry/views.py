@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import false
 
 from charity.auth.access import scoped_or_404, street_scope
 from charity.auth.permissions import Permission, can, guard, requires
@@ -41,14 +42,16 @@ def people():
     """Search the roster of the user's streets by place, category, status, flag or name."""
     scope = street_scope()
     form = filter_form(scope)
-    filters = person_filter(form)
-    page = db.paginate(queries.people(filters, scope), page=page_arg(), per_page=50,
-                       error_out=False)
-    if filters.flag in HEALTH_FLAGS:
+    filters, unknown = person_filter(form), form.unknown()
+    listed = queries.people(filters, scope)
+    page = db.paginate(listed.where(false()) if unknown else listed, page=page_arg(),
+                       per_page=50, error_out=False)
+    if filters.flag in HEALTH_FLAGS and not unknown:
         commit_alone(operations.health_listed, page.items, current_user, "registry.people",
                      filters.flag)
-    return render_template("registry/people.html", form=form, page=page,
-                           export_args=export_args(form, scope))
+    return render_template("registry/people.html", form=form, page=page, unknown=unknown,
+                           export_args=None if unknown else export_args(form, scope)), \
+        400 if unknown else 200
 
 
 def _search_budget() -> str:
