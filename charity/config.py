@@ -3,10 +3,13 @@
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Where `make run` serves the platform.
+DEVELOPMENT_URL = "http://127.0.0.1:5000/"
 
 
 def _derived_key(secret: str, purpose: str) -> str:
@@ -143,7 +146,12 @@ class Config:
                                          "送炭 Songtan <noreply@songtan.test>")
     MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(ROOT / "instance" / "outbox"))
     #: The platform's address as e-mails link to it when no request gives it (a job's mail).
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000/")
+    #: Production must set it: only its host (and those of `TRUSTED_HOSTS`) is served there.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", DEVELOPMENT_URL)
+    #: Production's hosts besides `PUBLIC_URL`'s (comma-separated). A request naming another
+    #: Host is refused (400): e-mailed links are made from the request's host, and a forged
+    #: Host would send a confirmation link, token and all, to someone else's server.
+    EXTRA_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
     #: Sign-ups per client address (the public volunteer and organisation pages).
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
     #: Hours a sign-up's confirmation link is valid.
@@ -190,6 +198,11 @@ def refuse_development_secrets(config: dict) -> None:
             from None
     if config.get("DEBUG"):
         raise RuntimeError("SONGTAN_ENV is production: turn FLASK_DEBUG off")
+    host = urlsplit(config.get("PUBLIC_URL") or "").hostname
+    if not host or config["PUBLIC_URL"] == DEVELOPMENT_URL:
+        raise RuntimeError("SONGTAN_ENV is production: set PUBLIC_URL, the address people and "
+                           "e-mails reach the platform at (https://…/)")
+    config["TRUSTED_HOSTS"] = [host, *config.get("EXTRA_HOSTS", ())]
     config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
 
 

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BUDGETS = {name: TEST_CONFIG[name] for name in ("RATELIMIT_DEFAULT", "LOGIN_RATE_LIMIT")}
 OWN_SECRETS = {"SECRET_KEY": "a-production-secret-of-our-own",
                "ID_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-               "ID_HASH_KEY": "a-hash-key-of-our-own", "SECURITY_PASSWORD_SALT": "our-own-salt"}
+               "ID_HASH_KEY": "a-hash-key-of-our-own", "SECURITY_PASSWORD_SALT": "our-own-salt",
+               "PUBLIC_URL": "https://songtan.test/"}
 NEW_PASSWORD = "Lantern-orbit-kettle-93"
 HTTPS = "https://songtan.test"
 
@@ -159,3 +160,23 @@ def test_signing_out_by_address_is_told_in_the_user_s_language_and_names_the_met
     client.get("/lang/en")
     english = client.get("/logout").get_data(as_text=True)
     assert "This address is not opened that way" in english and "Method Not Allowed" not in english
+
+
+def test_production_serves_only_its_own_hosts(tmp_path):
+    """A forged Host would make the e-mailed links (a monthly gift's confirmation, a volunteer's,
+    a receipt's) point at someone else's server, token and all: production answers only the
+    host of PUBLIC_URL and those TRUSTED_HOSTS adds (EXTRA_HOSTS here, as the config reads it)."""
+    app = production_app(tmp_path, EXTRA_HOSTS=["www.songtan.test"])
+    try:
+        assert app.config["TRUSTED_HOSTS"] == ["songtan.test", "www.songtan.test"]
+        client = app.test_client()
+        assert client.get("/login", base_url=HTTPS).status_code == 200
+        assert client.get("/login", base_url="https://www.songtan.test").status_code == 200
+        forged = client.post("/donations/monthly", base_url="https://evil.example",
+                             data={"email": "victim@example.org"})
+        assert forged.status_code == 400
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        production_app(tmp_path, PUBLIC_URL="http://127.0.0.1:5000/")

@@ -3,6 +3,7 @@ only what went wrong, in general terms: never the exception, a value or a record
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
 
 from charity.main import scrub
 
@@ -34,6 +35,8 @@ def register(app: Flask) -> None:
     }
 
     def handler(error):
+        if isinstance(error, SecurityError):  # a Host not trusted: no page has links to it
+            return "请求无法处理。Bad request.", 400, {"Content-Type": "text/plain; charset=utf-8"}
         code = getattr(error, "code", 500) or 500
         message = getattr(error, "user_message", None) or messages.get(code, messages[500])()
         # A 405 names the methods the address takes, as HTTP asks.
