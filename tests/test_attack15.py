@@ -187,6 +187,31 @@ def test_a_receipt_link_for_another_gift_or_a_refunded_one(client):
     assert head and rest
 
 
+def test_a_receipt_and_statement_say_what_a_card_dispute_took(client):
+    """A gift whose cardholder won a dispute: its money left the fund, so its receipt says so
+    and the yearly statement does not count it; an open dispute is said too."""
+    gift = _credited_gift()
+    with client.application.test_request_context():
+        signed = links.make(gift)
+
+    def receipt_text():
+        data = client.get(f"/donations/receipts/{signed}.pdf").data
+        return pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+    assert "状态" not in receipt_text()
+    gift.dispute_open = True
+    db.session.flush()
+    assert "持卡人提出争议" in receipt_text()
+    gift.dispute_open, gift.status = False, "dispute_lost"
+    db.session.flush()
+    assert "款项已退回持卡人" in receipt_text()
+    other = _credited_gift()
+    statement = pdf.statement_pdf(UserFactory(role="donor"), 2026, [gift, other])
+    text = pypdf.PdfReader(io.BytesIO(statement)).pages[0].extract_text()
+    assert pdf._yuan(other.amount_fen) in text.split("合计")[1]
+    assert pdf.kept_fen(gift) == 0 and pdf.kept_fen(other) == other.amount_fen
+
+
 def test_receipt_number_with_a_line_break_is_refused_at_recording(client, auth):
     """Staff type the paper receipt's number; a line break (or a quote) in it would go into
     the receipt's download header and break every download of that receipt."""

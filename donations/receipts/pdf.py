@@ -185,6 +185,23 @@ def donor_shown(donation: Donation) -> str:
         or ANONYMOUS
 
 
+#: What a receipt says of a gift under a card dispute, or whose dispute the cardholder won.
+DISPUTE_NOTES = {"open": "持卡人提出争议，处理中", "lost": "持卡人争议成立，款项已退回持卡人"}
+
+
+def dispute_state(donation: Donation) -> str | None:
+    """"lost" when the cardholder won the gift's dispute (its money left the fund), "open"
+    while one is open, None otherwise."""
+    if donation.status == "dispute_lost":
+        return "lost"
+    return "open" if donation.dispute_open else None
+
+
+def kept_fen(donation: Donation) -> int:
+    """What of a gift the fund keeps: its amount less refunds, nothing after a lost dispute."""
+    return 0 if donation.status == "dispute_lost" else donation.amount_fen - donation.refunded_fen
+
+
 def receipt_pdf(donation: Donation) -> bytes:
     """The receipt of one received gift."""
     buffer = BytesIO()
@@ -197,6 +214,7 @@ def receipt_pdf(donation: Donation) -> bytes:
         ("捐赠金额", _yuan(donation.amount_fen)),
         ("金额大写", capitals(donation.amount_fen)),
         *([("已退款", _yuan(donation.refunded_fen))] if donation.refunded_fen else []),
+        *([("状态", DISPUTE_NOTES[dispute])] if (dispute := dispute_state(donation)) else []),
         ("捐赠方式", CHANNELS[donation.channel]),
         ("捐赠用途", _chinese(describe, donation.designation)),
         ("捐赠日期", f"{given:%Y年%m月%d日}"),
@@ -225,9 +243,9 @@ def statement_pdf(donor, year: int, gifts: list[Donation]) -> bytes:
         canvas.drawString(25 * mm, top, f"{given:%Y-%m-%d}")
         canvas.drawString(55 * mm, top, gift.receipt_number or "")
         canvas.drawString(100 * mm, top, _chinese(describe, gift.designation)[:18])
-        canvas.drawRightString(185 * mm, top, _yuan(gift.amount_fen - gift.refunded_fen))
+        canvas.drawRightString(185 * mm, top, _yuan(kept_fen(gift)))
         top -= 7 * mm
-    total = sum(g.amount_fen - g.refunded_fen for g in gifts)
+    total = sum(kept_fen(g) for g in gifts)
     canvas.setFont(FONT, 12)
     canvas.drawString(25 * mm, top - 6 * mm, f"合计 {len(gifts)} 笔，{_yuan(total)}")
     canvas.showPage()
