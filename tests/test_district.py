@@ -45,7 +45,9 @@ def test_street_officer_scope_applies_to_export(client, auth):
     PersonFactory(name="外街", street_name="解放碑")
     auth.login(UserFactory(role="street_officer"))
     other = street("解放碑")
-    response = exported(client, f"/registry/export?street={other.id}")
+    # another street asked for by hand is refused, not exported (nor quietly replaced)
+    assert client.post(f"/registry/export?street={other.id}").status_code == 400
+    response = exported(client, "/registry/export")
     assert response.status_code == 200
     from io import BytesIO
 
