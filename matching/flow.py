@@ -19,7 +19,7 @@ from ortools.graph.python import min_cost_flow
 
 from .candidates import Arcs
 from .prepare import PreparedLayer
-from .pricing import potentials, price
+from .pricing import least_potentials, price
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
 
 SOURCE, SINK, FIRST_HELPER = 0, 1, 2
@@ -120,7 +120,8 @@ def _optimal(prepared: PreparedLayer, arcs: Arcs, penalties: tuple):
 
 class Solution(NamedTuple):
     """A flow solved on some arcs: the penalty mode used, the network's arc arrays, the flows,
-    the number of quota-minimum arcs, the node potentials and the arcs that carry flow."""
+    the number of quota-minimum arcs, the node potentials (the least non-negative ones:
+    :func:`matching.pricing.least_potentials`) and the arcs that carry flow."""
 
     penalty: int | None
     network: list
@@ -145,7 +146,7 @@ def solve_on(prepared: PreparedLayer, arcs: Arcs, penalties: tuple) -> Solution:
     first = n_owing + len(layer.helpers)
     chosen = np.flatnonzero(flows[first:first + len(arcs.helper)] > 0)
     return Solution(penalty, network_arcs, flows, n_owing,
-                    potentials(n_nodes, *network_arcs, flows),
+                    least_potentials(n_nodes, *network_arcs, flows),
                     Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]))
 
 
