@@ -23,6 +23,10 @@ from .pricing import least_potentials, price
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
 
 SOURCE, SINK, FIRST_HELPER = 0, 1, 2
+#: between re-solves an arc stays only while its reduced cost is at most this (a little over a
+#: proximity step): pricing checks every pair left out, so an arc dropped here comes back if the
+#: next flow's potentials make it negative; the re-solves run on about half the arcs
+SLACK = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +40,7 @@ class LayerFlow:
     gap: int = 0  #: a true bound minus the objective; 0: optimal over every eligible pair
     rounds: int = 0  #: re-solves after pricing added arcs
     last: Arcs | None = None  #: arcs of the last solve
+    tried: Arcs | None = None  #: every arc of any solve (the household rule's first try)
     checked: int = 0  #: eligible pairs priced after the last solve
 
 
@@ -165,19 +170,39 @@ def _merge(arcs: Arcs, more: Arcs) -> Arcs:
     return Arcs(*(np.concatenate(x) for x in zip(arcs, more, strict=True)))
 
 
+def _within_slack(prepared: PreparedLayer, arcs: Arcs, solution: Solution) -> Arcs:
+    """The arcs whose reduced cost under ``solution``'s potentials is at most :data:`SLACK`:
+    every arc that carries flow (reduced cost <= 0) among them."""
+    first_person = FIRST_HELPER + len(prepared.layer.helpers)
+    distance = solution.distance
+    reduced = distance[FIRST_HELPER + arcs.helper] - distance[first_person + arcs.person] - \
+        arcs.score
+    keep = reduced <= SLACK
+    return Arcs(arcs.helper[keep], arcs.person[keep], arcs.score[keep])
+
+
+def _distinct(arcs: Arcs, n_people: int) -> Arcs:
+    """``arcs`` without repeats."""
+    _, first = np.unique(arcs.helper * (n_people + 1) + arcs.person, return_index=True)
+    return Arcs(arcs.helper[first], arcs.person[first], arcs.score[first])
+
+
 def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
                 deadline: float | None = None) -> LayerFlow:
     """Solve the flow of one prepared layer, proven optimal over every eligible pair.
 
     It solves on the candidate arcs, prices every eligible pair left out
     (:func:`matching.pricing.price`), adds those with a negative reduced cost and solves again
-    until none is left. Quota minimums are first hard supplies; if they cannot all be met,
+    until none is left; between solves it keeps only the arcs within :data:`SLACK` of a zero
+    reduced cost (the others are priced again with every pair left out), where the last solve
+    lowered the cost. Quota minimums are first hard supplies; if they cannot all be met,
     :func:`huge_reward` on each unit of minimum outweighs every other term of the objective.
     After ``rounds`` re-solves, or once ``time.perf_counter()`` passes ``deadline``, it stops
     early with the gap to a true bound.
     """
     layer = prepared.layer
     arcs, penalties, done = prepared.arcs, (None, huge_reward(layer)), 0
+    tried, before = arcs, None
     while True:
         solution = solve_on(prepared, arcs, penalties)
         penalties = (solution.penalty,)
@@ -185,10 +210,15 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
         late = deadline is not None and time.perf_counter() > deadline
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
-        arcs, done = _merge(arcs, priced.arcs), done + 1
+        cost = int(solution.flows @ solution.network[3])
+        if before is None or cost < before:  # arcs are dropped only after a strict gain, so
+            arcs = _within_slack(prepared, arcs, solution)  # no arc set comes back: it ends
+        arcs, done, before = _merge(arcs, priced.arcs), done + 1, cost
+        tried = _merge(tried, priced.arcs)
     met = layer.lower.copy()
     if solution.penalty:
         met[layer.lower > 0] = solution.flows[:solution.n_owing]
     return LayerFlow(helper=solution.used.helper, person=solution.used.person,
                      unmet=layer.lower - met, gap=priced.shortfall, rounds=done,
-                     last=arcs, checked=priced.checked)
+                     last=arcs, tried=_distinct(tried, len(layer.person_street)),
+                     checked=priced.checked)
