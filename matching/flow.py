@@ -170,14 +170,15 @@ def _merge(arcs: Arcs, more: Arcs) -> Arcs:
     return Arcs(*(np.concatenate(x) for x in zip(arcs, more, strict=True)))
 
 
-def _within_slack(prepared: PreparedLayer, arcs: Arcs, solution: Solution) -> Arcs:
-    """The arcs whose reduced cost under ``solution``'s potentials is at most :data:`SLACK`:
-    every arc that carries flow (reduced cost <= 0) among them."""
+def _within_slack(prepared: PreparedLayer, arcs: Arcs, solution: Solution, slack: int) -> Arcs:
+    """The arcs whose reduced cost under ``solution``'s potentials is at most ``slack``
+    (:data:`SLACK`, or the shortfall if smaller: potentials move little then): every arc that
+    carries flow (reduced cost <= 0) among them."""
     first_person = FIRST_HELPER + len(prepared.layer.helpers)
     distance = solution.distance
     reduced = distance[FIRST_HELPER + arcs.helper] - distance[first_person + arcs.person] - \
         arcs.score
-    keep = reduced <= SLACK
+    keep = reduced <= slack
     return Arcs(arcs.helper[keep], arcs.person[keep], arcs.score[keep])
 
 
@@ -211,9 +212,9 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
         cost = int(solution.flows @ solution.network[3])
-        if before is None or cost < before:  # arcs are dropped only after a strict gain, so
-            arcs = _within_slack(prepared, arcs, solution)  # no arc set comes back: it ends
-        arcs, done, before = _merge(arcs, priced.arcs), done + 1, cost
+        if before is None or cost < before:  # dropped only after a strict gain: no arc set
+            arcs = _within_slack(prepared, arcs, solution, min(SLACK, priced.shortfall))
+        arcs, done, before = _merge(arcs, priced.arcs), done + 1, cost  # comes back: it ends
         tried = _merge(tried, priced.arcs)
     met = layer.lower.copy()
     if solution.penalty:
