@@ -76,12 +76,42 @@ def least_potentials(n_nodes: int, tail, head, capacity, cost, flows) -> np.ndar
     return -potentials(n_nodes, head, tail, capacity, cost, flows)
 
 
-def _best_score(layer: Layer, people: np.ndarray) -> np.ndarray:
-    """An upper bound of the score any helper of ``layer`` but the current one has with each
-    person."""
+def _need_score(layer: Layer, people: np.ndarray) -> np.ndarray:
+    """An upper bound of the skill fit any helper of ``layer`` has with each person."""
     if layer.name == "sponsor":
         return np.zeros(len(people), dtype=np.int64)
-    return 2 * W_PROXIMITY + W_SKILL * popcount(layer.person_needs[people])
+    return W_SKILL * popcount(layer.person_needs[people])
+
+
+def _windows(layer: Layer, code: int, helpers: np.ndarray, people: np.ndarray,
+             helper_potential: np.ndarray, person_potential: np.ndarray):
+    """(helper, person) of every pair of one street that can have a negative reduced cost,
+    in blocks. Helpers are taken class by class (home street this one or not, home community),
+    each class in potential order: a person's window in a class ends at their potential plus
+    the best score a helper of that class can have with them but for continuity (proximity as
+    the class's, the person's every need met)."""
+    base = person_potential[people] + _need_score(layer, people)
+    if layer.name == "sponsor":  # a sponsor has no proximity
+        home = community = np.zeros(len(helpers), dtype=np.int64)
+    else:
+        home = (layer.helper_street[helpers] == code).astype(np.int64)
+        community = layer.helper_community[helpers]  # one class for those of no one's here
+        community = np.where(np.isin(community, layer.person_community[people]), community, -3)
+    order = np.lexsort((helper_potential[helpers], community, home))
+    helpers, home, community = helpers[order], home[order], community[order]
+    cut = np.flatnonzero((np.diff(home) != 0) | (np.diff(community) != 0)) + 1
+    for first, end in zip(np.concatenate(([0], cut)).tolist(),
+                          np.concatenate((cut, [len(helpers)])).tolist(), strict=True):
+        members = helpers[first:end]
+        ranked = helper_potential[members]
+        limits = base
+        if layer.name != "sponsor":
+            limits = base + W_PROXIMITY * (int(home[first]) + (
+                layer.person_community[people] == community[first]))
+        counts = np.searchsorted(ranked, limits, side="left")
+        for start, stop in _chunks(counts):
+            rows, positions = _pairs_below(ranked, limits, start, stop)
+            yield members[positions], people[rows]
 
 
 def _pairs_below(sorted_values: np.ndarray, limits: np.ndarray, start: int, stop: int):
@@ -121,10 +151,10 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
     - d[person]`` is negative: the ``keep`` most negative of each person and of each helper,
     and the sum over people of each one's most negative.
 
-    ``present`` are the flow's arcs. Only pairs that can be negative are scored: a person's
-    helpers in potential order up to the person's potential plus the best score they could
-    have with a helper who is not their current one (pairs with the current helper are always
-    candidate arcs).
+    ``present`` are the flow's arcs. Only pairs that can be negative are scored: in each class
+    of the street's helpers (:func:`_windows`), a person's helpers in potential order up to the
+    person's potential plus the best score a helper of that class who is not their current one
+    could have with them (pairs with the current helper are priced apart).
     """
     banned = banned_pairs(layer, forbidden)
     n_people = len(layer.person_street) + 1
@@ -138,14 +168,9 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
         people = free[layer.person_street[free] == code]
         if len(helpers) == 0 or len(people) == 0:
             continue
-        helpers = helpers[np.argsort(helper_potential[helpers], kind="stable")]
-        ranked = helper_potential[helpers]
-        limits = person_potential[people] + _best_score(layer, people)
-        counts = np.searchsorted(ranked, limits, side="left")
-        for start, stop in _chunks(counts):
-            rows, positions = _pairs_below(ranked, limits, start, stop)
-            pair_helpers, pair_people = helpers[positions], people[rows]
-            checked += len(rows)
+        for pair_helpers, pair_people in _windows(layer, code, helpers, people,
+                                                  helper_potential, person_potential):
+            checked += len(pair_people)
             score = scored(layer, pair_helpers, pair_people)
             score[layer.helper_ids[pair_helpers] == layer.person_current[pair_people]] = -1
             reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
