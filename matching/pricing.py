@@ -110,14 +110,14 @@ def _windows(layer: Layer, code: int, helpers: np.ndarray, people: np.ndarray,
                 layer.person_community[people] == community[first]))
         counts = np.searchsorted(ranked, limits, side="left")
         for start, stop in _chunks(counts):
-            rows, positions = _pairs_below(ranked, limits, start, stop)
+            rows, positions = _pairs_below(counts, start, stop)
             yield members[positions], people[rows]
 
 
-def _pairs_below(sorted_values: np.ndarray, limits: np.ndarray, start: int, stop: int):
-    """(row in ``limits``, position in ``sorted_values``) of every value below each limit of
-    rows ``start``..``stop``."""
-    counts = np.searchsorted(sorted_values, limits[start:stop], side="left")
+def _pairs_below(counts: np.ndarray, start: int, stop: int):
+    """(row, position in the sorted values) of every value below each row's limit, for rows
+    ``start``..``stop``, given how many values lie below each limit (``counts``)."""
+    counts = counts[start:stop]
     rows = np.repeat(np.arange(start, stop), counts)
     positions = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     return rows, positions
@@ -216,11 +216,23 @@ def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
 
 
 def _ranks(group: np.ndarray, reduced: np.ndarray, tie: np.ndarray) -> np.ndarray:
-    """Rank of each pair within its ``group``, most negative reduced cost first."""
-    order = np.lexsort((tie, reduced, group))
+    """Rank of each pair within its ``group``, most negative reduced cost first (then by
+    ``tie``; (group, tie) is unique). One sort of a combined key where it fits in 62 bits."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(reduced.min())
+    span, ties = int(reduced.max()) - low + 1, int(tie.max()) + 1
+    if (int(group.max()) + 1) * span * ties < 2**62:
+        order = np.argsort((group * span + (reduced - low)) * ties + tie)
+    else:
+        order = np.lexsort((tie, reduced, group))
     sorted_group = group[order]
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[order] = np.arange(len(group)) - np.searchsorted(sorted_group, sorted_group)
+    first = np.ones(n, dtype=bool)
+    first[1:] = sorted_group[1:] != sorted_group[:-1]
+    start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - start
     return rank
 
 
