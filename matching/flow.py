@@ -19,10 +19,14 @@ from ortools.graph.python import min_cost_flow
 
 from .candidates import Arcs
 from .prepare import PreparedLayer
-from .pricing import potentials, price
+from .pricing import least_potentials, price
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
 
 SOURCE, SINK, FIRST_HELPER = 0, 1, 2
+#: between re-solves an arc stays only while its reduced cost is at most this (a little over a
+#: proximity step): pricing checks every pair left out, so an arc dropped here comes back if the
+#: next flow's potentials make it negative; the re-solves run on about half the arcs
+SLACK = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +40,7 @@ class LayerFlow:
     gap: int = 0  #: a true bound minus the objective; 0: optimal over every eligible pair
     rounds: int = 0  #: re-solves after pricing added arcs
     last: Arcs | None = None  #: arcs of the last solve
+    tried: Arcs | None = None  #: every arc of any solve (the household rule's first try)
     checked: int = 0  #: eligible pairs priced after the last solve
 
 
@@ -120,7 +125,8 @@ def _optimal(prepared: PreparedLayer, arcs: Arcs, penalties: tuple):
 
 class Solution(NamedTuple):
     """A flow solved on some arcs: the penalty mode used, the network's arc arrays, the flows,
-    the number of quota-minimum arcs, the node potentials and the arcs that carry flow."""
+    the number of quota-minimum arcs, the node potentials (the least non-negative ones:
+    :func:`matching.pricing.least_potentials`) and the arcs that carry flow."""
 
     penalty: int | None
     network: list
@@ -145,7 +151,7 @@ def solve_on(prepared: PreparedLayer, arcs: Arcs, penalties: tuple) -> Solution:
     first = n_owing + len(layer.helpers)
     chosen = np.flatnonzero(flows[first:first + len(arcs.helper)] > 0)
     return Solution(penalty, network_arcs, flows, n_owing,
-                    potentials(n_nodes, *network_arcs, flows),
+                    least_potentials(n_nodes, *network_arcs, flows),
                     Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]))
 
 
@@ -164,19 +170,40 @@ def _merge(arcs: Arcs, more: Arcs) -> Arcs:
     return Arcs(*(np.concatenate(x) for x in zip(arcs, more, strict=True)))
 
 
+def _within_slack(prepared: PreparedLayer, arcs: Arcs, solution: Solution, slack: int) -> Arcs:
+    """The arcs whose reduced cost under ``solution``'s potentials is at most ``slack``
+    (:data:`SLACK`, or the shortfall if smaller: potentials move little then): every arc that
+    carries flow (reduced cost <= 0) among them."""
+    first_person = FIRST_HELPER + len(prepared.layer.helpers)
+    distance = solution.distance
+    reduced = distance[FIRST_HELPER + arcs.helper] - distance[first_person + arcs.person] - \
+        arcs.score
+    keep = reduced <= slack
+    return Arcs(arcs.helper[keep], arcs.person[keep], arcs.score[keep])
+
+
+def _distinct(arcs: Arcs, n_people: int) -> Arcs:
+    """``arcs`` without repeats."""
+    _, first = np.unique(arcs.helper * (n_people + 1) + arcs.person, return_index=True)
+    return Arcs(arcs.helper[first], arcs.person[first], arcs.score[first])
+
+
 def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
                 deadline: float | None = None) -> LayerFlow:
     """Solve the flow of one prepared layer, proven optimal over every eligible pair.
 
     It solves on the candidate arcs, prices every eligible pair left out
     (:func:`matching.pricing.price`), adds those with a negative reduced cost and solves again
-    until none is left. Quota minimums are first hard supplies; if they cannot all be met,
+    until none is left; between solves it keeps only the arcs within :data:`SLACK` of a zero
+    reduced cost (the others are priced again with every pair left out), where the last solve
+    lowered the cost. Quota minimums are first hard supplies; if they cannot all be met,
     :func:`huge_reward` on each unit of minimum outweighs every other term of the objective.
     After ``rounds`` re-solves, or once ``time.perf_counter()`` passes ``deadline``, it stops
     early with the gap to a true bound.
     """
     layer = prepared.layer
     arcs, penalties, done = prepared.arcs, (None, huge_reward(layer)), 0
+    tried, before = arcs, None
     while True:
         solution = solve_on(prepared, arcs, penalties)
         penalties = (solution.penalty,)
@@ -184,10 +211,15 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
         late = deadline is not None and time.perf_counter() > deadline
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
-        arcs, done = _merge(arcs, priced.arcs), done + 1
+        cost = int(solution.flows @ solution.network[3])
+        if before is None or cost < before:  # dropped only after a strict gain: no arc set
+            arcs = _within_slack(prepared, arcs, solution, min(SLACK, priced.shortfall))
+        arcs, done, before = _merge(arcs, priced.arcs), done + 1, cost  # comes back: it ends
+        tried = _merge(tried, priced.arcs)
     met = layer.lower.copy()
     if solution.penalty:
         met[layer.lower > 0] = solution.flows[:solution.n_owing]
     return LayerFlow(helper=solution.used.helper, person=solution.used.person,
                      unmet=layer.lower - met, gap=priced.shortfall, rounds=done,
-                     last=arcs, checked=priced.checked)
+                     last=arcs, tried=_distinct(tried, len(layer.person_street)),
+                     checked=priced.checked)

@@ -2,7 +2,8 @@
 
 A min-cost flow is optimal exactly when node potentials ``d`` exist with a reduced cost
 ``cost + d[tail] - d[head] >= 0`` on every arc of its residual graph. :func:`potentials`
-computes them (Bellman-Ford from a virtual root, on numpy arrays); :func:`price` then checks
+computes them (Bellman-Ford from a virtual root, on numpy arrays), :func:`least_potentials`
+the least non-negative ones, which the flow prices with; :func:`price` then checks
 every eligible helper -> person pair that is not yet an arc. Pairs with a negative reduced cost
 are the columns to add before solving again (column generation); when none is left, the flow
 is optimal over the full arc set.
@@ -66,18 +67,57 @@ def potentials(n_nodes: int, tail, head, capacity, cost, flows) -> np.ndarray:
     raise NegativeCycle("the flow is not optimal: its residual graph has a negative cycle")
 
 
-def _best_score(layer: Layer, people: np.ndarray) -> np.ndarray:
-    """An upper bound of the score any helper of ``layer`` but the current one has with each
-    person."""
+def least_potentials(n_nodes: int, tail, head, capacity, cost, flows) -> np.ndarray:
+    """The least non-negative node potentials of an optimal flow: minus each node's shortest
+    distance to a virtual root joined from every node at cost 0 (:func:`potentials` on the
+    reversed residual graph). Any valid potentials prove the same; these give each person the
+    lowest potential the flow allows, so fewer pairs left out look negative: fewer pairs are
+    scored, fewer added, and fewer re-solves follow (1x district: 9 solves, not 11)."""
+    return -potentials(n_nodes, head, tail, capacity, cost, flows)
+
+
+def _need_score(layer: Layer, people: np.ndarray) -> np.ndarray:
+    """An upper bound of the skill fit any helper of ``layer`` has with each person."""
     if layer.name == "sponsor":
         return np.zeros(len(people), dtype=np.int64)
-    return 2 * W_PROXIMITY + W_SKILL * popcount(layer.person_needs[people])
+    return W_SKILL * popcount(layer.person_needs[people])
 
 
-def _pairs_below(sorted_values: np.ndarray, limits: np.ndarray, start: int, stop: int):
-    """(row in ``limits``, position in ``sorted_values``) of every value below each limit of
-    rows ``start``..``stop``."""
-    counts = np.searchsorted(sorted_values, limits[start:stop], side="left")
+def _windows(layer: Layer, code: int, helpers: np.ndarray, people: np.ndarray,
+             helper_potential: np.ndarray, person_potential: np.ndarray):
+    """(helper, person) of every pair of one street that can have a negative reduced cost,
+    in blocks. Helpers are taken class by class (home street this one or not, home community),
+    each class in potential order: a person's window in a class ends at their potential plus
+    the best score a helper of that class can have with them but for continuity (proximity as
+    the class's, the person's every need met)."""
+    base = person_potential[people] + _need_score(layer, people)
+    if layer.name == "sponsor":  # a sponsor has no proximity
+        home = community = np.zeros(len(helpers), dtype=np.int64)
+    else:
+        home = (layer.helper_street[helpers] == code).astype(np.int64)
+        community = layer.helper_community[helpers]  # one class for those of no one's here
+        community = np.where(np.isin(community, layer.person_community[people]), community, -3)
+    order = np.lexsort((helper_potential[helpers], community, home))
+    helpers, home, community = helpers[order], home[order], community[order]
+    cut = np.flatnonzero((np.diff(home) != 0) | (np.diff(community) != 0)) + 1
+    for first, end in zip(np.concatenate(([0], cut)).tolist(),
+                          np.concatenate((cut, [len(helpers)])).tolist(), strict=True):
+        members = helpers[first:end]
+        ranked = helper_potential[members]
+        limits = base
+        if layer.name != "sponsor":
+            limits = base + W_PROXIMITY * (int(home[first]) + (
+                layer.person_community[people] == community[first]))
+        counts = np.searchsorted(ranked, limits, side="left")
+        for start, stop in _chunks(counts):
+            rows, positions = _pairs_below(counts, start, stop)
+            yield members[positions], people[rows]
+
+
+def _pairs_below(counts: np.ndarray, start: int, stop: int):
+    """(row, position in the sorted values) of every value below each row's limit, for rows
+    ``start``..``stop``, given how many values lie below each limit (``counts``)."""
+    counts = counts[start:stop]
     rows = np.repeat(np.arange(start, stop), counts)
     positions = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     return rows, positions
@@ -111,10 +151,10 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
     - d[person]`` is negative: the ``keep`` most negative of each person and of each helper,
     and the sum over people of each one's most negative.
 
-    ``present`` are the flow's arcs. Only pairs that can be negative are scored: a person's
-    helpers in potential order up to the person's potential plus the best score they could
-    have with a helper who is not their current one (pairs with the current helper are always
-    candidate arcs).
+    ``present`` are the flow's arcs. Only pairs that can be negative are scored: in each class
+    of the street's helpers (:func:`_windows`), a person's helpers in potential order up to the
+    person's potential plus the best score a helper of that class who is not their current one
+    could have with them (pairs with the current helper are priced apart).
     """
     banned = banned_pairs(layer, forbidden)
     n_people = len(layer.person_street) + 1
@@ -128,14 +168,9 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
         people = free[layer.person_street[free] == code]
         if len(helpers) == 0 or len(people) == 0:
             continue
-        helpers = helpers[np.argsort(helper_potential[helpers], kind="stable")]
-        ranked = helper_potential[helpers]
-        limits = person_potential[people] + _best_score(layer, people)
-        counts = np.searchsorted(ranked, limits, side="left")
-        for start, stop in _chunks(counts):
-            rows, positions = _pairs_below(ranked, limits, start, stop)
-            pair_helpers, pair_people = helpers[positions], people[rows]
-            checked += len(rows)
+        for pair_helpers, pair_people in _windows(layer, code, helpers, people,
+                                                  helper_potential, person_potential):
+            checked += len(pair_people)
             score = scored(layer, pair_helpers, pair_people)
             score[layer.helper_ids[pair_helpers] == layer.person_current[pair_people]] = -1
             reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
@@ -181,11 +216,23 @@ def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
 
 
 def _ranks(group: np.ndarray, reduced: np.ndarray, tie: np.ndarray) -> np.ndarray:
-    """Rank of each pair within its ``group``, most negative reduced cost first."""
-    order = np.lexsort((tie, reduced, group))
+    """Rank of each pair within its ``group``, most negative reduced cost first (then by
+    ``tie``; (group, tie) is unique). One sort of a combined key where it fits in 62 bits."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(reduced.min())
+    span, ties = int(reduced.max()) - low + 1, int(tie.max()) + 1
+    if (int(group.max()) + 1) * span * ties < 2**62:
+        order = np.argsort((group * span + (reduced - low)) * ties + tie)
+    else:
+        order = np.lexsort((tie, reduced, group))
     sorted_group = group[order]
-    rank = np.empty(len(group), dtype=np.int64)
-    rank[order] = np.arange(len(group)) - np.searchsorted(sorted_group, sorted_group)
+    first = np.ones(n, dtype=bool)
+    first[1:] = sorted_group[1:] != sorted_group[:-1]
+    start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - start
     return rank
 
 

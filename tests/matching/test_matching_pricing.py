@@ -8,6 +8,7 @@ out has a negative reduced cost. A run stopped early says so, with a true bound 
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -16,8 +17,9 @@ from matching.baseline import plain_cpsat
 from matching.candidates import arcs as eligible_arcs
 from matching.candidates import scored
 from matching.flow import huge_reward, solve_layer, solve_on
-from matching.generate import small_instance
+from matching.generate import district_instance, small_instance
 from matching.prepare import prepare_layer
+from matching.pricing import price
 
 STREET, COMMUNITY = "大坪", "大坪社区00"
 
@@ -145,3 +147,39 @@ def test_the_bound_of_a_run_stopped_at_once_is_true(problem):
     # found by hypothesis): it names them, and it is never publishable.
     assert (stopped.status == "UNKNOWN") == bool(stopped.quota_violations and
                                                   stopped.status != "INFEASIBLE")
+
+
+@pytest.mark.parametrize("name", ["cadre", "volunteer", "sponsor"])
+def test_pricing_misses_no_negative_pair(name):
+    """Pricing's shortfall (each person's most negative reduced cost, summed) equals a brute
+    force over every eligible pair left out, and every person with a negative pair gets one
+    among the arcs it adds: its windows (by class of helper, in potential order) skip no pair
+    that can be negative. Potentials at random, so many pairs lie at the windows' edges; then
+    those of the first solve."""
+    problem = district_instance(0.2, seed=3)
+    prepared = prepare_layer(problem, name)
+    layer = prepared.layer
+    solution = solve_on(prepared, prepared.arcs, (None, huge_reward(layer)))
+    every = eligible_arcs(layer, prepared.streets, problem.forbidden, None)
+    present = set(zip(solution.used.helper.tolist(), solution.used.person.tolist(),
+                      strict=True))  # the pairs of the flow: every other pair is priced
+    out = np.array([pair not in present for pair in
+                    zip(every.helper.tolist(), every.person.tolist(), strict=True)])
+    rng = np.random.default_rng(0)
+    first_person = 2 + len(layer.helpers)
+    tried = [(rng.integers(0, 40, len(layer.helpers)), rng.integers(0, 40, len(layer.people)))
+             for _ in range(5)]
+    tried.append((solution.distance[2:first_person],
+                  solution.distance[first_person:first_person + len(layer.people)]))
+    negative = 0
+    for helper_potential, person_potential in tried:
+        priced = price(layer, prepared.streets, problem.forbidden, solution.used,
+                       helper_potential, person_potential)
+        reduced = helper_potential[every.helper] - person_potential[every.person] - every.score
+        worst = np.zeros(len(layer.people), dtype=np.int64)
+        np.minimum.at(worst, every.person[out], np.minimum(reduced[out], 0))
+        assert priced.shortfall == -int(worst.sum())
+        negative += priced.shortfall > 0
+        assert set(np.flatnonzero(worst < 0).tolist()) <= set(priced.arcs.person.tolist())
+        assert priced.checked < len(every.helper)  # the windows skip pairs that cannot be < 0
+    assert negative  # the check was not empty

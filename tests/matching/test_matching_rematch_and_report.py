@@ -112,7 +112,10 @@ def test_district_instance_and_fast_rematch():
     assert result.status == "OPTIMAL" and result.bound == result.objective
     # the optimum over all 4.07M eligible cadre pairs; the 12 candidates alone reach 821,158,903
     assert result.parts["cadre"] == 821_176_763
-    assert all(proof.status == "OPTIMAL" and proof.checked > 0 for proof in result.layers)
+    assert all(proof.status == "OPTIMAL" for proof in result.layers)
+    # pricing scored pairs in the cadre and volunteer layers; in the sponsor layer the final
+    # potentials may bound every pair left out without scoring one (``checked`` 0)
+    assert all(proof.checked > 0 for proof in result.layers[:2])
     assert sum(t for _, t in result.coverage.values()) == 12018
     pair = next(p for p in result.pairs if p.helper_kind == "volunteer")
     out = rematch(problem, result, pair.beneficiary_id, ("volunteer", pair.helper_id))
