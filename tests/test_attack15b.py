@@ -2,6 +2,8 @@
 confirmation link, production's host check, the fund's monthly roll-up, and the filters that
 refuse values that are none of their choices."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -119,3 +121,62 @@ def test_an_expired_sign_up_confirmed_meanwhile_is_not_removed(client, session, 
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(
         AuditEntry.action == "donor.expired")) == 0
     assert db.session.get(User, old_id).name == "王捐赠"
+
+
+def test_the_rollup_keeps_up_with_disputes_transfers_and_lines_on_one_account_twice(session):
+    """Postings whose lines name an account twice (a dispute's fee shared between the gift's
+    account and unrestricted money: cash and the fee account twice each; a posting written
+    so): one UPSERT row per account, on PostgreSQL as on SQLite, and the roll-up, the
+    disclosure and `ledger verify` agree with the journal."""
+    from datetime import UTC, datetime
+
+    from charity.fund import disclosure, rollup
+    from charity.fund import operations as ops
+    from charity.fund.journal import post
+    from charity.fund.verify import verify
+
+    at = datetime(2026, 1, 31, 16, 30, tzinfo=UTC)  # February in Shanghai
+    ops.record_gift(amount_fen=10_000, designation="measure:4", reference="g1", posted_at=at)
+    ops.record_gift(amount_fen=50_000, designation=None, reference="g2")
+    ops.record_budget_transfer(amount_fen=7_000, reference="b1")
+    ops.transfer(source="unrestricted", target="restricted:measure:4", amount_fen=1_000)
+    ops.record_dispute_hold(gift_reference="g1", amount_fen=10_000, fee_fen=1_500,
+                            reference="d1")
+    ops.record_dispute_close(gift_reference="g1", won=False, reference="d1-closed")
+    post([("cash", 300), ("cash", 200), ("budget", -400), ("budget", -100)],
+         kind="budget_transfer", reference="twice")
+    session.flush()
+    assert rollup.stored() == rollup.journal_sums()
+    for year in (None, 2026):
+        assert disclosure.build(year).months == disclosure.from_journal(year).months
+    assert verify().ok, verify().errors
+
+
+def test_a_street_and_another_street_s_community_both_offered_by_the_page_are_not_refused(
+        client, session, auth):
+    """Before a street is chosen the roster's page offers every community: choosing a street
+    and a community of another street in one go lists the street's people and says the
+    community is not in it (200), instead of refusing a choice the page offered; the export
+    the page then offers is that street's. A community the page never offers is still
+    refused, and a street officer is never told another street's community."""
+    home, other = factories.street("七星岗"), factories.street("解放碑")
+    there = factories.PersonFactory(street_name="解放碑", name="解放碑的人")
+    auth.login(factories.user("admin"))
+    page = client.get("/registry/people").get_data(as_text=True)
+    assert f'value="{home.communities[0].id}"' in page and f'value="{other.id}"' in page
+    both = client.get("/registry/people", query_string={
+        "street": other.id, "community": home.communities[0].id})
+    body = both.get_data(as_text=True)
+    assert both.status_code == 200 and there.name in body
+    assert f"{home.communities[0].name}不在解放碑" in body
+    action = re.search(r'action="(/registry/export[^"]*)"', body).group(1)
+    assert "community" not in action
+    assert client.post(html.unescape(action)).status_code < 400
+    assert client.get("/registry/people", query_string={
+        "street": other.id, "community": 99_999}).status_code == 400
+    client.post("/logout")
+    auth.login(factories.user("street_officer"))
+    officer = client.get("/registry/people", query_string={
+        "community": other.communities[0].id})
+    assert officer.status_code == 400 and other.communities[0].name not in officer.get_data(
+        as_text=True)
