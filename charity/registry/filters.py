@@ -5,9 +5,9 @@ from flask import request
 from flask_babel import gettext as _
 
 from charity.district import queries as district_queries
+from charity.district.models import Community
 from charity.extensions import db
 from charity.forms import choices
-from charity.district.models import Community
 from charity.main.limits import as_id
 from charity.registry import queries
 from charity.registry.forms import FilterForm
