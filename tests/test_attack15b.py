@@ -180,3 +180,33 @@ def test_a_street_and_another_street_s_community_both_offered_by_the_page_are_no
         "community": other.communities[0].id})
     assert officer.status_code == 400 and other.communities[0].name not in officer.get_data(
         as_text=True)
+
+
+@pytest.mark.usefixtures("empty_outbox")
+def test_the_confirmation_needs_the_page_s_csrf_token_and_a_name_s_markup_is_text(
+        client, app, session, monkeypatch):
+    """A forged post (another site's form aimed at the link) confirms nothing, and a name
+    holding markup is shown as text on the confirmation page."""
+    link = signed_up(client, name='<script>alert(1)</script><a href="//evil">x</a>')
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    forged = client.post(link, data=CHOSEN)
+    assert forged.status_code == 400
+    assert account().confirmed_at is None and account().password is None
+    page = client.get(link).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(link, data=CHOSEN | {"csrf_token": token}).status_code == 302
+
+
+@pytest.mark.usefixtures("empty_outbox")
+def test_a_closed_account_with_the_address_in_another_case_is_never_removed(client, session):
+    """An account the sign-up did not write (staff's, closed, never confirmed, old) whose
+    address differs only in case: the sign-up is told to its owner and the account stays."""
+    staff = factories.user("admin", email="Wang@Example.org")
+    staff.active, staff.confirmed_at = False, None
+    staff.create_datetime = utcnow() - timedelta(days=400)
+    db.session.commit()
+    assert client.post(PAGE, data=form()).headers["Location"] == "/donations/monthly/sent"
+    db.session.expire_all()
+    assert db.session.get(User, staff.id) is not None
+    assert "/donations/monthly/confirm/" not in mail.outbox()[-1].body
