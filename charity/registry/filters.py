@@ -5,6 +5,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from charity.district import queries as district_queries
+from charity.district.models import Community
 from charity.extensions import db
 from charity.forms import choices
 from charity.main.limits import as_id
@@ -26,10 +27,29 @@ def filter_form(scope):
     communities = db.session.scalars(district_queries.communities(street_id)).all()
     form.community.choices = [("", _("All communities"))] + [
         (str(c.id), c.name) for c in communities]
+    form.elsewhere = _community_elsewhere(form, scope, street_id)
     form.category.choices = choices(CATEGORIES)
     form.status.choices = choices(STATUSES)
     form.flag.choices = [("", "—")] + [(f, label_flag(f)) for f in queries.FLAGS]
     return form
+
+
+def _community_elsewhere(form, scope, street_id) -> str | None:
+    """Until a street is chosen the page offers every community, so a street and another
+    street's community may be chosen together: the street's communities are then listed and
+    the reader told so (a message), not refused a choice the page offered. A community the page
+    never offered (another street's, for a street officer; one that does not exist) is still
+    refused by `SearchForm.unknown`."""
+    chosen, offered = form.community.data, {v for v, _label in form.community.choices}
+    street = dict(form.street.choices).get(str(street_id))
+    if scope is not None or street is None or not chosen or chosen in offered:
+        return None
+    community = db.session.get(Community, as_id(chosen)) if as_id(chosen) else None
+    if community is None:
+        return None
+    form.community.data = ""
+    return _("%(community)s is not in %(street)s: the list shows all of the street's "
+             "communities.", community=community.name, street=street)
 
 
 def label_flag(flag: str) -> str:

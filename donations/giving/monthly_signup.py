@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from charity.audit.models import AuditEntry
@@ -26,6 +26,7 @@ from charity.extensions import db, security
 from charity.main.limits import parse_yuan
 from donations.giving import designations
 from donations.giving.amounts import DonationError, check_amount
+from donations.receipts.pdf import one_line
 
 SALT = "songtan-donor-monthly-confirm"
 SIGN_UP = "donor.sign_up"
@@ -175,24 +176,33 @@ def _free_expired(email: str) -> None:
     cutoff = utcnow() - timedelta(hours=_hours())
     for user in _pending(email):
         if user.create_datetime is not None and user.create_datetime < cutoff:
-            user_id = user.id
-            db.session.delete(user)
-            db.session.flush()
-            record("donor.expired", "user", user_id)
+            _remove_unconfirmed(user.id)
+
+
+def _remove_unconfirmed(user_id: int) -> None:
+    """Delete the account only if it is still unconfirmed and closed, in the statement itself:
+    its link may have confirmed it since it was read (a link is valid a second longer than the
+    account's own cutoff), and a confirmed account is never removed."""
+    gone = db.session.execute(delete(User).where(
+        User.id == user_id, User.confirmed_at.is_(None), User.active.is_(False)))
+    if gone.rowcount == 1:
+        record("donor.expired", "user", user_id)
 
 
 def sign_up(name: str, email: str, terms: Terms) -> User:
     """Write a donor account that cannot sign in until its address is confirmed, without a
     password (its reader chooses it on confirming). Terms the
     fund does not take are refused and nothing is written; an address with an account (or a
-    sign-up waiting) raises EmailTaken; an expired sign-up of the address is removed first."""
+    sign-up waiting) raises EmailTaken; an expired sign-up of the address is removed first.
+    The name is kept as one line (`one_line`): the confirmation e-mail, sent to an address the
+    visitor typed, prints it."""
     email = email.strip().lower()
     terms.checked()
     _free_expired(email)
     if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
         raise EmailTaken(waiting=bool(_pending(email)))
     user = security.datastore.create_user(
-        email=email, password=None, name=name.strip()[:80], active=False,
+        email=email, password=None, name=one_line(name)[:80], active=False,
         roles=[ensure_roles()["donor"]], create_datetime=utcnow())
     db.session.flush()
     record(SIGN_UP, "user", user.id, monthly_fen=terms.amount_fen)

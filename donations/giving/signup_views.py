@@ -121,11 +121,14 @@ def confirm(token):
     """The link of the confirmation e-mail: its reader chooses the account's password and
     confirms (a mail client that opens the link ahead of its reader confirms nothing), which
     opens the account, signs the donor in and leads to the portal's monthly form, pre-filled.
-    A link used already leads to sign-in."""
+    A link used already leads to sign-in. Whoever is signed in as another account is asked to
+    sign out first."""
     reading = signup.read_token(token)
     if reading.user is None:
         return _problem(reading.problem)
     user, terms, form = reading.user, reading.terms, MonthlyConfirmForm()
+    if current_user.is_authenticated and current_user.id != user.id:
+        return _signed_in_as_another()
     if user.confirmed_at is not None:
         return _confirmed_already(user, terms)
     if not form.validate_on_submit():
@@ -143,6 +146,12 @@ def confirm(token):
     flash(_("Your e-mail address is confirmed. Save your card below to start your monthly "
             "gift: nothing is charged before."), "success")
     return redirect(_portal(terms))
+
+
+def _signed_in_as_another():
+    """Someone else is signed in (staff, say, in the browser the link was opened in): they
+    are neither signed out into the donor's account nor made its owner; they sign out first."""
+    return render_template("donations/monthly_confirm.html", problem="signed_in"), 409
 
 
 def _confirm_page(user, terms: signup.Terms, form: MonthlyConfirmForm):
