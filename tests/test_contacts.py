@@ -246,6 +246,12 @@ def test_hours_pdf_in_chinese(client, auth):
     response = client.get("/my/hours.pdf?lang=zh_Hans_CN")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(BytesIO(response.data)).pages)
     assert "0.8" in text and "45" in text and "交心谈心" in text and "服务时长" in text
+    # set in the two embedded fonts, each carrying its file
+    fonts = {f.get_object()["/BaseFont"].split("+")[-1]: f.get_object()
+             for page in pypdf.PdfReader(BytesIO(response.data)).pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert all("/FontFile2" in fonts[name]["/FontDescriptor"]
+               for name in ("DroidSansFallback", "DejaVuSans"))
 
 
 def test_hours_pdf_prints_a_name_typed_with_markup_characters_as_text(client, auth):

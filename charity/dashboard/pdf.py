@@ -1,4 +1,6 @@
-"""The dashboard as a one-page PDF for a meeting (ReportLab, offline, with a CJK font)."""
+"""The dashboard as a one-page PDF for a meeting (ReportLab, offline), in the fonts
+`charity.main.pdf_fonts` embeds: every cell a Paragraph whose runs are each in the font that
+has their glyphs."""
 
 from io import BytesIO
 
@@ -6,13 +8,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-#: A CJK font ReportLab ships as metrics; PDF readers supply the glyphs.
-FONT = "STSong-Light"
+from charity.main.pdf_fonts import CJK, markup, register
+
 RED = colors.HexColor("#b3261e")
+CELL = ParagraphStyle("cell", fontName=CJK, fontSize=7.5, leading=9)
+NUMBER = ParagraphStyle("number", parent=CELL, alignment=2)  # right-aligned
+MISSED = ParagraphStyle("missed", parent=NUMBER, textColor=RED)
 
 
 def _cell(indicator, value) -> str:
@@ -21,32 +24,29 @@ def _cell(indicator, value) -> str:
 
 def render(title: str, subtitle: str, indicators, street_header: str, line_header: str) -> bytes:
     """A landscape A4 page: one row per target, one column per street, misses in red."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    register()
     streets = list(indicators[0].values) if indicators else []
-    header = [street_header, line_header, *streets]
-    rows = [header]
-    style = [("FONT", (0, 0), (-1, -1), FONT, 7.5), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+    rows = [[Paragraph(markup(str(text)), CELL) for text in (street_header, line_header,
+                                                              *streets)]]
+    style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-             ("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
-    for r, indicator in enumerate(indicators, start=1):
+             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    for indicator in indicators:
         sign = "≥" if indicator.at_least else "≤"
-        rows.append([Paragraph(str(indicator.title), ParagraphStyle("t", fontName=FONT,
-                                                                    fontSize=7.5)),
-                     f"{sign}{indicator.target:g}{indicator.unit}",
-                     *(_cell(indicator, v) for v in indicator.values.values())])
-        for c, value in enumerate(indicator.values.values(), start=2):
-            if indicator.meets(value) is False:
-                style.append(("TEXTCOLOR", (c, r), (c, r), RED))
+        rows.append([Paragraph(markup(str(indicator.title)), CELL),
+                     Paragraph(markup(f"{sign}{indicator.target:g}{indicator.unit}"), NUMBER),
+                     *(Paragraph(markup(_cell(indicator, value)),
+                                 MISSED if indicator.meets(value) is False else NUMBER)
+                       for value in indicator.values.values())])
     buffer = BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=10 * mm,
                                  rightMargin=10 * mm, topMargin=10 * mm, bottomMargin=10 * mm,
-                                 title=title)
-    heading = ParagraphStyle("h", fontName=FONT, fontSize=14, leading=18)
-    small = ParagraphStyle("s", fontName=FONT, fontSize=8, leading=10)
+                                 title=title, initialFontName=CJK)
+    heading = ParagraphStyle("h", fontName=CJK, fontSize=14, leading=18)
+    small = ParagraphStyle("s", fontName=CJK, fontSize=8, leading=10)
     table = Table(rows, colWidths=[55 * mm, 16 * mm] + [(277 - 71) / max(1, len(streets)) * mm]
                   * len(streets), repeatRows=1)
     table.setStyle(TableStyle(style))
-    document.build([Paragraph(title, heading), Paragraph(subtitle, small), Spacer(1, 4 * mm),
-                    table])
+    document.build([Paragraph(markup(str(title)), heading), Paragraph(markup(str(subtitle)), small),
+                    Spacer(1, 4 * mm), table])
     return buffer.getvalue()

@@ -1,37 +1,22 @@
 """Receipts in Chinese as PDF: one per gift with its serial number, and a donor's yearly
-statement. The Chinese font is embedded (subsetted by ReportLab: only the glyphs used), so
-every viewer draws the receipt as printed: a viewer without the reader's fonts drew boxes, or
-dropped the amount, from the built-in CID font STSong-Light that was only named. The fonts are
-vendored in `donations/receipts/fonts/` (so a fresh machine needs no font package): Droid Sans
-Fallback (Apache 2.0, TrueType outlines, from Debian's fonts-droid-fallback) for Chinese and
-DejaVu Sans (from fonts-dejavu-core) for Latin letters and digits; `RECEIPT_FONT` and
-`RECEIPT_LATIN_FONT` may name other TrueType files."""
+statement, in the fonts `charity.main.pdf_fonts` embeds."""
 
-import os
-from functools import cache
 from io import BytesIO
-from pathlib import Path
 from urllib.parse import quote
 
 from flask import current_app
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from charity.main import pdf_fonts
 from charity.timeutil import SHANGHAI
 from donations.giving.designations import describe
 from donations.giving.models import Donation
 from donations.receipts.capitals import capitals
 
-FONT = "ReceiptCJK"
-FONTS = Path(__file__).parent / "fonts"
-#: The embedded Chinese font (vendored, with its licence beside it).
-FONT_FILE = FONTS / "DroidSansFallbackFull.ttf"
-#: The font for Latin letters, digits and ¥ (the CJK font has none): DejaVu Sans.
-LATIN = "ReceiptLatin"
-LATIN_FILE = FONTS / "DejaVuSans.ttf"
+FONT, LATIN = pdf_fonts.CJK, pdf_fonts.LATIN
 #: The receipt's name for a gift given without a name.
 ANONYMOUS = "匿名"
 CHARITY = {
@@ -48,30 +33,7 @@ def _yuan(fen: int) -> str:
     return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 
-class FontMissing(RuntimeError):
-    """The TrueType file `RECEIPT_FONT` names is not there (the vendored one is used without
-    it)."""
-
-
-@cache
-def font_file() -> str:
-    """The TrueType file the receipts embed."""
-    candidate = os.environ.get("RECEIPT_FONT") or str(FONT_FILE)
-    if not Path(candidate).is_file():
-        raise FontMissing(f"{FontMissing.__doc__} {candidate}")
-    return candidate
-
-
-def _runs(text: str) -> list[tuple[str, str]]:
-    """`text` cut into runs of one font each: Latin (below U+0250, and ¥) or CJK."""
-    runs: list[tuple[str, str]] = []
-    for char in text:
-        font = LATIN if ord(char) < 0x250 else FONT
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + char)
-        else:
-            runs.append((font, char))
-    return runs
+_runs = pdf_fonts.runs
 
 
 class ReceiptCanvas(Canvas):
@@ -99,10 +61,7 @@ class ReceiptCanvas(Canvas):
 
 
 def _canvas(buffer: BytesIO, title: str) -> Canvas:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, font_file()))
-        latin = os.environ.get("RECEIPT_LATIN_FONT") or str(LATIN_FILE)
-        pdfmetrics.registerFont(TTFont(LATIN, latin))
+    pdf_fonts.register()
     canvas = ReceiptCanvas(buffer, pagesize=A4, invariant=current_app.testing)
     canvas.setTitle(title)
     canvas.setAuthor(CHARITY["name"])

@@ -1,5 +1,9 @@
 """The dashboard: targets per street against their lines, the offline charts and the PDF."""
 
+import io
+
+import pypdf
+
 from charity.eligibility import add_years
 from charity.timeutil import local_today
 from tests.factories import PersonFactory, UserFactory
@@ -28,6 +32,17 @@ def test_dashboard_is_scoped_and_the_pdf_is_a_pdf(client, auth, session):
     response = exported(client, "/dashboard/dashboard.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF") and len(response.data) > 1000
+    # its fonts are embedded (a viewer without Chinese fonts draws it as printed): the
+    # street's name, the figures and the targets' signs are in the text, set in the two
+    # embedded fonts, each carrying its file
+    page = pypdf.PdfReader(io.BytesIO(response.data)).pages[0]
+    fonts = {f.get_object()["/BaseFont"].split("+")[-1]: f.get_object()
+             for f in page["/Resources"]["/Font"].values()}
+    for name in ("DroidSansFallback", "DejaVuSans"):
+        assert "/FontFile2" in fonts[name]["/FontDescriptor"]
+    text = page.extract_text()
+    assert "≥" in text
+    assert "七星岗" in text and any(ch.isdigit() for ch in text)
 
 
 def test_public_and_helpers_cannot_see_the_dashboard(client, auth, session):
