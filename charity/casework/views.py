@@ -30,21 +30,24 @@ HEALTH_MEASURES = ("special_disease_aid", "centralised_care")
 
 
 def _filters(scope):
+    """The gaps form, its street and measure, and the messages of values none of its choices
+    (then neither street nor measure)."""
     form = GapFilterForm(request.args)
     names = queries.street_names(scope)
     form.street.choices = [("", _("All streets"))] + [(str(i), n) for i, n in names.items()]
-    if form.unknown():
-        return form, None, None
+    unknown = form.unknown()
+    if unknown:
+        return form, None, None, unknown
     street = as_id(form.street.data)
     measure = form.measure.data if form.measure.data in ALL_MEASURES else None
-    return form, (street if street in names else None), measure
+    return form, (street if street in names else None), measure, unknown
 
 
 @bp.get("/gaps")
 def gaps():
     """Per street and measure: owed, receiving, gaps; with a measure chosen, who has the gap."""
     scope = street_scope()
-    form, street_id, measure = _filters(scope)
+    form, street_id, measure, unknown = _filters(scope)
     today = local_today()
     names = queries.street_names(scope)
     found = snapshot.current(today)
@@ -62,7 +65,7 @@ def gaps():
                            names=names, measures=ALL_MEASURES, numbers=MEASURE_NUMBER,
                            measure=measure, measure_names=MEASURE_NAMES, listing=listing,
                            actions=ACTIONS, today=today, gap_snapshot=found,
-                           unknown=form.unknown()), 400 if form.unknown() else 200
+                           unknown=unknown), 400 if unknown else 200
 
 
 @bp.get("/people/<int:person_id>")

@@ -21,23 +21,15 @@ from charity.audit.operations import record
 from charity.auth.models import User
 from charity.auth.operations import ensure_roles
 from charity.database import utcnow
-from charity.errors import DomainError
 from charity.extensions import db, security
 from charity.main.limits import parse_yuan
+from charity.volunteers.operations import SignUpError
 from donations.giving import designations
 from donations.giving.amounts import DonationError, check_amount
 from donations.receipts.pdf import one_line
 
 SALT = "songtan-donor-monthly-confirm"
 SIGN_UP = "donor.sign_up"
-
-
-class SignUpError(DomainError):
-    """A sign-up refused; `field` names the form field the message belongs to (None: the form)."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class EmailTaken(SignUpError):

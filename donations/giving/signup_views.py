@@ -15,6 +15,7 @@ from charity.auth.throttle import SIGNUP_LIMIT
 from charity.main import mail
 from charity.transaction import unit_of_work
 from charity.volunteers.operations import password_hash
+from charity.volunteers.pages import show_errors
 from donations.giving import designations
 from donations.giving import monthly_signup as signup
 from donations.giving.forms import MonthlyConfirmForm, MonthlySignUpForm
@@ -49,14 +50,6 @@ def _hashed(form: MonthlyConfirmForm, user) -> str:
         raise signup.SignUpError(str(error), "password") from None
 
 
-def _show_errors(form: MonthlySignUpForm, error, messages: list) -> None:
-    target = getattr(error, "field", None)
-    if target and target in form:
-        form[target].errors = list(messages)
-    else:
-        form.form_errors.extend(messages)
-
-
 def _tell_the_owner(form: MonthlySignUpForm, terms: signup.Terms, waiting: bool):
     """An address with an account: its owner is e-mailed a sign-in link that leads to the
     pre-filled portal, and the visitor sees what a new sign-up sees."""
@@ -86,7 +79,7 @@ def _sign_up(form: MonthlySignUpForm):
         return redirect(url_for(".sent"))
     if isinstance(work.error, signup.EmailTaken):
         return _tell_the_owner(form, terms, work.error.waiting)
-    _show_errors(form, work.error, errors)
+    show_errors(form, work.error, errors)
     return render_template("donations/monthly_signup.html", form=form), 400
 
 
@@ -139,7 +132,7 @@ def confirm(token):
         if opened:
             login_user(user, authn_via=["email"])
     if isinstance(work.error, signup.SignUpError):
-        _show_errors(form, work.error, errors)
+        show_errors(form, work.error, errors)
         return _confirm_page(user, terms, form)
     if not work.ok or not opened:
         return _confirmed_already(user, terms)
