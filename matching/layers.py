@@ -74,22 +74,37 @@ def allowed_streets(layer: str, helper, streets) -> frozenset[str]:
     return frozenset({helper.designation})
 
 
+def serving(layer: str, helpers, street: str) -> tuple:
+    """The ``helpers`` who may serve ``street``: those whose :func:`allowed_streets` hold it,
+    without building the sets (a re-match asks it of every helper of a city)."""
+    if layer == "cadre":
+        return tuple(helper for helper in helpers
+                     if street == helper.group_street or street in helper.cross_street_allowed)
+    if layer == "volunteer":
+        return tuple(helper for helper in helpers if street in helper.streets)
+    return tuple(helper for helper in helpers if helper.designation is None
+                 or helper.designation in NEEDS or helper.designation == street)
+
+
+def pool_of(problem: Problem, layer: str) -> tuple:
+    """The helpers of ``layer`` as the problem lists them."""
+    return {"cadre": problem.cadres, "volunteer": problem.volunteers,
+            "sponsor": problem.sponsors}[layer]
+
+
 def helpers_of(problem: Problem, layer: str) -> list:
     """The helpers of ``layer``, sorted by id."""
-    pool = {"cadre": problem.cadres, "volunteer": problem.volunteers,
-            "sponsor": problem.sponsors}[layer]
-    return sorted(pool, key=lambda helper: helper.id)
+    return sorted(pool_of(problem, layer), key=lambda helper: helper.id)
 
 
 def _street_matrix(layer: str, helpers: list, streets: dict[str, int]) -> np.ndarray:
-    rows, columns = [], []
-    for column, helper in enumerate(helpers):
-        codes = [streets[street] for street in allowed_streets(layer, helper, streets)
-                 if street in streets]
-        rows += codes
-        columns += [column] * len(codes)
     out = np.zeros((len(streets), len(helpers)), dtype=bool)
-    out[rows, columns] = True
+    columns_of: dict[frozenset, list[int]] = {}  # helpers share their streets
+    for column, helper in enumerate(helpers):
+        columns_of.setdefault(allowed_streets(layer, helper, streets), []).append(column)
+    for allowed, columns in columns_of.items():
+        rows = [streets[street] for street in allowed if street in streets]
+        out[np.ix_(rows, columns)] = True
     return out
 
 

@@ -7,15 +7,16 @@ gets the same layer (:func:`matching.layers.build_layer`) and the same candidate
 
 from __future__ import annotations
 
+import bisect
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter, indexOf
 
 import numpy as np
 
 from .candidates import Arcs, arcs
-from .layers import Layer, allowed_streets, build_layer, helpers_of, quota_bounds
+from .layers import Layer, build_layer, pool_of, quota_bounds, serving
 from .messages import Message, message
 from .model import Pair, Problem, Rematch, Result
 from .reasons import pair_reasons
@@ -27,9 +28,69 @@ NO_HELPER = {"cadre": "no_cadre_left", "volunteer": "no_volunteer_left",
 POOLS = {"cadre": "cadres", "volunteer": "volunteers", "sponsor": "sponsors"}
 
 
+_KIND, _HELPER, _PERSON = (attrgetter(name) for name in
+                           ("helper_kind", "helper_id", "beneficiary_id"))
+_KEY, _ID = attrgetter("key"), attrgetter("id")
+#: the helper kinds of each layer
+KINDS = {name: frozenset(kind for kind in ("cadre", "volunteer", "organisation", "sponsor")
+                         if layer_of(kind) == name) for name in POOLS}
+_RANK = {kind: i for i, kind in enumerate(sorted(set().union(*KINDS.values())))}
+
+
 def _pairs(current: Result | Iterable[Pair | tuple]) -> list[Pair]:
-    pairs = current.pairs if isinstance(current, Result) else current
+    pairs = list(current.pairs if isinstance(current, Result) else current)
+    if set(map(type, pairs)) <= {Pair}:
+        return pairs
     return [pair if isinstance(pair, Pair) else Pair(*pair) for pair in pairs]
+
+
+class _Pairs:
+    """The current pairs as arrays (a city's pairs are many: no loop in Python over them):
+    which are of the layer, their helper and person ids, and whether they are in key order."""
+
+    def __init__(self, pairs: list[Pair], name: str) -> None:
+        n = len(pairs)
+        self.pairs = pairs
+        try:
+            kind = np.fromiter(map(_RANK.__getitem__, map(_KIND, pairs)), dtype=np.int64,
+                               count=n)
+            rank = _RANK
+        except KeyError:  # a kind the solver does not know: it keeps its place in the order
+            kinds = list(map(_KIND, pairs))
+            rank = {kind: i for i, kind in enumerate(sorted(set(kinds) | set(_RANK)))}
+            kind = np.fromiter(map(rank.__getitem__, kinds), dtype=np.int64, count=n)
+        self.mine = np.isin(kind, [rank[one] for one in KINDS[name]])
+        self.kind = kind
+        self.helper = np.fromiter(map(_HELPER, pairs), dtype=np.int64, count=n)
+        self.person = np.fromiter(map(_PERSON, pairs), dtype=np.int64, count=n)
+
+    def ordered(self, kept: np.ndarray) -> bool:
+        """Whether the ``kept`` pairs are in key order."""
+        k, h, p = self.kind[kept], self.helper[kept], self.person[kept]
+        return bool(np.all((k[1:] > k[:-1]) | ((k[1:] == k[:-1]) & (
+            (h[1:] > h[:-1]) | ((h[1:] == h[:-1]) & (p[1:] >= p[:-1]))))))
+
+    def without(self, drop: np.ndarray) -> list[Pair]:
+        """The pairs but those at ``drop`` (few), in their order."""
+        keep = list(self.pairs)
+        for at in sorted(drop.tolist(), reverse=True):
+            del keep[at]
+        return keep
+
+    def load(self, kept: np.ndarray, helper_ids: np.ndarray) -> np.ndarray:
+        """Pairs of the layer among ``kept`` per helper of ``helper_ids``."""
+        ids, counts = np.unique(self.helper[kept & self.mine], return_counts=True)
+        at = np.minimum(np.searchsorted(ids, helper_ids), max(len(ids) - 1, 0))
+        found = (ids[at] == helper_ids) if len(ids) else np.zeros(len(helper_ids), dtype=bool)
+        return np.where(found, counts[at] if len(ids) else 0, 0).astype(np.int64)
+
+
+def _with(keep: list[Pair], new: Pair, ordered: bool) -> tuple[Pair, ...]:
+    """``keep`` and ``new`` in key order (``keep`` already is when ``ordered``)."""
+    if not ordered:
+        return tuple(sorted([*keep, new], key=_KEY))
+    keep.insert(bisect.bisect(keep, new.key, key=_KEY), new)
+    return tuple(keep)
 
 
 def _best(layer: Layer, candidates: Arcs, used: np.ndarray, declined: int) -> int | None:
@@ -48,21 +109,21 @@ def _best(layer: Layer, candidates: Arcs, used: np.ndarray, declined: int) -> in
 
 def _alone(problem: Problem, name: str, person) -> Problem:
     """The person alone, with the helpers of layer ``name`` who may serve their street."""
-    street = (person.street,)
-    helpers = tuple(helper for helper in helpers_of(problem, name)
-                    if person.street in allowed_streets(name, helper, street))
+    helpers = serving(name, pool_of(problem, name), person.street)
     pools = {pool: () for pool in POOLS.values()} | {POOLS[name]: helpers}
     return replace(problem, beneficiaries=(person,), locked=(), **pools)
 
 
-def _notes(problem: Problem, name: str, declined: int, load: Counter) -> tuple[Message, ...]:
-    """A note when the helper who declined is left below their quota minimum."""
-    helper = next((one for one in helpers_of(problem, name) if one.id == declined), None)
+def _notes(problem: Problem, alone: Problem, name: str, declined: int,
+           paired: int) -> tuple[Message, ...]:
+    """A note when the helper who declined is left below their quota minimum (``paired`` with
+    the pairs left)."""
+    helper = next((one for pool in (alone, problem) for one in pool_of(pool, name)
+                   if one.id == declined), None)
     minimum = quota_bounds(problem, name, helper)[0] if helper else 0
-    if load[declined] >= minimum:
+    if paired >= minimum:
         return ()
-    return (message("cadre_below_quota", cadre_id=declined, paired=load[declined],
-                    minimum=minimum),)
+    return (message("cadre_below_quota", cadre_id=declined, paired=paired, minimum=minimum),)
 
 
 def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], beneficiary_id: int,
@@ -75,20 +136,21 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     """
     start = time.perf_counter()
     name, gone = layer_of(declined[0]), declined[1]
-    keep = [pair for pair in _pairs(current) if not (
-        pair.beneficiary_id == beneficiary_id and pair.helper_id == gone
-        and layer_of(pair.helper_kind) == name)]
-    if any(pair.beneficiary_id == beneficiary_id and layer_of(pair.helper_kind) == name
-           for pair in keep):  # at most one helper of this layer per person
+    current = _Pairs(_pairs(current), name)
+    here = current.mine & (current.person == beneficiary_id)
+    drop = here & (current.helper == gone)
+    keep = current.without(np.flatnonzero(drop)) if drop.any() else current.pairs
+    if (here & ~drop).any():  # at most one helper of this layer per person
         return Rematch(beneficiary_id, None, message("already_paired"), tuple(keep),
                        time.perf_counter() - start)
-    person = next(one for one in problem.beneficiaries if one.id == beneficiary_id)
+    people = problem.beneficiaries
+    person = people[indexOf(map(_ID, people), beneficiary_id)]
     alone = _alone(problem, name, person)
     codes = vocabulary(alone)
     layer = build_layer(alone, name, codes)
-    load = Counter(pair.helper_id for pair in keep if layer_of(pair.helper_kind) == name)
-    used = np.array([load[helper_id] for helper_id in layer.helper_ids.tolist()], dtype=np.int64)
-    notes = _notes(problem, name, gone, load)
+    used = current.load(~drop, layer.helper_ids)
+    notes = _notes(problem, alone, name, gone,
+                   int(current.load(~drop, np.array([gone], dtype=np.int64))[0]))
     helper = _best(layer, arcs(layer, codes.streets, alone.forbidden, None), used, gone)
     if helper is None:
         return Rematch(beneficiary_id, None, message(NO_HELPER[name]), tuple(keep),
@@ -96,5 +158,5 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     reasons = (message("rematch"), *pair_reasons(layer, [helper], [0])[0])
     new = Pair(layer.kinds[helper], layer.helpers[helper].id, beneficiary_id, reasons)
     return Rematch(beneficiary_id, new, message("rematch"),
-                   tuple(sorted([*keep, new], key=lambda pair: pair.key)),
+                   _with(list(keep), new, current.ordered(~drop)),
                    time.perf_counter() - start, notes)

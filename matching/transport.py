@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
+from operator import attrgetter
 from types import MappingProxyType
 
 from . import model
@@ -23,30 +24,54 @@ from .model import Beneficiary, Cadre, LayerProof, Pair, Problem, Result, Sponso
 CLASSES = {cls.__name__: cls for cls in (Beneficiary, Cadre, Volunteer, Sponsor, Problem, Pair,
                                          LayerProof, model.Households, Result)}
 _FIELDS = {name: tuple(field.name for field in fields(cls)) for name, cls in CLASSES.items()}
+#: every field of a class at once (a city sends a million people: one call per object)
+_GET = {name: attrgetter(*names) if len(names) > 1 else (lambda value, one=names[0]: (
+    getattr(value, one),)) for name, names in _FIELDS.items()}
+#: values that are their own JSON, taken as they are without a call each
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_NAME = frozenset({str})  #: a set of names (a skill, a need, a flag, a street)
 
 
 class _Encoder:
     def __init__(self) -> None:
         self.messages: dict[Message, int] = {}
+        self.seen: dict[int, int] = {}  # id of a message object -> its number (shared objects)
+        self.names: dict[frozenset, dict] = {}  # a set of names -> its encoding, made once
 
     def __call__(self, value):
         if value is None or isinstance(value, (str, int, float)):
             return value
         if isinstance(value, Message):
-            found = self.messages.get(value)
-            if found is None:
-                found = self.messages[value] = len(self.messages)
-            return {"m": found}
+            return {"m": self.number(value)}
         if isinstance(value, tuple):
-            return {"t": [self(item) for item in value]}
+            return {"t": self.each(value)}
+        if type(value) is frozenset and set(map(type, value)) <= _NAME:
+            found = self.names.get(value)
+            if found is None:
+                found = self.names[value] = {"s": list(value)}
+            return found
         if isinstance(value, (frozenset, set)):  # a set comes back a frozenset (equal)
-            return {"s": [self(item) for item in value]}
+            return {"s": self.each(value)}
         if isinstance(value, Mapping):
             return {"d": [[self(key), self(item)] for key, item in value.items()]}
         name = type(value).__name__
         if CLASSES.get(name) is not type(value):
             raise TypeError(f"cannot send a {name}")
-        return {"c": name, "v": [self(getattr(value, field)) for field in _FIELDS[name]]}
+        return {"c": name, "v": self.each(_GET[name](value))}
+
+    def each(self, values) -> list:
+        plain = _PLAIN
+        return [item if type(item) in plain else self(item) for item in values]
+
+    def number(self, value: Message) -> int:
+        """The message's number in the payload's table."""
+        found = self.seen.get(id(value))  # the message's own hash sorts its parameters
+        if found is None:
+            found = self.messages.get(value)
+            if found is None:
+                found = self.messages[value] = len(self.messages)
+            self.seen[id(value)] = found  # kept alive as a key of ``messages``
+        return found
 
     def table(self) -> list:
         return [[message.code, self({**message.params})] for message in self.messages]
@@ -55,6 +80,7 @@ class _Encoder:
 class _Decoder:
     def __init__(self, table: list) -> None:
         self.messages: list[Message] = []
+        self.names: dict[tuple, frozenset] = {}
         for code, params in table:
             self.messages.append(Message(code, self(params)))
 
@@ -66,16 +92,26 @@ class _Decoder:
         (tag, body), = value.items() if len(value) == 1 else ((None, None),)
         if tag is None and set(value) == {"c", "v"}:
             cls = CLASSES[value["c"]]  # KeyError: a class no payload may name
-            return cls(*(self(item) for item in value["v"]))
+            return cls(*self.each(value["v"]))
         if tag == "m":
             return self.messages[body]
         if tag == "t":
-            return tuple(self(item) for item in body)
+            return tuple(self.each(body))
         if tag == "s":
-            return frozenset(self(item) for item in body)
+            if set(map(type, body)) <= _NAME:  # a set of names: people share a few
+                key = tuple(body)
+                found = self.names.get(key)
+                if found is None:
+                    found = self.names[key] = frozenset(key)
+                return found
+            return frozenset(self.each(body))
         if tag == "d":
             return MappingProxyType({self(key): self(item) for key, item in body})
         raise ValueError(f"unknown tag {sorted(value)}")
+
+    def each(self, values) -> list:
+        plain = _PLAIN
+        return [item if type(item) in plain else self(item) for item in values]
 
 
 def dump(value: Problem | Result) -> dict:

@@ -32,7 +32,14 @@ class Vocabulary:
 
 def masks(sets, names: dict[str, int], words: int) -> np.ndarray:
     """Each set of skill or need names as a bit mask of ``words`` 64-bit words."""
-    bits = [sum(1 << names[name] for name in set(members)) for members in sets]
+    known: dict[frozenset, int] = {}  # many helpers share a set of skills
+    bits = []
+    for members in sets:
+        key = members if isinstance(members, frozenset) else frozenset(members)
+        value = known.get(key)
+        if value is None:
+            value = known[key] = sum(1 << names[name] for name in key)
+        bits.append(value)
     out = np.zeros((len(bits), words), dtype=np.uint64)
     for word in range(words):
         out[:, word] = [(value >> (64 * word)) & (2**64 - 1) for value in bits]

@@ -142,3 +142,50 @@ def test_money_is_integer_fen():
         Sponsor(1, budget_fen=100.0, unit_fen=10)
     with pytest.raises(ValueError):
         Sponsor(1, budget_fen=100, unit_fen=0)
+
+
+@settings(deadline=None, max_examples=60)
+@given(rematch_cases, st.integers(0, 10**6), st.randoms(use_true_random=False))
+def test_rematch_gives_the_pairs_in_order_whatever_order_it_gets(problem, pick, rng):
+    """The re-match reads the pairs as arrays and inserts the new pair where it belongs when
+    they come in key order; in any other order, or as plain tuples, it gives the same pairs."""
+    result = solve(problem)
+    if not result.pairs:
+        return
+    old = result.pairs[pick % len(result.pairs)]
+    declined = (old.helper_kind, old.helper_id)
+    ordered = rematch(problem, result, old.beneficiary_id, declined)
+    shuffled = [pair.key for pair in result.pairs]
+    rng.shuffle(shuffled)
+    loose = rematch(problem, shuffled, old.beneficiary_id, declined)
+    assert loose.pair == ordered.pair and loose.notes == ordered.notes
+    if ordered.pair is not None:
+        assert [p.key for p in ordered.pairs] == sorted(p.key for p in ordered.pairs)
+        assert [p.key for p in loose.pairs] == [p.key for p in ordered.pairs]
+    else:
+        assert sorted(p.key for p in loose.pairs) == [p.key for p in ordered.pairs]
+
+
+def test_rematch_notes_a_cadre_left_below_quota_and_other_kinds_keep_their_place():
+    people = _street("大坪", 3)
+    problem = Problem(people, (Cadre(1, "district_leader", "大坪"), Cadre(2, "staff", "大坪")))
+    current = [("cadre", 1, 1), ("cadre", 1, 2), ("cadre", 2, 3), ("helper_from_elsewhere", 9, 1)]
+    out = rematch(problem, current, 1, ("cadre", 1))
+    assert problem.quota("district_leader")[0] == 2  # cadre 1 keeps person 2 alone
+    assert out.notes == (Message("cadre_below_quota", {"cadre_id": 1, "paired": 1,
+                                                        "minimum": 2}),)
+    assert out.pair is None and out.reason.code == "no_cadre_left"  # cadre 2 is full
+    assert [p.key for p in out.pairs] == [("cadre", 1, 2), ("cadre", 2, 3),
+                                          ("helper_from_elsewhere", 9, 1)]
+
+
+def test_serving_is_allowed_streets_for_one_street():
+    from matching.layers import LAYERS, allowed_streets, pool_of, serving
+
+    problem = district_instance(0.1, seed=3)
+    streets = sorted({person.street for person in problem.beneficiaries})
+    for name in LAYERS:
+        pool = pool_of(problem, name)
+        for street in streets:
+            assert serving(name, pool, street) == tuple(
+                helper for helper in pool if street in allowed_streets(name, helper, streets))
