@@ -35,11 +35,13 @@ SIGN_UP = "donor.sign_up"
 class EmailTaken(SignUpError):
     """An address with an account, or with a sign-up waiting: the page does not say so (it
     would tell anyone whose address is registered); the address's owner is e-mailed.
-    `waiting`: the account is a sign-up not confirmed yet."""
+    `state`: "waiting", a monthly sign-up not confirmed yet; "closed", an account that cannot
+    sign in (a volunteer's sign-up waiting for its confirmation or for staff, or an account
+    closed); "open", an account that can sign in."""
 
-    def __init__(self, waiting: bool):
+    def __init__(self, state: str):
         super().__init__(_l("This e-mail address is registered already."), "email")
-        self.waiting = waiting
+        self.state = state
 
 
 @dataclass(frozen=True)
@@ -191,8 +193,11 @@ def sign_up(name: str, email: str, terms: Terms) -> User:
     email = email.strip().lower()
     terms.checked()
     _free_expired(email)
-    if db.session.scalar(select(func.count(User.id)).where(func.lower(User.email) == email)):
-        raise EmailTaken(waiting=bool(_pending(email)))
+    holders = db.session.scalars(select(User.active).where(
+        func.lower(User.email) == email)).all()
+    if holders:
+        raise EmailTaken("waiting" if _pending(email) else
+                         "open" if any(holders) else "closed")
     user = security.datastore.create_user(
         email=email, password=None, name=one_line(name)[:80], active=False,
         roles=[ensure_roles()["donor"]], create_datetime=utcnow())

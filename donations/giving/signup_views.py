@@ -50,13 +50,14 @@ def _hashed(form: MonthlyConfirmForm, user) -> str:
         raise signup.SignUpError(str(error), "password") from None
 
 
-def _tell_the_owner(form: MonthlySignUpForm, terms: signup.Terms, waiting: bool):
+def _tell_the_owner(form: MonthlySignUpForm, terms: signup.Terms, state: str):
     """An address with an account: its owner is e-mailed a sign-in link that leads to the
-    pre-filled portal, and the visitor sees what a new sign-up sees."""
+    pre-filled portal (or, where the account cannot sign in yet, why), and the visitor sees
+    what a new sign-up sees."""
     errors = []
     with unit_of_work(errors) as work:
         mail.send(form.email.data.strip().lower(), TAKEN_SUBJECT, "monthly_taken",
-                  waiting=waiting, hours=current_app.config["SIGNUP_CONFIRM_HOURS"],
+                  state=state, hours=current_app.config["SIGNUP_CONFIRM_HOURS"],
                   login=url_for("security.login", next=_portal(terms), _external=True))
     if work.ok:
         return redirect(url_for(".sent"))
@@ -78,7 +79,7 @@ def _sign_up(form: MonthlySignUpForm):
     if work.ok:
         return redirect(url_for(".sent"))
     if isinstance(work.error, signup.EmailTaken):
-        return _tell_the_owner(form, terms, work.error.waiting)
+        return _tell_the_owner(form, terms, work.error.state)
     show_errors(form, work.error, errors)
     return render_template("donations/monthly_signup.html", form=form), 400
 

@@ -146,6 +146,25 @@ def test_a_sign_up_waiting_is_neither_told_nor_changed_by_another(client, sessio
     assert client.post(link, data=CHOSEN).headers["Location"] == PORTAL  # the first link works
 
 
+@pytest.mark.parametrize("role", ["volunteer", "donor"])
+def test_an_account_that_cannot_sign_in_yet_is_not_sent_to_sign_in(client, session, role):
+    """A volunteer's sign-up waiting for its confirmation or for staff (or an account that was
+    closed) cannot sign in: its owner is told why, not given a sign-in link that would fail.
+    The visitor's answer is the same as for a new address."""
+    holder = factories.user(role, email="helper@example.org")
+    holder.active = False
+    db.session.commit()
+    fresh = client.post(PAGE, data=form())
+    again = client.post(PAGE, data=form(email="Helper@example.org"))
+    assert (again.status_code, again.headers["Location"]) == (
+        fresh.status_code, fresh.headers["Location"])
+    told = mail.outbox()[-1]
+    assert told.to == ["helper@example.org"] and "/login" not in told.body
+    assert "还不能登录" in told.body and "/donations/monthly/confirm/" not in told.body
+    db.session.refresh(holder)
+    assert holder.active is False
+
+
 def test_whoever_typed_the_address_never_knows_the_account_s_password(client, app, session):
     """Someone signs up with another person's address: the account has no password until the
     address's owner confirms and chooses one, so that person cannot sign in to it later."""
