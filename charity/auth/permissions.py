@@ -101,8 +101,11 @@ class Permission(StrEnum):
     RECORD_BUDGET = "record_budget"
     #: Add and change the yearly income lines and asset limits of temporary assistance.
     EDIT_INCOME_LINES = "edit_income_lines"
-    #: The development outbox (the e-mails the platform wrote, kept as files).
+    #: The development outbox (the e-mails the platform wrote, kept as files): its receipts.
     VIEW_MAIL_OUTBOX = "view_mail_outbox"
+    #: Every e-mail of the development outbox, sign-up and confirmation links included (a
+    #: link there lets its reader confirm an address that is not theirs).
+    VIEW_MAIL_OUTBOX_ALL = "view_mail_outbox_all"
     #: Issue, list and revoke the data-sharing API's tokens.
     MANAGE_API_TOKENS = "manage_api_tokens"
 
@@ -152,6 +155,7 @@ ROLES: dict[Permission, frozenset[str]] = {
     Permission.RECORD_BUDGET: frozenset({"admin", "fund_manager"}),
     Permission.EDIT_INCOME_LINES: frozenset({"admin", "fund_manager"}),
     Permission.VIEW_MAIL_OUTBOX: frozenset({"admin", "fund_manager"}),
+    Permission.VIEW_MAIL_OUTBOX_ALL: frozenset({"admin"}),
     Permission.MANAGE_API_TOKENS: frozenset({"admin"}),
 }
 

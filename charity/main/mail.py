@@ -15,6 +15,9 @@ from flask_mailman import EmailMessage
 
 from charity.errors import DomainError
 
+#: The template a message was written from (the development outbox shows staff the kinds
+#: they may read).
+KIND_HEADER = "X-Songtan-Mail"
 #: Between the languages of one message.
 SEPARATOR = "\n\n" + "-" * 40 + "\n\n"
 
@@ -40,7 +43,7 @@ def compose(to: str, subject, template: str, attachments=(), **context) -> Email
     body = SEPARATOR.join(text.strip() for text in _in_each_language(
         lambda: render_template(f"mail/{template}.txt", **context)))
     message = EmailMessage(subject=" / ".join(dict.fromkeys(subjects)), body=body + "\n",
-                           to=[to])
+                           to=[to], headers={KIND_HEADER: template})
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message

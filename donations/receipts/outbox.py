@@ -10,8 +10,13 @@ from pathlib import Path
 
 from flask import current_app
 
+from charity.main.mail import KIND_HEADER
+
 #: At most this many messages are listed (the newest).
 LIMIT = 100
+#: The kinds of message staff without `VIEW_MAIL_OUTBOX_ALL` see: receipts, not the links that
+#: confirm someone's address or account.
+RECEIPTS = frozenset({"receipt"})
 
 
 @dataclass
@@ -24,6 +29,8 @@ class Caught:
     subject: str
     body: str
     attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    kind: str = ""  #: the template it was written from
+    offset: int = 0  #: attachments of the messages before it in its file
 
 
 def folder() -> Path | None:
@@ -48,11 +55,22 @@ def _caught(path: Path, message: EmailMessage) -> Caught:
     return Caught(name=path.name, sent_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
                   to=str(message.get("To", "")), subject=str(message.get("Subject", "")),
                   body=body.get_content() if body is not None else "",
-                  attachments=attachments)
+                  attachments=attachments, kind=str(message.get(KIND_HEADER, "")))
 
 
-def caught() -> list[Caught]:
-    """The newest messages of the outbox (none when it is not a folder of files)."""
+def _in_file(path: Path) -> list[Caught]:
+    """The messages of one file, each knowing where its attachments start in the file's."""
+    found, offset = [], 0
+    for message in _messages(path.read_bytes()):
+        one = _caught(path, message)
+        one.offset, offset = offset, offset + len(one.attachments)
+        found.append(one)
+    return found
+
+
+def caught(kinds: frozenset | None = None) -> list[Caught]:
+    """The newest messages of the outbox (none when it is not a folder of files); only those
+    of `kinds` (templates) unless None."""
     where = folder()
     if where is None or not where.is_dir():
         return []
@@ -60,20 +78,23 @@ def caught() -> list[Caught]:
                    key=lambda p: p.stat().st_mtime, reverse=True)
     found = []
     for path in files:
-        found += [_caught(path, m) for m in _messages(path.read_bytes())]
+        found += [one for one in _in_file(path) if kinds is None or one.kind in kinds]
         if len(found) >= LIMIT:
             break
     return found[:LIMIT]
 
 
-def attachment(name: str, index: int) -> tuple[str, bytes] | None:
-    """The `index`-th attachment of the message file `name` (a bare file name in the outbox)."""
+def attachment(name: str, index: int, kinds: frozenset | None = None) -> tuple[str, bytes] | None:
+    """The `index`-th attachment of the message file `name` (a bare file name in the outbox),
+    if its message is of `kinds` (unless None)."""
     where = folder()
     if where is None or Path(name).name != name:
         return None
     path = where / name
     if not path.is_file():
         return None
-    parts = [part for message in _messages(path.read_bytes())
-             for part in _caught(path, message).attachments]
-    return parts[index] if 0 <= index < len(parts) else None
+    for one in _in_file(path):
+        if one.offset <= index < one.offset + len(one.attachments):
+            return one.attachments[index - one.offset] if kinds is None or \
+                one.kind in kinds else None
+    return None

@@ -46,15 +46,20 @@ def statement(year):
 @requires(Permission.VIEW_MAIL_OUTBOX)
 def mail_outbox():
     """The e-mails the platform sent, when it keeps them as files (development, the demo)."""
-    return render_template("donations/outbox.html", messages=outbox.caught(),
-                           folder=outbox.folder())
+    return render_template("donations/outbox.html", messages=outbox.caught(_kinds()),
+                           folder=outbox.folder(), everything=_kinds() is None)
+
+
+def _kinds() -> frozenset | None:
+    """The kinds of message the signed-in user may read in the outbox (None: every one)."""
+    return None if can(Permission.VIEW_MAIL_OUTBOX_ALL) else outbox.RECEIPTS
 
 
 @bp.get("/outbox/<name>/<int:index>")
 @requires(Permission.VIEW_MAIL_OUTBOX)
 def outbox_attachment(name, index):
     """One attachment of a message in the outbox (a receipt's PDF)."""
-    found = outbox.attachment(name, index)
+    found = outbox.attachment(name, index, _kinds())
     if found is None:
         abort(404)
     filename, content = found

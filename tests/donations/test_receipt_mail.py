@@ -177,3 +177,38 @@ def test_outbox_page_lists_the_files_the_dev_backend_wrote(app, client, auth, tm
     auth.logout()
     auth.login(factories.user("donor"))
     assert client.get("/donations/portal/outbox").status_code in (403, 404)
+
+
+def test_a_fund_manager_sees_the_outbox_s_receipts_but_not_the_links_of_sign_ups(
+        app, client, auth, tmp_path, monkeypatch):
+    """The outbox holds volunteers' and donors' confirmation links: whoever reads one can
+    confirm an address that is not theirs. Only an administrator sees them; a fund manager
+    sees the receipts. Two messages in one file: each attachment link opens its own."""
+    from charity.main import mail
+    from tests import factories
+
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_PATH", str(tmp_path))
+    with app.test_request_context():
+        receipts = [mail.compose(
+            f"{n}@example.com", "Receipt", "receipt",
+            attachments=[(f"receipt-{n}.pdf", f"%PDF-1.4 {n}".encode(), "application/pdf")],
+            name="甲", receipt_number=n, amount_fen=100, link="L", days=1) for n in ("A", "B")]
+        signup = mail.compose("helper@example.com", "Confirm", "signup_confirm", name="乙",
+                              link="http://localhost/volunteers/confirm/SECRET-TOKEN", hours=48)
+    dashes = b"\n" + b"-" * 79 + b"\n"
+    (tmp_path / "two.log").write_bytes(b"".join(m.message().as_bytes() + dashes
+                                                for m in receipts))
+    (tmp_path / "s.log").write_bytes(signup.message().as_bytes() + dashes)
+    auth.login(factories.user("fund_manager"))
+    page = client.get("/donations/portal/outbox?lang=en").get_data(as_text=True)
+    assert "receipt-A.pdf" in page and "receipt-B.pdf" in page
+    assert "SECRET-TOKEN" not in page and "helper@example.com" not in page
+    assert "Receipts only" in page
+    assert 'href="/donations/portal/outbox/two.log/1"' in page
+    assert client.get("/donations/portal/outbox/two.log/1").data == b"%PDF-1.4 B"
+    assert client.get("/donations/portal/outbox/two.log/0").data == b"%PDF-1.4 A"
+    auth.logout()
+    auth.login(factories.user("admin"))
+    page = client.get("/donations/portal/outbox?lang=en").get_data(as_text=True)
+    assert "SECRET-TOKEN" in page and "Receipts only" not in page
