@@ -34,8 +34,17 @@ class SearchForm(FlaskForm):
     def unknown(self) -> list[str]:
         """A message for each filter whose value is none of its choices (a link typed by hand,
         or kept from another street or an old page): the list is not shown for such a
-        filter, rather than quietly shown without it."""
-        return [_("%(field)s: “%(value)s” is not one of the choices. Choose from the list.",
-                  field=field.label.text, value=str(field.data)[:40])
-                for field in self if isinstance(field, SelectField) and field.data
+        filter, rather than quietly shown without it. A choice by number (a street, a
+        community) is not echoed: its number means nothing to the reader."""
+        return [_unknown(field) for field in self if isinstance(field, SelectField)
+                and field.data
                 and str(field.data) not in {str(value) for value, _label in field.choices or ()}]
+
+
+def _unknown(field: SelectField) -> str:
+    number = str(field.data)
+    if number.isascii() and number.isdigit():
+        return _("%(field)s: the one chosen in the link is not one of the choices. "
+                 "Choose from the list.", field=field.label.text)
+    return _("%(field)s: “%(value)s” is not one of the choices. Choose from the list.",
+             field=field.label.text, value=str(field.data)[:40])

@@ -535,6 +535,8 @@ def test_another_streets_filter_is_told_and_its_export_refused(client, auth):
     auth.login(UserFactory(role="street_officer", street_name="七星岗"))
     listed = client.get("/registry/people", query_string={"street": other.id})
     assert listed.status_code == 400 and "不在可选项中" in listed.get_data(as_text=True)
+    told = listed.get_data(as_text=True).split("链接中选择的一项", 1)  # no raw id echoed
+    assert len(told) == 2 and f"“{other.id}”" not in listed.get_data(as_text=True)
     before = db.session.query(Job).count()
     exported_ = client.post("/registry/export", query_string={"street": other.id,
                                                              "status": "nonsense"})
