@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 #: Every code the optimiser reports, with the names of its parameters.
@@ -68,6 +68,12 @@ class Message:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """Computed once per message (a district's pairs share a few, each hashed again when
+        it is sent to a worker); the parameters never change."""
         return hash((self.code, tuple(sorted(self.params.items()))))
 
     def __repr__(self) -> str:

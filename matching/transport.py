@@ -35,14 +35,16 @@ _NAME = frozenset({str})  #: a set of names (a skill, a need, a flag, a street)
 class _Encoder:
     def __init__(self) -> None:
         self.messages: dict[Message, int] = {}
-        self.seen: dict[int, int] = {}  # id of a message object -> its number (shared objects)
         self.names: dict[frozenset, dict] = {}  # a set of names -> its encoding, made once
 
     def __call__(self, value):
+        if isinstance(value, Message):  # the most frequent: a pair's reasons
+            found = self.messages.get(value)
+            if found is None:
+                found = self.messages[value] = len(self.messages)
+            return {"m": found}
         if value is None or isinstance(value, (str, int, float)):
             return value
-        if isinstance(value, Message):
-            return {"m": self.number(value)}
         if isinstance(value, tuple):
             return {"t": self.each(value)}
         if type(value) is frozenset and set(map(type, value)) <= _NAME:
@@ -62,16 +64,6 @@ class _Encoder:
     def each(self, values) -> list:
         plain = _PLAIN
         return [item if type(item) in plain else self(item) for item in values]
-
-    def number(self, value: Message) -> int:
-        """The message's number in the payload's table."""
-        found = self.seen.get(id(value))  # the message's own hash sorts its parameters
-        if found is None:
-            found = self.messages.get(value)
-            if found is None:
-                found = self.messages[value] = len(self.messages)
-            self.seen[id(value)] = found  # kept alive as a key of ``messages``
-        return found
 
     def table(self) -> list:
         return [[message.code, self({**message.params})] for message in self.messages]
