@@ -2,6 +2,8 @@
 file (the rollback fixture cannot be shared with a server thread), and Debian's Chromium."""
 
 import os
+import shutil
+import subprocess  # noqa: S404 - fc-list, to find a Chinese font
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,11 +21,24 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def _chinese_font() -> bool:
+    """Whether fontconfig knows a font with Chinese glyphs: the pages are laid out in Chinese
+    (a phone has such a font; without one the text is drawn as boxes of another width)."""
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                           check=False) if shutil.which("fc-list") else None
+    return bool(found and found.stdout.strip())
+
+
 def require_browser():
-    """Skip (or, in CI, fail) when Debian's Chromium or Playwright is missing."""
+    """Skip (or, in CI, fail) when Debian's Chromium, a Chinese font or Playwright is
+    missing."""
     reason = None
     if not Path(CHROMIUM).exists():
-        reason = "needs Debian's Chromium: apt-get install chromium (CI installs it)"
+        reason = "needs Debian's Chromium: apt-get install chromium fonts-droid-fallback " \
+                 "(CI installs them)"
+    elif not _chinese_font():
+        reason = "needs a Chinese font for the pages' layout: apt-get install " \
+                 "fonts-droid-fallback (CI installs it)"
     else:
         try:
             import playwright.sync_api  # noqa: F401
