@@ -170,3 +170,56 @@ def test_rematch_takes_no_float_or_text_id_for_the_declined_pair(other):
     out = rematch(_rematch_problem(), [other, ("cadre", 2, 3)], 1, ("cadre", 1))
 
     assert other in [pair.key for pair in out.pairs]
+
+
+# The guest monthly sign-up (and the volunteer's) must answer a registered address as it
+# answers a new one. When the e-mail cannot go, the refusal stood above the form for a new
+# address but beside the e-mail field for a registered one: the page told which is which.
+
+def _refuse_mail(monkeypatch):
+    from charity.main import mail
+
+    def refuse(self):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(mail.EmailMessage, "send", refuse)
+
+
+def _page_for(client, path, data, email):
+    answer = client.post(path, data=data | {"email": email})
+    return answer.status_code, answer.get_data(as_text=True).replace(email, "ADDRESS")
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_mail_that_cannot_go_gives_the_same_page_for_a_registered_monthly_address(
+        client, monkeypatch, active, empty_outbox):
+    from tests import factories
+    from tests.donations.test_monthly_signup import PAGE, form
+
+    holder = factories.user("donor", email="taken@example.org")
+    holder.active = active
+    db.session.commit()
+    _refuse_mail(monkeypatch)
+
+    new = _page_for(client, PAGE, form(), "fresh@example.org")
+    taken = _page_for(client, PAGE, form(), "taken@example.org")
+
+    assert new[0] == taken[0] == 400 and "邮件暂时无法发送" in new[1]
+    assert new == taken
+
+
+def test_mail_that_cannot_go_gives_the_same_page_for_a_registered_volunteer_address(
+        client, monkeypatch, empty_outbox):
+    from tests import factories
+    from tests.test_volunteer_signup import form
+
+    factories.user("donor", email="taken@example.org")
+    db.session.commit()
+    _refuse_mail(monkeypatch)
+
+    new = _page_for(client, "/join/", form(), "fresh@example.org")
+    taken = _page_for(client, "/join/", form(phone="13700000000"), "taken@example.org")
+
+    assert new[0] == taken[0] == 400 and "邮件暂时无法发送" in new[1]
+    assert new[1].replace("13700000000", "PHONE").replace("139 1234 5678", "PHONE") == \
+        taken[1].replace("13700000000", "PHONE").replace("139 1234 5678", "PHONE")
