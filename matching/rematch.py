@@ -44,6 +44,17 @@ def _pairs(current: Result | Iterable[Pair | tuple]) -> list[Pair]:
     return [pair if isinstance(pair, Pair) else Pair(*pair) for pair in pairs]
 
 
+def _ids(values: list) -> np.ndarray:
+    """``values`` (ids) as an array that compares as they do: 64-bit integers when they all are
+    (no float, string or id beyond 64 bits taken for an integer it is not), else objects."""
+    ids = np.array(values) if values else np.zeros(0, dtype=np.int64)
+    if ids.dtype.kind == "i" and ids.ndim == 1:
+        return ids
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 class _Pairs:
     """The current pairs as arrays (a city's pairs are many: no loop in Python over them):
     which are of the layer, their helper and person ids, and whether they are in key order."""
@@ -61,8 +72,8 @@ class _Pairs:
             kind = np.fromiter(map(rank.__getitem__, kinds), dtype=np.int64, count=n)
         self.mine = np.isin(kind, [rank[one] for one in KINDS[name]])
         self.kind = kind
-        self.helper = np.fromiter(map(_HELPER, pairs), dtype=np.int64, count=n)
-        self.person = np.fromiter(map(_PERSON, pairs), dtype=np.int64, count=n)
+        self.helper = _ids(list(map(_HELPER, pairs)))
+        self.person = _ids(list(map(_PERSON, pairs)))
 
     def ordered(self, kept: np.ndarray) -> bool:
         """Whether the ``kept`` pairs are in key order."""
@@ -150,7 +161,7 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     layer = build_layer(alone, name, codes)
     used = current.load(~drop, layer.helper_ids)
     notes = _notes(problem, alone, name, gone,
-                   int(current.load(~drop, np.array([gone], dtype=np.int64))[0]))
+                   int(current.load(~drop, _ids([gone]))[0]))
     helper = _best(layer, arcs(layer, codes.streets, alone.forbidden, None), used, gone)
     if helper is None:
         return Rematch(beneficiary_id, None, message(NO_HELPER[name]), tuple(keep),

@@ -130,3 +130,96 @@ def race_same_item(app):
     assert db.session.get(Person, person_id).status == "exited"
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(
         AuditEntry.action == "person.status")) == 1
+
+
+# The re-match reads the pairs as arrays (issue 16's speed-up): the ids must compare as the
+# pairs' own do, so that the declined pair alone is dropped and no other pair changes.
+
+def _rematch_problem():
+    from matching import Beneficiary, Cadre, Problem
+
+    people = tuple(Beneficiary(i, "大坪", "c1") for i in (1, 2, 3))
+    return Problem(people, (Cadre(1, "staff", "大坪"), Cadre(2, "staff", "大坪")))
+
+
+@pytest.mark.parametrize("other", [("helper_from_elsewhere", 2**70, 2), ("cadre", 2, -2**70)])
+def test_rematch_keeps_a_pair_whose_ids_go_beyond_64_bits(other):
+    from matching import rematch
+
+    out = rematch(_rematch_problem(), [("cadre", 1, 1), other], 1, ("cadre", 1))
+
+    assert other in [pair.key for pair in out.pairs]
+    assert ("cadre", 1, 1) not in [pair.key for pair in out.pairs]
+
+
+def test_rematch_after_a_decline_by_an_id_beyond_64_bits_offers_another():
+    from matching import rematch
+
+    out = rematch(_rematch_problem(), [("cadre", 2, 2)], 1, ("cadre", 2**70))
+
+    assert out.pair is not None and out.pair.key == ("cadre", 1, 1)
+    assert [pair.key for pair in out.pairs] == [("cadre", 1, 1), ("cadre", 2, 2)]
+
+
+@pytest.mark.parametrize("other", [("cadre", 1.5, 1), ("cadre", "1", 1), ("cadre", 1, 1.5)])
+def test_rematch_takes_no_float_or_text_id_for_the_declined_pair(other):
+    """An id that is not the declined one's (1.5, "1") was read as the integer 1: the pair was
+    dropped as if declined, changing another pair."""
+    from matching import rematch
+
+    out = rematch(_rematch_problem(), [other, ("cadre", 2, 3)], 1, ("cadre", 1))
+
+    assert other in [pair.key for pair in out.pairs]
+
+
+# The guest monthly sign-up (and the volunteer's) must answer a registered address as it
+# answers a new one. When the e-mail cannot go, the refusal stood above the form for a new
+# address but beside the e-mail field for a registered one: the page told which is which.
+
+def _refuse_mail(monkeypatch):
+    from charity.main import mail
+
+    def refuse(self):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(mail.EmailMessage, "send", refuse)
+
+
+def _page_for(client, path, data, email):
+    answer = client.post(path, data=data | {"email": email})
+    return answer.status_code, answer.get_data(as_text=True).replace(email, "ADDRESS")
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_mail_that_cannot_go_gives_the_same_page_for_a_registered_monthly_address(
+        client, monkeypatch, active, empty_outbox):
+    from tests import factories
+    from tests.donations.test_monthly_signup import PAGE, form
+
+    holder = factories.user("donor", email="taken@example.org")
+    holder.active = active
+    db.session.commit()
+    _refuse_mail(monkeypatch)
+
+    new = _page_for(client, PAGE, form(), "fresh@example.org")
+    taken = _page_for(client, PAGE, form(), "taken@example.org")
+
+    assert new[0] == taken[0] == 400 and "邮件暂时无法发送" in new[1]
+    assert new == taken
+
+
+def test_mail_that_cannot_go_gives_the_same_page_for_a_registered_volunteer_address(
+        client, monkeypatch, empty_outbox):
+    from tests import factories
+    from tests.test_volunteer_signup import form
+
+    factories.user("donor", email="taken@example.org")
+    db.session.commit()
+    _refuse_mail(monkeypatch)
+
+    new = _page_for(client, "/join/", form(), "fresh@example.org")
+    taken = _page_for(client, "/join/", form(phone="13700000000"), "taken@example.org")
+
+    assert new[0] == taken[0] == 400 and "邮件暂时无法发送" in new[1]
+    assert new[1].replace("13700000000", "PHONE").replace("139 1234 5678", "PHONE") == \
+        taken[1].replace("13700000000", "PHONE").replace("139 1234 5678", "PHONE")

@@ -61,7 +61,7 @@ def _tell_the_owner(form: MonthlySignUpForm, terms: signup.Terms, state: str):
                   login=url_for("security.login", next=_portal(terms), _external=True))
     if work.ok:
         return redirect(url_for(".sent"))
-    form.email.errors = errors
+    show_errors(form, work.error, errors)  # as a new address's: the page tells nothing
     return render_template("donations/monthly_signup.html", form=form), 400
 
 
