@@ -47,9 +47,11 @@ def _pairs(current: Result | Iterable[Pair | tuple]) -> list[Pair]:
 def _ids(values: list) -> np.ndarray:
     """``values`` (ids) as an array that compares as they do: 64-bit integers when they all are
     (no float, string or id beyond 64 bits taken for an integer it is not), else objects."""
-    ids = np.array(values) if values else np.zeros(0, dtype=np.int64)
-    if ids.dtype.kind == "i" and ids.ndim == 1:
-        return ids
+    if set(map(type, values)) <= {int}:
+        try:
+            return np.fromiter(values, dtype=np.int64, count=len(values))
+        except OverflowError:  # beyond 64 bits: kept as Python integers below
+            pass
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
@@ -74,6 +76,7 @@ class _Pairs:
         self.kind = kind
         self.helper = _ids(list(map(_HELPER, pairs)))
         self.person = _ids(list(map(_PERSON, pairs)))
+        self.counted = None  # (kept, helper ids, their pairs): the last count, kept for more
 
     def ordered(self, kept: np.ndarray) -> bool:
         """Whether the ``kept`` pairs are in key order."""
@@ -90,7 +93,9 @@ class _Pairs:
 
     def load(self, kept: np.ndarray, helper_ids: np.ndarray) -> np.ndarray:
         """Pairs of the layer among ``kept`` per helper of ``helper_ids``."""
-        ids, counts = np.unique(self.helper[kept & self.mine], return_counts=True)
+        if self.counted is None or self.counted[0] is not kept:
+            self.counted = (kept, *np.unique(self.helper[kept & self.mine], return_counts=True))
+        _kept, ids, counts = self.counted
         at = np.minimum(np.searchsorted(ids, helper_ids), max(len(ids) - 1, 0))
         found = (ids[at] == helper_ids) if len(ids) else np.zeros(len(helper_ids), dtype=bool)
         return np.where(found, counts[at] if len(ids) else 0, 0).astype(np.int64)
@@ -118,18 +123,18 @@ def _best(layer: Layer, candidates: Arcs, used: np.ndarray, declined: int) -> in
     return best
 
 
-def _alone(problem: Problem, name: str, person) -> Problem:
-    """The person alone, with the helpers of layer ``name`` who may serve their street."""
-    helpers = serving(name, pool_of(problem, name), person.street)
+def _alone(problem: Problem, name: str, person, helpers: tuple) -> Problem:
+    """The person alone, with ``helpers`` of layer ``name``."""
     pools = {pool: () for pool in POOLS.values()} | {POOLS[name]: helpers}
     return replace(problem, beneficiaries=(person,), locked=(), **pools)
 
 
-def _notes(problem: Problem, alone: Problem, name: str, declined: int,
+def _notes(problem: Problem, street: tuple, name: str, declined: int,
            paired: int) -> tuple[Message, ...]:
     """A note when the helper who declined is left below their quota minimum (``paired`` with
-    the pairs left)."""
-    helper = next((one for pool in (alone, problem) for one in pool_of(pool, name)
+    the pairs left); ``street``: the helpers of the person's street, where they are found
+    first."""
+    helper = next((one for pool in (street, pool_of(problem, name)) for one in pool
                    if one.id == declined), None)
     minimum = quota_bounds(problem, name, helper)[0] if helper else 0
     if paired >= minimum:
@@ -156,12 +161,16 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
                        time.perf_counter() - start)
     people = problem.beneficiaries
     person = people[indexOf(map(_ID, people), beneficiary_id)]
-    alone = _alone(problem, name, person)
+    kept = ~drop
+    street = serving(name, pool_of(problem, name), person.street)
+    load = current.load(kept, _ids([helper.id for helper in street]))
+    room = tuple(helper for helper, paired in zip(street, load.tolist(), strict=True)
+                 if helper.id != gone and paired < quota_bounds(problem, name, helper)[1])
+    alone = _alone(problem, name, person, room)  # only they can be offered (see _best)
     codes = vocabulary(alone)
     layer = build_layer(alone, name, codes)
-    used = current.load(~drop, layer.helper_ids)
-    notes = _notes(problem, alone, name, gone,
-                   int(current.load(~drop, _ids([gone]))[0]))
+    used = current.load(kept, layer.helper_ids)
+    notes = _notes(problem, street, name, gone, int(current.load(kept, _ids([gone]))[0]))
     helper = _best(layer, arcs(layer, codes.streets, alone.forbidden, None), used, gone)
     if helper is None:
         return Rematch(beneficiary_id, None, message(NO_HELPER[name]), tuple(keep),
@@ -169,5 +178,5 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     reasons = (message("rematch"), *pair_reasons(layer, [helper], [0])[0])
     new = Pair(layer.kinds[helper], layer.helpers[helper].id, beneficiary_id, reasons)
     return Rematch(beneficiary_id, new, message("rematch"),
-                   _with(list(keep), new, current.ordered(~drop)),
+                   _with(list(keep), new, current.ordered(kept)),
                    time.perf_counter() - start, notes)
