@@ -1,8 +1,10 @@
 """Re-matching one person after a decline, changing no other pair.
 
-The rules are the solver's: the person alone forms a small problem with the same helpers, which
-gets the same layer (:func:`matching.layers.build_layer`) and the same candidate arcs
+The rules are the solver's: the person alone forms a small problem with the helpers who may
+serve their street and have room left (no other can be offered), which gets the same layer
+(:func:`matching.layers.build_layer`) and the same candidate arcs
 (:func:`matching.candidates.arcs`), so a helper is offered only where a full run could pair them.
+The current pairs (a city's: many) are read as arrays, with no loop in Python over them.
 """
 
 from __future__ import annotations
@@ -152,10 +154,10 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     """
     start = time.perf_counter()
     name, gone = layer_of(declined[0]), declined[1]
-    current = _Pairs(_pairs(current), name)
-    here = current.mine & (current.person == beneficiary_id)
-    drop = here & (current.helper == gone)
-    keep = current.without(np.flatnonzero(drop)) if drop.any() else current.pairs
+    held = _Pairs(_pairs(current), name)
+    here = held.mine & (held.person == beneficiary_id)
+    drop = here & (held.helper == gone)
+    keep = held.without(np.flatnonzero(drop)) if drop.any() else held.pairs
     if (here & ~drop).any():  # at most one helper of this layer per person
         return Rematch(beneficiary_id, None, message("already_paired"), tuple(keep),
                        time.perf_counter() - start)
@@ -163,14 +165,14 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     person = people[indexOf(map(_ID, people), beneficiary_id)]
     kept = ~drop
     street = serving(name, pool_of(problem, name), person.street)
-    load = current.load(kept, _ids([helper.id for helper in street]))
+    load = held.load(kept, _ids([helper.id for helper in street]))
     room = tuple(helper for helper, paired in zip(street, load.tolist(), strict=True)
                  if helper.id != gone and paired < quota_bounds(problem, name, helper)[1])
     alone = _alone(problem, name, person, room)  # only they can be offered (see _best)
     codes = vocabulary(alone)
     layer = build_layer(alone, name, codes)
-    used = current.load(kept, layer.helper_ids)
-    notes = _notes(problem, street, name, gone, int(current.load(kept, _ids([gone]))[0]))
+    used = held.load(kept, layer.helper_ids)
+    notes = _notes(problem, street, name, gone, int(held.load(kept, _ids([gone]))[0]))
     helper = _best(layer, arcs(layer, codes.streets, alone.forbidden, None), used, gone)
     if helper is None:
         return Rematch(beneficiary_id, None, message(NO_HELPER[name]), tuple(keep),
@@ -178,5 +180,5 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     reasons = (message("rematch"), *pair_reasons(layer, [helper], [0])[0])
     new = Pair(layer.kinds[helper], layer.helpers[helper].id, beneficiary_id, reasons)
     return Rematch(beneficiary_id, new, message("rematch"),
-                   _with(list(keep), new, current.ordered(kept)),
+                   _with(list(keep), new, held.ordered(kept)),
                    time.perf_counter() - start, notes)
