@@ -6,7 +6,9 @@ Each value is plain JSON where JSON has it (str, int, float, bool, None); the re
 one tag: ``{"t": [...]}`` a tuple, ``{"s": [...]}`` a frozenset, ``{"d": [[key, value], ...]}``
 a mapping, ``{"c": name, "v": [...]}`` one of the model's dataclasses (its fields in order;
 only the classes of :data:`CLASSES` are ever built), ``{"m": i}`` the i-th message of the
-payload's message table (a district's pair reasons are a few distinct messages, shared).
+payload's message table (a district's pair reasons are a few distinct messages, shared). A set
+of names that recurs (people's needs, helpers' skills) is one JSON object shared where it
+recurs, and comes back one frozenset.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 _NAME = frozenset({str})  #: a set of names (a skill, a need, a flag, a street)
 
 
+def _each(convert, values) -> list:
+    """``convert`` of each of ``values`` but the plain ones, taken as they are."""
+    plain = _PLAIN
+    return [item if type(item) in plain else convert(item) for item in values]
+
+
 class _Encoder:
     def __init__(self) -> None:
         self.messages: dict[Message, int] = {}
@@ -46,24 +54,20 @@ class _Encoder:
         if value is None or isinstance(value, (str, int, float)):
             return value
         if isinstance(value, tuple):
-            return {"t": self.each(value)}
+            return {"t": _each(self, value)}
         if type(value) is frozenset and set(map(type, value)) <= _NAME:
             found = self.names.get(value)
             if found is None:
                 found = self.names[value] = {"s": list(value)}
             return found
         if isinstance(value, (frozenset, set)):  # a set comes back a frozenset (equal)
-            return {"s": self.each(value)}
+            return {"s": _each(self, value)}
         if isinstance(value, Mapping):
             return {"d": [[self(key), self(item)] for key, item in value.items()]}
         name = type(value).__name__
         if CLASSES.get(name) is not type(value):
             raise TypeError(f"cannot send a {name}")
-        return {"c": name, "v": self.each(_GET[name](value))}
-
-    def each(self, values) -> list:
-        plain = _PLAIN
-        return [item if type(item) in plain else self(item) for item in values]
+        return {"c": name, "v": _each(self, _GET[name](value))}
 
     def table(self) -> list:
         return [[message.code, self({**message.params})] for message in self.messages]
@@ -84,11 +88,11 @@ class _Decoder:
         (tag, body), = value.items() if len(value) == 1 else ((None, None),)
         if tag is None and set(value) == {"c", "v"}:
             cls = CLASSES[value["c"]]  # KeyError: a class no payload may name
-            return cls(*self.each(value["v"]))
+            return cls(*_each(self, value["v"]))
         if tag == "m":
             return self.messages[body]
         if tag == "t":
-            return tuple(self.each(body))
+            return tuple(_each(self, body))
         if tag == "s":
             if set(map(type, body)) <= _NAME:  # a set of names: people share a few
                 key = tuple(body)
@@ -96,14 +100,10 @@ class _Decoder:
                 if found is None:
                     found = self.names[key] = frozenset(key)
                 return found
-            return frozenset(self.each(body))
+            return frozenset(_each(self, body))
         if tag == "d":
             return MappingProxyType({self(key): self(item) for key, item in body})
         raise ValueError(f"unknown tag {sorted(value)}")
-
-    def each(self, values) -> list:
-        plain = _PLAIN
-        return [item if type(item) in plain else self(item) for item in values]
 
 
 def dump(value: Problem | Result) -> dict:
