@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import replace
 from operator import attrgetter, indexOf
 
@@ -50,10 +51,8 @@ def _ids(values: list) -> np.ndarray:
     """``values`` (ids) as an array that compares as they do: 64-bit integers when they all are
     (no float, string or id beyond 64 bits taken for an integer it is not), else objects."""
     if set(map(type, values)) <= {int}:
-        try:
+        with suppress(OverflowError):  # beyond 64 bits: kept as Python integers below
             return np.fromiter(values, dtype=np.int64, count=len(values))
-        except OverflowError:  # beyond 64 bits: kept as Python integers below
-            pass
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
@@ -78,7 +77,6 @@ class _Pairs:
         self.kind = kind
         self.helper = _ids(list(map(_HELPER, pairs)))
         self.person = _ids(list(map(_PERSON, pairs)))
-        self.counted = None  # (kept, helper ids, their pairs): the last count, kept for more
 
     def ordered(self, kept: np.ndarray) -> bool:
         """Whether the ``kept`` pairs are in key order."""
@@ -93,14 +91,17 @@ class _Pairs:
             del keep[at]
         return keep
 
-    def load(self, kept: np.ndarray, helper_ids: np.ndarray) -> np.ndarray:
-        """Pairs of the layer among ``kept`` per helper of ``helper_ids``."""
-        if self.counted is None or self.counted[0] is not kept:
-            self.counted = (kept, *np.unique(self.helper[kept & self.mine], return_counts=True))
-        _kept, ids, counts = self.counted
-        at = np.minimum(np.searchsorted(ids, helper_ids), max(len(ids) - 1, 0))
-        found = (ids[at] == helper_ids) if len(ids) else np.zeros(len(helper_ids), dtype=bool)
-        return np.where(found, counts[at] if len(ids) else 0, 0).astype(np.int64)
+    def counts(self, kept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(helper ids, their pairs) of the layer's pairs among ``kept``."""
+        return np.unique(self.helper[kept & self.mine], return_counts=True)
+
+
+def _load(counted: tuple[np.ndarray, np.ndarray], helper_ids: np.ndarray) -> np.ndarray:
+    """Pairs per helper of ``helper_ids``, from :meth:`_Pairs.counts`."""
+    ids, counts = counted
+    at = np.minimum(np.searchsorted(ids, helper_ids), max(len(ids) - 1, 0))
+    found = (ids[at] == helper_ids) if len(ids) else np.zeros(len(helper_ids), dtype=bool)
+    return np.where(found, counts[at] if len(ids) else 0, 0).astype(np.int64)
 
 
 def _with(keep: list[Pair], new: Pair, ordered: bool) -> tuple[Pair, ...]:
@@ -165,14 +166,15 @@ def rematch(problem: Problem, current: Result | Iterable[Pair | tuple], benefici
     person = people[indexOf(map(_ID, people), beneficiary_id)]
     kept = ~drop
     street = serving(name, pool_of(problem, name), person.street)
-    load = held.load(kept, _ids([helper.id for helper in street]))
+    counted = held.counts(kept)
+    load = _load(counted, _ids([helper.id for helper in street]))
     room = tuple(helper for helper, paired in zip(street, load.tolist(), strict=True)
                  if helper.id != gone and paired < quota_bounds(problem, name, helper)[1])
     alone = _alone(problem, name, person, room)  # only they can be offered (see _best)
     codes = vocabulary(alone)
     layer = build_layer(alone, name, codes)
-    used = held.load(kept, layer.helper_ids)
-    notes = _notes(problem, street, name, gone, int(held.load(kept, _ids([gone]))[0]))
+    used = _load(counted, layer.helper_ids)
+    notes = _notes(problem, street, name, gone, int(_load(counted, _ids([gone]))[0]))
     helper = _best(layer, arcs(layer, codes.streets, alone.forbidden, None), used, gone)
     if helper is None:
         return Rematch(beneficiary_id, None, message(NO_HELPER[name]), tuple(keep),

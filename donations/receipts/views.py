@@ -46,8 +46,9 @@ def statement(year):
 @requires(Permission.VIEW_MAIL_OUTBOX)
 def mail_outbox():
     """The e-mails the platform sent, when it keeps them as files (development, the demo)."""
-    return render_template("donations/outbox.html", messages=outbox.caught(_kinds()),
-                           folder=outbox.folder(), everything=_kinds() is None)
+    kinds = _kinds()
+    return render_template("donations/outbox.html", messages=outbox.caught(kinds),
+                           folder=outbox.folder(), everything=kinds is None)
 
 
 def _kinds() -> frozenset | None:
