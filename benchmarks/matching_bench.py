@@ -70,6 +70,7 @@ from matching.candidates import banned_pairs, eligible  # noqa: E402
 from matching.generate import city_instance, with_households  # noqa: E402
 from matching.layers import build_layer, quota_bounds  # noqa: E402
 from matching.scoring import layer_of  # noqa: E402
+from matching.simplex import warm_up  # noqa: E402
 from matching.vocabulary import vocabulary  # noqa: E402
 
 HEAD = f"{'scale':>5} {'row':<24} {'status':<11} {'time s':>9} {'objective':>13} " \
@@ -166,6 +167,7 @@ def rematch_rows(problem, result) -> list:
 def rematch_only_row(scale: float) -> dict:
     """Solve (all layers), then the re-match rows alone."""
     problem = district_instance(scale, seed=0)
+    warm_up()
     result = solve(problem)
     return {"rematch": rematch_rows(problem, result), "peak": _peak_mb()}
 
@@ -177,6 +179,7 @@ def flow_row(scale: float, households: bool = False) -> dict:
     problem = district_instance(scale, seed=0)
     if households:
         problem = with_households(problem, seed=0)
+    warm_up()  # as a running worker has (charity/worker.py)
     cpu = time.process_time()
     result = solve(problem)
     report = result.households
@@ -194,6 +197,7 @@ def flow_row(scale: float, households: bool = False) -> dict:
 def cadre_row(scale: float) -> dict:
     """The cadre layer alone (the reference of CP-SAT and greedy)."""
     problem = district_instance(scale, seed=0)
+    warm_up()
     result = solve(replace(problem, volunteers=(), sponsors=()))
     proof = result.layers[0]
     return {"status": proof.status, "seconds": result.seconds, "objective": proof.objective,
@@ -296,8 +300,9 @@ def run_baselines(scale: float, factor: float, with_cpsat: bool) -> None:
 
 def _ready(barrier) -> None:
     """A pool process's start, once it has loaded this script and with it the optimiser (as a
-    running Celery worker has): wait until every process of the pool has, so that the timing
-    starts with a warm pool."""
+    running Celery worker has, the network simplex's compiled pivots included: ``warm_up``):
+    wait until every process of the pool has, so that the timing starts with a warm pool."""
+    warm_up()
     barrier.wait()
 
 

@@ -5,7 +5,9 @@ source -> helper (quota minimum on a first arc with a huge reward, then up to th
 -> sink through parallel arcs of decreasing reward: a concave reward on each street's
 coverage, so the worst-covered street is raised first. A source -> sink bypass lets flow stay
 unused. Min-cost flow is exact: the flow found is optimal for this objective over the arcs it
-is given; pricing (:mod:`matching.pricing`) extends the proof to every eligible pair.
+is given; pricing (:mod:`matching.pricing`) extends the proof to every eligible pair. The
+first solve is OR-Tools' (cost scaling, from nothing); after pricing adds arcs, the network
+simplex of :mod:`matching.simplex` re-solves from the last optimal flow.
 """
 
 from __future__ import annotations
@@ -21,12 +23,9 @@ from .candidates import Arcs
 from .prepare import PreparedLayer
 from .pricing import least_potentials, price
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
+from .simplex import NoBasis, WarmFlow
 
 SOURCE, SINK, FIRST_HELPER = 0, 1, 2
-#: between re-solves an arc stays only while its reduced cost is at most this (a little over a
-#: proximity step): pricing checks every pair left out, so an arc dropped here comes back if the
-#: next flow's potentials make it negative; the re-solves run on about half the arcs
-SLACK = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +125,8 @@ def _optimal(prepared: PreparedLayer, arcs: Arcs, penalties: tuple):
 class Solution(NamedTuple):
     """A flow solved on some arcs: the penalty mode used, the network's arc arrays, the flows,
     the number of quota-minimum arcs, the node potentials (the least non-negative ones:
-    :func:`matching.pricing.least_potentials`) and the arcs that carry flow."""
+    :func:`matching.pricing.least_potentials`), the arcs that carry flow, where each arc solved
+    on is in the network, and the network simplex that re-solves it (None until a re-solve)."""
 
     penalty: int | None
     network: list
@@ -134,6 +134,8 @@ class Solution(NamedTuple):
     n_owing: int
     distance: np.ndarray
     used: Arcs
+    at: np.ndarray
+    warm: WarmFlow | None = None
 
 
 def huge_reward(layer) -> int:
@@ -142,17 +144,44 @@ def huge_reward(layer) -> int:
     return (STEP * BALANCE_STEPS + STEP) * (min(total, len(layer.person_street)) + 1) + 1
 
 
-def solve_on(prepared: PreparedLayer, arcs: Arcs, penalties: tuple) -> Solution:
-    """The optimal flow on ``arcs`` (see :func:`_optimal`) and its node potentials."""
+def _nodes(prepared: PreparedLayer) -> int:
     layer = prepared.layer
-    penalty, network_arcs, flows, n_owing = _optimal(prepared, arcs, penalties)
-    n_nodes = FIRST_HELPER + len(layer.helpers) + len(layer.person_street) + \
-        len(prepared.schedule)
-    first = n_owing + len(layer.helpers)
-    chosen = np.flatnonzero(flows[first:first + len(arcs.helper)] > 0)
+    return FIRST_HELPER + len(layer.helpers) + len(layer.person_street) + len(prepared.schedule)
+
+
+def _solution(prepared: PreparedLayer, arcs: Arcs, penalty, network_arcs, flows, n_owing: int,
+              at: np.ndarray, warm: WarmFlow | None = None) -> Solution:
+    chosen = np.flatnonzero(flows[at] > 0)
     return Solution(penalty, network_arcs, flows, n_owing,
-                    least_potentials(n_nodes, *network_arcs, flows),
-                    Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]))
+                    least_potentials(_nodes(prepared), *network_arcs, flows),
+                    Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]), at, warm)
+
+
+def solve_on(prepared: PreparedLayer, arcs: Arcs, penalties: tuple) -> Solution:
+    """The optimal flow on ``arcs`` (see :func:`_optimal`), solved from nothing, and its node
+    potentials."""
+    penalty, network_arcs, flows, n_owing = _optimal(prepared, arcs, penalties)
+    first = n_owing + len(prepared.layer.helpers)
+    return _solution(prepared, arcs, penalty, network_arcs, flows, n_owing,
+                     np.arange(first, first + len(arcs.helper)))
+
+
+def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs) -> Solution:
+    """The optimal flow on ``arcs`` and ``more`` (new arcs), re-solved by the network simplex
+    from ``solution``, the optimal flow on ``arcs``; from nothing (:func:`solve_on`) if the
+    simplex cannot start from it or stops short (:class:`matching.simplex.NoBasis`)."""
+    first_person = FIRST_HELPER + len(prepared.layer.helpers)
+    merged = _merge(arcs, more)
+    try:
+        warm = solution.warm or WarmFlow(_nodes(prepared), solution.network, solution.flows,
+                                         solution.distance)
+        at = warm.add(FIRST_HELPER + more.helper, first_person + more.person,
+                      np.ones(len(more.helper), dtype=np.int64), -more.score)
+        warm.solve()
+    except NoBasis:
+        return solve_on(prepared, merged, (solution.penalty,))
+    return _solution(prepared, merged, solution.penalty, warm.network, warm.flows,
+                     solution.n_owing, np.concatenate((solution.at, at)), warm)
 
 
 def price_solution(prepared: PreparedLayer, arcs: Arcs, solution: Solution):
@@ -170,56 +199,31 @@ def _merge(arcs: Arcs, more: Arcs) -> Arcs:
     return Arcs(*(np.concatenate(x) for x in zip(arcs, more, strict=True)))
 
 
-def _within_slack(prepared: PreparedLayer, arcs: Arcs, solution: Solution, slack: int) -> Arcs:
-    """The arcs whose reduced cost under ``solution``'s potentials is at most ``slack``
-    (:data:`SLACK`, or the shortfall if smaller: potentials move little then): every arc that
-    carries flow (reduced cost <= 0) among them."""
-    first_person = FIRST_HELPER + len(prepared.layer.helpers)
-    distance = solution.distance
-    reduced = distance[FIRST_HELPER + arcs.helper] - distance[first_person + arcs.person] - \
-        arcs.score
-    keep = reduced <= slack
-    return Arcs(arcs.helper[keep], arcs.person[keep], arcs.score[keep])
-
-
-def _distinct(arcs: Arcs, n_people: int) -> Arcs:
-    """``arcs`` without repeats."""
-    _, first = np.unique(arcs.helper * (n_people + 1) + arcs.person, return_index=True)
-    return Arcs(arcs.helper[first], arcs.person[first], arcs.score[first])
-
-
 def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
                 deadline: float | None = None) -> LayerFlow:
     """Solve the flow of one prepared layer, proven optimal over every eligible pair.
 
     It solves on the candidate arcs, prices every eligible pair left out
-    (:func:`matching.pricing.price`), adds those with a negative reduced cost and solves again
-    until none is left; between solves it keeps only the arcs within :data:`SLACK` of a zero
-    reduced cost (the others are priced again with every pair left out), where the last solve
-    lowered the cost. Quota minimums are first hard supplies; if they cannot all be met,
-    :func:`huge_reward` on each unit of minimum outweighs every other term of the objective.
-    After ``rounds`` re-solves, or once ``time.perf_counter()`` passes ``deadline``, it stops
-    early with the gap to a true bound.
+    (:func:`matching.pricing.price`), adds those with a negative reduced cost and re-solves
+    (:func:`resolve`) until none is left. Quota minimums are first hard supplies; if they
+    cannot all be met, :func:`huge_reward` on each unit of minimum outweighs every other term
+    of the objective. After ``rounds`` re-solves, or once ``time.perf_counter()`` passes
+    ``deadline``, it stops early with the gap to a true bound.
     """
     layer = prepared.layer
-    arcs, penalties, done = prepared.arcs, (None, huge_reward(layer)), 0
-    tried, before = arcs, None
+    arcs, done = prepared.arcs, 0
+    solution = solve_on(prepared, arcs, (None, huge_reward(layer)))
     while True:
-        solution = solve_on(prepared, arcs, penalties)
-        penalties = (solution.penalty,)
         priced = price_solution(prepared, arcs, solution)
         late = deadline is not None and time.perf_counter() > deadline
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
-        cost = int(solution.flows @ solution.network[3])
-        if before is None or cost < before:  # dropped only after a strict gain: no arc set
-            arcs = _within_slack(prepared, arcs, solution, min(SLACK, priced.shortfall))
-        arcs, done, before = _merge(arcs, priced.arcs), done + 1, cost  # comes back: it ends
-        tried = _merge(tried, priced.arcs)
+        solution = resolve(prepared, arcs, solution, priced.arcs)
+        arcs, done = _merge(arcs, priced.arcs), done + 1
     met = layer.lower.copy()
     if solution.penalty:
         met[layer.lower > 0] = solution.flows[:solution.n_owing]
     return LayerFlow(helper=solution.used.helper, person=solution.used.person,
                      unmet=layer.lower - met, gap=priced.shortfall, rounds=done,
-                     last=arcs, tried=_distinct(tried, len(layer.person_street)),
+                     last=arcs, tried=arcs,
                      checked=priced.checked)
