@@ -152,6 +152,7 @@ def _nodes(prepared: PreparedLayer) -> int:
 def _solution(prepared: PreparedLayer, arcs: Arcs, penalty, network_arcs, flows, n_owing: int,
               at: np.ndarray, warm: WarmFlow | None = None) -> Solution:
     chosen = np.flatnonzero(flows[at] > 0)
+    flows = np.array(flows)  # its own: a re-solve moves the simplex's flows on
     return Solution(penalty, network_arcs, flows, n_owing,
                     least_potentials(_nodes(prepared), *network_arcs, flows),
                     Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]), at, warm)
@@ -166,6 +167,17 @@ def solve_on(prepared: PreparedLayer, arcs: Arcs, penalties: tuple) -> Solution:
                      np.arange(first, first + len(arcs.helper)))
 
 
+def _warm(prepared: PreparedLayer, solution: Solution) -> WarmFlow:
+    """The network simplex at ``solution``: the one that solved it while it still holds
+    exactly its arcs and flow, else one built from them (a solution re-solved a second time, or
+    whose re-solve stopped short, starts again from its own flow)."""
+    warm = solution.warm
+    if warm is not None and warm.m - warm.n == len(solution.flows) and \
+            np.array_equal(warm.flows, solution.flows):
+        return warm
+    return WarmFlow(_nodes(prepared), solution.network, solution.flows, solution.distance)
+
+
 def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs) -> Solution:
     """The optimal flow on ``arcs`` and ``more`` (new arcs), re-solved by the network simplex
     from ``solution``, the optimal flow on ``arcs``; from nothing (:func:`solve_on`) if the
@@ -173,8 +185,7 @@ def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs)
     first_person = FIRST_HELPER + len(prepared.layer.helpers)
     merged = _merge(arcs, more)
     try:
-        warm = solution.warm or WarmFlow(_nodes(prepared), solution.network, solution.flows,
-                                         solution.distance)
+        warm = _warm(prepared, solution)
         at = warm.add(FIRST_HELPER + more.helper, first_person + more.person,
                       np.ones(len(more.helper), dtype=np.int64), -more.score)
         warm.solve()

@@ -24,11 +24,13 @@ from numba import njit
 UPPER, TREE, LOWER = -1, 0, 1  #: arc states: at capacity, in the tree, at zero
 UP, DOWN = 1, -1  #: a tree arc from a node to its parent, or from the parent to the node
 INF = 1 << 62  #: capacity of the artificial arcs
+LARGEST_CAPACITY = INF // 2 - 1  #: of a real arc (a cycle of INF // 2 reads as unbounded)
 
 
 class NoBasis(RuntimeError):
     """The flow handed to :class:`WarmFlow` does not give a basis: an arc strictly between its
-    bounds has a non-zero reduced cost, or such arcs form a cycle, or the simplex stopped."""
+    bounds has a non-zero reduced cost, or such arcs form a cycle, or the simplex stopped, or
+    the costs are too large for its potentials in int64 (:meth:`WarmFlow.solve`)."""
 
 
 @njit(cache=True)
@@ -424,6 +426,17 @@ def _basis(n, m, arcs, tree, pot):
     return True
 
 
+def _check_arcs(n: int, k: int, tail, head, capacity, cost) -> None:
+    """Raises ValueError unless the k arcs are over nodes 0..n-1 with capacities the simplex
+    holds (numba does not check indices: a node beyond the last is written out of bounds)."""
+    if any(array.shape != (k,) for array in (tail, head, capacity, cost)):
+        raise ValueError("tail, head, capacity and cost must be arrays of one length")
+    if k and (min(tail.min(), head.min()) < 0 or max(tail.max(), head.max()) >= n):
+        raise ValueError(f"an arc's end is not one of the {n} nodes")
+    if k and (capacity.min() < 0 or capacity.max() > LARGEST_CAPACITY):
+        raise ValueError(f"capacities must lie in 0..{LARGEST_CAPACITY}")
+
+
 class WarmFlow:
     """An optimal flow kept as a network simplex basis: :meth:`add` arcs, :meth:`solve` again.
 
@@ -437,19 +450,40 @@ class WarmFlow:
         self.n = n_nodes
         self._arcs = tuple(np.zeros(n_nodes + len(network[0]), np.int64) for _ in range(6))
         self.m = n_nodes
+        self._largest_cost = 0
         self.add(*network)
+        flows = np.asarray(flows, dtype=np.int64)
+        potentials = np.asarray(potentials, dtype=np.int64)
+        if flows.shape != (self.m - n_nodes,) or potentials.shape != (n_nodes,) or \
+                (flows < 0).any() or (flows > self._arcs[2][n_nodes:self.m]).any():
+            raise ValueError("a flow per arc within its capacity, a potential per node")
         self._arcs[5][n_nodes:self.m] = flows
         self._tree = tuple(np.zeros(n_nodes + 1, np.int64) for _ in range(8))
         self._dirty = np.zeros(n_nodes + 2, np.int64)
         self._start = n_nodes
         self.pivots = 0
-        if not _basis(n_nodes, self.m, self._arcs, self._tree,
-                      np.asarray(potentials, dtype=np.int64)):
+        self._largest_potential = int(np.abs(potentials).max(initial=0))
+        self._check_range()
+        if not _basis(n_nodes, self.m, self._arcs, self._tree, potentials):
             raise NoBasis("the flow and potentials given are not an optimal basis")
 
+    def _check_range(self) -> None:
+        """Raises :class:`NoBasis` unless no potential or reduced cost can leave int64: a
+        node's potential is an artificial arc's cost (a potential given) plus at most n - 1
+        arc costs along its tree path, a reduced cost an arc's cost plus two potentials."""
+        cost, potential = self._largest_cost, self._largest_potential
+        if (2 * self.n + 1) * cost + 2 * potential >= 1 << 63:
+            raise NoBasis("costs too large for the potentials in int64")
+
     def add(self, tail, head, capacity, cost) -> np.ndarray:
-        """Appends arcs at zero flow; returns their positions in :attr:`network`."""
+        """Appends arcs at zero flow; returns their positions in :attr:`network`. Raises
+        ValueError (adding nothing) for an end that is not a node, a capacity below 0 or above
+        :data:`LARGEST_CAPACITY`, or arrays of different lengths."""
+        tail, head, capacity, cost = (np.asarray(x, dtype=np.int64)
+                                      for x in (tail, head, capacity, cost))
         k = len(tail)
+        _check_arcs(self.n, k, tail, head, capacity, cost)
+        self._largest_cost = max(self._largest_cost, int(np.abs(cost).max(initial=0)))
         if self.m + k > len(self._arcs[0]):
             size = max(2 * len(self._arcs[0]), self.m + k)
             grown = tuple(np.zeros(size, np.int64) for _ in range(6))
@@ -466,6 +500,7 @@ class WarmFlow:
     def solve(self) -> None:
         """Pivots to an optimal flow on every arc added; raises :class:`NoBasis` if it stops
         short (a pivot limit far above what a run takes)."""
+        self._check_range()
         block = max(int(np.sqrt(self.m - self.n)), 10)
         start = self._start if self._start < self.m else self.n
         pivots, self._start, optimal = _pivot(self.n, self.m, start, block, self._arcs,
