@@ -8,7 +8,9 @@ added. :class:`WarmFlow` keeps the optimal flow as a network simplex basis inste
 tree built from the flow and its potentials (every arc strictly between its bounds, then arcs of
 zero reduced cost; a node left over hangs from a root by an artificial arc that no flow can
 use). New arcs join at zero flow, so the flow stays feasible, and primal simplex pivots from
-there to the new optimum. At 10x a re-solve takes 0.3-3 s where the cold solve took 7-10 s.
+there to the new optimum. At 10x a district the cadre layer's re-solves take 0.6-2.7 s where
+a cold solve took 9-10 s; the volunteer layer's first two need about 500k pivots each, nearly
+all degenerate, and take longer than a cold solve would (15 s against 8-10 s).
 
 The pivots follow LEMON's ``NetworkSimplex`` (Kiraly and Kovacs, "Efficient implementations
 of minimum-cost flow algorithms", 2012): block search for the entering arc, a strongly feasible
@@ -521,7 +523,7 @@ class WarmFlow:
 
 
 def warm_up() -> None:
-    """Loads the compiled pivots (numba compiles them on first use, about 6 s, and caches
+    """Loads the compiled pivots (numba compiles them on first use, about 12 s, and caches
     them beside this module; loading them takes about 0.3 s): a worker calls it at start, so a
     run does not wait for it."""
     network = [np.array(values, dtype=np.int64) for values in ([0], [1], [1], [1])]
