@@ -38,8 +38,7 @@ class LayerFlow:
     unmet: np.ndarray
     gap: int = 0  #: a true bound minus the objective; 0: optimal over every eligible pair
     rounds: int = 0  #: re-solves after pricing added arcs
-    last: Arcs | None = None  #: arcs of the last solve
-    tried: Arcs | None = None  #: every arc of any solve (the household rule's first try)
+    last: Arcs | None = None  #: arcs of the last solve: every arc of any solve, none is dropped
     checked: int = 0  #: eligible pairs priced after the last solve
 
 
@@ -152,7 +151,6 @@ def _nodes(prepared: PreparedLayer) -> int:
 def _solution(prepared: PreparedLayer, arcs: Arcs, penalty, network_arcs, flows, n_owing: int,
               at: np.ndarray, warm: WarmFlow | None = None) -> Solution:
     chosen = np.flatnonzero(flows[at] > 0)
-    flows = np.array(flows)  # its own: a re-solve moves the simplex's flows on
     return Solution(penalty, network_arcs, flows, n_owing,
                     least_potentials(_nodes(prepared), *network_arcs, flows),
                     Arcs(arcs.helper[chosen], arcs.person[chosen], arcs.score[chosen]), at, warm)
@@ -191,7 +189,8 @@ def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs)
         warm.solve()
     except NoBasis:
         return solve_on(prepared, merged, (solution.penalty,))
-    return _solution(prepared, merged, solution.penalty, warm.network, warm.flows,
+    return _solution(prepared, merged, solution.penalty, warm.network,
+                     warm.flows.copy(),  # its own: a later re-solve moves the simplex's on
                      solution.n_owing, np.concatenate((solution.at, at)), warm)
 
 
@@ -236,5 +235,4 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
         met[layer.lower > 0] = solution.flows[:solution.n_owing]
     return LayerFlow(helper=solution.used.helper, person=solution.used.person,
                      unmet=layer.lower - met, gap=priced.shortfall, rounds=done,
-                     last=arcs, tried=arcs,
-                     checked=priced.checked)
+                     last=arcs, checked=priced.checked)

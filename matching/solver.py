@@ -45,8 +45,8 @@ def _households(problem: Problem, prepared, flow: LayerFlow, helpers, people):
                      None)
         return found.helper, found.person
 
-    tried = (np.concatenate((flow.tried.helper, flow.helper)),
-             np.concatenate((flow.tried.person, flow.person)))
+    tried = (np.concatenate((flow.last.helper, flow.helper)),
+             np.concatenate((flow.last.person, flow.person)))
     return keep_together(layer, problem.forbidden, helpers, people, len(layer.locked),
                          prepared.objective, tried, every_arc)
 
