@@ -61,10 +61,11 @@ def register_extensions(app: Flask) -> None:
     from charity.models import auth
 
     db.init_app(app)
-    from charity.database import configure_engine
+    from charity.database import configure_engine, watch_requests
 
     with app.app_context():
         configure_engine(db.engine)
+    watch_requests(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)

@@ -1,5 +1,8 @@
 """Declarative base with a constraint naming convention, and small column helpers."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
@@ -13,7 +16,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -98,9 +101,92 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+#: Set while a block that writes runs inside a request that otherwise only reads.
+_WRITING: ContextVar[bool] = ContextVar("writing", default=False)
+#: A write statement's first word, and the first words of statements that neither read nor
+#: write (a savepoint does not start a reading transaction's snapshot).
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_NEITHER = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA")
+#: On a SQLite connection's info: whether its transaction has written.
+_WROTE = "songtan_wrote"
+
+
 def _may_write() -> bool:
-    """Whether the transaction about to begin may write: anything but a reading request."""
-    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+    """Whether the transaction about to begin may write: anything but a reading request, and
+    within one, a block that may write (`may_write`)."""
+    return _WRITING.get() or not (has_request_context()
+                                  and request.method in READ_ONLY_METHODS)
+
+
+def in_reading_request() -> bool:
+    """Whether this is a request that only reads, outside a block that may write."""
+    return not _may_write()
+
+
+@contextmanager
+def may_write() -> Iterator[None]:
+    """Let the transactions that begin in the block write: on SQLite they begin IMMEDIATE (see
+    `charity.transaction.writes`, which ends a reading request's transaction first)."""
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
+def wrote(session) -> bool:
+    """Whether the session's SQLite transaction has written anything yet."""
+    return bool(session.connection().info.get(_WROTE))
+
+
+#: The reads of the request being served (set while the app dispatches one, so a test's own
+#: setup in a request context is not taken for a page's work): True once its transaction read.
+_SERVED: ContextVar[dict | None] = ContextVar("served", default=None)
+
+
+def watch_requests(app) -> None:
+    """With `SQLITE_STRICT_WRITES` (the tests, on SQLite), refuse a write that a reading
+    request makes in the transaction it read in: on SQLite that write fails whenever another
+    writer committed in between (see `charity.transaction.writes`)."""
+
+    @app.before_request
+    def _serving():
+        _SERVED.set({} if app.config.get("SQLITE_STRICT_WRITES") else None)
+
+    @app.teardown_request
+    def _served(_error=None):
+        _SERVED.set(None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_reads(session, transaction) -> None:
+    """A request's transaction ended: the next one's snapshot begins at its first read."""
+    served = _SERVED.get()
+    if transaction.parent is None and served:
+        served.clear()
+
+
+def _watch_reads_then_writes(engine: Engine) -> None:
+    """Note whether a transaction wrote (`wrote`), and a served reading request's reads, and
+    refuse its write after one (see `watch_requests`)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(connection, cursor, statement, parameters, context, executemany):
+        first = statement.lstrip().upper()
+        if first.startswith(_NEITHER):
+            return
+        writing = first.startswith(_WRITES)
+        if writing:
+            connection.info[_WROTE] = True
+        served = _SERVED.get()
+        if served is None or _may_write():
+            return
+        if not writing:
+            served["read"] = True
+        elif served.get("read"):
+            raise RuntimeError("a write after a read in a reading request's transaction "
+                               "(write in a unit of work, charity.transaction): "
+                               + statement[:80])
 
 
 def configure_engine(engine: Engine) -> None:
@@ -108,7 +194,8 @@ def configure_engine(engine: Engine) -> None:
     queue writers instead of failing them. In WAL mode readers never wait; a transaction that
     may write begins IMMEDIATE, taking the write lock first, and waits up to the busy timeout
     for it: two writers that both read first and then write would otherwise fail with
-    "database is locked" (a burst of webhook deliveries on the embedded default)."""
+    "database is locked" (a burst of webhook deliveries on the embedded default). A reading
+    request that writes does so in a unit of work (`charity.transaction.writes`)."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -122,4 +209,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
+        connection.info[_WROTE] = False
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+    _watch_reads_then_writes(engine)

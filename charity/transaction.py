@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from flask import abort, flash
 
 from charity.audit.security import reason_of, record_refusal
+from charity.database import in_reading_request, may_write, wrote
 from charity.errors import DomainError, Forbidden
 from charity.extensions import db
 
@@ -70,8 +71,29 @@ def commit_refusal(what: str, **detail) -> None:
     """Roll back whatever the request holds, then commit one security-log entry on its own
     (see `charity.audit.security.record_refusal`): the refusal is kept, nothing else is."""
     db.session.rollback()
-    record_refusal(what, **detail)
-    db.session.commit()
+    with writes():
+        record_refusal(what, **detail)
+        db.session.commit()
+
+
+@contextmanager
+def writes() -> Iterator[None]:
+    """Let the block write, from a request that only reads too (the audit entry of a page that
+    shows personal data, the job a page starts). On SQLite a reading request's transaction
+    ends first, and the block's begins IMMEDIATE: it waits for another writer to finish, where
+    a transaction that read and then wrote would fail at once with "database is locked" if
+    anything was committed since its first read (a worker's progress, another request). The
+    reading transaction is rolled back if it holds no change, else committed (what a signal
+    handler of Flask-Security's wrote before). Elsewhere the block just runs."""
+    reading = in_reading_request()
+    with may_write():
+        session = db.session()
+        if reading and db.engine.dialect.name == "sqlite" and session.in_transaction():
+            if session.new or session.dirty or session.deleted or wrote(session):
+                session.commit()
+            else:
+                session.rollback()
+        yield
 
 
 @contextmanager
@@ -79,15 +101,16 @@ def unit_of_work(errors: ErrorTarget = None) -> Iterator[Work]:
     """Commit what the block writes; on a `DomainError` roll back and report it (see the
     module's docstring for `errors`); on `Forbidden` roll back and answer 403."""
     work = Work()
-    try:
-        yield work
-    except DomainError as error:
-        db.session.rollback()
-        if error.security_action:
-            commit_refusal(error.security_action, reason=reason_of(error))
-        if isinstance(error, Forbidden):
-            abort(403)
-        work.error = error
-        _report(error, errors)
-        return
-    db.session.commit()
+    with writes():
+        try:
+            yield work
+        except DomainError as error:
+            db.session.rollback()
+            if error.security_action:
+                commit_refusal(error.security_action, reason=reason_of(error))
+            if isinstance(error, Forbidden):
+                abort(403)
+            work.error = error
+            _report(error, errors)
+            return
+        db.session.commit()

@@ -13,6 +13,7 @@ from charity.extensions import db
 from charity.jobs.messages import failure_code
 from charity.jobs.models import ACTIVE, Job
 from charity.jobs.runner import finish, keep
+from charity.transaction import writes
 
 #: A job with no news for this long is taken for lost (its worker died without a word).
 STALE_AFTER = timedelta(minutes=30)
@@ -71,6 +72,12 @@ def start(kind: str, key: str, *, user=None, street_id: int | None = None,
     process through the same runner), or return the active one that holds `key` already; the
     flag says whether a new one was started. Commits (the worker must see the row before the
     message reaches it)."""
+    with writes():
+        return _start(kind, key, user, street_id, params or {}, in_process)
+
+
+def _start(kind: str, key: str, user, street_id: int | None, params: dict,
+           in_process: bool) -> tuple[Job, bool]:
     for _attempt in range(3):
         running = active(key)
         if running is not None and is_stale(running):
@@ -79,7 +86,7 @@ def start(kind: str, key: str, *, user=None, street_id: int | None = None,
         if running is not None:
             return running, False
         job = Job(kind=kind, key=key, street_id=street_id,
-                  started_by_id=getattr(user, "id", None), params=params or {},
+                  started_by_id=getattr(user, "id", None), params=params,
                   updated_at=utcnow())
         if keep(job):
             break
