@@ -1,5 +1,6 @@
 """Declarative base with a constraint naming convention, and small column helpers."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -107,6 +108,10 @@ _WRITING: ContextVar[bool] = ContextVar("writing", default=False)
 #: write (a savepoint does not start a reading transaction's snapshot).
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _NEITHER = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA")
+#: What may come before a statement's first word: blanks and comments.
+_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+#: A common table expression's write: `WITH ... ) INSERT|UPDATE|DELETE|REPLACE ...`.
+_CTE_WRITE = re.compile(r"\)\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b")
 #: On a SQLite connection's info: whether its transaction has written.
 _WROTE = "songtan_wrote"
 
@@ -166,16 +171,26 @@ def _forget_reads(session, transaction) -> None:
         served.clear()
 
 
+def _writes(statement: str) -> bool | None:
+    """Whether a statement writes (True), reads (False), or neither (None: a transaction's
+    control), whatever comments come before it; `WITH ...` writes when its body does."""
+    first = _LEADING.sub("", statement, count=1).upper()
+    if first.startswith(_NEITHER):
+        return None
+    if first.startswith("WITH"):
+        return _CTE_WRITE.search(first) is not None
+    return first.startswith(_WRITES)
+
+
 def _watch_reads_then_writes(engine: Engine) -> None:
     """Note whether a transaction wrote (`wrote`), and a served reading request's reads, and
     refuse its write after one (see `watch_requests`)."""
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(connection, cursor, statement, parameters, context, executemany):
-        first = statement.lstrip().upper()
-        if first.startswith(_NEITHER):
+        writing = _writes(statement)
+        if writing is None:
             return
-        writing = first.startswith(_WRITES)
         if writing:
             connection.info[_WROTE] = True
         served = _SERVED.get()

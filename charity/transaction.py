@@ -84,16 +84,37 @@ def writes() -> Iterator[None]:
     a transaction that read and then wrote would fail at once with "database is locked" if
     anything was committed since its first read (a worker's progress, another request). The
     reading transaction is rolled back if it holds no change, else committed (what a signal
-    handler of Flask-Security's wrote before). Elsewhere the block just runs."""
-    reading = in_reading_request()
+    handler of Flask-Security's wrote before). A transaction the block leaves open holding
+    nothing (a job found running, one re-read after its commit) ends with it: the page would
+    otherwise hold the write lock while it renders. Elsewhere the block just runs."""
+    if not (in_reading_request() and db.engine.dialect.name == "sqlite"):
+        with may_write():
+            yield
+        return
+    session = db.session()
+    if session.in_transaction():
+        _end_reading(session)
     with may_write():
-        session = db.session()
-        if reading and db.engine.dialect.name == "sqlite" and session.in_transaction():
-            if session.new or session.dirty or session.deleted or wrote(session):
-                session.commit()
-            else:
-                session.rollback()
         yield
+        if session.in_transaction() and not _holds_changes(session):
+            session.rollback()  # (after an error, the request's answer ends it)
+
+
+def _holds_changes(session) -> bool:
+    return bool(session.new or session.dirty or session.deleted) or wrote(session)
+
+
+def _end_reading(session) -> None:
+    """End a reading request's transaction before a block that writes: rolled back if it holds
+    no change, else committed. Changes not yet written are flushed first, outside `may_write`:
+    that write comes after the transaction's reads (the hazard `SQLITE_STRICT_WRITES` names)."""
+    if not _holds_changes(session):
+        session.rollback()
+        return
+    if not wrote(session):
+        session.flush()
+    with may_write():
+        session.commit()
 
 
 @contextmanager
