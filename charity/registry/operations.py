@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from charity.audit.operations import record
 from charity.database import utcnow
@@ -120,10 +120,12 @@ def health_viewed(person: Person, user, page: str) -> None:
 
 def health_listed(people: list[Person], user, page: str, picked_by: str) -> None:
     """Audit a list that picks people by a health or disability detail (`picked_by`): one
-    entry naming everyone the list shows, so each of them is found in the log."""
+    entry naming everyone the list shows, so each of them is found in the log. The ids come
+    from the identity map: the unit of work that writes the entry may have expired the rows
+    (a reading request's transaction ends first), and a reload per row would follow."""
     if people:
         record("person.view_health", "person_list", None, user=user, page=page,
-               picked_by=picked_by, person_ids=[p.id for p in people])
+               picked_by=picked_by, person_ids=[inspect(p).identity[0] for p in people])
 
 
 def reveal_id(person: Person, user) -> str:
