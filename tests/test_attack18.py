@@ -8,8 +8,6 @@ from itertools import count
 import flask_migrate
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from charity import create_app
 from charity.audit.security import record_refusal
@@ -18,6 +16,7 @@ from charity.jobs import operations as jobs
 from charity.jobs.models import Job
 from charity.transaction import commit_alone
 from tests.conftest import TEST_CONFIG
+from tests.writers import let_another_commit, refused_then_locked
 
 #: Writes a page might make, as SQLite receives them.
 STATEMENTS = [
@@ -38,7 +37,7 @@ def filed(tmp_path_factory):
     def dirty_then_audit():  # the mistake: a change made outside a unit of work, then one
         job = db.session.scalars(select(Job).limit(1)).one()
         job.params = {"changed": "by a page that reads"}
-        _let_another_commit()
+        let_another_commit()
         commit_alone(record_refusal, "forbidden", reason="a test")
         return "audited"
 
@@ -65,20 +64,6 @@ def filed(tmp_path_factory):
 
 
 _KEYS = count()
-
-
-def _let_another_commit() -> None:
-    """Another writer (a worker's thread) commits now."""
-    engine, key = db.engine, f"attack18 other {next(_KEYS)}"
-
-    def another():
-        with Session(engine) as other:
-            other.add(Job(kind="export", key=key, params={}))
-            other.commit()
-
-    worker = threading.Thread(target=another)
-    worker.start()
-    worker.join()
 
 
 def _another_writer_can_write(app) -> bool:
@@ -142,19 +127,7 @@ def test_a_change_made_before_a_unit_of_work_is_named_by_the_strict_guard(filed)
     is flushed in the reading transaction, after its reads, and fails with "database is
     locked" when another writer committed in between. The strict setting must name it (its
     flush used to run inside `may_write`, unseen)."""
-    client = filed.test_client()
-    try:
-        with pytest.raises(RuntimeError, match="write in a unit of work"):
-            client.get("/attack18/dirty-then-audit")
-    finally:
-        db.session.rollback()
-    filed.config["SQLITE_STRICT_WRITES"] = False
-    try:
-        with pytest.raises(OperationalError, match="locked"):
-            client.get("/attack18/dirty-then-audit")
-    finally:
-        db.session.rollback()
-        filed.config["SQLITE_STRICT_WRITES"] = True
+    refused_then_locked(filed, "/attack18/dirty-then-audit")
 
 
 @pytest.mark.parametrize("number", range(len(STATEMENTS)))

@@ -4,14 +4,9 @@ fail with "database is locked" because a worker or another request committed bet
 read and its write. Found in CI: the pairing page's first snapshot, written while the worker
 stored the one the dashboard had asked for, answered 500."""
 
-import threading
-from itertools import count
-
 import flask_migrate
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from charity import create_app
 from charity.audit.models import AuditEntry
@@ -21,6 +16,7 @@ from charity.jobs import operations as jobs
 from charity.jobs.models import Job
 from charity.transaction import commit_alone, commit_refusal
 from tests.conftest import TEST_CONFIG
+from tests.writers import let_another_commit, refused_then_locked
 
 
 @pytest.fixture(scope="module")
@@ -44,23 +40,10 @@ def filed(tmp_path_factory):
         db.engine.dispose()
 
 
-_OTHERS = count()
-
-
 def _read_then_let_another_commit() -> None:
-    """This request reads (its snapshot begins), then another writer (a worker's thread)
-    commits."""
+    """This request reads (its snapshot begins), then another writer commits."""
     db.session.scalar(select(func.count(Job.id)))
-    engine, key = db.engine, f"another writer {next(_OTHERS)}"
-
-    def another():
-        with Session(engine) as other:
-            other.add(Job(kind="export", key=key, params={}))
-            other.commit()
-
-    worker = threading.Thread(target=another)
-    worker.start()
-    worker.join()
+    key = let_another_commit()
     assert _jobs(key) == 0  # this request's snapshot began before it
 
 
@@ -71,17 +54,7 @@ def _jobs(key: str) -> int:
 def test_a_write_after_a_read_and_another_commit_is_what_fails(filed):
     """The hazard itself: without `writes`, the write fails at once (no busy wait); the strict
     setting the tests run with names the mistake in any page that makes it."""
-    client = filed.test_client()
-    with pytest.raises(RuntimeError, match="write in a unit of work"):
-        client.get("/read-then-write")
-    db.session.rollback()  # the fixture's app context outlives the request
-    filed.config["SQLITE_STRICT_WRITES"] = False
-    try:
-        with pytest.raises(OperationalError, match="locked"):
-            client.get("/read-then-write")
-    finally:
-        db.session.rollback()
-        filed.config["SQLITE_STRICT_WRITES"] = True
+    refused_then_locked(filed, "/read-then-write")
 
 
 def test_an_audit_entry_from_a_reading_page_waits_its_turn(filed):
