@@ -223,3 +223,23 @@ def test_mail_that_cannot_go_gives_the_same_page_for_a_registered_volunteer_addr
     assert new[0] == taken[0] == 400 and "邮件暂时无法发送" in new[1]
     assert new[1].replace("13700000000", "PHONE").replace("139 1234 5678", "PHONE") == \
         taken[1].replace("13700000000", "PHONE").replace("139 1234 5678", "PHONE")
+
+
+def test_an_item_refused_because_another_delivery_applied_it_meanwhile_is_its_replay(session):
+    """What the race above leaves for the slower delivery, made certain: it read no change
+    under the external id, then waited for the person, whom the faster one had exited and kept
+    the change for. Its refusal ("already has this status") is the replay of that change."""
+    person = PersonFactory(household=HouseholdFactory(code="RACE02"))
+    token, _secret = __import__("charity.api.tokens", fromlist=["issue"]).issue(
+        "区民政局", ["registry:status:write"], local_today() + timedelta(days=9), local_today())
+    item = change(person, "race-2")
+    item["effective_date"] = local_today()
+    first = operations.apply_batch([dict(item)], "status", token, local_today(),
+                                   operations.change_status)[0]
+    assert (first.status, first.replayed) == (201, False)
+    slower = operations._apply(dict(item), "status", token, local_today(),
+                               operations.change_status)
+    assert (slower.status, slower.replayed, slower.person_id) == (200, True, person.id)
+    other = dict(item, external_id="race-3")  # not applied by anyone: still refused
+    assert operations._apply(other, "status", token, local_today(),
+                             operations.change_status).status == 422

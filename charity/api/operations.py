@@ -128,20 +128,31 @@ def _apply(item: dict, kind: str, token: ApiToken, today: date, write) -> Outcom
                 document_number=item.get("document_number"),
                 effective_date=item.get("effective_date") or item.get("given_on")))
             db.session.flush()
-    except ItemError as error:
-        return Outcome(item["external_id"], error.status, error=error)
-    except DomainError as error:
+    except (ItemError, DomainError) as error:
+        # Refused, perhaps because another request applied this very item meanwhile
+        # (PostgreSQL, two writers: the person it waited for has the status already): that
+        # one is answered as its replay.
+        found = _applied_meanwhile(item)
+        if found is not None:
+            return _replay(item, kind, found)
+        if isinstance(error, ItemError):
+            return Outcome(item["external_id"], error.status, error=error)
         return Outcome(item["external_id"], 422, error=ItemError(str(error)))
     except IntegrityError:
         # Another request applied the same external id meanwhile (PostgreSQL, two writers):
         # the same item is a replay of it, another item a conflict.
-        found = db.session.scalar(select(ApiChange).where(
-            ApiChange.external_id == item["external_id"]))
+        found = _applied_meanwhile(item)
         if found is not None:
             return _replay(item, kind, found)
         return Outcome(item["external_id"], 409, error=ItemError(
             _l("This external id was already used for another change."), 409, "conflict"))
     return Outcome(item["external_id"], 201, person.id)
+
+
+def _applied_meanwhile(item: dict) -> ApiChange | None:
+    """The change another request kept under the item's external id since this batch read."""
+    return db.session.scalar(select(ApiChange).where(
+        ApiChange.external_id == item["external_id"]))
 
 
 def apply_batch(items: list[dict], kind: str, token: ApiToken, today: date,
