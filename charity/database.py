@@ -111,7 +111,7 @@ _NEITHER = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA")
 #: What may come before a statement's first word: blanks and comments.
 _LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
 #: A common table expression's write: `WITH ... ) INSERT|UPDATE|DELETE|REPLACE ...`.
-_CTE_WRITE = re.compile(r"\)\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b")
+_CTE_WRITE = re.compile(r"\)\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 #: On a SQLite connection's info: whether its transaction has written.
 _WROTE = "songtan_wrote"
 
@@ -174,11 +174,12 @@ def _forget_reads(session, transaction) -> None:
 def _writes(statement: str) -> bool | None:
     """Whether a statement writes (True), reads (False), or neither (None: a transaction's
     control), whatever comments come before it; `WITH ...` writes when its body does."""
-    first = _LEADING.sub("", statement, count=1).upper()
+    start = _LEADING.match(statement).end()  # every statement: only its first word is copied
+    first = statement[start:start + 10].upper()
     if first.startswith(_NEITHER):
         return None
     if first.startswith("WITH"):
-        return _CTE_WRITE.search(first) is not None
+        return _CTE_WRITE.search(statement, start) is not None
     return first.startswith(_WRITES)
 
 
