@@ -2,7 +2,7 @@
 
 A min-cost flow is optimal exactly when node potentials ``d`` exist with a reduced cost
 ``cost + d[tail] - d[head] >= 0`` on every arc of its residual graph. :func:`potentials`
-computes them (Bellman-Ford from a virtual root, on numpy arrays), :func:`least_potentials`
+computes them (Bellman-Ford from a virtual root, compiled by numba), :func:`least_potentials`
 the least non-negative ones, which the flow prices with; :func:`price` then checks
 every eligible helper -> person pair that is not yet an arc. Pairs with a negative reduced cost
 are the columns to add before solving again (column generation); when none is left, the flow
@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 from .candidates import CELLS, Arcs, banned_pairs, scored
 from .layers import Layer
@@ -34,37 +35,69 @@ class NegativeCycle(RuntimeError):
     negative cycle."""
 
 
-def _out_arcs(indptr: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-    """Positions (in tail order) of every arc leaving ``nodes``."""
-    counts = indptr[nodes + 1] - indptr[nodes]
-    total = int(counts.sum())
-    offsets = np.repeat(indptr[nodes] - np.cumsum(counts) + counts, counts)
-    return offsets + np.arange(total)
+@njit(cache=True)
+def _residual(n_nodes, tail, head, capacity, cost, flows):
+    """The residual graph's arcs grouped by tail: where each tail's arcs start, their heads
+    and their costs (an arc with room forward, the reverse of an arc with flow)."""
+    start = np.zeros(n_nodes + 1, np.int64)
+    for arc in range(len(tail)):
+        start[tail[arc] + 1] += flows[arc] < capacity[arc]
+        start[head[arc] + 1] += flows[arc] > 0
+    for node in range(n_nodes):
+        start[node + 1] += start[node]
+    fill = start[:-1].copy()
+    to, weight = np.empty(start[n_nodes], np.int64), np.empty(start[n_nodes], np.int64)
+    for arc in range(len(tail)):
+        if flows[arc] < capacity[arc]:
+            at = fill[tail[arc]]
+            to[at], weight[at] = head[arc], cost[arc]
+            fill[tail[arc]] = at + 1
+        if flows[arc] > 0:
+            at = fill[head[arc]]
+            to[at], weight[at] = tail[arc], -cost[arc]
+            fill[head[arc]] = at + 1
+    return start, to, weight
+
+
+@njit(cache=True)
+def _shortest(n_nodes, tail, head, capacity, cost, flows):
+    """Shortest distances in the residual graph from a virtual root joined to every node at
+    cost 0 (a FIFO label-correcting Bellman-Ford), and False if a path of ``n_nodes`` arcs
+    improves a distance: a negative cycle."""
+    start, to, weight = _residual(n_nodes, tail, head, capacity, cost, flows)
+    distance = np.zeros(n_nodes, np.int64)
+    length = np.zeros(n_nodes, np.int64)  # arcs on each node's path
+    queue = np.arange(n_nodes)  # a ring: each node is in it at most once
+    queued = np.ones(n_nodes, np.bool_)
+    first, count = 0, n_nodes
+    while count:
+        node = queue[first]
+        first = first + 1 if first + 1 < n_nodes else 0
+        count -= 1
+        queued[node] = False
+        for at in range(start[node], start[node + 1]):
+            reached, offer = to[at], distance[node] + weight[at]
+            if offer < distance[reached]:
+                distance[reached] = offer
+                length[reached] = length[node] + 1
+                if length[reached] >= n_nodes:
+                    return distance, False
+                if not queued[reached]:
+                    queued[reached] = True
+                    queue[(first + count) % n_nodes] = reached
+                    count += 1
+    return distance, True
 
 
 def potentials(n_nodes: int, tail, head, capacity, cost, flows) -> np.ndarray:
     """Node potentials of an optimal flow: shortest distances in its residual graph from a
     virtual root joined to every node at cost 0, so every residual arc has a non-negative
     reduced cost. Raises :class:`NegativeCycle` if the flow is not optimal."""
-    forward, backward = flows < capacity, flows > 0
-    tails = np.concatenate((tail[forward], head[backward]))
-    heads = np.concatenate((head[forward], tail[backward]))
-    costs = np.concatenate((cost[forward], -cost[backward]))
-    order = np.argsort(tails, kind="stable")
-    tails, heads, costs = tails[order], heads[order], costs[order]
-    indptr = np.searchsorted(tails, np.arange(n_nodes + 1))
-    distance = np.zeros(n_nodes, dtype=np.int64)
-    changed = np.arange(n_nodes)
-    for _ in range(n_nodes + 1):  # a shortest path has at most n_nodes - 1 arcs
-        arcs = _out_arcs(indptr, changed)
-        offer = distance[tails[arcs]] + costs[arcs]
-        better = offer < distance[heads[arcs]]
-        if not better.any():
-            return distance
-        before = distance.copy()
-        np.minimum.at(distance, heads[arcs][better], offer[better])
-        changed = np.flatnonzero(distance < before)
-    raise NegativeCycle("the flow is not optimal: its residual graph has a negative cycle")
+    distance, done = _shortest(n_nodes, *(np.asarray(x, dtype=np.int64)
+                                          for x in (tail, head, capacity, cost, flows)))
+    if not done:
+        raise NegativeCycle("the flow is not optimal: its residual graph has a negative cycle")
+    return distance
 
 
 def least_potentials(n_nodes: int, tail, head, capacity, cost, flows) -> np.ndarray:
@@ -215,25 +248,37 @@ def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     return sorted_keys[at] == keys
 
 
-def _ranks(group: np.ndarray, reduced: np.ndarray, tie: np.ndarray) -> np.ndarray:
-    """Rank of each pair within its ``group``, most negative reduced cost first (then by
-    ``tie``; (group, tie) is unique). One sort of a combined key where it fits in 62 bits."""
-    n = len(group)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    low = int(reduced.min())
-    span, ties = int(reduced.max()) - low + 1, int(tie.max()) + 1
-    if (int(group.max()) + 1) * span * ties < 2**62:
-        order = np.argsort((group * span + (reduced - low)) * ties + tie)
-    else:
-        order = np.lexsort((tie, reduced, group))
-    sorted_group = group[order]
-    first = np.ones(n, dtype=bool)
-    first[1:] = sorted_group[1:] != sorted_group[:-1]
-    start = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n) - start
-    return rank
+@njit(cache=True)
+def _first_in_groups(group, reduced, tie, n_groups, keep):
+    """Whether each pair is among the ``keep`` first of its ``group``, most negative reduced
+    cost first, then by ``tie`` ((group, tie) is unique)."""
+    start = np.zeros(n_groups + 1, np.int64)
+    for g in group:
+        start[g + 1] += 1
+    for g in range(n_groups):
+        start[g + 1] += start[g]
+    fill = start[:-1].copy()
+    members = np.empty(len(group), np.int64)
+    for at in range(len(group)):
+        members[fill[group[at]]] = at
+        fill[group[at]] += 1
+    chosen = np.zeros(len(group), np.bool_)
+    for g in range(n_groups):
+        these = members[start[g]:start[g + 1]]
+        if len(these) > keep:
+            these = these[np.argsort(tie[these], kind="mergesort")]
+            these = these[np.argsort(reduced[these], kind="mergesort")][:keep]
+        chosen[these] = True
+    return chosen
+
+
+def first_of_groups(group: np.ndarray, reduced: np.ndarray, tie: np.ndarray,
+                    keep: int) -> np.ndarray:
+    """Whether each pair is among the ``keep`` first of its ``group`` (groups numbered from
+    0), most negative ``reduced`` first, then by ``tie``: :func:`_first_in_groups`."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=bool)
+    return _first_in_groups(group, reduced, tie, int(group.max()) + 1, keep)
 
 
 def _most_negative(found: list, keep: int) -> Arcs:
@@ -242,5 +287,6 @@ def _most_negative(found: list, keep: int) -> Arcs:
         empty = np.zeros(0, dtype=np.int64)
         return Arcs(empty, empty, empty)
     helper, person, score, reduced = (np.concatenate(x) for x in zip(*found, strict=True))
-    chosen = (_ranks(person, reduced, helper) < keep) | (_ranks(helper, reduced, person) < keep)
+    chosen = first_of_groups(person, reduced, helper, keep) | \
+        first_of_groups(helper, reduced, person, keep)
     return Arcs(helper[chosen], person[chosen], score[chosen])

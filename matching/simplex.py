@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .pricing import first_of_groups, least_potentials
+
 UPPER, TREE, LOWER = -1, 0, 1  #: arc states: at capacity, in the tree, at zero
 UP, DOWN = 1, -1  #: a tree arc from a node to its parent, or from the parent to the node
 INF = 1 << 62  #: capacity of the artificial arcs
@@ -523,10 +525,12 @@ class WarmFlow:
 
 
 def warm_up() -> None:
-    """Loads the compiled pivots (numba compiles them on first use, about 12 s, and caches
-    them beside this module; loading them takes about 0.3 s): a worker calls it at start, so a
-    run does not wait for it."""
+    """Loads the compiled pivots and potentials (:func:`matching.pricing.potentials`): numba
+    compiles them on first use, about 12 s, and caches them beside their modules; loading them
+    takes about 0.3 s. A worker calls it at start, so a run does not wait for it."""
     network = [np.array(values, dtype=np.int64) for values in ([0], [1], [1], [1])]
     warm = WarmFlow(2, network, np.array([1]), np.array([0, 1]))
     warm.add(np.array([0]), np.array([1]), np.array([1]), np.array([0]))
     warm.solve()
+    least_potentials(2, *warm.network, warm.flows)
+    first_of_groups(np.array([0]), np.array([-1]), np.array([0]), 1)
