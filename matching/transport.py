@@ -13,7 +13,9 @@ recurs, and comes back one frozenset.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import fields
 from operator import attrgetter
 from types import MappingProxyType
@@ -106,13 +108,30 @@ class _Decoder:
         raise ValueError(f"unknown tag {sorted(value)}")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a payload is built or read: both make hundreds
+    of thousands of containers, none of them in a cycle, and each make of many starts a
+    collection that walks every object the process holds (in a process that holds a city, a
+    component's load took 0.19 s with it, 0.07 s without). Resumed after, if it ran before."""
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
 def dump(value: Problem | Result) -> dict:
     """``value`` as JSON-able data (see the module's doc)."""
     encode = _Encoder()
-    body = encode(value)
-    return {"messages": encode.table(), "value": body}
+    with _collector_paused():
+        body = encode(value)
+        return {"messages": encode.table(), "value": body}
 
 
 def load(payload: dict) -> Problem | Result:
     """The :class:`Problem` or :class:`Result` that :func:`dump` gave ``payload`` for."""
-    return _Decoder(payload["messages"])(payload["value"])
+    with _collector_paused():
+        return _Decoder(payload["messages"])(payload["value"])

@@ -1,6 +1,7 @@
 """A problem or a result sent as JSON (`matching.transport`) comes back equal, and a payload
 can name none but the model's classes."""
 
+import gc
 import json
 import pickle
 
@@ -49,3 +50,23 @@ def test_a_payload_builds_none_but_the_models_classes():
         load({"messages": [], "value": {"x": 1}})
     with pytest.raises(TypeError, match="cannot send"):
         dump(pickle)
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_the_cycle_collector_is_left_as_it_was_even_when_a_payload_is_refused(running):
+    """Sending pauses Python's cycle collector; after, it runs again only if it ran before,
+    also when a payload is refused."""
+    part = components(city_instance(1, scale=0.01, seed=3))[0]
+    seen = []
+    try:
+        gc.enable() if running else gc.disable()
+        payload = dump(part)
+        seen.append(gc.isenabled())
+        assert load(payload) == part
+        seen.append(gc.isenabled())
+        with pytest.raises(KeyError):
+            load({"messages": [], "value": {"c": "Popen", "v": []}})
+        seen.append(gc.isenabled())
+    finally:
+        gc.enable()
+    assert seen == [running] * 3
