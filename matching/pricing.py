@@ -23,9 +23,10 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .candidates import CELLS, Arcs, banned_pairs, scored
+from .candidates import Arcs, banned_pairs, scored
 from .layers import Layer
 from .scoring import W_PROXIMITY, W_SKILL, popcount
+from .window import class_of, negatives, people_of
 
 KEEP = 40  #: arcs added per person and per helper and round: the most negative
 
@@ -89,12 +90,24 @@ def _shortest(n_nodes, tail, head, capacity, cost, flows):
     return distance, True
 
 
+def _check_nodes(n_nodes: int, arrays: list[np.ndarray]) -> None:
+    """Raises ValueError unless the arc arrays are one-dimensional, of one length, and each
+    end is a node (the compiled loops do not check an index: one beyond the last node would
+    be written out of bounds)."""
+    tail, head = arrays[:2]
+    if any(array.shape != tail.shape for array in arrays) or tail.ndim != 1 or \
+            (len(tail) and min(tail.min(), head.min()) < 0) or \
+            (len(tail) and max(tail.max(), head.max()) >= n_nodes):
+        raise ValueError("arc arrays of one length whose ends are nodes 0 .. n_nodes - 1")
+
+
 def potentials(n_nodes: int, tail, head, capacity, cost, flows) -> np.ndarray:
     """Node potentials of an optimal flow: shortest distances in its residual graph from a
     virtual root joined to every node at cost 0, so every residual arc has a non-negative
     reduced cost. Raises :class:`NegativeCycle` if the flow is not optimal."""
-    distance, done = _shortest(n_nodes, *(np.asarray(x, dtype=np.int64)
-                                          for x in (tail, head, capacity, cost, flows)))
+    arrays = [np.asarray(x, dtype=np.int64) for x in (tail, head, capacity, cost, flows)]
+    _check_nodes(n_nodes, arrays)
+    distance, done = _shortest(n_nodes, *arrays)
     if not done:
         raise NegativeCycle("the flow is not optimal: its residual graph has a negative cycle")
     return distance
@@ -118,8 +131,9 @@ def _need_score(layer: Layer, people: np.ndarray) -> np.ndarray:
 
 def _windows(layer: Layer, code: int, helpers: np.ndarray, people: np.ndarray,
              helper_potential: np.ndarray, person_potential: np.ndarray):
-    """(helper, person) of every pair of one street that can have a negative reduced cost,
-    in blocks. Helpers are taken class by class (home street this one or not, home community),
+    """Every pair of one street that can have a negative reduced cost, class by class: the
+    class's helpers (``members``) and how many of them are in each person's window. Helpers
+    are taken class by class (home street this one or not, home community),
     each class in potential order: a person's window in a class ends at their potential plus
     the best score a helper of that class can have with them but for continuity (proximity as
     the class's, the person's every need met)."""
@@ -141,30 +155,7 @@ def _windows(layer: Layer, code: int, helpers: np.ndarray, people: np.ndarray,
         if layer.name != "sponsor":
             limits = base + W_PROXIMITY * (int(home[first]) + (
                 layer.person_community[people] == community[first]))
-        counts = np.searchsorted(ranked, limits, side="left")
-        for start, stop in _chunks(counts):
-            rows, positions = _pairs_below(counts, start, stop)
-            yield members[positions], people[rows]
-
-
-def _pairs_below(counts: np.ndarray, start: int, stop: int):
-    """(row, position in the sorted values) of every value below each row's limit, for rows
-    ``start``..``stop``, given how many values lie below each limit (``counts``)."""
-    counts = counts[start:stop]
-    rows = np.repeat(np.arange(start, stop), counts)
-    positions = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    return rows, positions
-
-
-def _chunks(counts: np.ndarray):
-    """Row ranges whose pair counts sum to at most ``CELLS`` (a row at least)."""
-    ends = np.cumsum(counts)
-    start = 0
-    while start < len(counts):
-        base = ends[start - 1] if start else 0
-        stop = max(start + 1, int(np.searchsorted(ends, base + CELLS, side="right")))
-        yield start, stop
-        start = stop
+        yield members, np.searchsorted(ranked, limits, side="left")
 
 
 class Priced(NamedTuple):
@@ -189,37 +180,45 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
     person's potential plus the best score a helper of that class who is not their current one
     could have with them (pairs with the current helper are priced apart).
     """
-    banned = banned_pairs(layer, forbidden)
-    n_people = len(layer.person_street) + 1
-    banned_keys = np.array(sorted(helper * n_people + person for pairs in banned.values()
-                                  for helper, person in pairs), dtype=np.int64)
-    present_keys = np.sort(present.helper * n_people + present.person)
+    n_people, width = len(layer.person_street) + 1, len(layer.helper_ids) + 1
+    skip = _skipped(layer, forbidden, present, width)
+    starts = np.searchsorted(skip, np.arange(n_people + 1, dtype=np.int64) * width)
     free = np.flatnonzero(layer.person_free)
     found, checked = [], 0
+    helper_potential = np.asarray(helper_potential, dtype=np.int64)
+    person_potential = np.asarray(person_potential, dtype=np.int64)
+    persons = people_of(layer, person_potential)
+    worst = np.zeros(n_people, dtype=np.int64)  # each person's most negative reduced cost
     for code in streets.values():
         helpers = np.flatnonzero(layer.helper_streets[code] & (layer.upper > 0))
         people = free[layer.person_street[free] == code]
         if len(helpers) == 0 or len(people) == 0:
             continue
-        for pair_helpers, pair_people in _windows(layer, code, helpers, people,
-                                                  helper_potential, person_potential):
-            checked += len(pair_people)
-            score = scored(layer, pair_helpers, pair_people)
-            score[layer.helper_ids[pair_helpers] == layer.person_current[pair_people]] = -1
-            reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
-            keys = pair_helpers * n_people + pair_people
-            bad = _new(keys, (score >= 0) & (reduced < 0), present_keys, banned_keys)
-            found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
+        for members, counts in _windows(layer, code, helpers, people, helper_potential,
+                                        person_potential):
+            checked += int(counts.sum())
+            found.append(negatives(members, people, counts,
+                                   class_of(layer, members, helper_potential), persons,
+                                   (skip, starts, width, worst), layer.name != "sponsor"))
     pair_helpers, pair_people = _current_pairs(layer, free)  # priced apart: the window is
     score = scored(layer, pair_helpers, pair_people)  # too narrow for their continuity
     reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score
-    bad = _new(pair_helpers * n_people + pair_people, (score >= 0) & (reduced < 0),
-               present_keys, banned_keys)
-    found.append((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad]))
-    worst = np.zeros(n_people, dtype=np.int64)  # each person's most negative reduced cost
-    for _, people, _, reduced in found:
-        np.minimum.at(worst, people, reduced)
+    bad = np.flatnonzero((score >= 0) & (reduced < 0))
+    bad = bad[~_member(pair_people[bad] * width + pair_helpers[bad], skip)]
+    found.append(np.stack((pair_helpers[bad], pair_people[bad], score[bad], reduced[bad])))
+    np.minimum.at(worst, pair_people[bad], reduced[bad])
     return Priced(_most_negative(found, keep), -int(worst.sum()), checked)
+
+
+def _skipped(layer: Layer, forbidden, present: Arcs, width: int) -> np.ndarray:
+    """The pairs pricing skips, arcs already and forbidden pairs, as sorted keys
+    ``person * width + helper``."""
+    banned = [(helper, person) for pairs in banned_pairs(layer, forbidden).values()
+              for helper, person in pairs]
+    helpers, people = (np.array(x, dtype=np.int64).reshape(-1) for x in (
+        [helper for helper, _ in banned], [person for _, person in banned]))
+    return np.sort(np.concatenate((present.person * width + present.helper,
+                                   people * width + helpers)))
 
 
 def _current_pairs(layer: Layer, free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -232,12 +231,6 @@ def _current_pairs(layer: Layer, free: np.ndarray) -> tuple[np.ndarray, np.ndarr
     ok = (layer.helper_ids[at] == current) & (layer.upper[at] > 0)
     ok &= layer.helper_streets[layer.person_street[free], at]
     return at[ok], free[ok]
-
-
-def _new(keys: np.ndarray, ok: np.ndarray, present_keys, banned_keys) -> np.ndarray:
-    """Positions of the ``ok`` pairs that are neither arcs yet nor forbidden."""
-    at = np.flatnonzero(ok)
-    return at[~_member(keys[at], present_keys) & ~_member(keys[at], banned_keys)]
 
 
 def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
@@ -263,30 +256,72 @@ def _first_in_groups(group, reduced, tie, n_groups, keep):
         members[fill[group[at]]] = at
         fill[group[at]] += 1
     chosen = np.zeros(len(group), np.bool_)
+    heap = np.empty(keep, np.int64)  # the group's first so far, the last of them on top
     for g in range(n_groups):
-        these = members[start[g]:start[g + 1]]
-        if len(these) > keep:
-            these = these[np.argsort(tie[these], kind="mergesort")]
-            these = these[np.argsort(reduced[these], kind="mergesort")][:keep]
-        chosen[these] = True
+        if start[g + 1] - start[g] <= keep:
+            chosen[members[start[g]:start[g + 1]]] = True
+            continue
+        size = 0
+        for at in members[start[g]:start[g + 1]]:
+            if size < keep:
+                heap[size] = at
+                _rise(heap, size, reduced, tie)
+                size += 1
+            elif _before(at, heap[0], reduced, tie):
+                heap[0] = at
+                _sink(heap, keep, reduced, tie)
+        chosen[heap] = True
     return chosen
+
+
+@njit(cache=True)
+def _before(a, b, reduced, tie):
+    return reduced[a] < reduced[b] or (reduced[a] == reduced[b] and tie[a] < tie[b])
+
+
+@njit(cache=True)
+def _rise(heap, at, reduced, tie):
+    """Moves ``heap[at]`` up while it comes after its parent (the last on top)."""
+    while at > 0:
+        parent = (at - 1) // 2
+        if not _before(heap[parent], heap[at], reduced, tie):
+            return
+        heap[parent], heap[at] = heap[at], heap[parent]
+        at = parent
+
+
+@njit(cache=True)
+def _sink(heap, size, reduced, tie):
+    """Moves the top down while a child comes after it."""
+    at = 0
+    while True:
+        last, left = at, 2 * at + 1
+        for child in (left, left + 1):
+            if child < size and _before(heap[last], heap[child], reduced, tie):
+                last = child
+        if last == at:
+            return
+        heap[last], heap[at] = heap[at], heap[last]
+        at = last
 
 
 def first_of_groups(group: np.ndarray, reduced: np.ndarray, tie: np.ndarray,
                     keep: int) -> np.ndarray:
     """Whether each pair is among the ``keep`` first of its ``group`` (groups numbered from
     0), most negative ``reduced`` first, then by ``tie``: :func:`_first_in_groups`."""
+    group, reduced, tie = (np.asarray(x, dtype=np.int64) for x in (group, reduced, tie))
+    if group.ndim != 1 or reduced.shape != group.shape or tie.shape != group.shape or \
+            (len(group) and group.min() < 0):
+        raise ValueError("arrays of one length, groups numbered from 0")
     if len(group) == 0:
         return np.zeros(0, dtype=bool)
     return _first_in_groups(group, reduced, tie, int(group.max()) + 1, keep)
 
 
 def _most_negative(found: list, keep: int) -> Arcs:
-    """The ``keep`` most negative pairs of each person and of each helper."""
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return Arcs(empty, empty, empty)
-    helper, person, score, reduced = (np.concatenate(x) for x in zip(*found, strict=True))
+    """The ``keep`` most negative pairs of each person and of each helper, of ``found``:
+    arrays of rows (helper, person, score, reduced cost)."""
+    helper, person, score, reduced = np.concatenate(found, axis=1)
     chosen = first_of_groups(person, reduced, helper, keep) | \
         first_of_groups(helper, reduced, person, keep)
     return Arcs(helper[chosen], person[chosen], score[chosen])

@@ -24,6 +24,7 @@ import numpy as np
 from numba import njit
 
 from .pricing import first_of_groups, least_potentials
+from .window import negatives
 
 UPPER, TREE, LOWER = -1, 0, 1  #: arc states: at capacity, in the tree, at zero
 UP, DOWN = 1, -1  #: a tree arc from a node to its parent, or from the parent to the node
@@ -525,12 +526,17 @@ class WarmFlow:
 
 
 def warm_up() -> None:
-    """Loads the compiled pivots and potentials (:func:`matching.pricing.potentials`): numba
-    compiles them on first use, about 12 s, and caches them beside their modules; loading them
-    takes about 0.3 s. A worker calls it at start, so a run does not wait for it."""
+    """Loads the compiled pivots and pricing's kernels (:mod:`matching.pricing`,
+    :mod:`matching.window`): numba compiles them on first use, about 12 s, and caches them
+    beside their modules; loading them takes about 0.5 s. A worker calls it at start, so a run
+    does not wait for it."""
     network = [np.array(values, dtype=np.int64) for values in ([0], [1], [1], [1])]
     warm = WarmFlow(2, network, np.array([1]), np.array([0, 1]))
     warm.add(np.array([0]), np.array([1]), np.array([1]), np.array([0]))
     warm.solve()
     least_potentials(2, *warm.network, warm.flows)
     first_of_groups(np.array([0]), np.array([-1]), np.array([0]), 1)
+    one, words = np.zeros(1, np.int64), np.zeros((1, 1), np.uint64)
+    helpers = (one, one, np.ones((1, 1), bool), words, words, one, one)
+    persons = (one, one, one, words, words, one)
+    negatives(one, one, one, helpers, persons, (one, np.zeros(3, np.int64), 2, one), True)

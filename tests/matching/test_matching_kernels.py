@@ -1,13 +1,20 @@
-"""The compiled kernels of pricing (:mod:`matching.pricing`), each against a plain reference
-on random data: the residual graph's shortest distances (node potentials) and the most
-negative pairs of each person and each helper."""
+"""The compiled kernels of pricing (:mod:`matching.pricing`, :mod:`matching.window`), each
+against a plain reference on random data: the residual graph's shortest distances (node
+potentials), the most negative pairs of each person and each helper, and the window's pairs
+scored as :func:`matching.candidates.scored` scores them."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching.candidates import banned_pairs, scored
+from matching.generate import small_instance
+from matching.layers import LAYERS
+from matching.prepare import prepare_layer
 from matching.pricing import NegativeCycle, first_of_groups, least_potentials, potentials
+from matching.vocabulary import vocabulary
+from matching.window import class_of, negatives, people_of
 
 
 @st.composite
@@ -89,3 +96,57 @@ def test_the_first_pairs_of_each_group_are_the_most_negative(pairs, keep):
         expected |= {(one, t) for _, t in mine}
     assert {(g, t) for (g, t, _), c in zip(pairs, chosen.tolist(), strict=True) if c} == \
         expected
+
+
+@pytest.mark.parametrize("network", [
+    ([0], [2], [1], [1], [0]),  # an end beyond the last node
+    ([-1], [1], [1], [1], [0]),  # an end below the first
+    ([0, 1], [1], [1], [1], [0]),  # arrays of different lengths
+])
+def test_arcs_whose_ends_are_not_nodes_are_refused_not_written_out_of_bounds(network):
+    with pytest.raises(ValueError, match="ends are nodes"):
+        potentials(2, *(np.array(x) for x in network))
+
+
+def test_groups_below_zero_or_arrays_of_different_lengths_are_refused():
+    with pytest.raises(ValueError, match="groups numbered from 0"):
+        first_of_groups(np.array([-1, 0]), np.array([-1, -2]), np.array([0, 1]), 1)
+    with pytest.raises(ValueError, match="groups numbered from 0"):
+        first_of_groups(np.array([0, 0]), np.array([-1]), np.array([0, 1]), 1)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from(LAYERS), st.randoms(use_true_random=False))
+def test_a_window_keeps_exactly_the_negative_new_eligible_pairs(seed, name, rng):
+    problem = small_instance(seed, people=14, cadres=5, volunteers=4, sponsors=3)
+    layer = prepare_layer(problem, name, vocabulary(problem)).layer
+    n_helpers, n_people = len(layer.helper_ids), len(layer.person_ids)
+    if n_helpers == 0 or n_people == 0:
+        return
+    members = np.array(rng.sample(range(n_helpers), rng.randint(1, n_helpers)), dtype=np.int64)
+    people = np.array(rng.sample(range(n_people), rng.randint(1, n_people)), dtype=np.int64)
+    counts = np.array([rng.randint(0, len(members)) for _ in people], dtype=np.int64)
+    helper_potential = np.array([rng.randint(0, 40) for _ in range(n_helpers)], dtype=np.int64)
+    person_potential = np.array([rng.randint(0, 40) for _ in range(n_people)], dtype=np.int64)
+    width = n_helpers + 1
+    every = [(h, p) for p in range(n_people) for h in range(n_helpers)]
+    skip = {p * width + h for h, p in rng.sample(every, len(every) // 4)}
+    skip |= {p * width + h for pairs in banned_pairs(layer, problem.forbidden).values()
+             for h, p in pairs}
+    worst = np.zeros(n_people + 1, dtype=np.int64)
+    keys = np.array(sorted(skip), dtype=np.int64)
+    got = negatives(members, people, counts, class_of(layer, members, helper_potential),
+                    people_of(layer, person_potential),
+                    (keys, np.searchsorted(keys, np.arange(n_people + 2) * width), width, worst),
+                    name != "sponsor")
+    expected, lowest = [], [0] * (n_people + 1)
+    for row, p in enumerate(people.tolist()):
+        for h in members[:counts[row]].tolist():
+            score = int(scored(layer, np.array([h]), np.array([p]))[0])
+            reduced = int(helper_potential[h] - person_potential[p]) - score
+            if score >= 0 and reduced < 0 and p * width + h not in skip and \
+                    layer.helper_ids[h] != layer.person_current[p]:
+                expected.append([h, p, score, reduced])
+                lowest[p] = min(lowest[p], reduced)
+    assert got.T.tolist() == expected
+    assert worst.tolist() == lowest
