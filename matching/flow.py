@@ -23,7 +23,7 @@ from .candidates import Arcs
 from .prepare import PreparedLayer
 from .pricing import least_potentials, price
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
-from .simplex import NoBasis, WarmFlow
+from .simplex import NoBasis, Stopped, WarmFlow
 
 SOURCE, SINK, FIRST_HELPER = 0, 1, 2
 
@@ -176,17 +176,22 @@ def _warm(prepared: PreparedLayer, solution: Solution) -> WarmFlow:
     return WarmFlow(_nodes(prepared), solution.network, solution.flows, solution.distance)
 
 
-def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs) -> Solution:
+def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs,
+            deadline: float | None = None) -> Solution | None:
     """The optimal flow on ``arcs`` and ``more`` (new arcs), re-solved by the network simplex
     from ``solution``, the optimal flow on ``arcs``; from nothing (:func:`solve_on`) if the
-    simplex cannot start from it or stops short (:class:`matching.simplex.NoBasis`)."""
+    simplex cannot start from it or stops short (:class:`matching.simplex.NoBasis`). None if
+    ``deadline`` (``time.perf_counter()``) passed while the simplex pivoted
+    (:class:`matching.simplex.Stopped`): ``solution`` stands."""
     first_person = FIRST_HELPER + len(prepared.layer.helpers)
     merged = _merge(arcs, more)
     try:
         warm = _warm(prepared, solution)
         at = warm.add(FIRST_HELPER + more.helper, first_person + more.person,
                       np.ones(len(more.helper), dtype=np.int64), -more.score)
-        warm.solve()
+        warm.solve(deadline)
+    except Stopped:
+        return None
     except NoBasis:
         return solve_on(prepared, merged, (solution.penalty,))
     return _solution(prepared, merged, solution.penalty, warm.network,
@@ -218,7 +223,8 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
     (:func:`resolve`) until none is left. Quota minimums are first hard supplies; if they
     cannot all be met, :func:`huge_reward` on each unit of minimum outweighs every other term
     of the objective. After ``rounds`` re-solves, or once ``time.perf_counter()`` passes
-    ``deadline``, it stops early with the gap to a true bound.
+    ``deadline`` (between two solves, or while the network simplex pivots: then the solve
+    before stands), it stops early with the gap to a true bound.
     """
     layer = prepared.layer
     arcs, done = prepared.arcs, 0
@@ -228,8 +234,10 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
         late = deadline is not None and time.perf_counter() > deadline
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
-        solution = resolve(prepared, arcs, solution, priced.arcs)
-        arcs, done = _merge(arcs, priced.arcs), done + 1
+        better = resolve(prepared, arcs, solution, priced.arcs, deadline)
+        if better is None:  # the deadline passed while it pivoted: the last solve stands
+            break
+        solution, arcs, done = better, _merge(arcs, priced.arcs), done + 1
     met = layer.lower.copy()
     if solution.penalty:
         met[layer.lower > 0] = solution.flows[:solution.n_owing]

@@ -20,6 +20,8 @@ tree and its potentials. The loops run in numba: one pivot is a few hundred arra
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from numba import njit
 
@@ -30,6 +32,14 @@ UPPER, TREE, LOWER = -1, 0, 1  #: arc states: at capacity, in the tree, at zero
 UP, DOWN = 1, -1  #: a tree arc from a node to its parent, or from the parent to the node
 INF = 1 << 62  #: capacity of the artificial arcs
 LARGEST_CAPACITY = INF // 2 - 1  #: of a real arc (a cycle of INF // 2 reads as unbounded)
+
+
+CHUNK = 20_000  #: pivots between two looks at the deadline (0.1-0.4 s at 10x a district)
+
+
+class Stopped(RuntimeError):
+    """The deadline passed while :meth:`WarmFlow.solve` pivoted: its flow keeps every
+    capacity and supply but is not optimal yet."""
 
 
 class NoBasis(RuntimeError):
@@ -245,19 +255,22 @@ def _retree(in_arc, join, u_in, v_in, u_out, arcs, tree, dirty):
         u = thread[u]
 
 
+OPTIMAL, MORE, UNBOUNDED = 1, 0, -1  #: how a run of pivots ended
+
+
 @njit(cache=True)
-def _pivot(first, m, start, block, arcs, tree, dirty):
-    """Runs pivots until no arc enters or ``limit`` pivots: (pivots, next start, optimal)."""
-    limit = 50 * (len(tree[0]) + m - first)
+def _pivot(first, m, start, block, arcs, tree, dirty, limit):
+    """Runs pivots until no arc enters or ``limit`` pivots: (pivots, next start, OPTIMAL or
+    MORE or UNBOUNDED)."""
     state, flow = arcs[4], arcs[5]
     for pivots in range(limit):
         in_arc, start = _entering(first, m, start, block, arcs, tree[7])
         if in_arc < 0:
-            return pivots, start, True
+            return pivots, start, OPTIMAL
         join = _join(arcs[0][in_arc], arcs[1][in_arc], tree)
         delta, u_out, u_in, v_in, side = _leaving(in_arc, join, arcs, tree)
         if delta >= INF // 2:
-            return pivots, start, False  # unbounded: cannot happen with finite capacities
+            return pivots, start, UNBOUNDED  # cannot happen with finite capacities
         if delta > 0:
             _augment(in_arc, join, delta, arcs, tree)
         if side == 0:
@@ -267,7 +280,7 @@ def _pivot(first, m, start, block, arcs, tree, dirty):
         leaving = tree[1][u_out]
         state[leaving] = LOWER if flow[leaving] == 0 else UPPER
         _retree(in_arc, join, u_in, v_in, u_out, arcs, tree, dirty)
-    return limit, start, False
+    return limit, start, MORE
 
 
 @njit(cache=True)
@@ -502,17 +515,27 @@ class WarmFlow:
         self.m += k
         return np.arange(self.m - k - self.n, self.m - self.n)
 
-    def solve(self) -> None:
+    def solve(self, deadline: float | None = None) -> None:
         """Pivots to an optimal flow on every arc added; raises :class:`NoBasis` if it stops
-        short (a pivot limit far above what a run takes)."""
+        short (a pivot limit far above what a run takes), :class:`Stopped` once
+        ``time.perf_counter()`` passes ``deadline`` (checked before each :data:`CHUNK`
+        pivots, the first included)."""
         self._check_range()
         block = max(int(np.sqrt(self.m - self.n)), 10)
-        start = self._start if self._start < self.m else self.n
-        pivots, self._start, optimal = _pivot(self.n, self.m, start, block, self._arcs,
-                                              self._tree, self._dirty)
-        self.pivots += pivots
-        if not optimal:
-            raise NoBasis("the network simplex stopped before an optimal flow")
+        left = 50 * (self.m + 1)
+        while left > 0:
+            if deadline is not None and time.perf_counter() > deadline:
+                raise Stopped("the deadline passed before the re-solve ended")
+            start = self._start if self._start < self.m else self.n
+            pivots, self._start, status = _pivot(self.n, self.m, start, block, self._arcs,
+                                                 self._tree, self._dirty, min(CHUNK, left))
+            self.pivots += pivots
+            left -= pivots
+            if status == OPTIMAL:
+                return
+            if status == UNBOUNDED:
+                break
+        raise NoBasis("the network simplex stopped before an optimal flow")
 
     @property
     def network(self) -> list[np.ndarray]:

@@ -5,13 +5,16 @@ An instance where the optimum needs a person's 13th best helper (beyond the cand
 out has a negative reduced cost. A run stopped early says so, with a true bound and the gap.
 """
 
+import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import matching.simplex as simplex_module
 from matching import Beneficiary, Cadre, Problem, solve
 from matching.baseline import plain_cpsat
 from matching.candidates import arcs as eligible_arcs
@@ -19,7 +22,8 @@ from matching.candidates import scored
 from matching.flow import huge_reward, solve_layer, solve_on
 from matching.generate import district_instance, small_instance
 from matching.prepare import prepare_layer
-from matching.pricing import price
+from matching.pricing import least_potentials, price
+from matching.simplex import Stopped, WarmFlow
 
 STREET, COMMUNITY = "大坪", "大坪社区00"
 
@@ -103,6 +107,39 @@ def test_a_run_stopped_early_says_so_with_a_true_bound():
         assert stopped.objective < optimum.objective <= stopped.bound
         assert 0 < stopped.gap < 1 and cadre.gap > 0
     assert optimum.gap == 0 and all(proof.status == "OPTIMAL" for proof in optimum.layers)
+
+
+
+def test_a_deadline_that_passes_while_the_simplex_pivots_keeps_the_solve_before(monkeypatch):
+    """The deadline is looked at inside the network simplex too, not only between solves: when
+    it passes there, the re-solve stops and the layer keeps the last solve, FEASIBLE with the
+    gap its pricing proved (the same result as stopping before the re-solve)."""
+    problem = thirteenth_helper()
+    optimum = solve(problem)
+    before = solve(replace(problem, pricing_rounds=0))
+    monkeypatch.setattr(simplex_module, "time", SimpleNamespace(perf_counter=lambda: 1e300))
+    stopped = solve(problem)  # its deadline is 60 s away for the flow, gone for the simplex
+    cadre = stopped.layers[0]
+    assert cadre.status == "FEASIBLE" and cadre.rounds == 0
+    assert (stopped.pairs, stopped.layers) == (before.pairs, before.layers)
+    assert cadre.objective < optimum.parts["cadre"] <= cadre.bound
+    assert stopped.status == "FEASIBLE"
+
+
+def test_the_simplex_stops_at_its_deadline_with_a_feasible_flow():
+    # 0 sends 3 to 3: the cheap arc added after the first solve waits for a pivot
+    n, supply = 4, np.array([3, 0, 0, -3])
+    network = [np.array(x, dtype=np.int64) for x in ([0, 1], [1, 3], [3, 3], [5, 5])]
+    flows = np.array([3, 3])
+    warm = WarmFlow(n, network, flows, least_potentials(n, *network, flows))
+    warm.add(np.array([0, 2]), np.array([2, 3]), np.array([2, 2]), np.array([1, 1]))
+    with pytest.raises(Stopped):
+        warm.solve(deadline=time.perf_counter() - 1)
+    assert warm.flows.tolist() == [3, 3, 0, 0] and warm.pivots == 0
+    warm.solve(deadline=time.perf_counter() + 60)
+    assert warm.flows.tolist() == [1, 1, 2, 2]
+    assert (np.bincount(warm.network[0], warm.flows, minlength=n) -
+            np.bincount(warm.network[1], warm.flows, minlength=n)).tolist() == supply.tolist()
 
 
 pruned_instances = st.builds(small_instance, seed=st.integers(0, 10**6),
