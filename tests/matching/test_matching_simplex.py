@@ -102,7 +102,7 @@ def test_added_arcs_are_used_and_repeated_adds_keep_the_optimum():
 
 def _solve_with(monkeypatch, problem, failing: bool):
     if failing:
-        def refuse(self):
+        def refuse(self, deadline=None):
             raise NoBasis("refused by the test")
         monkeypatch.setattr(WarmFlow, "solve", refuse)
     prepared = prepare_layer(problem, "cadre")
