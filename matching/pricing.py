@@ -244,7 +244,13 @@ def _member(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
 @njit(cache=True)
 def _first_in_groups(group, reduced, tie, n_groups, keep):
     """Whether each pair is among the ``keep`` first of its ``group``, most negative reduced
-    cost first, then by ``tie`` ((group, tie) is unique)."""
+    cost first, then by ``tie`` ((group, tie) is unique). The heap holds at most the pairs:
+    none for ``keep <= 0`` (whose ``heap[0]`` would lie out of bounds), not ``keep`` slots for
+    a ``keep`` far above them."""
+    chosen = np.zeros(len(group), np.bool_)
+    keep = min(keep, len(group))
+    if keep <= 0:
+        return chosen
     start = np.zeros(n_groups + 1, np.int64)
     for g in group:
         start[g + 1] += 1
@@ -255,7 +261,6 @@ def _first_in_groups(group, reduced, tie, n_groups, keep):
     for at in range(len(group)):
         members[fill[group[at]]] = at
         fill[group[at]] += 1
-    chosen = np.zeros(len(group), np.bool_)
     heap = np.empty(keep, np.int64)  # the group's first so far, the last of them on top
     for g in range(n_groups):
         if start[g + 1] - start[g] <= keep:
