@@ -26,7 +26,7 @@ from numba import njit
 from .candidates import Arcs, banned_pairs, scored
 from .layers import Layer
 from .scoring import W_PROXIMITY, W_SKILL, popcount
-from .window import class_of, negatives, people_of
+from .window import class_of, negatives, people_of, weights_of
 
 KEEP = 40  #: arcs added per person and per helper and round: the most negative
 
@@ -199,7 +199,7 @@ def price(layer: Layer, streets: dict[str, int], forbidden, present: Arcs,
             checked += int(counts.sum())
             found.append(negatives(members, people, counts,
                                    class_of(layer, members, helper_potential), persons,
-                                   (skip, starts, width, worst), layer.name != "sponsor"))
+                                   (skip, starts, width, worst), weights_of(layer)))
     pair_helpers, pair_people = _current_pairs(layer, free)  # priced apart: the window is
     score = scored(layer, pair_helpers, pair_people)  # too narrow for their continuity
     reduced = helper_potential[pair_helpers] - person_potential[pair_people] - score

@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit
 
 from .pricing import first_of_groups, least_potentials
+from .scoring import W_PROXIMITY, W_SKILL
 from .window import negatives
 
 UPPER, TREE, LOWER = -1, 0, 1  #: arc states: at capacity, in the tree, at zero
@@ -562,4 +563,5 @@ def warm_up() -> None:
     one, words = np.zeros(1, np.int64), np.zeros((1, 1), np.uint64)
     helpers = (one, one, np.ones((1, 1), bool), words, words, one, one)
     persons = (one, one, one, words, words, one)
-    negatives(one, one, one, helpers, persons, (one, np.zeros(3, np.int64), 2, one), True)
+    negatives(one, one, one, helpers, persons, (one, np.zeros(3, np.int64), 2, one),
+              (W_PROXIMITY, W_SKILL))

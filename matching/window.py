@@ -31,14 +31,15 @@ def _bits(x):
 
 
 @njit(cache=True, inline="always")
-def _fit(required, skills, designated, needs):
-    """The skill fit of a helper with a person (their masks' words), or -1 if the helper lacks
-    a skill the person requires or is a sponsor designated to a need the person has not."""
+def _fit(required, skills, designated, needs, per_skill):
+    """The skill fit of a helper with a person (their masks' words), ``per_skill`` a need
+    met, or -1 if the helper lacks a skill the person requires or is a sponsor designated to a
+    need the person has not."""
     fit = 0
     for word in range(len(required)):
         if required[word] & ~skills[word] or designated[word] & ~needs[word]:
             return -1
-        fit += W_SKILL * _bits(skills[word] & needs[word])
+        fit += per_skill * _bits(skills[word] & needs[word])
     return fit
 
 
@@ -56,7 +57,7 @@ def _first_at_least(value, sorted_values, low, high):
 
 
 @njit(cache=True)
-def negatives(members, people, counts, helpers, persons, keys, proximity):
+def negatives(members, people, counts, helpers, persons, keys, weights):
     """(helper, person, score, reduced cost) of every pair of ``members`` (a class of
     helpers, in potential order; ``helpers`` their arrays, :func:`class_of`) with each of
     ``people`` within the person's window (their first ``counts`` members) whose reduced cost
@@ -64,12 +65,16 @@ def negatives(members, people, counts, helpers, persons, keys, proximity):
     row by row, then in the class's order. ``persons`` are the people's arrays
     (:func:`people_of`); ``keys`` the pairs to skip (arcs already, and forbidden pairs) as
     sorted keys ``person * width + helper``, where each person's keys start, that ``width``,
-    and each person's most negative reduced cost so far, lowered in place."""
+    and each person's most negative reduced cost so far, lowered in place. ``weights`` are
+    (proximity, skill fit) of the score, :func:`weights_of` (arguments, not globals: numba
+    freezes a global into the code it caches, and a change in another module does not renew
+    that cache)."""
     helper_potential, helper_ids, serves, skills, designated, helper_street, \
         helper_community = helpers
     person_potential, person_current, person_street, required, needs, person_community = \
         persons
     skip, starts, width, worst = keys
+    per_place, per_skill = weights
     size = 1024
     out = np.empty((4, size), np.int64)
     found = 0
@@ -80,14 +85,11 @@ def negatives(members, people, counts, helpers, persons, keys, proximity):
         for i in range(counts[row]):
             if helper_ids[i] == person_current[p] or not serves[street, i]:
                 continue  # the current helper is priced apart; one of another street
-            score = _fit(required[p], skills[i], designated[i], needs[p])
+            score = _fit(required[p], skills[i], designated[i], needs[p], per_skill)
             if score < 0:
                 continue
-            if proximity:
-                score += W_PROXIMITY * (np.int64(helper_street[i] == street) +
-                                        np.int64(helper_community[i] == community))
-            else:  # a sponsor: no proximity, no skill fit
-                score = 0
+            score += per_place * (np.int64(helper_street[i] == street) +
+                                  np.int64(helper_community[i] == community))
             reduced = helper_potential[i] - limit - score
             if reduced >= 0:
                 continue
@@ -104,6 +106,11 @@ def negatives(members, people, counts, helpers, persons, keys, proximity):
             found += 1
             worst[p] = min(worst[p], reduced)
     return out[:, :found]
+
+
+def weights_of(layer: Layer) -> tuple[int, int]:
+    """The (proximity, skill fit) weights of a pair's score in ``layer``: none for a sponsor."""
+    return (0, 0) if layer.name == "sponsor" else (W_PROXIMITY, W_SKILL)
 
 
 def class_of(layer: Layer, members: np.ndarray, helper_potential: np.ndarray) -> tuple:

@@ -14,7 +14,7 @@ from matching.layers import LAYERS
 from matching.prepare import prepare_layer
 from matching.pricing import NegativeCycle, first_of_groups, least_potentials, potentials
 from matching.vocabulary import vocabulary
-from matching.window import class_of, negatives, people_of
+from matching.window import class_of, negatives, people_of, weights_of
 
 
 @st.composite
@@ -138,7 +138,7 @@ def test_a_window_keeps_exactly_the_negative_new_eligible_pairs(seed, name, rng)
     got = negatives(members, people, counts, class_of(layer, members, helper_potential),
                     people_of(layer, person_potential),
                     (keys, np.searchsorted(keys, np.arange(n_people + 2) * width), width, worst),
-                    name != "sponsor")
+                    weights_of(layer))
     expected, lowest = [], [0] * (n_people + 1)
     for row, p in enumerate(people.tolist()):
         for h in members[:counts[row]].tolist():
