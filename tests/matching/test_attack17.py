@@ -12,6 +12,7 @@ from matching.generate import small_instance
 from matching.prepare import prepare_layer
 from matching.pricing import least_potentials
 from matching.simplex import INF, NoBasis, WarmFlow
+from tests.matching.test_matching_kernels import residual_distances
 
 
 def _arrays(*rows):
@@ -25,19 +26,7 @@ def _empty(n):
 
 def _has_negative_cycle(n, tail, head, cap, cost, flows) -> bool:
     """Bellman-Ford on the residual graph in Python integers (no int64 to overflow)."""
-    edges = [(int(t), int(h), int(c)) for t, h, k, c, f in zip(tail, head, cap, cost, flows,
-                                                               strict=True) if f < k]
-    edges += [(int(h), int(t), -int(c)) for t, h, c, f in zip(tail, head, cost, flows,
-                                                              strict=True) if f > 0]
-    distance = [0] * n
-    for _ in range(n + 1):
-        changed = False
-        for u, v, c in edges:
-            if distance[u] + c < distance[v]:
-                distance[v], changed = distance[u] + c, True
-        if not changed:
-            return False
-    return True
+    return residual_distances(n, (tail, head, cap, cost), np.asarray(flows)) is None
 
 
 def test_costs_that_overflow_int64_potentials_are_refused_not_solved_wrong():

@@ -32,10 +32,10 @@ def flows_on_networks(draw):
     return n, (tail, head, cap, cost), flows
 
 
-def _reference(n, network, flows):
+def residual_distances(n, network, flows):
     """Bellman-Ford in plain Python from a virtual root joined to every node at cost 0:
     the distances, or None when a negative cycle is left."""
-    tail, head, cap, cost = (x.tolist() for x in network)
+    tail, head, cap, cost = (np.asarray(x).tolist() for x in network)
     residual = [(t, h, c) for t, h, u, c, f in zip(tail, head, cap, cost, flows.tolist(),
                                                   strict=True) if f < u]
     residual += [(h, t, -c) for t, h, _, c, f in zip(tail, head, cap, cost, flows.tolist(),
@@ -55,7 +55,7 @@ def _reference(n, network, flows):
 @given(flows_on_networks())
 def test_potentials_are_the_shortest_distances_or_the_flow_is_not_optimal(case):
     n, network, flows = case
-    expected = _reference(n, network, flows)
+    expected = residual_distances(n, network, flows)
     if expected is None:
         with pytest.raises(NegativeCycle):
             potentials(n, *network, flows)
