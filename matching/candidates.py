@@ -2,12 +2,13 @@
 
 The pair rules live here, each once: :func:`eligible` (street, required skills, a sponsor's
 designated need) and :func:`banned_pairs` (forbidden pairs). An arc exists only when both
-allow the pair. Without a limit every eligible pair is an arc. With a ``candidate_limit`` arcs
-are drawn within each community: its resident helpers plus an even share of the street's other
-helpers; there each person keeps the best ``limit`` helpers and each helper its best
-``upper + 2`` people (by score, then a deterministic rotation that spreads helpers of equal
-score). Continuity arcs are always kept, and a person who needs a skill is offered every
-skilled helper of the street.
+allow the pair. Pricing's compiled loop (:mod:`matching.window`) scores a pair by the same
+rules; a test holds the two together. Without a limit every eligible pair is an arc. With a
+``candidate_limit`` arcs are drawn within each community: its resident helpers plus an even
+share of the street's other helpers; there each person keeps the best ``limit`` helpers and
+each helper its best ``upper + 2`` people (by score, then a deterministic rotation that
+spreads helpers of equal score). Continuity arcs are always kept, and a person who needs a
+skill is offered every skilled helper of the street.
 """
 
 from __future__ import annotations

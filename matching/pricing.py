@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from . import window
 from .candidates import Arcs, banned_pairs, scored
 from .layers import Layer
 from .scoring import W_PROXIMITY, W_SKILL, popcount
@@ -133,10 +134,10 @@ def _windows(layer: Layer, code: int, helpers: np.ndarray, people: np.ndarray,
              helper_potential: np.ndarray, person_potential: np.ndarray):
     """Every pair of one street that can have a negative reduced cost, class by class: the
     class's helpers (``members``) and how many of them are in each person's window. Helpers
-    are taken class by class (home street this one or not, home community),
-    each class in potential order: a person's window in a class ends at their potential plus
-    the best score a helper of that class can have with them but for continuity (proximity as
-    the class's, the person's every need met)."""
+    are taken class by class (home street this one or not, home community), each class in
+    potential order: a person's window in a class ends at their potential plus the best score
+    a helper of that class can have with them but for continuity (proximity as the class's,
+    the person's every need met)."""
     base = person_potential[people] + _need_score(layer, people)
     if layer.name == "sponsor":  # a sponsor has no proximity
         home = community = np.zeros(len(helpers), dtype=np.int64)
@@ -330,3 +331,12 @@ def _most_negative(found: list, keep: int) -> Arcs:
     chosen = first_of_groups(person, reduced, helper, keep) | \
         first_of_groups(helper, reduced, person, keep)
     return Arcs(helper[chosen], person[chosen], score[chosen])
+
+
+def warm_up() -> None:
+    """Loads pricing's compiled loops, this module's and :mod:`matching.window`'s
+    (:func:`matching.simplex.warm_up`)."""
+    network = [np.array(values, dtype=np.int64) for values in ([0], [1], [1], [1])]
+    least_potentials(2, *network, np.array([1]))
+    first_of_groups(np.array([0]), np.array([-1]), np.array([0]), 1)
+    window.warm_up()

@@ -25,9 +25,7 @@ import time
 import numpy as np
 from numba import njit
 
-from .pricing import first_of_groups, least_potentials
-from .scoring import W_PROXIMITY, W_SKILL
-from .window import negatives
+from . import pricing
 
 UPPER, TREE, LOWER = -1, 0, 1  #: arc states: at capacity, in the tree, at zero
 UP, DOWN = 1, -1  #: a tree arc from a node to its parent, or from the parent to the node
@@ -558,10 +556,4 @@ def warm_up() -> None:
     warm = WarmFlow(2, network, np.array([1]), np.array([0, 1]))
     warm.add(np.array([0]), np.array([1]), np.array([1]), np.array([0]))
     warm.solve()
-    least_potentials(2, *warm.network, warm.flows)
-    first_of_groups(np.array([0]), np.array([-1]), np.array([0]), 1)
-    one, words = np.zeros(1, np.int64), np.zeros((1, 1), np.uint64)
-    helpers = (one, one, np.ones((1, 1), bool), words, words, one, one)
-    persons = (one, one, one, words, words, one)
-    negatives(one, one, one, helpers, persons, (one, np.zeros(3, np.int64), 2, one),
-              (W_PROXIMITY, W_SKILL))
+    pricing.warm_up()

@@ -126,3 +126,13 @@ def people_of(layer: Layer, person_potential: np.ndarray) -> tuple:
     """The people's arrays that :func:`negatives` reads."""
     return (person_potential, layer.person_current, layer.person_street, layer.person_required,
             layer.person_needs, layer.person_community)
+
+
+def warm_up() -> None:
+    """Loads :func:`negatives` compiled, for the arrays' types that pricing passes it
+    (:func:`matching.simplex.warm_up`)."""
+    one, words = np.zeros(1, np.int64), np.zeros((1, 1), np.uint64)
+    helpers = (one, one, np.ones((1, 1), bool), words, words, one, one)
+    persons = (one, one, one, words, words, one)
+    negatives(one, one, one, helpers, persons, (one, np.zeros(3, np.int64), 2, one),
+              (W_PROXIMITY, W_SKILL))
