@@ -2,7 +2,7 @@
 plain CP-SAT model and a greedy heuristic, with each row's time and memory peak.
 
 Usage: python benchmarks/matching_bench.py [--scales 1 10] [--cpsat-scales 1] [--factor 100]
-       [--rematch-only]
+       [--rematch-only] [--layer-workers 2]
        python benchmarks/matching_bench.py --city 100 [--city-scale 1] [--workers 1 2]
 
 Rows, each in a process of its own so that its memory peak (``ru_maxrss``: numpy and OR-Tools
@@ -10,6 +10,12 @@ alike, building the instance included) is its own:
 
 - flow, all layers: :func:`matching.solve`, status OPTIMAL only when pricing proved it over
   every eligible pair (goals: 1x within 2 s, 10x within 20 s);
+- layers on 2 workers: the same district as a part per layer (``matching.by_layer``), as
+  the pairing job hands a large district to its workers (``PAIRING_LAYER_PARTS_FROM``), on a
+  warm pool of processes (``--layer-workers``; see ``--city`` for what the pool stands for):
+  each layer is solved from the problem alone, so the pairs, objective, bound and status must
+  be the row above's, and it says whether they are. Its wall time runs from the first part
+  sent (the whole district as JSON, once per part) to the merged result;
 - flow, cadre layer: the same for the cadre layer alone, the reference of the next two rows;
 - plain CP-SAT as a user would write it from the OR-Tools samples: one boolean per eligible
   cadre pair, every core, no hint, a time limit of ``--factor`` times the flow's cadre time;
@@ -58,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from matching import (  # noqa: E402
     Message,
+    by_layer,
     components,
     district_instance,
     merge,
@@ -190,7 +197,8 @@ def flow_row(scale: float, households: bool = False) -> dict:
            "seconds": result.seconds, "cpu": time.process_time() - cpu,
            "objective": result.objective, "bound": result.bound, "peak": _peak_mb(),
            "layers": [(p.layer, p.status, p.rounds, p.arcs, p.checked) for p in result.layers],
-           "rematch": rematch_rows(problem, result)}
+           "keys": hashlib.sha256(repr([pair.key for pair in result.pairs]).encode())
+           .hexdigest(), "rematch": rematch_rows(problem, result)}
     return out
 
 
@@ -239,8 +247,9 @@ def run_households(scale: float) -> None:
           f"2+ paired, split {before} -> {split} (bound {bound}); cost {cost}")
 
 
-def run_flow(scale: float) -> None:
-    """The all-layers row and the re-match rows of one scale."""
+def run_flow(scale: float, workers: tuple[int, ...] = ()) -> None:
+    """The all-layers row, the same district's layers as parts on pools of each of
+    ``workers`` processes, and the re-match rows of one scale."""
     row = _in_own_process(flow_row, scale)
     print(f"# {scale:g}x: {row['people']} people, {row['cadres']} cadres, {row['helpers']} "
           f"volunteers/organisations; load average {os.getloadavg()[0]:.1f} on "
@@ -252,6 +261,16 @@ def run_flow(scale: float) -> None:
           row["bound"], row["peak"], (_goal(row["seconds"], goal) + "; " if goal else "") +
           f"CPU {row['cpu']:.2f} s")
     print(f"      ({layers})")
+    for count in workers:
+        parted = _in_own_parent(layers_row, scale, count)
+        same = all(parted[k] == row[k] for k in ("keys", "objective", "bound", "status"))
+        _line(scale, f"layers on {count} worker(s)", parted["status"], parted["wall"],
+              parted["objective"], parted["bound"], parted["peak"],
+              (_goal(parted["wall"], goal) + "; " if goal and scale >= 10 else
+               "the app solves a district below 50,000 people in one process; ") +
+              f"solves {parted['work']:.1f} s (CPU {parted['cpu']:.1f} s); largest worker "
+              f"{parted['worker_peak']:.0f} MB; {'same' if same else 'NOT THE SAME'} pairs, "
+              "objective, bound and status as the row in one process")
     print_rematch(scale, row)
 
 
@@ -320,19 +339,31 @@ def city_row(districts: int, scale: float, count: int) -> dict:
     split (not timed), then, timed, each component sent as JSON to a warm pool of ``count``
     processes, solved, sent back and merged (``matching.merge``)."""
     city = city_instance(districts, scale)
-    parts = components(city)
+    return {"people": len(city.beneficiaries),
+            **_on_pool(components(city), count, city.balance_tolerance)}
+
+
+def layers_row(scale: float, count: int) -> dict:
+    """The district's layers as parts (``matching.by_layer``, as the pairing job hands a large
+    district to the workers: ``PAIRING_LAYER_PARTS_FROM``) on a warm pool of ``count``."""
+    problem = district_instance(scale, seed=0)
+    return _on_pool(by_layer(problem), count, problem.balance_tolerance)
+
+
+def _on_pool(parts: list, count: int, tolerance: int) -> dict:
+    """Timed: each part sent as JSON to a warm pool of ``count`` processes, solved, sent back
+    and merged (``matching.merge``)."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(count + 1)
     with context.Pool(count, initializer=_ready, initargs=(barrier,)) as pool:
         barrier.wait()
         start = time.perf_counter()
         found = pool.map(_component_task, [transport.dump(part) for part in parts], chunksize=1)
-        merged = merge([transport.load(one["result"]) for one in found],
-                       tolerance=city.balance_tolerance)
+        merged = merge([transport.load(one["result"]) for one in found], tolerance=tolerance)
         wall = time.perf_counter() - start
     statuses = Counter(one["status"] for one in found)
     keys = hashlib.sha256(repr([pair.key for pair in merged.pairs]).encode()).hexdigest()
-    return {"people": len(city.beneficiaries), "parts": len(parts), "wall": wall,
+    return {"parts": len(parts), "wall": wall,
             "work": merged.seconds, "cpu": sum(one["cpu"] for one in found),
             "status": merged.status, "objective": merged.objective,
             "bound": merged.bound, "pairs": len(merged.pairs), "keys": keys,
@@ -402,6 +433,8 @@ def main(argv=None) -> None:
     ap.add_argument("--households", action="store_true",
                     help="alone: the all-layers row with people in households")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--layer-workers", type=int, nargs="*", default=[2],
+                    help="pool sizes for the row of each scale's layers as parts")
     args = ap.parse_args(argv)
     print(HEAD)
     if args.city:
@@ -415,7 +448,7 @@ def main(argv=None) -> None:
     for scale in args.scales if args.rematch_only else ():
         print_rematch(scale, _in_own_process(rematch_only_row, scale))
     for scale in () if args.rematch_only else args.scales:
-        run_flow(scale)
+        run_flow(scale, tuple(args.layer_workers))
         run_baselines(scale, args.factor, scale in args.cpsat_scales)
     print("objective and bound: all layers for the 'all layers' row, else the cadre layer; "
           "gap = (bound - objective) / bound; peak = the row's process (ru_maxrss)")

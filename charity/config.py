@@ -125,6 +125,11 @@ class Config:
     #: its own on any worker (see charity/pairing/components.py): "auto" (the default) when the
     #: queue is shared (Redis), not on the embedded filesystem queue; "1" always, "0" never.
     PAIRING_COMPONENT_TASKS = os.environ.get("PAIRING_COMPONENT_TASKS", "auto")
+    #: People from which a component handed to the workers goes as one task per helper layer
+    #: (`matching.work_parts`): two workers then solve its cadre and volunteer layers at once.
+    #: At 10x a district (120,180 people) that takes the run from the sum of the layers to the
+    #: longest one; at 1x the layers take about half a second each, less than moving them.
+    PAIRING_LAYER_PARTS_FROM = int(os.environ.get("PAIRING_LAYER_PARTS_FROM", "50000"))
     #: Days an export's file (personal data) is kept after its job ended; then it is removed.
     EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
     #: Days a sponsorship pledge waits for its first gift; then it expires and pairs nobody.

@@ -11,6 +11,8 @@ Pure Python (numpy + OR-Tools); it imports neither Flask nor SQLAlchemy. Public 
     district_instance(scale=1.0, seed=0) -> Problem
     components(problem) -> [Problem]  (independent parts: no eligible pair links two)
     merge(results, problem=None) -> Result;  solve_split(problem) = merge of solved components
+    by_layer(problem) -> [Problem]  (a part per layer, each solved apart: Problem.layers)
+    work_parts(problem, layers_from) -> [Problem]  (components; large ones by layer too)
     Result.households -> Households  (the household rule of the cadre layer: split households
                                       left, a proven lower bound, why, and the rule's cost)
 
@@ -37,13 +39,14 @@ from .model import (
 from .prepare import evaluate
 from .rematch import rematch
 from .solver import solve
-from .split import components, merge, solve_split
+from .split import by_layer, components, merge, solve_split, work_parts
 from .suggest import Suggestion, suggest
 
 __all__ = [
     "CODES", "DEFAULT_QUOTAS", "WELFARE_HOME", "Beneficiary", "Cadre", "Households",
     "LayerProof", "Message",
     "Pair",
-    "Problem", "Rematch", "Result", "Sponsor", "Suggestion", "Volunteer", "components",
-    "district_instance", "evaluate", "merge", "rematch", "solve", "solve_split", "suggest",
+    "Problem", "Rematch", "Result", "Sponsor", "Suggestion", "Volunteer", "by_layer",
+    "components", "district_instance", "evaluate", "merge", "rematch", "solve", "solve_split",
+    "suggest", "work_parts",
 ]

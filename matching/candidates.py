@@ -9,6 +9,14 @@ share of the street's other helpers; there each person keeps the best ``limit`` 
 each helper its best ``upper + 2`` people (by score, then a deterministic rotation that
 spreads helpers of equal score). Continuity arcs are always kept, and a person who needs a
 skill is offered every skilled helper of the street.
+
+A person the helpers are unlikely to reach gets only their :data:`FEW` best helpers of the
+community (:func:`likely`): priority outweighs every pair score, so a priority level is
+unlikely when the people of higher levels alone fill the helpers' capacity (the layer's for
+volunteers, whose reward is flat; the street's share for cadres and sponsors, rewarded per
+street). At 1x a district two in three people are such, and none of them is paired by the
+volunteer optimum. It is a guess that only saves time: pricing still checks every eligible
+pair of everyone and adds what the optimum needs.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from .layers import Layer
 from .scoring import layer_of, pair_scores
 
 CELLS = 4_000_000  #: largest helper x person block scored at once
+FEW = 2  #: helpers per person of the community for a person :func:`likely` leaves out
 
 
 class Arcs(NamedTuple):
@@ -148,17 +157,23 @@ def _priority_arcs(layer, helpers, people, banned, width) -> list[Arcs]:
     return [Arcs(pair_helpers[keep], pair_people[keep], score[keep])]
 
 
-def _neighbourhood_arcs(layer, helpers, people, banned, limit) -> list[Arcs]:
-    """Arcs within each community: its resident helpers plus an even share of the others;
-    across the street, each helper to some of its most urgent people; continuity arcs; and,
-    for people who need a skill, every helper of the street."""
+def _communities(layer, helpers, people):
+    """(community, each helper's community, its people) of each community of ``people``: a
+    helper's home community, or one of them in turn for a helper living elsewhere."""
     communities = np.unique(layer.person_community[people])
     home = layer.helper_community[helpers].copy()
     floating = ~np.isin(home, communities)
     home[floating] = communities[np.arange(int(floating.sum())) % len(communities)]
-    out = []
     for community in communities.tolist():
-        residents = people[layer.person_community[people] == community]
+        yield community, home, people[layer.person_community[people] == community]
+
+
+def _neighbourhood_arcs(layer, helpers, people, banned, limit) -> list[Arcs]:
+    """Arcs within each community: its resident helpers plus an even share of the others;
+    across the street, each helper to some of its most urgent people; continuity arcs; and,
+    for people who need a skill, every helper of the street."""
+    out = []
+    for community, home, residents in _communities(layer, helpers, people):
         out += _street_arcs(layer, helpers[home == community], residents, banned, limit)
     out += _priority_arcs(layer, helpers, people, banned, limit)
     out += _continuity_arcs(layer, helpers, people, banned)
@@ -168,10 +183,37 @@ def _neighbourhood_arcs(layer, helpers, people, banned, limit) -> list[Arcs]:
     return out
 
 
+def likely(priority: np.ndarray, capacity: float) -> np.ndarray:
+    """Whether each person, of ``priority``, may be paired by helpers of ``capacity`` people:
+    not when the people of a higher priority alone are at least ``capacity``."""
+    levels, counts = np.unique(priority, return_counts=True)
+    above = np.cumsum(counts[::-1])[::-1] - counts  # people of a higher priority
+    return ~np.isin(priority, levels[above >= capacity])
+
+
+def street_capacity(layer: Layer, helpers: np.ndarray) -> float:
+    """The people ``helpers`` of a street may take there: each helper's maximum shared
+    evenly among the streets it may serve."""
+    shares = layer.helper_streets[:, helpers].sum(axis=0)
+    return float((layer.upper[helpers] / np.maximum(shares, 1)).sum())
+
+
+def _few_arcs(layer, helpers, people, banned) -> list[Arcs]:
+    """Each person's :data:`FEW` best helpers of their community (as
+    :func:`_neighbourhood_arcs` deals them), and continuity arcs."""
+    out = []
+    for community, home, residents in _communities(layer, helpers, people):
+        out += _street_arcs(layer, helpers[home == community], residents, banned, FEW,
+                            per_helper=False)
+    return out + _continuity_arcs(layer, helpers, people, banned)
+
+
 def arcs(layer: Layer, streets: dict[str, int], forbidden, limit: int | None) -> Arcs:
     """Every candidate arc of ``layer``, sorted by helper then person."""
     banned = banned_pairs(layer, forbidden)
     free = np.nonzero(layer.person_free)[0]
+    flat = layer.name == "volunteer"  # one reward for every person paired (scoring.schedules)
+    everywhere = likely(layer.person_priority[free], float(layer.upper.sum())) if flat else None
     parts = []
     for code in streets.values():
         helpers = np.flatnonzero(layer.helper_streets[code] & (layer.upper > 0))
@@ -181,8 +223,13 @@ def arcs(layer: Layer, streets: dict[str, int], forbidden, limit: int | None) ->
         here = {pair for person in people.tolist() for pair in banned.get(person, ())}
         if limit is None:
             parts += _street_arcs(layer, helpers, people, here, None)
-        else:
-            parts += _neighbourhood_arcs(layer, helpers, people, here, limit)
+            continue
+        reached = everywhere[layer.person_street[free] == code] if flat else \
+            likely(layer.person_priority[people], street_capacity(layer, helpers))
+        if reached.any():
+            parts += _neighbourhood_arcs(layer, helpers, people[reached], here, limit)
+        if not reached.all():
+            parts += _few_arcs(layer, helpers, people[~reached], here)
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Arcs(empty, empty, empty)

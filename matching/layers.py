@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .messages import Message, message
-from .model import NEEDS, Beneficiary, Problem
+from .model import LAYER_NAMES, NEEDS, Beneficiary, Problem
 from .scoring import helper_home, layer_of
 from .vocabulary import Vocabulary, masks
 
-LAYERS = ("cadre", "volunteer", "sponsor")  #: in priority order: each is solved after the last
+LAYERS = LAYER_NAMES  #: in priority order: each is solved after the last
 
 
 @dataclass(frozen=True, eq=False)

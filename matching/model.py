@@ -87,6 +87,9 @@ class Sponsor:
             raise ValueError("unit_fen must be positive and budget_fen not negative")
 
 
+LAYER_NAMES = ("cadre", "volunteer", "sponsor")  #: the helper layers, in priority order
+
+
 @dataclass(frozen=True)
 class Problem:
     """Everything the solver needs; pairs are ``(helper_kind, helper_id, beneficiary_id)``.
@@ -100,7 +103,9 @@ class Problem:
     also bounds the CP-SAT baseline. Results are deterministic; ``seed`` is recorded for the
     generator only. ``sponsor_spread`` is (weighted need, units of money) of the whole
     district, the scale of the sponsor layer's street rewards; None: this problem's own (a
-    component made by :func:`matching.split.components` keeps its district's).
+    component made by :func:`matching.split.components` keeps its district's). ``layers`` are
+    the layers to solve, of :data:`LAYER_NAMES`: every one, or one alone, a part that another
+    worker solves beside the others (:func:`matching.split.by_layer`).
     """
 
     beneficiaries: tuple[Beneficiary, ...]
@@ -117,10 +122,15 @@ class Problem:
     candidate_limit: int | None = 12
     pricing_rounds: int | None = None
     sponsor_spread: tuple[int, int] | None = None
+    layers: tuple[str, ...] = ("cadre", "volunteer", "sponsor")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forbidden", frozenset(self.forbidden))
         object.__setattr__(self, "locked", tuple(self.locked))
+        layers = tuple(self.layers)
+        if not layers or layers != tuple(name for name in LAYER_NAMES if name in layers):
+            raise ValueError(f"layers must be some of {LAYER_NAMES}, in that order")
+        object.__setattr__(self, "layers", layers)
 
     def quota(self, rank: str) -> tuple[int, int]:
         """(minimum, maximum) number of people a cadre of ``rank`` pairs with."""

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
@@ -15,7 +17,7 @@ from . import diagnose
 from .candidates import arcs
 from .flow import LayerFlow, solve_layer
 from .households import keep_together
-from .layers import LAYERS, Layer
+from .layers import Layer
 from .messages import Message, message
 from .model import Households, LayerProof, Pair, Problem, Result
 from .prepare import prepare_layer
@@ -116,10 +118,33 @@ def _proven_conflicts(cadres: Solved, conflicts: list[Message]) -> list[Message]
     return [found for found in conflicts if found.code != "quota_taken"]
 
 
+class CadreReports(NamedTuple):
+    """What the cadre layer's solve tells beyond its pairs; all empty for a part that does
+    not solve the cadre layer (another part's result brings them)."""
+
+    conflicts: tuple = ()
+    violations: tuple = ()
+    coverage: Mapping = MappingProxyType({})
+    unmatched: tuple = ()
+    households: Households = Households()
+
+
+def _cadre_reports(problem: Problem, cadres: Solved | None, codes) -> CadreReports:
+    if cadres is None:
+        return CadreReports()
+    conflicts, violations = _quota_report(problem, cadres, codes)
+    covered = {pair.beneficiary_id for pair in cadres.pairs}
+    return CadreReports(tuple(_proven_conflicts(cadres, conflicts)), tuple(violations),
+                        _coverage(problem, cadres.pairs),
+                        tuple(diagnose.unmatched_reasons(problem, cadres.layer, covered)),
+                        cadres.households)
+
+
 def solve(problem: Problem) -> Result:
     """Pair helpers with beneficiaries under the hard rules; see ``DESIGN.md`` "Matching".
 
-    The layers are solved in priority order (:data:`~matching.layers.LAYERS`), each as a
+    The layers (``problem.layers``: all of them unless a part holds one alone) are solved in
+    priority order (:data:`~matching.layers.LAYERS`), each from the problem alone, as a
     min-cost flow proven optimal over every eligible pair by pricing: then the result is
     OPTIMAL and bound == objective. A run stopped by ``time_limit_s`` or ``pricing_rounds``
     before the proof is FEASIBLE, with a true bound above the objective. When quota minimums
@@ -137,20 +162,18 @@ def solve(problem: Problem) -> Result:
     start = time.perf_counter()
     deadline = start + problem.time_limit_s
     codes = vocabulary(problem)
-    solved = {name: _solve_layer(problem, name, codes, deadline) for name in LAYERS}
-    cadres = solved["cadre"]
-    conflicts, violations = _quota_report(problem, cadres, codes)
-    conflicts = _proven_conflicts(cadres, conflicts)
+    names = problem.layers
+    solved = {name: _solve_layer(problem, name, codes, deadline) for name in names}
+    cadres = _cadre_reports(problem, solved.get("cadre"), codes)
     proofs = tuple(_proof(solved[name], bool(solved[name].layer.conflicts or
-                                              (name == "cadre" and conflicts)),
-                          name == "cadre" and bool(violations))
-                   for name in LAYERS)
-    conflicts = [found for name in LAYERS for found in solved[name].layer.conflicts] + conflicts
-    violations = [found for name in LAYERS for found in solved[name].layer.violations] + \
-        violations
-    coverage = _coverage(problem, cadres.pairs)
-    covered = {pair.beneficiary_id for pair in cadres.pairs}
-    parts = {name: solved[name].objective for name in LAYERS}
+                                              (name == "cadre" and cadres.conflicts)),
+                          name == "cadre" and bool(cadres.violations))
+                   for name in names)
+    conflicts = [found for name in names for found in solved[name].layer.conflicts] + \
+        list(cadres.conflicts)
+    violations = [found for name in names for found in solved[name].layer.violations] + \
+        list(cadres.violations)
+    parts = {name: solved[name].objective for name in names}
     objective = sum(parts.values())
     proven = all(proof.bound == proof.objective + proof.cost for proof in proofs)
     return Result(
@@ -158,15 +181,16 @@ def solve(problem: Problem) -> Result:
         "OPTIMAL" if proven else "FEASIBLE",
         objective=objective, bound=sum(proof.bound for proof in proofs),
         seconds=time.perf_counter() - start,
-        pairs=tuple(sorted((pair for name in LAYERS for pair in solved[name].pairs),
+        pairs=tuple(sorted((pair for name in names for pair in solved[name].pairs),
                            key=lambda pair: pair.key)),
-        coverage=MappingProxyType(coverage),
-        volunteer_coverage=MappingProxyType(_coverage(problem, solved["volunteer"].pairs)),
-        unmatched=tuple(diagnose.unmatched_reasons(problem, cadres.layer, covered)),
+        coverage=MappingProxyType(cadres.coverage),
+        volunteer_coverage=MappingProxyType(_coverage(problem, solved["volunteer"].pairs)
+                                            if "volunteer" in solved else {}),
+        unmatched=cadres.unmatched,
         conflicts=tuple(conflicts),
         quota_violations=tuple(sorted(set(violations))),
         parts=MappingProxyType(parts),
-        notes=tuple(balance_notes(problem, coverage)),
+        notes=tuple(balance_notes(problem, dict(cadres.coverage))),
         layers=proofs,
         households=cadres.households,
     )

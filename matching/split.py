@@ -135,16 +135,37 @@ def components(problem: Problem) -> list[Problem]:
             for part in _deal(problem, part_of, reach, street_of)]
 
 
+def by_layer(problem: Problem) -> list[Problem]:
+    """``problem`` as one part per layer it solves (``Problem.layers``), each solved by
+    :func:`matching.solve` from the problem alone, as in the whole: the pairs, objectives,
+    bounds and reports of the parts merged (:func:`merge`) are the whole's. Each part holds
+    the whole problem, so its arrays and the ties of its optimum are the whole's."""
+    return [replace(problem, layers=(name,)) for name in problem.layers]
+
+
+def work_parts(problem: Problem, layers_from: int | None = None) -> list[Problem]:
+    """The parts workers solve apart: :func:`components`, and each component of at least
+    ``layers_from`` people (None: none) split further :func:`by_layer`, so two workers solve
+    one large district's cadre and volunteer layers at once."""
+    parts = components(problem)
+    if layers_from is None:
+        return parts
+    return [layer for part in parts for layer in
+            (by_layer(part) if len(part.beneficiaries) >= layers_from else [part])]
+
+
 def _worst(statuses: Iterable[str]) -> str:
     return max(statuses, key=SEVERITY.index, default="OPTIMAL")
 
 
 def _merge_proofs(results: list[Result]) -> tuple[LayerProof, ...]:
-    """Per layer: the worst status, objectives and bounds added, rounds the most of any
-    component, arcs and pairs checked added."""
+    """Per layer some part solved: the worst status, objectives and bounds added, rounds the
+    most of any component, arcs and pairs checked added."""
     out = []
     for name in LAYERS:
         proofs = [proof for result in results for proof in result.layers if proof.layer == name]
+        if not proofs and results:
+            continue  # no part solved it
         out.append(LayerProof(name, _worst(proof.status for proof in proofs),
                               sum(proof.objective for proof in proofs),
                               sum(proof.bound for proof in proofs),

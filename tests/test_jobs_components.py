@@ -95,6 +95,49 @@ def test_a_run_that_does_not_split_is_solved_by_its_own_task(session, on_workers
     assert job.state == "succeeded" and (job.done, job.total) == (3, 3)  # reading, solving
 
 
+def test_a_large_run_solves_its_layers_as_tasks_and_keeps_the_preview_of_one_process(
+        app, session, on_workers, monkeypatch):
+    """A component of at least PAIRING_LAYER_PARTS_FROM people goes to the workers as a task
+    per helper layer; the preview is the one a run in one process keeps."""
+    for category in ("tekun", "dibao", "dibao", "filed_hardship", "dibao"):
+        PersonFactory(household__street_name=STREETS[0], category=category)
+    for rank in ("division_leader", "staff", "staff"):
+        CadreFactory(street_name=STREETS[0], rank=rank)
+    VolunteerFactory(street_name=STREETS[0], capacity=2)
+    problem = operations.problem_for(None)
+    assert len(matching.components(problem)) == 1
+    monkeypatch.setitem(app.config, "PAIRING_LAYER_PARTS_FROM", len(problem.beneficiaries))
+    solved = []
+    solve = components.matching.solve
+
+    def solving(part):
+        solved.append(part.layers)
+        return solve(part)
+
+    monkeypatch.setattr(components.matching, "solve", solving)
+    codes = []
+    progress = components.hand_off
+
+    def handing(job, whole, parts, report):
+        return progress(job, whole, parts, lambda *args: (codes.append(args), report(*args)))
+
+    monkeypatch.setattr(components, "hand_off", handing)
+    job, started = jobs.start("pairing_run", tasks.key(None))
+    db.session.refresh(job)
+    assert job.state == "succeeded", job.error
+    assert solved == [("cadre",), ("volunteer",), ("sponsor",)]
+    assert codes[0] == (0, 3, "layers") and (job.done, job.total) == (3, 3)
+    match_run = db.session.get(MatchRun, job.result["values"]["run_id"])
+    monkeypatch.setattr(components.matching, "solve", solve)
+    inline = operations.run(None)
+    assert (match_run.status, match_run.objective, match_run.bound) == \
+        (inline.status, inline.objective, inline.bound)
+    for name in ("pairs", "coverage", "volunteer_coverage", "unmatched", "conflicts",
+                 "quota_violations", "notes", "layers", "added", "removed", "kept",
+                 "priority"):
+        assert match_run.summary.get(name) == inline.summary.get(name), name
+
+
 def test_a_component_or_a_merge_of_an_attempt_gone_by_changes_nothing(session):
     three_streets()
     problem = operations.problem_for(None)

@@ -45,6 +45,8 @@ PROGRESS = {
     "solving": _l("The optimiser is solving"),
     "components": _l("The optimiser is solving the independent parts (streets no helper "
                      "links), part by part"),
+    "layers": _l("The optimiser is solving the parts on the workers: independent streets, and "
+                 "a large district's cadre, volunteer and sponsor layers apart"),
     "saving": _l("Saving the result"),
     "comparing": _l("Comparing the gifts with Stripe"),
     "writing": _l("Writing the file"),

@@ -65,8 +65,10 @@ def outcome(job: Job, match_run: MatchRun) -> dict:
 
 def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
              progress) -> str:
-    """Send each component to the workers, with the merge as the chord's callback."""
-    progress(0, len(parts), "components")
+    """Send each part (a component, or one helper layer of one: `matching.work_parts`) to the
+    workers, with the merge as the chord's callback."""
+    layered = any(part.layers != problem.layers for part in parts)
+    progress(0, len(parts), "layers" if layered else "components")
     celery = current_app.extensions["celery"]  # this app's, whichever Celery app is the default
     deadline = time.time() + problem.time_limit_s
     ids = [uuid() for _part in parts]

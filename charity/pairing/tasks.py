@@ -1,5 +1,7 @@
 """The pairing run as a job: solved on a worker, kept as a preview, shown on the job's page."""
 
+from flask import current_app
+
 import matching
 from charity.auth.models import User
 from charity.auth.permissions import Permission
@@ -20,13 +22,14 @@ EXPORT_COLUMNS = ("beneficiary_id", "street", "helper_kind", "helper_id", "helpe
 def pairing_run(job, progress) -> dict | str:
     """Solve the job's street (or the district) into a preview; an infeasible run is kept too,
     with its conflicts, and the job says so. A run that splits into independent components
-    hands them to the workers when the queue is shared (see `components`), else solves them
-    one after another here."""
+    hands them to the workers when the queue is shared (see `components`), a large one as a
+    part per helper layer (`PAIRING_LAYER_PARTS_FROM`), else solves them one after another
+    here."""
     street, user = components.scope(job)
     progress(0, 3, "reading")
     problem = operations.problem_for(street)
     if components.on_workers():
-        parts = matching.components(problem)
+        parts = matching.work_parts(problem, current_app.config["PAIRING_LAYER_PARTS_FROM"])
         if len(parts) > 1:
             return components.hand_off(job, problem, parts, progress)
     match_run = operations.run(street, user=user, progress=progress, problem=problem)

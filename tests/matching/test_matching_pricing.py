@@ -220,3 +220,14 @@ def test_pricing_misses_no_negative_pair(name):
         assert set(np.flatnonzero(worst < 0).tolist()) <= set(priced.arcs.person.tolist())
         assert priced.checked < len(every.helper)  # the windows skip pairs that cannot be < 0
     assert negative  # the check was not empty
+
+
+def test_likely_leaves_out_the_levels_that_higher_ones_fill():
+    from matching.candidates import likely
+
+    priority = np.array([210, 210, 126, 126, 0, 0, 0])
+    assert likely(priority, 3.0).tolist() == [True] * 4 + [False] * 3
+    assert likely(priority, 2.5).tolist() == [True] * 4 + [False] * 3
+    assert likely(priority, 2.0).tolist() == [True] * 2 + [False] * 5  # two above fill it
+    assert likely(priority, 0.0).tolist() == [False] * 7
+    assert likely(priority, 7.0).all() and likely(np.zeros(0, np.int64), 1.0).size == 0

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,13 +18,16 @@ from matching import (
     Problem,
     Sponsor,
     Volunteer,
+    by_layer,
     components,
     evaluate,
     merge,
     solve,
     solve_split,
+    work_parts,
 )
 from matching.generate import city_instance
+from matching.scoring import layer_of
 
 STREETS = ("甲", "乙", "丙", "丁", "戊")
 RANKS = ("district_leader", "division_leader", "staff", "staff")
@@ -75,9 +79,11 @@ def assert_same(problem, split, whole):
     assert dict(split.parts) == dict(whole.parts)
     assert [(p.layer, p.status, p.objective, p.bound) for p in split.layers] == \
         [(p.layer, p.status, p.objective, p.bound) for p in whole.layers]
-    assert evaluate(problem, split.pairs) == dict(whole.parts)
+    assert {name: value for name, value in evaluate(problem, split.pairs).items()
+            if name in problem.layers} == dict(whole.parts)
     keys = [pair.key for pair in split.pairs]
-    assert len(keys) == len(set(keys)) and set(problem.locked) <= set(keys)
+    locked = {pair for pair in problem.locked if layer_of(pair[0]) in problem.layers}
+    assert len(keys) == len(set(keys)) and locked <= set(keys)
     assert not set(keys) & (problem.forbidden - set(problem.locked))  # locked pairs stay
     if keys != [pair.key for pair in whole.pairs]:
         return
@@ -107,6 +113,47 @@ def test_split_solves_like_the_whole(problem):
     split = merge([solve(part) for part in parts], problem)
     assert_same(problem, split, whole)
     assert_same(problem, solve_split(problem), whole)
+
+
+def result_fields(result) -> dict:
+    """Everything a result says but the time it took; messages as counts (their order
+    follows the parts')."""
+    return {"status": result.status, "objective": result.objective, "bound": result.bound,
+            "pairs": result.pairs, "coverage": dict(result.coverage),
+            "volunteer_coverage": dict(result.volunteer_coverage),
+            "unmatched": result.unmatched, "conflicts": _messages(result.conflicts),
+            "quota_violations": result.quota_violations, "parts": dict(result.parts),
+            "notes": _messages(result.notes), "layers": result.layers,
+            "households": result.households}
+
+
+@settings(deadline=None, max_examples=150)
+@given(cities(), st.sampled_from(((), ("volunteer",), ("cadre", "sponsor"))))
+def test_layers_solved_apart_merge_into_the_whole(problem, only):
+    """Each layer is solved from the problem alone, so its part's pairs are the whole's, ties
+    included, and the merge says all the whole says."""
+    if only:
+        problem = replace(problem, layers=only)
+    parts = by_layer(problem)
+    assert [part.layers for part in parts] == [(name,) for name in problem.layers]
+    whole = solve(problem)
+    assert [proof.layer for proof in whole.layers] == list(problem.layers)
+    for tolerance in (False, True):
+        merged = merge([solve(part) for part in parts],
+                       tolerance=problem.balance_tolerance if tolerance else None)
+        assert result_fields(merged) == result_fields(whole)
+    mixed = merge([solve(part) for part in work_parts(problem, layers_from=4)], problem)
+    assert_same(problem, mixed, solve_split(problem))
+
+
+def test_layers_name_some_layers_in_priority_order():
+    person = Beneficiary(1, "甲", "甲0", "tekun", frozenset(), frozenset(), frozenset(), None)
+    for wrong in ((), ("volunteer", "cadre"), ("cadre", "cadre"), ("helpers",)):
+        with pytest.raises(ValueError, match="layers must be"):
+            Problem((person,), layers=wrong)
+    alone = solve(Problem((person,), (Cadre(1, "staff", "甲", "甲0"),), layers=("volunteer",)))
+    assert (alone.pairs, dict(alone.coverage), alone.unmatched) == ((), {}, ())
+    assert [proof.layer for proof in alone.layers] == ["volunteer"]
 
 
 def test_two_districts_split_and_solve_as_one():
