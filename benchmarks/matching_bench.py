@@ -325,11 +325,13 @@ def _ready(barrier) -> None:
     barrier.wait()
 
 
-def _component_task(payload: dict) -> dict:
+def _component_task(sent: tuple) -> dict:
     """What the pairing job's component task does (``charity.pairing.components``): the
-    component from JSON, solved, its result back as JSON; with this process's memory peak."""
+    component from JSON, its part's layers solved, its result back as JSON; with this
+    process's memory peak."""
+    payload, layers = sent
     cpu = time.process_time()
-    result = solve(transport.load(payload))
+    result = solve(replace(transport.load(payload), layers=tuple(layers)))
     return {"result": transport.dump(result), "status": result.status, "peak": _peak_mb(),
             "cpu": time.process_time() - cpu}
 
@@ -339,27 +341,28 @@ def city_row(districts: int, scale: float, count: int) -> dict:
     split (not timed), then, timed, each component sent as JSON to a warm pool of ``count``
     processes, solved, sent back and merged (``matching.merge``)."""
     city = city_instance(districts, scale)
-    return {"people": len(city.beneficiaries),
-            **_on_pool(components(city), count, city.balance_tolerance)}
+    return {"people": len(city.beneficiaries), **_on_pool(city, components(city), count)}
 
 
 def layers_row(scale: float, count: int) -> dict:
     """The district's layers as parts (``matching.by_layer``, as the pairing job hands a large
     district to the workers: ``PAIRING_LAYER_PARTS_FROM``) on a warm pool of ``count``."""
     problem = district_instance(scale, seed=0)
-    return _on_pool(by_layer(problem), count, problem.balance_tolerance)
+    return _on_pool(problem, by_layer(problem), count)
 
 
-def _on_pool(parts: list, count: int, tolerance: int) -> dict:
-    """Timed: each part sent as JSON to a warm pool of ``count`` processes, solved, sent back
-    and merged (``matching.merge``)."""
+def _on_pool(whole, parts: list, count: int) -> dict:
+    """Timed: each part of ``whole`` sent as JSON to a warm pool of ``count`` processes (one
+    JSON per component, as the job sends: ``matching.transport.dump_parts``), solved,
+    sent back and merged (``matching.merge``)."""
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(count + 1)
     with context.Pool(count, initializer=_ready, initargs=(barrier,)) as pool:
         barrier.wait()
         start = time.perf_counter()
-        found = pool.map(_component_task, [transport.dump(part) for part in parts], chunksize=1)
-        merged = merge([transport.load(one["result"]) for one in found], tolerance=tolerance)
+        found = pool.map(_component_task, transport.dump_parts(whole, parts), chunksize=1)
+        merged = merge([transport.load(one["result"]) for one in found],
+                       tolerance=whole.balance_tolerance)
         wall = time.perf_counter() - start
     statuses = Counter(one["status"] for one in found)
     keys = hashlib.sha256(repr([pair.key for pair in merged.pairs]).encode()).hexdigest()

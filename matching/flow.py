@@ -177,14 +177,17 @@ def _warm(prepared: PreparedLayer, solution: Solution) -> WarmFlow:
 
 
 def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs,
-            deadline: float | None = None) -> Solution | None:
+            deadline: float | None = None, cold: bool = False) -> Solution | None:
     """The optimal flow on ``arcs`` and ``more`` (new arcs), re-solved by the network simplex
-    from ``solution``, the optimal flow on ``arcs``; from nothing (:func:`solve_on`) if the
-    simplex cannot start from it or stops short (:class:`matching.simplex.NoBasis`). None if
-    ``deadline`` (``time.perf_counter()``) passed while the simplex pivoted
-    (:class:`matching.simplex.Stopped`): ``solution`` stands."""
+    from ``solution``, the optimal flow on ``arcs``; from nothing (:func:`solve_on`) if
+    ``cold``, or if the simplex cannot start from it or stops short
+    (:class:`matching.simplex.NoBasis`). None if ``deadline`` (``time.perf_counter()``)
+    passed while the simplex pivoted (:class:`matching.simplex.Stopped`): ``solution``
+    stands."""
     first_person = FIRST_HELPER + len(prepared.layer.helpers)
     merged = _merge(arcs, more)
+    if cold:
+        return solve_on(prepared, merged, (solution.penalty,))
     try:
         warm = _warm(prepared, solution)
         at = warm.add(FIRST_HELPER + more.helper, first_person + more.person,
@@ -214,27 +217,54 @@ def _merge(arcs: Arcs, more: Arcs) -> Arcs:
     return Arcs(*(np.concatenate(x) for x in zip(arcs, more, strict=True)))
 
 
+COLD = 0.5  #: arcs added, as a share of the flow's, from which a re-solve starts over
+
+
+def start_over(arcs: int, added: int, rate: float, deadline: float | None) -> bool:
+    """Whether a re-solve after pricing added ``added`` arcs to a flow on ``arcs`` starts
+    from nothing (OR-Tools) rather than pivot from the last flow: when they are at least
+    :data:`COLD` of its arcs and the solve, at the first one's ``rate`` (seconds per arc),
+    would end before ``deadline`` (OR-Tools cannot be stopped; the simplex can).
+
+    The simplex's pivots grow with the arcs it brings in and each walks the tree, which
+    grows with the layer; a solve from nothing does not care where the last flow was. On the
+    benchmark's districts the volunteers' first round added 12% of the arcs at 1x, 43% at 4x,
+    52% at 7x and 57% at 10x, the cadres' 8%, 25% and 43% at 1x, 4x and 10x; starting over
+    took 2.8 s against 2.3 s of pivots at 4x, 16.9 s against 17.9 s for the layer at 7x and
+    24.7 s against 40.2 s at 10x, where the cadres' 0.6 M arcs took the simplex 1.3 s and
+    would have taken OR-Tools about 12 s.
+    """
+    if added < COLD * arcs:
+        return False
+    return deadline is None or time.perf_counter() + rate * (arcs + added) <= deadline
+
+
 def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
                 deadline: float | None = None) -> LayerFlow:
     """Solve the flow of one prepared layer, proven optimal over every eligible pair.
 
     It solves on the candidate arcs, prices every eligible pair left out
     (:func:`matching.pricing.price`), adds those with a negative reduced cost and re-solves
-    (:func:`resolve`) until none is left. Quota minimums are first hard supplies; if they
-    cannot all be met, :func:`huge_reward` on each unit of minimum outweighs every other term
-    of the objective. After ``rounds`` re-solves, or once ``time.perf_counter()`` passes
-    ``deadline`` (between two solves, or while the network simplex pivots: then the solve
-    before stands), it stops early with the gap to a true bound.
+    (:func:`resolve`; from nothing when :func:`start_over` says so) until none is left. Quota
+    minimums are first hard supplies; if they cannot all be met, :func:`huge_reward` on each
+    unit of minimum outweighs every other term of the objective. After ``rounds`` re-solves,
+    or once ``time.perf_counter()`` passes ``deadline`` (between two solves, or while the
+    network simplex pivots: then the solve before stands), it stops early with the gap to a
+    true bound.
     """
     layer = prepared.layer
     arcs, done = prepared.arcs, 0
+    started = time.perf_counter()
     solution = solve_on(prepared, arcs, (None, huge_reward(layer)))
+    rate = (time.perf_counter() - started) / max(len(arcs.helper), 1)  # a solve's, per arc
     while True:
         priced = price_solution(prepared, arcs, solution)
         late = deadline is not None and time.perf_counter() > deadline
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
-        better = resolve(prepared, arcs, solution, priced.arcs, deadline)
+        better = resolve(prepared, arcs, solution, priced.arcs, deadline,
+                         cold=start_over(len(arcs.helper), len(priced.arcs.helper), rate,
+                                         deadline))
         if better is None:  # the deadline passed while it pivoted: the last solve stands
             break
         solution, arcs, done = better, _merge(arcs, priced.arcs), done + 1

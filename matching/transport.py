@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from operator import attrgetter
 from types import MappingProxyType
 
@@ -129,6 +129,21 @@ def dump(value: Problem | Result) -> dict:
     with _collector_paused():
         body = encode(value)
         return {"messages": encode.table(), "value": body}
+
+
+def dump_parts(problem: Problem, parts: list[Problem]) -> list[tuple[dict, list[str]]]:
+    """(JSON, layers) of each part of ``problem`` (:func:`matching.work_parts`): the parts of
+    one component (:func:`matching.by_layer`, which shares the component's people) share one
+    JSON of the component, with ``problem``'s layers, built once (at 10x a district it takes
+    about 2 s); each names the layers it solves (``replace(load(json), layers=layers)``)."""
+    dumped: dict[int, dict] = {}
+    out = []
+    for part in parts:
+        key = id(part.beneficiaries)
+        if key not in dumped:
+            dumped[key] = dump(replace(part, layers=problem.layers))
+        out.append((dumped[key], list(part.layers)))
+    return out
 
 
 def load(payload: dict) -> Problem | Result:

@@ -12,6 +12,7 @@ and the callback runs once, for the job's current attempt only."""
 
 import logging
 import time
+from dataclasses import replace
 
 from celery import chord, shared_task
 from celery.utils import uuid
@@ -72,9 +73,10 @@ def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
     celery = current_app.extensions["celery"]  # this app's, whichever Celery app is the default
     deadline = time.time() + problem.time_limit_s
     ids = [uuid() for _part in parts]
+    sent = transport.dump_parts(problem, parts)  # a component's parts share its JSON
     header = [celery.tasks["pairing.component"].signature(
-        (job.id, job.attempts, transport.dump(part), deadline), task_id=task_id)
-        for part, task_id in zip(parts, ids, strict=True)]
+        (job.id, job.attempts, payload, deadline, layers), task_id=task_id)
+        for (payload, layers), task_id in zip(sent, ids, strict=True)]
     merged = celery.tasks["pairing.components_merged"].s(
         job_id=job.id, attempt=job.attempts, tolerance=problem.balance_tolerance, tasks=ids)
     chord(header, app=celery)(merged)
@@ -82,13 +84,16 @@ def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
 
 
 @shared_task(name="pairing.component", acks_late=True, reject_on_worker_lost=True)
-def solve_component(job_id: int, attempt: int, payload: dict, deadline: float) -> dict:
-    """Solve one component (`matching.solve`) with the time left until `deadline` (Unix
-    time); its result and its people, as JSON."""
+def solve_component(job_id: int, attempt: int, payload: dict, deadline: float,
+                    layers: list | None = None) -> dict:
+    """Solve one component (`matching.solve`), or the `layers` of it that are this part's,
+    with the time left until `deadline` (Unix time); its result and its people, as JSON."""
     if not is_current(job_id, attempt):
         return {"skipped": True}
     try:
         part = transport.load(payload)
+        if layers is not None:
+            part = replace(part, layers=tuple(layers))
         result = matching.solve(time_left(part, deadline - time.time()))
     except Exception:
         log.exception("job %s: a component failed", job_id)

@@ -6,6 +6,8 @@ with a flow that keeps every capacity and supply and has no negative cycle left.
 is not optimal gives no basis, and a re-solve that cannot start falls back to a cold solve.
 """
 
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -101,6 +103,7 @@ def test_added_arcs_are_used_and_repeated_adds_keep_the_optimum():
 
 
 def _solve_with(monkeypatch, problem, failing: bool):
+    monkeypatch.setattr(flow_module, "COLD", float("inf"))  # never start over by choice
     if failing:
         def refuse(self, deadline=None):
             raise NoBasis("refused by the test")
@@ -126,3 +129,33 @@ def test_a_resolve_that_cannot_start_falls_back_to_a_cold_solve(monkeypatch):
     assert prepared.objective(warm.helper, warm.person) == \
         prepared.objective(cold.helper, cold.person)
     assert warm.gap == cold.gap == 0
+
+
+def test_a_re_solve_starts_over_when_pricing_adds_half_the_arcs_and_time_allows():
+    start_over = flow_module.start_over
+    assert not start_over(100, 49, 0.01, None)
+    assert start_over(100, 50, 0.01, None) and start_over(0, 0, 1.0, None)
+    now = time.perf_counter()
+    assert start_over(100, 60, 0.01, now + 10)  # 160 arcs at 0.01 s: 1.6 s
+    assert not start_over(100, 60, 0.01, now + 1)  # OR-Tools could not stop at the deadline
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_starting_over_reaches_the_optimum_the_pivots_reach(monkeypatch, seed):
+    problem = small_instance(seed=seed, people=60, cadres=12, limit=1)  # pricing adds arcs
+    prepared, pivoted = _solve_with(monkeypatch, problem, failing=False)
+    calls = []
+    original = flow_module.solve_on
+
+    def counted(*args):
+        calls.append(len(args[1].helper))
+        return original(*args)
+
+    monkeypatch.setattr(flow_module, "solve_on", counted)
+    monkeypatch.setattr(flow_module, "COLD", 0.0)  # every re-solve starts over
+    cold = solve_layer(prepared)
+    assert cold.rounds >= 1 and len(calls) == 1 + cold.rounds
+    assert calls == sorted(calls) and calls[-1] == len(cold.last.helper)  # arcs only grow
+    assert prepared.objective(pivoted.helper, pivoted.person) == \
+        prepared.objective(cold.helper, cold.person)
+    assert pivoted.gap == cold.gap == 0
