@@ -14,6 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+import matching.flow as flow_module
 import matching.simplex as simplex_module
 from matching import Beneficiary, Cadre, Problem, solve
 from matching.baseline import plain_cpsat
@@ -117,6 +118,7 @@ def test_a_deadline_that_passes_while_the_simplex_pivots_keeps_the_solve_before(
     problem = thirteenth_helper()
     optimum = solve(problem)
     before = solve(replace(problem, pricing_rounds=0))
+    monkeypatch.setattr(flow_module, "COLD", float("inf"))  # the re-solve pivots, never starts over
     monkeypatch.setattr(simplex_module, "time", SimpleNamespace(perf_counter=lambda: 1e300))
     stopped = solve(problem)  # its deadline is 60 s away for the flow, gone for the simplex
     cadre = stopped.layers[0]
