@@ -101,11 +101,13 @@ def plain_cpsat(problem, layer: str = "cadre", time_limit: float = 60.0,
 
 def greedy(problem, layer: str = "cadre"):
     """Priority first: each person in turn (highest priority, then id) takes the best helper
-    with room left (one below its minimum first, then by score, then by id). INFEASIBLE when
+    with room left (one below its minimum first, then by score, then by id), among their
+    ``candidate_limit`` best (every person's, not pruned as the flow's first arcs are: a
+    greedy pass has no pricing to bring back a helper it was not offered). INFEASIBLE when
     helpers are left below their quota minimum: ``below_minimum`` counts them, ``short`` the
     people they lack."""
     start = time.perf_counter()
-    prepared = prepare_layer(problem, layer)
+    prepared = prepare_layer(problem, layer, prune=False)
     arrays = prepared.layer
     used = np.zeros(len(arrays.helpers), dtype=np.int64)
     options = defaultdict(list)

@@ -208,8 +208,10 @@ def _few_arcs(layer, helpers, people, banned) -> list[Arcs]:
     return out + _continuity_arcs(layer, helpers, people, banned)
 
 
-def arcs(layer: Layer, streets: dict[str, int], forbidden, limit: int | None) -> Arcs:
-    """Every candidate arc of ``layer``, sorted by helper then person."""
+def arcs(layer: Layer, streets: dict[str, int], forbidden, limit: int | None,
+         prune: bool = True) -> Arcs:
+    """Every candidate arc of ``layer``, sorted by helper then person; with ``prune=False``
+    every person gets the ``limit`` best, :func:`likely` or not."""
     banned = banned_pairs(layer, forbidden)
     free = np.nonzero(layer.person_free)[0]
     flat = layer.name == "volunteer"  # one reward for every person paired (scoring.schedules)
@@ -224,7 +226,8 @@ def arcs(layer: Layer, streets: dict[str, int], forbidden, limit: int | None) ->
         if limit is None:
             parts += _street_arcs(layer, helpers, people, here, None)
             continue
-        reached = everywhere[layer.person_street[free] == code] if flat else \
+        reached = np.ones(len(people), dtype=bool) if not prune else \
+            everywhere[layer.person_street[free] == code] if flat else \
             likely(layer.person_priority[people], street_capacity(layer, helpers))
         if reached.any():
             parts += _neighbourhood_arcs(layer, helpers, people[reached], here, limit)

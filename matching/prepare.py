@@ -37,12 +37,13 @@ class PreparedLayer:
         return layer_objective(self.layer, self.groups, self.schedule, helpers, people)
 
 
-def prepare_layer(problem: Problem, name: str, codes=None) -> PreparedLayer:
-    """Layer ``name`` of ``problem``, over the shared vocabulary ``codes`` (built if None)."""
+def prepare_layer(problem: Problem, name: str, codes=None, prune: bool = True) -> PreparedLayer:
+    """Layer ``name`` of ``problem``, over the shared vocabulary ``codes`` (built if None);
+    ``prune``: see :func:`matching.candidates.arcs`."""
     codes = codes or vocabulary(problem)
     layer = build_layer(problem, name, codes)
     groups, schedule = reward_groups(problem, name, codes)
-    candidates = arcs(layer, codes.streets, problem.forbidden, problem.candidate_limit)
+    candidates = arcs(layer, codes.streets, problem.forbidden, problem.candidate_limit, prune)
     return PreparedLayer(layer, candidates, groups, schedule, codes.streets, problem.forbidden)
 
 
