@@ -22,6 +22,7 @@ from ortools.graph.python import min_cost_flow
 from .candidates import Arcs
 from .prepare import PreparedLayer
 from .pricing import least_potentials, price
+from .pricing import warm_up as load_pricing
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
 from .simplex import NoBasis, Stopped, WarmFlow
 
@@ -264,6 +265,7 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
     """
     layer = prepared.layer
     arcs, done = prepared.arcs, 0
+    load_pricing()  # compiled on first use: not in the first solve's pace (start_over)
     started = time.perf_counter()
     solution = solve_on(prepared, arcs, (None, huge_reward(layer)))
     rate = (time.perf_counter() - started) / max(len(arcs.helper), 1)  # a solve's, per arc

@@ -5,6 +5,7 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import matching.flow as flow_module
+import matching.pricing as pricing_module
 import matching.simplex as simplex_module
 import matching.solver as solver_module
 from matching import (
@@ -89,3 +90,28 @@ def test_a_layer_solved_apart_is_the_whole_s_whatever_the_time_left(monkeypatch)
     for name in proven:
         assert [pair for pair in whole.pairs if layer_of(pair.helper_kind) == name] == \
             [pair for pair in merged.pairs if layer_of(pair.helper_kind) == name], name
+
+
+def test_the_first_solve_s_pace_leaves_out_the_compiled_loops_first_load(monkeypatch):
+    """A process whose compiled pricing is not loaded yet (no worker's warm-up) loads it in
+    the first solve; the pace a re-solve from nothing is judged by (start_over) leaves that
+    out, else the layer, short of time to start over, would stop where it has plenty."""
+    prepared = prepare_layer(small_instance(seed=15, people=60, cadres=12, volunteers=6,
+                                            limit=1), "cadre")
+    ticks = itertools.count(1)
+    clock = SimpleNamespace(perf_counter=lambda: float(next(ticks)))
+    for module in (flow_module, simplex_module):
+        monkeypatch.setattr(module, "time", clock)
+    real, loaded = pricing_module.least_potentials, []
+
+    def first_load(*args):
+        if not loaded:
+            loaded.append(True)
+            for _ in range(1000):  # a thousand seconds to load
+                next(ticks)
+        return real(*args)
+
+    monkeypatch.setattr(pricing_module, "least_potentials", first_load)
+    monkeypatch.setattr(flow_module, "least_potentials", first_load)
+    flow = solve_layer(prepared, deadline=2000.0)
+    assert loaded and flow.gap == 0 and flow.rounds == 1
