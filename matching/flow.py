@@ -22,6 +22,7 @@ from ortools.graph.python import min_cost_flow
 from .candidates import Arcs
 from .prepare import PreparedLayer
 from .pricing import least_potentials, price
+from .pricing import warm_up as load_pricing
 from .scoring import BALANCE_STEPS, STEP, unit_rewards
 from .simplex import NoBasis, Stopped, WarmFlow
 
@@ -220,11 +221,17 @@ def _merge(arcs: Arcs, more: Arcs) -> Arcs:
 COLD = 0.5  #: arcs added, as a share of the flow's, from which a re-solve starts over
 
 
-def start_over(arcs: int, added: int, rate: float, deadline: float | None) -> bool:
+def start_over(arcs: int, added: int, rate: float, deadline: float | None) -> bool | None:
     """Whether a re-solve after pricing added ``added`` arcs to a flow on ``arcs`` starts
     from nothing (OR-Tools) rather than pivot from the last flow: when they are at least
-    :data:`COLD` of its arcs and the solve, at the first one's ``rate`` (seconds per arc),
-    would end before ``deadline`` (OR-Tools cannot be stopped; the simplex can).
+    :data:`COLD` of its arcs. None when it would, but a solve at the first one's ``rate``
+    (seconds per arc) would not end before ``deadline`` (OR-Tools cannot be stopped; the
+    simplex can): the run then stops with the solve before and its gap. Pivoting instead would
+    reach another optimum among ties (the two paths break them differently), so a proven
+    result, its pairs and the household rule after them would depend on the time left: on the
+    machine's load, or on whether the layer was solved after the others or apart
+    (:func:`matching.split.by_layer`). Where :data:`COLD` starts over, the pivots are
+    expected slower than the solve from nothing: they would not end before the deadline either.
 
     The simplex's pivots grow with the arcs it brings in and each walks the tree, which
     grows with the layer; a solve from nothing does not care where the last flow was. On the
@@ -236,7 +243,9 @@ def start_over(arcs: int, added: int, rate: float, deadline: float | None) -> bo
     """
     if added < COLD * arcs:
         return False
-    return deadline is None or time.perf_counter() + rate * (arcs + added) <= deadline
+    if deadline is None or time.perf_counter() + rate * (arcs + added) <= deadline:
+        return True
+    return None
 
 
 def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
@@ -249,11 +258,14 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
     minimums are first hard supplies; if they cannot all be met, :func:`huge_reward` on each
     unit of minimum outweighs every other term of the objective. After ``rounds`` re-solves,
     or once ``time.perf_counter()`` passes ``deadline`` (between two solves, or while the
-    network simplex pivots: then the solve before stands), it stops early with the gap to a
-    true bound.
+    network simplex pivots: then the solve before stands), or when a re-solve should start
+    over but would not end before it (:func:`start_over`), it stops early with the gap to a
+    true bound. Which way a re-solve goes never depends on the time left, so a proven flow
+    does not either.
     """
     layer = prepared.layer
     arcs, done = prepared.arcs, 0
+    load_pricing()  # compiled on first use: not in the first solve's pace (start_over)
     started = time.perf_counter()
     solution = solve_on(prepared, arcs, (None, huge_reward(layer)))
     rate = (time.perf_counter() - started) / max(len(arcs.helper), 1)  # a solve's, per arc
@@ -262,11 +274,11 @@ def solve_layer(prepared: PreparedLayer, rounds: int | None = None,
         late = deadline is not None and time.perf_counter() > deadline
         if priced.shortfall == 0 or late or (rounds is not None and done >= rounds):
             break
-        better = resolve(prepared, arcs, solution, priced.arcs, deadline,
-                         cold=start_over(len(arcs.helper), len(priced.arcs.helper), rate,
-                                         deadline))
-        if better is None:  # the deadline passed while it pivoted: the last solve stands
-            break
+        cold = start_over(len(arcs.helper), len(priced.arcs.helper), rate, deadline)
+        better = None if cold is None else \
+            resolve(prepared, arcs, solution, priced.arcs, deadline, cold=cold)
+        if better is None:  # no time to start over, or the deadline passed while it pivoted:
+            break  # the last solve stands
         solution, arcs, done = better, _merge(arcs, priced.arcs), done + 1
     met = layer.lower.copy()
     if solution.penalty:

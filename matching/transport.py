@@ -135,15 +135,25 @@ def dump_parts(problem: Problem, parts: list[Problem]) -> list[tuple[dict, list[
     """(JSON, layers) of each part of ``problem`` (:func:`matching.work_parts`): the parts of
     one component (:func:`matching.by_layer`, which shares the component's people) share one
     JSON of the component, with ``problem``'s layers, built once (at 10x a district it takes
-    about 2 s); each names the layers it solves (``replace(load(json), layers=layers)``)."""
-    dumped: dict[int, dict] = {}
+    about 2 s); each names the layers it solves (``replace(load(json), layers=layers)``).
+
+    Parts share a JSON only when they hold the very same objects in every field but
+    ``layers`` (:func:`_same`): not when only their people are one object, as the one empty
+    tuple is for every component with nobody (streets with cadres and no people yet)."""
+    dumped: dict[tuple[int, ...], dict] = {}
     out = []
     for part in parts:
-        key = id(part.beneficiaries)
+        key = _same(part)
         if key not in dumped:
             dumped[key] = dump(replace(part, layers=problem.layers))
         out.append((dumped[key], list(part.layers)))
     return out
+
+
+def _same(part: Problem) -> tuple[int, ...]:
+    """The identities of ``part``'s fields but ``layers``: equal for two live parts only if
+    they are one problem but for the layers they solve."""
+    return tuple(id(getattr(part, name)) for name in _FIELDS["Problem"] if name != "layers")
 
 
 def load(payload: dict) -> Problem | Result:

@@ -137,7 +137,8 @@ def test_a_re_solve_starts_over_when_pricing_adds_half_the_arcs_and_time_allows(
     assert start_over(100, 50, 0.01, None) and start_over(0, 0, 1.0, None)
     now = time.perf_counter()
     assert start_over(100, 60, 0.01, now + 10)  # 160 arcs at 0.01 s: 1.6 s
-    assert not start_over(100, 60, 0.01, now + 1)  # OR-Tools could not stop at the deadline
+    assert start_over(100, 60, 0.01, now + 1) is None  # no time to: the layer stops there
+    assert start_over(100, 49, 0.01, now + 1) is False  # pivots, stopped at the deadline
 
 
 @pytest.mark.parametrize("seed", [3, 4])
