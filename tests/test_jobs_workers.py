@@ -105,13 +105,14 @@ def district(tmp_path):
 
 
 @contextmanager
-def workers(path, tmp_path, count=2):
-    """`count` worker processes, `celery worker -c 1` each, on the test's database; their logs
-    in tmp_path. Stopped (and their pool processes with them) at the end."""
+def workers(path, tmp_path, count=2, settings=None):
+    """`count` worker processes, `celery worker -c 1` each, on the test's database (and the
+    environment's `settings`); their logs in tmp_path. Stopped (and their pool processes with
+    them) at the end."""
     broker, backend = redis_urls()
     env = os.environ | {"SONGTAN_ENV": "development", "SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
                         "DATABASE_URL": f"sqlite:///{path}", "CELERY_BROKER_URL": broker,
-                        "CELERY_RESULT_BACKEND": backend}
+                        "CELERY_RESULT_BACKEND": backend} | (settings or {})
     started, files = [], []
     for n in range(count):
         log = tmp_path / f"worker{n}.log"
@@ -206,6 +207,30 @@ def test_a_split_district_run_on_two_workers_gives_the_same_pairs(district, tmp_
     assert (done[0].done, done[0].total) == (3, 3)
     assert sum(log.count("pairing.component[") for log in logs) >= 3 * 2  # received, ended
     assert "pairing.components_merged[" in "".join(logs)
+
+
+def test_a_districts_layers_as_tasks_on_two_workers_give_the_run_of_one_process(
+        district, tmp_path):
+    """With PAIRING_LAYER_PARTS_FROM at 1 person, each of the three streets goes to the
+    workers as a task per helper layer: nine parts, merged by the chord into the preview one
+    process keeps."""
+    app, path = district
+    with app.app_context():
+        inline = pairing.run(None)
+        expected = (pairs_of(inline), inline.summary["layers"], inline.objective, inline.bound)
+        db.session.rollback()
+    with workers(path, tmp_path, settings={"PAIRING_LAYER_PARTS_FROM": "1"}) as started, \
+            app.test_request_context(method="POST"):
+        job_id = jobs.start("pairing_run", tasks.key(None))[0].id
+        db.session.remove()
+        done, = wait_for(app, [job_id])
+        logs = [log.read_text() for _p, log in started]
+    assert done.state == "succeeded", done.error
+    assert (done.done, done.total) == (9, 9)  # three streets, three layers each
+    with app.app_context():
+        run = db.session.get(MatchRun, done.result["values"]["run_id"])
+        assert (pairs_of(run), run.summary["layers"], run.objective, run.bound) == expected
+    assert all("pairing.component[" in log for log in logs), "both workers should solve"
 
 
 def test_a_citys_components_on_two_workers_give_what_one_process_gives(district, tmp_path):
