@@ -122,7 +122,7 @@ class Problem:
     candidate_limit: int | None = 12
     pricing_rounds: int | None = None
     sponsor_spread: tuple[int, int] | None = None
-    layers: tuple[str, ...] = ("cadre", "volunteer", "sponsor")
+    layers: tuple[str, ...] = LAYER_NAMES
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "forbidden", frozenset(self.forbidden))
