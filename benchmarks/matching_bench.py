@@ -340,7 +340,7 @@ def _component_task(sent: tuple) -> dict:
     process's memory peak."""
     payload, layers = sent
     cpu = time.process_time()
-    result = solve(replace(transport.load(payload), layers=tuple(layers)))
+    result = solve(transport.load_part(payload, layers))
     return {"result": transport.dump(result), "status": result.status, "peak": _peak_mb(),
             "cpu": time.process_time() - cpu}
 

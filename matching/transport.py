@@ -135,7 +135,7 @@ def dump_parts(problem: Problem, parts: list[Problem]) -> list[tuple[dict, list[
     """(JSON, layers) of each part of ``problem`` (:func:`matching.work_parts`): the parts of
     one component (:func:`matching.by_layer`, which shares the component's people) share one
     JSON of the component, with ``problem``'s layers, built once (at 10x a district it takes
-    about 2 s); each names the layers it solves (``replace(load(json), layers=layers)``).
+    about 2 s); each names the layers it solves (:func:`load_part`).
 
     Parts share a JSON only when they hold the very same objects in every field but
     ``layers`` (:func:`_same`): not when only their people are one object, as the one empty
@@ -154,6 +154,16 @@ def _same(part: Problem) -> tuple[int, ...]:
     """The identities of ``part``'s fields but ``layers``: equal for two live parts only if
     they are one problem but for the layers they solve."""
     return tuple(id(getattr(part, name)) for name in _FIELDS["Problem"] if name != "layers")
+
+
+def load_part(payload: dict, layers: list[str] | None = None) -> Problem:
+    """The part :func:`dump_parts` sent as ``payload`` and ``layers``: the component, solving
+    ``layers`` (all of its own if None). Raises ValueError for layers a problem cannot solve
+    (:class:`Problem`), TypeError for a payload that is not a problem."""
+    part = load(payload)
+    if not isinstance(part, Problem):
+        raise TypeError("the payload is not a problem")
+    return part if layers is None else replace(part, layers=tuple(layers))
 
 
 def load(payload: dict) -> Problem | Result:

@@ -12,7 +12,6 @@ and the callback runs once, for the job's current attempt only."""
 
 import logging
 import time
-from dataclasses import replace
 
 from celery import chord, shared_task
 from celery.utils import uuid
@@ -91,9 +90,7 @@ def solve_component(job_id: int, attempt: int, payload: dict, deadline: float,
     if not is_current(job_id, attempt):
         return {"skipped": True}
     try:
-        part = transport.load(payload)
-        if layers is not None:
-            part = replace(part, layers=tuple(layers))
+        part = transport.load_part(payload, layers)
         result = matching.solve(time_left(part, deadline - time.time()))
     except Exception:
         log.exception("job %s: a component failed", job_id)
