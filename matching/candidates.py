@@ -57,11 +57,15 @@ def scored(layer: Layer, helpers: np.ndarray, people: np.ndarray) -> np.ndarray:
 
 def banned_pairs(layer: Layer, forbidden) -> dict[int, set[tuple[int, int]]]:
     """Person index -> (helper index, person index) of the forbidden pairs of ``layer``."""
-    helper_at = {helper_id: i for i, helper_id in enumerate(layer.helper_ids.tolist())}
-    person_at = {person_id: i for i, person_id in enumerate(layer.person_ids.tolist())}
+    mine = [(helper_id, person_id) for kind, helper_id, person_id in forbidden
+            if layer_of(kind) == layer.name]
+    if not mine:
+        return {}
+    helper_at = dict(zip(layer.helper_ids.tolist(), range(len(layer.helper_ids)), strict=True))
+    person_at = dict(zip(layer.person_ids.tolist(), range(len(layer.person_ids)), strict=True))
     banned: dict[int, set] = {}
-    for kind, helper_id, person_id in forbidden:
-        if layer_of(kind) == layer.name and helper_id in helper_at and person_id in person_at:
+    for helper_id, person_id in mine:
+        if helper_id in helper_at and person_id in person_at:
             person = person_at[person_id]
             banned.setdefault(person, set()).add((helper_at[helper_id], person))
     return banned

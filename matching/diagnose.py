@@ -74,9 +74,9 @@ def violations(problem, layer: Layer, unmet: np.ndarray, assigned: Counter) -> l
     return out
 
 
-def _reason(person, skilled: int, allowed: int) -> Message:
+def _reason(required_skills: frozenset, skilled: int, allowed: int) -> Message:
     if skilled == 0:
-        return message("no_helper_with_skill", skills=tuple(sorted(person.required_skills)))
+        return message("no_helper_with_skill", skills=tuple(sorted(required_skills)))
     if allowed == 0:
         return message("forbidden_with_all_eligible")
     return message("no_cadre_left")
@@ -94,12 +94,18 @@ def _street_reasons(layer: Layer, code: int, waiting: np.ndarray, banned) -> lis
     ok = candidates.eligible(layer, helpers[:, None], waiting[first][None, :])
     skilled = ok.sum(axis=0)[kind_of].tolist()
     row = {helper: i for i, helper in enumerate(helpers.tolist())}
-    out = []
+    ids, out, made = layer.person_ids[waiting].tolist(), [], {}
     for j, person in enumerate(waiting.tolist()):
-        taken = sum(bool(ok[row[helper], kind_of[j]]) for helper, _ in banned.get(person, ())
-                    if helper in row)
-        out.append((int(layer.person_ids[person]),
-                    _reason(layer.people[person], skilled[j], skilled[j] - taken)))
+        taken = 0
+        if person in banned:  # the few people with forbidden pairs
+            taken = sum(bool(ok[row[helper], kind_of[j]]) for helper, _ in banned[person]
+                        if helper in row)
+        skills = layer.people[person].required_skills
+        key = (skilled[j] == 0, skilled[j] == taken, frozenset(skills) if skilled[j] == 0 else None)
+        found = made.get(key)
+        if found is None:  # a street's waiting people share a few reasons
+            found = made[key] = _reason(skills, skilled[j], skilled[j] - taken)
+        out.append((ids[j], found))
     return out
 
 

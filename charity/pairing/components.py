@@ -83,10 +83,13 @@ def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
 
 
 @shared_task(name="pairing.component", acks_late=True, reject_on_worker_lost=True)
-def solve_component(job_id: int, attempt: int, payload: dict, deadline: float,
+def solve_component(job_id: int, attempt: int, payload: str | dict, deadline: float,
                     layers: list | None = None) -> dict:
     """Solve one component (`matching.solve`), or the `layers` of it that are this part's,
-    with the time left until `deadline` (Unix time); its result and its people, as JSON."""
+    with the time left until `deadline` (Unix time); its result and its people, as JSON.
+    The component and its result travel as JSON text (`matching.transport.dumps`), read with
+    the cycle collector paused; a payload sent as an object by an earlier version is read
+    too."""
     if not is_current(job_id, attempt):
         return {"skipped": True}
     try:
@@ -96,7 +99,7 @@ def solve_component(job_id: int, attempt: int, payload: dict, deadline: float,
         log.exception("job %s: a component failed", job_id)
         return {"failed": True}
     count_done(job_id, attempt)
-    return {"result": transport.dump(result), "people": [p.id for p in part.beneficiaries],
+    return {"result": transport.dumps(result), "people": [p.id for p in part.beneficiaries],
             "priority": operations.priority_people(part)}
 
 
@@ -106,7 +109,7 @@ def components_merged(job, progress, found: list, *, tolerance: int, tasks: list
     over the whole run) and keep the run's preview, as a run in one process would."""
     if any("result" not in one for one in found):
         raise ComponentFailed(f"job {job.id}: a component failed or was skipped")
-    results = [transport.load(one["result"]) for one in found]
+    results = transport.load_all(one["result"] for one in found)
     for task_id in tasks:  # the results are in hand: not kept in the result store for days
         current_app.extensions["celery"].AsyncResult(task_id).forget()
     progress(len(found), len(found), "saving")
