@@ -44,6 +44,9 @@ _GET = {name: attrgetter(*names) if len(names) > 1 else (lambda value, one=names
 #: values that are their own JSON, taken as they are without a call each
 _PLAIN = frozenset({str, int, bool, type(None)})  # floats: checked, they are few
 _NAME = frozenset({str})  #: a set of names (a skill, a need, a flag, a street)
+_INT = {int}  #: the rows of a table
+#: how :func:`dumps` starts the text that json writes (:func:`_parsed`)
+_WIDE = '{"wide":true,'
 
 
 def _each(convert, values) -> list:
@@ -162,8 +165,8 @@ class _Decoder:
         self.names: dict[tuple, frozenset] = {}
         for code, params in table:
             self.messages.append(Message(code, self(params)))
-        self.reasons = [tuple(self.messages[i] for i in row) for row in reasons]
-        self.sets = [frozenset(row) for row in sets]
+        self.reasons = [tuple(_row(self.messages, i) for i in row) for row in reasons]
+        self.sets = [_names(row) for row in sets]
 
     def __call__(self, value):
         if not isinstance(value, dict):
@@ -177,9 +180,9 @@ class _Decoder:
         if tag is None and set(value) == {"r", "v"}:
             return self.rows(value["r"], value["v"])
         if tag == "m":
-            return self.messages[body]
+            return _row(self.messages, body)
         if tag == "u":
-            return self.reasons[body]
+            return _row(self.reasons, body)
         if tag == "t":
             return tuple(_each(self, body))
         return self.other(tag, body, value)
@@ -230,10 +233,26 @@ class _Decoder:
         if type(column) is list:
             return _each(self, column)
         rows = column.get("n") if type(column) is dict and len(column) == 1 else None
-        if type(rows) is not list or (rows and min(rows) < 0):
+        if type(rows) is not list or (rows and (min(rows) < 0 or set(map(type, rows)) != _INT)):
             raise ValueError("the columns hold something other than values or rows of sets")
         sets = self.sets
         return [sets[row] for row in rows]  # IndexError, TypeError: not a row of the table
+
+
+def _row(table: list, index):
+    """The ``index``-th row of one of a payload's tables: an int from 0, never a bool (a row
+    that is not the one sent: ``-1`` the last, ``true`` the second)."""
+    if type(index) is not int or index < 0:
+        raise ValueError(f"{index!r} is not a row of the payload's tables")
+    return table[index]  # IndexError: a row not sent
+
+
+def _names(row) -> frozenset:
+    """A row of a payload's table of sets: a list of names (:meth:`_Encoder.column`), never
+    a string (its letters) nor a mapping (its keys)."""
+    if type(row) is not list or not set(map(type, row)) <= _NAME:
+        raise ValueError("the table of sets holds something other than lists of names")
+    return frozenset(row)
 
 
 @contextmanager
@@ -270,9 +289,10 @@ def dumps(value: Problem | Result) -> str:
     with _collector_paused():
         try:
             return orjson.dumps(encoded).decode()
-        except orjson.JSONEncodeError:  # an int beyond 64 bits: only json writes it, and
-            encoded["wide"] = True  # orjson would read it back as a float
-            return json.dumps(encoded, separators=(",", ":"), ensure_ascii=False)
+        except orjson.JSONEncodeError:  # an int beyond 64 bits, a lone surrogate: only json
+            # writes them, and only json reads them back (:func:`_parsed`)
+            return json.dumps({"wide": True, **encoded}, separators=(",", ":"),
+                              ensure_ascii=False)
 
 
 def dump_parts(problem: Problem, parts: list[Problem]) -> list[tuple[str, list[str]]]:
@@ -328,10 +348,31 @@ def load_all(payloads: Iterable[dict | str]) -> list[Problem | Result]:
 
 def _load(payload: dict | str) -> Problem | Result:
     if isinstance(payload, str):
-        text, payload = payload, orjson.loads(payload)
-        if isinstance(payload, dict) and payload.get("wide"):
-            payload = json.loads(text)  # ints beyond 64 bits (see dumps)
+        payload = _parsed(payload)
     if not isinstance(payload, dict):
         raise ValueError("the payload is not an object")
     return _Decoder(payload["messages"], payload.get("reasons", []),
                     payload.get("sets", []))(payload["value"])
+
+
+def _parsed(text: str):
+    """The JSON ``text``, read with orjson; with json where :func:`dumps` wrote it with json
+    (it starts with :data:`_WIDE`), which orjson would read wrong (an int beyond 64 bits as a
+    float, beyond a float's range as infinity) or not at all (a lone surrogate). Either way
+    numbers JSON has not (NaN, infinity, 1e400) are refused."""
+    if not text.startswith(_WIDE):
+        payload = orjson.loads(text)
+        if not isinstance(payload, dict) or not payload.get("wide"):
+            return payload
+    return json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
+
+
+def _not_a_number(text: str):
+    raise ValueError(f"{text} is not a number JSON has")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        _not_a_number(text)
+    return number
