@@ -20,7 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 
 from . import households
@@ -220,7 +220,7 @@ def merge(results: Iterable[Result], problem: Problem | None = None, *,
         coverage=coverage,
         volunteer_coverage=_union(result.volunteer_coverage for result in results),
         unmatched=tuple(sorted((found for result in results for found in result.unmatched),
-                               key=lambda found: found[0])),
+                               key=itemgetter(0))),
         conflicts=tuple(found for result in results for found in result.conflicts),
         quota_violations=tuple(sorted({found for result in results
                                        for found in result.quota_violations})),
