@@ -44,7 +44,7 @@ _GET = {name: attrgetter(*names) if len(names) > 1 else (lambda value, one=names
 #: values that are their own JSON, taken as they are without a call each
 _PLAIN = frozenset({str, int, bool, type(None)})  # floats: checked, they are few
 _NAME = frozenset({str})  #: a set of names (a skill, a need, a flag, a street)
-_INT = {int}  #: the rows of a table
+_INT = frozenset({int})  #: the rows of a table
 #: how :func:`dumps` starts the text that json writes (:func:`_parsed`)
 _WIDE = '{"wide":true,'
 
@@ -76,10 +76,7 @@ class _Encoder:
                 raise ValueError(f"cannot send the number {value}")
             return value
         if isinstance(value, tuple):
-            seen = self.seen.get(id(value))
-            return seen[1] if seen is not None else \
-                self.reasons_of(value) or self.rows(value) or self.tuples(value) or \
-                {"t": _each(self, value)}
+            return self.tuple_of(value)
         if isinstance(value, (frozenset, set)):  # a set comes back a frozenset (equal)
             return self.names_of(value) or {"s": _each(self, value)}
         if isinstance(value, Mapping):
@@ -97,10 +94,20 @@ class _Encoder:
             found = self.names[value] = {"s": list(value)}
         return found
 
-    def reasons_of(self, value: tuple) -> dict | None:
+    def tuple_of(self, value: tuple) -> dict:
+        """A tuple: a row of the table of reasons, columns of objects or of tuples, or each
+        item encoded (``{"t": [...]}``)."""
+        seen = self.seen.get(id(value))
+        if seen is not None:
+            return seen[1]
+        kinds = set(map(type, value))  # read once for the three forms below
+        return self.reasons_of(value, kinds) or self.rows(value, kinds) or \
+            self.tuples(value, kinds) or {"t": _each(self, value)}
+
+    def reasons_of(self, value: tuple, kinds: set) -> dict | None:
         """A tuple of messages (a pair's reasons: a district's pairs share a few) as its row
         of the payload's table of them, ``{"u": i}``; None for any other tuple."""
-        if not value or set(map(type, value)) != {Message}:
+        if kinds != {Message}:
             return None
         found = self.reasons.get(value)
         if found is None:
@@ -111,21 +118,21 @@ class _Encoder:
         self.seen[id(value)] = (value, encoded)  # held: its id is not another's while here
         return encoded
 
-    def rows(self, value: tuple) -> dict | None:
+    def rows(self, value: tuple, kinds: set) -> dict | None:
         """A tuple of two or more objects of one of the model's classes (a district's people,
         a result's pairs) as columns, one list per field: ``{"r": name, "v": [...]}``; None
         for any other tuple."""
         kind = type(value[0]) if len(value) > 1 else None
         name = getattr(kind, "__name__", None)
-        if CLASSES.get(name) is not kind or set(map(type, value)) != {kind}:
+        if CLASSES.get(name) is not kind or kinds != {kind}:
             return None
         return {"r": name, "v": [self.column(column) for column in zip(*map(_GET[name], value),
                                                                           strict=True)]}
 
-    def tuples(self, value: tuple) -> dict | None:
+    def tuples(self, value: tuple, kinds: set) -> dict | None:
         """A tuple of two or more tuples alike in length (a result's unmatched people: id and
         reason) as columns, ``{"k": [...]}``; None for any other tuple."""
-        if len(value) < 2 or set(map(type, value)) != {tuple} or \
+        if len(value) < 2 or kinds != {tuple} or \
                 len(widths := set(map(len, value))) != 1 or not widths.pop():
             return None
         return {"k": [self.column(column) for column in zip(*value, strict=True)]}
