@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from . import window
+from . import blocks, window
 from .candidates import Arcs, banned_pairs, scored
 from .layers import Layer
 from .scoring import W_PROXIMITY, W_SKILL, popcount
@@ -334,9 +334,10 @@ def _most_negative(found: list, keep: int) -> Arcs:
 
 
 def warm_up() -> None:
-    """Loads pricing's compiled loops, this module's and :mod:`matching.window`'s
-    (:func:`matching.simplex.warm_up`)."""
+    """Loads pricing's compiled loops, this module's and :mod:`matching.window`'s, and the
+    first arcs' (:mod:`matching.blocks`; :func:`matching.simplex.warm_up`)."""
     network = [np.array(values, dtype=np.int64) for values in ([0], [1], [1], [1])]
     least_potentials(2, *network, np.array([1]))
     first_of_groups(np.array([0]), np.array([-1]), np.array([0]), 1)
     window.warm_up()
+    blocks.warm_up()

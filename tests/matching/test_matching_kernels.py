@@ -1,15 +1,18 @@
-"""The compiled kernels of pricing (:mod:`matching.pricing`, :mod:`matching.window`), each
-against a plain reference on random data: the residual graph's shortest distances (node
-potentials), the most negative pairs of each person and each helper, and the window's pairs
-scored as :func:`matching.candidates.scored` scores them."""
+"""The compiled kernels of pricing (:mod:`matching.pricing`, :mod:`matching.window`) and of
+the first arcs (:mod:`matching.blocks`), each against a plain reference on random data: the
+residual graph's shortest distances (node potentials), the most negative pairs of each person
+and each helper, the window's pairs and a block's pairs scored as
+:func:`matching.candidates.scored` scores them, and the best pairs of each person and each
+helper of a block as numpy's partition picked them."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching.blocks import best_in_columns, best_in_rows, block_scores
 from matching.candidates import banned_pairs, scored
-from matching.generate import small_instance
+from matching.generate import district_instance, small_instance
 from matching.layers import LAYERS
 from matching.prepare import prepare_layer
 from matching.pricing import NegativeCycle, first_of_groups, least_potentials, potentials
@@ -150,3 +153,67 @@ def test_a_window_keeps_exactly_the_negative_new_eligible_pairs(seed, name, rng)
                 lowest[p] = min(lowest[p], reduced)
     assert got.T.tolist() == expected
     assert worst.tolist() == lowest
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from(LAYERS), st.randoms(use_true_random=False))
+def test_a_block_is_scored_as_each_pair_is_scored(seed, name, rng):
+    problem = small_instance(seed, people=14, cadres=5, volunteers=4, sponsors=3)
+    layer = prepare_layer(problem, name, vocabulary(problem)).layer
+    n_helpers, n_people = len(layer.helper_ids), len(layer.person_ids)
+    helpers = np.array(rng.sample(range(n_helpers), rng.randint(0, n_helpers)), dtype=np.int64)
+    people = np.array(rng.sample(range(n_people), rng.randint(0, n_people)), dtype=np.int64)
+    expected = scored(layer, helpers[:, None], people[None, :])
+    assert block_scores(layer, helpers, people).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_a_district_street_is_scored_as_each_pair_is_scored(name):
+    """Every term occurs here: required skills, designated sponsors, current helpers, homes in
+    and out of the street and community."""
+    problem = district_instance(0.1, seed=2)
+    codes = vocabulary(problem)
+    layer = prepare_layer(problem, name, codes).layer
+    helpers = np.arange(len(layer.helper_ids))
+    people = np.flatnonzero(layer.person_street == codes.streets[sorted(codes.streets)[0]])
+    expected = scored(layer, helpers[:, None], people[None, :])
+    got = block_scores(layer, helpers, people)
+    assert got.tolist() == expected.tolist()
+    found = set(got.ravel().tolist())  # not a block of one or two scores; a sponsor's are 0
+    assert found == {-1, 0} if name == "sponsor" else len(found) > 4
+
+
+def _largest(key: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """The k largest keys along ``axis`` (unique there), as numpy's partition finds them."""
+    n = key.shape[axis]
+    if k >= n:
+        return np.ones_like(key, dtype=bool)
+    kth = np.partition(key, n - k, axis=axis).take([n - k], axis=axis)
+    return key >= kth
+
+
+blocks = st.tuples(st.integers(1, 9), st.integers(1, 9)).flatmap(
+    lambda shape: st.lists(st.integers(-1, 6), min_size=shape[0] * shape[1],
+                           max_size=shape[0] * shape[1]).map(
+        lambda values: np.array(values, dtype=np.int64).reshape(shape)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(blocks, st.integers(0, 10), st.integers(0, 30))
+def test_the_best_of_each_column_are_the_partitions(score, k, first):
+    n = score.shape[0]
+    turn = (np.arange(n)[:, None] - np.arange(first, first + score.shape[1])) % n
+    expected = (score >= 0) & _largest(score * n + turn, max(k, 1), axis=0) if k else \
+        np.zeros_like(score, dtype=bool)
+    assert best_in_columns(score, k, first).tolist() == expected.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(blocks, st.integers(0, 10), st.integers(0, 30), st.integers(1, 5))
+def test_the_best_of_each_row_are_the_partitions(score, k, first, stride):
+    n = score.shape[1]
+    position = np.arange(first, first + score.shape[0])[:, None]
+    turn = (np.arange(n)[None, :] - position * stride) % n
+    expected = (score >= 0) & _largest(score * n + turn, max(k, 1), axis=1) if k else \
+        np.zeros_like(score, dtype=bool)
+    assert best_in_rows(score, k, first, stride).tolist() == expected.tolist()

@@ -139,6 +139,10 @@ def test_a_re_solve_starts_over_when_pricing_adds_half_the_arcs_and_time_allows(
     assert start_over(100, 60, 0.01, now + 10)  # 160 arcs at 0.01 s: 1.6 s
     assert start_over(100, 60, 0.01, now + 1) is None  # no time to: the layer stops there
     assert start_over(100, 49, 0.01, now + 1) is False  # pivots, stopped at the deadline
+    # the cadres' re-solves always pivot: their pivots stay quick however many arcs come in
+    assert start_over(100, 400, 0.01, None, "cadre") is False
+    assert start_over(100, 400, 0.01, now + 1, "cadre") is False
+    assert start_over(100, 400, 0.01, None, "volunteer")
 
 
 @pytest.mark.parametrize("seed", [3, 4])
@@ -153,7 +157,8 @@ def test_starting_over_reaches_the_optimum_the_pivots_reach(monkeypatch, seed):
         return original(*args)
 
     monkeypatch.setattr(flow_module, "solve_on", counted)
-    monkeypatch.setattr(flow_module, "COLD", 0.0)  # every re-solve starts over
+    monkeypatch.setattr(flow_module, "COLD", 0.0)  # every re-solve starts over,
+    monkeypatch.setattr(flow_module, "PIVOTS", frozenset())  # the cadres' too
     cold = solve_layer(prepared)
     assert cold.rounds >= 1 and len(calls) == 1 + cold.rounds
     assert calls == sorted(calls) and calls[-1] == len(cold.last.helper)  # arcs only grow
