@@ -15,6 +15,7 @@ import numpy as np
 
 from . import diagnose
 from .candidates import arcs
+from .collector import collector_paused
 from .flow import LayerFlow, solve_layer
 from .households import keep_together
 from .layers import Layer
@@ -158,7 +159,15 @@ def solve(problem: Problem) -> Result:
     ``households`` reports the split households left, a proven lower bound, why, and the
     rule's cost; the cadre :class:`LayerProof` keeps the bound of the optimum before the rule
     and carries that cost (``bound == objective + cost`` when proven).
+
+    Python's cycle collector is paused while it runs
+    (:func:`matching.collector.collector_paused`).
     """
+    with collector_paused():
+        return _solve(problem)
+
+
+def _solve(problem: Problem) -> Result:
     start = time.perf_counter()
     deadline = start + problem.time_limit_s
     codes = vocabulary(problem)

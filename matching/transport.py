@@ -19,11 +19,9 @@ JSON object shared where it recurs, and comes back one frozenset. Payloads of th
 
 from __future__ import annotations
 
-import gc
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from operator import attrgetter
 from types import MappingProxyType
@@ -31,6 +29,7 @@ from types import MappingProxyType
 import orjson
 
 from . import model
+from .collector import collector_paused
 from .messages import Message
 from .model import Beneficiary, Cadre, LayerProof, Pair, Problem, Result, Sponsor, Volunteer
 
@@ -262,25 +261,10 @@ def _names(row) -> frozenset:
     return frozenset(row)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a payload is built or read: both make hundreds
-    of thousands of containers, none of them in a cycle, and each make of many starts a
-    collection that walks every object the process holds (in a process that holds a city, a
-    component's load took 0.19 s with it, 0.07 s without). Resumed after, if it ran before."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
-
-
 def dump(value: Problem | Result) -> dict:
     """``value`` as JSON-able data (see the module's doc)."""
     encode = _Encoder()
-    with _collector_paused():
+    with collector_paused():
         body = encode(value)
         return {"messages": encode.table(), "reasons": encode.reasons_table(),
                 "sets": encode.sets_table(), "value": body}
@@ -293,7 +277,7 @@ def dumps(value: Problem | Result) -> str:
     containers with the collector running (a district's problem: 0.1 s, against 0.02 s).
     Written and read with orjson: a district's problem in 3.5 ms, where json took 23 ms."""
     encoded = dump(value)
-    with _collector_paused():
+    with collector_paused():
         try:
             return orjson.dumps(encoded).decode()
         except orjson.JSONEncodeError:  # an int beyond 64 bits, a lone surrogate: only json
@@ -340,7 +324,7 @@ def load_part(payload: dict | str, layers: list[str] | None = None) -> Problem:
 def load(payload: dict | str) -> Problem | Result:
     """The :class:`Problem` or :class:`Result` that :func:`dump` gave ``payload`` for (or
     :func:`dumps`, as text)."""
-    with _collector_paused():
+    with collector_paused():
         return _load(payload)
 
 
@@ -349,7 +333,7 @@ def load_all(payloads: Iterable[dict | str]) -> list[Problem | Result]:
     merge), with the cycle collector paused for them all, not resumed after each: in a
     process that holds a city, the collections that a hundred results' objects set off
     walked everything it holds, a hundred results took 5.6 s to load."""
-    with _collector_paused():
+    with collector_paused():
         return [_load(payload) for payload in payloads]
 
 

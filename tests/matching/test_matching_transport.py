@@ -73,6 +73,35 @@ def test_the_cycle_collector_is_left_as_it_was_even_when_a_payload_is_refused(ru
     assert seen == [running] * 3
 
 
+@pytest.mark.parametrize("running", [True, False])
+def test_a_solve_pauses_the_cycle_collector_and_leaves_it_as_it_was(running, monkeypatch):
+    """The optimiser runs with the collector paused, and after it, also when it fails, the
+    collector runs again only if it ran before."""
+    from matching import solve, solver
+    from matching.generate import small_instance
+
+    problem = small_instance(seed=4, people=12, cadres=4, volunteers=2, sponsors=1)
+    during, after = [], []
+    layer = solver._solve_layer
+
+    def watched(*args):
+        during.append(gc.isenabled())
+        return layer(*args)
+
+    monkeypatch.setattr(solver, "_solve_layer", watched)
+    try:
+        gc.enable() if running else gc.disable()
+        assert solve(problem).pairs
+        after.append(gc.isenabled())
+        monkeypatch.setattr(solver, "vocabulary", lambda problem: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            solve(problem)
+        after.append(gc.isenabled())
+    finally:
+        gc.enable()
+    assert during == [False] * 3 and after == [running] * 2
+
+
 def test_the_parts_of_a_component_share_one_json_and_name_their_layers():
     from matching import by_layer, district_instance, work_parts
     from matching.generate import city_instance
