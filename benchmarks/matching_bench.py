@@ -387,7 +387,9 @@ def _merged_task(found: list, tolerance: int) -> dict:
 def _on_pool(whole, parts: list, count: int) -> dict:
     """Timed: each part of ``whole`` sent as JSON to a warm pool of ``count`` processes (one
     JSON per component, as the job sends: ``matching.transport.dump_parts``), solved, sent
-    back, and merged on one of them, as the chord's callback is on a worker.
+    back, and merged on one of them, as the chord's callback is on a worker. Each part is sent
+    as soon as it is written, as the job's chord sends its header on Redis: the pool's feeder
+    thread writes the next while the workers solve the first.
 
     This process stands in for the job's first task, which holds ``whole`` and dumps it, and
     for the broker. Its objects are moved out of the cycle collector's reach first
@@ -401,7 +403,8 @@ def _on_pool(whole, parts: list, count: int) -> dict:
         gc.collect()
         gc.freeze()
         start = time.perf_counter()
-        found = pool.map(_component_task, transport.dump_parts(whole, parts), chunksize=1)
+        found = list(pool.imap(_component_task, transport.dump_parts(whole, parts),
+                               chunksize=1))  # each part sent as soon as it is written
         merged = pool.apply(_merged_task, ([one["result"] for one in found],
                                            whole.balance_tolerance))
         wall = time.perf_counter() - start - merged.pop("check")

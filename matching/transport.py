@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, replace
 from operator import attrgetter
 from types import MappingProxyType
@@ -286,23 +286,24 @@ def dumps(value: Problem | Result) -> str:
                               ensure_ascii=False)
 
 
-def dump_parts(problem: Problem, parts: list[Problem]) -> list[tuple[str, list[str]]]:
-    """(JSON text, layers) of each part of ``problem`` (:func:`matching.work_parts`): the
-    parts of one component (:func:`matching.by_layer`, which shares the component's people)
-    share one JSON of the component (:func:`dumps`), with ``problem``'s layers, built once (at
-    10x a district it takes about 2 s); each names the layers it solves (:func:`load_part`).
+def dump_parts(problem: Problem, parts: list[Problem]) -> Iterator[tuple[str, list[str]]]:
+    """(JSON text, layers) of each part of ``problem`` (:func:`matching.work_parts`), one
+    after the other as they are asked for, so that the job sends each part as soon as it is
+    written and the workers start on the first while the rest are written (a city of 100
+    districts takes seconds to write). The parts of one component
+    (:func:`matching.by_layer`, which shares the component's people) share one JSON of the
+    component (:func:`dumps`), with ``problem``'s layers, built once (at 10x a district it
+    takes about 2 s); each names the layers it solves (:func:`load_part`).
 
     Parts share a JSON only when they hold the very same objects in every field but
     ``layers`` (:func:`_same`): not when only their people are one object, as the one empty
     tuple is for every component with nobody (streets with cadres and no people yet)."""
-    dumped: dict[tuple[int, ...], dict] = {}
-    out = []
+    dumped: dict[tuple[int, ...], str] = {}
     for part in parts:
         key = _same(part)
         if key not in dumped:
             dumped[key] = dumps(replace(part, layers=problem.layers))
-        out.append((dumped[key], list(part.layers)))
-    return out
+        yield dumped[key], list(part.layers)
 
 
 def _same(part: Problem) -> tuple[int, ...]:

@@ -16,10 +16,12 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import flask_migrate
 import pytest
 from celery import group
+from celery.signals import before_task_publish
 from sqlalchemy import func, select
 
 from charity import create_app
@@ -35,7 +37,7 @@ from charity.pairing import components, tasks
 from charity.pairing import operations as pairing
 from charity.pairing.models import MatchRun
 from matching import components as split
-from matching import merge, solve_split
+from matching import merge, solve_split, transport
 from matching.generate import city_instance
 from matching.transport import dump, load
 from tests import factories
@@ -231,6 +233,39 @@ def test_a_districts_layers_as_tasks_on_two_workers_give_the_run_of_one_process(
         run = db.session.get(MatchRun, done.result["values"]["run_id"])
         assert (pairs_of(run), run.summary["layers"], run.objective, run.bound) == expected
     assert all("pairing.component[" in log for log in logs), "both workers should solve"
+
+
+def test_on_redis_each_component_is_sent_as_soon_as_it_is_written(district, monkeypatch):
+    """The chord's header is read part by part: on Redis the first component is on the queue
+    after three are written, not all, so a worker starts on it while the rest are written (no
+    worker runs here: the tasks stay on the queue, emptied by the next test)."""
+    app, _path = district
+    city = city_instance(8, scale=0.01, seed=5)
+    parts = split(city)
+    assert len(parts) >= 8
+    events = []
+    write = transport.dumps
+
+    def writing(value):
+        events.append("written")
+        return write(value)
+
+    def sent(sender=None, headers=None, **_kw):
+        events.append(("sent", headers["task"]))
+
+    monkeypatch.setattr(transport, "dumps", writing)
+    before_task_publish.connect(sent)
+    try:
+        with app.test_request_context(method="POST"):
+            job = SimpleNamespace(id=10**6, attempts=1)
+            assert components.hand_off(job, city, parts, lambda *args: None) == \
+                components.HANDED_OFF
+    finally:
+        before_task_publish.disconnect(sent)
+    first = events.index(("sent", "pairing.component"))
+    assert events.count("written") == events.count(("sent", "pairing.component")) == len(parts)
+    assert first <= 3 < len(parts)  # Celery reads two ahead of what it sends
+    assert events[first:].count("written") == len(parts) - first
 
 
 def test_a_citys_components_on_two_workers_give_what_one_process_gives(district, tmp_path):

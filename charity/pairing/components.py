@@ -66,16 +66,22 @@ def outcome(job: Job, match_run: MatchRun) -> dict:
 def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
              progress) -> str:
     """Send each part (a component, or one helper layer of one: `matching.work_parts`) to the
-    workers, with the merge as the chord's callback."""
+    workers, with the merge as the chord's callback.
+
+    The chord's header is a generator: each part is written as JSON when Celery comes to
+    send it (`matching.transport.dump_parts`), so that on Redis the workers start on the first
+    parts while the rest are written (Celery sets the chord's size when it sends the last).
+    A result backend without a chord counter (the embedded default's database) reads the
+    whole header before it sends any part, as it did from a list."""
     layered = any(part.layers != problem.layers for part in parts)
     progress(0, len(parts), "layers" if layered else "components")
     celery = current_app.extensions["celery"]  # this app's, whichever Celery app is the default
     deadline = time.time() + problem.time_limit_s
     ids = [uuid() for _part in parts]
     sent = transport.dump_parts(problem, parts)  # a component's parts share its JSON
-    header = [celery.tasks["pairing.component"].signature(
+    header = (celery.tasks["pairing.component"].signature(
         (job.id, job.attempts, payload, deadline, layers), task_id=task_id)
-        for (payload, layers), task_id in zip(sent, ids, strict=True)]
+        for (payload, layers), task_id in zip(sent, ids, strict=True))
     merged = celery.tasks["pairing.components_merged"].s(
         job_id=job.id, attempt=job.attempts, tolerance=problem.balance_tolerance, tasks=ids)
     chord(header, app=celery)(merged)

@@ -34,7 +34,7 @@ def test_components_with_nobody_are_each_sent_as_themselves():
     problem = Problem(people, cadres)
     parts = work_parts(problem, 1)
     assert sum(not part.beneficiaries for part in parts) == 2
-    sent = dump_parts(problem, parts)
+    sent = list(dump_parts(problem, parts))
     loaded = [load_part(payload, layers) for payload, layers in sent]
     assert loaded == parts
     merged, whole = merge([solve(part) for part in loaded], problem), solve_split(problem)

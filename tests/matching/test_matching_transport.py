@@ -108,14 +108,14 @@ def test_the_parts_of_a_component_share_one_json_and_name_their_layers():
 
     problem = district_instance(0.05, seed=3)
     parts = by_layer(problem)
-    sent = dump_parts(problem, parts)
+    sent = list(dump_parts(problem, parts))
     assert [layers for _payload, layers in sent] == [["cadre"], ["volunteer"], ["sponsor"]]
     assert all(payload is sent[0][0] for payload, _layers in sent)  # dumped once
     for (payload, layers), part in zip(sent, parts, strict=True):
         assert load_part(payload, layers) == part
     city = city_instance(2, scale=0.02, seed=7)
     parts = work_parts(city, layers_from=1)
-    sent = dump_parts(city, parts)
+    sent = list(dump_parts(city, parts))
     assert len({id(payload) for payload, _layers in sent}) == len(work_parts(city)) < len(parts)
     for (payload, layers), part in zip(sent, parts, strict=True):
         assert load_part(payload, layers) == part
