@@ -95,8 +95,9 @@ class Problem:
     """Everything the solver needs; pairs are ``(helper_kind, helper_id, beneficiary_id)``.
 
     ``candidate_limit`` keeps, per person, that many best eligible helpers of each kind from the
-    person's community neighbourhood (see ``matching.candidates``) as the first candidate arcs;
-    None starts from every eligible arc. Either way pricing then checks every eligible pair and
+    person's community neighbourhood (see ``matching.candidates``; the cadres at most
+    ``matching.candidates.FIRST``) as the first candidate arcs; None starts from every eligible
+    arc. Either way pricing then checks every eligible pair and
     adds those that improve the flow until none is left (see ``matching.pricing``), so the
     result is optimal over the full rule set. ``time_limit_s`` and ``pricing_rounds`` (re-solves
     per layer, None: no limit) stop that early, with a true bound and the gap; ``time_limit_s``
