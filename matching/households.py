@@ -410,13 +410,15 @@ def keep_together(layer: Layer, forbidden, helpers, people, n_locked: int, objec
     """The cadre layer's pairs (``helpers``, ``people``: indices, the first ``n_locked``
     locked) reassigned by the household rule (see the module's doc): the new helper and
     person arrays (locked first) and a :class:`Households` report. ``objective(helpers,
-    people)`` is the layer's objective; ``arcs`` (helper, person) are the pairs tried first
-    for the people outside kept households, ``every_arc()`` every eligible pair of them."""
+    people)`` is the layer's objective; ``arcs()`` gives (helper, person) of the pairs tried
+    first for the people outside kept households, ``every_arc()`` every eligible pair of them;
+    neither is asked for when no household has two people paired."""
     rule = _Rule(layer, forbidden, helpers, people, n_locked)
     groups = rule.groups()
     before = split_count(rule.households, rule.helpers, rule.people)
     if not groups:
         return rule.helpers, rule.people, Households()
+    arcs = arcs()
     fixed_kept = 0
     for group in groups:
         if group.free:

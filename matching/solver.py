@@ -40,7 +40,6 @@ class Solved:
 def _households(problem: Problem, prepared, flow: LayerFlow, helpers, people):
     """The household rule on the cadre layer's optimum (:mod:`matching.households`)."""
     layer = prepared.layer
-
     covered = np.zeros(len(layer.people), dtype=bool)
     covered[people[len(layer.locked):]] = True
     mine = replace(layer, person_free=covered)
@@ -49,9 +48,12 @@ def _households(problem: Problem, prepared, flow: LayerFlow, helpers, people):
         found = arcs(mine, prepared.streets, problem.forbidden, None)
         return found.helper, found.person
 
-    near = arcs(mine, prepared.streets, problem.forbidden, problem.candidate_limit, prune=False)
-    tried = (np.concatenate((flow.last.helper, flow.helper, near.helper)),
-             np.concatenate((flow.last.person, flow.person, near.person)))
+    def tried():  # the flow's arcs, and each covered person's best (the cadres' first are few)
+        near = arcs(mine, prepared.streets, problem.forbidden, problem.candidate_limit,
+                    prune=False)
+        return (np.concatenate((flow.last.helper, flow.helper, near.helper)),
+                np.concatenate((flow.last.person, flow.person, near.person)))
+
     return keep_together(layer, problem.forbidden, helpers, people, len(layer.locked),
                          prepared.objective, tried, every_arc)
 

@@ -234,6 +234,24 @@ def test_the_rule_tries_each_covered_persons_best_cadres_whatever_the_first_arcs
     streets = {name: i for i, name in enumerate(sorted({p.street for p in layer.people}))}
     best = arcs(replace(layer, person_free=np.array(covered)), streets, problem.forbidden,
                 problem.candidate_limit, prune=False)
-    tried = set(zip(*(x.tolist() for x in seen["tried"]), strict=True))
+    tried = set(zip(*(x.tolist() for x in seen["tried"]()), strict=True))
     wanted = set(zip(best.helper.tolist(), best.person.tolist(), strict=True))
     assert wanted and wanted <= tried
+
+
+def test_with_no_household_of_two_paired_the_rule_builds_no_arcs(monkeypatch):
+    from matching import solver
+    from matching.generate import district_instance
+
+    calls = []
+    original = solver.arcs
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(solver, "arcs", counted)
+    assert solve(district_instance(0.05, seed=2)).households.households == 0
+    assert calls == []
+    solve(with_households(district_instance(0.05, seed=2)))
+    assert calls  # the rule's own arcs, once it has households to keep together
