@@ -72,19 +72,34 @@ def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
     send it (`matching.transport.dump_parts`), so that on Redis the workers start on the first
     parts while the rest are written (Celery sets the chord's size when it sends the last).
     A result backend without a chord counter (the embedded default's database) reads the
-    whole header before it sends any part, as it did from a list."""
+    whole header before it sends any part, as it did from a list.
+
+    Celery's lazy header looks one part ahead, and drops an error raised while it asks for the
+    second part (`celery.utils.functional._regen.__bool__`): the chord would go on with the
+    first part alone. An error writing a part is raised here again, and the merge refuses
+    fewer results than parts (`components_merged`)."""
     layered = any(part.layers != problem.layers for part in parts)
     progress(0, len(parts), "layers" if layered else "components")
     celery = current_app.extensions["celery"]  # this app's, whichever Celery app is the default
     deadline = time.time() + problem.time_limit_s
     ids = [uuid() for _part in parts]
     sent = transport.dump_parts(problem, parts)  # a component's parts share its JSON
-    header = (celery.tasks["pairing.component"].signature(
-        (job.id, job.attempts, payload, deadline, layers), task_id=task_id)
-        for (payload, layers), task_id in zip(sent, ids, strict=True))
+    failed = []
+
+    def header():
+        try:
+            for (payload, layers), task_id in zip(sent, ids, strict=True):
+                yield celery.tasks["pairing.component"].signature(
+                    (job.id, job.attempts, payload, deadline, layers), task_id=task_id)
+        except Exception as error:
+            failed.append(error)
+            raise
+
     merged = celery.tasks["pairing.components_merged"].s(
         job_id=job.id, attempt=job.attempts, tolerance=problem.balance_tolerance, tasks=ids)
-    chord(header, app=celery)(merged)
+    chord(header(), app=celery)(merged)
+    if failed:  # dropped by Celery: the chord went with the parts before, which merge refuses
+        raise failed[0]
     return HANDED_OFF
 
 
@@ -112,9 +127,10 @@ def solve_component(job_id: int, attempt: int, payload: str | dict, deadline: fl
 @job_continuation("pairing.components_merged")
 def components_merged(job, progress, found: list, *, tolerance: int, tasks: list) -> dict:
     """The chord's callback: merge the components' results (`matching.merge`, balance notes
-    over the whole run) and keep the run's preview, as a run in one process would."""
-    if any("result" not in one for one in found):
-        raise ComponentFailed(f"job {job.id}: a component failed or was skipped")
+    over the whole run) and keep the run's preview, as a run in one process would; only with
+    a result of every part handed off (`tasks`)."""
+    if len(found) != len(tasks) or any("result" not in one for one in found):
+        raise ComponentFailed(f"job {job.id}: a component failed, was skipped or is missing")
     results = transport.load_all(one["result"] for one in found)
     for task_id in tasks:  # the results are in hand: not kept in the result store for days
         current_app.extensions["celery"].AsyncResult(task_id).forget()
