@@ -8,6 +8,10 @@ arcs score about 90 million pairs. :func:`best_in_columns` and :func:`best_in_ro
 :func:`numpy.partition` kept before: the ``k`` largest keys of each column or row among the
 eligible pairs, a key being the score and then a rotation that spreads helpers of equal score
 (:func:`matching.candidates._street_arcs`).
+
+The scoring loop itself is :func:`matching.window.block`, in the file of the rule it shares
+with pricing (:func:`matching.window._fit`): numba renews a function's cache only when its own
+file changes, so a loop here would keep a rule changed there, compiled from its cache.
 """
 
 from __future__ import annotations
@@ -17,36 +21,14 @@ from numba import njit
 
 from .layers import Layer
 from .scoring import W_CONTINUITY, W_PROXIMITY, W_SKILL
-from .window import _fit
-
-
-@njit(cache=True)
-def _scores(helpers, people, helper_arrays, person_arrays, weights):
-    helper_ids, serves, skills, designated, helper_street, helper_community = helper_arrays
-    person_current, person_street, required, needs, person_community = person_arrays
-    per_continuity, per_place, per_skill = weights
-    out = np.empty((len(helpers), len(people)), np.int64)
-    for row in range(len(helpers)):
-        h = helpers[row]
-        for column in range(len(people)):
-            p = people[column]
-            street = person_street[p]
-            score = -1
-            if serves[street, h]:
-                score = _fit(required[p], skills[h], designated[h], needs[p], per_skill)
-            if score >= 0:
-                score += per_continuity * np.int64(helper_ids[h] == person_current[p])
-                score += per_place * (np.int64(helper_street[h] == street) +
-                                      np.int64(helper_community[h] == person_community[p]))
-            out[row, column] = score
-    return out
+from .window import block
 
 
 def block_scores(layer: Layer, helpers: np.ndarray, people: np.ndarray) -> np.ndarray:
     """Score of every pair of ``helpers`` (rows) x ``people`` (columns), indices into
     ``layer``; -1 where :func:`matching.candidates.eligible` forbids it."""
     weights = (0, 0, 0) if layer.name == "sponsor" else (W_CONTINUITY, W_PROXIMITY, W_SKILL)
-    return _scores(np.asarray(helpers, dtype=np.int64), np.asarray(people, dtype=np.int64),
+    return block(np.asarray(helpers, dtype=np.int64), np.asarray(people, dtype=np.int64),
                    (layer.helper_ids, layer.helper_streets, layer.helper_skills,
                     layer.helper_needs, layer.helper_street, layer.helper_community),
                    (layer.person_current, layer.person_street, layer.person_required,
@@ -117,7 +99,7 @@ def best_in_rows(score: np.ndarray, k: int, first: int, stride: int) -> np.ndarr
 def warm_up() -> None:
     """Loads the kernels compiled, for the arrays' types the first arcs pass them."""
     one, words = np.zeros(1, np.int64), np.zeros((1, 1), np.uint64)
-    score = _scores(one, one, (one, np.ones((1, 1), np.bool_), words, words, one, one),
+    score = block(one, one, (one, np.ones((1, 1), np.bool_), words, words, one, one),
                     (one, one, words, words, one), (W_CONTINUITY, W_PROXIMITY, W_SKILL))
     best_in_columns(score, 1, 0)
     best_in_rows(score, 1, 0, 1)

@@ -6,6 +6,10 @@ It scores a pair as :func:`matching.candidates.scored` does (the same rules; a t
 two together on random layers), without building the window's pairs as arrays first: at 10x a
 district pricing scores 10-40 million pairs a round, nearly all of them to find them not
 negative.
+
+The first arcs' block of pairs (:func:`block`, for :mod:`matching.blocks`) is scored here too,
+beside the rule both read (:func:`_fit`): numba renews a compiled function's cache only when
+its own file changes, not when a function it calls from another file does.
 """
 
 from __future__ import annotations
@@ -41,6 +45,30 @@ def _fit(required, skills, designated, needs, per_skill):
             return -1
         fit += per_skill * _bits(skills[word] & needs[word])
     return fit
+
+
+@njit(cache=True)
+def block(helpers, people, helper_arrays, person_arrays, weights):
+    """Score of every pair of ``helpers`` (rows) x ``people`` (columns), -1 where the pair
+    is not eligible (:func:`matching.blocks.block_scores`, which passes the arrays)."""
+    helper_ids, serves, skills, designated, helper_street, helper_community = helper_arrays
+    person_current, person_street, required, needs, person_community = person_arrays
+    per_continuity, per_place, per_skill = weights
+    out = np.empty((len(helpers), len(people)), np.int64)
+    for row in range(len(helpers)):
+        h = helpers[row]
+        for column in range(len(people)):
+            p = people[column]
+            street = person_street[p]
+            score = -1
+            if serves[street, h]:
+                score = _fit(required[p], skills[h], designated[h], needs[p], per_skill)
+            if score >= 0:
+                score += per_continuity * np.int64(helper_ids[h] == person_current[p])
+                score += per_place * (np.int64(helper_street[h] == street) +
+                                      np.int64(helper_community[h] == person_community[p]))
+            out[row, column] = score
+    return out
 
 
 @njit(cache=True)
