@@ -118,11 +118,16 @@ def test_groups_below_zero_or_arrays_of_different_lengths_are_refused():
         first_of_groups(np.array([0, 0]), np.array([-1]), np.array([0, 1]), 1)
 
 
+def small_layer(seed: int, name: str):
+    """A small random problem and its layer ``name``."""
+    problem = small_instance(seed, people=14, cadres=5, volunteers=4, sponsors=3)
+    return problem, prepare_layer(problem, name, vocabulary(problem)).layer
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, 10**6), st.sampled_from(LAYERS), st.randoms(use_true_random=False))
 def test_a_window_keeps_exactly_the_negative_new_eligible_pairs(seed, name, rng):
-    problem = small_instance(seed, people=14, cadres=5, volunteers=4, sponsors=3)
-    layer = prepare_layer(problem, name, vocabulary(problem)).layer
+    problem, layer = small_layer(seed, name)
     n_helpers, n_people = len(layer.helper_ids), len(layer.person_ids)
     if n_helpers == 0 or n_people == 0:
         return
@@ -158,8 +163,7 @@ def test_a_window_keeps_exactly_the_negative_new_eligible_pairs(seed, name, rng)
 @settings(max_examples=120, deadline=None)
 @given(st.integers(0, 10**6), st.sampled_from(LAYERS), st.randoms(use_true_random=False))
 def test_a_block_is_scored_as_each_pair_is_scored(seed, name, rng):
-    problem = small_instance(seed, people=14, cadres=5, volunteers=4, sponsors=3)
-    layer = prepare_layer(problem, name, vocabulary(problem)).layer
+    _problem, layer = small_layer(seed, name)
     n_helpers, n_people = len(layer.helper_ids), len(layer.person_ids)
     helpers = np.array(rng.sample(range(n_helpers), rng.randint(0, n_helpers)), dtype=np.int64)
     people = np.array(rng.sample(range(n_people), rng.randint(0, n_people)), dtype=np.int64)
