@@ -29,10 +29,10 @@ def block_scores(layer: Layer, helpers: np.ndarray, people: np.ndarray) -> np.nd
     ``layer``; -1 where :func:`matching.candidates.eligible` forbids it."""
     weights = (0, 0, 0) if layer.name == "sponsor" else (W_CONTINUITY, W_PROXIMITY, W_SKILL)
     return block(np.asarray(helpers, dtype=np.int64), np.asarray(people, dtype=np.int64),
-                   (layer.helper_ids, layer.helper_streets, layer.helper_skills,
-                    layer.helper_needs, layer.helper_street, layer.helper_community),
-                   (layer.person_current, layer.person_street, layer.person_required,
-                    layer.person_needs, layer.person_community), weights)
+                 (layer.helper_ids, layer.helper_streets, layer.helper_skills,
+                  layer.helper_needs, layer.helper_street, layer.helper_community),
+                 (layer.person_current, layer.person_street, layer.person_required,
+                  layer.person_needs, layer.person_community), weights)
 
 
 @njit(cache=True)
