@@ -100,6 +100,6 @@ def warm_up() -> None:
     """Loads the kernels compiled, for the arrays' types the first arcs pass them."""
     one, words = np.zeros(1, np.int64), np.zeros((1, 1), np.uint64)
     score = block(one, one, (one, np.ones((1, 1), np.bool_), words, words, one, one),
-                    (one, one, words, words, one), (W_CONTINUITY, W_PROXIMITY, W_SKILL))
+                  (one, one, words, words, one), (W_CONTINUITY, W_PROXIMITY, W_SKILL))
     best_in_columns(score, 1, 0)
     best_in_rows(score, 1, 0, 1)

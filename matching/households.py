@@ -418,7 +418,7 @@ def keep_together(layer: Layer, forbidden, helpers, people, n_locked: int, objec
     before = split_count(rule.households, rule.helpers, rule.people)
     if not groups:
         return rule.helpers, rule.people, Households()
-    arcs = arcs()
+    tried = arcs()
     fixed_kept = 0
     for group in groups:
         if group.free:
@@ -430,14 +430,14 @@ def keep_together(layer: Layer, forbidden, helpers, people, n_locked: int, objec
     hostable = [i for i, group in enumerate(groups) if group.free and group.reason is None]
     matched, most = _hosts(rule, groups, hostable)
     bound = len(groups) - fixed_kept - most
-    assigned, dropped = _assign(rule, groups, matched, arcs)
+    assigned, dropped = _assign(rule, groups, matched, tried)
     if assigned is None:  # again, each with the hosts a swap can free: see _swappable
         served = _served(rule)
         for group in groups:
             if group.hosts is not None:
                 group.hosts = _swappable(rule, group, served)
         matched, _ = _hosts(rule, groups, hostable)
-        assigned, dropped = _assign(rule, groups, matched, arcs, every_arc)
+        assigned, dropped = _assign(rule, groups, matched, tried, every_arc)
     if assigned is None:
         new_helpers, new_people = rule.helpers, rule.people
     else:
