@@ -145,23 +145,53 @@ def test_a_re_solve_starts_over_when_pricing_adds_half_the_arcs_and_time_allows(
     assert start_over(100, 400, 0.01, None, "volunteer")
 
 
+@pytest.mark.parametrize("drop", [0, flow_module.DROP, None])
 @pytest.mark.parametrize("seed", [3, 4])
-def test_starting_over_reaches_the_optimum_the_pivots_reach(monkeypatch, seed):
+def test_starting_over_reaches_the_optimum_the_pivots_reach(monkeypatch, seed, drop):
     problem = small_instance(seed=seed, people=60, cadres=12, limit=1)  # pricing adds arcs
     prepared, pivoted = _solve_with(monkeypatch, problem, failing=False)
-    calls = []
-    original = flow_module.solve_on
+    calls, added = [], []
+    original_solve, original_price = flow_module.solve_on, flow_module.price_solution
 
     def counted(*args):
         calls.append(len(args[1].helper))
-        return original(*args)
+        return original_solve(*args)
+
+    def priced(*args):
+        found = original_price(*args)
+        added.append(len(found.arcs.helper))
+        return found
 
     monkeypatch.setattr(flow_module, "solve_on", counted)
+    monkeypatch.setattr(flow_module, "price_solution", priced)
     monkeypatch.setattr(flow_module, "COLD", 0.0)  # every re-solve starts over,
     monkeypatch.setattr(flow_module, "PIVOTS", frozenset())  # the cadres' too
+    monkeypatch.setattr(flow_module, "DROP", 10 ** 9 if drop is None else drop)
     cold = solve_layer(prepared)
     assert cold.rounds >= 1 and len(calls) == 1 + cold.rounds
-    assert calls == sorted(calls) and calls[-1] == len(cold.last.helper)  # arcs only grow
+    # the first start-over leaves out the arcs above DROP (none when it is huge); later ones
+    # only add what pricing found
+    assert (calls[1] < calls[0] + added[0]) == (drop is not None)
+    assert all(after == before + more for before, after, more
+               in zip(calls[1:], calls[2:], added[1:], strict=False))
+    assert calls[-1] == len(cold.last.helper)
     assert prepared.objective(pivoted.helper, pivoted.person) == \
         prepared.objective(cold.helper, cold.person)
     assert pivoted.gap == cold.gap == 0
+
+
+def test_within_keeps_every_arc_with_flow_and_no_arc_above_the_drop():
+    prepared = prepare_layer(small_instance(seed=3, people=60, cadres=12, limit=1), "cadre")
+    solution = flow_module.solve_on(prepared, prepared.arcs, (None,))
+    first_person = flow_module.FIRST_HELPER + len(prepared.layer.helpers)
+    distance, arcs = solution.distance, prepared.arcs
+    reduced = distance[flow_module.FIRST_HELPER + arcs.helper] - \
+        distance[first_person + arcs.person] - arcs.score
+    assert (reduced > 0).any() and (reduced <= 0).any()
+    for drop in (0, 2, int(reduced.max())):
+        kept = flow_module.within(prepared, arcs, solution, drop)
+        keys = set(zip(kept.helper.tolist(), kept.person.tolist(), strict=True))
+        assert keys == {(h, p) for h, p, r in zip(arcs.helper.tolist(), arcs.person.tolist(),
+                                                   reduced.tolist(), strict=True) if r <= drop}
+        assert set(zip(solution.used.helper.tolist(), solution.used.person.tolist(),
+                       strict=True)) <= keys
