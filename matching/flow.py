@@ -247,7 +247,7 @@ PIVOTS = frozenset({"cadre"})
 #: At a layer's first start-over, the last solve's arcs whose reduced cost under its potentials
 #: is above this are left out of the solve from nothing: pricing checks them again after it, as
 #: it checks every pair left out, so the optimum is the same. At 10x a district the volunteers'
-#: start-over then solves 1.38 M arcs, not 2.23 M (about 1.5 s less), and their layer took
+#: start-over then solves 1.38 M arcs, not 2.23 M (about 1.3 s less), and their layer took
 #: 15.1-15.6 s against 17.4-17.8 s; the few arcs pricing then brings back go in by pivots.
 #: Nearly every arc that entered the volunteers' later pivots had a reduced cost of 1 or less
 #: at the start. Later start-overs keep every arc, so the rounds cannot go round in a circle.
