@@ -212,24 +212,27 @@ def resolve(prepared: PreparedLayer, arcs: Arcs, solution: Solution, more: Arcs,
                      solution.n_owing, np.concatenate((solution.at, at)), warm)
 
 
+def _potentials(prepared: PreparedLayer, solution: Solution) -> tuple[np.ndarray, np.ndarray]:
+    """``solution``'s potentials of the helpers and of the people, each by their index."""
+    first_person = FIRST_HELPER + len(prepared.layer.helpers)
+    people = len(prepared.layer.person_street)
+    return (solution.distance[FIRST_HELPER:first_person],
+            solution.distance[first_person:first_person + people])
+
+
 def price_solution(prepared: PreparedLayer, arcs: Arcs, solution: Solution):
     """Pricing of every eligible pair left out of ``arcs`` against ``solution``'s
     potentials (:func:`matching.pricing.price`)."""
-    first_person = FIRST_HELPER + len(prepared.layer.helpers)
-    people = len(prepared.layer.person_street)
     return price(prepared.layer, prepared.streets, prepared.forbidden, arcs,
-                 solution.distance[FIRST_HELPER:first_person],
-                 solution.distance[first_person:first_person + people])
+                 *_potentials(prepared, solution))
 
 
 def within(prepared: PreparedLayer, arcs: Arcs, solution: Solution, drop: int) -> Arcs:
     """The arcs of ``arcs`` whose reduced cost ``-score + d[helper] - d[person]`` under
     ``solution``'s potentials is at most ``drop`` (>= 0). Every arc that carries flow is among
     them (its reduced cost is at most 0), so the flow stays feasible on them."""
-    first_person = FIRST_HELPER + len(prepared.layer.helpers)
-    distance = solution.distance
-    reduced = distance[FIRST_HELPER + arcs.helper] - distance[first_person + arcs.person] - \
-        arcs.score
+    helper_potential, person_potential = _potentials(prepared, solution)
+    reduced = helper_potential[arcs.helper] - person_potential[arcs.person] - arcs.score
     keep = np.flatnonzero(reduced <= drop)
     return Arcs(arcs.helper[keep], arcs.person[keep], arcs.score[keep])
 
