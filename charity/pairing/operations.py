@@ -1,6 +1,8 @@
 """The pairing workflow: run, preview, publish, lock, forbid, accept, decline and re-match.
 Operations flush; the request or command commits."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from flask import current_app
@@ -96,8 +98,8 @@ def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None
     """Keep a result as a preview, with its diff against the live pairs of the people
     `in_scope` (the people of the problem it solved). `priority`: the ids of its people with
     a priority mark (`priority_people`); the run then keeps how many of them have a cadre."""
-    live = {_key(*adapter.as_pair(p).key): p.id for p in adapter.live_pairs()
-            if p.person_id in in_scope}
+    every = [_key(*adapter.as_pair(p).key) for p in adapter.live_pairs()]
+    live = {key for key in every if key[2] in in_scope}
     proposed = {_key(*p.key): p for p in result.pairs}
     summary = {
         "pairs": [[*_key(*p.key), _stored(p.reasons)] for p in result.pairs],
@@ -111,10 +113,11 @@ def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None
                     "bound": proof.bound, "rounds": proof.rounds, "arcs": proof.arcs,
                     "checked": proof.checked, "cost": proof.cost} for proof in result.layers],
         "households": households_summary(result.households),
-        "added": sorted(list(k) for k in proposed.keys() - live.keys()),
-        "removed": sorted(list(k) for k in live.keys() - proposed.keys()),
-        "kept": len(proposed.keys() & live.keys()),
+        "added": sorted(list(k) for k in proposed.keys() - live),
+        "removed": sorted(list(k) for k in live - proposed.keys()),
+        "kept": len(proposed.keys() & live),
     }
+    summary["basis"] = basis(summary, every)
     if priority is not None:
         summary["priority"] = priority_summary(priority, result)
     match_run = MatchRun(street_id=street.id if street else None, status=result.status,
@@ -141,9 +144,21 @@ def households_summary(report: matching.Households) -> dict:
                                  for household_id, why in report.split_households]}
 
 
-def publish(match_run: MatchRun, user=None) -> dict[str, int]:
-    """Make a preview real: new pairs are proposed to their helpers, pairs the run dropped end,
-    locked pairs and pairs the run kept stay as they are."""
+def basis(summary: dict, live_keys) -> str:
+    """A digest of the live pairs a preview's changes rest on: those of the people it pairs
+    or ends, and those of the helpers it gives someone new (their quotas and capacities).
+    A preview is published only while they are the same (see `publish`)."""
+    people = {key[2] for key in summary["removed"]} | {pair[2] for pair in summary["pairs"]}
+    helpers = {(kind, helper) for kind, helper, _person in summary["added"]}
+    relevant = sorted(key for key in live_keys if key[2] in people or key[:2] in helpers)
+    return hashlib.sha256(json.dumps(relevant).encode()).hexdigest()
+
+
+def _publishable(match_run: MatchRun, live_keys) -> None:
+    """Refuse a run that is no preview, that is not publishable, or whose changes were worked
+    out against live pairs that have changed since (another run published, a pair declined,
+    re-matched, forbidden or ended): publishing it would undo those changes or break the
+    rules (two cadres for one person, a helper past their quota)."""
     if match_run.state != "preview":
         raise PairingError(_l("This run was already published or discarded."))
     if match_run.status == "INFEASIBLE":
@@ -151,9 +166,32 @@ def publish(match_run: MatchRun, user=None) -> dict[str, int]:
     if match_run.status not in PUBLISHABLE:
         raise PairingError(_l("This run stopped before every quota minimum was met; it cannot "
                               "be published. Please run it again."))
-    reasons = {tuple(k): r for *k, r in match_run.summary["pairs"]}
+    if "basis" not in match_run.summary:
+        raise PairingError(_l("This preview was made before what it was compared with was "
+                              "recorded, so it cannot be checked; please run it again."))
+    if match_run.summary["basis"] != basis(match_run.summary, live_keys):
+        raise PairingError(_l("The pairings have changed since this preview was made (another "
+                              "run was published, or a pair was declined, re-matched or "
+                              "ended); publishing it would undo that. Please run it again."))
+
+
+def publish(match_run: MatchRun, user=None) -> dict[str, int]:
+    """Make a preview real: new pairs are proposed to their helpers, pairs the run dropped end,
+    locked pairs and pairs the run kept stay as they are. Refused unless the live pairs its
+    changes rest on are as they were (`basis`); of two requests publishing it at once, the
+    second is refused."""
     live = {_key(*adapter.as_pair(p).key): p for p in adapter.live_pairs()}
+    _publishable(match_run, live.keys())
     now = utcnow()
+    claimed = db.session.execute(
+        update(MatchRun).where(MatchRun.id == match_run.id, MatchRun.state == "preview")
+        .values(state="published", published_at=now)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise PairingError(_l("This run was already published or discarded."))
+    set_committed_value(match_run, "state", "published")
+    set_committed_value(match_run, "published_at", now)
+    reasons = {tuple(k): r for *k, r in match_run.summary["pairs"]}
     for kind, helper_id, person_id in map(tuple, match_run.summary["removed"]):
         pairing = live.get((kind, helper_id, person_id))
         if pairing is not None and not pairing.locked:
@@ -165,7 +203,6 @@ def publish(match_run: MatchRun, user=None) -> dict[str, int]:
             cadre_id=helper_id if kind == "cadre" else None,
             volunteer_id=helper_id if kind == "volunteer" else None,
             reasons=reasons.get((kind, helper_id, person_id), [])))
-    match_run.state, match_run.published_at = "published", now
     db.session.flush()
     counts = {"added": len(match_run.summary["added"]),
               "ended": len(match_run.summary["removed"]), "kept": match_run.summary["kept"]}

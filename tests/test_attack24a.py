@@ -1,0 +1,89 @@
+"""Attack 24a: the job and pairing path (issue 12), as an attacker and a demanding user."""
+
+from sqlalchemy import func, select
+
+from charity.audit.models import AuditEntry
+from charity.extensions import db
+from charity.jobs.runner import refusal
+from charity.pairing import operations
+from charity.pairing.models import MatchRun, Pairing
+from tests import factories
+from tests.factories import CadreFactory
+from tests.test_pairing_workflow import small_district
+
+
+def msgid(refused) -> str:
+    """A refusal's message as written (the catalog's key, whatever the language)."""
+    return refusal(refused)["msgid"]
+
+
+def live():
+    """Every live pairing."""
+    return db.session.scalars(select(Pairing).where(
+        Pairing.status.in_(("proposed", "active")))).all()
+
+
+def test_a_preview_made_before_another_was_published_is_refused_not_a_500(client, auth):
+    small_district()
+    auth.login(factories.user("admin"))
+    first = operations.run()
+    second = operations.run()
+    db.session.commit()
+    assert client.post(f"/pairing/runs/{second.id}/publish").status_code == 302
+    count = len(live())
+    response = client.post(f"/pairing/runs/{first.id}/publish?lang=en")
+    assert response.status_code == 302
+    assert len(live()) == count
+    page = client.get(f"/pairing/runs/{first.id}?lang=en").get_data(as_text=True)
+    assert "The pairings have changed since this preview was made" in page
+    assert db.session.get(MatchRun, first.id).state == "preview"
+
+
+def test_a_preview_published_from_two_tabs_at_once_is_published_once(session, monkeypatch):
+    """The second request read the run as a preview before the first one's commit."""
+    small_district()
+    match_run = operations.run()
+    db.session.commit()
+    operations.publish(match_run)
+    db.session.commit()
+    ended = [p.id for p in live()]
+    # the second tab's request: it had read the run before the first was committed
+    monkeypatch.setattr(operations, "_publishable", lambda *_args: None)
+    try:
+        operations.publish(match_run)
+    except operations.PairingError as refused:
+        assert "already published" in msgid(refused)
+    else:
+        raise AssertionError("a run was published twice")
+    db.session.rollback()
+    assert [p.id for p in live()] == ended
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "match.publish")) == 1
+
+
+def test_a_preview_after_a_decline_and_rematch_is_refused(session):
+    people, others, cadres, far, volunteer = small_district()
+    CadreFactory(street_name="七星岗", rank="division_leader")
+    operations.publish(operations.run())
+    stale = operations.run()
+    pairing = next(p for p in live() if p.helper_kind == "cadre")
+    operations.decline(pairing, "moved away")
+    try:
+        operations.publish(stale)
+    except operations.PairingError as refused:
+        assert "changed since" in msgid(refused)
+    else:
+        raise AssertionError("a stale preview was published")
+
+
+def test_a_fresh_preview_publishes_and_an_old_one_without_its_basis_is_refused(session):
+    small_district()
+    old = operations.run()
+    del old.summary["basis"]
+    try:
+        operations.publish(old)
+    except operations.PairingError as refused:
+        assert "cannot be checked" in msgid(refused)
+    else:
+        raise AssertionError("a preview without its basis was published")
+    assert operations.publish(operations.run())["added"] == 6
