@@ -4,11 +4,13 @@ from sqlalchemy import func, select
 
 from charity.audit.models import AuditEntry
 from charity.extensions import db
-from charity.jobs.runner import refusal
-from charity.pairing import operations
+from charity.jobs import operations as jobs
+from charity.jobs.runner import progress_reported, refusal
+from charity.pairing import operations, tasks
 from charity.pairing.models import MatchRun, Pairing
 from tests import factories
 from tests.factories import CadreFactory
+from tests.test_jobs_components import three_streets
 from tests.test_pairing_workflow import small_district
 
 
@@ -87,3 +89,24 @@ def test_a_fresh_preview_publishes_and_an_old_one_without_its_basis_is_refused(s
     else:
         raise AssertionError("a preview without its basis was published")
     assert operations.publish(operations.run())["added"] == 6
+
+
+def test_the_progress_of_a_run_that_splits_never_goes_backwards(session):
+    """On the embedded queue a run that splits solves its components in one process; its bar
+    went from "solving" at 1 of 3 (33%) back to 0 of 3 components (0%)."""
+    three_streets()
+    seen = []
+
+    def heard(job, done, total, code):
+        seen.append((round(100 * done / total) if total else 0, code))
+
+    progress_reported.connect(heard)
+    try:
+        job, _started = jobs.start("pairing_run", tasks.key(None))
+    finally:
+        progress_reported.disconnect(heard)
+    db.session.refresh(job)
+    assert job.state == "succeeded", job.error
+    percents = [percent for percent, _code in seen]
+    assert percents == sorted(percents), seen
+    assert "components" in [code for _percent, code in seen]

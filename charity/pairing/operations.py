@@ -71,11 +71,14 @@ def run(street=None, user=None, progress=_silent, problem=None) -> MatchRun:
     saving = [2, 3]
 
     def solved(done: int, total: int) -> None:
+        # "solving" (1 of 3) only for a run that does not split: one that does counts its
+        # components from 0, and the bar must not go back from a third to nothing
         if total > 1:
             saving[:] = [total, total]
             progress(done, total, "components")
+        elif done == 0:
+            progress(1, 3, "solving")
 
-    progress(1, 3, "solving")
     result = matching.solve_split(problem, solved)
     progress(*saving, "saving")
     return keep_run({b.id for b in problem.beneficiaries}, result, street, user,
