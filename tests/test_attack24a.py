@@ -1,11 +1,16 @@
 """Attack 24a: the job and pairing path (issue 12), as an attacker and a demanding user."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+import matching
 from charity.audit.models import AuditEntry
+from charity.database import utcnow
 from charity.extensions import db
 from charity.jobs import operations as jobs
-from charity.jobs.runner import progress_reported, refusal
+from charity.jobs.models import Job
+from charity.jobs.runner import finish, progress_reported, refusal
 from charity.pairing import operations, tasks
 from charity.pairing.models import MatchRun, Pairing
 from tests import factories
@@ -110,3 +115,38 @@ def test_the_progress_of_a_run_that_splits_never_goes_backwards(session):
     percents = [percent for percent, _code in seen]
     assert percents == sorted(percents), seen
     assert "components" in [code for _percent, code in seen]
+
+
+def test_a_run_given_up_while_its_worker_still_solves_keeps_nothing(session, monkeypatch):
+    """No news for 30 minutes: a second start gives the job up and runs the work again; the
+    first worker, only slow, then ended and wrote "succeeded" over "failed", with its preview
+    kept beside the new job's."""
+    small_district()
+    solve = matching.solve_split
+
+    def slow(problem, solved=None):
+        # its worker was slow: meanwhile another request found the job stale and gave it up
+        job = jobs.active(tasks.key(None))
+        job.updated_at = utcnow() - jobs.STALE_AFTER - timedelta(minutes=1)
+        db.session.commit()
+        jobs.give_up(job)
+        return solve(problem, solved)
+
+    monkeypatch.setattr(matching, "solve_split", slow)
+    job, _started = jobs.start("pairing_run", tasks.key(None))
+    db.session.refresh(job)
+    assert job.state == "failed" and job.error["code"] == "worker_lost"
+    assert db.session.scalar(select(func.count(MatchRun.id))) == 0
+
+
+def test_a_job_its_worker_ended_is_not_given_up_after_all(session):
+    """The second start read the job as stale, but its worker ended it before the give-up:
+    the job keeps its outcome."""
+    job = Job(kind="pairing_run", key="pairing_run:district", state="running",
+              updated_at=utcnow() - jobs.STALE_AFTER - timedelta(minutes=1))
+    db.session.add(job)
+    db.session.commit()
+    finish(job.id, "succeeded", result={"endpoint": "jobs.history", "values": {}})
+    jobs.give_up(job)
+    db.session.refresh(job)
+    assert job.state == "succeeded" and job.error is None

@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import shared_task
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerDown
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from charity.database import utcnow
 from charity.extensions import db
@@ -31,9 +31,18 @@ def is_stale(job: Job) -> bool:
 
 def give_up(job: Job) -> None:
     """Fail a stale job: its worker is gone, and nothing it did was kept (unless it saves as it
-    goes: its message says so)."""
-    finish(job.id, "failed", error={"code": failure_code(job.kind, "worker_lost"), "params": {
-        "minutes": int(STALE_AFTER.total_seconds() // 60)}})
+    goes: its message says so). Only while it is still active and stale: a worker that was
+    only slow and ends it meanwhile keeps its outcome (and its attempt, ended after this,
+    keeps nothing: `charity.jobs.runner`)."""
+    now = utcnow()
+    db.session.execute(
+        update(Job).where(Job.id == job.id, Job.state.in_(ACTIVE),
+                          Job.updated_at < now - STALE_AFTER)
+        .values(state="failed", updated_at=now, finished_at=now,
+                error={"code": failure_code(job.kind, "worker_lost"), "params": {
+                    "minutes": int(STALE_AFTER.total_seconds() // 60)}})
+        .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def attempts_allowed(kind: str) -> int:

@@ -131,8 +131,17 @@ def carry_on(task, job_id: int, attempt: int, work: Callable, transient: tuple) 
     return _conclude(task, job, work, transient)
 
 
+def _still_current(job_id: int, attempt: int) -> bool:
+    """Whether the job still runs its attempt `attempt`, read afresh with its row locked (on
+    PostgreSQL; SQLite has one writer): a second start may have given it up as stale (no news
+    for `STALE_AFTER` while its worker was only slow), or another worker taken it up again."""
+    state, attempts = db.session.execute(
+        select(Job.state, Job.attempts).where(Job.id == job_id).with_for_update()).one()
+    return state in ACTIVE and attempts == attempt
+
+
 def _conclude(task, job: Job, work: Callable, transient: tuple) -> str:
-    job_id, kind = job.id, job.kind
+    job_id, kind, attempt = job.id, job.kind, job.attempts
     try:
         result = work(job, Progress(job))
     except transient:
@@ -153,6 +162,11 @@ def _conclude(task, job: Job, work: Callable, transient: tuple) -> str:
         finish(job_id, "failed", error={"code": failure_code(kind, "internal"), "params": {}})
         raise JobFailed(f"job {job_id} ({task.name}) failed on {type(error).__name__}; "
                         "see the log") from None
+    if not _still_current(job_id, attempt):
+        db.session.rollback()  # its writes and its outcome are the attempt that holds it now
+        log.warning("job %s: attempt %s ended after the job moved on; nothing kept", job_id,
+                    attempt)
+        return "skipped"
     if result == HANDED_OFF:
         db.session.commit()
         return HANDED_OFF
