@@ -8,6 +8,7 @@ import matching
 from charity.audit.models import AuditEntry
 from charity.database import utcnow
 from charity.extensions import db
+from charity.jobs import cleanup, exports
 from charity.jobs import operations as jobs
 from charity.jobs.models import Job
 from charity.jobs.runner import finish, progress_reported, refusal
@@ -150,3 +151,25 @@ def test_a_job_its_worker_ended_is_not_given_up_after_all(session):
     jobs.give_up(job)
     db.session.refresh(job)
     assert job.state == "succeeded" and job.error is None
+
+
+def test_the_file_of_an_export_that_failed_after_writing_it_is_removed_too(app, session):
+    """An export writes its file, then the job may still fail (its commit, or an attempt that
+    ended after the job was given up keeps nothing): the file, personal data, was kept
+    forever, the nightly clean-up looking at succeeded jobs only."""
+    old = utcnow() - timedelta(days=app.config["EXPORT_KEEP_DAYS"] + 1)
+    job = Job(kind="pairing_export", key="pairing_export:csv:district", state="failed",
+              params={"ext": "csv"}, updated_at=old, finished_at=old)
+    db.session.add(job)
+    db.session.commit()
+    target = exports.path(job)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"beneficiary_id\r\n1\r\n")
+    assert cleanup.remove_old_exports() == 1
+    assert not target.exists()
+    failed_early = Job(kind="pairing_export", key="pairing_export:xlsx:district",
+                       state="failed", params={"ext": "xlsx"}, updated_at=old,
+                       finished_at=old)
+    db.session.add(failed_early)
+    db.session.commit()
+    assert cleanup.remove_old_exports() == 0  # no file to remove, none counted

@@ -11,21 +11,24 @@ from charity.database import utcnow
 from charity.extensions import db
 from charity.jobs import exports
 from charity.jobs.messages import EXPORTS
-from charity.jobs.models import Job
+from charity.jobs.models import FINISHED, Job
 from charity.jobs.runner import job_task
 
 
 def remove_old_exports(now: datetime | None = None) -> int:
     """Remove the files of the exports that ended more than `EXPORT_KEEP_DAYS` days before
-    `now`, marking their jobs `removed`; returns how many. Flushes only."""
+    `now`, marking their jobs `removed`; returns how many. Failed ones too: an export may
+    fail after writing its file (an attempt that ended after its job was given up keeps
+    nothing). Flushes only."""
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
     old = db.session.scalars(select(Job).where(
-        Job.kind.in_(EXPORTS), Job.state == "succeeded", Job.finished_at < cutoff)).all()
+        Job.kind.in_(EXPORTS), Job.state.in_(FINISHED), Job.finished_at < cutoff)).all()
     removed = 0
     for job in old:
-        if job.params.get("removed"):
-            continue
-        exports.path(job).unlink(missing_ok=True)
+        target = exports.path(job)
+        if job.params.get("removed") or (job.state == "failed" and not target.exists()):
+            continue  # (most failed exports never wrote a file)
+        target.unlink(missing_ok=True)
         job.params = {**job.params, "removed": True}
         removed += 1
     db.session.flush()
