@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import candidates
-from .layers import Layer
+from .layers import Layer, quota_bounds
 from .messages import Message, message
 from .model import RANKS
 
@@ -34,12 +34,13 @@ def _street_conflicts(problem, layer: Layer, unmet, codes, street: str) -> list[
     """Each rank of ``street`` whose minimum exceeds what its cadres can reach; else the
     street's cadres together, naming the ranks below their minimum."""
     groups = _street_rank(layer)
-    minimum = {rank: problem.quota(rank)[0] for rank in RANKS}
+    # each cadre's minimum in this problem: their rank's, less their people elsewhere
+    minimum = [quota_bounds(problem, "cadre", helper)[0] for helper in layer.helpers]
     out, everyone = [], []
     for rank in RANKS:
         members = groups.get((street, rank), [])
         everyone += members
-        need = minimum[rank] * len(members)
+        need = sum(minimum[i] for i in members)
         if need and any(unmet[i] > 0 for i in members):
             eligible = _reach(layer, members, codes, problem.forbidden)
             if need > eligible:
@@ -47,7 +48,7 @@ def _street_conflicts(problem, layer: Layer, unmet, codes, street: str) -> list[
                                    cadres=len(members), need=need, eligible=eligible))
     if out:
         return out
-    need = sum(minimum[layer.helpers[i].rank] for i in everyone)
+    need = sum(minimum[i] for i in everyone)
     eligible = _reach(layer, everyone, codes, problem.forbidden)
     short = Counter(layer.helpers[i].rank for i in everyone if unmet[i] > 0)
     below = tuple(sorted(short.items()))
@@ -65,12 +66,14 @@ def quota_conflicts(problem, layer: Layer, unmet: np.ndarray, codes) -> list[Mes
 
 
 def violations(problem, layer: Layer, unmet: np.ndarray, assigned: Counter) -> list[tuple]:
-    """(cadre_id, rank, assigned, minimum, maximum) of every cadre below its minimum."""
+    """(cadre_id, rank, assigned, minimum, maximum) of every cadre below its minimum; what
+    is assigned counts their people outside the problem (``elsewhere``) too."""
     out = []
     for i in np.flatnonzero(unmet > 0):
         cadre = layer.helpers[i]
         minimum, maximum = problem.quota(cadre.rank)
-        out.append((cadre.id, cadre.rank, assigned[cadre.id], minimum, maximum))
+        out.append((cadre.id, cadre.rank, assigned[cadre.id] + cadre.elsewhere, minimum,
+                    maximum))
     return out
 
 

@@ -48,6 +48,13 @@ class Cadre:
     home_community: str | None = None
     cross_street_allowed: frozenset[str] = frozenset()
     skills: frozenset[str] = frozenset()
+    #: people the cadre is paired with outside the problem (a street's run: in other streets);
+    #: they count against the quota of the rank (:func:`matching.layers.quota_bounds`)
+    elsewhere: int = 0
+
+    def __post_init__(self) -> None:
+        if self.elsewhere < 0:
+            raise ValueError("a cadre's people elsewhere are not negative")
 
 
 @dataclass(frozen=True)

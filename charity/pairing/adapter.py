@@ -84,9 +84,13 @@ def beneficiaries(rows, live: list[Pairing], today: date, standards: dict):
     return out
 
 
-def cadres(street: str | None):
+def cadres(street: str | None, elsewhere: Counter | None = None,
+           holding: frozenset[int] = frozenset()):
     """Active cadres (none who left) as the optimiser's, with their group's street and cross-street
-    permissions; only the groups of ``street`` if given."""
+    permissions; if ``street`` is given, only its group's and those ``holding`` (the ids of
+    other groups' cadres paired with its people). ``elsewhere``: each cadre's people outside
+    the run, which count against the quota of their rank."""
+    elsewhere = elsewhere or Counter()
     permissions = defaultdict(set)
     for group_id, name in db.session.execute(
             select(CrossStreetPermission.group_id, Street.name).join(Street)):
@@ -99,11 +103,12 @@ def cadres(street: str | None):
              .where(Cadre.active.is_(True), Cadre.left_on.is_(None)).order_by(Cadre.id))
     out = []
     for cadre, group_id, group_street, home in db.session.execute(query):
-        if street is not None and street != group_street:
+        if street is not None and street != group_street and cadre.id not in holding:
             continue
         out.append(matching.Cadre(
             id=cadre.id, rank=cadre.rank, group_street=group_street, home_community=home,
-            cross_street_allowed=frozenset(permissions[group_id]), skills=frozenset(cadre.skills)))
+            cross_street_allowed=frozenset(permissions[group_id]), skills=frozenset(cadre.skills),
+            elsewhere=elsewhere[cadre.id]))
     return out
 
 
@@ -176,16 +181,20 @@ def build_problem(today: date, standards: dict, street: Street | None = None,
     rows = _people(street.id if street else None)
     in_scope = {person.id for person, _s, _c in rows}
     live = live_pairs()
-    outside = defaultdict(int)
+    outside, elsewhere = defaultdict(int), Counter()  # pairs outside the run, per helper
     for p in live:
         if p.helper_kind == "volunteer" and p.person_id not in in_scope:
             outside[p.volunteer_id] += 1
+        elif p.helper_kind == "cadre" and p.person_id not in in_scope:
+            elsewhere[p.cadre_id] += 1
+    holding_here = frozenset(p.cadre_id for p in live
+                             if p.helper_kind == "cadre" and p.person_id in in_scope)
     held = holding([p for p in live if p.person_id in in_scope], today)
     locked = tuple(as_pair(p).key for p in live if p.person_id in in_scope and (
         p.locked or (p.helper_kind == "volunteer" and p.volunteer_id in held)))
     return matching.Problem(
         beneficiaries=tuple(beneficiaries(rows, live, today, standards)),
-        cadres=tuple(cadres(street.name if street else None)),
+        cadres=tuple(cadres(street.name if street else None, elsewhere, holding_here)),
         volunteers=tuple(volunteers(street.name if street else None, outside, today, held)),
         locked=locked, forbidden=forbidden_pairs(), time_limit_s=time_limit)
 

@@ -20,6 +20,7 @@ from matching import (
 from matching.generate import small_instance
 from matching.prepare import prepare_layer
 from matching.scoring import layer_of
+from matching.transport import dump, load
 
 rematch_cases = st.builds(small_instance, seed=st.integers(0, 10**6), people=st.integers(2, 16),
                           cadres=st.integers(1, 6), volunteers=st.integers(0, 3))
@@ -189,3 +190,25 @@ def test_serving_is_allowed_streets_for_one_street():
         for street in streets:
             assert serving(name, pool, street) == tuple(
                 helper for helper in pool if street in allowed_streets(name, helper, streets))
+
+
+def test_a_cadres_people_elsewhere_count_against_the_quota():
+    """A street's run: a cadre paired with people outside it (``elsewhere``) keeps to what
+    their rank's quota leaves, and the report counts those people too."""
+    people = _street("大坪", 4)
+    cadres = (Cadre(1, "district_leader", "大坪", elsewhere=2), Cadre(2, "staff", "大坪",
+                                                                     elsewhere=1))
+    result = solve(Problem(people, cadres))
+    assert result.status == "OPTIMAL"
+    assert [p.helper_id for p in result.pairs] == [1]  # 2-3 less 2; exactly 1 less 1
+    assert load(dump(Problem(people, cadres))).cadres == cadres
+    short = solve(Problem(people[:0], (Cadre(1, "district_leader", "大坪", elsewhere=1),)))
+    assert short.status == "INFEASIBLE"
+    assert short.quota_violations == ((1, "district_leader", 1, 2, 3),)
+    assert short.conflicts == (Message("rank_quota_unreachable", {
+        "street": "大坪", "rank": "district_leader", "cadres": 1, "need": 1, "eligible": 0}),)
+
+
+def test_a_cadre_has_no_negative_people_elsewhere():
+    with pytest.raises(ValueError, match="elsewhere"):
+        Cadre(1, "staff", "大坪", elsewhere=-1)
