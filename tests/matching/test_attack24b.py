@@ -4,7 +4,7 @@ pairs of an unknown or a wrong kind, a household's "too large" reason, a sponsor
 
 import pytest
 
-from matching import Beneficiary, Cadre, Problem, solve
+from matching import Beneficiary, Cadre, Pair, Problem, Sponsor, solve, suggest
 
 PEOPLE = tuple(Beneficiary(i, "A", "A0") for i in range(1, 6))
 
@@ -25,3 +25,9 @@ def test_a_household_too_large_is_larger_than_its_maximum(locked_member):
     assert reasons[7].code == "household_too_large"
     assert dict(reasons[7].params) == ({"size": 3, "maximum": 2} if locked_member else
                                        {"size": 2, "maximum": 1})
+
+
+def test_a_sponsor_without_budget_left_is_not_called_a_cadre():
+    problem = Problem(PEOPLE[:2], sponsors=(Sponsor(3, 50_000, 50_000),))
+    found = suggest(problem, [Pair("sponsor", 3, 1)], ("sponsor", 3))
+    assert found.pair is None and found.reason.code == "no_sponsor_left"
