@@ -146,11 +146,13 @@ class _Rule:
                 if len(streets) > 1 else message("household_no_common_cadre")
             return
         group.hosts = common[layer.upper[common] >= len(group.free)]
-        if len(group.hosts) == 0:
-            held = np.bincount(self.helpers[:self.n_locked], minlength=len(layer.helpers))
-            group.reason = message("household_too_large", size=len(group.free) + len(
-                [p for p in self.people[:self.n_locked].tolist() if self.households[p] ==
-                 group.id]), maximum=int((layer.upper[common] + held[common]).max()))
+        if len(group.hosts) == 0:  # every cadre who may serve it has too little room left:
+            # its quota maximum less its locked pairs, but those of this household (whose
+            # locked members are all that cadre's), which it holds whatever the rule does
+            locked = len([p for p in self.people[:self.n_locked].tolist()
+                          if self.households[p] == group.id])
+            group.reason = message("household_too_large", size=len(group.free) + locked,
+                                   maximum=int(layer.upper[common].max()) + locked)
 
     def host_score(self, group: _Household) -> np.ndarray:
         """Continuity, proximity and skill fit of each host with all free members."""

@@ -10,6 +10,7 @@ of skills and needs over the problem's shared
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -119,7 +120,8 @@ def _locked(problem: Problem, layer: str, helpers: list, people: list):
         if layer_of(kind) != layer:
             continue
         names = {"kind": kind, "helper_id": helper_id, "person_id": person_id}
-        if helper_id not in helper_at or person_id not in person_at or person_id in taken:
+        if helper_id not in helper_at or person_id not in person_at or person_id in taken or \
+                _kind(layer, helpers[helper_at[helper_id]]) != kind:  # not the helper named
             conflicts.append(message("locked_pair_invalid", **names))
             continue
         if (kind, helper_id, person_id) in problem.forbidden:
@@ -129,10 +131,21 @@ def _locked(problem: Problem, layer: str, helpers: list, people: list):
     return locked, conflicts
 
 
+def _kind(layer: str, helper) -> str:
+    """The helper kind of ``helper`` of ``layer``, as pairs name it."""
+    return helper.kind if layer == "volunteer" else layer
+
+
+#: The largest quota bound a layer holds: a capacity or a budget above it is taken as it (more
+#: people than any problem holds), so that the sums of the bounds stay within 64 bits.
+MOST = 2**31
+
+
 def _bounds(problem: Problem, layer: str, helpers: list, kinds: list, locked: list):
-    """Quota bounds left after locked pairs, and the helpers whose locked pairs exceed them."""
-    bounds = np.array([quota_bounds(problem, layer, helper) for helper in helpers],
-                      dtype=np.int64).reshape(-1, 2)
+    """Quota bounds left after locked pairs (each at most :data:`MOST`), and the helpers whose
+    locked pairs exceed them."""
+    bounds = np.array([[min(bound, MOST) for bound in quota_bounds(problem, layer, helper)]
+                       for helper in helpers], dtype=np.int64).reshape(-1, 2)
     minimum, maximum = bounds[:, 0], bounds[:, 1]
     held = np.bincount([helper for helper, _ in locked], minlength=len(helpers))
     violations, conflicts = [], []
@@ -148,7 +161,12 @@ def _bounds(problem: Problem, layer: str, helpers: list, kinds: list, locked: li
 def build_layer(problem: Problem, layer: str, vocabulary: Vocabulary) -> Layer:
     """Arrays of ``layer`` over the problem's shared ``vocabulary``."""
     helpers = helpers_of(problem, layer)
-    kinds = [layer if layer != "volunteer" else helper.kind for helper in helpers]
+    if any(one.id == other.id for one, other in pairwise(helpers)):
+        raise ValueError(f"two {layer} helpers share an id (a volunteer and an organisation "
+                         "are one layer: one id each)")
+    if helpers and helpers[0].id < 0:  # -1 is a person's "no current helper" (continuity)
+        raise ValueError(f"a {layer} helper's id is negative")
+    kinds = [_kind(layer, helper) for helper in helpers]
     locked, conflicts = _locked(problem, layer, helpers, vocabulary.people)
     lower, upper, violations, over = _bounds(problem, layer, helpers, kinds, locked)
     streets, communities = vocabulary.streets, vocabulary.communities

@@ -50,7 +50,8 @@ CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "household_locked_apart": (),  # its members are locked to different cadres
     "household_streets_apart": ("streets",),  # no cadre may serve all of its streets
     "household_no_common_cadre": (),  # a skill or a forbidden pair: no cadre for all of them
-    "household_too_large": ("size", "maximum"),  # above every eligible cadre's quota maximum
+    # above what every eligible cadre may take: its quota maximum less its other locked pairs
+    "household_too_large": ("size", "maximum"),
     "household_quota_taken": ("size",),  # every cadre who could take it keeps another one
     "household_minimums": ("size",),  # one could, but another cadre would fall below minimum
     "household_not_fitted": ("size",),  # kept together, others would lose their cadre

@@ -69,10 +69,16 @@ class Volunteer:
     home_street: str = ""
     travel_streets: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        if self.capacity < 0:
+            raise ValueError("capacity must not be negative")
+
     @property
     def streets(self) -> frozenset[str]:
-        """Streets this helper may serve; the home street is always included."""
-        return self.travel_streets | {self.home_street}
+        """Streets this helper may serve; the home street is always included ("": none, which
+        is no street of anyone's)."""
+        return self.travel_streets | {self.home_street} if self.home_street else \
+            self.travel_streets
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class Sponsor:
 
 
 LAYER_NAMES = ("cadre", "volunteer", "sponsor")  #: the helper layers, in priority order
+PAIR_KINDS = ("cadre", "volunteer", "organisation", "sponsor")  #: a pair's helper kinds
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,10 @@ class Problem:
         if not layers or layers != tuple(name for name in LAYER_NAMES if name in layers):
             raise ValueError(f"layers must be some of {LAYER_NAMES}, in that order")
         object.__setattr__(self, "layers", layers)
+        if any(not 0 <= low <= high for _, (low, high) in self.quotas):
+            raise ValueError("a quota is (minimum, maximum) with 0 <= minimum <= maximum")
+        if any(kind not in PAIR_KINDS for kind, _, _ in self.locked):
+            raise ValueError(f"a locked pair's helper kind is one of {PAIR_KINDS}")
 
     def quota(self, rank: str) -> tuple[int, int]:
         """(minimum, maximum) number of people a cadre of ``rank`` pairs with."""

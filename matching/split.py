@@ -9,9 +9,12 @@ No eligible pair then links two components, and the objective is a sum over stre
 street rewards), over people (volunteers' flat reward) and over streets again (sponsors'
 rewards, whose scale is the whole district's: each component keeps it in
 ``Problem.sponsor_spread``), so solving the components apart gives the objective, the status
-and the bound of solving the whole. The one district-wide rule, a street's balance against
-the district coverage, is a note, not a constraint: :func:`merge` words it over the whole
-district when given the problem.
+and the bound of solving the whole, when every layer is proven. A run stopped early
+(``time_limit_s``, ``pricing_rounds``) reports true bounds either way, but its first arcs (the
+volunteers' are pruned by the layer's whole capacity) and its proof's potentials are each
+part's: its objective, bound and status may differ from the whole's. The one district-wide
+rule, a street's balance against the district coverage, is a note, not a constraint:
+:func:`merge` words it over the whole district when given the problem.
 """
 
 from __future__ import annotations

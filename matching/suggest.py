@@ -16,6 +16,7 @@ from .layers import build_layer, quota_bounds
 from .messages import Message, message
 from .model import Pair, Problem
 from .reasons import pair_reasons
+from .rematch import NO_HELPER
 from .scoring import layer_of
 from .vocabulary import vocabulary
 
@@ -42,8 +43,7 @@ def suggest(problem: Problem, current, helper: tuple[str, int]) -> Suggestion:
     load = sum(1 for pair in current if layer_of(pair.helper_kind) == name
                and pair.helper_id == helper[1])
     if load >= quota_bounds(problem, name, pool[0])[1]:
-        return Suggestion(None, message(
-            "no_volunteer_left" if name == "volunteer" else "no_cadre_left"))
+        return Suggestion(None, message(NO_HELPER[name]))
     pools = {key: () for key in POOLS.values()} | {POOLS[name]: tuple(pool)}
     alone = replace(problem, locked=(), beneficiaries=tuple(
         one for one in problem.beneficiaries if one.id not in taken), **pools)

@@ -4,6 +4,7 @@ skill and need masks; and the arrays of the problem's people (sorted by id)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -55,6 +56,8 @@ def vocabulary(problem: Problem) -> Vocabulary:
     """Integer codes for streets, (street, community) pairs, skills and needs, and the
     per-person arrays every layer shares (people sorted by id)."""
     people = sorted(problem.beneficiaries, key=lambda person: person.id)
+    if any(one.id == other.id for one, other in pairwise(people)):
+        raise ValueError("two people share an id")
     streets = {name: i for i, name in enumerate(sorted({person.street for person in people}))}
     communities = {key: i for i, key in enumerate(
         sorted({(person.street, person.community) for person in people}))}
