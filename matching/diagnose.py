@@ -112,8 +112,12 @@ def _street_reasons(layer: Layer, code: int, waiting: np.ndarray, banned) -> lis
     return out
 
 
-def unmatched_reasons(problem, layer: Layer, covered: set[int]) -> list[tuple[int, Message]]:
-    """(beneficiary_id, reason) for every person without a cadre pairing."""
+def unmatched_reasons(problem, layer: Layer, covered: set[int],
+                      load: Counter | None = None) -> list[tuple[int, Message]]:
+    """(beneficiary_id, reason) for every person without a cadre pairing. ``load`` (people
+    per cadre id) is given when the run stopped before its proof: a person whom an eligible
+    cadre with room left could still take is then told so (:func:`_room_left`), not that
+    every eligible cadre is at their quota, which only the proof shows."""
     banned = candidates.banned_pairs(layer, problem.forbidden)
     uncovered = np.array([person_id not in covered for person_id in layer.person_ids.tolist()],
                          dtype=bool)
@@ -121,5 +125,30 @@ def unmatched_reasons(problem, layer: Layer, covered: set[int]) -> list[tuple[in
     for code in range(len(layer.helper_streets)):
         people = np.flatnonzero(uncovered & (layer.person_street == code))
         if len(people):
-            out += _street_reasons(layer, code, people, banned)
+            reasons = _street_reasons(layer, code, people, banned)
+            out += reasons if load is None else _room_left(problem, layer, code, reasons, load,
+                                                           banned)
     return sorted(out)
+
+
+def _room_left(problem, layer: Layer, code: int, reasons: list, load: Counter,
+               banned) -> list[tuple[int, Message]]:
+    """``reasons`` of street ``code``, each "no cadre left" replaced where an eligible cadre
+    serving the street, not forbidden with the person, has room left under ``load``."""
+    helpers = np.array([i for i in np.flatnonzero(layer.helper_streets[code]).tolist()
+                        if load[layer.helpers[i].id] <
+                        quota_bounds(problem, "cadre", layer.helpers[i])[1]], dtype=np.int64)
+    at = {person_id: i for i, person_id in enumerate(layer.person_ids.tolist())}
+    left = [at[person_id] for person_id, reason in reasons if reason.code == "no_cadre_left"]
+    if not len(helpers) or not left:
+        return reasons
+    ok = candidates.eligible(layer, helpers[:, None], np.array(left)[None, :])
+    row = {helper: i for i, helper in enumerate(helpers.tolist())}
+    for j, person in enumerate(left):
+        for helper, _ in banned.get(person, ()):
+            if helper in row:
+                ok[row[helper], j] = False
+    room = {int(layer.person_ids[person]) for person, any_ok in
+            zip(left, ok.any(axis=0).tolist(), strict=True) if any_ok}
+    return [(person_id, message("stopped_before_placed") if person_id in room else reason)
+            for person_id, reason in reasons]

@@ -31,6 +31,7 @@ CODES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "no_helper_with_skill": ("skills",),
     "forbidden_with_all_eligible": (),
     "no_cadre_left": (),
+    "stopped_before_placed": (),  # an eligible cadre has room: the run stopped before its proof
     "no_volunteer_left": (),
     "no_sponsor_left": (),
     "already_paired": (),

@@ -139,9 +139,10 @@ def _cadre_reports(problem: Problem, cadres: Solved | None, codes) -> CadreRepor
         return CadreReports()
     conflicts, violations = _quota_report(problem, cadres, codes)
     covered = {pair.beneficiary_id for pair in cadres.pairs}
+    load = Counter(pair.helper_id for pair in cadres.pairs) if cadres.flow.gap else None
     return CadreReports(tuple(_proven_conflicts(cadres, conflicts)), tuple(violations),
                         _coverage(problem, cadres.pairs),
-                        tuple(diagnose.unmatched_reasons(problem, cadres.layer, covered)),
+                        tuple(diagnose.unmatched_reasons(problem, cadres.layer, covered, load)),
                         cadres.households)
 
 

@@ -32,6 +32,8 @@ MESSAGES = {
     "no_helper_with_skill": _l("No helper has the skill: %(skills)s"),
     "forbidden_with_all_eligible": _l("Every eligible helper is forbidden for this person"),
     "no_cadre_left": _l("Every eligible cadre in the street is at their quota"),
+    "stopped_before_placed": _l("The run stopped early, before it placed this person, though an "
+                                "eligible cadre still has room; run it again with more time"),
     "no_volunteer_left": _l("No eligible volunteer or organisation has room left"),
     "no_sponsor_left": _l("No eligible sponsor has budget left"),
     "already_paired": _l("Already paired"),

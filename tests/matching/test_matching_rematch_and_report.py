@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from matching import (
     Message,
     Problem,
     Sponsor,
+    candidates,
     district_instance,
     rematch,
     solve,
@@ -212,3 +214,29 @@ def test_a_cadres_people_elsewhere_count_against_the_quota():
 def test_a_cadre_has_no_negative_people_elsewhere():
     with pytest.raises(ValueError, match="elsewhere"):
         Cadre(1, "staff", "大坪", elsewhere=-1)
+
+
+def _room_for(problem, result, person_id: int) -> bool:
+    """Whether a cadre eligible for ``person_id``, not forbidden with them, has room left."""
+    layer = prepare_layer(problem, "cadre").layer
+    person = int(np.flatnonzero(layer.person_ids == person_id)[0])
+    load = Counter(pair.helper_id for pair in result.pairs if pair.helper_kind == "cadre")
+    return any(load[cadre.id] < problem.quota(cadre.rank)[1] and ("cadre", cadre.id, person_id)
+               not in problem.forbidden and candidates.eligible(layer, i, person)
+               for i, cadre in enumerate(layer.helpers))
+
+
+def test_a_run_stopped_early_does_not_say_every_cadre_is_at_their_quota():
+    """Stopped before its proof (one candidate a person, no re-solve), a run tells a person
+    with no cadre that it stopped early wherever an eligible cadre still has room; "every
+    eligible cadre is at their quota" only where that is so."""
+    told = Counter()
+    for seed in range(120):
+        problem = replace(small_instance(seed, people=12, limit=1), pricing_rounds=0)
+        result = solve(problem)
+        for person_id, reason in result.unmatched:
+            if reason.code in ("no_cadre_left", "stopped_before_placed"):
+                told[reason.code] += 1
+                assert _room_for(problem, result, person_id) == \
+                    (reason.code == "stopped_before_placed"), (seed, person_id, reason)
+    assert told["stopped_before_placed"] and told["no_cadre_left"]
