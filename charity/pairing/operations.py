@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 import matching
@@ -32,6 +32,20 @@ from matching.scoring import priority_mark
 
 class PairingError(DomainError):
     """A workflow step that is refused; the message is shown to the user."""
+
+
+#: The PostgreSQL advisory lock of the writes that read the live pairs and then add some.
+PAIRING_WRITES = 0x50414952  # "PAIR"
+
+
+def one_at_a_time() -> None:
+    """Wait for any other transaction that reads the live pairs to add some (a publish, a
+    re-match, a suggestion) to end, and hold the others off until this one ends: otherwise two
+    at once each read a helper's load before the other wrote, and both fill its last place.
+    On PostgreSQL an advisory lock to the transaction's end; SQLite's writing transactions
+    begin IMMEDIATE, one at a time already."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PAIRING_WRITES})
 
 
 def _key(kind: str, helper_id: int, person_id: int) -> tuple[str, int, int]:
@@ -183,6 +197,7 @@ def publish(match_run: MatchRun, user=None) -> dict[str, int]:
     locked pairs and pairs the run kept stay as they are. Refused unless the live pairs its
     changes rest on are as they were (`basis`); of two requests publishing it at once, the
     second is refused."""
+    one_at_a_time()
     live = {_key(*adapter.as_pair(p).key): p for p in adapter.live_pairs()}
     _publishable(match_run, live.keys())
     now = utcnow()
@@ -307,6 +322,7 @@ def rematch(declined: Pairing, user=None) -> tuple[Pairing | None, dict]:
     """Offer the person of a declined pairing to the next best helper of the same kind.
     Returns the new pairing (or None) and the re-match's message as stored data (why nobody
     was found, or "rematch")."""
+    one_at_a_time()
     standards = rules.standards(current_app.config)
     problem, current = adapter.rematch_problem(declined.person, local_today(), standards)
     kind = "cadre" if declined.helper_kind == "cadre" else (
@@ -360,6 +376,7 @@ def suggest(volunteer: Volunteer, user=None) -> tuple[Pairing | None, dict]:
     """Propose to a volunteer or organisation with room left the next person who fits them
     (the optimiser's choice among the people of their streets with no volunteer). Returns the
     proposal, or None with the reason."""
+    one_at_a_time()
     standards = rules.standards(current_app.config)
     problem, current = adapter.suggest_problem(volunteer, local_today(), standards)
     outcome = matching.suggest(problem, current, (adapter.solver_kind(volunteer), volunteer.id))
