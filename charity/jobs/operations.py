@@ -6,13 +6,13 @@ from datetime import timedelta
 from celery import shared_task
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerDown
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from charity.database import utcnow
 from charity.extensions import db
 from charity.jobs.messages import failure_code
 from charity.jobs.models import ACTIVE, Job
-from charity.jobs.runner import finish, keep
+from charity.jobs.runner import fail_if_quiet, finish, keep
 from charity.transaction import writes
 
 #: A job with no news for this long is taken for lost (its worker died without a word).
@@ -34,15 +34,9 @@ def give_up(job: Job) -> None:
     goes: its message says so). Only while it is still active and stale: a worker that was
     only slow and ends it meanwhile keeps its outcome (and its attempt, ended after this,
     keeps nothing: `charity.jobs.runner`)."""
-    now = utcnow()
-    db.session.execute(
-        update(Job).where(Job.id == job.id, Job.state.in_(ACTIVE),
-                          Job.updated_at < now - STALE_AFTER)
-        .values(state="failed", updated_at=now, finished_at=now,
-                error={"code": failure_code(job.kind, "worker_lost"), "params": {
-                    "minutes": int(STALE_AFTER.total_seconds() // 60)}})
-        .execution_options(synchronize_session=False))
-    db.session.commit()
+    fail_if_quiet(job.id, utcnow() - STALE_AFTER, {
+        "code": failure_code(job.kind, "worker_lost"),
+        "params": {"minutes": int(STALE_AFTER.total_seconds() // 60)}})
 
 
 def attempts_allowed(kind: str) -> int:

@@ -97,6 +97,17 @@ def finish(job_id: int, state: str, **values) -> None:
     db.session.commit()
 
 
+def fail_if_quiet(job_id: int, since, error: dict) -> None:
+    """Fail a job in a unit of work of its own, only while it is still active and has had no
+    news since ``since``: its worker, only slow, may have ended it meanwhile."""
+    now = utcnow()
+    db.session.execute(
+        update(Job).where(Job.id == job_id, Job.state.in_(ACTIVE), Job.updated_at < since)
+        .values(state="failed", updated_at=now, finished_at=now, error=error)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
 def _begin(task, job_id: int) -> Job | None:
     """Mark the job running (once more, if a dead worker's attempt is given to this one); None
     if it already ended (a message delivered twice) or does not exist."""
