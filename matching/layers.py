@@ -55,11 +55,15 @@ class Layer:
 
 def quota_bounds(problem: Problem, layer: str, helper) -> tuple[int, int]:
     """(minimum, maximum) people ``helper`` pairs with: each cadre within the quota of their
-    rank, less the people they are paired with ``elsewhere`` (outside the problem), a volunteer
-    or organisation within capacity, a sponsor within budget in whole units."""
+    rank, less the people they are paired with ``elsewhere`` (outside the problem), the minimum
+    at most what they ``keeps`` if given, a volunteer or organisation within capacity, a sponsor
+    within budget in whole units."""
     if layer == "cadre":
         minimum, maximum = problem.quota(helper.rank)
-        return max(minimum - helper.elsewhere, 0), max(maximum - helper.elsewhere, 0)
+        minimum = max(minimum - helper.elsewhere, 0)
+        if helper.keeps is not None:
+            minimum = min(minimum, helper.keeps)
+        return minimum, max(maximum - helper.elsewhere, 0)
     if layer == "volunteer":
         return 0, helper.capacity
     return 0, helper.budget_fen // helper.unit_fen

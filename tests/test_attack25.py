@@ -1,0 +1,56 @@
+"""Attack 25: a street's run with the cadres' people elsewhere and another department group's
+cadres who serve its people: the run is not refused for such a cadre's whole minimum or for a
+street they may no longer serve, and two street runs published one after the other do not
+leave a cadre below their minimum."""
+
+from sqlalchemy import delete
+
+from charity.extensions import db
+from charity.pairing import operations
+from charity.pairing.models import CrossStreetPermission
+from tests.factories import CadreFactory, PersonFactory
+from tests.factories.base import department, street
+from tests.test_pairing_street_quota import AWAY, HOME, allow, cadre_pairs, pair, published
+
+
+def revoke(group_street: str) -> None:
+    """Staff take back every cross-street permission of ``group_street``'s group."""
+    db.session.execute(delete(CrossStreetPermission).where(
+        CrossStreetPermission.group_id == department(group_street).group_id))
+    db.session.flush()
+
+
+def test_another_groups_leader_is_not_held_to_their_whole_minimum_in_the_street(session):
+    """七星岗's district leader (2-3 people) serves one person of 解放碑, where 七星岗 has
+    three people for them: 解放碑's run was refused ("七星岗: below their minimum") because it
+    could not give them two of its own two people beside its own staff cadre's one."""
+    allow(HOME, AWAY)
+    leader = CadreFactory(street_name=HOME, rank="district_leader")
+    CadreFactory(street_name=AWAY)
+    away = [PersonFactory(household__street_name=AWAY) for _ in range(2)]
+    for _ in range(3):
+        PersonFactory(household__street_name=HOME)
+    pair(leader, away[0])
+    match_run = operations.run(street(AWAY))
+    assert match_run.status == "OPTIMAL", match_run.summary["conflicts"]
+    published(match_run)
+    assert cadre_pairs(leader.id) == [away[0].id]
+
+
+def test_a_cadre_who_may_no_longer_serve_the_street_does_not_make_its_run_infeasible(session):
+    """七星岗's staff cadre was paired in 解放碑, then the permission was taken back: 解放碑's
+    run was refused for that cadre's minimum, which it could not meet in a street they may not
+    serve; their pair there ends (a locked one stays)."""
+    allow(HOME, AWAY)
+    cadre, locked = CadreFactory(street_name=HOME), CadreFactory(street_name=HOME)
+    CadreFactory(street_name=AWAY)
+    away = [PersonFactory(household__street_name=AWAY) for _ in range(3)]
+    pair(cadre, away[0])
+    pair(locked, away[1], locked=True)
+    revoke(HOME)
+    match_run = operations.run(street(AWAY))
+    assert match_run.status == "OPTIMAL", match_run.summary["conflicts"]
+    published(match_run)
+    assert cadre_pairs(cadre.id) == []
+    assert cadre_pairs(locked.id) == [away[1].id]
+
