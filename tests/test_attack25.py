@@ -3,6 +3,7 @@ cadres who serve its people: the run is not refused for such a cadre's whole min
 street they may no longer serve, and two street runs published one after the other do not
 leave a cadre below their minimum."""
 
+import pytest
 from sqlalchemy import delete
 
 from charity.extensions import db
@@ -54,3 +55,20 @@ def test_a_cadre_who_may_no_longer_serve_the_street_does_not_make_its_run_infeas
     assert cadre_pairs(cadre.id) == []
     assert cadre_pairs(locked.id) == [away[1].id]
 
+
+def test_two_street_runs_do_not_both_end_a_cadres_pairs(session):
+    """A division leader (1-2) of 七星岗 serves one person there and one in 解放碑: each
+    street's run counted the other person against the minimum and gave its own person to its
+    own staff cadre; both previews were published and the leader was left with nobody."""
+    allow(HOME, AWAY)
+    leader = CadreFactory(street_name=HOME, rank="division_leader")
+    CadreFactory(street_name=HOME)
+    CadreFactory(street_name=AWAY)
+    pair(leader, PersonFactory(household__street_name=HOME))
+    pair(leader, PersonFactory(household__street_name=AWAY))
+    first, second = operations.run(street(HOME)), operations.run(street(AWAY))
+    assert first.summary["removed"] and second.summary["removed"]
+    published(first)
+    with pytest.raises(operations.PairingError):
+        published(second)
+    assert len(cadre_pairs(leader.id)) == 1

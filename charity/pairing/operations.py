@@ -149,10 +149,13 @@ def households_summary(report: matching.Households) -> dict:
 
 def basis(summary: dict, live_keys) -> str:
     """A digest of the live pairs a preview's changes rest on: those of the people it pairs
-    or ends, and those of the helpers it gives someone new (their quotas and capacities).
+    or ends, those of the helpers it gives someone new (their quotas and capacities), and
+    those of the cadres whose pairs it ends (their minimum, met by their people elsewhere as
+    they were: two street runs must not each end a pair of one cadre, counting on the other).
     A preview is published only while they are the same (see `publish`)."""
     people = {key[2] for key in summary["removed"]} | {pair[2] for pair in summary["pairs"]}
-    helpers = {(kind, helper) for kind, helper, _person in summary["added"]}
+    helpers = {(kind, helper) for kind, helper, _person in summary["added"]} | {
+        (kind, helper) for kind, helper, _person in summary["removed"] if kind == "cadre"}
     relevant = sorted(key for key in live_keys if key[2] in people or key[:2] in helpers)
     return hashlib.sha256(json.dumps(relevant).encode()).hexdigest()
 
