@@ -72,3 +72,24 @@ def test_two_street_runs_do_not_both_end_a_cadres_pairs(session):
     with pytest.raises(operations.PairingError):
         published(second)
     assert len(cadre_pairs(leader.id)) == 1
+
+
+
+def test_a_cadre_who_lacks_a_skill_their_person_now_needs_does_not_make_the_run_infeasible(
+        session):
+    """A person of 解放碑 served by 七星岗's division leader now has a special disease (a
+    cadre with the medical skill): 解放碑's run was refused ("七星岗: division_leader must pair
+    with at least 1 people, but only 0 can"), for a pair it must end; its medical cadre takes
+    them."""
+    allow(HOME, AWAY)
+    leader = CadreFactory(street_name=HOME, rank="division_leader")
+    medical = CadreFactory(street_name=AWAY, skills=["medical"])
+    ill = PersonFactory(household__street_name=AWAY)
+    pair(leader, ill)
+    ill.special_disease = "cml"
+    db.session.flush()
+    match_run = operations.run(street(AWAY))
+    assert match_run.status == "OPTIMAL", match_run.summary["conflicts"]
+    published(match_run)
+    assert cadre_pairs(leader.id) == []
+    assert cadre_pairs(medical.id) == [ill.id]
