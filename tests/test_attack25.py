@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import delete
 
 from charity.extensions import db
+from charity.pairing import cadres as cadre_operations
 from charity.pairing import operations
 from charity.pairing.models import CrossStreetPermission
-from tests.factories import CadreFactory, PersonFactory
+from charity.timeutil import local_today
+from tests.factories import CadreFactory, PersonFactory, VolunteerFactory
 from tests.factories.base import department, street
 from tests.test_pairing_street_quota import AWAY, HOME, allow, cadre_pairs, pair, published
 
@@ -93,3 +95,45 @@ def test_a_cadre_who_lacks_a_skill_their_person_now_needs_does_not_make_the_run_
     published(match_run)
     assert cadre_pairs(leader.id) == []
     assert cadre_pairs(medical.id) == [ill.id]
+
+
+def test_a_preview_does_not_give_people_to_a_cadre_who_left_since(session):
+    """A preview gives a new cadre their first person; the cadre leaves (no live pair ends);
+    publishing it still proposed the person to the cadre who left."""
+    cadre = CadreFactory(street_name=HOME)
+    PersonFactory(household__street_name=HOME)
+    match_run = operations.run(street(HOME))
+    assert match_run.summary["added"]
+    cadre_operations.leave(cadre, local_today(), "退休")
+    with pytest.raises(operations.PairingError):
+        published(match_run)
+    assert cadre_pairs(cadre.id) == []
+
+
+def test_a_preview_does_not_give_a_cadre_more_than_a_lower_rank_since_allows(session):
+    """A preview gives a district leader three people; they become staff (exactly 1) before
+    it is published, with nobody yet, so no pair ends: publishing it gave a staff cadre three
+    people."""
+    cadre = CadreFactory(street_name=HOME, rank="district_leader")
+    for _ in range(3):
+        PersonFactory(household__street_name=HOME)
+    match_run = operations.run(street(HOME))
+    cadre_operations.change_rank(cadre, "staff")
+    with pytest.raises(operations.PairingError):
+        published(match_run)
+    assert cadre_pairs(cadre.id) == []
+
+
+def test_a_preview_does_not_give_a_volunteer_more_than_a_lower_capacity_since(session):
+    """A preview gives a volunteer two people; their capacity goes down to one before it is
+    published: publishing it gave them two."""
+    volunteer = VolunteerFactory(street_name=HOME, capacity=2)
+    CadreFactory(street_name=HOME, rank="division_leader")
+    for _ in range(2):
+        PersonFactory(household__street_name=HOME)
+    match_run = operations.run(street(HOME))
+    assert sum(kind == "volunteer" for kind, *_ in match_run.summary["added"]) == 2
+    volunteer.capacity = 1
+    db.session.flush()
+    with pytest.raises(operations.PairingError):
+        published(match_run)

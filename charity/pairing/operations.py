@@ -19,6 +19,7 @@ from charity.extensions import db
 from charity.pairing import adapter
 from charity.pairing.models import (
     PUBLISHABLE,
+    Cadre,
     ForbiddenPair,
     MatchRun,
     Pairing,
@@ -157,7 +158,24 @@ def basis(summary: dict, live_keys) -> str:
     helpers = {(kind, helper) for kind, helper, _person in summary["added"]} | {
         (kind, helper) for kind, helper, _person in summary["removed"] if kind == "cadre"}
     relevant = sorted(key for key in live_keys if key[2] in people or key[:2] in helpers)
-    return hashlib.sha256(json.dumps(relevant).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([relevant, _records(helpers)]).encode()).hexdigest()
+
+
+def _records(helpers: set[tuple[str, int]]) -> list:
+    """What bounds the pairs of ``helpers`` besides their live pairs: a cadre's rank, whether
+    they serve and their department (a cadre who left, was given a lower rank or moved since a
+    preview must not be given its people), a volunteer's capacity and whether it may be
+    paired."""
+    cadre_ids = [helper for kind, helper in helpers if kind == "cadre"]
+    volunteer_ids = [helper for kind, helper in helpers if kind != "cadre"]
+    cadres = db.session.execute(
+        select(Cadre.id, Cadre.rank, Cadre.active, Cadre.department_id)
+        .where(Cadre.id.in_(cadre_ids)).order_by(Cadre.id)).all() if cadre_ids else []
+    volunteers = db.session.execute(
+        select(Volunteer.id, Volunteer.capacity, Volunteer.active, Volunteer.status)
+        .where(Volunteer.id.in_(volunteer_ids)).order_by(Volunteer.id)).all() \
+        if volunteer_ids else []
+    return [[list(row) for row in cadres], [list(row) for row in volunteers]]
 
 
 def _publishable(match_run: MatchRun, live_keys) -> None:
