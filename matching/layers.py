@@ -55,11 +55,15 @@ class Layer:
 
 def quota_bounds(problem: Problem, layer: str, helper) -> tuple[int, int]:
     """(minimum, maximum) people ``helper`` pairs with: each cadre within the quota of their
-    rank, less the people they are paired with ``elsewhere`` (outside the problem), a volunteer
-    or organisation within capacity, a sponsor within budget in whole units."""
+    rank, less the people they are paired with ``elsewhere`` (outside the problem), the minimum
+    at most what they ``keeps`` if given, a volunteer or organisation within capacity, a sponsor
+    within budget in whole units."""
     if layer == "cadre":
         minimum, maximum = problem.quota(helper.rank)
-        return max(minimum - helper.elsewhere, 0), max(maximum - helper.elsewhere, 0)
+        minimum = max(minimum - helper.elsewhere, 0)
+        if helper.keeps is not None:
+            minimum = min(minimum, helper.keeps)
+        return minimum, max(maximum - helper.elsewhere, 0)
     if layer == "volunteer":
         return 0, helper.capacity
     return 0, helper.budget_fen // helper.unit_fen
@@ -150,12 +154,22 @@ def _bounds(problem: Problem, layer: str, helpers: list, kinds: list, locked: li
     held = np.bincount([helper for helper, _ in locked], minlength=len(helpers))
     violations, conflicts = [], []
     for i in np.flatnonzero(held > maximum).tolist():  # locked pairs count toward the quota
-        helper, low, high, count = helpers[i], int(minimum[i]), int(maximum[i]), int(held[i])
-        label = helper.rank if layer == "cadre" else kinds[i]
-        violations.append((helper.id, label, count, low, high))
+        helper, count = helpers[i], int(held[i])
+        violations.append(_over(problem, layer, helper, kinds[i], count,
+                                (int(minimum[i]), int(maximum[i]))))
         conflicts.append(message("locked_over_quota", kind=kinds[i], helper_id=helper.id,
-                                 locked=count, maximum=high))
+                                 locked=count, maximum=int(maximum[i])))
     return np.maximum(minimum - held, 0), np.maximum(maximum - held, 0), violations, conflicts
+
+
+def _over(problem: Problem, layer: str, helper, kind: str, count: int,
+          bounds: tuple[int, int]) -> tuple:
+    """The violation of ``helper`` whose ``count`` locked pairs exceed ``bounds``: a cadre's as
+    a cadre below the minimum's (:func:`matching.diagnose.violations`), counting the people
+    elsewhere, with the rank's quota."""
+    if layer == "cadre":
+        return (helper.id, helper.rank, count + helper.elsewhere, *problem.quota(helper.rank))
+    return (helper.id, kind, count, *bounds)
 
 
 def build_layer(problem: Problem, layer: str, vocabulary: Vocabulary) -> Layer:

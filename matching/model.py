@@ -51,10 +51,16 @@ class Cadre:
     #: people the cadre is paired with outside the problem (a street's run: in other streets);
     #: they count against the quota of the rank (:func:`matching.layers.quota_bounds`)
     elsewhere: int = 0
+    #: another department group's cadre in a street's run, who may keep this many of its
+    #: people: the run holds them to no more of their minimum than that (their own street's
+    #: run meets the rest); None: the whole minimum (:func:`matching.layers.quota_bounds`)
+    keeps: int | None = None
 
     def __post_init__(self) -> None:
         if self.elsewhere < 0:
             raise ValueError("a cadre's people elsewhere are not negative")
+        if self.keeps is not None and self.keeps < 0:
+            raise ValueError("the people a cadre keeps are not negative")
 
 
 @dataclass(frozen=True)

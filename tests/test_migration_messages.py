@@ -41,9 +41,9 @@ def _migration():
 
 
 #: Codes made after that migration (the household rule; a suggestion to a helper with room
-#: left): no text stored before it can hold them.
+#: left; a run stopped before it placed a person): no text stored before it can hold them.
 LATER = frozenset({code for code in CODES if code.startswith("household_")}
-                  | {"suggested", "no_person_fits"})
+                  | {"suggested", "no_person_fits", "stopped_before_placed"})
 
 
 def test_every_message_reads_back_from_the_text_it_replaces():

@@ -85,12 +85,14 @@ def beneficiaries(rows, live: list[Pairing], today: date, standards: dict):
 
 
 def cadres(street: str | None, elsewhere: Counter | None = None,
-           holding: frozenset[int] = frozenset()):
+           here: list[Pairing] = (), required: dict[int, frozenset] | None = None):
     """Active cadres (none who left) as the optimiser's, with their group's street and cross-street
-    permissions; if ``street`` is given, only its group's and those ``holding`` (the ids of
-    other groups' cadres paired with its people). ``elsewhere``: each cadre's people outside
-    the run, which count against the quota of their rank."""
-    elsewhere = elsewhere or Counter()
+    permissions; if ``street`` is given, only its group's and the other groups' cadres who keep
+    some of its people (of ``here``, its people's live cadre pairs: see :func:`_keeps`; a
+    person's ``required`` skills), held to no more of their minimum than those
+    (``matching.Cadre.keeps``). ``elsewhere``: each cadre's people outside the run, which count
+    against the quota of their rank."""
+    elsewhere, required = elsewhere or Counter(), required or {}
     permissions = defaultdict(set)
     for group_id, name in db.session.execute(
             select(CrossStreetPermission.group_id, Street.name).join(Street)):
@@ -103,13 +105,25 @@ def cadres(street: str | None, elsewhere: Counter | None = None,
              .where(Cadre.active.is_(True), Cadre.left_on.is_(None)).order_by(Cadre.id))
     out = []
     for cadre, group_id, group_street, home in db.session.execute(query):
-        if street is not None and street != group_street and cadre.id not in holding:
-            continue
+        keeps = None
+        if street is not None and street != group_street:
+            keeps = _keeps(cadre, street in permissions[group_id], here, required)
+            if not keeps:
+                continue
         out.append(matching.Cadre(
             id=cadre.id, rank=cadre.rank, group_street=group_street, home_community=home,
             cross_street_allowed=frozenset(permissions[group_id]), skills=frozenset(cadre.skills),
-            elsewhere=elsewhere[cadre.id]))
+            elsewhere=elsewhere[cadre.id], keeps=keeps))
     return out
+
+
+def _keeps(cadre: Cadre, allowed: bool, here: list[Pairing], required: dict) -> int:
+    """How many of the live pairs ``here`` (in a run's street) ``cadre`` of another group may
+    keep: the locked ones, and while ``allowed`` in the street those whose person's required
+    skills they have (the pairs the optimiser finds eligible); the others end."""
+    skills = set(cadre.skills)
+    return sum(1 for p in here if p.cadre_id == cadre.id and (
+        p.locked or (allowed and required.get(p.person_id, frozenset()) <= skills)))
 
 
 def pairable(volunteer: Volunteer) -> bool:
@@ -187,14 +201,15 @@ def build_problem(today: date, standards: dict, street: Street | None = None,
             outside[p.volunteer_id] += 1
         elif p.helper_kind == "cadre" and p.person_id not in in_scope:
             elsewhere[p.cadre_id] += 1
-    holding_here = frozenset(p.cadre_id for p in live
-                             if p.helper_kind == "cadre" and p.person_id in in_scope)
+    here = [p for p in live if p.helper_kind == "cadre" and p.person_id in in_scope]
     held = holding([p for p in live if p.person_id in in_scope], today)
     locked = tuple(as_pair(p).key for p in live if p.person_id in in_scope and (
         p.locked or (p.helper_kind == "volunteer" and p.volunteer_id in held)))
+    people = tuple(beneficiaries(rows, live, today, standards))
+    required = {person.id: person.required_skills for person in people}
     return matching.Problem(
-        beneficiaries=tuple(beneficiaries(rows, live, today, standards)),
-        cadres=tuple(cadres(street.name if street else None, elsewhere, holding_here)),
+        beneficiaries=people,
+        cadres=tuple(cadres(street.name if street else None, elsewhere, here, required)),
         volunteers=tuple(volunteers(street.name if street else None, outside, today, held)),
         locked=locked, forbidden=forbidden_pairs(), time_limit_s=time_limit)
 

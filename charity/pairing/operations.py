@@ -19,6 +19,7 @@ from charity.extensions import db
 from charity.pairing import adapter
 from charity.pairing.models import (
     PUBLISHABLE,
+    Cadre,
     ForbiddenPair,
     MatchRun,
     Pairing,
@@ -163,12 +164,32 @@ def households_summary(report: matching.Households) -> dict:
 
 def basis(summary: dict, live_keys) -> str:
     """A digest of the live pairs a preview's changes rest on: those of the people it pairs
-    or ends, and those of the helpers it gives someone new (their quotas and capacities).
+    or ends, those of the helpers it gives someone new (their quotas and capacities), and
+    those of the cadres whose pairs it ends (their minimum, met by their people elsewhere as
+    they were: two street runs must not each end a pair of one cadre, counting on the other).
     A preview is published only while they are the same (see `publish`)."""
     people = {key[2] for key in summary["removed"]} | {pair[2] for pair in summary["pairs"]}
-    helpers = {(kind, helper) for kind, helper, _person in summary["added"]}
+    helpers = {(kind, helper) for kind, helper, _person in summary["added"]} | {
+        (kind, helper) for kind, helper, _person in summary["removed"] if kind == "cadre"}
     relevant = sorted(key for key in live_keys if key[2] in people or key[:2] in helpers)
-    return hashlib.sha256(json.dumps(relevant).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([relevant, _records(helpers)]).encode()).hexdigest()
+
+
+def _records(helpers: set[tuple[str, int]]) -> list:
+    """What bounds the pairs of ``helpers`` besides their live pairs: a cadre's rank, whether
+    they serve and their department (a cadre who left, was given a lower rank or moved since a
+    preview must not be given its people), a volunteer's capacity and whether it may be
+    paired."""
+    cadre_ids = [helper for kind, helper in helpers if kind == "cadre"]
+    volunteer_ids = [helper for kind, helper in helpers if kind != "cadre"]
+    cadres = db.session.execute(
+        select(Cadre.id, Cadre.rank, Cadre.active, Cadre.department_id)
+        .where(Cadre.id.in_(cadre_ids)).order_by(Cadre.id)).all() if cadre_ids else []
+    volunteers = db.session.execute(
+        select(Volunteer.id, Volunteer.capacity, Volunteer.active, Volunteer.status)
+        .where(Volunteer.id.in_(volunteer_ids)).order_by(Volunteer.id)).all() \
+        if volunteer_ids else []
+    return [[list(row) for row in cadres], [list(row) for row in volunteers]]
 
 
 def _publishable(match_run: MatchRun, live_keys) -> None:
