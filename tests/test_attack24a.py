@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 import matching
@@ -23,6 +24,13 @@ from tests.test_pairing_workflow import small_district
 def msgid(refused) -> str:
     """A refusal's message as written (the catalog's key, whatever the language)."""
     return refusal(refused)["msgid"]
+
+
+def refused_with(step, *args) -> str:
+    """The message (as written) of the refusal ``step(*args)`` must raise."""
+    with pytest.raises(operations.PairingError) as refused:
+        step(*args)
+    return msgid(refused.value)
 
 
 def live():
@@ -57,12 +65,7 @@ def test_a_preview_published_from_two_tabs_at_once_is_published_once(session, mo
     ended = [p.id for p in live()]
     # the second tab's request: it had read the run before the first was committed
     monkeypatch.setattr(operations, "_publishable", lambda *_args: None)
-    try:
-        operations.publish(match_run)
-    except operations.PairingError as refused:
-        assert "already published" in msgid(refused)
-    else:
-        raise AssertionError("a run was published twice")
+    assert "already published" in refused_with(operations.publish, match_run)
     db.session.rollback()
     assert [p.id for p in live()] == ended
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(
@@ -76,12 +79,7 @@ def test_a_preview_after_a_decline_and_rematch_is_refused(session):
     stale = operations.run()
     pairing = next(p for p in live() if p.helper_kind == "cadre")
     operations.decline(pairing, "moved away")
-    try:
-        operations.publish(stale)
-    except operations.PairingError as refused:
-        assert "changed since" in msgid(refused)
-    else:
-        raise AssertionError("a stale preview was published")
+    assert "changed since" in refused_with(operations.publish, stale)
 
 
 def test_a_fresh_preview_publishes_and_an_old_one_without_its_basis_is_refused(session):

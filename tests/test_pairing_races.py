@@ -30,6 +30,18 @@ def loads() -> dict[int, tuple[int, int]]:
     return {v.id: (count.get(v.id, 0), v.capacity) for v in db.session.scalars(select(Volunteer))}
 
 
+def then_wait(read, both_read: threading.Barrier):
+    """``read``, then a wait (up to 3 s) for the other thread to have read too."""
+    def waiting(*args, **kwargs):
+        found = read(*args, **kwargs)
+        try:
+            both_read.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass  # the other waits for this one to end: it reads after it
+        return found
+    return waiting
+
+
 def test_two_declines_at_once_do_not_both_fill_a_volunteers_last_place(app, monkeypatch):
     """Two volunteers decline their people at once; one other volunteer has one place left.
     Each re-match waits (up to 3 s) after reading the loads, so without a lock both read
@@ -40,18 +52,8 @@ def test_two_declines_at_once_do_not_both_fill_a_volunteers_last_place(app, monk
         VolunteerFactory(capacity=1)
         ids = (first.id, second.id)
         db.session.commit()
-        both_read = threading.Barrier(2)
-        rematch = matching.rematch
-
-        def rematch_then_wait(*args, **kwargs):
-            found = rematch(*args, **kwargs)
-            try:
-                both_read.wait(timeout=3)
-            except threading.BrokenBarrierError:
-                pass  # the other waits for this one to end: it reads after it
-            return found
-
-        monkeypatch.setattr(matching, "rematch", rematch_then_wait)
+        monkeypatch.setattr(matching, "rematch", then_wait(matching.rematch,
+                                                           threading.Barrier(2)))
 
         def declining(pairing_id):
             return lambda: operations.decline(db.session.get(Pairing, pairing_id), "太远")
@@ -76,19 +78,9 @@ def test_a_publish_and_a_decline_at_once_do_not_both_fill_a_volunteers_last_plac
         run_id, pairing_id = preview.id, declined.id
         db.session.commit()
         both_read = threading.Barrier(2)
-
-        def then_wait(read):
-            def waiting(*args, **kwargs):
-                found = read(*args, **kwargs)
-                try:
-                    both_read.wait(timeout=3)
-                except threading.BrokenBarrierError:
-                    pass  # the other waits for this one to end: it reads after it
-                return found
-            return waiting
-
-        monkeypatch.setattr(matching, "rematch", then_wait(matching.rematch))
-        monkeypatch.setattr(operations, "_publishable", then_wait(operations._publishable))
+        monkeypatch.setattr(matching, "rematch", then_wait(matching.rematch, both_read))
+        monkeypatch.setattr(operations, "_publishable",
+                            then_wait(operations._publishable, both_read))
         outcomes = at_once(app, [
             lambda: operations.publish(db.session.get(MatchRun, run_id)),
             lambda: operations.decline(db.session.get(Pairing, pairing_id), "太远")],
