@@ -118,8 +118,9 @@ def test_a_large_run_solves_its_layers_as_tasks_and_keeps_the_preview_of_one_pro
     codes = []
     progress = components.hand_off
 
-    def handing(job, whole, parts, report):
-        return progress(job, whole, parts, lambda *args: (codes.append(args), report(*args)))
+    def handing(job, whole, parts, report, *seen):
+        return progress(job, whole, parts, lambda *args: (codes.append(args), report(*args)),
+                        *seen)
 
     monkeypatch.setattr(components, "hand_off", handing)
     job, started = jobs.start("pairing_run", tasks.key(None))

@@ -1,6 +1,8 @@
 """Rows to a matching problem, and a result back to rows: the only place `matching/` meets the
 database. `matching` itself knows nothing of Flask or SQLAlchemy."""
 
+import hashlib
+import json
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -189,9 +191,22 @@ def as_pair(pairing: Pairing) -> matching.Pair:
     return matching.Pair(solver_kind(pairing.volunteer), pairing.volunteer_id, pairing.person_id)
 
 
+def live_digest(pairs: list[Pairing]) -> str:
+    """A digest of the live pairs ``pairs`` (:func:`live_pairs`): a run compares the one it
+    read with the one when it keeps its preview."""
+    keys = sorted(as_pair(p).key for p in pairs)
+    return hashlib.sha256(json.dumps(keys).encode()).hexdigest()
+
+
 def build_problem(today: date, standards: dict, street: Street | None = None,
                   time_limit: float = 30.0) -> matching.Problem:
     """The district (or one street) as a problem; live pairs feed continuity, locked ones stay."""
+    return read_problem(today, standards, street, time_limit)[0]
+
+
+def read_problem(today: date, standards: dict, street: Street | None = None,
+                 time_limit: float = 30.0) -> tuple[matching.Problem, str]:
+    """:func:`build_problem`, and the :func:`live_digest` of the live pairs it was read with."""
     rows = _people(street.id if street else None)
     in_scope = {person.id for person, _s, _c in rows}
     live = live_pairs()
@@ -211,7 +226,7 @@ def build_problem(today: date, standards: dict, street: Street | None = None,
         beneficiaries=people,
         cadres=tuple(cadres(street.name if street else None, elsewhere, here, required)),
         volunteers=tuple(volunteers(street.name if street else None, outside, today, held)),
-        locked=locked, forbidden=forbidden_pairs(), time_limit_s=time_limit)
+        locked=locked, forbidden=forbidden_pairs(), time_limit_s=time_limit), live_digest(live)
 
 
 def rematch_problem(person: Person, today: date, standards: dict):

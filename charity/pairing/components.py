@@ -64,9 +64,10 @@ def outcome(job: Job, match_run: MatchRun) -> dict:
 
 
 def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
-             progress) -> str:
+             progress, seen: str | None = None) -> str:
     """Send each part (a component, or one helper layer of one: `matching.work_parts`) to the
-    workers, with the merge as the chord's callback.
+    workers, with the merge as the chord's callback; `seen`, the digest of the live pairs the
+    problem was read with, goes to the merge (`operations.keep_run`).
 
     The chord's header is a generator: each part is written as JSON when Celery comes to
     send it (`matching.transport.dump_parts`), so that on Redis the workers start on the first
@@ -96,7 +97,8 @@ def hand_off(job: Job, problem: matching.Problem, parts: list[matching.Problem],
             raise
 
     merged = celery.tasks["pairing.components_merged"].s(
-        job_id=job.id, attempt=job.attempts, tolerance=problem.balance_tolerance, tasks=ids)
+        job_id=job.id, attempt=job.attempts, tolerance=problem.balance_tolerance, tasks=ids,
+        seen=seen)
     chord(header(), app=celery)(merged)
     if failed:  # dropped by Celery: the chord went with the parts before, which merge refuses
         raise failed[0]
@@ -125,10 +127,12 @@ def solve_component(job_id: int, attempt: int, payload: str | dict, deadline: fl
 
 
 @job_continuation("pairing.components_merged")
-def components_merged(job, progress, found: list, *, tolerance: int, tasks: list) -> dict:
+def components_merged(job, progress, found: list, *, tolerance: int, tasks: list,
+                      seen: str | None = None) -> dict:
     """The chord's callback: merge the components' results (`matching.merge`, balance notes
     over the whole run) and keep the run's preview, as a run in one process would; only with
-    a result of every part handed off (`tasks`)."""
+    a result of every part handed off (`tasks`). `seen`: see `hand_off` (None from a chord
+    sent before it was given)."""
     if len(found) != len(tasks) or any("result" not in one for one in found):
         raise ComponentFailed(f"job {job.id}: a component failed, was skipped or is missing")
     results = transport.load_all(one["result"] for one in found)
@@ -140,5 +144,5 @@ def components_merged(job, progress, found: list, *, tolerance: int, tasks: list
         {person for one in found for person in one["people"]},
         matching.merge(results, tolerance=tolerance), street, user,
         priority=[person for one in found for person in one["priority"]]
-        if all("priority" in one for one in found) else None)
+        if all("priority" in one for one in found) else None, seen=seen)
     return outcome(job, match_run)

@@ -65,24 +65,31 @@ def _silent(done: int, total: int, code: str) -> None:
 def problem_for(street=None) -> matching.Problem:
     """The district (or one street) as the optimiser's problem; refused when there are people
     but no helper at all."""
+    return read(street)[0]
+
+
+def read(street=None) -> tuple[matching.Problem, str]:
+    """:func:`problem_for`, and the digest of the live pairs it was read with
+    (`adapter.live_digest`), which its preview keeps (`keep_run`)."""
     standards = rules.standards(current_app.config)
-    problem = adapter.build_problem(local_today(), standards, street)
+    problem, seen = adapter.read_problem(local_today(), standards, street)
     if problem.beneficiaries and not (problem.cadres or problem.volunteers):
         raise PairingError(_l("There is no active cadre or volunteer to pair anyone with; "
                               "nothing was run."))
-    return problem
+    return problem, seen
 
 
-def run(street=None, user=None, progress=_silent, problem=None) -> MatchRun:
+def run(street=None, user=None, progress=_silent, problem=None,
+        seen: str | None = None) -> MatchRun:
     """Solve the district (or one street) and keep the result as a preview with its diff.
     `progress(done, total, code)` hears each step (a job's progress bar): reading, solving
     (each of the independent components solved, when it splits into several: streets no
     helper links, solved one after another, `matching.solve_split`), saving; it is called
-    before anything is written. `problem`: the street's problem, if read already
-    (`problem_for`)."""
+    before anything is written. `problem`: the street's problem, if read already, with
+    `seen`, the digest of the live pairs it was read with (`read`)."""
     if problem is None:
         progress(0, 3, "reading")
-        problem = problem_for(street)
+        problem, seen = read(street)
     saving = [2, 3]
 
     def solved(done: int, total: int) -> None:
@@ -97,7 +104,7 @@ def run(street=None, user=None, progress=_silent, problem=None) -> MatchRun:
     result = matching.solve_split(problem, solved)
     progress(*saving, "saving")
     return keep_run({b.id for b in problem.beneficiaries}, result, street, user,
-                    priority=priority_people(problem))
+                    priority=priority_people(problem), seen=seen)
 
 
 def priority_people(problem: matching.Problem) -> list[int]:
@@ -111,12 +118,20 @@ def priority_summary(priority, result: matching.Result) -> dict[str, int]:
     return {"people": len(set(priority)), "with_cadre": len(set(priority) & with_cadre)}
 
 
+#: The basis of a preview whose run read the live pairs before a change (a decline, a
+#: re-match, another publish): it is never published (`_publishable`).
+READ_BEFORE_A_CHANGE = "read before a change"
+
+
 def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None,
-             priority=None) -> MatchRun:
+             priority=None, seen: str | None = None) -> MatchRun:
     """Keep a result as a preview, with its diff against the live pairs of the people
     `in_scope` (the people of the problem it solved). `priority`: the ids of its people with
-    a priority mark (`priority_people`); the run then keeps how many of them have a cadre."""
-    every = [_key(*adapter.as_pair(p).key) for p in adapter.live_pairs()]
+    a priority mark (`priority_people`); the run then keeps how many of them have a cadre.
+    `seen`: the digest of the live pairs the run read (`read`); if they have changed since
+    (while it solved), the preview is kept but never published: it would undo that change."""
+    pairs = adapter.live_pairs()
+    every = [_key(*adapter.as_pair(p).key) for p in pairs]
     live = {key for key in every if key[2] in in_scope}
     proposed = {_key(*p.key): p for p in result.pairs}
     summary = {
@@ -135,7 +150,8 @@ def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None
         "removed": sorted(list(k) for k in live - proposed.keys()),
         "kept": len(proposed.keys() & live),
     }
-    summary["basis"] = basis(summary, every)
+    summary["basis"] = basis(summary, every) if seen in (None, adapter.live_digest(pairs)) \
+        else READ_BEFORE_A_CHANGE
     if priority is not None:
         summary["priority"] = priority_summary(priority, result)
     match_run = MatchRun(street_id=street.id if street else None, status=result.status,
@@ -192,6 +208,19 @@ def _records(helpers: set[tuple[str, int]]) -> list:
     return [[list(row) for row in cadres], [list(row) for row in volunteers]]
 
 
+def _now_forbidden(added: list) -> bool:
+    """Whether a pair of ``added`` (kind, helper id, person id) was forbidden after its run
+    read the forbidden pairs (a conflict of interest recorded for an ended pair)."""
+    wanted = {(kind, helper, person) for kind, helper, person in added}
+    people = {person for _kind, _helper, person in wanted}
+    if not people:
+        return False
+    rows = db.session.execute(select(ForbiddenPair.helper_kind, ForbiddenPair.helper_id,
+                                     ForbiddenPair.person_id)
+                              .where(ForbiddenPair.person_id.in_(people))).all()
+    return any(_key(*row) in wanted for row in rows)
+
+
 def _publishable(match_run: MatchRun, live_keys) -> None:
     """Refuse a run that is no preview, that is not publishable, or whose changes were worked
     out against live pairs that have changed since (another run published, a pair declined,
@@ -207,7 +236,8 @@ def _publishable(match_run: MatchRun, live_keys) -> None:
     if "basis" not in match_run.summary:
         raise PairingError(_l("This preview was made before what it was compared with was "
                               "recorded, so it cannot be checked; please run it again."))
-    if match_run.summary["basis"] != basis(match_run.summary, live_keys):
+    if match_run.summary["basis"] != basis(match_run.summary, live_keys) or _now_forbidden(
+            match_run.summary["added"]):
         raise PairingError(_l("The pairings have changed since this preview was made (another "
                               "run was published, or a pair was declined, re-matched or "
                               "ended); publishing it would undo that. Please run it again."))
@@ -260,6 +290,7 @@ def set_locked(pairing: Pairing, locked: bool, user=None) -> None:
 
 def forbid(pairing: Pairing, reason: str, user=None) -> ForbiddenPair:
     """Record a conflict of interest: the pair ends and no run will ever produce it again."""
+    one_at_a_time()  # a publish under way checks the forbidden pairs (`_now_forbidden`)
     helper_id = pairing.cadre_id or pairing.volunteer_id
     forbidden = _forbidden(pairing.helper_kind, helper_id, pairing.person_id, reason)
     if pairing.status in adapter.LIVE:

@@ -27,12 +27,12 @@ def pairing_run(job, progress) -> dict | str:
     here."""
     street, user = components.scope(job)
     progress(0, 3, "reading")
-    problem = operations.problem_for(street)
+    problem, seen = operations.read(street)
     if components.on_workers():
         parts = matching.work_parts(problem, current_app.config["PAIRING_LAYER_PARTS_FROM"])
         if len(parts) > 1:
-            return components.hand_off(job, problem, parts, progress)
-    match_run = operations.run(street, user=user, progress=progress, problem=problem)
+            return components.hand_off(job, problem, parts, progress, seen)
+    match_run = operations.run(street, user=user, progress=progress, problem=problem, seen=seen)
     return components.outcome(job, match_run)
 
 
