@@ -191,11 +191,30 @@ def as_pair(pairing: Pairing) -> matching.Pair:
     return matching.Pair(solver_kind(pairing.volunteer), pairing.volunteer_id, pairing.person_id)
 
 
+def helper_records(cadre_ids=None, volunteer_ids=None) -> list:
+    """What bounds the pairs of the cadres and volunteers of ``cadre_ids`` and ``volunteer_ids``
+    (None: every one) besides their live pairs: a cadre's rank, whether they serve and their
+    department; a volunteer's capacity, whether it may be paired and whether it is paused
+    (from when, until when)."""
+    cadres = select(Cadre.id, Cadre.rank, Cadre.active, Cadre.department_id).order_by(Cadre.id)
+    volunteers = select(Volunteer.id, Volunteer.capacity, Volunteer.active, Volunteer.status,
+                        Volunteer.paused_at, Volunteer.paused_until).order_by(Volunteer.id)
+    if cadre_ids is not None:
+        cadres = cadres.where(Cadre.id.in_(cadre_ids))
+    if volunteer_ids is not None:
+        volunteers = volunteers.where(Volunteer.id.in_(volunteer_ids))
+    return [[list(row) for row in db.session.execute(cadres)] if cadre_ids != [] else [],
+            [[*row[:4], *map(str, row[4:])] for row in db.session.execute(volunteers)]
+            if volunteer_ids != [] else []]
+
+
 def live_digest(pairs: list[Pairing]) -> str:
-    """A digest of the live pairs ``pairs`` (:func:`live_pairs`): a run compares the one it
-    read with the one when it keeps its preview."""
+    """A digest of the live pairs ``pairs`` (:func:`live_pairs`) and of every helper's records
+    (:func:`helper_records`): a run compares the one it read with the one when it keeps its
+    preview (a cadre who left or a volunteer whose capacity was lowered meanwhile, with no pair
+    ended, must not be given the people the run gave them)."""
     keys = sorted(as_pair(p).key for p in pairs)
-    return hashlib.sha256(json.dumps(keys).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([keys, helper_records()]).encode()).hexdigest()
 
 
 def build_problem(today: date, standards: dict, street: Street | None = None,

@@ -172,6 +172,7 @@ def leave(cadre: Cadre, on: date, reason: str, user=None) -> Outcome:
         raise CadreError(_l("This cadre has already left."))
     if on > local_today():
         raise CadreError(_l("The day of leaving cannot be in the future."))
+    operations.one_at_a_time()  # a publish under way may be giving them someone
     cadre.active, cadre.left_on, cadre.leave_reason = False, on, reason
     if cadre.user is not None:  # their account no longer opens anyone's records
         cadre.user.active = False
@@ -198,8 +199,12 @@ def allowed_streets(department: Department) -> set[str]:
 
 
 def _refuse_if_left(cadre: Cadre) -> None:
+    """Refuse a change to a cadre who left; else wait for a publish, a re-match or another
+    change of a cadre under way (`operations.one_at_a_time`), before any row is written: that
+    one may be ending or adding this cadre's pairs."""
     if cadre.left_on is not None or not cadre.active:
         raise CadreError(_l("This cadre has left; their record is kept as it was."))
+    operations.one_at_a_time()
 
 
 def transfer(cadre: Cadre, department: Department, user=None) -> Outcome:

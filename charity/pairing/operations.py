@@ -19,14 +19,13 @@ from charity.extensions import db
 from charity.pairing import adapter
 from charity.pairing.models import (
     PUBLISHABLE,
-    Cadre,
     ForbiddenPair,
     MatchRun,
     Pairing,
     UnmatchedEntry,
     Volunteer,
 )
-from charity.registry.models import Household
+from charity.registry.models import Household, Person
 from charity.timeutil import local_today
 from matching.scoring import priority_mark
 
@@ -43,8 +42,10 @@ def one_at_a_time() -> None:
     """Wait for any other transaction that reads the live pairs to add some (a publish, a
     re-match, a suggestion) to end, and hold the others off until this one ends: otherwise two
     at once each read a helper's load before the other wrote, and both fill its last place.
-    On PostgreSQL an advisory lock to the transaction's end; SQLite's writing transactions
-    begin IMMEDIATE, one at a time already."""
+    A decline and a cadre's leave, transfer or change of rank take it before they write any
+    row (a publish holding it may be ending that pair, or giving that cadre someone: each would
+    wait for the other). On PostgreSQL an advisory lock to the transaction's end; SQLite's
+    writing transactions begin IMMEDIATE, one at a time already."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PAIRING_WRITES})
 
@@ -192,20 +193,12 @@ def basis(summary: dict, live_keys) -> str:
 
 
 def _records(helpers: set[tuple[str, int]]) -> list:
-    """What bounds the pairs of ``helpers`` besides their live pairs: a cadre's rank, whether
-    they serve and their department (a cadre who left, was given a lower rank or moved since a
-    preview must not be given its people), a volunteer's capacity and whether it may be
-    paired."""
-    cadre_ids = [helper for kind, helper in helpers if kind == "cadre"]
-    volunteer_ids = [helper for kind, helper in helpers if kind != "cadre"]
-    cadres = db.session.execute(
-        select(Cadre.id, Cadre.rank, Cadre.active, Cadre.department_id)
-        .where(Cadre.id.in_(cadre_ids)).order_by(Cadre.id)).all() if cadre_ids else []
-    volunteers = db.session.execute(
-        select(Volunteer.id, Volunteer.capacity, Volunteer.active, Volunteer.status)
-        .where(Volunteer.id.in_(volunteer_ids)).order_by(Volunteer.id)).all() \
-        if volunteer_ids else []
-    return [[list(row) for row in cadres], [list(row) for row in volunteers]]
+    """What bounds the pairs of ``helpers`` besides their live pairs (`adapter.helper_records`):
+    a cadre who left, was given a lower rank or moved since a preview must not be given its
+    people, nor a volunteer past a lowered capacity, unapproved or paused."""
+    return adapter.helper_records(
+        sorted(helper for kind, helper in helpers if kind == "cadre"),
+        sorted(helper for kind, helper in helpers if kind != "cadre"))
 
 
 def _now_forbidden(added: list) -> bool:
@@ -219,6 +212,14 @@ def _now_forbidden(added: list) -> bool:
                                      ForbiddenPair.person_id)
                               .where(ForbiddenPair.person_id.in_(people))).all()
     return any(_key(*row) in wanted for row in rows)
+
+
+def _off_the_roster(added: list) -> bool:
+    """Whether a person of ``added`` (kind, helper id, person id) is no longer enrolled (exited
+    or suspended after the run read them: one with no live pair changes no pair doing so)."""
+    people = {person for _kind, _helper, person in added}
+    return bool(people) and db.session.scalar(select(func.count(Person.id)).where(
+        Person.id.in_(people), Person.status != "enrolled")) > 0
 
 
 def _publishable(match_run: MatchRun, live_keys) -> None:
@@ -239,8 +240,13 @@ def _publishable(match_run: MatchRun, live_keys) -> None:
     if match_run.summary["basis"] != basis(match_run.summary, live_keys) or _now_forbidden(
             match_run.summary["added"]):
         raise PairingError(_l("The pairings have changed since this preview was made (another "
-                              "run was published, or a pair was declined, re-matched or "
-                              "ended); publishing it would undo that. Please run it again."))
+                              "run was published; a pair was declined, re-matched or ended; or "
+                              "a helper left, moved, or changed rank, capacity or pause); "
+                              "publishing it would undo that or break a rule. Please run it "
+                              "again."))
+    if _off_the_roster(match_run.summary["added"]):
+        raise PairingError(_l("Someone this preview gives a helper has left the roster or been "
+                              "suspended since it was made. Please run it again."))
 
 
 def publish(match_run: MatchRun, user=None) -> dict[str, int]:
@@ -355,6 +361,7 @@ def decline(pairing: Pairing, reason: str, user=None) -> Declined:
         raise PairingError(refused)
     if not reason.strip():
         raise PairingError(_l("Please give a reason for declining."))
+    one_at_a_time()  # before the pair's row: a publish holding the lock may be ending it
     helper_id = pairing.cadre_id or pairing.volunteer_id
     _move(pairing, adapter.LIVE, refused, status="declined", decline_reason=reason.strip(),
           ended_at=utcnow(), locked=False)

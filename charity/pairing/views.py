@@ -102,7 +102,8 @@ def preview(run_id):
                            priority_order=messages.PRIORITY_ORDER,
                            household_order=messages.HOUSEHOLD_ORDER,
                            household_proof=messages.HOUSEHOLD_PROOF,
-                           cost_parts=messages.COST_PARTS, publishable=PUBLISHABLE)
+                           cost_parts=messages.COST_PARTS, publishable=PUBLISHABLE,
+                           read_before_a_change=operations.READ_BEFORE_A_CHANGE)
 
 
 @bp.post("/runs/<int:run_id>/publish")
