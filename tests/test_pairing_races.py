@@ -9,6 +9,7 @@ import matching
 from charity.extensions import db
 from charity.pairing import operations
 from charity.pairing.models import MatchRun, Pairing, Volunteer
+from charity.volunteers import operations as helpers
 from tests.committed import at_once, committed_data, empty
 from tests.factories import PairingFactory, PersonFactory, VolunteerFactory
 
@@ -87,3 +88,27 @@ def test_a_publish_and_a_decline_at_once_do_not_both_fill_a_volunteers_last_plac
             operations.PairingError)
         assert outcomes[1] == "ok"
         assert all(live <= capacity for live, capacity in loads().values()), (outcomes, loads())
+
+
+def test_a_publish_and_a_lowered_capacity_at_once_leave_no_volunteer_over_it(app, monkeypatch):
+    """A preview gives volunteer V (two places, one taken) a second person; at the same moment
+    V lowers their capacity to 1, counting the one person they have. Each waits (up to 3 s)
+    after reading."""
+    with committed_data(app, clean, "concurrency needs PostgreSQL (SQLite has one writer)"):
+        first = PairingFactory(by_volunteer=True, status="active", volunteer__capacity=2,
+                               person__household__code="RACE1")
+        PersonFactory(household__code="RACE2")
+        preview = operations.run()
+        assert [kind for kind, _helper, _person in preview.summary["added"]] == ["volunteer"]
+        run_id, volunteer_id = preview.id, first.volunteer_id
+        db.session.commit()
+        both_read = threading.Barrier(2)
+        monkeypatch.setattr(operations, "_publishable",
+                            then_wait(operations._publishable, both_read))
+        monkeypatch.setattr(helpers, "live_pairings", then_wait(helpers.live_pairings, both_read))
+        at_once(app, [
+            lambda: operations.publish(db.session.get(MatchRun, run_id)),
+            lambda: helpers.update_profile(db.session.get(Volunteer, volunteer_id), helpers.Profile(
+                phone="13800138000", capacity=1), None)],
+            (operations.PairingError, helpers.SignUpError))
+        assert all(live <= capacity for live, capacity in loads().values()), loads()

@@ -10,6 +10,7 @@ from charity.database import utcnow
 from charity.errors import DomainError
 from charity.extensions import db
 from charity.pairing.models import Pairing
+from charity.pairing.operations import one_at_a_time
 from charity.registry import guardians, ids
 from charity.registry.models import Household, Person, StatusChange
 
@@ -101,7 +102,10 @@ def change_status(person: Person, status: str, reason: str, effective: date,
 
 
 def end_pairings(person: Person, user=None) -> int:
-    """End the person's proposed and active pairings (they left the roster): how many."""
+    """End the person's proposed and active pairings (they left the roster): how many. Waits
+    first for a publish, a re-match or a suggestion under way (`one_at_a_time`): it may be
+    ending or adding this person's pairs."""
+    one_at_a_time()
     live = db.session.scalars(select(Pairing).where(
         Pairing.person_id == person.id, Pairing.status.in_(("proposed", "active")))).all()
     now = utcnow()

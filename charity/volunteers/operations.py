@@ -24,6 +24,7 @@ from charity.errors import DomainError
 from charity.extensions import db, security
 from charity.main import limits
 from charity.pairing.models import HELPER_KINDS, PAUSE_KINDS, SKILLS, Pairing, Volunteer
+from charity.pairing.operations import one_at_a_time
 from charity.registry import ids
 from charity.registry.guardians import mask_phone
 from charity.volunteers.forms import LANGUAGES, TIMES, compact_phone
@@ -226,6 +227,7 @@ def update_profile(volunteer: Volunteer, profile: Profile, user) -> list[str]:
     """The helper's own changes; the capacity may not fall below the people they help now.
     Returns the names of what changed (audited, without the values)."""
     _check_profile(volunteer.kind, profile)
+    one_at_a_time()  # a publish or a re-match under way may be giving them someone
     current = live_pairings(volunteer)
     if profile.capacity < current:
         raise SignUpError(_l("You help %(count)s people now: your capacity cannot be less. "
