@@ -49,31 +49,30 @@ def published_or_refused(job) -> str:
     return "published"
 
 
-def test_a_decline_while_the_run_solves_is_not_undone_by_its_preview(session, monkeypatch):
-    small_district()
+def a_decline_while_it_runs(monkeypatch, district, module, name: str) -> None:
+    """Publish a first run of ``district()``; run again, declining a cadre pair after the run
+    read the live pairs (``module.name``): the declined pair is not live again, and the
+    preview was refused."""
+    district()
     operations.publish(operations.run())
     db.session.commit()
-    declined = declining_while_it_solves(monkeypatch, matching, "solve_split")
+    declined = declining_while_it_solves(monkeypatch, module, name)
     job, _started = jobs.start("pairing_run", tasks.key(None))
     outcome = published_or_refused(job)
     again = live_cadre(declined["person"])
     assert again is None or again.cadre_id != declined["cadre"], outcome
     assert outcome != "published"
+
+
+def test_a_decline_while_the_run_solves_is_not_undone_by_its_preview(session, monkeypatch):
+    a_decline_while_it_runs(monkeypatch, small_district, matching, "solve_split")
 
 
 @pytest.mark.usefixtures("on_workers")
 def test_a_decline_while_the_components_solve_is_not_undone_by_its_preview(session,
                                                                             monkeypatch):
     """The parts go to the workers as tasks; the merge keeps the preview."""
-    three_streets()
-    operations.publish(operations.run())
-    db.session.commit()
-    declined = declining_while_it_solves(monkeypatch, components, "hand_off")
-    job, _started = jobs.start("pairing_run", tasks.key(None))
-    outcome = published_or_refused(job)
-    again = live_cadre(declined["person"])
-    assert again is None or again.cadre_id != declined["cadre"], outcome
-    assert outcome != "published"
+    a_decline_while_it_runs(monkeypatch, three_streets, components, "hand_off")
 
 
 def test_a_pair_forbidden_after_the_run_read_is_not_published(session):
