@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from . import candidates
-from .layers import Layer, quota_bounds
+from .layers import Layer, cadre_violation, quota_bounds
 from .messages import Message, message
 from .model import RANKS
 
@@ -68,13 +68,8 @@ def quota_conflicts(problem, layer: Layer, unmet: np.ndarray, codes) -> list[Mes
 def violations(problem, layer: Layer, unmet: np.ndarray, assigned: Counter) -> list[tuple]:
     """(cadre_id, rank, assigned, minimum, maximum) of every cadre below its minimum; what
     is assigned counts their people outside the problem (``elsewhere``) too."""
-    out = []
-    for i in np.flatnonzero(unmet > 0):
-        cadre = layer.helpers[i]
-        minimum, maximum = problem.quota(cadre.rank)
-        out.append((cadre.id, cadre.rank, assigned[cadre.id] + cadre.elsewhere, minimum,
-                    maximum))
-    return out
+    return [cadre_violation(problem, layer.helpers[i], assigned[layer.helpers[i].id])
+            for i in np.flatnonzero(unmet > 0)]
 
 
 def _reason(required_skills: frozenset, skilled: int, allowed: int) -> Message:
@@ -121,25 +116,27 @@ def unmatched_reasons(problem, layer: Layer, covered: set[int],
     banned = candidates.banned_pairs(layer, problem.forbidden)
     uncovered = np.array([person_id not in covered for person_id in layer.person_ids.tolist()],
                          dtype=bool)
+    room = None if load is None else np.array(
+        [load[helper.id] < quota_bounds(problem, "cadre", helper)[1] for helper in layer.helpers],
+        dtype=bool).reshape(-1)  # each cadre's room left
     out = []
     for code in range(len(layer.helper_streets)):
         people = np.flatnonzero(uncovered & (layer.person_street == code))
         if len(people):
             reasons = _street_reasons(layer, code, people, banned)
-            out += reasons if load is None else _room_left(problem, layer, code, reasons, load,
+            out += reasons if room is None else _room_left(layer, code, people, reasons, room,
                                                            banned)
     return sorted(out)
 
 
-def _room_left(problem, layer: Layer, code: int, reasons: list, load: Counter,
+def _room_left(layer: Layer, code: int, people: np.ndarray, reasons: list, room: np.ndarray,
                banned) -> list[tuple[int, Message]]:
-    """``reasons`` of street ``code``, each "no cadre left" replaced where an eligible cadre
-    serving the street, not forbidden with the person, has room left under ``load``."""
-    helpers = np.array([i for i in np.flatnonzero(layer.helper_streets[code]).tolist()
-                        if load[layer.helpers[i].id] <
-                        quota_bounds(problem, "cadre", layer.helpers[i])[1]], dtype=np.int64)
-    at = {person_id: i for i, person_id in enumerate(layer.person_ids.tolist())}
-    left = [at[person_id] for person_id, reason in reasons if reason.code == "no_cadre_left"]
+    """``reasons`` of the ``people`` of street ``code`` (in their order), each "no cadre
+    left" replaced where an eligible cadre serving the street, not forbidden with the person,
+    has ``room`` left."""
+    helpers = np.flatnonzero(layer.helper_streets[code] & room)
+    left = [person for person, (_id, reason) in zip(people.tolist(), reasons, strict=True)
+            if reason.code == "no_cadre_left"]
     if not len(helpers) or not left:
         return reasons
     ok = candidates.eligible(layer, helpers[:, None], np.array(left)[None, :])
@@ -148,7 +145,7 @@ def _room_left(problem, layer: Layer, code: int, reasons: list, load: Counter,
         for helper, _ in banned.get(person, ()):
             if helper in row:
                 ok[row[helper], j] = False
-    room = {int(layer.person_ids[person]) for person, any_ok in
-            zip(left, ok.any(axis=0).tolist(), strict=True) if any_ok}
-    return [(person_id, message("stopped_before_placed") if person_id in room else reason)
+    placeable = {int(layer.person_ids[person]) for person, any_ok in
+                 zip(left, ok.any(axis=0).tolist(), strict=True) if any_ok}
+    return [(person_id, message("stopped_before_placed") if person_id in placeable else reason)
             for person_id, reason in reasons]

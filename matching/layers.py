@@ -162,13 +162,18 @@ def _bounds(problem: Problem, layer: str, helpers: list, kinds: list, locked: li
     return np.maximum(minimum - held, 0), np.maximum(maximum - held, 0), violations, conflicts
 
 
+def cadre_violation(problem: Problem, cadre, count: int) -> tuple:
+    """(cadre id, rank, people, minimum, maximum) of a cadre outside their rank's quota with
+    ``count`` people in the problem: their people ``elsewhere`` counted, the rank's quota."""
+    return (cadre.id, cadre.rank, count + cadre.elsewhere, *problem.quota(cadre.rank))
+
+
 def _over(problem: Problem, layer: str, helper, kind: str, count: int,
           bounds: tuple[int, int]) -> tuple:
     """The violation of ``helper`` whose ``count`` locked pairs exceed ``bounds``: a cadre's as
-    a cadre below the minimum's (:func:`matching.diagnose.violations`), counting the people
-    elsewhere, with the rank's quota."""
+    a cadre below the minimum's (:func:`cadre_violation`)."""
     if layer == "cadre":
-        return (helper.id, helper.rank, count + helper.elsewhere, *problem.quota(helper.rank))
+        return cadre_violation(problem, helper, count)
     return (helper.id, kind, count, *bounds)
 
 

@@ -95,6 +95,9 @@ def cadres(street: str | None, elsewhere: Counter | None = None,
     (``matching.Cadre.keeps``). ``elsewhere``: each cadre's people outside the run, which count
     against the quota of their rank."""
     elsewhere, required = elsewhere or Counter(), required or {}
+    kept = defaultdict(list)  # the live pairs ``here`` of each cadre
+    for pairing in here:
+        kept[pairing.cadre_id].append(pairing)
     permissions = defaultdict(set)
     for group_id, name in db.session.execute(
             select(CrossStreetPermission.group_id, Street.name).join(Street)):
@@ -109,7 +112,7 @@ def cadres(street: str | None, elsewhere: Counter | None = None,
     for cadre, group_id, group_street, home in db.session.execute(query):
         keeps = None
         if street is not None and street != group_street:
-            keeps = _keeps(cadre, street in permissions[group_id], here, required)
+            keeps = _keeps(cadre, street in permissions[group_id], kept[cadre.id], required)
             if not keeps:
                 continue
         out.append(matching.Cadre(
@@ -119,13 +122,13 @@ def cadres(street: str | None, elsewhere: Counter | None = None,
     return out
 
 
-def _keeps(cadre: Cadre, allowed: bool, here: list[Pairing], required: dict) -> int:
-    """How many of the live pairs ``here`` (in a run's street) ``cadre`` of another group may
+def _keeps(cadre: Cadre, allowed: bool, mine: list[Pairing], required: dict) -> int:
+    """How many of their live pairs ``mine`` (in a run's street) ``cadre`` of another group may
     keep: the locked ones, and while ``allowed`` in the street those whose person's required
     skills they have (the pairs the optimiser finds eligible); the others end."""
     skills = set(cadre.skills)
-    return sum(1 for p in here if p.cadre_id == cadre.id and (
-        p.locked or (allowed and required.get(p.person_id, frozenset()) <= skills)))
+    return sum(1 for p in mine if p.locked or (
+        allowed and required.get(p.person_id, frozenset()) <= skills))
 
 
 def pairable(volunteer: Volunteer) -> bool:
@@ -229,7 +232,7 @@ def read_problem(today: date, standards: dict, street: Street | None = None,
     rows = _people(street.id if street else None)
     in_scope = {person.id for person, _s, _c in rows}
     live = live_pairs()
-    outside, elsewhere = defaultdict(int), Counter()  # pairs outside the run, per helper
+    outside, elsewhere = Counter(), Counter()  # pairs outside the run, per helper
     for p in live:
         if p.helper_kind == "volunteer" and p.person_id not in in_scope:
             outside[p.volunteer_id] += 1

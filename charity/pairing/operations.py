@@ -151,8 +151,8 @@ def keep_run(in_scope: set[int], result: matching.Result, street=None, user=None
         "removed": sorted(list(k) for k in live - proposed.keys()),
         "kept": len(proposed.keys() & live),
     }
-    summary["basis"] = basis(summary, every) if seen in (None, adapter.live_digest(pairs)) \
-        else READ_BEFORE_A_CHANGE
+    summary["basis"] = basis(summary, every) if seen is None or \
+        seen == adapter.live_digest(pairs) else READ_BEFORE_A_CHANGE
     if priority is not None:
         summary["priority"] = priority_summary(priority, result)
     match_run = MatchRun(street_id=street.id if street else None, status=result.status,
